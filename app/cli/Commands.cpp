@@ -1,0 +1,159 @@
+#include "cli/Commands.h"
+
+#include <algorithm>
+#include <cstdio>
+
+#include <nlohmann/json.hpp>
+
+#include "ruvision/engine/Embedder.h"
+#include "ruvision/engine/ModelImport.h"
+
+namespace rv::cli {
+
+namespace {
+
+using nlohmann::json;
+
+// Paths may not be UTF-8: invalid bytes become U+FFFD rather than failing the output.
+std::string dump(const json& j) { return j.dump(-1, ' ', false, json::error_handler_t::replace); }
+
+int usage_error(const std::string& msg) {
+    std::fprintf(stderr, "ruvision-cli: %s (see ruvision-cli --help)\n", msg.c_str());
+    return 2;
+}
+
+}  // namespace
+
+int cmd_models(const Args& args) {
+    bool as_json = false;
+    for (const auto& a : args) {
+        if (a == "--json") as_json = true;
+        else return usage_error("models: unknown option " + a);
+    }
+    auto models = list_models();
+    if (models.empty()) {
+        std::string where;
+        for (const auto& d : model_search_path()) where += "\n  " + d.string();
+        std::fprintf(stderr, "ruvision-cli: no models installed; searched:%s\nrun packaging/quickstart.sh to import them\n",
+                     where.c_str());
+        return 1;
+    }
+    for (const auto& m : models) {
+        if (as_json) {
+            std::printf("%s\n", dump({{"name", m.name}, {"dim", m.dim}, {"architecture", m.architecture},
+                                      {"source", m.source}, {"descriptor", m.default_descriptor},
+                                      {"path", m.path.string()}, {"default", m.name == kDefaultModelName}})
+                                    .c_str());
+        } else {
+            std::printf("%s%s\n  dim %d, descriptor %s\n  %s\n  source: %s\n  file: %s\n", m.name.c_str(),
+                        m.name == kDefaultModelName ? " (default)" : "", m.dim, m.default_descriptor.c_str(),
+                        m.architecture.c_str(), m.source.c_str(), m.path.string().c_str());
+        }
+    }
+    return 0;
+}
+
+int cmd_embed(const Args& args) {
+    std::string model_name, descriptor;
+    bool as_json = false;
+    std::vector<std::string> images;
+    for (std::size_t i = 0; i < args.size(); ++i) {
+        const auto& a = args[i];
+        if (a == "--json") as_json = true;
+        else if (a == "--model" && i + 1 < args.size()) model_name = args[++i];
+        else if (a == "--descriptor" && i + 1 < args.size()) descriptor = args[++i];
+        else if (a == "--") { images.insert(images.end(), args.begin() + i + 1, args.end()); break; }
+        else if (a.rfind("--", 0) == 0) return usage_error("embed: unknown option " + a);
+        else images.push_back(a);
+    }
+    if (images.empty()) return usage_error("embed: no images given");
+    auto model = find_model(model_name);
+    if (!model) {
+        std::fprintf(stderr, "ruvision-cli: %s\n", model.error().message.c_str());
+        return 2;
+    }
+    auto embedder = Embedder::open(*model, descriptor);
+    if (!embedder) {
+        std::fprintf(stderr, "ruvision-cli: %s\n", embedder.error().message.c_str());
+        return 2;
+    }
+    int failures = 0;
+    for (const auto& path : images) {
+        auto v = (*embedder)->embed_file(path);
+        if (!v) {
+            ++failures;
+            if (as_json) std::printf("%s\n", dump({{"path", path}, {"error", v.error().message}}).c_str());
+            std::fprintf(stderr, "ruvision-cli: error: %s\n", v.error().message.c_str());
+            std::fflush(stdout);
+            continue;
+        }
+        if (as_json) {
+            std::printf("%s\n", dump({{"path", path}, {"model", (*embedder)->model_name()},
+                                      {"dim", (*embedder)->dim()}, {"embedding", *v}})
+                                    .c_str());
+        } else {
+            std::printf("%s\t", path.c_str());
+            for (std::size_t i = 0; i < v->size(); ++i) std::printf(i ? " %.6g" : "%.6g", (*v)[i]);
+            std::printf("\n");
+        }
+        std::fflush(stdout);
+    }
+    return failures ? 1 : 0;
+}
+
+int cmd_rank(const Args& args) {
+    std::string model_name;
+    std::vector<std::string> images;
+    for (std::size_t i = 0; i < args.size(); ++i) {
+        if (args[i] == "--model" && i + 1 < args.size()) model_name = args[++i];
+        else if (args[i].rfind("--", 0) == 0) return usage_error("rank: unknown option " + args[i]);
+        else images.push_back(args[i]);
+    }
+    if (images.size() < 2) return usage_error("rank: expected QUERY IMAGE...");
+    auto model = find_model(model_name);
+    if (!model) {
+        std::fprintf(stderr, "ruvision-cli: %s\n", model.error().message.c_str());
+        return 2;
+    }
+    auto embedder = Embedder::open(*model);
+    if (!embedder) {
+        std::fprintf(stderr, "ruvision-cli: %s\n", embedder.error().message.c_str());
+        return 2;
+    }
+    auto query = (*embedder)->embed_file(images[0]);
+    if (!query) {
+        std::fprintf(stderr, "ruvision-cli: error: %s\n", query.error().message.c_str());
+        return 1;
+    }
+    int failures = 0;
+    std::vector<std::pair<float, std::string>> ranked;
+    for (std::size_t i = 1; i < images.size(); ++i) {
+        auto v = (*embedder)->embed_file(images[i]);
+        if (!v) {
+            ++failures;
+            std::fprintf(stderr, "ruvision-cli: error: %s\n", v.error().message.c_str());
+            continue;
+        }
+        float dot = 0;
+        for (std::size_t k = 0; k < v->size(); ++k) dot += (*v)[k] * (*query)[k];
+        ranked.emplace_back(dot, images[i]);
+    }
+    std::stable_sort(ranked.begin(), ranked.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
+    for (std::size_t r = 0; r < ranked.size(); ++r)
+        std::printf("%2zu  %.4f  %s\n", r + 1, ranked[r].first, ranked[r].second.c_str());
+    return failures ? 1 : 0;
+}
+
+int cmd_import_model(const Args& args) {
+    if (args.size() != 3) return usage_error("import-model: expected RECIPE SOURCE_DIR OUT.rvm");
+    std::string summary;
+    auto st = import_model(args[0], args[1], args[2], &summary);
+    if (!st) {
+        std::fprintf(stderr, "ruvision-cli: import failed: %s\n", st.error().message.c_str());
+        return 1;
+    }
+    std::printf("%s\n", summary.c_str());
+    return 0;
+}
+
+}  // namespace rv::cli

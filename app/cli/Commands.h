@@ -1,0 +1,17 @@
+// ruvision-cli subcommands. Each takes its arguments (after the subcommand name) and returns
+// the process exit status: 0 success, 1 some input failed, 2 usage error.
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace rv::cli {
+
+using Args = std::vector<std::string>;
+
+int cmd_models(const Args& args);
+int cmd_embed(const Args& args);
+int cmd_rank(const Args& args);
+int cmd_import_model(const Args& args);
+
+}  // namespace rv::cli

@@ -1,0 +1,97 @@
+// Image -> L2-normalised embedding, with a pretrained backbone running on our kernels.
+#pragma once
+
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "ruvision/engine/Image.h"
+#include "ruvision/engine/Result.h"
+
+namespace rv {
+
+class Network;
+
+// An installed model file (.rvm), as read from its header.
+struct ModelInfo {
+    std::string name;          // e.g. "mobilenet_v2"
+    std::filesystem::path path;
+    std::string source;        // where the weights came from, e.g. "npm:nsfwjs@4.4.0 ..."
+    std::string architecture;  // e.g. "MobileNetV2 1.0 (Keras)"
+    std::string default_descriptor;
+    int dim = 0;               // dimension of the default descriptor
+};
+
+// Folders searched for *.rvm, in order: $RUVISION_MODELS (colon-separated), <exe>/../models,
+// <exe>/../share/ruvision/models, /usr/share/ruvision/models.
+std::vector<std::filesystem::path> model_search_path();
+std::vector<ModelInfo> list_models();
+// name empty: the default model (RUVISION_DEFAULT_MODEL below, else the first found).
+Result<ModelInfo> find_model(std::string_view name = {});
+inline constexpr std::string_view kDefaultModelName = "mobilenet_v3_centernet";
+
+// Which maps are pooled and how, at which input sizes.
+// Text form: PART[+PART...][@SIZE[,SIZE...]][|flip]
+//   PART  = avg:NODE | gemP:NODE (P a number, e.g. gem3:NODE) | max:NODE
+//   NODE  = a node name or alias of the model (see `ruvision-cli models --nodes`)
+//   SIZE  = input side in pixels (models that accept any size) or "native"
+//   |flip = also embed the mirrored image and average
+// Each part is L2-normalised before concatenation; the result is L2-normalised; several sizes
+// (and the flip) are averaged before the final normalisation.
+struct DescriptorSpec {
+    struct Part {
+        std::string node;
+        enum class Pool { Avg, Gem, Max } pool = Pool::Avg;
+        float p = 3.0f;  // GeM exponent
+    };
+    std::vector<Part> parts;
+    std::vector<int> sizes;  // empty or 0 = the model's native input size
+    bool flip = false;
+
+    static Result<DescriptorSpec> parse(std::string_view text);
+    std::string str() const;
+};
+
+// Not thread-safe: owns scratch buffers. Use one Embedder per thread; clone() shares weights.
+class Embedder {
+public:
+    // descriptor empty: the model's default descriptor.
+    static Result<std::unique_ptr<Embedder>> open(const ModelInfo& model, std::string_view descriptor = {});
+    static Result<std::unique_ptr<Embedder>> open(const std::filesystem::path& model_file,
+                                                  std::string_view descriptor = {});
+    ~Embedder();
+
+    std::unique_ptr<Embedder> clone() const;
+
+    const std::string& model_name() const;
+    const DescriptorSpec& descriptor() const;
+    int dim() const;
+    // Smallest side the decoder must keep for this descriptor (for DCT-reduced decoding).
+    int min_decode_side() const;
+
+    // Decode + preprocess + forward + pool; errors name the file and the reason.
+    Result<std::vector<float>> embed_file(const std::filesystem::path& path);
+    // Preprocess + forward + pool. The image must be non-empty.
+    std::vector<float> embed(const RgbImage& image);
+
+    // The input tensor exactly as the model wants it (size, value range, channel order), for one
+    // input side (0 = native). NHWC float, H x W x 3.
+    std::vector<float> preprocess(const RgbImage& image, int side, int* out_h, int* out_w) const;
+    // Raw (un-normalised) pooled vector of one node for an input tensor already preprocessed;
+    // used to compare with the reference implementation.
+    Result<std::vector<float>> pooled_node(const float* input_nhwc, int h, int w, std::string_view node,
+                                           DescriptorSpec::Part::Pool pool = DescriptorSpec::Part::Pool::Avg,
+                                           float p = 3.0f);
+    // The full map of a node (NHWC) for a preprocessed input, with its shape.
+    Result<std::vector<float>> node_map(const float* input_nhwc, int h, int w, std::string_view node,
+                                        int* out_h, int* out_w, int* out_c);
+
+private:
+    struct Impl;
+    explicit Embedder(std::unique_ptr<Impl> impl);
+    std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace rv

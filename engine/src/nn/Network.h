@@ -1,0 +1,41 @@
+// Runs a model file's graph on one NHWC input with the dispatched kernels.
+// Not thread-safe (owns its activation buffers); one Network per thread, sharing the ModelFile.
+#pragma once
+
+#include <memory>
+#include <vector>
+
+#include "model/ModelFile.h"
+
+namespace rv {
+
+class Network {
+public:
+    explicit Network(std::shared_ptr<const ModelFile> model);
+
+    // A node's output after run(): H x W x C floats, NHWC. Valid until the next run().
+    struct Map {
+        int h = 0, w = 0, c = 0;
+        const float* data = nullptr;
+    };
+
+    // input: h x w x 3 floats, already preprocessed. `wanted` are node indices; the maps are
+    // returned in the same order. Only the nodes they depend on are computed.
+    Result<std::vector<Map>> run(const float* input, int h, int w, const std::vector<int>& wanted);
+
+    const ModelFile& model() const { return *model_; }
+
+private:
+    struct Shape {
+        int h = 0, w = 0, c = 0;
+        int pad_top = 0, pad_left = 0;
+    };
+    Status infer_shapes(int h, int w, const std::vector<bool>& needed);
+
+    std::shared_ptr<const ModelFile> model_;
+    std::vector<Shape> shapes_;
+    std::vector<int> buffer_of_;                 // node -> index into buffers_, -1 if none
+    std::vector<std::vector<float>> buffers_;    // reused across runs
+};
+
+}  // namespace rv
