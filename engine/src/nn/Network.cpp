@@ -95,7 +95,7 @@ Result<std::vector<Network::Map>> Network::run(const float* input, int h, int w,
 
     if (auto st = infer_shapes(h, w, needed); !st) return st.error();
 
-    const auto& k = kernels::kernels();
+    const auto& k = kernels_ ? *kernels_ : kernels::kernels();
     buffer_of_.assign(count, -1);
     std::vector<int> free_list;
     for (int b = 0; b < static_cast<int>(buffers_.size()); ++b) free_list.push_back(b);

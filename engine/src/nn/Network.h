@@ -25,6 +25,10 @@ public:
 
     const ModelFile& model() const { return *model_; }
 
+    // The kernels this network runs on; the process-wide choice (kernels::kernels()) unless set.
+    // For benchmarks and tests that compare SIMD paths in one process.
+    void set_kernels(const kernels::KernelTable& table) { kernels_ = &table; }
+
 private:
     struct Shape {
         int h = 0, w = 0, c = 0;
@@ -33,6 +37,7 @@ private:
     Status infer_shapes(int h, int w, const std::vector<bool>& needed);
 
     std::shared_ptr<const ModelFile> model_;
+    const kernels::KernelTable* kernels_ = nullptr;
     std::vector<Shape> shapes_;
     std::vector<int> buffer_of_;                 // node -> index into buffers_, -1 if none
     std::vector<std::vector<float>> buffers_;    // reused across runs
