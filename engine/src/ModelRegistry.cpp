@@ -57,8 +57,11 @@ std::vector<ModelInfo> list_models() {
             info.source = h->value("source", "");
             info.architecture = h->value("architecture", "");
             info.default_descriptor = (*h)["descriptors"].value("default", "");
-            auto e = Embedder::open(f);
-            info.dim = e ? (*e)->dim() : 0;
+            // The dimension follows from the graph alone: no need to read the weights.
+            auto graph = nn::Graph::from_json((*h)["network"]);
+            auto spec = DescriptorSpec::parse(info.default_descriptor);
+            if (graph && spec)
+                for (const auto& part : spec->parts) info.dim += graph->channels(graph->find(part.node));
             out.push_back(std::move(info));
         }
     }

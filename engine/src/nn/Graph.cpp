@@ -74,6 +74,14 @@ int Graph::find(const std::string& name_or_alias) const {
     return -1;
 }
 
+int Graph::channels(int node) const {
+    if (node < 0 || node >= static_cast<int>(nodes.size())) return 0;
+    const Node& n = nodes[node];
+    if (n.op == OpType::Input) return 3;
+    if (is_conv(n.op)) return n.out_channels;
+    return n.inputs.empty() ? 0 : channels(n.inputs[0]);
+}
+
 nlohmann::json Graph::to_json() const {
     nlohmann::json arr = nlohmann::json::array();
     for (const auto& n : nodes) {

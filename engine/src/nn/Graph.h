@@ -63,6 +63,8 @@ struct Graph {
     std::map<std::string, std::string> aliases; // friendly name -> node name
 
     int find(const std::string& name_or_alias) const;  // -1 if absent
+    // Channels of a node's output (independent of the input size); 0 for a bad index.
+    int channels(int node) const;
 
     nlohmann::json to_json() const;
     static Result<Graph> from_json(const nlohmann::json& j);
