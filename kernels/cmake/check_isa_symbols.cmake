@@ -1,0 +1,28 @@
+# Fails unless every per-ISA object (OBJECTS, a list) defines no external symbol other than its
+# rv::kernels::detail::<isa>_table() and the C++ personality reference: any other one could be
+# merged by the linker with a copy compiled for another ISA (see src/common/simd_common.h).
+# usage: cmake -DNM=<nm> -DOBJECTS=<a.o;b.o> -P check_isa_symbols.cmake
+set(failed FALSE)
+foreach(obj IN LISTS OBJECTS)
+  execute_process(COMMAND ${NM} --defined-only --extern-only ${obj}
+                  OUTPUT_VARIABLE out RESULT_VARIABLE rc)
+  if(NOT rc EQUAL 0)
+    message(SEND_ERROR "${NM} failed on ${obj}")
+    set(failed TRUE)
+    continue()
+  endif()
+  string(REPLACE "\n" ";" lines "${out}")
+  set(count 0)
+  foreach(line IN LISTS lines)
+    if(line STREQUAL "" OR line MATCHES "_ZN2rv7kernels6detail[0-9]+[a-z0-9]+_tableEv$"
+       OR line MATCHES "DW\\.ref\\.__gxx_personality_v0$")
+      continue()
+    endif()
+    message(SEND_ERROR "${obj}: unexpected external symbol: ${line}")
+    set(failed TRUE)
+  endforeach()
+  message(STATUS "checked ${obj}")
+endforeach()
+if(failed)
+  message(FATAL_ERROR "per-ISA objects export shared symbols")
+endif()
