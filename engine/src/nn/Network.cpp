@@ -23,8 +23,9 @@ Status Network::infer_shapes(int h, int w, const std::vector<bool>& needed) {
                 break;
             case OpType::Conv2D:
             case OpType::DepthwiseConv2D: {
+                // HWIO dense weights and [kh][kw][c] depthwise weights both keep input channels at [2].
                 const auto* wt = model_->tensor(n.weights);
-                if (n.op == OpType::Conv2D ? wt->shape[2] != in.c : wt->shape[2] != in.c)
+                if (wt->shape[2] != in.c)
                     return Error{"node " + n.name + ": expects " + std::to_string(wt->shape[2]) + " input channels, got " +
                                  std::to_string(in.c)};
                 s.c = n.out_channels;

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "model/ModelFile.h"
+#include "nn/AlignedBuffer.h"
 
 namespace rv {
 
@@ -40,7 +41,7 @@ private:
     const kernels::KernelTable* kernels_ = nullptr;
     std::vector<Shape> shapes_;
     std::vector<int> buffer_of_;                 // node -> index into buffers_, -1 if none
-    std::vector<std::vector<float>> buffers_;    // reused across runs
+    std::vector<AlignedFloats> buffers_;         // reused across runs, 64-byte aligned
 };
 
 }  // namespace rv
