@@ -39,7 +39,10 @@ void TestModelFile::good_file_loads() {
     auto e = rv::Embedder::open(kModel);
     QVERIFY2(e.ok(), e.ok() ? "" : e.error().message.c_str());
     QCOMPARE((*e)->model_name(), std::string("mobilenet_v2"));
-    QCOMPARE((*e)->dim(), 1280);
+    QCOMPARE((*e)->dim(), 576);  // default descriptor gem3:expand13 (block 13 expansion, 576 channels)
+    auto classic = rv::Embedder::open(kModel, "nsfwjs");  // a named descriptor of the model: avg:last
+    QVERIFY(classic.ok());
+    QCOMPARE((*classic)->dim(), 1280);
 }
 
 void TestModelFile::damaged_data() {

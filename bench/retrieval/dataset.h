@@ -1,0 +1,59 @@
+// The two evaluation sets of retrieval_quality: Fashion-MNIST (class retrieval) and a
+// near-duplicate set generated, seeded, from the photos Debian ships as desktop backgrounds.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "ruvision/engine/Image.h"
+#include "ruvision/engine/Result.h"
+
+namespace rvbench {
+
+// Fashion-MNIST test images, `per_class` per class, taken in test-set order (the first
+// `per_class` images of each label), grey replicated to RGB, 28 x 28.
+struct FashionSet {
+    std::vector<rv::RgbImage> images;
+    std::vector<int> labels;      // 0..9, one per image
+    std::vector<int> test_index;  // position of the image in the t10k file
+};
+
+// Reads dir/t10k-images-idx3-ubyte.gz and dir/t10k-labels-idx1-ubyte.gz (IDX, gzip). Images are
+// ordered by class, then by test index.
+rv::Result<FashionSet> load_fashion(const std::filesystem::path& dir, int per_class);
+
+// The augmentations, in table order. Each is applied once to every original.
+enum class Aug { Crop, Rot90, Rotate, HFlip, Jitter, Grey, Blur, Overlay, Jpeg10, Combined };
+inline constexpr int kAugCount = 10;
+const char* aug_name(Aug a);  // short column name, e.g. "crop"
+
+struct NearDupSet {
+    int working_side = 0;                 // shorter side the originals were brought to
+    std::vector<std::string> names;       // original file paths, sorted
+    std::vector<rv::RgbImage> originals;  // at the working size
+    // Queries are ordered original-major: query q = original q / kAugCount, Aug q % kAugCount.
+    std::vector<rv::RgbImage> queries;
+    int query_original(int q) const { return q / kAugCount; }
+    Aug query_aug(int q) const { return static_cast<Aug>(q % kAugCount); }
+};
+
+// The originals: every JPEG/PNG in `mate_dir`, plus for each folder F in `wallpaper_dir` the
+// largest (in bytes) JPEG/PNG file of F/contents/images/ that is not a symlink (SVGs are
+// skipped); paths sorted, files reached twice through symlinks kept once.
+std::vector<std::filesystem::path> neardup_sources(const std::filesystem::path& mate_dir,
+                                                   const std::filesystem::path& wallpaper_dir);
+
+// Decodes each source once (DCT-reduced where possible), brings its shorter side down to
+// `working_side` (INTER_AREA; smaller images are kept as they are) and generates the queries.
+// Deterministic for a given seed: each (original, augmentation) pair draws from its own
+// generator, seeded from (seed, original index, augmentation index). Files that fail to decode
+// are reported on stderr and left out.
+NearDupSet build_neardup(const std::vector<std::filesystem::path>& sources, int working_side,
+                         std::uint32_t seed);
+
+// One augmentation of `src` (exposed for inspection / dumping examples).
+rv::RgbImage augment(const rv::RgbImage& src, Aug aug, std::uint32_t seed, int original_index);
+
+}  // namespace rvbench

@@ -1,0 +1,64 @@
+// Retrieval metrics and the PCA-whitening post-processing of retrieval_quality.
+// All searches are brute force on cosine similarity: rows are L2-normalised first, the score is
+// the dot product, ties rank the lower index first.
+#pragma once
+
+#include <array>
+#include <vector>
+
+#include "retrieval/dataset.h"
+
+namespace rvbench {
+
+// Row-major n x d float matrix: one embedding per row.
+struct Matrix {
+    int rows = 0, cols = 0;
+    std::vector<float> v;
+    Matrix() = default;
+    Matrix(int r, int c) : rows(r), cols(c), v(static_cast<std::size_t>(r) * c, 0.0f) {}
+    float* row(int i) { return v.data() + static_cast<std::size_t>(i) * cols; }
+    const float* row(int i) const { return v.data() + static_cast<std::size_t>(i) * cols; }
+};
+
+void l2_normalize_rows(Matrix& m);  // zero rows stay zero
+// Rows `rows` of m, in that order.
+Matrix select_rows(const Matrix& m, const std::vector<int>& rows);
+// Columns [begin, end) of m, each row re-normalised (one part of a concatenated descriptor).
+Matrix slice_cols(const Matrix& m, int begin, int end);
+
+// Fashion mAP@10. Every row is a query against all the other rows (the query itself is not in
+// its own result list); an item is relevant when its label equals the query's. For one query,
+// with rel_k = 1 if the k-th result is relevant and P@k = (relevant results among the first k)/k:
+//   AP@10 = (1 / min(10, R)) * sum_{k=1..10} P@k * rel_k,   R = relevant items in the database.
+// mAP@10 is the mean over all queries (rows whose label occurs only once are not queries). (1.0 = the 10 nearest are all of the query's class.)
+double fashion_map10(const Matrix& emb, const std::vector<int>& labels);
+
+// Near-duplicate recall@1: query q (row q of `queries`, made from original q / kAugCount by
+// augmentation q % kAugCount) is a hit when its nearest original is the one it came from.
+struct NearDupScore {
+    std::array<double, kAugCount> per_aug{};  // R@1 per augmentation type
+    double mean = 0.0;                        // mean over the types (= over all queries)
+};
+NearDupScore neardup_recall1(const Matrix& originals, const Matrix& queries);
+
+// PCA whitening with shrinkage, learned on the rows of `library` (L2-normalised embeddings):
+// with mean mu, covariance C = U diag(lambda) U^T and alpha = shrink * trace(C) / d,
+//   keep_dims == 0: x -> (C + alpha I)^(-1/2) (x - mu)             (same dimension)
+//   keep_dims  > 0: x -> diag(lambda_i + alpha)^(-1/2) U_k^T (x - mu) (top keep_dims components)
+// then L2-normalised. alpha keeps directions with (near-)zero variance from being blown up:
+// components with lambda << alpha keep their relative scale instead of being amplified.
+class Whitening {
+public:
+    static Whitening learn(const Matrix& library, double shrink, int keep_dims);
+    Matrix apply(const Matrix& x) const;
+    int out_dim() const;
+
+private:
+    std::vector<double> mean_;   // d
+    std::vector<double> basis_;  // d x k, column-major: component j is basis_[j*d .. j*d+d)
+    std::vector<double> scale_;  // k
+    int d_ = 0, k_ = 0;
+    bool full_ = true;  // keep the dimension (add back the part outside the basis)
+};
+
+}  // namespace rvbench

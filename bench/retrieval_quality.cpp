@@ -1,0 +1,393 @@
+// retrieval_quality: how well RuVision's descriptors retrieve, on two fixed evaluation sets.
+//
+//   retrieval_quality [--models DIR] [--configs FILE|default|none] [--fashion-only|--neardup-only]
+//                     [--dump-reference DIR] [--reference DIR] [--threads N]
+//                     [--pcaw-shrink B] [--fashion-per-class N] [--ref-fashion-per-class N]
+//                     [--originals N] [--working-side PX] [--dump-examples DIR]
+//
+// Sets (see retrieval/dataset.h):
+//   Fashion-MNIST: the first 100 t10k images of each class; every image queries the other 999;
+//     reported: mAP@10 by class label (definition in retrieval/metrics.h).
+//   Near-duplicates: Debian's MATE nature backgrounds + one image per Plasma wallpaper, brought to
+//     a 640 px shorter side; 10 seeded augmentations each; every query searches all originals;
+//     reported: recall@1 per augmentation and their mean.
+// Configs: one per line, `MODEL DESCRIPTOR [POST...]`, '#' starts a comment. MODEL is a model
+//   name (DIR/NAME.rvm with --models, else the usual model search path) or a path to a .rvm file;
+//   DESCRIPTOR is a DescriptorSpec text (Embedder.h); each POST adds a row post-processed with
+//   PCA whitening learned on the evaluated set itself: `pcaw` (shrinkage whitening, same
+//   dimension) or `pcawK` (top K components). `--configs default` uses kDefaultConfigs below.
+//   The whitening is transductive (learned on the very images it is scored on) and its shrinkage
+//   (--pcaw-shrink, default 10) was picked on these same sets from {0.1, 1, 3, 10, 30, 100}:
+//   read those rows as what whitening can give at best, not as a held-out result.
+// Output: a Markdown table on stdout; progress on stderr. ms/img is the wall time of embed()
+//   (preprocess + forward + pooling, decoding excluded) per near-duplicate photo (Fashion images
+//   when run with --fashion-only), measured on each of the N worker threads while all N run.
+// Reference floor: --dump-reference DIR writes the images as the TF.js reference pipelines feed
+//   them (retrieval/reference.h) and exits; run `node packaging/models/reference_embed.cjs
+//   DIR/<model>/manifest.json` on each; then --reference DIR adds rows for the reference outputs,
+//   for RuVision on the very same input tensors, and for RuVision's own pipeline, all scored on
+//   the same (sub)set of images. The pure-JS reference needs ~1.1 s (mobilenet_v2, 224) and
+//   ~1.3 s (centernet, 320) per image on one core, so all 1462 images of both models would take
+//   ~1 hour: by default the reference set is a seeded subset of 40 Fashion images per class
+//   (--ref-fashion-per-class) plus the whole near-duplicate set (862 images per model).
+#include <algorithm>
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include <opencv2/imgcodecs.hpp>
+#include <opencv2/imgproc.hpp>
+
+#include "retrieval/dataset.h"
+#include "retrieval/evaluate.h"
+#include "retrieval/metrics.h"
+#include "retrieval/reference.h"
+#include "ruvision/engine/Embedder.h"
+
+namespace fs = std::filesystem;
+using namespace rvbench;
+
+namespace {
+
+constexpr std::uint32_t kSeed = 20240617;  // near-dup augmentations and the reference subset
+
+// The built-in config list (same syntax as --configs FILE).
+constexpr const char* kDefaultConfigs = R"(
+# mobilenet_v2: fixed 224 x 224 input
+mobilenet_v2            avg:last                      pcaw pcaw64
+mobilenet_v2            gem3:last                     pcaw pcaw64
+mobilenet_v2            avg:proj16
+mobilenet_v2            gem3:proj16
+mobilenet_v2            avg:expand13
+mobilenet_v2            gem3:expand13                 pcaw pcaw64
+mobilenet_v2            gem3:add12
+mobilenet_v2            gem3:last+gem3:proj16
+mobilenet_v2            gem3:last+gem3:expand13       pcaw pcaw64
+mobilenet_v2            gem3:expand13+gem3:add12      pcaw pcaw64
+mobilenet_v2            gem3:last|flip
+mobilenet_v2            gem3:last+gem3:expand13|flip
+mobilenet_v2            gem3:expand13|flip
+# mobilenet_v3_centernet: any size, shorter side = the size (native 320)
+mobilenet_v3_centernet  avg:last                      pcaw pcaw64
+mobilenet_v3_centernet  gem3:last                     pcaw pcaw64
+mobilenet_v3_centernet  gem3:c14
+mobilenet_v3_centernet  gem3:e12
+mobilenet_v3_centernet  gem3:c11                      pcaw pcaw64
+mobilenet_v3_centernet  gem3:last+gem3:e12            pcaw pcaw64
+mobilenet_v3_centernet  gem3:c11+gem3:e12             pcaw pcaw64
+mobilenet_v3_centernet  gem3:last+gem3:c11
+mobilenet_v3_centernet  gem3:last@224
+mobilenet_v3_centernet  gem3:last+gem3:e12@224
+mobilenet_v3_centernet  gem3:c11@224
+mobilenet_v3_centernet  gem3:last@448
+mobilenet_v3_centernet  gem3:last+gem3:e12@448
+mobilenet_v3_centernet  gem3:c11@448
+mobilenet_v3_centernet  gem3:last@320,448
+mobilenet_v3_centernet  gem3:last+gem3:e12@320,448    pcaw
+mobilenet_v3_centernet  gem3:c11+gem3:e12@320,448
+mobilenet_v3_centernet  gem3:last|flip
+mobilenet_v3_centernet  gem3:last+gem3:e12|flip
+mobilenet_v3_centernet  gem3:c11|flip
+)";
+
+struct Options {
+    fs::path models_dir;
+    std::string configs = "default";
+    bool fashion = true, neardup = true;
+    fs::path dump_reference, reference;
+    fs::path dump_examples;  // writes original 0 and its queries as PNG, then exits
+    int threads = 2;
+    double shrink = 10.0;  // alpha = shrink * mean eigenvalue (see the top of this file)
+    int fashion_per_class = 100;
+    int ref_fashion_per_class = 40;
+    int originals = 0;  // 0 = all
+    int working_side = 640;
+    fs::path fashion_dir = "/usr/share/datasets/fashion-mnist";
+    fs::path mate_dir = "/usr/share/backgrounds/mate/nature";
+    fs::path wallpaper_dir = "/usr/share/wallpapers";
+};
+
+struct Post {
+    std::string name;
+    int keep = 0;  // 0: full-dimension shrinkage whitening
+};
+
+struct Config {
+    std::string model, descriptor;
+    std::vector<Post> posts;
+};
+
+[[noreturn]] void die(const std::string& msg) {
+    std::fprintf(stderr, "retrieval_quality: %s\n", msg.c_str());
+    std::exit(1);
+}
+
+std::vector<Config> parse_configs(const std::string& text) {
+    std::vector<Config> out;
+    std::istringstream in(text);
+    std::string line;
+    for (int n = 1; std::getline(in, line); ++n) {
+        if (auto h = line.find('#'); h != std::string::npos) line.resize(h);
+        std::istringstream ls(line);
+        Config c;
+        if (!(ls >> c.model)) continue;
+        if (!(ls >> c.descriptor)) die("configs line " + std::to_string(n) + ": expected MODEL DESCRIPTOR [POST...]");
+        for (std::string p; ls >> p;) {
+            if (p.rfind("pcaw", 0) != 0) die("configs line " + std::to_string(n) + ": unknown post-processing '" + p + "'");
+            Post post{p, 0};
+            if (p.size() > 4) {
+                char* end = nullptr;
+                post.keep = static_cast<int>(std::strtol(p.c_str() + 4, &end, 10));
+                if (*end || post.keep <= 0) die("configs line " + std::to_string(n) + ": bad '" + p + "' (pcaw or pcawK)");
+            }
+            c.posts.push_back(post);
+        }
+        out.push_back(c);
+    }
+    return out;
+}
+
+fs::path resolve_model(const std::string& token, const Options& o) {
+    fs::path p;
+    if (token.find('/') != std::string::npos || (token.size() > 4 && token.ends_with(".rvm"))) p = token;
+    else if (!o.models_dir.empty()) p = o.models_dir / (token + ".rvm");
+    else {
+        auto m = rv::find_model(token);
+        if (!m) die("model '" + token + "': " + m.error().message);
+        p = m->path;
+    }
+    if (!fs::exists(p)) die("model file " + p.string() + " does not exist");
+    return p;
+}
+
+// The reference section: for each dumped model, three row groups on the same images.
+std::vector<Row> reference_rows(const Options& o, const RefItems& items, const FashionSet* fashion,
+                                const NearDupSet* neardup, std::vector<std::string>& notes) {
+    std::vector<Row> rows;
+    Layout L{static_cast<int>(items.fashion_rows.size()), items.originals, items.queries, {}};
+    for (int r : items.fashion_rows) L.labels.push_back(fashion->labels[r]);
+    for (const auto& m : reference_models()) {
+        if (!fs::exists(o.reference / m.name / "manifest.json")) {
+            std::fprintf(stderr, "reference: no %s, skipping %s\n", (o.reference / m.name / "manifest.json").c_str(),
+                         m.name.c_str());
+            continue;
+        }
+        auto inputs = load_reference_inputs(o.reference, m, items);
+        if (!inputs) die(inputs.error().message);
+        const fs::path model_file = resolve_model(m.name, o);
+        // One forward per image for all nodes: each part of a concatenated descriptor is
+        // normalised on its own, so slicing a part out and re-normalising gives that node's
+        // avg descriptor exactly.
+        std::string desc;
+        std::vector<int> dims;
+        for (const auto& [alias, node] : m.nodes) {
+            desc += (desc.empty() ? "avg:" : "+avg:") + alias;
+            auto one = rv::Embedder::open(model_file, "avg:" + alias);
+            if (!one) die(one.error().message);
+            dims.push_back((*one)->dim());
+        }
+        auto emb = rv::Embedder::open(model_file, desc);
+        if (!emb) die(emb.error().message);
+        std::vector<const rv::RgbImage*> ref_in;
+        for (const auto& img : *inputs) ref_in.push_back(&img);
+        std::vector<double> ms_ref, ms_own;
+        std::fprintf(stderr, "reference: %s: RuVision on the %d reference inputs\n", m.name.c_str(), items.count());
+        const Matrix on_ref = embed_all(**emb, ref_in, o.threads, ms_ref);
+        std::fprintf(stderr, "reference: %s: RuVision's own pipeline on the same images\n", m.name.c_str());
+        const Matrix own = embed_all(**emb, item_images(items, fashion, neardup), o.threads, ms_own);
+        int off = 0;
+        for (std::size_t p = 0; p < m.nodes.size(); ++p) {
+            const std::string& alias = m.nodes[p].first;
+            const Matrix ours_on_ref = slice_cols(on_ref, off, off + dims[p]);
+            if (auto ref = load_reference_output(o.reference, m, alias, items.count()); ref) {
+                Row r{"TF.js reference " + m.name, "avg:" + alias, "", 0, -1.0, -1.0, {}, false};
+                score(*ref, L, r);
+                rows.push_back(r);
+                log_row(r);
+                if (ref->cols == ours_on_ref.cols) {
+                    const auto [mean, lo] = row_agreement(*ref, ours_on_ref);
+                    char b[256];
+                    std::snprintf(b, sizeof b, "%s avg:%s: 1 - cosine(TF.js, RuVision) on the same inputs: mean %.2e, max %.2e",
+                                  m.name.c_str(), alias.c_str(), 1.0 - mean, 1.0 - lo);
+                    notes.push_back(b);
+                }
+            } else {
+                std::fprintf(stderr, "reference: %s\n", ref.error().message.c_str());
+            }
+            Row a{"RuVision on TF.js inputs " + m.name, "avg:" + alias, "", 0, -1.0, -1.0, {}, false};
+            score(ours_on_ref, L, a);
+            Row b{"RuVision " + m.name, "avg:" + alias, "", 0, -1.0, -1.0, {}, false};
+            score(slice_cols(own, off, off + dims[p]), L, b);
+            rows.push_back(a);
+            rows.push_back(b);
+            log_row(a);
+            log_row(b);
+            off += dims[p];
+        }
+        // The model's default descriptor (what the app uses) on the same images: the row that
+        // must not fall below the reference rows.
+        auto def = rv::Embedder::open(model_file);
+        if (!def) die(def.error().message);
+        std::vector<double> ms_def;
+        const Matrix own_default = embed_all(**def, item_images(items, fashion, neardup), o.threads, ms_def);
+        Row d{"RuVision default " + m.name, (*def)->descriptor().str(), "", 0, -1.0, -1.0, {}, false};
+        score(own_default, L, d);
+        rows.push_back(d);
+        log_row(d);
+    }
+    return rows;
+}
+
+void write_png(const fs::path& path, const rv::RgbImage& img) {
+    cv::Mat rgb(img.height, img.width, CV_8UC3, const_cast<std::uint8_t*>(img.data.data())), bgr;
+    cv::cvtColor(rgb, bgr, cv::COLOR_RGB2BGR);
+    cv::imwrite(path.string(), bgr);
+}
+
+int int_arg(const std::string& flag, const char* v) {
+    char* end = nullptr;
+    const long l = std::strtol(v, &end, 10);
+    if (*end || l < 0 || l > 1'000'000) die(flag + ": expected a non-negative integer");
+    return static_cast<int>(l);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    const double t_start = now_s();
+    Options o;
+    for (int i = 1; i < argc; ++i) {
+        const std::string a = argv[i];
+        auto val = [&]() -> const char* {
+            if (i + 1 >= argc) die(a + " needs a value");
+            return argv[++i];
+        };
+        if (a == "--models") o.models_dir = val();
+        else if (a == "--configs") o.configs = val();
+        else if (a == "--fashion-only") o.neardup = false;
+        else if (a == "--neardup-only") o.fashion = false;
+        else if (a == "--dump-reference") o.dump_reference = val();
+        else if (a == "--reference") o.reference = val();
+        else if (a == "--dump-examples") o.dump_examples = val();
+        else if (a == "--threads") o.threads = std::max(1, int_arg(a, val()));
+        else if (a == "--pcaw-shrink") o.shrink = std::atof(val());
+        else if (a == "--fashion-per-class") o.fashion_per_class = std::max(1, int_arg(a, val()));
+        else if (a == "--ref-fashion-per-class") o.ref_fashion_per_class = int_arg(a, val());
+        else if (a == "--originals") o.originals = int_arg(a, val());
+        else if (a == "--working-side") o.working_side = std::max(64, int_arg(a, val()));
+        else if (a == "-h" || a == "--help") {
+            std::printf("usage: retrieval_quality [--models DIR] [--configs FILE|default|none] [--fashion-only|--neardup-only]\n"
+                        "         [--dump-reference DIR] [--reference DIR] [--threads N] [--pcaw-shrink B]\n"
+                        "         [--fashion-per-class N] [--ref-fashion-per-class N] [--originals N] [--working-side PX]\n"
+                        "         [--dump-examples DIR]\n");
+            return 0;
+        } else die("unknown argument '" + a + "' (see --help)");
+    }
+    if (!o.fashion && !o.neardup) die("--fashion-only and --neardup-only exclude each other");
+
+    std::vector<Config> configs;
+    if (o.configs == "default") configs = parse_configs(kDefaultConfigs);
+    else if (o.configs != "none") {
+        std::ifstream f(o.configs);
+        if (!f) die("cannot read configs file " + o.configs);
+        std::stringstream ss;
+        ss << f.rdbuf();
+        configs = parse_configs(ss.str());
+    }
+
+    // ---- data ----
+    FashionSet fashion;
+    NearDupSet neardup;
+    if (o.fashion) {
+        auto f = load_fashion(o.fashion_dir, o.fashion_per_class);
+        if (!f) die(f.error().message);
+        fashion = std::move(*f);
+        std::fprintf(stderr, "Fashion-MNIST: %zu images (%d per class)\n", fashion.images.size(), o.fashion_per_class);
+    }
+    if (o.neardup) {
+        const double t0 = now_s();
+        auto sources = neardup_sources(o.mate_dir, o.wallpaper_dir);
+        if (o.originals > 0 && static_cast<int>(sources.size()) > o.originals) sources.resize(o.originals);
+        neardup = build_neardup(sources, o.working_side, kSeed);
+        if (neardup.originals.empty()) die("no near-duplicate originals found (are desktop-base / plasma wallpapers installed?)");
+        std::fprintf(stderr, "near-dup: %zu originals, %zu queries (%.1f s)\n", neardup.originals.size(),
+                     neardup.queries.size(), now_s() - t0);
+    }
+    if (!o.dump_examples.empty() && o.neardup) {
+        fs::create_directories(o.dump_examples);
+        write_png(o.dump_examples / "original.png", neardup.originals[0]);
+        for (int a = 0; a < kAugCount; ++a)
+            write_png(o.dump_examples / (std::string(aug_name(static_cast<Aug>(a))) + ".png"), neardup.queries[a]);
+        return 0;
+    }
+    const FashionSet* fp = o.fashion ? &fashion : nullptr;
+    const NearDupSet* np = o.neardup ? &neardup : nullptr;
+    const RefItems ref_items = reference_items(fp, np, o.ref_fashion_per_class, kSeed);
+
+    if (!o.dump_reference.empty()) {
+        if (auto s = dump_reference(o.dump_reference, ref_items, fp, np); !s) die(s.error().message);
+        std::fprintf(stderr, "reference: %d images per model (Fashion %zu = %d per class, seeded; near-dup %d + %d)\n",
+                     ref_items.count(), ref_items.fashion_rows.size(), o.ref_fashion_per_class, ref_items.originals,
+                     ref_items.queries);
+        return 0;
+    }
+
+    // ---- configs ----
+    Layout L{static_cast<int>(fashion.images.size()), static_cast<int>(neardup.originals.size()),
+             static_cast<int>(neardup.queries.size()), fashion.labels};
+    std::vector<const rv::RgbImage*> images;
+    for (const auto& i : fashion.images) images.push_back(&i);
+    for (const auto& i : neardup.originals) images.push_back(&i);
+    for (const auto& i : neardup.queries) images.push_back(&i);
+    std::vector<Row> rows;
+    for (std::size_t c = 0; c < configs.size(); ++c) {
+        const auto& cfg = configs[c];
+        const fs::path model_file = resolve_model(cfg.model, o);
+        auto emb = rv::Embedder::open(model_file, cfg.descriptor);
+        if (!emb) {
+            std::fprintf(stderr, "[%zu/%zu] %s %s: %s (skipped)\n", c + 1, configs.size(), cfg.model.c_str(),
+                         cfg.descriptor.c_str(), emb.error().message.c_str());
+            continue;
+        }
+        std::fprintf(stderr, "[%zu/%zu] %s %s: embedding %zu images...\n", c + 1, configs.size(), cfg.model.c_str(),
+                     cfg.descriptor.c_str(), images.size());
+        const double t0 = now_s();
+        std::vector<double> ms;
+        const Matrix e = embed_all(**emb, images, o.threads, ms);
+        Row row{(*emb)->model_name(), cfg.descriptor, "", 0, -1.0, -1.0, {}, false};
+        row.ms = L.originals > 0 ? mean_of(ms, L.fashion, ms.size()) : mean_of(ms, 0, ms.size());
+        score(e, L, row);
+        rows.push_back(row);
+        log_row(row);
+        for (const auto& p : cfg.posts) {
+            rows.push_back(whitened(e, L, p.name, p.keep, o.shrink, row));
+            log_row(rows.back());
+        }
+        std::fprintf(stderr, "  (%.1f s)\n", now_s() - t0);
+    }
+    if (!rows.empty()) {
+        std::printf("## Retrieval quality\n\nFashion-MNIST: %zu images (%d per class), mAP@10. Near-dup: %zu originals x %d "
+                    "augmentations, R@1 against the originals. ms/img: embed() per near-dup photo, %d threads busy. "
+                    "post: pcaw = PCA whitening learned on the evaluated set itself (shrink %.2g), pcawK = top K.\n\n",
+                    fashion.images.size(), o.fashion_per_class, neardup.originals.size(), kAugCount, o.threads, o.shrink);
+        print_table(rows, true);
+    }
+
+    if (!o.reference.empty()) {
+        std::vector<std::string> notes;
+        const auto ref_rows = reference_rows(o, ref_items, fp, np, notes);
+        std::printf("\n## Reference floor (same images for every row: Fashion %zu = %d per class seeded from the %d loaded, "
+                    "near-dup %d originals + %d queries)\n\n",
+                    ref_items.fashion_rows.size(), o.ref_fashion_per_class, o.fashion_per_class, ref_items.originals,
+                    ref_items.queries);
+        print_table(ref_rows, false);
+        if (!notes.empty()) std::printf("\n");
+        for (const auto& n : notes) std::printf("- %s\n", n.c_str());
+    }
+    std::fprintf(stderr, "total %.1f s\n", now_s() - t_start);
+    std::printf("\nTotal run time %.1f s.\n", now_s() - t_start);
+    return 0;
+}
