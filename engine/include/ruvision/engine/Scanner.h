@@ -1,0 +1,43 @@
+// Walking the user's folders for image files.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <string>
+#include <vector>
+
+namespace rv {
+
+struct ScanOptions {
+    bool skip_hidden = true;        // names starting with '.' (files and folders)
+    bool follow_symlinks = true;    // symlinked folders are walked once; loops are cut
+};
+
+// One image file found by a scan. `path` holds the file system's bytes unchanged (names need not
+// be UTF-8).
+struct ScannedFile {
+    std::filesystem::path path;
+    std::uint64_t size = 0;
+    std::int64_t mtime_ns = 0;
+};
+
+// A folder or file the scan could not read (permission, vanished mid-scan), with the reason.
+struct ScanProblem {
+    std::filesystem::path path;
+    std::string reason;
+};
+
+// Recursively lists image files under `root`: JPEG, PNG, WebP, TIFF, BMP (and GIF), recognised
+// by extension (case-insensitive) or, for files without a known extension, by their first bytes.
+// Each real folder is visited once, whatever symlinks point at it, so loops end. Sorted by path.
+// Never throws; unreadable entries go to `problems`. `cancelled` is polled between folders.
+std::vector<ScannedFile> scan_images(const std::filesystem::path& root, const ScanOptions& options,
+                                     std::vector<ScanProblem>* problems = nullptr,
+                                     const std::function<bool()>& cancelled = {});
+
+// True if the name's extension is one RuVision indexes (.jpg .jpeg .jpe .png .webp .tif .tiff
+// .bmp .gif, any case).
+bool has_image_extension(const std::filesystem::path& path);
+
+}  // namespace rv

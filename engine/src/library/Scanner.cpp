@@ -1,0 +1,111 @@
+#include "ruvision/engine/Scanner.h"
+
+#include <algorithm>
+#include <cstring>
+#include <fstream>
+#include <set>
+#include <sys/stat.h>
+
+#include "image/ImageHeader.h"
+
+namespace rv {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+bool hidden(const fs::path& p) {
+    const std::string name = p.filename().string();
+    return !name.empty() && name[0] == '.';
+}
+
+// Only for files whose extension says nothing: look at the first bytes.
+bool looks_like_image(const fs::path& p) {
+    std::ifstream f(p, std::ios::binary);
+    std::uint8_t head[32] = {};
+    f.read(reinterpret_cast<char*>(head), sizeof head);
+    return sniff_image_header(head, static_cast<std::size_t>(f.gcount())).format != ImageFormat::Unknown;
+}
+
+struct Walker {
+    const ScanOptions& opt;
+    std::vector<ScannedFile>& out;
+    std::vector<ScanProblem>* problems;
+    const std::function<bool()>& cancelled;
+    std::set<std::pair<dev_t, ino_t>> visited;
+    // Symlinked folders wait until every real folder has been walked, so a file is reported under
+    // its real path when it has one inside the root.
+    std::vector<fs::path> linked;
+
+    void problem(const fs::path& p, const std::string& why) {
+        if (problems) problems->push_back({p, why});
+    }
+
+    void walk(const fs::path& dir) {
+        if (cancelled && cancelled()) return;
+        struct stat st {};
+        if (::stat(dir.c_str(), &st) != 0) {
+            problem(dir, std::string("cannot read folder: ") + std::strerror(errno));
+            return;
+        }
+        if (!visited.insert({st.st_dev, st.st_ino}).second) return;  // seen: a symlink loop or alias
+        std::error_code ec;
+        fs::directory_iterator it(dir, fs::directory_options::skip_permission_denied, ec);
+        if (ec) {
+            problem(dir, "cannot read folder: " + ec.message());
+            return;
+        }
+        std::vector<fs::path> subdirs;
+        for (; it != fs::directory_iterator(); it.increment(ec)) {
+            if (ec) {
+                problem(dir, "listing stopped: " + ec.message());
+                break;
+            }
+            const fs::path p = it->path();
+            if (opt.skip_hidden && hidden(p)) continue;
+            std::error_code sec;
+            const bool is_link = it->is_symlink(sec);
+            if (is_link && !opt.follow_symlinks) continue;
+            const auto status = it->status(sec);  // follows symlinks
+            if (sec) {
+                if (!is_link) problem(p, "vanished or unreadable: " + sec.message());
+                continue;  // a dangling symlink is not a problem worth reporting
+            }
+            if (fs::is_directory(status)) {
+                (is_link ? linked : subdirs).push_back(p);
+            } else if (fs::is_regular_file(status)) {
+                if (!has_image_extension(p) && (p.has_extension() || !looks_like_image(p))) continue;
+                struct stat fst {};
+                if (::stat(p.c_str(), &fst) != 0) {
+                    problem(p, std::string("vanished during the scan: ") + std::strerror(errno));
+                    continue;
+                }
+                out.push_back({p, static_cast<std::uint64_t>(fst.st_size),
+                               static_cast<std::int64_t>(fst.st_mtim.tv_sec) * 1'000'000'000 + fst.st_mtim.tv_nsec});
+            }
+        }
+        std::sort(subdirs.begin(), subdirs.end());
+        for (const auto& d : subdirs) walk(d);
+    }
+};
+
+}  // namespace
+
+bool has_image_extension(const fs::path& path) {
+    std::string ext = path.extension().string();
+    std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return std::tolower(c); });
+    static const std::set<std::string> known = {".jpg", ".jpeg", ".jpe", ".png", ".webp", ".tif", ".tiff", ".bmp", ".gif"};
+    return known.count(ext) > 0;
+}
+
+std::vector<ScannedFile> scan_images(const fs::path& root, const ScanOptions& options, std::vector<ScanProblem>* problems,
+                                     const std::function<bool()>& cancelled) {
+    std::vector<ScannedFile> out;
+    Walker w{options, out, problems, cancelled, {}, {}};
+    w.walk(root);
+    for (std::size_t i = 0; i < w.linked.size(); ++i) w.walk(fs::path(w.linked[i]));  // may grow
+    std::sort(out.begin(), out.end(), [](const ScannedFile& a, const ScannedFile& b) { return a.path < b.path; });
+    return out;
+}
+
+}  // namespace rv
