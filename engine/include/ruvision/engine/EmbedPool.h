@@ -1,0 +1,38 @@
+// Decoding and embedding many files on several threads (one image per thread at a time).
+#pragma once
+
+#include <atomic>
+#include <filesystem>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "ruvision/engine/Embedder.h"
+
+namespace rv {
+
+// What became of one file.
+struct EmbeddedFile {
+    std::size_t index = 0;         // position in the input list
+    std::filesystem::path path;
+    std::vector<float> embedding;  // L2-normalised; empty on error
+    int width = 0, height = 0;     // pixel size as stored (before DCT reduction and EXIF rotation)
+    std::string error;             // "path: reason" when the file could not be embedded
+    bool ok() const { return error.empty(); }
+};
+
+struct EmbedPoolParams {
+    int threads = 2;  // workers; each owns an Embedder clone (weights shared)
+};
+
+// Embeds `files` with clones of `prototype`. `on_result` is called for every file, in the input
+// order, on the calling thread (so it may write to a database that is not thread-safe); workers
+// run ahead by at most 2 x threads files, which bounds memory whatever the image sizes.
+// `cancel` is polled before each file; files not started when it turns true get no callback.
+// Returns the number of files handed to on_result. Exceptions never cross threads: a worker
+// failure becomes that file's error.
+std::size_t embed_files(const Embedder& prototype, const std::vector<std::filesystem::path>& files,
+                        const EmbedPoolParams& params, const std::atomic<bool>& cancel,
+                        const std::function<void(EmbeddedFile&&)>& on_result);
+
+}  // namespace rv
