@@ -26,7 +26,7 @@ APT_PACKAGES=(
   qt6-base-dev qt6-base-dev-tools libgl-dev
   libopencv-core-dev libopencv-imgproc-dev libopencv-imgcodecs-dev libopencv-dnn-dev
   libhnswlib-dev libeigen3-dev libxsimd-dev libsqlite3-dev libonnx-dev libprotobuf-dev
-  nlohmann-json3-dev
+  nlohmann-json3-dev zlib1g-dev
   xvfb xauth
   gnome-backgrounds mate-backgrounds plasma-workspace-wallpapers dataset-fashion-mnist
 )

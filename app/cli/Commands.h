@@ -14,4 +14,9 @@ int cmd_embed(const Args& args);
 int cmd_rank(const Args& args);
 int cmd_import_model(const Args& args);
 
+// Library commands (LibraryCommands.cpp).
+int cmd_index(const Args& args);
+int cmd_search(const Args& args);
+int cmd_status(const Args& args);
+
 }  // namespace rv::cli

@@ -16,6 +16,11 @@ const char* kUsage =
     "                                   print the L2-normalised embedding of each image\n"
     "  rank [--model NAME] QUERY IMAGE...\n"
     "                                   rank the images by cosine similarity to QUERY\n"
+    "  index --library DIR [--model NAME] [--json] [ROOT...]\n"
+    "                                   add folders and index them (new, changed, moved, vanished files)\n"
+    "  search --library DIR [-k N] [--json] IMAGE\n"
+    "                                   the library files most similar to IMAGE, best first\n"
+    "  status --library DIR [--json]    counts, errors, model and index state\n"
     "  import-model RECIPE SOURCE_DIR OUT.rvm\n"
     "                                   import a TF.js model into RuVision's model format\n"
     "\n"
@@ -33,6 +38,9 @@ int main(int argc, char** argv) {
     rv::cli::Args args(argv + 2, argv + argc);
     if (cmd == "models") return rv::cli::cmd_models(args);
     if (cmd == "embed") return rv::cli::cmd_embed(args);
+    if (cmd == "index") return rv::cli::cmd_index(args);
+    if (cmd == "search") return rv::cli::cmd_search(args);
+    if (cmd == "status") return rv::cli::cmd_status(args);
     if (cmd == "rank") return rv::cli::cmd_rank(args);
     if (cmd == "import-model") return rv::cli::cmd_import_model(args);
     std::fprintf(stderr, "ruvision-cli: unknown command '%s'\n\n%s", cmd.c_str(), kUsage);

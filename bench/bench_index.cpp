@@ -1,0 +1,359 @@
+// Vector index benchmark: for each library size, HnswIndex (hnswlib, M=16, ef_construction=200)
+// against the exact BruteForceIndex scan measured in the same run: build time, memory per vector
+// (file payload bytes / n, and resident-memory growth / n), save and load time, median and p99
+// search latency for k=10 (one query at a time, one thread), recall@10 of HNSW against the exact
+// answer, and the latency ratio. Then recall and latency at several ef_search values. Prints
+// Markdown tables; never passes or fails.
+//
+// usage: bench_index [--sizes 10000,100000,1000000] [--dim 576] [--queries 1000]
+//                    [--threads 2] [--ef 32,64,128,256] [--seed 1] [--vectors FILE]
+//
+// Vectors. Without --vectors, a synthetic set shaped like CNN image embeddings, seeded and
+// identical whatever the thread count or chunking (vector i is a function of seed and i only):
+//  - all vectors share a mean direction (post-ReLU features are non-negative, so real embeddings
+//    sit in a cone: unrelated images still have cosine ~0.2-0.4);
+//  - 1000 clusters ("events", "subjects"), picked with a skewed frequency (weight 1/(rank+10));
+//    a centre is normalize(0.6 * mean + random unit vector);
+//  - a vector is its centre + a spread along 8 directions of its cluster (Gaussian weights, 0.35)
+//    + isotropic noise (0.25), normalised;
+//  - one vector in five is a near-duplicate (burst shot, edit, resize) of an earlier vector:
+//    that vector + isotropic noise 0.15, normalised.
+// Queries come from the same process with another seed (so none is in the index; near-duplicate
+// queries point at indexed vectors). --vectors FILE reads raw float32 rows of --dim floats
+// (e.g. real embeddings dumped by the CLI); they are L2-normalised on load, the last --queries
+// rows are the queries and the rest the library (sizes are capped at what is left).
+#include "ruvision/engine/VectorIndex.h"
+#include "ruvision/kernels/kernels.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <thread>
+#include <unistd.h>
+#include <unordered_set>
+#include <vector>
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+double seconds_since(Clock::time_point t) {
+    return std::chrono::duration<double>(Clock::now() - t).count();
+}
+
+std::uint64_t splitmix(std::uint64_t& s) {
+    std::uint64_t z = (s += 0x9e3779b97f4a7c15ull);
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+    return z ^ (z >> 31);
+}
+float uniform01(std::uint64_t& s) { return float(splitmix(s) >> 40) * (1.0f / 16777216.0f); }
+float gaussian(std::uint64_t& s) {
+    const float u = std::max(uniform01(s), 1e-7f), v = uniform01(s);
+    return std::sqrt(-2.0f * std::log(u)) * std::cos(6.2831853f * v);
+}
+
+// The synthetic embedding process described at the top of the file.
+class Synthetic {
+public:
+    static constexpr int kClusters = 1000, kSpread = 8;
+
+    Synthetic(int dim, std::uint64_t seed) : d_(dim), seed_(seed) {
+        std::uint64_t s = seed * 7919 + 17;
+        std::vector<float> mean(d_);
+        for (float& x : mean) x = gaussian(s);
+        unit(mean.data());
+        centres_.resize(std::size_t(kClusters) * d_);
+        basis_.resize(std::size_t(kClusters) * kSpread * d_);
+        const float inv_sqrt_d = 1.0f / std::sqrt(float(d_));
+        for (int c = 0; c < kClusters; ++c) {
+            float* ctr = &centres_[std::size_t(c) * d_];
+            for (int j = 0; j < d_; ++j) ctr[j] = gaussian(s) * inv_sqrt_d;
+            unit(ctr);
+            for (int j = 0; j < d_; ++j) ctr[j] += 0.6f * mean[j];
+            unit(ctr);
+        }
+        for (float& x : basis_) x = gaussian(s) * inv_sqrt_d;
+        double total = 0;
+        for (int c = 0; c < kClusters; ++c) cumulative_.push_back(total += 1.0 / (c + 10));
+        for (double& w : cumulative_) w /= total;
+    }
+
+    // Vector `i` of stream `stream` (0 = library, 1 = queries) into out[d].
+    void make(std::uint64_t i, int stream, float* out) const {
+        std::uint64_t s = (seed_ * 0x100000001b3ull) ^ (i * 4 + std::uint64_t(stream) + 1) * 0x9e37ull;
+        splitmix(s);
+        const bool near_duplicate = splitmix(s) % 5 == 0 && (stream == 1 || i > 0);
+        if (near_duplicate) {
+            const std::uint64_t limit = stream == 1 ? parent_range_ : i;
+            base(splitmix(s) % std::max<std::uint64_t>(limit, 1), 0, out);
+            add_noise(out, 0.15f, s);
+        } else {
+            base(i, stream, out);
+        }
+        unit(out);
+    }
+    // Near-duplicate queries point at library vectors below this index.
+    void set_parent_range(std::uint64_t n) { parent_range_ = n; }
+
+private:
+    void base(std::uint64_t i, int stream, float* out) const {
+        std::uint64_t s = (seed_ * 0xff51afd7ull) ^ (i * 4 + std::uint64_t(stream) + 3) * 0xc4ceb9ull;
+        splitmix(s);
+        const double r = uniform01(s);
+        const int c = int(std::lower_bound(cumulative_.begin(), cumulative_.end(), r) -
+                          cumulative_.begin()) % kClusters;
+        std::copy_n(&centres_[std::size_t(c) * d_], d_, out);
+        for (int b = 0; b < kSpread; ++b) {
+            const float z = 0.35f * gaussian(s);
+            const float* dir = &basis_[(std::size_t(c) * kSpread + b) * d_];
+            for (int j = 0; j < d_; ++j) out[j] += z * dir[j];
+        }
+        add_noise(out, 0.25f, s);
+    }
+    void add_noise(float* out, float scale, std::uint64_t& s) const {
+        const float a = scale * std::sqrt(12.0f / float(d_));  // uniform, variance scale^2 / d
+        for (int j = 0; j < d_; ++j) out[j] += a * (uniform01(s) - 0.5f);
+    }
+    void unit(float* v) const { rv::kernels::kernels().l2_normalize(v, std::size_t(d_)); }
+
+    int d_;
+    std::uint64_t seed_;
+    std::uint64_t parent_range_ = 1;
+    std::vector<float> centres_, basis_;
+    std::vector<double> cumulative_;
+};
+
+// Rows [first, first + n) of the library or query stream, generated on `threads` threads.
+void generate(const Synthetic& g, std::uint64_t first, std::size_t n, int stream, int dim,
+              int threads, float* out) {
+    std::vector<std::thread> pool;
+    for (int t = 0; t < threads; ++t)
+        pool.emplace_back([&, t] {
+            for (std::size_t i = t; i < n; i += threads) g.make(first + i, stream, out + i * dim);
+        });
+    for (auto& th : pool) th.join();
+}
+
+std::size_t rss_bytes() {
+    std::ifstream f("/proc/self/statm");
+    std::size_t pages_total = 0, pages_resident = 0;
+    f >> pages_total >> pages_resident;
+    return pages_resident * std::size_t(sysconf(_SC_PAGESIZE));
+}
+
+double percentile(std::vector<double> v, double p) {
+    if (v.empty()) return 0;
+    std::sort(v.begin(), v.end());
+    return v[std::min(v.size() - 1, std::size_t(p * double(v.size())))];
+}
+
+std::vector<long> parse_list(const char* s) {
+    std::vector<long> out;
+    for (const char* p = s; *p;) {
+        char* end;
+        out.push_back(std::strtol(p, &end, 10));
+        p = *end == ',' ? end + 1 : end;
+        if (end == p && *p) break;
+    }
+    return out;
+}
+
+struct Options {
+    std::vector<long> sizes{10000, 100000, 1000000};
+    int dim = 576;
+    int queries = 1000;
+    int threads = 2;
+    std::vector<long> efs{32, 64, 128, 256};
+    std::uint64_t seed = 1;
+    std::string vectors_file;
+};
+
+// Library rows come from `library(first, n, out)`; queries are given.
+template <class LibraryRows>
+void bench_size(const Options& o, std::size_t n, const LibraryRows& library,
+                const std::vector<float>& queries, std::vector<std::string>& main_rows,
+                std::vector<std::string>& ef_rows) {
+    const int d = o.dim;
+    const std::size_t chunk = std::min<std::size_t>(n, 20000);
+    std::vector<float> rows(chunk * d, 1.0f);  // touched now, so RSS growth is the index only
+    std::vector<std::int64_t> ids(chunk);
+
+    const std::size_t rss0 = rss_bytes();
+    rv::HnswParams p;
+    p.initial_capacity = n;
+    p.build_threads = o.threads;
+    rv::HnswIndex hnsw(d, "bench/synthetic", p);
+    double build_s = 0;
+    for (std::size_t first = 0; first < n; first += chunk) {
+        const std::size_t m = std::min(chunk, n - first);
+        library(first, m, rows.data());
+        for (std::size_t i = 0; i < m; ++i) ids[i] = std::int64_t(first + i);
+        const auto t = Clock::now();
+        if (!hnsw.add_batch(m, ids.data(), rows.data()).ok()) std::abort();
+        build_s += seconds_since(t);
+        std::fprintf(stderr, "\r  n=%zu: built %zu", n, first + m);
+    }
+    const double rss_per_vec = double(rss_bytes() - rss0) / double(n);
+    std::fprintf(stderr, " in %.1f s\n", build_s);
+
+    const std::string path = (std::filesystem::temp_directory_path() /
+                              ("bench_index_" + std::to_string(getpid()) + ".rvidx")).string();
+    auto t = Clock::now();
+    if (!hnsw.save(path).ok()) std::abort();
+    const double save_s = seconds_since(t);
+    const double file_per_vec = double(std::filesystem::file_size(path)) / double(n);
+    t = Clock::now();
+    double load_s = 0;
+    {
+        auto loaded = rv::load_index(path, d, "bench/synthetic");
+        if (!loaded.ok()) std::abort();
+        load_s = seconds_since(t);
+    }
+    std::filesystem::remove(path);
+
+    rv::BruteForceIndex brute(d, "bench/synthetic");
+    for (std::size_t first = 0; first < n; first += chunk) {
+        const std::size_t m = std::min(chunk, n - first);
+        library(first, m, rows.data());
+        for (std::size_t i = 0; i < m; ++i) ids[i] = std::int64_t(first + i);
+        if (!brute.add_batch(m, ids.data(), rows.data()).ok()) std::abort();
+    }
+
+    const std::size_t nq = queries.size() / d;
+    std::vector<std::vector<rv::Hit>> truth(nq);
+    std::vector<double> brute_us;
+    for (std::size_t q = 0; q < nq; ++q) {
+        const auto t0 = Clock::now();
+        truth[q] = brute.search(&queries[q * d], 10);
+        brute_us.push_back(seconds_since(t0) * 1e6);
+        if (q % 50 == 0) std::fprintf(stderr, "\r  n=%zu: exact queries %zu/%zu", n, q, nq);
+    }
+    std::fprintf(stderr, "\n");
+
+    auto run_hnsw = [&](int ef, std::vector<double>& us) {
+        hnsw.set_ef_search(ef);
+        for (std::size_t q = 0; q < std::min<std::size_t>(nq, 50); ++q)  // warm-up
+            hnsw.search(&queries[q * d], 10);
+        std::size_t found = 0, total = 0;
+        for (std::size_t q = 0; q < nq; ++q) {
+            const auto t0 = Clock::now();
+            const auto hits = hnsw.search(&queries[q * d], 10);
+            us.push_back(seconds_since(t0) * 1e6);
+            std::unordered_set<std::int64_t> got;
+            for (const auto& h : hits) got.insert(h.id);
+            for (const auto& h : truth[q]) found += got.count(h.id);
+            total += truth[q].size();
+        }
+        return double(found) / double(std::max<std::size_t>(total, 1));
+    };
+
+    const double b50 = percentile(brute_us, 0.5), b99 = percentile(brute_us, 0.99);
+    char line[512];
+    for (long ef : o.efs) {
+        std::vector<double> us;
+        const double recall = run_hnsw(int(ef), us);
+        const double h50 = percentile(us, 0.5), h99 = percentile(us, 0.99);
+        std::snprintf(line, sizeof line, "| %zu | %ld | %.4f | %.1f | %.1f | %.0fx |", n, ef,
+                      recall, h50, h99, b50 / h50);
+        ef_rows.push_back(line);
+        if (ef == 64) {
+            std::snprintf(line, sizeof line,
+                          "| %zu | %.1f | %.0f | %.0f | %.0f | %.2f | %.2f | %.1f | %.1f | %.0f | "
+                          "%.0f | %.0fx | %.4f |",
+                          n, build_s, double(n) / build_s, file_per_vec, rss_per_vec, save_s,
+                          load_s, h50, h99, b50, b99, b50 / h50, recall);
+            main_rows.push_back(line);
+        }
+    }
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    Options o;
+    for (int i = 1; i < argc; ++i) {
+        const std::string a = argv[i];
+        const char* v = i + 1 < argc ? argv[i + 1] : nullptr;
+        if (!v) {
+            std::fprintf(stderr, "missing value after %s\n", a.c_str());
+            return 2;
+        }
+        ++i;
+        if (a == "--sizes") o.sizes = parse_list(v);
+        else if (a == "--dim") o.dim = std::atoi(v);
+        else if (a == "--queries") o.queries = std::atoi(v);
+        else if (a == "--threads") o.threads = std::max(1, std::atoi(v));
+        else if (a == "--ef") o.efs = parse_list(v);
+        else if (a == "--seed") o.seed = std::strtoull(v, nullptr, 10);
+        else if (a == "--vectors") o.vectors_file = v;
+        else {
+            std::fprintf(stderr,
+                         "usage: bench_index [--sizes 10000,100000,1000000] [--dim 576] "
+                         "[--queries 1000] [--threads 2] [--ef 32,64,128,256] [--seed 1] "
+                         "[--vectors FILE]\n");
+            return 2;
+        }
+    }
+    if (o.dim <= 0 || o.queries <= 0) return 2;
+    if (std::find(o.efs.begin(), o.efs.end(), 64L) == o.efs.end()) o.efs.push_back(64);
+    const int d = o.dim;
+    const std::size_t nq = std::size_t(o.queries);
+
+    std::vector<float> file_rows;  // --vectors: the whole file, normalised
+    std::size_t file_library = 0;
+    if (!o.vectors_file.empty()) {
+        std::ifstream f(o.vectors_file, std::ios::binary);
+        const auto bytes = std::filesystem::file_size(o.vectors_file);
+        file_rows.resize(bytes / (sizeof(float) * d) * d);
+        f.read(reinterpret_cast<char*>(file_rows.data()), std::streamsize(file_rows.size() * 4));
+        const std::size_t rows = file_rows.size() / d;
+        if (!f || rows <= nq) {
+            std::fprintf(stderr, "%s: need more than %zu rows of %d floats\n",
+                         o.vectors_file.c_str(), nq, d);
+            return 1;
+        }
+        for (std::size_t i = 0; i < rows; ++i)
+            rv::kernels::kernels().l2_normalize(&file_rows[i * d], std::size_t(d));
+        file_library = rows - nq;
+    }
+
+    std::printf("# bench_index: dim %d, %zu queries, k=10, HNSW M=16 ef_construction=200, "
+                "%d build threads, ISA %s, %s vectors\n\n",
+                d, nq, o.threads, std::string(rv::kernels::isa_name(rv::kernels::kernels().isa)).c_str(),
+                o.vectors_file.empty() ? "synthetic" : o.vectors_file.c_str());
+    std::vector<std::string> main_rows, ef_rows;
+    for (long size : o.sizes) {
+        std::size_t n = std::size_t(std::max(size, 1L));
+        if (!file_rows.empty()) n = std::min(n, file_library);
+        std::vector<float> queries(nq * d);
+        if (file_rows.empty()) {
+            Synthetic g(d, o.seed);
+            g.set_parent_range(n);
+            generate(g, 0, nq, 1, d, o.threads, queries.data());
+            bench_size(o, n, [&](std::size_t first, std::size_t m, float* out) {
+                generate(g, first, m, 0, d, o.threads, out);
+            }, queries, main_rows, ef_rows);
+        } else {
+            std::copy_n(&file_rows[file_library * d], nq * d, queries.begin());
+            bench_size(o, n, [&](std::size_t first, std::size_t m, float* out) {
+                std::copy_n(&file_rows[first * d], m * d, out);
+            }, queries, main_rows, ef_rows);
+        }
+    }
+    std::printf("| vectors | build s | vectors/s | file B/vector | RSS B/vector | save s | load s "
+                "| HNSW p50 us | HNSW p99 us | exact p50 us | exact p99 us | speed-up p50 "
+                "| recall@10 |\n|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+    for (const auto& r : main_rows) std::printf("%s\n", r.c_str());
+    std::printf("\nHNSW ef_search sweep (speed-up = exact p50 / HNSW p50):\n\n"
+                "| vectors | ef_search | recall@10 | p50 us | p99 us | speed-up |\n"
+                "|---|---|---|---|---|---|\n");
+    for (const auto& r : ef_rows) std::printf("%s\n", r.c_str());
+    return 0;
+}

@@ -1,0 +1,193 @@
+// The photo catalog of one library: one SQLite file holding the folders the user added, every image
+// file seen in them, its indexing status, and the backbone feature of each indexed file.
+//
+// Threads: a CatalogDb is used by one thread at a time (its cached statements are not shareable).
+// Give each thread that needs the catalog its own CatalogDb on the same file; it may be moved to
+// another thread between uses. Several objects, in one process or in several, may open the same
+// file: the database runs in WAL mode, so readers never block the writer nor the writer the readers;
+// writers take turns (a writer waits up to the busy timeout, then gets an Error).
+//
+// Durability: every call outside a Transaction commits on return. Inside a Transaction nothing is
+// visible to others or durable until commit(). A process killed at any moment (kill -9) loses at most
+// its uncommitted transaction; the file always reopens consistent. (synchronous=NORMAL: a power cut
+// may also roll back the last few commits, never leave a half-written one.)
+//
+// Invariants kept by every call: a file's feature exists exactly when its status is Indexed; an
+// Indexed file has its width, height and model id; an Error file has its reason.
+//
+// Errors are values: every call returns Status or Result, and each Error names the database file,
+// the operation and the reason. Paths are byte strings: what goes in comes back byte for byte
+// (non-UTF-8 names included); the catalog never interprets or normalises them.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "ruvision/engine/Result.h"
+
+namespace rv {
+
+namespace catalog {
+class Connection;  // engine/src/catalog: the SQLite connection and its cached statements
+}
+
+enum class FileStatus { Pending, Indexed, Error };
+
+// A folder the user added. added_at: Unix time in milliseconds.
+struct CatalogRoot {
+    std::int64_t id = 0;
+    std::string path;
+    std::int64_t added_at = 0;
+};
+
+// One image file as the catalog knows it. Times: mtime_ns in nanoseconds since the Unix epoch (as the
+// scanner read it), updated_at in Unix milliseconds (last change of this row).
+struct CatalogFile {
+    std::int64_t id = 0;
+    std::int64_t root_id = 0;
+    std::string path;                         // raw bytes, exactly as given to upsert_file_seen
+    std::int64_t size = 0;                    // bytes
+    std::int64_t mtime_ns = 0;
+    std::optional<std::string> content_hash;  // caller's hash of the content; cleared when the file changes
+    int width = 0;                            // pixels; 0 until indexed
+    int height = 0;
+    FileStatus status = FileStatus::Pending;
+    std::string error;                        // the reason, when status is Error
+    std::string model_id;                     // model + descriptor that produced the feature, when Indexed
+    std::int64_t updated_at = 0;
+};
+
+struct FileSeen {
+    std::int64_t file_id = 0;
+    bool changed = false;  // new, or size/mtime differ from the stored row: the file is Pending again
+    bool created = false;  // the row did not exist before this call
+};
+
+struct CatalogCounts {
+    std::int64_t total = 0;
+    std::int64_t indexed = 0;
+    std::int64_t pending = 0;
+    std::int64_t errors = 0;
+};
+
+struct CatalogFileError {
+    std::int64_t file_id = 0;
+    std::string path;
+    std::string reason;
+};
+
+class CatalogDb {
+public:
+    // Layout version of the database (PRAGMA user_version). Older files are migrated on open; a
+    // newer file is refused (a newer RuVision wrote it).
+    static constexpr int kSchemaVersion = 1;
+
+    enum class OpenMode { CreateIfMissing, MustExist };
+
+    // Opens (and with CreateIfMissing creates) the catalog at `file`. A file that is not a SQLite
+    // database, is damaged where the open reads it, belongs to another application, or has a newer
+    // schema gives an Error naming it.
+    static Result<CatalogDb> open(const std::filesystem::path& file, OpenMode mode = OpenMode::CreateIfMissing);
+
+    CatalogDb(CatalogDb&&) noexcept;
+    CatalogDb& operator=(CatalogDb&&) noexcept;
+    ~CatalogDb();  // rolls back an open Transaction, closes the connection
+
+    const std::filesystem::path& path() const;
+
+    // Groups writes into one atomic commit (BEGIN IMMEDIATE: takes the write lock at once, so a
+    // second writer waits at begin, not mid-batch). Destroyed without commit(): rolled back.
+    // One Transaction per CatalogDb at a time; it must not outlive the CatalogDb. Calls made while
+    // it is open are part of it (each still atomic on its own: a failed call leaves the batch as it
+    // was before that call).
+    class Transaction {
+    public:
+        Transaction(Transaction&&) noexcept;
+        Transaction& operator=(Transaction&&) noexcept;
+        Transaction(const Transaction&) = delete;
+        Transaction& operator=(const Transaction&) = delete;
+        ~Transaction();
+
+        Status commit();    // durable once this returns ok
+        Status rollback();  // explicit; the destructor does the same silently
+
+    private:
+        friend class CatalogDb;
+        explicit Transaction(catalog::Connection* db) : db_(db) {}
+        catalog::Connection* db_ = nullptr;  // not owned; null once committed or rolled back
+    };
+    Result<Transaction> begin();
+
+    // Roots. add_root of a path already present returns its id. remove_root deletes the root's files
+    // and their features.
+    Result<std::int64_t> add_root(std::string_view path);
+    Status remove_root(std::int64_t root_id);
+    Result<std::vector<CatalogRoot>> roots();
+
+    // Records that the scanner saw `path` under `root_id` with this size and mtime. New: a Pending
+    // row. Same size and mtime: nothing is written. Different: the row goes back to Pending, its
+    // feature, hash, dimensions and error are dropped. A path already owned by another root keeps
+    // its owner (roots are expected not to nest).
+    Result<FileSeen> upsert_file_seen(std::int64_t root_id, std::string_view path, std::int64_t size,
+                                      std::int64_t mtime_ns);
+
+    // Stores the file's feature (`dim` float32 values at `v`, copied) and marks it Indexed, in one
+    // atomic step. A previous feature is replaced.
+    Status mark_indexed(std::int64_t file_id, int width, int height, std::string_view model_id, const float* v,
+                        int dim);
+    // Marks the file Error with `reason` and drops its feature.
+    Status mark_error(std::int64_t file_id, std::string_view reason);
+
+    Result<std::optional<CatalogFile>> file(std::int64_t file_id);
+    Result<std::optional<CatalogFile>> find_by_path(std::string_view path);
+    Result<std::vector<CatalogFile>> find_by_hash(std::string_view content_hash);  // by id
+    Status set_content_hash(std::int64_t file_id, std::string_view content_hash);
+
+    // Moved files, so they need no new forward pass:
+    // move_file renames the row in place (id, feature and status kept; the vector index stays
+    // valid); `new_path` must not be in the catalog yet. Size and mtime are updated to what the
+    // scanner saw at the new place.
+    Status move_file(std::int64_t file_id, std::int64_t new_root_id, std::string_view new_path, std::int64_t size,
+                     std::int64_t mtime_ns);
+    // copy_feature gives `to_id` the Indexed state of `from_id` (feature, dimensions, model id).
+    // Refused if `from_id` is not Indexed, or both rows have content hashes and they differ.
+    Status copy_feature(std::int64_t from_id, std::int64_t to_id);
+
+    Result<std::vector<CatalogFile>> files_under_root(std::int64_t root_id);  // by id
+    // Deletes these rows (and features); ids not in the catalog are ignored. Atomic.
+    Status remove_files(std::span<const std::int64_t> file_ids);
+    // Up to `limit` Pending files, lowest id first: the indexing job's queue, resumable after a crash.
+    Result<std::vector<CatalogFile>> pending_files(int limit);
+
+    Result<CatalogCounts> counts();
+    Result<std::vector<CatalogFileError>> errors();  // by path
+
+    // Streams every stored feature of `model_id`, lowest file id first, without loading them all.
+    // `v` is valid only during the call. Return false to stop early (the call still returns ok).
+    // The callback may read the catalog but must not write to it.
+    using FeatureVisitor = std::function<bool(std::int64_t file_id, const float* v, int dim)>;
+    Status for_each_feature(std::string_view model_id, const FeatureVisitor& visit);
+    // One feature, if the file has one.
+    Result<std::optional<std::vector<float>>> feature(std::int64_t file_id);
+
+    // Library settings (e.g. the current model id, the index state). Values are text.
+    Result<std::optional<std::string>> get_meta(std::string_view key);
+    Status set_meta(std::string_view key, std::string_view value);
+    Status remove_meta(std::string_view key);
+
+    // PRAGMA integrity_check (reads the whole file; for "verify library" and tests).
+    Status check_integrity();
+
+private:
+    explicit CatalogDb(std::unique_ptr<catalog::Connection> db);
+    std::unique_ptr<catalog::Connection> db_;  // never null except in a moved-from object
+};
+
+}  // namespace rv

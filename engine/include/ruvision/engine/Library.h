@@ -1,0 +1,110 @@
+// A library: the folders a user added, a SQLite catalog and a vector index, in a folder of ours.
+//
+// Layout of DIR: catalog.sqlite (files, features, roots; see CatalogDb.h), vectors.rvi (the HNSW
+// index of the library's model). The catalog is the truth: the index is rebuilt from the stored
+// features whenever it is missing, stale (counts differ), corrupt or built for another model.
+//
+// Threads: a Library object is used from one thread at a time (it owns a CatalogDb connection);
+// index() runs its decoding/embedding on params.threads workers and reports progress on the
+// calling thread. Two processes may open one library; only one should index at a time.
+#pragma once
+
+#include <atomic>
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "ruvision/engine/CatalogDb.h"
+#include "ruvision/engine/EmbedPool.h"
+#include "ruvision/engine/Embedder.h"
+#include "ruvision/engine/Result.h"
+#include "ruvision/engine/Scanner.h"
+#include "ruvision/engine/VectorIndex.h"
+
+namespace rv {
+
+struct IndexJobParams {
+    std::vector<std::filesystem::path> roots;  // added to the library's roots; empty: re-scan the known ones
+    ScanOptions scan;
+    int threads = 2;
+    int commit_every = 32;  // files per catalog transaction
+};
+
+// Reported after every file (on the thread that called index()).
+struct IndexProgress {
+    std::size_t done = 0, total = 0;  // files to embed in this run
+    std::filesystem::path current;
+    std::size_t errors = 0;
+    double images_per_second = 0;
+};
+
+struct IndexJobResult {
+    std::size_t found = 0;      // image files seen by the scan
+    std::size_t embedded = 0;   // decoded and embedded in this run
+    std::size_t unchanged = 0;  // already indexed, size and mtime as before
+    std::size_t moved = 0;      // new path, known content: feature reused, not re-embedded
+    std::size_t removed = 0;    // vanished since the last scan
+    std::size_t failed = 0;     // errors in this run
+    std::vector<CatalogFileError> errors;  // every file in error in the library now
+    std::vector<ScanProblem> scan_problems;
+    bool cancelled = false;
+    double seconds = 0;
+};
+
+struct SearchResult {
+    std::int64_t file_id = 0;
+    std::string path;
+    float score = 0;  // cosine similarity, 1 = identical
+};
+
+struct LibraryStatus {
+    CatalogCounts counts;
+    std::string model_id;
+    int dim = 0;
+    std::size_t index_size = 0;
+    std::string index_state;  // what open() found and did about the index
+    std::vector<CatalogRoot> roots;
+};
+
+class Library {
+public:
+    // Opens or creates the library in `dir` with the given model (empty: the library's own, or the
+    // default model for a new library). A library built with another model is re-embedded on the
+    // next index() (its features are kept until then).
+    static Result<std::unique_ptr<Library>> open(const std::filesystem::path& dir, std::string_view model = {});
+    ~Library();
+
+    Result<IndexJobResult> index(const IndexJobParams& params, const std::atomic<bool>& cancel,
+                                 const std::function<void(const IndexProgress&)>& progress = {});
+
+    // Top-k library files most similar to an image (inside the library or not), best first,
+    // each file once.
+    Result<std::vector<SearchResult>> search(const std::filesystem::path& image, int k);
+    Result<std::vector<SearchResult>> search(const std::vector<float>& embedding, int k);
+
+    Result<LibraryStatus> status();
+
+    const std::string& model_id() const;
+    Embedder& embedder();
+    CatalogDb& catalog();
+
+private:
+    Library() = default;
+    Status load_or_rebuild_index();
+    Status save_index();
+
+    std::filesystem::path dir_;
+    std::unique_ptr<CatalogDb> catalog_;
+    std::unique_ptr<Embedder> embedder_;
+    std::unique_ptr<VectorIndex> index_;
+    std::string model_id_;
+    std::string index_state_;
+};
+
+// A fast fingerprint of a file's content (size + first and last 64 KiB), hex; "" if unreadable.
+// Equal fingerprints are treated as the same picture when a file moves.
+std::string content_fingerprint(const std::filesystem::path& path);
+
+}  // namespace rv

@@ -1,0 +1,162 @@
+// Vector index: nearest neighbours of an embedding among the library's embeddings.
+//
+// Data contract (stated once, holds for every index here):
+//  - a vector is dim() contiguous floats; a batch is row-major, n x dim (row i = vector of ids[i]);
+//  - vectors are L2-normalised by the caller (the embedder does it); the index neither checks nor
+//    renormalises them, and a vector that is not unit length gives meaningless scores;
+//  - ids are int64 chosen by the caller (catalog row ids); any value is valid, one vector per id;
+//  - score = cosine similarity = inner product of unit vectors, in [-1, 1], higher is closer;
+//  - the index copies what it is given: no pointer passed in is kept after a call returns.
+//
+// Thread-safety (every implementation): all methods may be called from any thread. Searches (and
+// size/contains/save) run concurrently with each other; add, add_batch, remove and setters take an
+// internal exclusive lock, so they wait for running searches and hold new ones back until done.
+//
+// Files: save() writes our own header (magic "RUVIDX01", format version, kind, dim, count, model
+// id, payload length, FNV-1a 64 checksum of the payload) followed by the payload, to path + ".tmp",
+// then renames it over path, so a crash never leaves a half-written index under path.
+// load_index() verifies all of it before any payload byte is trusted.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <shared_mutex>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "ruvision/engine/Result.h"
+
+namespace rv {
+
+// One search result: the caller's id and its cosine similarity to the query.
+struct Hit {
+    std::int64_t id = 0;
+    float score = 0.0f;
+};
+
+// Stored in the file header; values are part of the file format.
+enum class IndexKind : std::uint32_t { Hnsw = 1, BruteForce = 2 };
+
+class VectorIndex {
+public:
+    virtual ~VectorIndex() = default;
+
+    virtual IndexKind kind() const = 0;
+    // Floats per vector, fixed at construction.
+    virtual int dim() const = 0;
+    // The embedding model (and adapter) version the vectors come from, e.g.
+    // "mobilenet_v2/gem3:expand13"; saved in the file and checked by load_index.
+    virtual const std::string& model_id() const = 0;
+    // Number of live (added and not removed) vectors.
+    virtual std::size_t size() const = 0;
+    virtual bool contains(std::int64_t id) const = 0;
+
+    // Stores v (dim() floats) under id. An id already present has its vector replaced, and a
+    // removed id comes back. Fails only when memory runs out; the index is then unchanged for
+    // this id.
+    virtual Status add(std::int64_t id, const float* v) = 0;
+    // add() for n vectors, data row-major n x dim. If an id occurs twice in the batch, the last
+    // row wins. On failure some rows may have been stored and others not.
+    virtual Status add_batch(std::size_t n, const std::int64_t* ids, const float* data) = 0;
+    // Removes id; false (not an error) if the id is absent or already removed.
+    virtual bool remove(std::int64_t id) = 0;
+
+    // The k live vectors with the highest score for q (dim() floats), best first, ties broken by
+    // smaller id; fewer than k when the index holds fewer. k <= 0 gives nothing. Approximate
+    // for HnswIndex, exact for BruteForceIndex.
+    virtual std::vector<Hit> search(const float* q, int k) const = 0;
+
+    // Writes the index to path atomically (see the file comment). The error names the file.
+    // Two saves to the same path must not run at the same time.
+    virtual Status save(const std::string& path) const = 0;
+};
+
+// Graph parameters of an HnswIndex (hnswlib's names).
+struct HnswParams {
+    int M = 16;                       // links per node per layer (2 x M on the bottom layer)
+    int ef_construction = 200;        // candidate list while inserting
+    int ef_search = 64;               // candidate list while searching (raised to k if smaller)
+    std::size_t initial_capacity = 1024;  // vectors before the first growth; grows x2 when full
+    int build_threads = 1;            // threads add_batch uses for new ids (1 = reproducible)
+    std::uint64_t seed = 100;         // level generator seed
+};
+
+// Approximate index: an hnswlib HierarchicalNSW graph with a cosine distance (1 - dot) computed
+// by the kernels' dispatched dot product. Removal marks a vector deleted (hnswlib markDelete):
+// its memory is only reclaimed by rebuilding the index; deleted_count() tells how much is held.
+class HnswIndex final : public VectorIndex {
+public:
+    // dim > 0; params as documented on HnswParams (M >= 2, ef_* >= 1, build_threads >= 1).
+    HnswIndex(int dim, std::string model_id, HnswParams params = {});
+    ~HnswIndex() override;
+    HnswIndex(const HnswIndex&) = delete;
+    HnswIndex& operator=(const HnswIndex&) = delete;
+
+    IndexKind kind() const override { return IndexKind::Hnsw; }
+    int dim() const override;
+    const std::string& model_id() const override;
+    std::size_t size() const override;
+    bool contains(std::int64_t id) const override;
+    Status add(std::int64_t id, const float* v) override;
+    Status add_batch(std::size_t n, const std::int64_t* ids, const float* data) override;
+    bool remove(std::int64_t id) override;
+    std::vector<Hit> search(const float* q, int k) const override;
+    Status save(const std::string& path) const override;
+
+    // Saved with the index. Larger = better recall, slower search.
+    void set_ef_search(int ef);
+    int ef_search() const;
+    // Not saved; 1 after load.
+    void set_build_threads(int threads);
+    // Vectors the graph can hold before it grows; removed vectors still occupy their slot.
+    std::size_t capacity() const;
+    std::size_t deleted_count() const;
+
+    struct Impl;  // engine-internal (src/index/HnswIndex.cpp)
+    explicit HnswIndex(std::unique_ptr<Impl> impl);
+
+private:
+    std::unique_ptr<Impl> impl_;
+};
+
+// Exact index: scans every vector. The truth for recall measurements, and fast enough for small
+// libraries (a scan of 100k x 576 floats takes milliseconds). Removal frees the slot at once.
+class BruteForceIndex final : public VectorIndex {
+public:
+    // dim > 0.
+    BruteForceIndex(int dim, std::string model_id);
+
+    IndexKind kind() const override { return IndexKind::BruteForce; }
+    int dim() const override { return dim_; }
+    const std::string& model_id() const override { return model_id_; }
+    std::size_t size() const override;
+    bool contains(std::int64_t id) const override;
+    Status add(std::int64_t id, const float* v) override;
+    Status add_batch(std::size_t n, const std::int64_t* ids, const float* data) override;
+    bool remove(std::int64_t id) override;
+    std::vector<Hit> search(const float* q, int k) const override;
+    Status save(const std::string& path) const override;
+
+private:
+    void put(std::int64_t id, const float* v);  // caller holds the exclusive lock
+
+    int dim_;
+    std::string model_id_;
+    mutable std::shared_mutex mutex_;
+    std::vector<std::int64_t> ids_;                    // slot -> id
+    std::vector<float> data_;                          // slot-major, ids_.size() x dim_
+    std::unordered_map<std::int64_t, std::size_t> slot_;  // id -> slot
+};
+
+// Opens an index saved by VectorIndex::save, of either kind. Refuses, with an Error naming the
+// file and the reason, a file that is missing, truncated, not an index, of another format version,
+// corrupt (checksum or structure), of another dimension than expected_dim, or built for another
+// model than expected_model_id ("built for model X, library uses Y": the caller rebuilds). An
+// expected_dim <= 0 or an empty expected_model_id accepts any (for tools that only inspect).
+// Never crashes on a damaged file. Loading an HNSW index copies its payload to a file in the
+// temporary directory (hnswlib reads only from a file name), which needs that much free space.
+Result<std::unique_ptr<VectorIndex>> load_index(const std::string& path, int expected_dim,
+                                                const std::string& expected_model_id);
+
+}  // namespace rv

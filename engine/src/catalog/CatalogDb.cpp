@@ -1,0 +1,151 @@
+// CatalogDb: opening, transactions, roots, settings. Files and features: CatalogFiles.cpp.
+#include "ruvision/engine/CatalogDb.h"
+
+#include <sqlite3.h>
+
+#include "catalog/Connection.h"
+
+namespace rv {
+
+using catalog::Connection;
+using catalog::Sql;
+using catalog::Stmt;
+using catalog::WriteScope;
+
+Result<CatalogDb> CatalogDb::open(const std::filesystem::path& file, OpenMode mode) {
+    auto c = Connection::open(file, mode == OpenMode::CreateIfMissing);
+    if (!c) return c.error();
+    return CatalogDb(std::move(c).value());
+}
+
+CatalogDb::CatalogDb(std::unique_ptr<Connection> db) : db_(std::move(db)) {}
+CatalogDb::CatalogDb(CatalogDb&&) noexcept = default;
+CatalogDb& CatalogDb::operator=(CatalogDb&&) noexcept = default;
+CatalogDb::~CatalogDb() = default;
+
+const std::filesystem::path& CatalogDb::path() const { return db_->file(); }
+
+// --- Transaction ---
+
+Result<CatalogDb::Transaction> CatalogDb::begin() {
+    if (db_->user_transaction || !sqlite3_get_autocommit(db_->db()))
+        return db_->error("begin", "a transaction is already open on this connection");
+    if (Status s = db_->exec(Sql::Begin, "begin"); !s) return s.error();
+    db_->user_transaction = true;
+    return Transaction(db_.get());
+}
+
+CatalogDb::Transaction::Transaction(Transaction&& o) noexcept : db_(o.db_) { o.db_ = nullptr; }
+
+CatalogDb::Transaction& CatalogDb::Transaction::operator=(Transaction&& o) noexcept {
+    if (this != &o) {
+        (void)rollback();
+        db_ = o.db_;
+        o.db_ = nullptr;
+    }
+    return *this;
+}
+
+CatalogDb::Transaction::~Transaction() { (void)rollback(); }
+
+Status CatalogDb::Transaction::commit() {
+    if (!db_) return Error{"catalog: commit: the transaction is already finished"};
+    if (sqlite3_get_autocommit(db_->db())) {
+        Connection* c = std::exchange(db_, nullptr);
+        c->user_transaction = false;
+        return c->error("commit", "the transaction was rolled back by an earlier error; nothing was written");
+    }
+    Status s = db_->exec(Sql::Commit, "commit");
+    if (!s) return s;  // still open: the destructor or rollback() ends it
+    db_->user_transaction = false;
+    db_ = nullptr;
+    return {};
+}
+
+Status CatalogDb::Transaction::rollback() {
+    if (!db_) return {};
+    Connection* c = std::exchange(db_, nullptr);
+    c->user_transaction = false;
+    if (sqlite3_get_autocommit(c->db())) return {};
+    return c->exec(Sql::Rollback, "rollback");
+}
+
+// --- Roots ---
+
+Result<std::int64_t> CatalogDb::add_root(std::string_view path) {
+    if (path.empty()) return db_->error("add_root", "empty path");
+    {
+        Stmt s(*db_, Sql::RootInsert);
+        s.bind_blob(1, path.data(), path.size());
+        s.bind(2, catalog::now_ms());
+        if (int rc = s.step(); rc != SQLITE_DONE) return db_->sql_error("add_root", rc);
+    }
+    Stmt s(*db_, Sql::RootIdByPath);
+    s.bind_blob(1, path.data(), path.size());
+    const int rc = s.step();
+    if (rc != SQLITE_ROW) return rc == SQLITE_DONE ? db_->error("add_root", "the root vanished while adding it")
+                                                   : db_->sql_error("add_root", rc);
+    return s.int64(0);
+}
+
+Status CatalogDb::remove_root(std::int64_t root_id) {
+    // The foreign keys cascade: roots -> files -> features, in this one statement.
+    Stmt s(*db_, Sql::RootDelete);
+    s.bind(1, root_id);
+    if (int rc = s.step(); rc != SQLITE_DONE) return db_->sql_error("remove_root", rc);
+    if (sqlite3_changes(db_->db()) == 0)
+        return db_->error("remove_root", "no root with id " + std::to_string(root_id));
+    return {};
+}
+
+Result<std::vector<CatalogRoot>> CatalogDb::roots() {
+    std::vector<CatalogRoot> out;
+    Stmt s(*db_, Sql::RootList);
+    int rc;
+    while ((rc = s.step()) == SQLITE_ROW) out.push_back({s.int64(0), s.bytes(1), s.int64(2)});
+    if (rc != SQLITE_DONE) return db_->sql_error("roots", rc);
+    return out;
+}
+
+// --- Settings ---
+
+Result<std::optional<std::string>> CatalogDb::get_meta(std::string_view key) {
+    Stmt s(*db_, Sql::MetaGet);
+    s.bind_text(1, key);
+    const int rc = s.step();
+    if (rc == SQLITE_DONE) return std::optional<std::string>();
+    if (rc != SQLITE_ROW) return db_->sql_error("get_meta", rc);
+    return std::optional<std::string>(s.bytes(0));
+}
+
+Status CatalogDb::set_meta(std::string_view key, std::string_view value) {
+    Stmt s(*db_, Sql::MetaSet);
+    s.bind_text(1, key);
+    s.bind_text(2, value);
+    if (int rc = s.step(); rc != SQLITE_DONE) return db_->sql_error("set_meta", rc);
+    return {};
+}
+
+Status CatalogDb::remove_meta(std::string_view key) {
+    Stmt s(*db_, Sql::MetaDelete);
+    s.bind_text(1, key);
+    if (int rc = s.step(); rc != SQLITE_DONE) return db_->sql_error("remove_meta", rc);
+    return {};
+}
+
+Status CatalogDb::check_integrity() {
+    Stmt s(*db_, Sql::IntegrityCheck);
+    std::string problems;
+    int rc;
+    while ((rc = s.step()) == SQLITE_ROW) {
+        const std::string line = s.bytes(0);
+        if (line == "ok") continue;
+        if (!problems.empty()) problems += "; ";
+        problems += line;
+    }
+    if (rc != SQLITE_DONE) return db_->sql_error("check_integrity", rc);
+    if (!problems.empty()) return db_->error("check_integrity", "the database is damaged: " + problems);
+    return {};
+}
+
+}  // namespace rv

@@ -1,0 +1,130 @@
+#include "catalog/CatalogSchema.h"
+
+#include <sqlite3.h>
+
+#include <cstdint>
+#include <iterator>
+#include <string>
+
+#include "ruvision/engine/CatalogDb.h"
+
+namespace rv::catalog {
+
+namespace {
+
+// kMigrations[v] takes a file from user_version v to v + 1. Append a step for each new version and
+// raise CatalogDb::kSchemaVersion; never edit a released step.
+//
+// Version 1:
+//   roots     the folders the user added; path is the raw bytes (BLOB), added_at Unix ms.
+//   files     one row per image file; path raw bytes (BLOB, compared byte for byte), size in bytes,
+//             mtime_ns ns since the epoch, content_hash the caller's text, width/height pixels,
+//             status 'pending' | 'indexed' | 'error', error the reason, model_id the producer of the
+//             feature, updated_at Unix ms.
+//   features  one backbone/descriptor feature per file: dim float32 values in host byte order
+//             (little-endian on every supported target), row present exactly when status = 'indexed'.
+//   meta      library settings, text keys and values.
+constexpr const char* kMigrations[] = {
+    R"sql(
+CREATE TABLE roots(
+    id INTEGER PRIMARY KEY,
+    path BLOB NOT NULL UNIQUE,
+    added_at INTEGER NOT NULL
+);
+CREATE TABLE files(
+    id INTEGER PRIMARY KEY,
+    root_id INTEGER NOT NULL REFERENCES roots(id) ON DELETE CASCADE,
+    path BLOB NOT NULL UNIQUE,
+    size INTEGER NOT NULL,
+    mtime_ns INTEGER NOT NULL,
+    content_hash TEXT,
+    width INTEGER,
+    height INTEGER,
+    status TEXT NOT NULL CHECK (status IN ('pending', 'indexed', 'error')),
+    error TEXT,
+    model_id TEXT,
+    updated_at INTEGER NOT NULL
+);
+CREATE INDEX files_by_root ON files(root_id);
+CREATE INDEX files_by_status ON files(status);
+CREATE INDEX files_by_hash ON files(content_hash) WHERE content_hash IS NOT NULL;
+CREATE TABLE features(
+    file_id INTEGER PRIMARY KEY REFERENCES files(id) ON DELETE CASCADE,
+    model_id TEXT NOT NULL,
+    dim INTEGER NOT NULL CHECK (dim > 0),
+    vector BLOB NOT NULL CHECK (length(vector) = 4 * dim)
+);
+CREATE INDEX features_by_model ON features(model_id);
+CREATE TABLE meta(
+    key TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+) WITHOUT ROWID;
+)sql",
+};
+static_assert(std::size(kMigrations) == CatalogDb::kSchemaVersion, "one migration step per schema version");
+
+int read_int(sqlite3* db, const char* sql, std::int64_t* out) {
+    sqlite3_stmt* s = nullptr;
+    int rc = sqlite3_prepare_v2(db, sql, -1, &s, nullptr);
+    if (rc == SQLITE_OK && (rc = sqlite3_step(s)) == SQLITE_ROW) {
+        *out = sqlite3_column_int64(s, 0);
+        rc = SQLITE_OK;
+    }
+    sqlite3_finalize(s);
+    return rc;
+}
+
+struct Header {
+    std::int64_t application_id = 0, version = 0, objects = 0;
+};
+
+int read_header(sqlite3* db, Header* h) {
+    int rc = read_int(db, "PRAGMA application_id", &h->application_id);
+    if (rc == SQLITE_OK) rc = read_int(db, "PRAGMA user_version", &h->version);
+    if (rc == SQLITE_OK) rc = read_int(db, "SELECT count(*) FROM sqlite_schema", &h->objects);
+    return rc;
+}
+
+Status check_header(Connection& c, const Header& h) {
+    const bool blank = h.application_id == 0 && h.version == 0 && h.objects == 0;
+    if (h.application_id != kApplicationId && !blank)
+        return c.error("open", "not a RuVision catalog (a SQLite database of another application)");
+    if (h.version > CatalogDb::kSchemaVersion)
+        return c.error("open", "schema version " + std::to_string(h.version) +
+                                   " is newer than this build of RuVision reads (version " +
+                                   std::to_string(CatalogDb::kSchemaVersion) +
+                                   "); open this library with a newer RuVision");
+    if (h.version < 0) return c.error("open", "invalid schema version " + std::to_string(h.version));
+    return {};
+}
+
+}  // namespace
+
+Status ensure_schema(Connection& c) {
+    Header h;
+    if (int rc = read_header(c.db(), &h); rc != SQLITE_OK) return c.sql_error("open", rc);
+    if (Status s = check_header(c, h); !s) return s;
+    if (h.version == CatalogDb::kSchemaVersion) return {};
+
+    WriteScope scope(c, "open (schema migration)");
+    if (!scope.started()) return scope.started();
+    // Another process may have migrated between the read above and taking the lock.
+    if (int rc = read_header(c.db(), &h); rc != SQLITE_OK) return c.sql_error("open", rc);
+    if (Status s = check_header(c, h); !s) return s;
+    for (auto v = h.version; v < CatalogDb::kSchemaVersion; ++v) {
+        char* msg = nullptr;
+        if (int rc = sqlite3_exec(c.db(), kMigrations[v], nullptr, nullptr, &msg); rc != SQLITE_OK) {
+            Error e = c.error("open", "migrating the schema from version " + std::to_string(v) + " failed: " +
+                                          (msg ? msg : sqlite3_errstr(rc)));
+            sqlite3_free(msg);
+            return e;
+        }
+    }
+    const std::string stamp = "PRAGMA application_id = " + std::to_string(kApplicationId) +
+                              "; PRAGMA user_version = " + std::to_string(CatalogDb::kSchemaVersion) + ";";
+    if (int rc = sqlite3_exec(c.db(), stamp.c_str(), nullptr, nullptr, nullptr); rc != SQLITE_OK)
+        return c.sql_error("open (schema migration)", rc);
+    return scope.commit();
+}
+
+}  // namespace rv::catalog

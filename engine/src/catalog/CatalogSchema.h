@@ -1,0 +1,15 @@
+// The catalog's tables, and the steps that bring an older file up to CatalogDb::kSchemaVersion.
+#pragma once
+
+#include "catalog/Connection.h"
+
+namespace rv::catalog {
+
+// PRAGMA application_id of every RuVision catalog ("RVct"): tells our files from other SQLite files.
+inline constexpr int kApplicationId = 0x52566374;
+
+// Creates the schema in a new file, migrates an older one (under the write lock, once, even when
+// several processes open the file together), refuses a newer one or another application's database.
+Status ensure_schema(Connection& c);
+
+}  // namespace rv::catalog

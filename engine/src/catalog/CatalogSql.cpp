@@ -1,0 +1,68 @@
+#include "catalog/CatalogSql.h"
+
+namespace rv::catalog {
+
+namespace {
+
+// Parameters are numbered (?1, ?2, ...) so that call sites can bind by position without counting.
+// Status is stored as text ('pending' | 'indexed' | 'error'), readable with the sqlite3 shell.
+constexpr const char* kTexts[kSqlCount] = {
+    /* Begin */ "BEGIN IMMEDIATE",
+    /* Commit */ "COMMIT",
+    /* Rollback */ "ROLLBACK",
+    /* Savepoint */ "SAVEPOINT rv_call",
+    /* Release */ "RELEASE rv_call",
+    /* RollbackToSavepoint */ "ROLLBACK TO rv_call",
+
+    /* RootInsert */ "INSERT INTO roots(path, added_at) VALUES(?1, ?2) ON CONFLICT(path) DO NOTHING",
+    /* RootIdByPath */ "SELECT id FROM roots WHERE path = ?1",
+    /* RootDelete */ "DELETE FROM roots WHERE id = ?1",
+    /* RootList */ "SELECT id, path, added_at FROM roots ORDER BY id",
+
+    /* FileSeenLookup */ "SELECT id, size, mtime_ns FROM files WHERE path = ?1",
+    /* FileInsert */
+    "INSERT INTO files(root_id, path, size, mtime_ns, status, updated_at) VALUES(?1, ?2, ?3, ?4, 'pending', ?5)",
+    /* FileResetChanged */
+    "UPDATE files SET size = ?2, mtime_ns = ?3, status = 'pending', error = NULL, content_hash = NULL, "
+    "width = NULL, height = NULL, model_id = NULL, updated_at = ?4 WHERE id = ?1",
+    /* FileMarkIndexed */
+    "UPDATE files SET status = 'indexed', error = NULL, width = ?2, height = ?3, model_id = ?4, updated_at = ?5 "
+    "WHERE id = ?1",
+    /* FileMarkError */
+    "UPDATE files SET status = 'error', error = ?2, model_id = NULL, updated_at = ?3 WHERE id = ?1",
+    /* FileById */ "SELECT " RV_CATALOG_FILE_COLUMNS " FROM files WHERE id = ?1",
+    /* FileByPath */ "SELECT " RV_CATALOG_FILE_COLUMNS " FROM files WHERE path = ?1",
+    /* FilesByHash */ "SELECT " RV_CATALOG_FILE_COLUMNS " FROM files WHERE content_hash = ?1 ORDER BY id",
+    /* FileSetHash */ "UPDATE files SET content_hash = ?2, updated_at = ?3 WHERE id = ?1",
+    /* FileMove */
+    "UPDATE files SET root_id = ?2, path = ?3, size = ?4, mtime_ns = ?5, updated_at = ?6 WHERE id = ?1",
+    /* FilesUnderRoot */ "SELECT " RV_CATALOG_FILE_COLUMNS " FROM files WHERE root_id = ?1 ORDER BY id",
+    /* FileDelete */ "DELETE FROM files WHERE id = ?1",
+    /* FilesPending */
+    "SELECT " RV_CATALOG_FILE_COLUMNS " FROM files WHERE status = 'pending' ORDER BY id LIMIT ?1",
+    /* CountByStatus */ "SELECT status, count(*) FROM files GROUP BY status",
+    /* FileErrors */ "SELECT id, path, error FROM files WHERE status = 'error' ORDER BY path",
+
+    /* FeatureUpsert */
+    "INSERT INTO features(file_id, model_id, dim, vector) VALUES(?1, ?2, ?3, ?4) ON CONFLICT(file_id) DO UPDATE "
+    "SET model_id = excluded.model_id, dim = excluded.dim, vector = excluded.vector",
+    /* FeatureCopy */
+    "INSERT INTO features(file_id, model_id, dim, vector) SELECT ?2, model_id, dim, vector FROM features "
+    "WHERE file_id = ?1 ON CONFLICT(file_id) DO UPDATE "
+    "SET model_id = excluded.model_id, dim = excluded.dim, vector = excluded.vector",
+    /* FeatureDelete */ "DELETE FROM features WHERE file_id = ?1",
+    /* FeatureOne */ "SELECT dim, vector FROM features WHERE file_id = ?1",
+    /* FeaturesOfModel */ "SELECT file_id, dim, vector FROM features WHERE model_id = ?1 ORDER BY file_id",
+
+    /* MetaGet */ "SELECT value FROM meta WHERE key = ?1",
+    /* MetaSet */ "INSERT INTO meta(key, value) VALUES(?1, ?2) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+    /* MetaDelete */ "DELETE FROM meta WHERE key = ?1",
+
+    /* IntegrityCheck */ "PRAGMA integrity_check(20)",
+};
+
+}  // namespace
+
+const char* sql_text(Sql id) { return kTexts[static_cast<std::size_t>(id)]; }
+
+}  // namespace rv::catalog

@@ -1,0 +1,60 @@
+// Every SQL statement the catalog runs, by name. The texts live in CatalogSql.cpp, next to nothing
+// else; a Connection prepares each one once, on first use, and keeps it for its lifetime.
+#pragma once
+
+#include <cstddef>
+
+namespace rv::catalog {
+
+enum class Sql {
+    Begin,
+    Commit,
+    Rollback,
+    Savepoint,
+    Release,
+    RollbackToSavepoint,
+
+    RootInsert,
+    RootIdByPath,
+    RootDelete,
+    RootList,
+
+    FileSeenLookup,
+    FileInsert,
+    FileResetChanged,
+    FileMarkIndexed,
+    FileMarkError,
+    FileById,
+    FileByPath,
+    FilesByHash,
+    FileSetHash,
+    FileMove,
+    FilesUnderRoot,
+    FileDelete,
+    FilesPending,
+    CountByStatus,
+    FileErrors,
+
+    FeatureUpsert,
+    FeatureCopy,
+    FeatureDelete,
+    FeatureOne,
+    FeaturesOfModel,
+
+    MetaGet,
+    MetaSet,
+    MetaDelete,
+
+    IntegrityCheck,
+    Count_
+};
+
+inline constexpr std::size_t kSqlCount = static_cast<std::size_t>(Sql::Count_);
+
+const char* sql_text(Sql id);
+
+// Column order of every statement that returns whole file rows (read_file_row() relies on it).
+#define RV_CATALOG_FILE_COLUMNS \
+    "id, root_id, path, size, mtime_ns, content_hash, width, height, status, error, model_id, updated_at"
+
+}  // namespace rv::catalog

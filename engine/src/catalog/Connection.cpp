@@ -1,0 +1,205 @@
+#include "catalog/Connection.h"
+
+#include <sqlite3.h>
+
+#include <chrono>
+#include <cstring>
+
+#include "catalog/CatalogSchema.h"
+
+namespace rv::catalog {
+
+namespace {
+
+// One row, one text column, for the pragmas read at open.
+int query_text(sqlite3* db, const char* sql, std::string* out) {
+    sqlite3_stmt* s = nullptr;
+    int rc = sqlite3_prepare_v2(db, sql, -1, &s, nullptr);
+    if (rc == SQLITE_OK) {
+        rc = sqlite3_step(s);
+        if (rc == SQLITE_ROW) {
+            const unsigned char* t = sqlite3_column_text(s, 0);
+            *out = t ? reinterpret_cast<const char*>(t) : "";
+            rc = SQLITE_OK;
+        } else if (rc == SQLITE_DONE) {
+            out->clear();
+            rc = SQLITE_OK;
+        }
+    }
+    sqlite3_finalize(s);
+    return rc;
+}
+
+}  // namespace
+
+Result<std::unique_ptr<Connection>> Connection::open(const std::filesystem::path& file, bool create) {
+    std::unique_ptr<Connection> c(new Connection(file));
+    if (sqlite3_threadsafe() == 0) return c->error("open", "this SQLite library was built without thread support");
+    std::error_code ec;
+    if (!create && !std::filesystem::exists(file, ec)) return c->error("open", "no such file");
+    if (std::filesystem::is_directory(file, ec)) return c->error("open", "is a folder, not a catalog file");
+
+    // An absolute name, so that a relative path starting with "file:" is never taken for a URI.
+    const std::filesystem::path absolute = std::filesystem::absolute(file, ec);
+    const int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | (create ? SQLITE_OPEN_CREATE : 0);
+    int rc = sqlite3_open_v2((ec ? file : absolute).c_str(), &c->db_, flags, nullptr);
+    if (rc != SQLITE_OK) return c->sql_error("open", rc);
+    sqlite3_extended_result_codes(c->db_, 1);
+    sqlite3_busy_timeout(c->db_, kBusyTimeoutMs);
+
+    // The first read of the file: a non-database, a damaged header or a truncated file fails here.
+    std::string out;
+    if ((rc = query_text(c->db_, "SELECT count(*) FROM sqlite_schema", &out)) != SQLITE_OK)
+        return c->sql_error("open", rc);
+    if ((rc = query_text(c->db_, "PRAGMA journal_mode = WAL", &out)) != SQLITE_OK) return c->sql_error("open", rc);
+    if (out != "wal")
+        return c->error("open", "cannot use write-ahead logging here (journal mode stays '" + out +
+                                    "'; a network or read-only file system?)");
+    if ((rc = query_text(c->db_, "PRAGMA synchronous = NORMAL", &out)) != SQLITE_OK ||
+        (rc = query_text(c->db_, "PRAGMA foreign_keys = ON", &out)) != SQLITE_OK)
+        return c->sql_error("open", rc);
+
+    if (Status s = ensure_schema(*c); !s) return s.error();
+    return c;
+}
+
+Connection::~Connection() {
+    if (!db_) return;
+    if (!sqlite3_get_autocommit(db_)) sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+    for (sqlite3_stmt*& s : cache_) sqlite3_finalize(s);
+    sqlite3_close_v2(db_);
+}
+
+Error Connection::error(std::string_view op, std::string_view reason) const {
+    std::string m = "catalog " + file_.string() + ": ";
+    m.append(op);
+    m += ": ";
+    m.append(reason);
+    return Error{std::move(m)};
+}
+
+Error Connection::sql_error(std::string_view op, int rc) const {
+    const std::string detail = db_ ? sqlite3_errmsg(db_) : sqlite3_errstr(rc);
+    switch (rc & 0xff) {
+    case SQLITE_NOTADB:
+        return error(op, "not a SQLite database, or damaged beyond reading (" + detail + ")");
+    case SQLITE_CORRUPT:
+        return error(op, "the database is damaged (" + detail + ")");
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
+        return error(op, "the library is busy: another process kept it locked for more than " +
+                             std::to_string(kBusyTimeoutMs / 1000) + " s (" + detail + ")");
+    case SQLITE_FULL:
+        return error(op, "the disk is full (" + detail + ")");
+    case SQLITE_CANTOPEN:
+    case SQLITE_IOERR:
+    case SQLITE_READONLY:
+    case SQLITE_PERM: {
+        const int e = db_ ? sqlite3_system_errno(db_) : 0;
+        return error(op, e ? detail + " (" + std::strerror(e) + ")" : detail);
+    }
+    default:
+        return error(op, detail);
+    }
+}
+
+Status Connection::exec(Sql id, std::string_view op) {
+    Stmt s(*this, id);
+    const int rc = s.step();
+    if (rc != SQLITE_DONE && rc != SQLITE_ROW) return sql_error(op, rc);
+    return {};
+}
+
+Stmt::Stmt(Connection& c, Sql id) : c_(c), slot_(static_cast<std::size_t>(id)) {
+    if (!c.in_use_[slot_]) {
+        if (!c.cache_[slot_])
+            rc_ = sqlite3_prepare_v3(c.db_, sql_text(id), -1, SQLITE_PREPARE_PERSISTENT, &c.cache_[slot_], nullptr);
+        s_ = c.cache_[slot_];
+        if (s_) c.in_use_[slot_] = true;
+    } else {
+        owned_ = true;
+        rc_ = sqlite3_prepare_v2(c.db_, sql_text(id), -1, &s_, nullptr);
+    }
+}
+
+Stmt::~Stmt() {
+    if (!s_) return;
+    if (owned_) {
+        sqlite3_finalize(s_);
+        return;
+    }
+    sqlite3_reset(s_);
+    sqlite3_clear_bindings(s_);
+    c_.in_use_[slot_] = false;
+}
+
+void Stmt::bind(int i, std::int64_t v) {
+    if (rc_ == SQLITE_OK) rc_ = sqlite3_bind_int64(s_, i, v);
+}
+
+void Stmt::bind_text(int i, std::string_view v) {
+    if (rc_ == SQLITE_OK) rc_ = sqlite3_bind_text64(s_, i, v.data() ? v.data() : "", v.size(), SQLITE_STATIC, SQLITE_UTF8);
+}
+
+void Stmt::bind_blob(int i, const void* p, std::size_t n) {
+    if (rc_ == SQLITE_OK) rc_ = sqlite3_bind_blob64(s_, i, p ? p : "", n, SQLITE_STATIC);
+}
+
+void Stmt::bind_null(int i) {
+    if (rc_ == SQLITE_OK) rc_ = sqlite3_bind_null(s_, i);
+}
+
+int Stmt::step() { return rc_ != SQLITE_OK ? rc_ : sqlite3_step(s_); }
+
+bool Stmt::is_null(int col) const { return sqlite3_column_type(s_, col) == SQLITE_NULL; }
+
+std::int64_t Stmt::int64(int col) const { return sqlite3_column_int64(s_, col); }
+
+std::string Stmt::bytes(int col) const {
+    std::size_t n = 0;
+    const void* p = blob(col, &n);
+    return n ? std::string(static_cast<const char*>(p), n) : std::string();
+}
+
+const void* Stmt::blob(int col, std::size_t* n) const {
+    const void* p = sqlite3_column_blob(s_, col);  // before column_bytes, so no conversion moves it
+    *n = static_cast<std::size_t>(sqlite3_column_bytes(s_, col));
+    return p;
+}
+
+WriteScope::WriteScope(Connection& c, std::string_view op) : c_(c), op_(op) {
+    const bool autocommit = sqlite3_get_autocommit(c.db()) != 0;
+    if (c.user_transaction && autocommit) {
+        started_ = c.error(op, "the transaction was rolled back by an earlier error; begin a new one");
+        return;
+    }
+    savepoint_ = !autocommit;
+    started_ = c.exec(savepoint_ ? Sql::Savepoint : Sql::Begin, op);
+    open_ = started_.ok();
+}
+
+Status WriteScope::commit() {
+    if (!open_) return started_.ok() ? c_.error(op_, "committed twice") : started_;
+    Status s = c_.exec(savepoint_ ? Sql::Release : Sql::Commit, op_);
+    if (s) open_ = false;
+    return s;
+}
+
+WriteScope::~WriteScope() {
+    if (!open_) return;
+    // After some errors (disk full, I/O) SQLite has already rolled the whole transaction back.
+    if (sqlite3_get_autocommit(c_.db())) return;
+    if (savepoint_) {
+        (void)c_.exec(Sql::RollbackToSavepoint, op_);
+        (void)c_.exec(Sql::Release, op_);
+    } else {
+        (void)c_.exec(Sql::Rollback, op_);
+    }
+}
+
+std::int64_t now_ms() {
+    using namespace std::chrono;
+    return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
+}
+
+}  // namespace rv::catalog

@@ -1,0 +1,386 @@
+// Approximate index over hnswlib 0.6.2 (Debian libhnswlib-dev, header-only).
+//
+// hnswlib.h defines non-inline functions (cpuid, AVXCapable, ...): this must stay the only
+// translation unit of the program that includes it.
+//
+// Payload of its file (see IndexFile.h for the header around it):
+//   u32 ef_search, then the bytes of HierarchicalNSW::saveIndex (layout in HnswPayload.h).
+#include <algorithm>
+#include <atomic>
+#include <cassert>
+#include <cstdlib>
+#include <exception>
+#include <filesystem>
+#include <fstream>
+#include <limits>
+#include <mutex>
+#include <stdexcept>
+#include <thread>
+#include <unordered_map>
+
+#if defined(__unix__)
+#include <unistd.h>
+#endif
+
+#include <hnswlib/hnswlib.h>
+
+#include "index/HnswPayload.h"
+#include "index/IndexFile.h"
+#include "ruvision/kernels/kernels.h"
+
+namespace rv {
+
+namespace {
+
+// Cosine distance 1 - dot for unit vectors, through the kernels' dispatched dot product.
+class CosineSpace final : public hnswlib::SpaceInterface<float> {
+public:
+    explicit CosineSpace(int dim) : param_{static_cast<std::size_t>(dim), kernels::kernels().dot} {}
+    std::size_t get_data_size() override { return param_.dim * sizeof(float); }
+    hnswlib::DISTFUNC<float> get_dist_func() override { return &distance; }
+    void* get_dist_func_param() override { return &param_; }
+
+private:
+    // dim must come first: hnswlib reads the parameter as a size_t* dimension.
+    struct Param {
+        std::size_t dim;
+        float (*dot)(const float*, const float*, std::size_t);
+    };
+    static float distance(const void* a, const void* b, const void* param) {
+        const auto* p = static_cast<const Param*>(param);
+        return 1.0f - p->dot(static_cast<const float*>(a), static_cast<const float*>(b), p->dim);
+    }
+    Param param_;
+};
+
+using Graph = hnswlib::HierarchicalNSW<float>;
+
+hnswlib::labeltype label_of(std::int64_t id) { return static_cast<hnswlib::labeltype>(id); }
+
+// A file in the temporary directory, removed on destruction.
+class TempFile {
+public:
+    TempFile() {
+        std::string pattern =
+            (std::filesystem::temp_directory_path() / "ruvision-index-XXXXXX").string();
+#if defined(__unix__)
+        const int fd = ::mkstemp(pattern.data());
+        if (fd < 0) return;
+        ::close(fd);
+        path_ = pattern;
+#endif
+    }
+    ~TempFile() {
+        if (!path_.empty()) std::remove(path_.c_str());
+    }
+    TempFile(const TempFile&) = delete;
+    TempFile& operator=(const TempFile&) = delete;
+    const std::string& path() const { return path_; }  // empty if it could not be created
+
+private:
+    std::string path_;
+};
+
+// Bytes HierarchicalNSW::saveIndex writes for g.
+std::uint64_t saved_size(const Graph& g) {
+    std::uint64_t bytes = index_detail::kHnswHeaderBytes +
+                          std::uint64_t{g.cur_element_count} * g.size_data_per_element_;
+    for (std::size_t i = 0; i < g.cur_element_count; ++i)
+        bytes += 4 + std::uint64_t(g.element_levels_[i]) * g.size_links_per_element_;
+    return bytes;
+}
+
+}  // namespace
+
+// Lock order: only `mutex`. Searches take it shared, everything that changes the graph or
+// ef_search takes it exclusive (hnswlib's own locks then only matter inside add_batch's workers).
+struct HnswIndex::Impl {
+    Impl(int dim_, std::string model_id_, const HnswParams& p)
+        : dim(dim_), model_id(std::move(model_id_)), params(p), space(dim_) {}
+
+    int dim;
+    std::string model_id;
+    HnswParams params;
+    CosineSpace space;             // outlives graph, which points at its parameter
+    std::unique_ptr<Graph> graph;  // never null once constructed
+    mutable std::shared_mutex mutex;
+
+    std::size_t live() const { return graph->cur_element_count - graph->num_deleted_; }
+    bool has(std::int64_t id) const {
+        auto it = graph->label_lookup_.find(label_of(id));
+        return it != graph->label_lookup_.end() && !graph->isMarkedDeleted(it->second);
+    }
+    bool stored(std::int64_t id) const { return graph->label_lookup_.count(label_of(id)) != 0; }
+    // Makes room for `extra` new elements, doubling the capacity at least.
+    void reserve_more(std::size_t extra) {
+        const std::size_t need = graph->cur_element_count + extra;
+        if (need > graph->max_elements_)
+            graph->resizeIndex(std::max(need, graph->max_elements_ * 2));
+    }
+    Status add_new_parallel(const std::vector<std::size_t>& rows, const std::int64_t* ids,
+                            const float* data, int threads);
+};
+
+namespace {
+
+HnswParams sane(HnswParams p) {
+    p.M = std::clamp(p.M, 2, 10000);
+    p.ef_construction = std::max(p.ef_construction, 1);
+    p.ef_search = std::max(p.ef_search, 1);
+    p.initial_capacity = std::max<std::size_t>(p.initial_capacity, 1);
+    p.build_threads = std::max(p.build_threads, 1);
+    return p;
+}
+
+}  // namespace
+
+HnswIndex::HnswIndex(int dim, std::string model_id, HnswParams params)
+    : impl_(std::make_unique<Impl>(dim, std::move(model_id), sane(params))) {
+    assert(dim > 0);
+    const HnswParams& p = impl_->params;
+    impl_->graph = std::make_unique<Graph>(&impl_->space, p.initial_capacity,
+                                           static_cast<std::size_t>(p.M),
+                                           static_cast<std::size_t>(p.ef_construction), p.seed);
+    impl_->graph->metric_distance_computations = 0;
+    impl_->graph->metric_hops = 0;
+    impl_->graph->setEf(static_cast<std::size_t>(p.ef_search));
+}
+
+HnswIndex::HnswIndex(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+HnswIndex::~HnswIndex() = default;
+
+int HnswIndex::dim() const { return impl_->dim; }
+const std::string& HnswIndex::model_id() const { return impl_->model_id; }
+
+std::size_t HnswIndex::size() const {
+    std::shared_lock lock(impl_->mutex);
+    return impl_->live();
+}
+
+bool HnswIndex::contains(std::int64_t id) const {
+    std::shared_lock lock(impl_->mutex);
+    return impl_->has(id);
+}
+
+std::size_t HnswIndex::capacity() const {
+    std::shared_lock lock(impl_->mutex);
+    return impl_->graph->max_elements_;
+}
+
+std::size_t HnswIndex::deleted_count() const {
+    std::shared_lock lock(impl_->mutex);
+    return impl_->graph->num_deleted_;
+}
+
+void HnswIndex::set_ef_search(int ef) {
+    std::unique_lock lock(impl_->mutex);
+    impl_->params.ef_search = std::max(ef, 1);
+    impl_->graph->setEf(static_cast<std::size_t>(impl_->params.ef_search));
+}
+
+int HnswIndex::ef_search() const {
+    std::shared_lock lock(impl_->mutex);
+    return impl_->params.ef_search;
+}
+
+void HnswIndex::set_build_threads(int threads) {
+    std::unique_lock lock(impl_->mutex);
+    impl_->params.build_threads = std::max(threads, 1);
+}
+
+Status HnswIndex::add(std::int64_t id, const float* v) { return add_batch(1, &id, v); }
+
+// hnswlib's addPoint may run concurrently for distinct new labels. (0.6.2 draws the new node's
+// level from one unguarded generator; a racing draw can only repeat a level.)
+Status HnswIndex::Impl::add_new_parallel(const std::vector<std::size_t>& rows,
+                                         const std::int64_t* ids, const float* data,
+                                         int threads) {
+    const std::size_t d = static_cast<std::size_t>(dim);
+    std::atomic<std::size_t> next{0};
+    std::atomic<bool> failed{false};
+    std::mutex error_mutex;
+    std::string error;
+    auto work = [&] {
+        while (!failed) {
+            const std::size_t j = next.fetch_add(1);
+            if (j >= rows.size()) break;
+            try {
+                graph->addPoint(data + rows[j] * d, label_of(ids[rows[j]]));
+            } catch (const std::exception& e) {
+                std::lock_guard g(error_mutex);
+                if (!failed.exchange(true)) error = e.what();
+            }
+        }
+    };
+    std::vector<std::thread> helpers;
+    try {
+        for (int t = 1; t < threads && std::size_t(t) * 64 < rows.size(); ++t)
+            helpers.emplace_back(work);
+    } catch (const std::system_error&) {
+        // Fewer threads than asked: the ones started and this one finish the work.
+    }
+    work();
+    for (auto& t : helpers) t.join();
+    if (failed) return Error{"HNSW index: cannot add vectors: " + error};
+    return Status::success();
+}
+
+Status HnswIndex::add_batch(std::size_t n, const std::int64_t* ids, const float* data) {
+    std::unique_lock lock(impl_->mutex);
+    const std::size_t d = static_cast<std::size_t>(impl_->dim);
+    try {
+        // Last row of each id; ids already stored are updated in place, the others inserted.
+        std::unordered_map<std::int64_t, std::size_t> last;
+        last.reserve(n);
+        for (std::size_t i = 0; i < n; ++i) last[ids[i]] = i;
+        std::vector<std::size_t> updates, inserts;
+        for (std::size_t i = 0; i < n; ++i) {
+            if (last[ids[i]] != i) continue;
+            (impl_->stored(ids[i]) ? updates : inserts).push_back(i);
+        }
+        impl_->reserve_more(inserts.size());
+        for (std::size_t i : updates) impl_->graph->addPoint(data + i * d, label_of(ids[i]));
+        if (impl_->params.build_threads > 1)
+            return impl_->add_new_parallel(inserts, ids, data, impl_->params.build_threads);
+        for (std::size_t i : inserts) impl_->graph->addPoint(data + i * d, label_of(ids[i]));
+    } catch (const std::bad_alloc&) {
+        return Error{"HNSW index: not enough memory to add " + std::to_string(n) + " vectors"};
+    } catch (const std::exception& e) {
+        return Error{std::string("HNSW index: cannot add vectors: ") + e.what()};
+    }
+    return Status::success();
+}
+
+bool HnswIndex::remove(std::int64_t id) {
+    std::unique_lock lock(impl_->mutex);
+    if (!impl_->has(id)) return false;
+    impl_->graph->markDeletedInternal(impl_->graph->label_lookup_.at(label_of(id)));
+    return true;
+}
+
+std::vector<Hit> HnswIndex::search(const float* q, int k) const {
+    std::shared_lock lock(impl_->mutex);
+    const std::size_t live = impl_->live();
+    if (k <= 0 || live == 0) return {};
+    std::vector<Hit> hits;
+    try {
+        // searchKnn: a max-heap on distance, the farthest of the k on top.
+        auto heap = impl_->graph->searchKnn(q, std::min<std::size_t>(std::size_t(k), live));
+        hits.resize(heap.size());
+        for (std::size_t i = heap.size(); i-- > 0; heap.pop())
+            hits[i] = Hit{static_cast<std::int64_t>(heap.top().second), 1.0f - heap.top().first};
+    } catch (const std::exception&) {
+        return {};  // hnswlib throws only on an inconsistent graph, which load_index refuses
+    }
+    std::stable_sort(hits.begin(), hits.end(), [](const Hit& a, const Hit& b) {
+        return a.score > b.score || (a.score == b.score && a.id < b.id);
+    });
+    return hits;
+}
+
+Status HnswIndex::save(const std::string& path) const {
+    std::shared_lock lock(impl_->mutex);
+    const Graph& g = *impl_->graph;
+    // saveIndex reports no error: its output's size is checked against what it must be.
+    const std::string graph_tmp = path + ".hnsw.tmp";
+    struct Remove {
+        const std::string& p;
+        ~Remove() { std::remove(p.c_str()); }
+    } remove_graph_tmp{graph_tmp};
+    try {
+        impl_->graph->saveIndex(graph_tmp);
+    } catch (const std::exception& e) {
+        return index_detail::file_error(path, std::string("cannot write the graph: ") + e.what());
+    }
+    std::error_code ec;
+    const std::uint64_t graph_bytes = std::filesystem::file_size(graph_tmp, ec);
+    if (ec || graph_bytes != saved_size(g))
+        return index_detail::file_error(path, "cannot write the graph to '" + graph_tmp +
+                                                  "' (disk full or not writable?)");
+
+    const auto ef = static_cast<std::uint32_t>(impl_->params.ef_search);
+    return index_detail::write_index_file(
+        path, IndexKind::Hnsw, static_cast<std::uint32_t>(impl_->dim), impl_->live(),
+        impl_->model_id, [&](index_detail::PayloadWriter& w) -> Status {
+            index_detail::File in(std::fopen(graph_tmp.c_str(), "rb"));
+            if (!in.get() || !w.write(&ef, sizeof ef))
+                return index_detail::file_error(path, "write failed");
+            std::vector<char> buf(1 << 20);
+            std::uint64_t copied = 0;
+            for (std::size_t got; (got = std::fread(buf.data(), 1, buf.size(), in.get())) > 0;
+                 copied += got)
+                if (!w.write(buf.data(), got))
+                    return index_detail::file_error(path, "write failed (disk full?)");
+            if (copied != graph_bytes) return index_detail::file_error(path, "read-back failed");
+            return Status::success();
+        });
+}
+
+namespace index_detail {
+
+Result<std::unique_ptr<VectorIndex>> load_hnsw_payload(PayloadReader& in, const FileHeader& h) {
+    const std::string& path = in.path();
+    std::uint32_t ef = 0;
+    if (!in.read(&ef, sizeof ef))
+        return in.checked_error(file_error(path, "corrupt payload: too short"));
+
+    // hnswlib loads from a file name only: the graph bytes go to a private temporary file, and
+    // reach hnswlib only after the checksum and the structural check have passed.
+    TempFile tmp;
+    if (tmp.path().empty())
+        return file_error(path, "cannot create a temporary file to load it from");
+    {
+        File out(std::fopen(tmp.path().c_str(), "wb"));
+        if (!out.get()) return file_error(path, "cannot write the temporary file " + tmp.path());
+        std::vector<char> buf(1 << 20);
+        while (in.remaining() > 0) {
+            const auto n = static_cast<std::size_t>(std::min<std::uint64_t>(buf.size(),
+                                                                            in.remaining()));
+            if (!in.read(buf.data(), n))
+                return file_error(path, "read failed (the file changed while being read?)");
+            if (std::fwrite(buf.data(), 1, n, out.get()) != n)
+                return file_error(path, "cannot write the temporary file " + tmp.path() +
+                                            " (disk full?)");
+        }
+        if (!out.close()) return file_error(path, "cannot write the temporary file " + tmp.path());
+    }
+    if (Status s = in.finish(); !s.ok()) return s.error();
+    if (ef == 0 || ef > (1u << 20))
+        return file_error(path, "corrupt payload: ef_search " + std::to_string(ef));
+    auto facts = check_hnsw_payload(tmp.path(), h.dim, path);
+    if (!facts.ok()) return facts.error();
+    if (facts->elements - facts->deleted != h.count)
+        return file_error(path, "corrupt: the header counts " + std::to_string(h.count) +
+                                    " vectors, the graph holds " +
+                                    std::to_string(facts->elements - facts->deleted));
+
+    HnswParams p;
+    p.M = static_cast<int>(facts->M);
+    p.ef_construction = static_cast<int>(facts->ef_construction);
+    p.ef_search = static_cast<int>(ef);
+    auto impl = std::make_unique<HnswIndex::Impl>(static_cast<int>(h.dim), h.model_id, p);
+    // The space-only constructor leaves every field unset; these make both loadIndex's counting
+    // and the destructor (should loadIndex throw) well defined.
+    impl->graph = std::make_unique<Graph>(&impl->space);
+    Graph& g = *impl->graph;
+    g.num_deleted_ = 0;
+    g.cur_element_count = 0;
+    g.data_level0_memory_ = nullptr;
+    g.linkLists_ = nullptr;
+    g.visited_list_pool_ = nullptr;
+    g.metric_distance_computations = 0;
+    g.metric_hops = 0;
+    try {
+        g.loadIndex(tmp.path(), &impl->space,
+                    std::max<std::size_t>(static_cast<std::size_t>(facts->elements), 16));
+    } catch (...) {
+        g.cur_element_count = 0;  // element_levels_ may not match it yet; leaks, never crashes
+        throw;                    // load_index turns it into an Error
+    }
+    g.setEf(ef);
+    return std::unique_ptr<VectorIndex>(std::make_unique<HnswIndex>(std::move(impl)));
+}
+
+}  // namespace index_detail
+
+}  // namespace rv

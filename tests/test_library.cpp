@@ -1,0 +1,181 @@
+// A library end to end, through the real ruvision-cli: index a folder of real photos with broken
+// files mixed in, search, re-scan after edits, and survive kill -9 in the middle of indexing.
+#include <QDir>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QTemporaryDir>
+#include <QtTest>
+
+#include <csignal>
+#include <filesystem>
+#include <fstream>
+
+namespace fs = std::filesystem;
+
+namespace {
+
+struct Run {
+    int code = -1;
+    QList<QByteArray> lines;
+    QByteArray err;
+};
+
+QProcessEnvironment env() {
+    auto e = QProcessEnvironment::systemEnvironment();
+    e.insert("RUVISION_MODELS", RUVISION_MODELS_DIR);
+    return e;
+}
+
+Run cli(const QStringList& args) {
+    QProcess p;
+    p.setProcessEnvironment(env());
+    p.start(RUVISION_CLI, args);
+    p.waitForFinished(300000);
+    Run r;
+    r.code = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1;
+    for (const auto& l : p.readAllStandardOutput().split('\n'))
+        if (!l.isEmpty()) r.lines << l;
+    r.err = p.readAllStandardError();
+    return r;
+}
+
+QJsonObject obj(const QByteArray& line) { return QJsonDocument::fromJson(line).object(); }
+
+std::vector<fs::path> sample_photos() {
+    std::vector<fs::path> out;
+    for (const char* dir : {"/usr/share/backgrounds/mate/nature"})
+        for (const auto& e : fs::directory_iterator(dir))
+            if (e.path().extension() == ".jpg") out.push_back(e.path());
+    std::sort(out.begin(), out.end());
+    return out;
+}
+
+}  // namespace
+
+class TestLibrary : public QObject {
+    Q_OBJECT
+private slots:
+    void index_search_rescan();
+    void kill_during_indexing_then_resume();
+};
+
+void TestLibrary::index_search_rescan() {
+    QTemporaryDir tmp;
+    const fs::path root = fs::path(tmp.path().toStdString()) / "photos";
+    const QString lib = tmp.filePath("library");
+    const auto photos = sample_photos();
+    QVERIFY(photos.size() >= 5);
+    fs::create_directories(root / "sub");
+    for (std::size_t i = 0; i < photos.size(); ++i)
+        fs::copy_file(photos[i], root / (i % 2 ? "sub" : "") / photos[i].filename());
+    // Broken files a real folder holds.
+    std::ofstream(root / "empty.jpg").close();
+    std::ofstream(root / "notes.jpg") << "not a picture";
+    {
+        std::ifstream in(photos[0], std::ios::binary);
+        std::vector<char> half(fs::file_size(photos[0]) / 2);
+        in.read(half.data(), static_cast<std::streamsize>(half.size()));
+        std::ofstream(root / "cut.jpg", std::ios::binary).write(half.data(), static_cast<std::streamsize>(half.size()));
+    }
+    const int good = static_cast<int>(photos.size()), bad = 3;
+
+    auto r = cli({"index", "--library", lib, "--json", QString::fromStdString(root.string())});
+    QCOMPARE(r.code, 1);  // some files failed
+    auto summary = obj(r.lines.last());
+    QCOMPARE(summary["found"].toInt(), good + bad);
+    QCOMPARE(summary["embedded"].toInt(), good);
+    QCOMPARE(summary["failed"].toInt(), bad);
+    QCOMPARE(summary["errors"].toArray().size(), bad);
+    for (const auto& e : summary["errors"].toArray())
+        QVERIFY(e.toObject()["reason"].toString().startsWith(e.toObject()["path"].toString() + ": "));
+
+    auto s = obj(cli({"status", "--library", lib, "--json"}).lines.last());
+    QCOMPARE(s["indexed"].toInt(), good);
+    QCOMPARE(s["errors"].toInt(), bad);
+
+    // A library photo finds itself first; every result is a different file.
+    const QString query = QString::fromStdString((root / photos[2].filename()).string());
+    r = cli({"search", "--library", lib, "--json", "-k", "5", QString::fromStdString(photos[2].string())});
+    QCOMPARE(r.code, 0);
+    QCOMPARE(r.lines.size(), 5);
+    QSet<QString> paths;
+    double last = 2;
+    for (int i = 0; i < r.lines.size(); ++i) {
+        const auto h = obj(r.lines[i]);
+        QCOMPARE(h["rank"].toInt(), i + 1);
+        QVERIFY(h["score"].toDouble() <= last);
+        last = h["score"].toDouble();
+        paths.insert(h["path"].toString());
+    }
+    QCOMPARE(paths.size(), 5);
+    QVERIFY(obj(r.lines[0])["path"].toString().endsWith(QString::fromStdString(photos[2].filename().string())));
+    QVERIFY(obj(r.lines[0])["score"].toDouble() > 0.99);
+
+    // Nothing changed: nothing embedded.
+    summary = obj(cli({"index", "--library", lib, "--json"}).lines.last());
+    QCOMPARE(summary["embedded"].toInt(), 0);
+    QCOMPARE(summary["unchanged"].toInt(), good);
+
+    // A move is recognised by content, a deletion removes the file, an edit re-embeds it.
+    fs::rename(root / photos[0].filename(), root / "sub" / "renamed.jpg");
+    fs::remove(root / photos[3].filename().string().insert(0, "sub/"));
+    fs::copy_file(photos[4], root / photos[2].filename(), fs::copy_options::overwrite_existing);
+    summary = obj(cli({"index", "--library", lib, "--json"}).lines.last());
+    QCOMPARE(summary["moved"].toInt(), 1);
+    QCOMPARE(summary["removed"].toInt(), 1);
+    QCOMPARE(summary["embedded"].toInt(), 1);
+    s = obj(cli({"status", "--library", lib, "--json"}).lines.last());
+    QCOMPARE(s["indexed"].toInt(), good - 1);
+    r = cli({"search", "--library", lib, "--json", "-k", "20", QString::fromStdString(photos[0].string())});
+    QVERIFY(obj(r.lines[0])["path"].toString().endsWith("sub/renamed.jpg"));
+    for (const auto& l : r.lines) QVERIFY(!obj(l)["path"].toString().endsWith(QString::fromStdString(photos[3].filename().string())));
+}
+
+void TestLibrary::kill_during_indexing_then_resume() {
+    QTemporaryDir tmp;
+    const fs::path root = fs::path(tmp.path().toStdString()) / "photos";
+    const QString lib = tmp.filePath("library");
+    fs::create_directories(root);
+    const auto photos = sample_photos();
+    const int total = 120;
+    for (int i = 0; i < total; ++i)
+        fs::copy_file(photos[i % photos.size()], root / ("p" + std::to_string(1000 + i) + ".jpg"));
+
+    QProcess p;
+    p.setProcessEnvironment(env());
+    p.start(RUVISION_CLI, {"index", "--library", lib, QString::fromStdString(root.string())});
+    QVERIFY(p.waitForStarted());
+    QByteArray err;
+    // Wait until some files are stored (the job commits every 32), then kill -9.
+    while (p.state() == QProcess::Running && !err.contains("[40/")) {
+        p.waitForReadyRead(100);
+        err += p.readAllStandardError();
+    }
+    QVERIFY2(p.state() == QProcess::Running, "indexing finished before it could be killed");
+    ::kill(static_cast<pid_t>(p.processId()), SIGKILL);
+    p.waitForFinished();
+
+    // The library opens; what was committed is there once; the index is rebuilt from the catalog.
+    auto st = cli({"status", "--library", lib, "--json"});
+    QCOMPARE(st.code, 0);
+    auto s = obj(st.lines.last());
+    QCOMPARE(s["files"].toInt(), total);
+    const int before = s["indexed"].toInt();
+    QVERIFY(before >= 32 && before < total);
+    QCOMPARE(s["index"].toObject()["vectors"].toInt(), before);
+    QVERIFY2(st.err.contains("rebuilt"), st.err.constData());
+
+    // Resume: only the rest is embedded, nothing twice.
+    auto r = cli({"index", "--library", lib, "--json"});
+    QCOMPARE(r.code, 0);
+    auto summary = obj(r.lines.last());
+    QCOMPARE(summary["embedded"].toInt(), total - before);
+    s = obj(cli({"status", "--library", lib, "--json"}).lines.last());
+    QCOMPARE(s["indexed"].toInt(), total);
+    QCOMPARE(s["index"].toObject()["vectors"].toInt(), total);
+}
+
+QTEST_GUILESS_MAIN(TestLibrary)
+#include "test_library.moc"
