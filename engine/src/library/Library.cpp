@@ -123,8 +123,9 @@ Status Library::load_or_rebuild_index() {
     if (why.empty()) {
         index_state_ = "new";
     } else {
+        // Rebuilt in memory only: another process may be indexing this library right now, and
+        // only an indexing run (which knows the catalog is complete) writes the index file.
         index_state_ = "rebuilt from the catalog (" + std::to_string(index_->size()) + " vectors): index " + why;
-        if (auto s = save_index(); !s) return s;
     }
     return Status::success();
 }
