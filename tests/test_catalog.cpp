@@ -29,9 +29,9 @@ template <class R>
 const char* why(const R& r) {
     return r.ok() ? "" : r.error().message.c_str();
 }
-#define CHECK_OK(expr)                      \
-    do {                                    \
-        const auto& checked_ = (expr);      \
+#define CHECK_OK(expr)                          \
+    do {                                        \
+        const auto& checked_ = (expr);          \
         QVERIFY2(checked_.ok(), why(checked_)); \
     } while (0)
 
@@ -57,7 +57,7 @@ bool same_bits(const float* a, const std::vector<float>& b, int dim) {
 // Deterministic feature of row n of the crash test.
 std::vector<float> crash_feature(std::int64_t n, int dim) {
     std::vector<float> v(static_cast<std::size_t>(dim));
-    for (int k = 0; k < dim; ++k) v[static_cast<std::size_t>(k)] = static_cast<float>(n) + 0.001f * static_cast<float>(k);
+    for (std::size_t k = 0; k < v.size(); ++k) v[k] = static_cast<float>(n) + 0.001f * static_cast<float>(k);
     return v;
 }
 
@@ -621,13 +621,15 @@ void TestCatalog::throughput() {
     for (int i = 0; i < kRows; i += kBatch) {
         auto tx = db->begin();
         CHECK_OK(tx);
-        for (int j = i; j < i + kBatch; ++j) CHECK_OK(db->mark_indexed(ids[static_cast<std::size_t>(j)], 640, 480, "m", v.data(), kDim));
+        for (int j = i; j < i + kBatch; ++j)
+            CHECK_OK(db->mark_indexed(ids[static_cast<std::size_t>(j)], 640, 480, "m", v.data(), kDim));
         CHECK_OK(tx->commit());
     }
     const double batched = kRows / std::chrono::duration<double>(clock::now() - t0).count();
 
     t0 = clock::now();
-    for (int j = kRows; j < kRows + kSingle; ++j) CHECK_OK(db->mark_indexed(ids[static_cast<std::size_t>(j)], 640, 480, "m", v.data(), kDim));
+    for (int j = kRows; j < kRows + kSingle; ++j)
+        CHECK_OK(db->mark_indexed(ids[static_cast<std::size_t>(j)], 640, 480, "m", v.data(), kDim));
     const double single = kSingle / std::chrono::duration<double>(clock::now() - t0).count();
 
     t0 = clock::now();

@@ -138,7 +138,8 @@ void Stmt::bind(int i, std::int64_t v) {
 }
 
 void Stmt::bind_text(int i, std::string_view v) {
-    if (rc_ == SQLITE_OK) rc_ = sqlite3_bind_text64(s_, i, v.data() ? v.data() : "", v.size(), SQLITE_STATIC, SQLITE_UTF8);
+    if (rc_ == SQLITE_OK)
+        rc_ = sqlite3_bind_text64(s_, i, v.data() ? v.data() : "", v.size(), SQLITE_STATIC, SQLITE_UTF8);
 }
 
 void Stmt::bind_blob(int i, const void* p, std::size_t n) {
