@@ -257,6 +257,7 @@ void TestVectorIndex::readd_updates_the_vector() {
     QVERIFY(index->add_batch(n, iota_ids(n).data(), data.data()).ok());
     QVERIFY(index->add(42, &fresh[0]).ok());
     QCOMPARE(index->size(), n);
+    QCOMPARE(index->search(&fresh[0], int(n) + 10).size(), n);  // k > size: everything
     auto hits = index->search(&fresh[0], 1);
     QCOMPARE(hits.at(0).id, std::int64_t(42));
     QVERIFY(std::abs(hits[0].score - 1.0f) < 1e-5);

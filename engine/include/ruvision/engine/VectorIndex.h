@@ -14,7 +14,8 @@
 //
 // Files: save() writes our own header (magic "RUVIDX01", format version, kind, dim, count, model
 // id, payload length, FNV-1a 64 checksum of the payload) followed by the payload, to path + ".tmp",
-// then renames it over path, so a crash never leaves a half-written index under path.
+// then renames it over path, so a crash never leaves a half-written index under path (an HNSW
+// save also uses path + ".hnsw.tmp" as scratch for hnswlib's own output).
 // load_index() verifies all of it before any payload byte is trusted.
 #pragma once
 
