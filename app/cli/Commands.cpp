@@ -10,19 +10,14 @@
 
 namespace rv::cli {
 
-namespace {
-
 using nlohmann::json;
 
-// Paths may not be UTF-8: invalid bytes become U+FFFD rather than failing the output.
 std::string dump(const json& j) { return j.dump(-1, ' ', false, json::error_handler_t::replace); }
 
 int usage_error(const std::string& msg) {
     std::fprintf(stderr, "ruvision-cli: %s (see ruvision-cli --help)\n", msg.c_str());
     return 2;
 }
-
-}  // namespace
 
 int cmd_models(const Args& args) {
     bool as_json = false;

@@ -5,9 +5,16 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 namespace rv::cli {
 
 using Args = std::vector<std::string>;
+
+// One JSON line; paths need not be UTF-8: invalid bytes become U+FFFD rather than failing.
+std::string dump(const nlohmann::json& j);
+// Prints "ruvision-cli: MSG (see ruvision-cli --help)" and returns the usage exit status, 2.
+int usage_error(const std::string& msg);
 
 int cmd_models(const Args& args);
 int cmd_embed(const Args& args);

@@ -17,13 +17,6 @@ namespace {
 
 using nlohmann::json;
 
-std::string dump(const json& j) { return j.dump(-1, ' ', false, json::error_handler_t::replace); }
-
-int usage_error(const std::string& msg) {
-    std::fprintf(stderr, "ruvision-cli: %s (see ruvision-cli --help)\n", msg.c_str());
-    return 2;
-}
-
 std::atomic<bool> g_cancel{false};
 extern "C" void on_sigint(int) { g_cancel = true; }
 
