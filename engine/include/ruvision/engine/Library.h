@@ -4,9 +4,12 @@
 // index of the library's model). The catalog is the truth: the index is rebuilt from the stored
 // features whenever it is missing, stale (counts differ), corrupt or built for another model.
 //
-// Threads: a Library object is used from one thread at a time (it owns a CatalogDb connection);
-// index() runs its decoding/embedding on params.threads workers and reports progress on the
-// calling thread. Two processes may open one library; only one should index at a time.
+// Threads: index(), add_root(), remove_root() and forget() run on one thread at a time (the
+// writer). search(), duplicates(), status() and errors() may be called from any other thread,
+// also while index() runs: they use their own catalog connection and query embedder, and see
+// what the writer has committed. index() runs its decoding/embedding on params.threads workers
+// and reports progress on the calling thread. Two processes may open one library; only one
+// indexes at a time (index() takes the library's lock file and fails if another process holds it).
 #pragma once
 
 #include <atomic>
@@ -59,6 +62,28 @@ struct SearchResult {
     float score = 0;  // cosine similarity, 1 = identical
 };
 
+// Near-duplicates: files whose embeddings score at least `threshold` with another file of the
+// group (single linkage over each file's nearest neighbours in the index).
+// Default threshold: see kDuplicateThreshold in Library.cpp (chosen on the seeded near-duplicate set,
+// bench/duplicates).
+struct DuplicateParams {
+    float threshold = -1;  // < 0: the library default
+    int neighbours = 16;   // neighbours examined per file
+};
+
+struct DuplicateMember {
+    std::int64_t file_id = 0;
+    std::string path;
+    float score = 0;  // similarity to the group's first member (1 for the first)
+    std::int64_t size = 0;  // bytes
+    int width = 0, height = 0;  // pixels, as decoded (EXIF orientation applied)
+};
+
+// Members best first: the first is the member most similar to the rest, then by score.
+struct DuplicateGroup {
+    std::vector<DuplicateMember> members;
+};
+
 struct LibraryStatus {
     CatalogCounts counts;
     std::string model_id;
@@ -84,7 +109,21 @@ public:
     Result<std::vector<SearchResult>> search(const std::filesystem::path& image, int k);
     Result<std::vector<SearchResult>> search(const std::vector<float>& embedding, int k);
 
+    // Groups of near-duplicate files, largest groups first. cancel stops early (partial result).
+    Result<std::vector<DuplicateGroup>> duplicates(const DuplicateParams& params, const std::atomic<bool>& cancel);
+    float default_duplicate_threshold() const;
+
+    // Adds a folder to the library's roots (index() then scans it).
+    Status add_root(const std::filesystem::path& folder);
+    // Removes a root and forgets its files (catalog rows, features and index vectors); the
+    // files on disk are untouched.
+    Status remove_root(const std::filesystem::path& folder);
+    // Forgets files that left the library (e.g. moved to the trash by the user).
+    Status forget(const std::vector<std::filesystem::path>& files);
+
     Result<LibraryStatus> status();
+    // Every file in error, by path.
+    Result<std::vector<CatalogFileError>> errors();
 
     const std::string& model_id() const;
     Embedder& embedder();
