@@ -1,6 +1,9 @@
 // A library end to end, through the real ruvision-cli: index a folder of real photos with broken
-// files mixed in, search, re-scan after edits, and survive kill -9 in the middle of indexing.
+// files mixed in, search, re-scan after edits, survive kill -9 in the middle of indexing, refuse a
+// second indexer, and group edited copies of photos as near-duplicates.
 #include <QDir>
+#include <QImage>
+#include <QTransform>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -59,6 +62,8 @@ class TestLibrary : public QObject {
 private slots:
     void index_search_rescan();
     void kill_during_indexing_then_resume();
+    void second_indexer_is_refused();
+    void duplicates_of_edited_copies();
 };
 
 void TestLibrary::index_search_rescan() {
@@ -175,6 +180,123 @@ void TestLibrary::kill_during_indexing_then_resume() {
     s = obj(cli({"status", "--library", lib, "--json"}).lines.last());
     QCOMPARE(s["indexed"].toInt(), total);
     QCOMPARE(s["index"].toObject()["vectors"].toInt(), total);
+}
+
+void TestLibrary::second_indexer_is_refused() {
+    QTemporaryDir tmp;
+    const fs::path root = fs::path(tmp.path().toStdString()) / "photos";
+    const QString lib = tmp.filePath("library");
+    fs::create_directories(root);
+    const auto photos = sample_photos();
+    for (int i = 0; i < 40; ++i) fs::copy_file(photos[i % photos.size()], root / ("p" + std::to_string(i) + ".jpg"));
+
+    QProcess first;
+    auto slow = env();
+    slow.insert("RUVISION_ISA", "scalar");  // ~40x slower: the second indexer surely meets it running
+    first.setProcessEnvironment(slow);
+    first.start(RUVISION_CLI, {"index", "--library", lib, QString::fromStdString(root.string())});
+    QVERIFY(first.waitForStarted());
+    QByteArray err;
+    while (first.state() == QProcess::Running && !err.contains("[4/")) {
+        first.waitForReadyRead(100);
+        err += first.readAllStandardError();
+    }
+    QVERIFY2(first.state() == QProcess::Running, "indexing finished before the second one started");
+
+    // A second indexer is told why it cannot run; a reader still works and says what is going on.
+    auto second = cli({"index", "--library", lib, QString::fromStdString(root.string())});
+    QCOMPARE(second.code, 1);
+    QVERIFY2(second.err.contains("another process is indexing"), second.err.constData());
+    auto st = cli({"status", "--library", lib, "--json"});
+    QCOMPARE(st.code, 0);
+    QVERIFY2(st.err.contains("being updated by an indexing run in another process"), st.err.constData());
+
+    QVERIFY(first.waitForFinished(300000));
+    QCOMPARE(first.exitCode(), 0);
+    // The lock went with the process: indexing works again.
+    auto again = cli({"index", "--library", lib, "--json"});
+    QCOMPARE(again.code, 0);
+    QCOMPARE(obj(again.lines.last())["unchanged"].toInt(), 40);
+}
+
+void TestLibrary::duplicates_of_edited_copies() {
+    QTemporaryDir tmp;
+    const QString root = tmp.filePath("photos");
+    const QString lib = tmp.filePath("library");
+    QDir().mkpath(root + "/edited");
+    // Ten different photos (at 1024 px, to keep the test short) and, for five of them, the edits a
+    // photo collection really holds: a smaller re-encoded copy, a copy turned 90 degrees, a mirrored
+    // copy, a cropped copy, and a byte-for-byte copy. In a library this small the whitening has too
+    // little to learn from, so only near-identical copies (plain cosine >= 0.99: the resized, the
+    // turned and the byte copies) are sure to be found; the mirrored and cropped ones must at
+    // least never be grouped with another photo (bench_duplicates measures them on a larger set).
+    const auto photos = sample_photos();
+    QVERIFY(photos.size() >= 10);
+    QStringList originals;
+    QMap<QString, QString> source_of;  // edited copy -> original
+    QStringList must_find;
+    for (int i = 0; i < 10; ++i) {
+        QImage img(QString::fromStdString(photos[i].string()));
+        QVERIFY(!img.isNull());
+        img = img.scaled(1024, 1024, Qt::KeepAspectRatio, Qt::SmoothTransformation);
+        const QString name = root + QString("/photo%1.jpg").arg(i);
+        QVERIFY(img.save(name, "JPEG", 92));
+        originals << name;
+        if (i >= 5) continue;
+        const QString base = root + QString("/edited/photo%1").arg(i);
+        QVERIFY(img.scaled(img.size() / 2, Qt::KeepAspectRatio, Qt::SmoothTransformation).save(base + "-small.jpg", "JPEG", 70));
+        QVERIFY(img.transformed(QTransform().rotate(i % 2 ? 90 : -90)).save(base + "-rotated.jpg", "JPEG", 90));
+        QVERIFY(img.mirrored(true, false).save(base + "-mirrored.png"));
+        const QRect crop(img.width() / 10, img.height() / 10, img.width() * 8 / 10, img.height() * 8 / 10);
+        QVERIFY(img.copy(crop).save(base + "-cropped.jpg", "JPEG", 90));
+        QVERIFY(QFile::copy(name, base + "-copy.jpg"));
+        for (const char* edit : {"-small.jpg", "-rotated.jpg", "-mirrored.png", "-cropped.jpg", "-copy.jpg"})
+            source_of[base + edit] = name;
+        for (const char* edit : {"-small.jpg", "-rotated.jpg", "-copy.jpg"}) must_find << base + edit;
+    }
+    auto r = cli({"index", "--library", lib, "--json", root});
+    QCOMPARE(r.code, 0);
+    QCOMPARE(obj(r.lines.last())["embedded"].toInt(), 35);
+
+    r = cli({"duplicates", "--library", lib, "--json"});
+    QCOMPARE(r.code, 0);
+    QMap<QString, int> group_of;
+    for (const auto& line : r.lines) {
+        const auto g = obj(line);
+        const int id = g["group"].toInt();
+        QVERIFY(id > 0);
+        const auto members = g["members"].toArray();
+        QVERIFY(members.size() >= 2);
+        QCOMPARE(members[0].toObject()["score"].toDouble(), 1.0);
+        for (const auto& m : members) {
+            const auto o = m.toObject();
+            QVERIFY(o["width"].toInt() > 0 && o["height"].toInt() > 0 && o["size"].toInt() > 0);
+            QVERIFY(o["score"].toDouble() >= 0.56);
+            group_of[o["path"].toString()] = id;
+        }
+    }
+    // Near-identical copies are with their original; no group holds two different photos.
+    for (const auto& copy : must_find)
+        QVERIFY2(group_of.contains(copy) && group_of.value(copy) == group_of.value(source_of[copy], -1),
+                 qPrintable(copy + " is not grouped with " + source_of[copy]));
+    for (auto it = source_of.begin(); it != source_of.end(); ++it)
+        if (group_of.contains(it.key()))
+            QVERIFY2(group_of.value(it.key()) == group_of.value(it.value(), -1),
+                     qPrintable(it.key() + " is grouped, but not with " + it.value()));
+    QSet<int> seen;
+    for (const auto& o : originals) {
+        if (!group_of.contains(o)) continue;
+        QVERIFY2(!seen.contains(group_of[o]), qPrintable(o + " is grouped with another photo"));
+        seen.insert(group_of[o]);
+    }
+    QCOMPARE(seen.size(), 5);  // the five photos that have copies, and only them
+
+    // At a threshold only exact copies reach, only they are grouped.
+    r = cli({"duplicates", "--library", lib, "--json", "--threshold", "0.9999"});
+    QCOMPARE(r.code, 0);
+    QCOMPARE(r.lines.size(), 5);
+    for (const auto& line : r.lines) QCOMPARE(obj(line)["members"].toArray().size(), 2);
+    QCOMPARE(cli({"duplicates", "--library", lib, "--threshold", "2"}).code, 2);
 }
 
 QTEST_GUILESS_MAIN(TestLibrary)

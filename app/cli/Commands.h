@@ -25,5 +25,6 @@ int cmd_import_model(const Args& args);
 int cmd_index(const Args& args);
 int cmd_search(const Args& args);
 int cmd_status(const Args& args);
+int cmd_duplicates(const Args& args);
 
 }  // namespace rv::cli

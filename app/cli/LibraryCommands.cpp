@@ -24,6 +24,7 @@ struct LibraryArgs {
     std::string library, model;
     bool json = false;
     int k = 10;
+    float threshold = -1;  // duplicates: < 0 = the library default
     std::vector<std::string> rest;
 };
 
@@ -33,12 +34,15 @@ bool parse(const Args& args, LibraryArgs& out, std::string& error) {
         const auto& a = args[i];
         auto value = [&]() -> const std::string* { return i + 1 < args.size() ? &args[++i] : nullptr; };
         if (a == "--json") out.json = true;
-        else if (a == "--library" || a == "--model" || a == "-k") {
+        else if (a == "--library" || a == "--model" || a == "-k" || a == "--threshold") {
             const std::string* v = value();
             if (!v) { error = a + " needs a value"; return false; }
             if (a == "--library") out.library = *v;
             else if (a == "--model") out.model = *v;
-            else {
+            else if (a == "--threshold") {
+                try { out.threshold = std::stof(*v); } catch (...) { out.threshold = -2; }
+                if (out.threshold < 0 || out.threshold > 1) { error = "--threshold must be 0..1"; return false; }
+            } else {
                 try { out.k = std::stoi(*v); } catch (...) { out.k = 0; }
                 if (out.k < 1 || out.k > 10000) { error = "-k must be 1..10000"; return false; }
             }
@@ -52,11 +56,17 @@ bool parse(const Args& args, LibraryArgs& out, std::string& error) {
     return true;
 }
 
-Result<std::unique_ptr<Library>> open_library(const LibraryArgs& a) {
+// The library, or null after printing why it cannot be opened.
+std::unique_ptr<Library> open_library(const LibraryArgs& a) {
     auto lib = Library::open(a.library, a.model);
-    if (lib) std::fprintf(stderr, "library %s: model %s, index %s\n", a.library.c_str(), (*lib)->model_id().c_str(),
-                          (*lib)->status() ? (*lib)->status()->index_state.c_str() : "?");
-    return lib;
+    if (!lib) {
+        std::fprintf(stderr, "ruvision-cli: %s\n", lib.error().message.c_str());
+        return nullptr;
+    }
+    auto s = (*lib)->status();
+    std::fprintf(stderr, "library %s: model %s, index %s\n", a.library.c_str(), (*lib)->model_id().c_str(),
+                 s ? s->index_state.c_str() : "?");
+    return std::move(*lib);
 }
 
 }  // namespace
@@ -66,10 +76,7 @@ int cmd_index(const Args& args) {
     std::string err;
     if (!parse(args, a, err)) return usage_error("index: " + err);
     auto lib = open_library(a);
-    if (!lib) {
-        std::fprintf(stderr, "ruvision-cli: %s\n", lib.error().message.c_str());
-        return 2;
-    }
+    if (!lib) return 2;
     IndexJobParams p;
     for (const auto& r : a.rest) p.roots.emplace_back(r);
     std::signal(SIGINT, on_sigint);
@@ -78,7 +85,7 @@ int cmd_index(const Args& args) {
     // 1% of the files or every 2 s, whichever comes first.
     const bool tty = isatty(STDERR_FILENO);
     auto last = std::chrono::steady_clock::time_point{};
-    auto r = (*lib)->index(p, g_cancel, [&](const IndexProgress& pr) {
+    auto r = lib->index(p, g_cancel, [&](const IndexProgress& pr) {
         const auto now = std::chrono::steady_clock::now();
         const bool percent = !tty && pr.done % std::max<std::size_t>(1, pr.total / 100) == 0;
         if (pr.done != pr.total && !percent && now - last < std::chrono::milliseconds(tty ? 200 : 2000)) return;
@@ -114,11 +121,8 @@ int cmd_search(const Args& args) {
     if (!parse(args, a, err)) return usage_error("search: " + err);
     if (a.rest.size() != 1) return usage_error("search: expected one IMAGE");
     auto lib = open_library(a);
-    if (!lib) {
-        std::fprintf(stderr, "ruvision-cli: %s\n", lib.error().message.c_str());
-        return 2;
-    }
-    auto hits = (*lib)->search(a.rest[0], a.k);
+    if (!lib) return 2;
+    auto hits = lib->search(a.rest[0], a.k);
     if (!hits) {
         std::fprintf(stderr, "ruvision-cli: error: %s\n", hits.error().message.c_str());
         return 1;
@@ -136,11 +140,8 @@ int cmd_status(const Args& args) {
     std::string err;
     if (!parse(args, a, err)) return usage_error("status: " + err);
     auto lib = open_library(a);
-    if (!lib) {
-        std::fprintf(stderr, "ruvision-cli: %s\n", lib.error().message.c_str());
-        return 2;
-    }
-    auto s = (*lib)->status();
+    if (!lib) return 2;
+    auto s = lib->status();
     if (!s) {
         std::fprintf(stderr, "ruvision-cli: %s\n", s.error().message.c_str());
         return 1;
@@ -162,6 +163,42 @@ int cmd_status(const Args& args) {
         for (const auto& r : s->roots) std::printf("root %s\n", r.path.c_str());
     }
     return 0;
+}
+
+int cmd_duplicates(const Args& args) {
+    LibraryArgs a;
+    std::string err;
+    if (!parse(args, a, err)) return usage_error("duplicates: " + err);
+    if (!a.rest.empty()) return usage_error("duplicates: unexpected argument " + a.rest[0]);
+    auto lib = open_library(a);
+    if (!lib) return 2;
+    DuplicateParams p;
+    p.threshold = a.threshold;
+    std::signal(SIGINT, on_sigint);
+    auto groups = lib->duplicates(p, g_cancel);
+    if (!groups) {
+        std::fprintf(stderr, "ruvision-cli: duplicates: %s\n", groups.error().message.c_str());
+        return 1;
+    }
+    for (std::size_t i = 0; i < groups->size(); ++i) {
+        const auto& g = (*groups)[i];
+        if (a.json) {
+            json members = json::array();
+            for (const auto& m : g.members)
+                members.push_back({{"path", m.path}, {"score", m.score}, {"size", m.size}, {"width", m.width},
+                                   {"height", m.height}});
+            std::printf("%s\n", dump({{"group", i + 1}, {"members", members}}).c_str());
+        } else {
+            std::printf("group %zu (%zu files)\n", i + 1, g.members.size());
+            for (const auto& m : g.members)
+                std::printf("  %.4f  %5dx%-5d %10lld  %s\n", m.score, m.width, m.height, static_cast<long long>(m.size),
+                            m.path.c_str());
+        }
+    }
+    if (!a.json)
+        std::printf("%zu groups at threshold %.3f\n", groups->size(),
+                    a.threshold < 0 ? lib->default_duplicate_threshold() : a.threshold);
+    return g_cancel ? 130 : 0;
 }
 
 }  // namespace rv::cli

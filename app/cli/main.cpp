@@ -20,6 +20,8 @@ const char* kUsage =
     "                                   add folders and index them (new, changed, moved, vanished files)\n"
     "  search --library DIR [-k N] [--json] IMAGE\n"
     "                                   the library files most similar to IMAGE, best first\n"
+    "  duplicates --library DIR [--threshold T] [--json]\n"
+    "                                   groups of near-duplicate files (similarity >= T; default 0.56-0.70 by library size)\n"
     "  status --library DIR [--json]    counts, errors, model and index state\n"
     "  import-model RECIPE SOURCE_DIR OUT.rvm\n"
     "                                   import a TF.js model into RuVision's model format\n"
@@ -41,6 +43,7 @@ int main(int argc, char** argv) {
     if (cmd == "index") return rv::cli::cmd_index(args);
     if (cmd == "search") return rv::cli::cmd_search(args);
     if (cmd == "status") return rv::cli::cmd_status(args);
+    if (cmd == "duplicates") return rv::cli::cmd_duplicates(args);
     if (cmd == "rank") return rv::cli::cmd_rank(args);
     if (cmd == "import-model") return rv::cli::cmd_import_model(args);
     std::fprintf(stderr, "ruvision-cli: unknown command '%s'\n\n%s", cmd.c_str(), kUsage);

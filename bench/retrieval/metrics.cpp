@@ -93,64 +93,16 @@ NearDupScore neardup_recall1(const Matrix& originals, const Matrix& queries) {
     return s;
 }
 
-Whitening Whitening::learn(const Matrix& library, double shrink, int keep_dims) {
+Whitening Whitening::learn(const Matrix& library, double shrink, int keep_dims, int max_corrected) {
     Whitening w;
-    const int n = library.rows, d = library.cols;
-    w.d_ = d;
-    w.full_ = keep_dims <= 0;
-    const Eigen::MatrixXd x = view(library).cast<double>();
-    const Eigen::RowVectorXd mu = x.colwise().mean();
-    const Eigen::MatrixXd xc = x.rowwise() - mu;
-    w.mean_.assign(mu.data(), mu.data() + d);
-
-    // Non-zero eigenpairs of C = xc^T xc / n: from the n x n Gram matrix when n < d (the basis is
-    // then xc^T v / sqrt(n lambda)), else from C itself. Eigen returns them ascending.
-    Eigen::VectorXd lambda;
-    Eigen::MatrixXd u;
-    if (n < d) {
-        Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> es(xc * xc.transpose() / n);
-        lambda = es.eigenvalues();
-        u = xc.transpose() * es.eigenvectors();
-        for (int j = 0; j < n; ++j) u.col(j) /= std::sqrt(std::max(lambda(j), 1e-300) * n);
-    } else {
-        Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> es(xc.transpose() * xc / n);
-        lambda = es.eigenvalues();
-        u = es.eigenvectors();
-    }
-    const double trace = std::max(0.0, lambda.sum());
-    const double alpha = std::max(shrink * trace / d, 1e-12);
-    const double lmax = lambda.maxCoeff();
-    std::vector<int> order;
-    for (int j = static_cast<int>(lambda.size()) - 1; j >= 0; --j)
-        if (lambda(j) > 1e-9 * lmax) order.push_back(j);
-    if (!w.full_ && static_cast<int>(order.size()) > keep_dims) order.resize(keep_dims);
-    w.k_ = static_cast<int>(order.size());
-    w.basis_.resize(static_cast<std::size_t>(d) * w.k_);
-    w.scale_.resize(w.k_);
-    for (int j = 0; j < w.k_; ++j) {
-        const int e = order[j];
-        std::copy_n(u.col(e).data(), d, w.basis_.data() + static_cast<std::size_t>(j) * d);
-        // full: (C + alpha I)^(-1/2) scaled by sqrt(alpha), written as x + U (s - 1) U^T x so the
-        // directions outside the basis (lambda = 0) keep factor 1.
-        w.scale_[j] = w.full_ ? std::sqrt(alpha / (lambda(e) + alpha)) - 1.0 : 1.0 / std::sqrt(lambda(e) + alpha);
-    }
+    w.w_ = rv::Whitening::learn(library.v.data(), static_cast<std::size_t>(library.rows), library.cols, shrink,
+                                keep_dims, max_corrected);
     return w;
 }
 
-int Whitening::out_dim() const { return full_ ? d_ : k_; }
-
 Matrix Whitening::apply(const Matrix& in) const {
-    const Eigen::MatrixXd x = view(in).cast<double>();
-    const Eigen::Map<const Eigen::RowVectorXd> mu(mean_.data(), d_);
-    const Eigen::MatrixXd xc = x.rowwise() - mu;
-    const Eigen::Map<const Eigen::MatrixXd> basis(basis_.data(), d_, k_);
-    const Eigen::Map<const Eigen::VectorXd> scale(scale_.data(), k_);
-    const Eigen::MatrixXd proj = (xc * basis) * scale.asDiagonal();  // n x k
-    const Eigen::MatrixXd y = full_ ? Eigen::MatrixXd(xc + proj * basis.transpose()) : proj;
-    Matrix out(in.rows, static_cast<int>(y.cols()));
-    for (int i = 0; i < in.rows; ++i)
-        for (int j = 0; j < out.cols; ++j) out.row(i)[j] = static_cast<float>(y(i, j));
-    l2_normalize_rows(out);
+    Matrix out(in.rows, w_.out_dim());
+    for (int i = 0; i < in.rows; ++i) w_.apply(in.row(i), out.row(i));
     return out;
 }
 

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "retrieval/dataset.h"
+#include "ruvision/engine/Whitening.h"
 
 namespace rvbench {
 
@@ -41,24 +42,16 @@ struct NearDupScore {
 };
 NearDupScore neardup_recall1(const Matrix& originals, const Matrix& queries);
 
-// PCA whitening with shrinkage, learned on the rows of `library` (L2-normalised embeddings):
-// with mean mu, covariance C = U diag(lambda) U^T and alpha = shrink * trace(C) / d,
-//   keep_dims == 0: x -> (C + alpha I)^(-1/2) (x - mu)             (same dimension)
-//   keep_dims  > 0: x -> diag(lambda_i + alpha)^(-1/2) U_k^T (x - mu) (top keep_dims components)
-// then L2-normalised. alpha keeps directions with (near-)zero variance from being blown up:
-// components with lambda << alpha keep their relative scale instead of being amplified.
+// PCA whitening (rv::Whitening, Whitening.h) learned on the rows of `library`, applied to the
+// rows of x.
 class Whitening {
 public:
-    static Whitening learn(const Matrix& library, double shrink, int keep_dims);
+    static Whitening learn(const Matrix& library, double shrink, int keep_dims, int max_corrected = 0);
     Matrix apply(const Matrix& x) const;
-    int out_dim() const;
+    int out_dim() const { return w_.out_dim(); }
 
 private:
-    std::vector<double> mean_;   // d
-    std::vector<double> basis_;  // d x k, column-major: component j is basis_[j*d .. j*d+d)
-    std::vector<double> scale_;  // k
-    int d_ = 0, k_ = 0;
-    bool full_ = true;  // keep the dimension (add back the part outside the basis)
+    rv::Whitening w_;
 };
 
 }  // namespace rvbench

@@ -112,6 +112,20 @@ std::vector<float> Embedder::preprocess(const RgbImage& image, int side, int* ou
     return t;
 }
 
+RgbImage rotated_clockwise(const RgbImage& image) {
+    RgbImage out{image.height, image.width, std::vector<std::uint8_t>(image.data.size())};
+    // Source row y becomes destination column (height - 1 - y).
+    for (int y = 0; y < image.height; ++y) {
+        const std::uint8_t* src = &image.data[static_cast<std::size_t>(y) * image.width * 3];
+        const int dx = image.height - 1 - y;
+        for (int x = 0; x < image.width; ++x) {
+            std::uint8_t* dst = &out.data[(static_cast<std::size_t>(x) * out.width + dx) * 3];
+            dst[0] = src[x * 3], dst[1] = src[x * 3 + 1], dst[2] = src[x * 3 + 2];
+        }
+    }
+    return out;
+}
+
 std::vector<float> Embedder::embed(const RgbImage& image) {
     auto& I = *impl_;
     const auto& pre = I.model->preprocess();

@@ -140,7 +140,7 @@ Result<FileSeen> CatalogDb::upsert_file_seen(std::int64_t root_id, std::string_v
 }
 
 Status CatalogDb::mark_indexed(std::int64_t file_id, int width, int height, std::string_view model_id,
-                               const float* v, int dim) {
+                               const float* v, int dim, const float* rotated) {
     constexpr std::string_view op = "mark_indexed";
     if (dim <= 0 || !v) return db_->error(op, "empty feature for file " + std::to_string(file_id));
     if (model_id.empty()) return db_->error(op, "empty model id");
@@ -155,6 +155,7 @@ Status CatalogDb::mark_indexed(std::int64_t file_id, int width, int height, std:
         s.bind_text(2, model_id);
         s.bind(3, dim);
         s.bind_blob(4, v, sizeof(float) * static_cast<std::size_t>(dim));
+        if (rotated) s.bind_blob(5, rotated, sizeof(float) * static_cast<std::size_t>(dim));
         if (int rc = s.step(); rc != SQLITE_DONE) return db_->sql_error(op, rc);
     }
     return scope.commit();
@@ -309,8 +310,16 @@ Status read_vector(Connection& c, const Stmt& s, int dim_col, std::int64_t file_
 }  // namespace
 
 Status CatalogDb::for_each_feature(std::string_view model_id, const FeatureVisitor& visit) {
-    constexpr std::string_view op = "for_each_feature";
-    Stmt s(*db_, Sql::FeaturesOfModel);
+    return visit_features(Sql::FeaturesOfModel, "for_each_feature", model_id, visit);
+}
+
+Status CatalogDb::for_each_rotated_feature(std::string_view model_id, const FeatureVisitor& visit) {
+    return visit_features(Sql::RotatedOfModel, "for_each_rotated_feature", model_id, visit);
+}
+
+Status CatalogDb::visit_features(catalog::Sql query, std::string_view op, std::string_view model_id,
+                                 const FeatureVisitor& visit) {
+    Stmt s(*db_, query);
     s.bind_text(1, model_id);
     std::vector<float> v;
     int rc;

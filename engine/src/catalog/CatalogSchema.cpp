@@ -24,6 +24,9 @@ namespace {
 //   features  one backbone/descriptor feature per file: dim float32 values in host byte order
 //             (little-endian on every supported target), row present exactly when status = 'indexed'.
 //   meta      library settings, text keys and values.
+// Version 2:
+//   features.rotated  the feature of the image turned 90 degrees clockwise (same model and dim),
+//             for finding rotated near-duplicates; NULL for files indexed before version 2.
 constexpr const char* kMigrations[] = {
     R"sql(
 CREATE TABLE roots(
@@ -59,6 +62,9 @@ CREATE TABLE meta(
     key TEXT PRIMARY KEY,
     value TEXT NOT NULL
 ) WITHOUT ROWID;
+)sql",
+    R"sql(
+ALTER TABLE features ADD COLUMN rotated BLOB CHECK (rotated IS NULL OR length(rotated) = 4 * dim);
 )sql",
 };
 static_assert(std::size(kMigrations) == CatalogDb::kSchemaVersion, "one migration step per schema version");

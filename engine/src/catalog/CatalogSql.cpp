@@ -44,15 +44,18 @@ constexpr const char* kTexts[kSqlCount] = {
     /* FileErrors */ "SELECT id, path, error FROM files WHERE status = 'error' ORDER BY path",
 
     /* FeatureUpsert */
-    "INSERT INTO features(file_id, model_id, dim, vector) VALUES(?1, ?2, ?3, ?4) ON CONFLICT(file_id) DO UPDATE "
-    "SET model_id = excluded.model_id, dim = excluded.dim, vector = excluded.vector",
+    "INSERT INTO features(file_id, model_id, dim, vector, rotated) VALUES(?1, ?2, ?3, ?4, ?5) "
+    "ON CONFLICT(file_id) DO UPDATE "
+    "SET model_id = excluded.model_id, dim = excluded.dim, vector = excluded.vector, rotated = excluded.rotated",
     /* FeatureCopy */
-    "INSERT INTO features(file_id, model_id, dim, vector) SELECT ?2, model_id, dim, vector FROM features "
-    "WHERE file_id = ?1 ON CONFLICT(file_id) DO UPDATE "
-    "SET model_id = excluded.model_id, dim = excluded.dim, vector = excluded.vector",
+    "INSERT INTO features(file_id, model_id, dim, vector, rotated) SELECT ?2, model_id, dim, vector, rotated "
+    "FROM features WHERE file_id = ?1 ON CONFLICT(file_id) DO UPDATE "
+    "SET model_id = excluded.model_id, dim = excluded.dim, vector = excluded.vector, rotated = excluded.rotated",
     /* FeatureDelete */ "DELETE FROM features WHERE file_id = ?1",
     /* FeatureOne */ "SELECT dim, vector FROM features WHERE file_id = ?1",
     /* FeaturesOfModel */ "SELECT file_id, dim, vector FROM features WHERE model_id = ?1 ORDER BY file_id",
+    /* RotatedOfModel */
+    "SELECT file_id, dim, rotated FROM features WHERE model_id = ?1 AND rotated IS NOT NULL ORDER BY file_id",
 
     /* MetaGet */ "SELECT value FROM meta WHERE key = ?1",
     /* MetaSet */ "INSERT INTO meta(key, value) VALUES(?1, ?2) ON CONFLICT(key) DO UPDATE SET value = excluded.value",

@@ -40,6 +40,7 @@ enum class Sql {
     FeatureDelete,
     FeatureOne,
     FeaturesOfModel,
+    RotatedOfModel,
 
     MetaGet,
     MetaSet,

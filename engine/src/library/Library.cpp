@@ -1,8 +1,6 @@
+// Library: opening (and rebuilding the index), roots, search and status. The indexing job is in
+// IndexJob.cpp, near-duplicates in Duplicates.cpp.
 #include "ruvision/engine/Library.h"
-
-#include <chrono>
-#include <fstream>
-#include <set>
 
 namespace rv {
 
@@ -13,35 +11,7 @@ namespace {
 constexpr const char* kCatalogFile = "catalog.sqlite";
 constexpr const char* kIndexFile = "vectors.rvi";
 
-std::string hex64(std::uint64_t v) {
-    char buf[17];
-    std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(v));
-    return buf;
-}
-
 }  // namespace
-
-std::string content_fingerprint(const fs::path& path) {
-    std::ifstream f(path, std::ios::binary);
-    if (!f) return {};
-    f.seekg(0, std::ios::end);
-    const std::int64_t size = f.tellg();
-    if (size < 0) return {};
-    constexpr std::int64_t kChunk = 64 * 1024;
-    std::vector<char> buf;
-    auto take = [&](std::int64_t from, std::int64_t n) {
-        const std::size_t at = buf.size();
-        buf.resize(at + static_cast<std::size_t>(n));
-        f.seekg(from);
-        f.read(buf.data() + at, n);
-    };
-    take(0, std::min(size, kChunk));
-    if (size > kChunk) take(std::max(kChunk, size - kChunk), std::min(kChunk, size - kChunk));
-    if (!f) return {};
-    std::uint64_t h = 14695981039346656037ull ^ static_cast<std::uint64_t>(size);
-    for (char c : buf) h = (h ^ static_cast<std::uint8_t>(c)) * 1099511628211ull;
-    return hex64(h) + "-" + std::to_string(size);
-}
 
 Library::~Library() = default;
 const std::string& Library::model_id() const { return model_id_; }
@@ -59,19 +29,23 @@ Result<std::unique_ptr<Library>> Library::open(const fs::path& dir, std::string_
     if (!db) return db.error();
     lib->catalog_ = std::make_unique<CatalogDb>(std::move(*db));
 
+    auto stored = lib->catalog_->get_meta("model");
+    if (!stored) return stored.error();
     std::string name(model);
-    if (name.empty()) {
-        auto stored = lib->catalog_->get_meta("model");
-        if (!stored) return stored.error();
-        if (*stored) name = **stored;
-    }
+    if (name.empty() && *stored) name = **stored;
     auto info = find_model(name);
     if (!info) return Error{"library " + dir.string() + ": " + info.error().message};
     auto emb = Embedder::open(*info);
     if (!emb) return emb.error();
     lib->embedder_ = std::move(*emb);
     lib->model_id_ = info->name + "/" + lib->embedder_->descriptor().str();
-    if (auto st = lib->catalog_->set_meta("model", info->name); !st) return st.error();
+    lib->query_embedder_ = lib->embedder_->clone();
+    auto reader = CatalogDb::open(dir / kCatalogFile, CatalogDb::OpenMode::MustExist);
+    if (!reader) return reader.error();
+    lib->reader_ = std::make_unique<CatalogDb>(std::move(*reader));
+    // Written only when it changes, so opening a library never waits for an indexing process.
+    if (*stored != info->name)
+        if (auto st = lib->catalog_->set_meta("model", info->name); !st) return st.error();
     if (auto st = lib->load_or_rebuild_index(); !st) return st.error();
     return lib;
 }
@@ -84,7 +58,9 @@ Status Library::load_or_rebuild_index() {
     if (!counts) return counts.error();
     auto dirty = catalog_->get_meta("index_dirty");
     if (!dirty) return dirty.error();
-    if (!fs::exists(path)) {
+    if (library_is_being_indexed(dir_)) {
+        why = "being updated by an indexing run in another process";
+    } else if (!fs::exists(path)) {
         why = counts->indexed ? "missing" : "";
     } else if (*dirty && **dirty == "1") {
         why = "the last indexing run did not finish";
@@ -139,146 +115,69 @@ Status Library::save_index() {
     return catalog_->set_meta("index_dirty", "0");
 }
 
-Result<IndexJobResult> Library::index(const IndexJobParams& params, const std::atomic<bool>& cancel,
-                                      const std::function<void(const IndexProgress&)>& progress) {
-    const auto t0 = std::chrono::steady_clock::now();
-    IndexJobResult result;
-    for (const auto& r : params.roots) {
-        std::error_code ec;
-        const fs::path abs = fs::absolute(r, ec).lexically_normal();
-        if (ec || !fs::is_directory(abs)) return Error{r.string() + ": not a folder"};
-        if (auto id = catalog_->add_root(abs.string()); !id) return id.error();
-    }
+Result<std::int64_t> Library::root_id(const fs::path& folder) {
+    std::error_code ec;
+    const std::string abs = fs::absolute(folder, ec).lexically_normal().string();
     auto roots = catalog_->roots();
     if (!roots) return roots.error();
-    // From here until the index is saved, the index file may lag behind the catalog.
-    if (auto st = catalog_->set_meta("index_dirty", "1"); !st) return st.error();
+    for (const auto& r : *roots)
+        if (fs::path(r.path).lexically_normal().string() == abs) return r.id;
+    return Error{folder.string() + ": not a folder of this library"};
+}
 
-    // 1. Scan: record what is there, notice moved and vanished files.
-    for (const auto& root : *roots) {
-        if (cancel) break;
-        std::vector<ScanProblem> problems;
-        const auto files = scan_images(root.path, params.scan, &problems, [&] { return cancel.load(); });
-        result.scan_problems.insert(result.scan_problems.end(), problems.begin(), problems.end());
-        result.found += files.size();
-        std::set<std::string> seen;
-        auto tx = catalog_->begin();
-        if (!tx) return tx.error();
-        for (const auto& f : files) {
-            const std::string p = f.path.string();
-            seen.insert(p);
-            auto existing = catalog_->find_by_path(p);
-            if (!existing) return existing.error();
-            if (!*existing) {
-                const std::string fp = content_fingerprint(f.path);
-                bool moved = false;
-                if (!fp.empty()) {
-                    auto same = catalog_->find_by_hash(fp);
-                    if (!same) return same.error();
-                    for (const auto& c : *same) {
-                        if (c.status != FileStatus::Indexed || fs::exists(c.path)) continue;
-                        if (auto st = catalog_->move_file(c.id, root.id, p, static_cast<std::int64_t>(f.size), f.mtime_ns);
-                            !st)
-                            return st.error();
-                        ++result.moved;
-                        moved = true;
-                        break;
-                    }
-                }
-                if (moved) continue;
-            }
-            auto s = catalog_->upsert_file_seen(root.id, p, static_cast<std::int64_t>(f.size), f.mtime_ns);
-            if (!s) return s.error();
-        }
-        if (auto st = tx->commit(); !st) return st.error();
-        if (cancel) break;  // a cancelled scan saw only part of the folder: remove nothing
-        auto known = catalog_->files_under_root(root.id);
-        if (!known) return known.error();
-        std::vector<std::int64_t> gone;
-        for (const auto& k : *known)
-            if (!seen.count(k.path)) gone.push_back(k.id);
-        if (auto st = catalog_->remove_files(gone); !st) return st.error();
-        for (auto id : gone) index_->remove(id);
-        result.removed += gone.size();
-    }
+Status Library::add_root(const fs::path& folder) {
+    std::error_code ec;
+    const fs::path abs = fs::absolute(folder, ec).lexically_normal();
+    if (ec || !fs::is_directory(abs)) return Error{folder.string() + ": not a folder"};
+    auto id = catalog_->add_root(abs.string());
+    if (!id) return id.error();
+    return Status::success();
+}
 
-    // 2. What needs a forward pass: new or changed files, and files of another model.
+Status Library::forget_ids(const std::vector<std::int64_t>& ids) {
+    if (auto st = catalog_->remove_files(ids); !st) return st;
+    for (auto id : ids) index_->remove(id);
+    return save_index();
+}
+
+Status Library::remove_root(const fs::path& folder) {
+    auto id = root_id(folder);
+    if (!id) return id.error();
+    auto files = catalog_->files_under_root(*id);
+    if (!files) return files.error();
     std::vector<std::int64_t> ids;
-    std::vector<fs::path> paths;
-    for (const auto& root : *roots) {
-        auto known = catalog_->files_under_root(root.id);
-        if (!known) return known.error();
-        for (const auto& k : *known) {
-            if (k.status == FileStatus::Pending || (k.status == FileStatus::Indexed && k.model_id != model_id_)) {
-                ids.push_back(k.id);
-                paths.emplace_back(k.path);
-            } else if (k.status == FileStatus::Indexed) {
-                ++result.unchanged;
-            }
-        }
+    for (const auto& f : *files) ids.push_back(f.id);
+    if (auto st = forget_ids(ids); !st) return st;
+    return catalog_->remove_root(*id);
+}
+
+Status Library::forget(const std::vector<fs::path>& files) {
+    std::vector<std::int64_t> ids;
+    for (const auto& p : files) {
+        auto f = catalog_->find_by_path(p.string());
+        if (!f) return f.error();
+        if (*f) ids.push_back((*f)->id);
     }
-    result.unchanged -= std::min(result.unchanged, result.moved);
-
-    // 3. Embed on the workers; store here, in batches.
-    IndexProgress prog;
-    prog.total = paths.size();
-    const auto t_embed = std::chrono::steady_clock::now();
-    auto tx = catalog_->begin();
-    if (!tx) return tx.error();
-    int in_batch = 0;
-    Status failure;
-    embed_files(*embedder_, paths, {params.threads}, cancel, [&](EmbeddedFile&& r) {
-        if (!failure) return;
-        const std::int64_t id = ids[r.index];
-        if (r.ok()) {
-            failure = catalog_->mark_indexed(id, r.width, r.height, model_id_, r.embedding.data(),
-                                             static_cast<int>(r.embedding.size()));
-            if (failure) failure = catalog_->set_content_hash(id, content_fingerprint(r.path));
-            if (failure) failure = index_->add(id, r.embedding.data());
-            ++result.embedded;
-        } else {
-            failure = catalog_->mark_error(id, r.error);
-            ++result.failed;
-        }
-        if (failure && ++in_batch >= params.commit_every) {
-            failure = tx->commit();
-            if (failure) {
-                auto next = catalog_->begin();
-                if (next) tx = std::move(next);
-                else failure = next.error();
-            }
-            in_batch = 0;
-        }
-        ++prog.done;
-        prog.current = r.path;
-        prog.errors = result.failed;
-        const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t_embed).count();
-        prog.images_per_second = s > 0 ? static_cast<double>(prog.done) / s : 0;
-        if (progress) progress(prog);
-    });
-    if (!failure) return failure.error();
-    if (auto st = tx->commit(); !st) return st.error();
-    result.cancelled = cancel;
-    if (auto st = save_index(); !st) return st.error();
-
-    auto errors = catalog_->errors();
-    if (!errors) return errors.error();
-    result.errors = std::move(*errors);
-    result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-    return result;
+    return ids.empty() ? Status::success() : forget_ids(ids);
 }
 
 Result<std::vector<SearchResult>> Library::search(const fs::path& image, int k) {
-    auto v = embedder_->embed_file(image);
-    if (!v) return v.error();
-    return search(*v, k);
+    std::vector<float> v;
+    {
+        std::lock_guard lock(reader_mutex_);
+        auto e = query_embedder_->embed_file(image);
+        if (!e) return e.error();
+        v = std::move(*e);
+    }
+    return search(v, k);
 }
 
 Result<std::vector<SearchResult>> Library::search(const std::vector<float>& embedding, int k) {
     if (static_cast<int>(embedding.size()) != index_->dim()) return Error{"query has the wrong dimension"};
+    std::lock_guard lock(reader_mutex_);
     std::vector<SearchResult> out;
     for (const auto& hit : index_->search(embedding.data(), k)) {
-        auto f = catalog_->file(hit.id);
+        auto f = reader_->file(hit.id);
         if (!f) return f.error();
         if (!*f) continue;  // removed since
         out.push_back({hit.id, (*f)->path, hit.score});
@@ -287,11 +186,12 @@ Result<std::vector<SearchResult>> Library::search(const std::vector<float>& embe
 }
 
 Result<LibraryStatus> Library::status() {
+    std::lock_guard lock(reader_mutex_);
     LibraryStatus s;
-    auto counts = catalog_->counts();
+    auto counts = reader_->counts();
     if (!counts) return counts.error();
     s.counts = *counts;
-    auto roots = catalog_->roots();
+    auto roots = reader_->roots();
     if (!roots) return roots.error();
     s.roots = std::move(*roots);
     s.model_id = model_id_;
@@ -299,6 +199,11 @@ Result<LibraryStatus> Library::status() {
     s.index_size = index_->size();
     s.index_state = index_state_;
     return s;
+}
+
+Result<std::vector<CatalogFileError>> Library::errors() {
+    std::lock_guard lock(reader_mutex_);
+    return reader_->errors();
 }
 
 }  // namespace rv

@@ -35,6 +35,7 @@
 namespace rv {
 
 namespace catalog {
+enum class Sql;
 class Connection;  // engine/src/catalog: the SQLite connection and its cached statements
 }
 
@@ -87,7 +88,7 @@ class CatalogDb {
 public:
     // Layout version of the database (PRAGMA user_version). Older files are migrated on open; a
     // newer file is refused (a newer RuVision wrote it).
-    static constexpr int kSchemaVersion = 1;
+    static constexpr int kSchemaVersion = 2;
 
     enum class OpenMode { CreateIfMissing, MustExist };
 
@@ -139,9 +140,10 @@ public:
                                       std::int64_t mtime_ns);
 
     // Stores the file's feature (`dim` float32 values at `v`, copied) and marks it Indexed, in one
-    // atomic step. A previous feature is replaced.
+    // atomic step. A previous feature is replaced. `rotated` (optional, `dim` values): the feature
+    // of the image turned 90 degrees clockwise.
     Status mark_indexed(std::int64_t file_id, int width, int height, std::string_view model_id, const float* v,
-                        int dim);
+                        int dim, const float* rotated = nullptr);
     // Marks the file Error with `reason` and drops its feature.
     Status mark_error(std::int64_t file_id, std::string_view reason);
 
@@ -174,6 +176,8 @@ public:
     // The callback may read the catalog but must not write to it.
     using FeatureVisitor = std::function<bool(std::int64_t file_id, const float* v, int dim)>;
     Status for_each_feature(std::string_view model_id, const FeatureVisitor& visit);
+    // The same for the rotated features (files indexed without one are skipped).
+    Status for_each_rotated_feature(std::string_view model_id, const FeatureVisitor& visit);
     // One feature, if the file has one.
     Result<std::optional<std::vector<float>>> feature(std::int64_t file_id);
 
@@ -187,6 +191,8 @@ public:
 
 private:
     explicit CatalogDb(std::unique_ptr<catalog::Connection> db);
+    Status visit_features(catalog::Sql query, std::string_view op, std::string_view model_id,
+                          const FeatureVisitor& visit);
     std::unique_ptr<catalog::Connection> db_;  // never null except in a moved-from object
 };
 

@@ -16,13 +16,15 @@ struct EmbeddedFile {
     std::size_t index = 0;         // position in the input list
     std::filesystem::path path;
     std::vector<float> embedding;  // L2-normalised; empty on error
+    std::vector<float> rotated;    // of the image turned 90 degrees clockwise, if asked for
     int width = 0, height = 0;     // pixel size as stored (before DCT reduction and EXIF rotation)
     std::string error;             // "path: reason" when the file could not be embedded
     bool ok() const { return error.empty(); }
 };
 
 struct EmbedPoolParams {
-    int threads = 2;  // workers; each owns an Embedder clone (weights shared)
+    int threads = 2;       // workers; each owns an Embedder clone (weights shared)
+    bool rotated = false;  // also embed each image turned 90 degrees clockwise (one more forward pass)
 };
 
 // Embeds `files` with clones of `prototype`. `on_result` is called for every file, in the input

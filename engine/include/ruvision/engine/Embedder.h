@@ -56,6 +56,9 @@ struct DescriptorSpec {
 };
 
 // Not thread-safe: owns scratch buffers. Use one Embedder per thread; clone() shares weights.
+// The image turned 90 degrees clockwise.
+RgbImage rotated_clockwise(const RgbImage& image);
+
 class Embedder {
 public:
     // descriptor empty: the model's default descriptor.

@@ -16,6 +16,7 @@
 #include <filesystem>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -62,10 +63,12 @@ struct SearchResult {
     float score = 0;  // cosine similarity, 1 = identical
 };
 
-// Near-duplicates: files whose embeddings score at least `threshold` with another file of the
-// group (single linkage over each file's nearest neighbours in the index).
-// Default threshold: see kDuplicateThreshold in Library.cpp (chosen on the seeded near-duplicate set,
-// bench/duplicates).
+// Near-duplicates: star groups (NearDuplicates.h). A group's first file is its centre, and every
+// other member scores at least `threshold` with it, among each file's `neighbours` nearest in the
+// index; a file is in at most one group. Scores are cosine similarities after PCA whitening learned
+// on the library's own features (Whitening.h), and each file's feature of the image turned 90
+// degrees is compared too (counting 0.10 less), so rotated copies are found. The default threshold
+// (default_duplicate_threshold()) was chosen with bench/bench_duplicates.
 struct DuplicateParams {
     float threshold = -1;  // < 0: the library default
     int neighbours = 16;   // neighbours examined per file
@@ -74,12 +77,12 @@ struct DuplicateParams {
 struct DuplicateMember {
     std::int64_t file_id = 0;
     std::string path;
-    float score = 0;  // similarity to the group's first member (1 for the first)
+    float score = 0;  // whitened cosine similarity to the group's first member (1 for the first)
     std::int64_t size = 0;  // bytes
     int width = 0, height = 0;  // pixels, as decoded (EXIF orientation applied)
 };
 
-// Members best first: the first is the member most similar to the rest, then by score.
+// Members: the centre first, then by score.
 struct DuplicateGroup {
     std::vector<DuplicateMember> members;
 };
@@ -111,7 +114,8 @@ public:
 
     // Groups of near-duplicate files, largest groups first. cancel stops early (partial result).
     Result<std::vector<DuplicateGroup>> duplicates(const DuplicateParams& params, const std::atomic<bool>& cancel);
-    float default_duplicate_threshold() const;
+    // The threshold duplicates() uses when none is given (it depends on the library's size).
+    float default_duplicate_threshold();
 
     // Adds a folder to the library's roots (index() then scans it).
     Status add_root(const std::filesystem::path& folder);
@@ -133,14 +137,25 @@ private:
     Library() = default;
     Status load_or_rebuild_index();
     Status save_index();
+    Result<std::int64_t> root_id(const std::filesystem::path& folder);
+    Status forget_ids(const std::vector<std::int64_t>& ids);
 
     std::filesystem::path dir_;
-    std::unique_ptr<CatalogDb> catalog_;
-    std::unique_ptr<Embedder> embedder_;
-    std::unique_ptr<VectorIndex> index_;
+    std::unique_ptr<CatalogDb> catalog_;  // the writer's connection
+    std::unique_ptr<Embedder> embedder_;  // the writer's (index()'s) embedder
+    std::unique_ptr<VectorIndex> index_;  // thread-safe itself; the pointer never changes after open()
     std::string model_id_;
-    std::string index_state_;
+    std::string index_state_;  // set by open()
+
+    // Readers (search, duplicates, status, errors) from any thread, one at a time.
+    std::mutex reader_mutex_;
+    std::unique_ptr<CatalogDb> reader_;
+    std::unique_ptr<Embedder> query_embedder_;
 };
+
+// Held by a process while it indexes a library (an flock on DIR/index.lock, released by the
+// kernel when the process dies, also by kill -9).
+bool library_is_being_indexed(const std::filesystem::path& dir);
 
 // A fast fingerprint of a file's content (size + first and last 64 KiB), hex; "" if unreadable.
 // Equal fingerprints are treated as the same picture when a file moves.

@@ -1,0 +1,107 @@
+#include "ruvision/engine/Whitening.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include <Eigen/Dense>
+
+namespace rv {
+
+Whitening Whitening::learn(const float* rows, std::size_t n_rows, int d, double shrink, int keep_dims,
+                           int max_corrected) {
+    using RowMajorF = Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
+    Whitening w;
+    const auto n = static_cast<Eigen::Index>(n_rows);
+    w.d_ = d;
+    w.full_ = keep_dims <= 0;
+    const Eigen::MatrixXd x = Eigen::Map<const RowMajorF>(rows, n, d).cast<double>();
+    const Eigen::RowVectorXd mu = x.colwise().mean();
+    const Eigen::MatrixXd xc = x.rowwise() - mu;
+    w.mean_.assign(mu.data(), mu.data() + d);
+    w.mean_norm2_ = mu.squaredNorm();
+
+    // Non-zero eigenpairs of C = xc^T xc / n: from the n x n Gram matrix when n < d (the basis is
+    // then xc^T v / sqrt(n lambda)), else from C itself. Eigen returns them ascending.
+    Eigen::VectorXd lambda;
+    Eigen::MatrixXd u;
+    if (n < d) {
+        Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> es(xc * xc.transpose() / static_cast<double>(n));
+        lambda = es.eigenvalues();
+        u = xc.transpose() * es.eigenvectors();
+        for (Eigen::Index j = 0; j < n; ++j) u.col(j) /= std::sqrt(std::max(lambda(j), 1e-300) * static_cast<double>(n));
+    } else {
+        Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> es(xc.transpose() * xc / static_cast<double>(n));
+        lambda = es.eigenvalues();
+        u = es.eigenvectors();
+    }
+    const double trace = std::max(0.0, lambda.sum());
+    const double alpha = std::max(shrink * trace / d, 1e-12);
+    const double lmax = lambda.maxCoeff();
+    std::vector<Eigen::Index> order;
+    for (Eigen::Index j = lambda.size() - 1; j >= 0; --j)
+        if (lambda(j) > 1e-9 * lmax) order.push_back(j);
+    const int cap = w.full_ ? max_corrected : keep_dims;
+    if (cap > 0 && static_cast<int>(order.size()) > cap) order.resize(cap);
+    w.k_ = static_cast<int>(order.size());
+    w.basis_.resize(static_cast<std::size_t>(d) * w.k_);
+    w.scale_.resize(w.k_);
+    for (int j = 0; j < w.k_; ++j) {
+        const Eigen::Index e = order[j];
+        std::copy_n(u.col(e).data(), d, w.basis_.data() + static_cast<std::size_t>(j) * d);
+        // full: (C + alpha I)^(-1/2) scaled by sqrt(alpha), written as x + U (s - 1) U^T x so the
+        // directions outside the basis (lambda = 0) keep factor 1.
+        w.scale_[j] = w.full_ ? std::sqrt(alpha / (lambda(e) + alpha)) - 1.0 : 1.0 / std::sqrt(lambda(e) + alpha);
+    }
+    return w;
+}
+
+void Whitening::apply(const float* x, float* out) const {
+    std::vector<double> xc(d_);
+    for (int i = 0; i < d_; ++i) xc[i] = x[i] - mean_[i];
+    std::vector<double> y(full_ ? xc : std::vector<double>(k_, 0.0));
+    for (int j = 0; j < k_; ++j) {
+        const double* b = &basis_[static_cast<std::size_t>(j) * d_];
+        double p = 0;
+        for (int i = 0; i < d_; ++i) p += xc[i] * b[i];
+        p *= scale_[j];
+        if (full_)
+            for (int i = 0; i < d_; ++i) y[i] += p * b[i];
+        else
+            y[j] = p;
+    }
+    double norm = 0;
+    for (double v : y) norm += v * v;
+    const double inv = norm > 0 ? 1.0 / std::sqrt(norm) : 0.0;
+    for (std::size_t i = 0; i < y.size(); ++i) out[i] = static_cast<float>(y[i] * inv);
+}
+
+void Whitening::encode(const float* x, float* code) const {
+    // With c = x - mu and p = U^T c: |W c|^2 = |c|^2 + sum_j p_j^2 ((1 + scale_j)^2 - 1), where
+    // |c|^2 = 1 - 2 x.mu + mu.mu for a unit x.
+    double xm = 0;
+    for (int i = 0; i < d_; ++i) xm += x[i] * mean_[i];
+    double norm2 = 1.0 - 2.0 * xm + mean_norm2_;
+    for (int j = 0; j < k_; ++j) {
+        const double* b = &basis_[static_cast<std::size_t>(j) * d_];
+        double p = 0;
+        for (int i = 0; i < d_; ++i) p += (x[i] - mean_[i]) * b[i];
+        const double s = 1.0 + scale_[j];
+        norm2 += p * p * (s * s - 1.0);
+        code[j + 2] = static_cast<float>(p);
+    }
+    code[0] = static_cast<float>(xm);
+    code[1] = static_cast<float>(std::max(norm2, 0.0));
+}
+
+float Whitening::similarity(float xy, const float* cx, const float* cy) const {
+    // (W cx).(W cy) = cx.cy + sum_j px_j py_j ((1 + scale_j)^2 - 1), cx.cy = x.y - x.mu - y.mu + mu.mu.
+    double dot = static_cast<double>(xy) - cx[0] - cy[0] + mean_norm2_;
+    for (int j = 0; j < k_; ++j) {
+        const double s = 1.0 + scale_[j];
+        dot += static_cast<double>(cx[j + 2]) * cy[j + 2] * (s * s - 1.0);
+    }
+    const double n = std::sqrt(static_cast<double>(cx[1]) * cy[1]);
+    return n > 0 ? static_cast<float>(dot / n) : 0.0f;
+}
+
+}  // namespace rv

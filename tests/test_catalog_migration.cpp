@@ -1,0 +1,110 @@
+// Catalog schema versions: a version-1 catalog (before rotated features) opens, is migrated in
+// place keeping every row, and rotated features round-trip, are copied and streamed.
+#include <QTemporaryDir>
+#include <QtTest>
+
+#include <sqlite3.h>
+
+#include <filesystem>
+
+#include "ruvision/engine/CatalogDb.h"
+
+using rv::CatalogDb;
+
+namespace {
+
+template <class R>
+const char* why(const R& r) {
+    return r.ok() ? "" : r.error().message.c_str();
+}
+#define CHECK_OK(expr)                          \
+    do {                                        \
+        const auto& checked_ = (expr);          \
+        QVERIFY2(checked_.ok(), why(checked_)); \
+    } while (0)
+
+int exec(const std::filesystem::path& file, const char* sql) {
+    sqlite3* db = nullptr;
+    int rc = sqlite3_open(file.c_str(), &db);
+    if (rc == SQLITE_OK) rc = sqlite3_exec(db, sql, nullptr, nullptr, nullptr);
+    sqlite3_close(db);
+    return rc;
+}
+
+}  // namespace
+
+class TestCatalogMigration : public QObject {
+    Q_OBJECT
+private slots:
+    void version1_is_migrated();
+    void rotated_features_round_trip();
+};
+
+void TestCatalogMigration::version1_is_migrated() {
+    QTemporaryDir tmp;
+    const auto file = std::filesystem::path(tmp.path().toStdString()) / "catalog.sqlite";
+    const float v[3] = {0.25f, -1.5f, 3.0f};
+    {
+        auto db = CatalogDb::open(file);
+        CHECK_OK(db);
+        auto root = db->add_root("/photos");
+        CHECK_OK(root);
+        auto seen = db->upsert_file_seen(*root, "/photos/a.jpg", 10, 20);
+        CHECK_OK(seen);
+        CHECK_OK(db->mark_indexed(seen->file_id, 4, 3, "m", v, 3));
+    }
+    // Turn it into what version 1 wrote.
+    QCOMPARE(exec(file, "ALTER TABLE features DROP COLUMN rotated; PRAGMA user_version = 1;"), SQLITE_OK);
+
+    auto db = CatalogDb::open(file);
+    CHECK_OK(db);
+    auto f = db->find_by_path("/photos/a.jpg");
+    CHECK_OK(f);
+    QVERIFY(f->has_value());
+    QCOMPARE((*f)->status, rv::FileStatus::Indexed);
+    auto feature = db->feature((*f)->id);
+    CHECK_OK(feature);
+    QCOMPARE(feature->value(), std::vector<float>(v, v + 3));
+    int rotated = 0;
+    CHECK_OK(db->for_each_rotated_feature("m", [&](std::int64_t, const float*, int) { return ++rotated, true; }));
+    QCOMPARE(rotated, 0);  // none stored before version 2
+    const float r[3] = {1, 2, 3};
+    CHECK_OK(db->mark_indexed((*f)->id, 4, 3, "m", v, 3, r));  // the new column is writable
+    CHECK_OK(db->for_each_rotated_feature("m", [&](std::int64_t, const float* x, int d) {
+        return ++rotated, d == 3 && x[2] == 3.0f;
+    }));
+    QCOMPARE(rotated, 1);
+    CHECK_OK(db->check_integrity());
+}
+
+void TestCatalogMigration::rotated_features_round_trip() {
+    QTemporaryDir tmp;
+    auto db = CatalogDb::open(std::filesystem::path(tmp.path().toStdString()) / "catalog.sqlite");
+    CHECK_OK(db);
+    auto root = db->add_root("/p");
+    CHECK_OK(root);
+    const float v[2] = {1, 0}, r[2] = {0, 1};
+    auto a = db->upsert_file_seen(*root, "/p/a.jpg", 1, 1);
+    auto b = db->upsert_file_seen(*root, "/p/b.jpg", 1, 1);
+    auto c = db->upsert_file_seen(*root, "/p/c.jpg", 1, 1);
+    CHECK_OK(a);
+    CHECK_OK(b);
+    CHECK_OK(c);
+    CHECK_OK(db->mark_indexed(a->file_id, 2, 2, "m", v, 2, r));
+    CHECK_OK(db->mark_indexed(b->file_id, 2, 2, "m", v, 2));  // no rotated feature
+    CHECK_OK(db->copy_feature(a->file_id, c->file_id));      // a move: the rotated one comes along
+    std::vector<std::int64_t> ids;
+    CHECK_OK(db->for_each_rotated_feature("m", [&](std::int64_t id, const float* x, int d) {
+        if (d == 2 && x[0] == 0.0f && x[1] == 1.0f) ids.push_back(id);
+        return true;
+    }));
+    QCOMPARE(ids, (std::vector<std::int64_t>{a->file_id, c->file_id}));
+    // Re-indexing without one drops the old rotated feature.
+    CHECK_OK(db->mark_indexed(a->file_id, 2, 2, "m", v, 2));
+    ids.clear();
+    CHECK_OK(db->for_each_rotated_feature("m", [&](std::int64_t id, const float*, int) { return ids.push_back(id), true; }));
+    QCOMPARE(ids, (std::vector<std::int64_t>{c->file_id}));
+}
+
+QTEST_GUILESS_MAIN(TestCatalogMigration)
+#include "test_catalog_migration.moc"
