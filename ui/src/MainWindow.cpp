@@ -1,79 +1,446 @@
 #include "ruvision/ui/MainWindow.h"
 
+#include <QAction>
 #include <QApplication>
+#include <QClipboard>
+#include <QCloseEvent>
+#include <QDockWidget>
 #include <QFileDialog>
 #include <QFutureWatcher>
+#include <QHBoxLayout>
 #include <QLabel>
+#include <QMenu>
 #include <QMenuBar>
 #include <QMessageBox>
+#include <QMimeData>
+#include <QSettings>
+#include <QSlider>
+#include <QStandardPaths>
 #include <QStatusBar>
+#include <QTabWidget>
+#include <QToolBar>
+#include <QToolButton>
 #include <QVBoxLayout>
-#include <QtConcurrent>
 
-#include "ruvision/engine/Embedder.h"
+#include "DuplicatesView.h"
+#include "FileActions.h"
+#include "FolderTree.h"
+#include "ImageGrid.h"
+#include "IndexingPanel.h"
+#include "LibraryService.h"
+#include "PreviewWidget.h"
+#include "QueryHistory.h"
+#include "ThumbnailCache.h"
 #include "ruvision/kernels/kernels.h"
 
 namespace rv::ui {
 
-MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
-    setWindowTitle(tr("RuVision"));
-    resize(900, 600);
+namespace {
 
-    auto* file = menuBar()->addMenu(tr("&File"));
-    auto* embed = file->addAction(tr("&Embed an Image…"), this, &MainWindow::embedImage);
-    embed->setShortcut(QKeySequence::Open);
-    file->addSeparator();
-    auto* quit = file->addAction(tr("&Quit"), qApp, &QApplication::quit);
-    quit->setShortcut(QKeySequence::Quit);
-    menuBar()->addMenu(tr("&Help"))->addAction(tr("&About RuVision"), this, &MainWindow::showAbout);
+constexpr const char* kImageFilter = "Images (*.jpg *.jpeg *.jpe *.png *.webp *.tif *.tiff *.bmp *.gif)";
 
-    status_ = new QLabel(this);
-    status_->setAlignment(Qt::AlignCenter);
-    status_->setWordWrap(true);
-    setCentralWidget(status_);
-
-    auto model = find_model();
-    modelName_ = model ? QString::fromStdString(model->name) : QString();
-    const QString isa = QString::fromUtf8(kernels::isa_name(kernels::kernels().isa).data());
-    if (model) {
-        status_->setText(tr("Model %1 (%2-d) ready.\nFile ▸ Embed an Image… computes an embedding.")
-                             .arg(modelName_)
-                             .arg(model->dim));
-    } else {
-        status_->setText(tr("No model installed.\n%1").arg(QString::fromStdString(model.error().message)));
-    }
-    statusBar()->showMessage(tr("SIMD path: %1").arg(isa));
+QString defaultLibrary() {
+    return QStandardPaths::writableLocation(QStandardPaths::AppDataLocation) + QStringLiteral("/library");
 }
 
-void MainWindow::embedImage() {
-    const QString path = QFileDialog::getOpenFileName(this, tr("Embed an Image"), QString(),
-                                                      tr("Images (*.jpg *.jpeg *.png *.webp *.tif *.tiff *.bmp)"));
-    if (path.isEmpty()) return;
-    status_->setText(tr("Embedding %1…").arg(path));
-    auto* watcher = new QFutureWatcher<QString>(this);
-    connect(watcher, &QFutureWatcher<QString>::finished, this, [this, watcher] {
-        status_->setText(watcher->result());
+}  // namespace
+
+MainWindow::MainWindow(const QString& library, QWidget* parent)
+    : QMainWindow(parent),
+      service_(new LibraryService(this)),
+      thumbnails_(new ThumbnailCache(this)),
+      history_(std::make_unique<QueryHistory>()) {
+    setWindowTitle(tr("RuVision"));
+    setAcceptDrops(true);
+    resize(1200, 780);
+    buildLayout();
+    buildActions();
+    connectService();
+
+    QSettings settings;
+    restoreGeometry(settings.value("window/geometry").toByteArray());
+    restoreState(settings.value("window/state").toByteArray());
+    sizeSlider_->setValue(settings.value("view/thumbnailSide", 160).toInt());
+    QString dir = library.isEmpty() ? settings.value("library/path").toString() : library;
+    openLibrary(dir.isEmpty() ? defaultLibrary() : dir);
+}
+
+MainWindow::~MainWindow() = default;
+
+void MainWindow::buildLayout() {
+    thumbnails_->setDevicePixelRatio(devicePixelRatioF());
+
+    // Centre: a banner for problems and hints, then the three pages.
+    auto* centre = new QWidget(this);
+    auto* column = new QVBoxLayout(centre);
+    column->setContentsMargins(0, 0, 0, 0);
+    banner_ = new QLabel(centre);
+    banner_->setWordWrap(true);
+    banner_->setMargin(8);
+    banner_->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    banner_->setBackgroundRole(QPalette::ToolTipBase);
+    banner_->setForegroundRole(QPalette::ToolTipText);
+    banner_->setAutoFillBackground(true);
+    banner_->hide();
+    column->addWidget(banner_);
+
+    tabs_ = new QTabWidget(centre);
+    tabs_->setDocumentMode(true);
+    browse_ = new ImageGrid(thumbnails_, tabs_);
+    tabs_->addTab(browse_, tr("Folder"));
+
+    auto* similar = new QWidget(tabs_);
+    auto* similarColumn = new QVBoxLayout(similar);
+    similarColumn->setContentsMargins(0, 4, 0, 0);
+    auto* header = new QHBoxLayout;
+    queryLabel_ = new QLabel(tr("Choose an image and press Enter, drop one here, or paste one (Ctrl+V) to see what looks like it."),
+                             similar);
+    queryLabel_->setWordWrap(true);
+    header->addWidget(queryLabel_, 1);
+    similarColumn->addLayout(header);
+    results_ = new ImageGrid(thumbnails_, similar);
+    similarColumn->addWidget(results_, 1);
+    tabs_->addTab(similar, tr("Similar"));
+
+    duplicates_ = new DuplicatesView(thumbnails_, tabs_);
+    tabs_->addTab(duplicates_, tr("Duplicates"));
+    column->addWidget(tabs_, 1);
+    setCentralWidget(centre);
+
+    // Left: the library's folders. Right: the preview.
+    folders_ = new FolderTree(this);
+    auto* folderDock = new QDockWidget(tr("Folders"), this);
+    folderDock->setObjectName("folders");
+    folderDock->setWidget(folders_);
+    addDockWidget(Qt::LeftDockWidgetArea, folderDock);
+    preview_ = new PreviewWidget(this);
+    auto* previewDock = new QDockWidget(tr("Preview"), this);
+    previewDock->setObjectName("preview");
+    previewDock->setWidget(preview_);
+    addDockWidget(Qt::RightDockWidgetArea, previewDock);
+    previewAction_ = previewDock->toggleViewAction();
+    previewAction_->setShortcut(Qt::Key_F3);
+    resizeDocks({folderDock, previewDock}, {240, 360}, Qt::Horizontal);
+
+    indexing_ = new IndexingPanel(this);
+    statusBar()->addPermanentWidget(indexing_);
+    sizeSlider_ = new QSlider(Qt::Horizontal, this);
+    sizeSlider_->setRange(ThumbnailDelegate::kMinSide, ThumbnailDelegate::kMaxSide);
+    sizeSlider_->setMaximumWidth(160);
+    sizeSlider_->setToolTip(tr("Thumbnail size (Ctrl++ / Ctrl+-)"));
+    connect(sizeSlider_, &QSlider::valueChanged, this, [this](int side) {
+        browse_->setThumbnailSide(side);
+        results_->setThumbnailSide(side);
+    });
+
+    connect(folders_, &FolderTree::folderSelected, this, &MainWindow::showFolder);
+    connect(folders_, &FolderTree::removeRootRequested, this, [this](const QString& root) {
+        if (QMessageBox::question(this, tr("Remove Folder"),
+                                  tr("Remove %1 from the library?\nThe files stay on disk; RuVision forgets them.").arg(root)) ==
+            QMessageBox::Yes)
+            service_->removeRoot(root);
+    });
+    for (ImageGrid* grid : {browse_, results_}) {
+        connect(grid, &ImageGrid::queryRequested, this, &MainWindow::queryFile);
+        connect(grid, &ImageGrid::contextMenuRequestedFor, this, &MainWindow::showContextMenu);
+        connect(grid, &ImageGrid::currentPathChanged, this, [this](const QString& path) {
+            if (previewAction_->isChecked() && !path.isEmpty()) preview_->setImage(path);
+            updateNavigation();
+        });
+    }
+    connect(duplicates_, &DuplicatesView::previewRequested, this, [this](const QString& path) {
+        previewAction_->setChecked(true);
+        preview_->setImage(path);
+    });
+    connect(duplicates_, &DuplicatesView::filesTrashed, this, [this](const QStringList& paths) {
+        for (const auto& p : paths) thumbnails_->forget(p);
+        service_->forget(paths);
+        statusBar()->showMessage(tr("%n file(s) moved to the trash", nullptr, paths.size()), 8000);
+    });
+}
+
+void MainWindow::buildActions() {
+    auto add = [this](QMenu* menu, const QString& text, const QKeySequence& key, auto slot, const QString& tip = {}) {
+        auto* a = menu->addAction(text);
+        if (!key.isEmpty()) a->setShortcut(key);
+        if (!tip.isEmpty()) a->setToolTip(tip), a->setStatusTip(tip);
+        connect(a, &QAction::triggered, this, slot);
+        return a;
+    };
+    auto* file = menuBar()->addMenu(tr("&File"));
+    auto* addFolderAction = add(file, tr("&Add Folder…"), QKeySequence(tr("Ctrl+Shift+O")), [this] { addFolder(); },
+                                tr("Add a folder of photos to the library; it is indexed in the background"));
+    auto* openImage = add(file, tr("Find Similar to &File…"), QKeySequence::Open, [this] { queryFromDialog(); },
+                          tr("Choose any image file and see the library's images that look like it"));
+    file->addSeparator();
+    add(file, tr("Open &Library…"), QKeySequence(tr("Ctrl+L")), [this] { chooseLibrary(); },
+        tr("Open or create a library in another folder"));
+    auto* rescan = add(file, tr("&Rescan Folders"), QKeySequence::Refresh, [this] { service_->rescan(); },
+                       tr("Look for new, changed, moved and deleted files"));
+    add(file, tr("&Cancel Indexing"), QKeySequence(), [this] { service_->cancelIndexing(); });
+    file->addSeparator();
+    add(file, tr("&Quit"), QKeySequence::Quit, [this] { close(); });
+
+    auto* edit = menuBar()->addMenu(tr("&Edit"));
+    auto* paste = add(edit, tr("&Paste Image"), QKeySequence::Paste, [this] { pasteImage(); },
+                      tr("Find images like the one on the clipboard"));
+
+    auto* go = menuBar()->addMenu(tr("&Go"));
+    back_ = add(go, tr("&Back"), QKeySequence::Back, [this] { goBack(); }, tr("The previous query"));
+    forward_ = add(go, tr("&Forward"), QKeySequence::Forward, [this] { goForward(); }, tr("The next query"));
+
+    auto* image = menuBar()->addMenu(tr("&Image"));
+    auto current = [this] {
+        if (tabs_->currentWidget() == browse_) return browse_->currentPath();
+        return results_->currentPath();
+    };
+    findSimilar_ = add(image, tr("Find &Similar"), QKeySequence(tr("Ctrl+F")), [this, current] {
+        const QString p = current();
+        if (!p.isEmpty()) queryFile(p);
+    }, tr("Images that look like the selected one (also Enter or double-click)"));
+    openViewer_ = add(image, tr("&Open With System Viewer"), QKeySequence(tr("Ctrl+Return")), [current] {
+        if (!current().isEmpty()) openWithSystemViewer(current());
+    });
+    showInFolder_ = add(image, tr("Show in &Folder"), QKeySequence(tr("Ctrl+Shift+F")), [current] {
+        if (!current().isEmpty()) showInFolder(current());
+    });
+
+    auto* view = menuBar()->addMenu(tr("&View"));
+    add(view, tr("&Larger Thumbnails"), QKeySequence::ZoomIn, [this] { sizeSlider_->setValue(sizeSlider_->value() + 32); });
+    add(view, tr("&Smaller Thumbnails"), QKeySequence::ZoomOut, [this] { sizeSlider_->setValue(sizeSlider_->value() - 32); });
+    view->addSeparator();
+    view->addAction(previewAction_);
+    view->addAction(findChild<QDockWidget*>("folders")->toggleViewAction());
+
+    auto* tools = menuBar()->addMenu(tr("&Tools"));
+    auto* dups = add(tools, tr("Find &Duplicates"), QKeySequence(tr("Ctrl+D")), [this] {
+        duplicatesPending_ = true;
+        tabs_->setCurrentWidget(duplicates_);
+        statusBar()->showMessage(tr("Looking for near-duplicates…"));
+        service_->findDuplicates();
+    }, tr("Groups of near-duplicate images, to choose which to keep"));
+
+    menuBar()->addMenu(tr("&Help"))->addAction(tr("&About RuVision"), this, &MainWindow::showAbout);
+
+    auto* bar = addToolBar(tr("Main"));
+    bar->setObjectName("main-toolbar");
+    bar->setToolButtonStyle(Qt::ToolButtonTextOnly);
+    for (QAction* a : {addFolderAction, openImage, paste}) bar->addAction(a);
+    bar->addSeparator();
+    for (QAction* a : {back_, forward_, findSimilar_, dups, rescan}) bar->addAction(a);
+    bar->addSeparator();
+    bar->addWidget(new QLabel(tr("Size "), bar));
+    bar->addWidget(sizeSlider_);
+    // Tooltips name the shortcut, so it is learnt where the button is.
+    for (QAction* a : bar->actions())
+        if (!a->shortcut().isEmpty())
+            a->setToolTip((a->toolTip().isEmpty() ? a->text().remove('&') : a->toolTip()) + QStringLiteral(" (") +
+                          a->shortcut().toString(QKeySequence::NativeText) + QLatin1Char(')'));
+    updateNavigation();
+}
+
+void MainWindow::connectService() {
+    connect(service_, &LibraryService::opened, this, [this](bool ok, const QString& error) {
+        opening_ = false;
+        if (!ok) {
+            showBanner(tr("The library cannot be opened: %1\nChoose or create another one with File ▸ Open Library… "
+                          "(Ctrl+L).")
+                           .arg(error));
+            return;
+        }
+        banner_->hide();
+        QSettings().setValue("library/path", service_->snapshot().dir);
+    });
+    connect(service_, &LibraryService::snapshotChanged, this, [this](const LibrarySnapshot& s) {
+        folders_->setRoots(s.roots);
+        setWindowTitle(tr("RuVision — %1").arg(s.dir));
+        statusBar()->showMessage(tr("%L1 images indexed · model %2").arg(s.indexed).arg(s.model));
+        if (s.roots.isEmpty() && !service_->isIndexing())
+            showBanner(tr("This library has no folders yet. Add a folder of photos with File ▸ Add Folder… "
+                          "(Ctrl+Shift+O); it is indexed in the background."));
+        else if (banner_->text().startsWith(tr("This library has no folders")))
+            banner_->hide();
+        if (folders_->currentFolder().isEmpty() && !s.roots.isEmpty()) folders_->selectRoot(s.roots.first());
+    });
+    connect(service_, &LibraryService::indexingStarted, indexing_, &IndexingPanel::started);
+    connect(service_, &LibraryService::indexProgress, indexing_, &IndexingPanel::progress);
+    connect(service_, &LibraryService::indexFinished, this,
+            [this](bool ok, const QString& error, const IndexSummary& summary) {
+                indexing_->finished(ok, error, summary, service_->fileErrors());
+                // A query asked before its neighbours were indexed is asked again.
+                if (const Query* q = history_->current(); q && results_->gridModel()->rowCount() == 0) runQuery(*q, false);
+            });
+    connect(indexing_, &IndexingPanel::cancelRequested, service_, &LibraryService::cancelIndexing);
+    connect(service_, &LibraryService::searchFinished, this,
+            [this](quint64, const QString&, const QVector<SearchHit>& hits, const QString& error) {
+                searching_ = false;
+                if (!error.isEmpty()) {
+                    results_->gridModel()->clear();
+                    statusBar()->showMessage(error, 15000);
+                    queryLabel_->setText(queryLabel_->text() + QStringLiteral("\n") + error);
+                    return;
+                }
+                QVector<ImageGridModel::Result> ranked;
+                ranked.reserve(hits.size());
+                for (const auto& h : hits) ranked.push_back({h.path, h.score});
+                results_->gridModel()->setResults(ranked);
+                results_->scrollToTop();
+                if (!ranked.isEmpty()) results_->setCurrentIndex(results_->gridModel()->index(0));
+            });
+    connect(service_, &LibraryService::duplicatesFinished, this,
+            [this](const std::vector<DuplicateGroup>& groups, const QString& error) {
+                duplicatesPending_ = false;
+                duplicates_->setGroups(groups);
+                statusBar()->showMessage(error.isEmpty() ? tr("%n group(s) of near-duplicates", nullptr,
+                                                              static_cast<int>(groups.size()))
+                                                         : error,
+                                         15000);
+            });
+    connect(service_, &LibraryService::problem, this, [this](const QString& text) { statusBar()->showMessage(text, 15000); });
+}
+
+void MainWindow::openLibrary(const QString& dir) {
+    opening_ = true;
+    history_->clear();
+    results_->gridModel()->clear();
+    browse_->gridModel()->clear();
+    duplicates_->setGroups({});
+    updateNavigation();
+    service_->open(dir);
+}
+
+void MainWindow::chooseLibrary() {
+    const QString dir = QFileDialog::getExistingDirectory(this, tr("Open or Create a Library"), service_->snapshot().dir);
+    if (!dir.isEmpty()) openLibrary(dir);
+}
+
+void MainWindow::addFolder() {
+    const QString dir = QFileDialog::getExistingDirectory(this, tr("Add a Folder of Photos"),
+                                                          QStandardPaths::writableLocation(QStandardPaths::PicturesLocation));
+    if (!dir.isEmpty()) service_->addRoot(dir);
+}
+
+void MainWindow::queryFromDialog() {
+    const QString path = QFileDialog::getOpenFileName(this, tr("Find Images Similar to…"), QString(), tr(kImageFilter));
+    if (!path.isEmpty()) queryFile(path);
+}
+
+void MainWindow::pasteImage() {
+    const QMimeData* mime = QApplication::clipboard()->mimeData();
+    if (mime && mime->hasUrls() && !mime->urls().isEmpty() && mime->urls().first().isLocalFile())
+        return queryFile(mime->urls().first().toLocalFile());
+    const QImage image = QApplication::clipboard()->image();
+    if (image.isNull()) {
+        statusBar()->showMessage(tr("The clipboard holds no image."), 8000);
+        return;
+    }
+    queryImage(image, tr("Pasted image"));
+}
+
+void MainWindow::queryFile(const QString& path) { runQuery({path, {}, path}, true); }
+
+void MainWindow::queryImage(const QImage& image, const QString& label) { runQuery({{}, image, label}, true); }
+
+void MainWindow::runQuery(const Query& q, bool record) {
+    if (record) history_->push(q);
+    searching_ = true;
+    tabs_->setCurrentIndex(1);
+    const QString name = q.path.isEmpty() ? q.label : QFileInfo(q.path).fileName();
+    queryLabel_->setText(tr("Images like <b>%1</b>").arg(name.toHtmlEscaped()));
+    queryLabel_->setToolTip(q.label);
+    if (q.path.isEmpty()) service_->search(q.image, q.label);
+    else service_->search(q.path);
+    updateNavigation();
+}
+
+void MainWindow::goBack() {
+    if (history_->canGoBack()) runQuery(history_->back(), false);
+}
+
+void MainWindow::goForward() {
+    if (history_->canGoForward()) runQuery(history_->forward(), false);
+}
+
+void MainWindow::updateNavigation() {
+    back_->setEnabled(history_->canGoBack());
+    forward_->setEnabled(history_->canGoForward());
+}
+
+void MainWindow::showFolder(const QString& folder) {
+    const quint64 id = ++folderListing_;
+    if (folder.isEmpty()) return browse_->gridModel()->clear();
+    auto* watcher = new QFutureWatcher<QStringList>(this);
+    connect(watcher, &QFutureWatcher<QStringList>::finished, this, [this, watcher, id] {
+        if (id == folderListing_) browse_->gridModel()->setFolderFiles(watcher->result());
         watcher->deleteLater();
     });
-    // Worker thread: decode + forward pass; the result comes back as text.
-    watcher->setFuture(QtConcurrent::run([path]() -> QString {
-        auto model = find_model();
-        if (!model) return QString::fromStdString(model.error().message);
-        auto e = Embedder::open(*model);
-        if (!e) return QString::fromStdString(e.error().message);
-        auto v = (*e)->embed_file(path.toStdString());
-        if (!v) return QString::fromStdString(v.error().message);
-        QString head;
-        for (int i = 0; i < 6 && i < static_cast<int>(v->size()); ++i) head += QString::number((*v)[i], 'f', 4) + " ";
-        return QObject::tr("%1\n%2-d embedding: %3…").arg(path).arg(v->size()).arg(head);
-    }));
+    watcher->setFuture(listImagesAsync(folder));
+    if (tabs_->currentIndex() != 0 && !searching_) tabs_->setCurrentIndex(0);
+}
+
+void MainWindow::showContextMenu(const QString& path, const QPoint& globalPos) {
+    QMenu menu(this);
+    menu.addAction(tr("Find Similar Images"), this, [this, path] { queryFile(path); });
+    menu.addSeparator();
+    menu.addAction(tr("Open With System Viewer"), this, [path] { openWithSystemViewer(path); });
+    menu.addAction(tr("Show in Folder"), this, [path] { showInFolder(path); });
+    menu.addAction(tr("Preview"), this, [this, path] {
+        previewAction_->setChecked(true);
+        preview_->setImage(path);
+    });
+    menu.addAction(tr("Copy Path"), this, [path] { QApplication::clipboard()->setText(path); });
+    menu.exec(globalPos);
+}
+
+void MainWindow::showBanner(const QString& text) {
+    banner_->setText(text);
+    banner_->show();
+}
+
+void MainWindow::dragEnterEvent(QDragEnterEvent* event) {
+    const QMimeData* mime = event->mimeData();
+    const bool localFile = mime->hasUrls() && !mime->urls().isEmpty() && mime->urls().first().isLocalFile();
+    if (event->source() == nullptr && (localFile || mime->hasImage())) event->acceptProposedAction();
+}
+
+void MainWindow::dropEvent(QDropEvent* event) {
+    const QMimeData* mime = event->mimeData();
+    if (mime->hasUrls() && !mime->urls().isEmpty() && mime->urls().first().isLocalFile()) {
+        const QString path = mime->urls().first().toLocalFile();
+        if (QFileInfo(path).isDir()) service_->addRoot(path);  // a folder dropped in: add it
+        else queryFile(path);
+    } else if (mime->hasImage()) {
+        queryImage(qvariant_cast<QImage>(mime->imageData()), tr("Dropped image"));
+    }
+    event->acceptProposedAction();
+}
+
+void MainWindow::closeEvent(QCloseEvent* event) {
+    QSettings settings;
+    settings.setValue("window/geometry", saveGeometry());
+    settings.setValue("window/state", saveState());
+    settings.setValue("view/thumbnailSide", sizeSlider_->value());
+    // Indexing stops after the file it is on and keeps what it has; the next start resumes.
+    service_->cancelIndexing();
+    event->accept();
+}
+
+bool MainWindow::isSettled() const {
+    return !opening_ && !service_->isIndexing() && !searching_ && !duplicatesPending_ &&
+           thumbnails_->loader()->queuedCount() == 0;
 }
 
 void MainWindow::showAbout() {
-    QMessageBox::about(this, tr("About RuVision"),
-                       tr("<b>RuVision</b> %1<br>Visual image search with its own SIMD CNN engine.<br>Model: %2")
-                           .arg(QStringLiteral(RUVISION_VERSION))
-                           .arg(modelName_.isEmpty() ? tr("none installed") : modelName_));
+    const auto& s = service_->snapshot();
+    QMessageBox::about(
+        this, tr("About RuVision"),
+        tr("<h3>RuVision %1</h3><p>Visual image search on your own computer, with its own SIMD CNN engine.</p>"
+           "<p>Model: <b>%2</b> (%3-d embeddings)<br>SIMD path: %4<br>Library: %5</p>")
+            .arg(QStringLiteral(RUVISION_VERSION))
+            .arg(s.model.isEmpty() ? tr("none loaded") : s.model.toHtmlEscaped())
+            .arg(s.dim)
+            .arg(QString::fromUtf8(kernels::isa_name(kernels::kernels().isa).data()))
+            .arg(s.dir.toHtmlEscaped()));
 }
 
 }  // namespace rv::ui

@@ -172,6 +172,16 @@ Result<std::vector<SearchResult>> Library::search(const fs::path& image, int k) 
     return search(v, k);
 }
 
+Result<std::vector<SearchResult>> Library::search(const RgbImage& image, int k) {
+    if (image.width <= 0 || image.height <= 0) return Error{"the query image is empty"};
+    std::vector<float> v;
+    {
+        std::lock_guard lock(reader_mutex_);
+        v = query_embedder_->embed(image);
+    }
+    return search(v, k);
+}
+
 Result<std::vector<SearchResult>> Library::search(const std::vector<float>& embedding, int k) {
     if (static_cast<int>(embedding.size()) != index_->dim()) return Error{"query has the wrong dimension"};
     std::lock_guard lock(reader_mutex_);

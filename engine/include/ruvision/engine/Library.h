@@ -111,6 +111,8 @@ public:
     // each file once.
     Result<std::vector<SearchResult>> search(const std::filesystem::path& image, int k);
     Result<std::vector<SearchResult>> search(const std::vector<float>& embedding, int k);
+    // The same for pixels not in a file (e.g. pasted from the clipboard); the image must be non-empty.
+    Result<std::vector<SearchResult>> search(const RgbImage& image, int k);
 
     // Groups of near-duplicate files, largest groups first. cancel stops early (partial result).
     Result<std::vector<DuplicateGroup>> duplicates(const DuplicateParams& params, const std::atomic<bool>& cancel);

@@ -1,0 +1,121 @@
+// Groups of near-duplicate pictures shown side by side as cards, each with a "Keep" box, and a
+// button that moves the unchecked files to the trash.
+//
+// Thread: GUI thread only. Trashing runs moveToTrash() on a QtConcurrent worker; the result comes
+// back to the GUI thread, where trashed cards (and groups left with one file) are removed and
+// filesTrashed() is emitted. Keep boxes are frozen meanwhile. A view destroyed while files move
+// lets the worker finish but emits nothing (the next scan finds those files gone). The view never calls the engine: the window passes groups in and
+// tells the library about trashed files.
+// Invariant: every group keeps at least one checked file, so a group is never trashed whole.
+// Scale: cards are painted, not widgets, and thumbnails are asked for only when a card is painted,
+// so thousands of groups cost a vector of structs.
+// Paths: QFile::decodeName() of the engine's bytes; filesTrashed() gives them back the same way
+// (QFile::encodeName() returns the bytes).
+#pragma once
+
+#include <QHash>
+#include <QPair>
+#include <QPointer>
+#include <QRect>
+#include <QStringList>
+#include <QWidget>
+
+#include <functional>
+#include <vector>
+
+#include "ruvision/engine/Library.h"
+
+class QLabel;
+class QPushButton;
+
+namespace rv::ui {
+
+class ThumbnailSource;
+struct TrashResult;
+
+// The member kept by default: most pixels, then the larger file, then the first. -1 if empty.
+int suggestedKeepIndex(const std::vector<rv::DuplicateMember>& members);
+
+class DuplicatesView : public QWidget {
+    Q_OBJECT
+public:
+    static constexpr int kThumbSide = 160;  // device-independent pixels
+    // Asked before trashing: the number of files and their total size in bytes; true = go ahead.
+    using Confirmer = std::function<bool(int count, qint64 bytes)>;
+    // Told which files could not be trashed: (path, reason).
+    using FailureReporter = std::function<void(const QList<QPair<QString, QString>>& failed)>;
+
+    // `thumbnails` is not owned and may be null (no pictures); cards repaint on its thumbnailReady.
+    explicit DuplicatesView(ThumbnailSource* thumbnails, QWidget* parent = nullptr);
+    ~DuplicatesView() override;
+
+    // Replaces the groups (groups of fewer than two files are left out) and suggests what to keep.
+    void setGroups(const std::vector<rv::DuplicateGroup>& groups);
+    int groupCount() const { return int(groups_.size()); }
+    QStringList groupPaths(int group) const;
+
+    bool isKept(const QString& path) const;
+    // False if refused: unknown path, a trash in progress, or unchecking a group's last kept file.
+    bool setKept(const QString& path, bool keep);
+    // Back to the suggestion for every group.
+    void keepSuggested();
+    QStringList uncheckedPaths() const;
+    qint64 uncheckedBytes() const;
+    bool isTrashing() const { return trashing_; }
+
+    // Defaults: a QMessageBox question; a warning box listing the failures (not blocking).
+    void setConfirmer(Confirmer confirmer) { confirmer_ = std::move(confirmer); }
+    void setFailureReporter(FailureReporter reporter) { reporter_ = std::move(reporter); }
+
+    // Where a card and its Keep box are, in cardArea() coordinates (empty if unknown).
+    QWidget* cardArea() const;
+    QRect cardRect(const QString& path) const;
+    QRect keepBoxRect(const QString& path) const;
+
+public slots:
+    // Confirms, then trashes the unchecked files in the background.
+    void trashUnchecked();
+
+signals:
+    void filesTrashed(const QStringList& paths);  // only files really moved to the trash
+    void trashFinished(int trashed, int failed);
+    void previewRequested(const QString& path);   // double-click or Enter on a card
+    void keepChanged(const QString& path, bool keep);
+
+private:
+    class Canvas;
+    friend class Canvas;
+    struct Card {
+        QString path, name, folder;
+        qint64 bytes = 0;
+        int width = 0, height = 0;
+        float score = 0;
+        bool keep = false;
+    };
+    struct Group {
+        std::vector<Card> cards;
+    };
+    struct Where {
+        int group = -1, card = -1;
+    };
+
+    Where find(const QString& path) const;
+    void rebuildIndex();
+    void updateHeader();
+    void applyTrashResult(const TrashResult& result);
+    void showFailures(const QList<QPair<QString, QString>>& failed);
+    static int suggestedCard(const std::vector<Card>& cards);
+
+    QPointer<ThumbnailSource> thumbnails_;
+    std::vector<Group> groups_;
+    QHash<QString, Where> where_;
+    bool trashing_ = false;
+    Confirmer confirmer_;
+    FailureReporter reporter_;
+    QLabel* summary_ = nullptr;
+    QPushButton* suggestButton_ = nullptr;
+    QPushButton* trashButton_ = nullptr;
+    Canvas* canvas_ = nullptr;
+};
+
+}  // namespace rv::ui

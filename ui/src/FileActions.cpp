@@ -1,0 +1,74 @@
+#include "FileActions.h"
+
+#include <QDesktopServices>
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
+#include <QProcess>
+#include <QStandardPaths>
+#include <QUrl>
+
+namespace rv::ui {
+
+bool openWithSystemViewer(const QString& path) {
+    return QDesktopServices::openUrl(QUrl::fromLocalFile(path));
+}
+
+bool showInFolder(const QString& path) {
+    const QFileInfo info(path);
+    const QString folder = info.isDir() ? info.absoluteFilePath() : info.absolutePath();
+    if (!QFileInfo(folder).isDir()) return false;
+    const QUrl folderUrl = QUrl::fromLocalFile(folder);
+
+#ifdef Q_OS_LINUX
+    // Qt6::DBus is not linked into the UI, so the freedesktop call goes through dbus-send; any
+    // failure (no file manager service, no bus, no dbus-send) falls back to opening the folder.
+    const QString dbusSend = QStandardPaths::findExecutable(QStringLiteral("dbus-send"));
+    if (!dbusSend.isEmpty() && qEnvironmentVariableIsSet("DBUS_SESSION_BUS_ADDRESS") && info.exists()) {
+        // dbus-send splits array items at commas: a comma in the name is percent-encoded instead.
+        QString url = QUrl::fromLocalFile(info.absoluteFilePath()).toString(QUrl::FullyEncoded);
+        url.replace(QLatin1Char(','), QLatin1String("%2C"));
+        auto* process = new QProcess;  // deletes itself when done; no parent outlives it on purpose
+        QObject::connect(process, &QProcess::finished, process,
+                         [process, folderUrl](int code, QProcess::ExitStatus status) {
+                             if (status != QProcess::NormalExit || code != 0) QDesktopServices::openUrl(folderUrl);
+                             process->deleteLater();
+                         });
+        QObject::connect(process, &QProcess::errorOccurred, process, [process, folderUrl](QProcess::ProcessError e) {
+            if (e != QProcess::FailedToStart) return;  // other errors end in finished()
+            QDesktopServices::openUrl(folderUrl);
+            process->deleteLater();
+        });
+        process->start(dbusSend, {QStringLiteral("--session"), QStringLiteral("--print-reply"),
+                                  QStringLiteral("--reply-timeout=3000"),
+                                  QStringLiteral("--dest=org.freedesktop.FileManager1"),
+                                  QStringLiteral("--type=method_call"), QStringLiteral("/org/freedesktop/FileManager1"),
+                                  QStringLiteral("org.freedesktop.FileManager1.ShowItems"),
+                                  QStringLiteral("array:string:") + url, QStringLiteral("string:")});
+        return true;
+    }
+#endif
+    QDesktopServices::openUrl(folderUrl);
+    return true;
+}
+
+TrashResult moveToTrash(const QStringList& paths) {
+    TrashResult result;
+    for (const QString& path : paths) {
+        const QFileInfo info(path);
+        if (!info.exists() && !info.isSymLink()) {
+            result.failed.append({path, QObject::tr("File not found")});
+            continue;
+        }
+        QFile file(path);
+        if (file.moveToTrash()) {
+            result.trashed.append(path);
+        } else {
+            const QString reason = file.errorString();
+            result.failed.append({path, reason.isEmpty() ? QObject::tr("Cannot move to the trash") : reason});
+        }
+    }
+    return result;
+}
+
+}  // namespace rv::ui

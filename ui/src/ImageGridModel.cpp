@@ -1,0 +1,144 @@
+#include "ImageGridModel.h"
+
+#include <QCollator>
+#include <QDirIterator>
+#include <QFile>
+#include <QPixmap>
+#include <QThreadPool>
+#include <QtConcurrent>
+
+#include <algorithm>
+
+#include "ruvision/engine/Scanner.h"
+
+namespace rv::ui {
+
+ImageGridModel::ImageGridModel(ThumbnailSource* thumbnails, QObject* parent)
+    : QAbstractListModel(parent), thumbnails_(thumbnails) {
+    if (thumbnails)
+        connect(thumbnails, &ThumbnailSource::thumbnailReady, this, &ImageGridModel::onThumbnailReady);
+}
+
+void ImageGridModel::setFolderFiles(const QStringList& absPaths) {
+    QVector<Item> items;
+    items.reserve(absPaths.size());
+    for (const QString& path : absPaths) items.push_back(Item{path, 0.0f, 0, false});
+    replaceItems(std::move(items));
+}
+
+void ImageGridModel::setResults(const QVector<Result>& ranked) {
+    QVector<Item> items;
+    items.reserve(ranked.size());
+    for (qsizetype i = 0; i < ranked.size(); ++i)
+        items.push_back(Item{ranked[i].path, ranked[i].score, int(i + 1), true});
+    replaceItems(std::move(items));
+}
+
+void ImageGridModel::clear() { replaceItems({}); }
+
+void ImageGridModel::replaceItems(QVector<Item> items) {
+    beginResetModel();
+    items_ = std::move(items);
+    rowOfPath_.clear();
+    rowOfPath_.reserve(items_.size());
+    // Backwards, as insert() replaces: the first row of a duplicated path wins.
+    for (int row = int(items_.size()) - 1; row >= 0; --row) rowOfPath_.insert(items_[row].path, row);
+    endResetModel();
+}
+
+void ImageGridModel::setThumbnailSide(int side) {
+    if (side <= 0 || side == side_) return;
+    side_ = side;
+    if (!items_.isEmpty())
+        emit dataChanged(index(0), index(int(items_.size()) - 1), {Qt::DecorationRole});
+}
+
+QString ImageGridModel::pathAt(int row) const {
+    return row >= 0 && row < items_.size() ? items_[row].path : QString();
+}
+
+int ImageGridModel::rowOf(const QString& path) const { return rowOfPath_.value(path, -1); }
+
+int ImageGridModel::rowCount(const QModelIndex& parent) const {
+    return parent.isValid() ? 0 : int(items_.size());
+}
+
+QVariant ImageGridModel::data(const QModelIndex& index, int role) const {
+    if (!index.isValid() || index.row() >= items_.size()) return {};
+    const Item& item = items_[index.row()];
+    switch (role) {
+    case Qt::DisplayRole:
+        return item.path.mid(item.path.lastIndexOf(u'/') + 1);
+    case Qt::ToolTipRole: {
+        QString tip = item.path;
+        if (item.rank > 0) tip += tr("\nRank #%1").arg(item.rank);
+        if (item.hasScore) tip += tr("\nSimilarity %1").arg(double(item.score), 0, 'f', 3);
+        if (thumbnails_ && thumbnails_->failed(item.path)) tip += tr("\nNo thumbnail: cannot read this file");
+        return tip;
+    }
+    case Qt::DecorationRole: {
+        if (!thumbnails_) return {};
+        const QPixmap pixmap = thumbnails_->thumbnail(item.path, side_);
+        return pixmap.isNull() ? QVariant() : QVariant(pixmap);
+    }
+    case PathRole:
+        return item.path;
+    case ScoreRole:
+        return item.hasScore ? QVariant(item.score) : QVariant();
+    case RankRole:
+        return item.rank > 0 ? QVariant(item.rank) : QVariant();
+    case ThumbnailFailedRole:
+        return thumbnails_ && thumbnails_->failed(item.path);
+    default:
+        return {};
+    }
+}
+
+QHash<int, QByteArray> ImageGridModel::roleNames() const {
+    QHash<int, QByteArray> names = QAbstractListModel::roleNames();
+    names.insert(PathRole, "path");
+    names.insert(ScoreRole, "score");
+    names.insert(RankRole, "rank");
+    names.insert(ThumbnailFailedRole, "thumbnailFailed");
+    return names;
+}
+
+void ImageGridModel::onThumbnailReady(const QString& path) {
+    const int row = rowOf(path);
+    if (row < 0) return;
+    const QModelIndex changed = index(row);
+    emit dataChanged(changed, changed, {Qt::DecorationRole, ThumbnailFailedRole, Qt::ToolTipRole});
+}
+
+QFuture<QStringList> listImagesAsync(const QString& folder, QThreadPool* pool) {
+    // Worker thread: only its own QDirIterator and QCollator.
+    return QtConcurrent::run(pool ? pool : QThreadPool::globalInstance(), [folder]() -> QStringList {
+        struct Entry {
+            QString path;
+            QCollatorSortKey key;
+        };
+        // Qt's collator for the C locale compares code points and ignores numeric mode: use
+        // English rules then, so "IMG_2" still sorts before "IMG_10".
+        const QLocale locale = QLocale().language() == QLocale::C ? QLocale(QLocale::English) : QLocale();
+        QCollator collator(locale);
+        collator.setNumericMode(true);
+        collator.setCaseSensitivity(Qt::CaseInsensitive);
+        std::vector<Entry> entries;
+        // Without QDir::Hidden, dot files are skipped; QDir::Files includes symlinks to files.
+        QDirIterator it(folder, QDir::Files | QDir::NoDotAndDotDot);
+        while (it.hasNext()) {
+            it.next();
+            const QString name = it.fileName();
+            if (!rv::has_image_extension(std::filesystem::path(QFile::encodeName(name).toStdString()))) continue;
+            entries.push_back({it.fileInfo().absoluteFilePath(), collator.sortKey(name)});
+        }
+        std::sort(entries.begin(), entries.end(),
+                  [](const Entry& a, const Entry& b) { return a.key.compare(b.key) < 0; });
+        QStringList paths;
+        paths.reserve(qsizetype(entries.size()));
+        for (Entry& entry : entries) paths.push_back(std::move(entry.path));
+        return paths;
+    });
+}
+
+}  // namespace rv::ui

@@ -1,0 +1,85 @@
+// The items of an image grid: a folder's files, or a ranked search result, with thumbnails from a
+// ThumbnailSource.
+//
+// Thread: GUI thread. Nothing here touches the disk: paths are taken as given (no stat), file
+// names are derived from the path text, and DecorationRole only asks the ThumbnailSource, which
+// never decodes synchronously. Sized for 100,000 rows: setting them is one vector and one hash
+// build; a thumbnail arriving repaints only its row.
+#pragma once
+
+#include <QAbstractListModel>
+#include <QFuture>
+#include <QHash>
+#include <QPointer>
+#include <QStringList>
+#include <QVector>
+
+#include "ThumbnailSource.h"
+
+class QThreadPool;
+
+namespace rv::ui {
+
+class ImageGridModel : public QAbstractListModel {
+    Q_OBJECT
+public:
+    enum Role {
+        PathRole = Qt::UserRole + 1,  // QString, absolute path
+        ScoreRole,                    // float similarity, or an invalid QVariant when none
+        RankRole,                     // int, 1 = best, or an invalid QVariant when none
+        ThumbnailFailedRole,          // bool: the source could not make a thumbnail
+    };
+
+    struct Result {
+        QString path;  // absolute
+        float score = 0.0f;
+    };
+
+    // `thumbnails` is not owned and may be null (no decorations); if it is destroyed first the
+    // model just stops showing thumbnails.
+    explicit ImageGridModel(ThumbnailSource* thumbnails, QObject* parent = nullptr);
+
+    // Replaces the rows by these absolute paths, in this order, without score or rank.
+    void setFolderFiles(const QStringList& absPaths);
+    // Replaces the rows by a ranked result, best first: row i gets rank i + 1 and its score.
+    void setResults(const QVector<Result>& ranked);
+    void clear();
+
+    // The side (device-independent px) DecorationRole asks the ThumbnailSource for; set it with
+    // the delegate's. Changing it refreshes the decorations of all rows.
+    void setThumbnailSide(int side);
+    int thumbnailSide() const { return side_; }
+
+    QString pathAt(int row) const;
+    int rowOf(const QString& path) const;  // -1 if absent
+
+    int rowCount(const QModelIndex& parent = {}) const override;
+    QVariant data(const QModelIndex& index, int role) const override;
+    QHash<int, QByteArray> roleNames() const override;
+
+private:
+    struct Item {
+        QString path;
+        float score = 0.0f;
+        int rank = 0;  // 0 = none
+        bool hasScore = false;
+    };
+
+    void replaceItems(QVector<Item> items);
+    void onThumbnailReady(const QString& path);
+
+    QPointer<ThumbnailSource> thumbnails_;
+    QVector<Item> items_;
+    // Path -> row. Paths are expected unique; for a duplicate, the first row is kept (and
+    // refreshed when its thumbnail arrives; the other rows catch up at their next repaint).
+    QHash<QString, int> rowOfPath_;
+    int side_ = 128;
+};
+
+// Image files directly in `folder` (not recursive, hidden files skipped), by the engine's list of
+// image extensions (jpg jpeg jpe png webp tif tiff bmp gif, any case), as absolute paths in
+// natural order of file name ("IMG_2" before "IMG_10"). Runs on `pool` (a worker thread); an
+// unreadable folder gives an empty list.
+QFuture<QStringList> listImagesAsync(const QString& folder, QThreadPool* pool = nullptr);
+
+}  // namespace rv::ui

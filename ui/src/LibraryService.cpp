@@ -1,0 +1,266 @@
+#include "LibraryService.h"
+
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
+#include <QMetaObject>
+#include <QPainter>
+
+#include <chrono>
+#include <cstring>
+
+namespace rv::ui {
+
+namespace {
+
+QString qpath(const std::string& bytes) { return QFile::decodeName(QByteArray::fromStdString(bytes)); }
+std::filesystem::path fspath(const QString& path) { return QFile::encodeName(path).toStdString(); }
+QString qtext(const std::string& s) { return QString::fromStdString(s); }
+
+// RGB8 copy of a QImage for the engine (alpha composited on white, as viewers show it).
+RgbImage to_rgb(const QImage& image) {
+    QImage rgb(image.size(), QImage::Format_RGB888);
+    rgb.fill(Qt::white);
+    {
+        QPainter p(&rgb);
+        p.drawImage(0, 0, image);
+    }
+    RgbImage out{rgb.width(), rgb.height(), {}};
+    out.data.resize(static_cast<std::size_t>(rgb.width()) * rgb.height() * 3);
+    for (int y = 0; y < rgb.height(); ++y)
+        std::memcpy(&out.data[static_cast<std::size_t>(y) * rgb.width() * 3], rgb.constScanLine(y),
+                    static_cast<std::size_t>(rgb.width()) * 3);
+    return out;
+}
+
+}  // namespace
+
+LibraryService::LibraryService(QObject* parent) : QObject(parent) {
+    writer_.setMaxThreadCount(1);
+    reader_.setMaxThreadCount(1);
+    rescanTimer_.setSingleShot(true);
+    rescanTimer_.setInterval(3000);
+    connect(&rescanTimer_, &QTimer::timeout, this, &LibraryService::rescan);
+    connect(&watcher_, &QFileSystemWatcher::directoryChanged, this, [this] { rescanTimer_.start(); });
+}
+
+LibraryService::~LibraryService() {
+    cancelIndex_ = true;
+    if (duplicatesCancel_) *duplicatesCancel_ = true;
+    latestSearch_ = ~quint64{0};
+    writer_.waitForDone();
+    reader_.waitForDone();
+}
+
+template <class F>
+void LibraryService::post(F&& f) {
+    QMetaObject::invokeMethod(this, std::forward<F>(f), Qt::QueuedConnection);
+}
+
+void LibraryService::open(const QString& dir) {
+    cancelIndex_ = true;
+    if (duplicatesCancel_) *duplicatesCancel_ = true;
+    writer_.waitForDone();  // an open or indexing run of the previous library ends first
+    reader_.waitForDone();
+    library_.reset();
+    snapshot_ = {};
+    fileErrors_.clear();
+    cancelIndex_ = false;
+    writer_.start([this, dir] {
+        auto lib = Library::open(fspath(dir));
+        std::shared_ptr<Library> shared;
+        QString error;
+        if (lib) shared = std::move(*lib);
+        else error = qtext(lib.error().message);
+        post([this, dir, shared, error] {
+            library_ = shared;
+            if (!library_) {
+                emit opened(false, error);
+                return;
+            }
+            snapshot_.dir = dir;
+            emit opened(true, {});
+            refreshSnapshot();
+            startIndexing({});
+        });
+    });
+}
+
+void LibraryService::refreshSnapshot() {
+    if (!library_) return;
+    auto lib = library_;
+    reader_.start([this, lib] {
+        auto s = lib->status();
+        if (!s) return post([this, e = qtext(s.error().message)] { emit problem(e); });
+        LibrarySnapshot snap;
+        snap.model = qtext(s->model_id);
+        snap.indexState = qtext(s->index_state);
+        snap.dim = s->dim;
+        snap.files = s->counts.total;
+        snap.indexed = s->counts.indexed;
+        snap.pending = s->counts.pending;
+        snap.errors = s->counts.errors;
+        snap.vectors = static_cast<qint64>(s->index_size);
+        for (const auto& r : s->roots) snap.roots << qpath(r.path);
+        post([this, lib, snap]() mutable {
+            if (lib != library_) return;  // another library was opened since
+            snap.dir = snapshot_.dir;
+            const bool rootsChanged = snap.roots != snapshot_.roots;
+            snapshot_ = snap;
+            if (rootsChanged) watchRoots();
+            emit snapshotChanged(snapshot_);
+        });
+    });
+}
+
+void LibraryService::watchRoots() {
+    if (!watcher_.directories().isEmpty()) watcher_.removePaths(watcher_.directories());
+    QStringList existing;
+    for (const auto& r : snapshot_.roots)
+        if (QFileInfo(r).isDir()) existing << r;
+    if (!existing.isEmpty()) watcher_.addPaths(existing);
+}
+
+void LibraryService::addRoot(const QString& folder) { startIndexing({folder}); }
+
+void LibraryService::rescan() { startIndexing({}); }
+
+void LibraryService::cancelIndexing() { cancelIndex_ = true; }
+
+void LibraryService::startIndexing(const QStringList& newRoots) {
+    if (!library_) return;
+    if (indexing_) {
+        // Roots given now are added by a run after this one; a plain rescan is merged into it.
+        rescanWanted_ = true;
+        for (const auto& r : newRoots)
+            writer_.start([lib = library_, r, this] {
+                if (auto st = lib->add_root(fspath(r)); !st) post([this, e = qtext(st.error().message)] { emit problem(e); });
+            });
+        return;
+    }
+    indexing_ = true;
+    rescanWanted_ = false;
+    cancelIndex_ = false;
+    emit indexingStarted();
+    auto lib = library_;
+    writer_.start([this, lib, newRoots] {
+        IndexJobParams params;
+        for (const auto& r : newRoots) params.roots.push_back(fspath(r));
+        auto last = std::chrono::steady_clock::time_point{};
+        auto result = lib->index(params, cancelIndex_, [&](const IndexProgress& p) {
+            // At most ten updates a second reach the GUI thread, and always the last one.
+            const auto now = std::chrono::steady_clock::now();
+            if (p.done != p.total && now - last < std::chrono::milliseconds(100)) return;
+            last = now;
+            post([this, done = static_cast<int>(p.done), total = static_cast<int>(p.total),
+                  current = QFile::decodeName(QByteArray::fromStdString(p.current.string())),
+                  errors = static_cast<int>(p.errors), ips = p.images_per_second] {
+                emit indexProgress(done, total, current, errors, ips);
+            });
+        });
+        IndexSummary sum;
+        QList<FileError> errors;
+        QString error;
+        if (result) {
+            sum = {static_cast<qint64>(result->found),   static_cast<qint64>(result->embedded),
+                   static_cast<qint64>(result->unchanged), static_cast<qint64>(result->moved),
+                   static_cast<qint64>(result->removed), static_cast<qint64>(result->failed),
+                   result->cancelled,                    result->seconds};
+            for (const auto& e : result->errors) errors.push_back({qpath(e.path), qtext(e.reason)});
+            for (const auto& p : result->scan_problems) errors.push_back({qpath(p.path), qtext(p.reason)});
+        } else {
+            error = qtext(result.error().message);
+        }
+        post([this, lib, sum, errors, error] {
+            if (lib != library_) return;
+            indexing_ = false;
+            fileErrors_ = errors;
+            emit indexFinished(error.isEmpty(), error, sum);
+            refreshSnapshot();
+            if (rescanWanted_ && !sum.cancelled) rescan();
+        });
+    });
+}
+
+void LibraryService::removeRoot(const QString& folder) {
+    if (!library_) return;
+    cancelIndex_ = true;  // the running scan may be of that very folder; a rescan follows
+    writer_.start([this, lib = library_, folder] {
+        auto st = lib->remove_root(fspath(folder));
+        post([this, st_ok = st.ok(), e = st ? QString() : qtext(st.error().message)] {
+            if (!st_ok) emit problem(e);
+            refreshSnapshot();
+        });
+    });
+}
+
+void LibraryService::forget(const QStringList& paths) {
+    if (!library_ || paths.isEmpty()) return;
+    std::vector<std::filesystem::path> files;
+    for (const auto& p : paths) files.push_back(fspath(p));
+    writer_.start([this, lib = library_, files] {
+        auto st = lib->forget(files);
+        post([this, st_ok = st.ok(), e = st ? QString() : qtext(st.error().message)] {
+            if (!st_ok) emit problem(e);
+            refreshSnapshot();
+        });
+    });
+}
+
+quint64 LibraryService::runSearch(const QString& label,
+                                  std::function<Result<std::vector<SearchResult>>(Library&)> query) {
+    const quint64 id = ++latestSearch_;
+    if (!library_) {
+        post([this, id, label] { emit searchFinished(id, label, {}, tr("No library is open.")); });
+        return id;
+    }
+    reader_.start([this, lib = library_, id, label, query = std::move(query)] {
+        if (latestSearch_ != id) return;  // a newer query came while this one waited
+        auto hits = query(*lib);
+        QVector<SearchHit> out;
+        QString error;
+        if (hits)
+            for (const auto& h : *hits) out.push_back({qpath(h.path), h.score});
+        else
+            error = qtext(hits.error().message);
+        post([this, id, label, out, error] {
+            if (latestSearch_ == id) emit searchFinished(id, label, out, error);
+        });
+    });
+    return id;
+}
+
+quint64 LibraryService::search(const QString& imagePath, int k) {
+    return runSearch(imagePath, [path = fspath(imagePath), k](Library& lib) { return lib.search(path, k); });
+}
+
+quint64 LibraryService::search(const QImage& image, const QString& label, int k) {
+    // Converted here, on the GUI thread: a QImage is cheap to copy, but only safe to read while
+    // the caller cannot change it.
+    auto rgb = std::make_shared<RgbImage>(to_rgb(image));
+    return runSearch(label, [rgb, k](Library& lib) { return lib.search(*rgb, k); });
+}
+
+void LibraryService::findDuplicates(float threshold) {
+    if (!library_) return;
+    // A newer request replaces a running one: the running one is cancelled, a queued one skipped.
+    if (duplicatesCancel_) *duplicatesCancel_ = true;
+    auto cancel = std::make_shared<std::atomic<bool>>(false);
+    duplicatesCancel_ = cancel;
+    reader_.start([this, lib = library_, threshold, cancel] {
+        if (*cancel) return;
+        DuplicateParams params;
+        params.threshold = threshold;
+        auto groups = lib->duplicates(params, *cancel);
+        if (*cancel) return;
+        std::vector<DuplicateGroup> out;
+        QString error;
+        if (groups) out = std::move(*groups);
+        else error = qtext(groups.error().message);
+        post([this, cancel, out = std::move(out), error] {
+            if (!*cancel) emit duplicatesFinished(out, error);
+        });
+    });
+}
+
+}  // namespace rv::ui

@@ -1,0 +1,112 @@
+// The GUI's only way to the engine: owns an rv::Library and runs every engine call off the GUI
+// thread, reporting back through signals.
+//
+// Threads: all public methods are called on the GUI thread, and every signal is emitted on it.
+// Engine work runs on two private single-thread pools:
+//   writer: open, indexing, add/remove roots, forget (the library's single writer);
+//   reader: search, duplicates, status (rv::Library allows these while the writer indexes).
+// A search replaces the one before it: a queued older request is skipped and a result that is no
+// longer the newest is dropped, so search-as-you-click shows only the last query's results.
+// Destroying the service cancels indexing and waits for both pools (the engine stops after the
+// file it is on and saves what it has: the next start resumes from there).
+#pragma once
+
+#include <QFileSystemWatcher>
+#include <QImage>
+#include <QObject>
+#include <QStringList>
+#include <QThreadPool>
+#include <QTimer>
+#include <QVector>
+
+#include <atomic>
+#include <memory>
+#include <vector>
+
+#include "ruvision/engine/Library.h"
+
+namespace rv::ui {
+
+struct SearchHit {
+    QString path;
+    float score = 0;  // cosine similarity, 1 = identical
+};
+
+struct FileError {
+    QString path, reason;
+};
+
+struct IndexSummary {
+    qint64 found = 0, embedded = 0, unchanged = 0, moved = 0, removed = 0, failed = 0;
+    bool cancelled = false;
+    double seconds = 0;
+};
+
+// What the window shows about the open library.
+struct LibrarySnapshot {
+    QString dir, model, indexState;
+    int dim = 0;
+    qint64 files = 0, indexed = 0, pending = 0, errors = 0, vectors = 0;
+    QStringList roots;
+};
+
+class LibraryService : public QObject {
+    Q_OBJECT
+public:
+    explicit LibraryService(QObject* parent = nullptr);
+    ~LibraryService() override;
+
+    // Opens (creating if needed) the library in `dir`, closing the current one; then re-scans its
+    // roots in the background. Reports opened().
+    void open(const QString& dir);
+    bool isOpen() const { return static_cast<bool>(library_); }
+    const LibrarySnapshot& snapshot() const { return snapshot_; }
+
+    void addRoot(const QString& folder);     // then indexes it
+    void removeRoot(const QString& folder);  // forgets its files; the files stay on disk
+    void rescan();                           // re-scans every root (new, changed, moved, vanished)
+    void cancelIndexing();
+    bool isIndexing() const { return indexing_; }
+
+    // Returns the request id that searchFinished() will carry.
+    quint64 search(const QString& imagePath, int k = 200);
+    quint64 search(const QImage& image, const QString& label, int k = 200);
+    void findDuplicates(float threshold = -1);
+    void forget(const QStringList& paths);  // files the user moved to the trash
+    void refreshSnapshot();
+    // Errors of the last indexing run (file, reason).
+    const QList<FileError>& fileErrors() const { return fileErrors_; }
+
+signals:
+    void opened(bool ok, const QString& error);
+    void snapshotChanged(const rv::ui::LibrarySnapshot& snapshot);
+    void indexingStarted();
+    void indexProgress(int done, int total, const QString& current, int errors, double imagesPerSecond);
+    void indexFinished(bool ok, const QString& error, const rv::ui::IndexSummary& summary);
+    void searchFinished(quint64 id, const QString& query, const QVector<rv::ui::SearchHit>& hits,
+                        const QString& error);
+    void duplicatesFinished(const std::vector<rv::DuplicateGroup>& groups, const QString& error);
+    // A failed add/remove/forget, for the status bar.
+    void problem(const QString& text);
+
+private:
+    void startIndexing(const QStringList& newRoots);
+    void watchRoots();
+    quint64 runSearch(const QString& label, std::function<Result<std::vector<SearchResult>>(Library&)> query);
+    template <class F>
+    void post(F&& f);  // runs f on the GUI thread (dropped if this service is gone)
+
+    std::shared_ptr<Library> library_;
+    LibrarySnapshot snapshot_;
+    QList<FileError> fileErrors_;
+    QThreadPool writer_, reader_;
+    std::atomic<bool> cancelIndex_{false};
+    std::shared_ptr<std::atomic<bool>> duplicatesCancel_;  // of the newest duplicates request
+    std::atomic<quint64> latestSearch_{0};
+    bool indexing_ = false;
+    bool rescanWanted_ = false;  // a change arrived while indexing: scan again when done
+    QFileSystemWatcher watcher_;
+    QTimer rescanTimer_;  // debounces folder-change notifications
+};
+
+}  // namespace rv::ui
