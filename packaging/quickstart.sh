@@ -3,6 +3,10 @@
 #   packaging/quickstart.sh run    install what is missing, build (Release), start RuVision
 #   packaging/quickstart.sh test   install what is missing, build (Release), run the whole test suite
 # Idempotent: installed packages, an unchanged npm lock and an up-to-date build are left alone.
+# `run` opens the window on a sample library: Debian's wallpaper photos, indexed in the background
+# (kept in RUVISION_SAMPLE_LIBRARY, default ~/.local/share/RuVision/sample-library). Without a
+# display it runs the same library headless: ruvision-cli index, search, duplicates, and a
+# screenshot of the window made under xvfb-run.
 # Environment: RUVISION_BUILD_DIR (default: <repo>/build).
 set -euo pipefail
 
@@ -66,15 +70,25 @@ build() {
   cmake --build "$BUILD" --parallel "$(nproc)"
 }
 
+SAMPLE_LIBRARY=${RUVISION_SAMPLE_LIBRARY:-${XDG_DATA_HOME:-$HOME/.local/share}/RuVision/sample-library}
+SAMPLE_ROOTS=()
+for d in /usr/share/backgrounds /usr/share/wallpapers; do [[ -d $d ]] && SAMPLE_ROOTS+=("$d"); done
+
 headless_demo() {
-  local cli=$BUILD/bin/ruvision-cli
-  say "no display (DISPLAY/WAYLAND_DISPLAY unset): running a headless demo with ruvision-cli instead of the window"
-  "$cli" models
-  mapfile -t photos < <(find /usr/share/backgrounds/mate/nature -maxdepth 1 -type f \( -name '*.jpg' -o -name '*.png' \) | sort | head -8)
-  [[ ${#photos[@]} -ge 2 ]] || die "no sample photos found (mate-backgrounds)"
+  local cli=$BUILD/bin/ruvision-cli query shot=$BUILD/sample-screenshot.png
+  say "no display (DISPLAY/WAYLAND_DISPLAY unset): running the sample library headless"
+  [[ ${#SAMPLE_ROOTS[@]} -gt 0 ]] || die "no sample photos found (mate-backgrounds, plasma-workspace-wallpapers)"
+  "$cli" index --library "$SAMPLE_LIBRARY" "${SAMPLE_ROOTS[@]}"
+  query=$(find /usr/share/backgrounds/mate/nature -maxdepth 1 -type f -name '*.jpg' | sort | head -1)
   echo
-  echo "Ranking the sample wallpapers by similarity to ${photos[0]}:"
-  "$cli" rank "${photos[0]}" "${photos[@]:1}"
+  echo "The sample library's images most like $query:"
+  "$cli" search --library "$SAMPLE_LIBRARY" -k 8 "$query"
+  echo
+  "$cli" duplicates --library "$SAMPLE_LIBRARY" | tail -1
+  if command -v xvfb-run >/dev/null; then
+    xvfb-run -a -s "-screen 0 1400x900x24" "$BUILD/bin/ruvision" --library "$SAMPLE_LIBRARY" --query "$query" \
+      --screenshot "$shot" 2>/dev/null && say "a screenshot of the window on this library: $shot"
+  fi
 }
 
 install_apt
@@ -88,7 +102,9 @@ case "$MODE" in
     ;;
   run)
     if [[ -n ${DISPLAY:-} || -n ${WAYLAND_DISPLAY:-} ]]; then
-      exec "$BUILD/bin/ruvision" "$@"
+      args=(--library "$SAMPLE_LIBRARY")
+      for d in "${SAMPLE_ROOTS[@]}"; do args+=(--add-folder "$d"); done
+      exec "$BUILD/bin/ruvision" "${args[@]}" "$@"
     else
       headless_demo
     fi

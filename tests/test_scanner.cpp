@@ -31,6 +31,7 @@ class TestScanner : public QObject {
 private slots:
     void finds_images_by_extension_and_content();
     void survives_symlink_loops();
+    void one_file_per_picture();
     void sizes_and_times();
     void cancel_stops_early();
 };
@@ -85,6 +86,19 @@ void TestScanner::survives_symlink_loops() {
     no_links.follow_symlinks = false;
     QCOMPARE(relative(rv::scan_images(root, no_links), root),
              (std::vector<std::string>{"photos/a.jpg", "photos/inner/b.png"}));
+}
+
+// Symlinks and hard links to one picture (Plasma's wallpapers link every size to one file) are
+// one file, under its real path when the root has it.
+void TestScanner::one_file_per_picture() {
+    QTemporaryDir tmp;
+    const fs::path root = tmp.path().toStdString();
+    touch(root / "sizes" / "2560x1600.jpg");
+    fs::create_symlink("2560x1600.jpg", root / "sizes" / "1280x800.jpg");  // sorts first, still a link
+    fs::create_symlink(root / "sizes" / "2560x1600.jpg", root / "a-link.jpg");
+    fs::create_hard_link(root / "sizes" / "2560x1600.jpg", root / "z-hard.jpg");
+    touch(root / "other.jpg", "y");
+    QCOMPARE(relative(rv::scan_images(root, {}), root), (std::vector<std::string>{"other.jpg", "sizes/2560x1600.jpg"}));
 }
 
 void TestScanner::sizes_and_times() {

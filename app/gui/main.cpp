@@ -1,7 +1,9 @@
 // ruvision: the desktop application.
-//   ruvision [--library DIR] [--query IMAGE] [--screenshot FILE]
+//   ruvision [--library DIR] [--add-folder DIR]... [--query IMAGE | --duplicates] [--screenshot FILE]
 //     --library     open this library (default: the last one used)
+//     --add-folder  add this folder of photos to the library (kept; indexed in the background)
 //     --query       ask "what looks like this?" for IMAGE once the library is open
+//     --duplicates  show the near-duplicate groups once indexing is done
 //     --screenshot  write a PNG of the window once it has settled (library open, indexing done,
 //                   results and their thumbnails shown), then quit: for headless checks under
 //                   xvfb-run. Gives up waiting after --settle-timeout seconds (default 600).
@@ -26,18 +28,30 @@ int main(int argc, char** argv) {
     QCommandLineOption query("query", "Find images like IMAGE.", "IMAGE");
     QCommandLineOption screenshot("screenshot", "Write a PNG of the window to FILE once it settles, then quit.",
                                   "FILE");
+    QCommandLineOption addFolder("add-folder", "Add the folder DIR to the library.", "DIR");
+    QCommandLineOption duplicates("duplicates", "Show the near-duplicate groups once indexing is done.");
     QCommandLineOption timeout("settle-timeout", "Seconds --screenshot waits at most.", "S", "600");
-    parser.addOptions({library, query, screenshot, timeout});
+    parser.addOptions({library, addFolder, query, duplicates, screenshot, timeout});
     parser.process(app);
 
     rv::ui::MainWindow window(parser.value(library));
     window.show();
-    if (parser.isSet(query)) {
-        const QString image = parser.value(query);
-        QObject::connect(window.service(), &rv::ui::LibraryService::opened, &window,
-                         [&window, image](bool ok) {
-                             if (ok) window.queryFile(image);
-                         });
+    const QStringList folders = parser.values(addFolder);
+    const QString image = parser.value(query);
+    QObject::connect(window.service(), &rv::ui::LibraryService::opened, &window, [&window, folders, image](bool ok) {
+        if (!ok) return;
+        for (const auto& f : folders) window.service()->addRoot(f);
+        if (!image.isEmpty()) window.queryFile(image);
+    });
+    if (parser.isSet(duplicates)) {
+        // Once the library is indexed (the first time the window settles), look for groups.
+        auto* wait = new QTimer(&window);
+        QObject::connect(wait, &QTimer::timeout, &window, [&window, wait] {
+            if (!window.isSettled()) return;
+            wait->stop();
+            window.findDuplicates();
+        });
+        wait->start(200);
     }
     if (parser.isSet(screenshot)) {
         const QString file = parser.value(screenshot);
@@ -47,11 +61,12 @@ int main(int argc, char** argv) {
         auto calm = std::make_shared<int>(0);
         clock->start();
         QObject::connect(poll, &QTimer::timeout, &window, [&window, file, limit, poll, clock, calm] {
-            // Settled on three polls in a row (so thumbnails that just arrived are painted).
+            // Settled on five polls in a row (so what arrived last is painted, and a --duplicates
+            // request had its turn).
             *calm = window.isSettled() ? *calm + 1 : 0;
-            if (*calm < 3 && clock->elapsed() < limit) return;
+            if (*calm < 5 && clock->elapsed() < limit) return;
             poll->stop();
-            if (*calm < 3) qWarning("ruvision: not settled after %lld s; taking the screenshot anyway", limit / 1000);
+            if (*calm < 5) qWarning("ruvision: not settled after %lld s; taking the screenshot anyway", limit / 1000);
             const bool ok = window.grab().save(file, "PNG");
             if (!ok) qCritical("ruvision: cannot write screenshot %s", qPrintable(file));
             QApplication::exit(ok ? 0 : 1);

@@ -213,12 +213,8 @@ void MainWindow::buildActions() {
     view->addAction(findChild<QDockWidget*>("folders")->toggleViewAction());
 
     auto* tools = menuBar()->addMenu(tr("&Tools"));
-    auto* dups = add(tools, tr("Find &Duplicates"), QKeySequence(tr("Ctrl+D")), [this] {
-        duplicatesPending_ = true;
-        tabs_->setCurrentWidget(duplicates_);
-        statusBar()->showMessage(tr("Looking for near-duplicates…"));
-        service_->findDuplicates();
-    }, tr("Groups of near-duplicate images, to choose which to keep"));
+    auto* dups = add(tools, tr("Find &Duplicates"), QKeySequence(tr("Ctrl+D")), [this] { findDuplicates(); },
+                     tr("Groups of near-duplicate images, to choose which to keep"));
 
     menuBar()->addMenu(tr("&Help"))->addAction(tr("&About RuVision"), this, &MainWindow::showAbout);
 
@@ -351,6 +347,14 @@ void MainWindow::runQuery(const Query& q, bool record) {
     if (q.path.isEmpty()) service_->search(q.image, q.label);
     else service_->search(q.path);
     updateNavigation();
+}
+
+void MainWindow::findDuplicates() {
+    if (!service_->isOpen()) return;
+    duplicatesPending_ = true;
+    tabs_->setCurrentWidget(duplicates_);
+    statusBar()->showMessage(tr("Looking for near-duplicates…"));
+    service_->findDuplicates();
 }
 
 void MainWindow::goBack() {

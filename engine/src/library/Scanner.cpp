@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstring>
 #include <fstream>
+#include <map>
 #include <set>
 #include <sys/stat.h>
 
@@ -36,6 +37,9 @@ struct Walker {
     // Symlinked folders wait until every real folder has been walked, so a file is reported under
     // its real path when it has one inside the root.
     std::vector<fs::path> linked;
+    // Each file (device, inode) once: symlinks and hard links to one picture are one file, under
+    // a real (not symlink) path when the root has one; the smallest such path, for determinism.
+    std::map<std::pair<dev_t, ino_t>, std::pair<std::size_t, bool>> file_at;  // -> (index in out, via link)
 
     void problem(const fs::path& p, const std::string& why) {
         if (problems) problems->push_back({p, why});
@@ -80,8 +84,16 @@ struct Walker {
                     problem(p, std::string("vanished during the scan: ") + std::strerror(errno));
                     continue;
                 }
-                out.push_back({p, static_cast<std::uint64_t>(fst.st_size),
-                               static_cast<std::int64_t>(fst.st_mtim.tv_sec) * 1'000'000'000 + fst.st_mtim.tv_nsec});
+                ScannedFile f{p, static_cast<std::uint64_t>(fst.st_size),
+                              static_cast<std::int64_t>(fst.st_mtim.tv_sec) * 1'000'000'000 + fst.st_mtim.tv_nsec};
+                auto [at, fresh] = file_at.try_emplace({fst.st_dev, fst.st_ino}, out.size(), is_link);
+                if (fresh) {
+                    out.push_back(std::move(f));
+                } else if (auto& [index, via_link] = at->second;
+                           (via_link && !is_link) || (via_link == is_link && f.path < out[index].path)) {
+                    out[index] = std::move(f);
+                    via_link = is_link;
+                }
             }
         }
         std::sort(subdirs.begin(), subdirs.end());
@@ -101,7 +113,7 @@ bool has_image_extension(const fs::path& path) {
 std::vector<ScannedFile> scan_images(const fs::path& root, const ScanOptions& options, std::vector<ScanProblem>* problems,
                                      const std::function<bool()>& cancelled) {
     std::vector<ScannedFile> out;
-    Walker w{options, out, problems, cancelled, {}, {}};
+    Walker w{options, out, problems, cancelled, {}, {}, {}};
     w.walk(root);
     for (std::size_t i = 0; i < w.linked.size(); ++i) w.walk(fs::path(w.linked[i]));  // may grow
     std::sort(out.begin(), out.end(), [](const ScannedFile& a, const ScannedFile& b) { return a.path < b.path; });

@@ -36,6 +36,8 @@ public:
     // Asks "what looks like this?" for a file or for pixels (a pasted or dropped image).
     void queryFile(const QString& path);
     void queryImage(const QImage& image, const QString& label);
+    // Looks for near-duplicate groups and shows them.
+    void findDuplicates();
 
     // True once nothing is pending: the library is open (or failed), indexing is over, the last
     // query has its results and the thumbnails in view are loaded. For --screenshot.
