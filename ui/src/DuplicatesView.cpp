@@ -1,20 +1,14 @@
 #include "DuplicatesView.h"
 
-#include <QAbstractScrollArea>
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
 #include <QFutureWatcher>
 #include <QHBoxLayout>
-#include <QHelpEvent>
 #include <QLabel>
 #include <QMessageBox>
-#include <QPainter>
 #include <QPushButton>
-#include <QScrollBar>
 #include <QSet>
-#include <QStyleOptionButton>
-#include <QToolTip>
 #include <QtConcurrent>
 
 #include <algorithm>
@@ -26,12 +20,13 @@ namespace rv::ui {
 
 namespace {
 
+// Wording shared with the cards.
+QString fileCount(int n) { return DuplicateCards::fileCountText(n); }
+QString sizeText(qint64 bytes) { return DuplicateCards::sizeText(bytes); }
 // English singular and plural without a translation file; both forms go through tr().
-QString fileCount(int n) { return n == 1 ? DuplicatesView::tr("1 file") : DuplicatesView::tr("%1 files").arg(n); }
 QString groupCountText(int n) {
     return n == 1 ? DuplicatesView::tr("1 group") : DuplicatesView::tr("%1 groups").arg(n);
 }
-QString sizeText(qint64 bytes) { return QLocale().formattedDataSize(bytes, 1, QLocale::DataSizeSIFormat); }
 
 // Index of the best of `n` items by (pixels, bytes), the first on ties.
 template <class Key>
@@ -50,298 +45,6 @@ int bestIndex(int n, Key key) {
 
 }  // namespace
 
-// The cards, painted. Geometry is in viewport coordinates; content y = viewport y + scroll.
-// Reads and changes the view's groups through the view (a friend), never owns data.
-class DuplicatesView::Canvas : public QAbstractScrollArea {
-public:
-    explicit Canvas(DuplicatesView* view) : QAbstractScrollArea(view), view_(view) {
-        setFocusPolicy(Qt::StrongFocus);
-        setFrameShape(QFrame::NoFrame);
-        // Always on: a bar that comes and goes would change the cards per line, and the height.
-        setVerticalScrollBarPolicy(Qt::ScrollBarAlwaysOn);
-        setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
-        viewport()->setBackgroundRole(QPalette::Window);
-    }
-
-    void reset() {
-        focus_ = {};
-        verticalScrollBar()->setValue(0);
-        relayout();
-    }
-
-    // After the groups or the width changed.
-    void relayout() {
-        const QFontMetrics fm(font());
-        line_ = fm.height();
-        check_ = std::max(line_, style()->pixelMetric(QStyle::PM_IndicatorHeight, nullptr, this));
-        cardW_ = kThumbSide + 2 * kPad;
-        cardH_ = kPad + kThumbSide + kPad / 2 + 3 * line_ + check_ + kPad;
-        headerH_ = line_ + 10;
-        perLine_ = std::max(1, (viewport()->width() - 2 * kMargin + kSpacing) / (cardW_ + kSpacing));
-        groupTop_.resize(view_->groups_.size());
-        int y = kMargin;
-        for (std::size_t g = 0; g < view_->groups_.size(); ++g) {
-            groupTop_[g] = y;
-            y += groupHeight(int(g));
-        }
-        contentH_ = y + kMargin;
-        verticalScrollBar()->setRange(0, std::max(0, contentH_ - viewport()->height()));
-        verticalScrollBar()->setPageStep(viewport()->height());
-        verticalScrollBar()->setSingleStep(cardH_ / 4);
-        if (focus_.group >= int(view_->groups_.size()) ||
-            (focus_.group >= 0 && focus_.card >= int(view_->groups_[focus_.group].cards.size())))
-            focus_ = {};
-        viewport()->update();
-    }
-
-    QRect cardRect(int g, int c) const {
-        const int x = kMargin + (c % perLine_) * (cardW_ + kSpacing);
-        const int y = groupTop_[g] + headerH_ + (c / perLine_) * (cardH_ + kSpacing) - verticalScrollBar()->value();
-        return {x, y, cardW_, cardH_};
-    }
-    QRect keepBoxRect(const QRect& card) const {
-        return {card.left() + kPad, card.bottom() - kPad - check_ + 1, (card.width() - 2 * kPad) * 3 / 5, check_};
-    }
-
-    void updateCard(int g, int c) { viewport()->update(cardRect(g, c)); }
-
-protected:
-    void resizeEvent(QResizeEvent* event) override {
-        QAbstractScrollArea::resizeEvent(event);
-        relayout();
-    }
-    void changeEvent(QEvent* event) override {
-        QAbstractScrollArea::changeEvent(event);
-        if (event->type() == QEvent::FontChange || event->type() == QEvent::StyleChange) relayout();
-    }
-    void scrollContentsBy(int, int) override { viewport()->update(); }
-
-    void paintEvent(QPaintEvent* event) override {
-        QPainter p(viewport());
-        const auto& groups = view_->groups_;
-        if (groups.empty()) {
-            p.setPen(palette().color(QPalette::PlaceholderText));
-            p.drawText(viewport()->rect(), Qt::AlignCenter, DuplicatesView::tr("No near-duplicates to show."));
-            return;
-        }
-        const int top = verticalScrollBar()->value() + event->rect().top();
-        const int bottom = verticalScrollBar()->value() + event->rect().bottom();
-        auto first = std::upper_bound(groupTop_.begin(), groupTop_.end(), top);
-        for (int g = std::max(0, int(first - groupTop_.begin()) - 1); g < int(groups.size()) && groupTop_[g] <= bottom; ++g) {
-            const int y = groupTop_[g] - verticalScrollBar()->value();
-            if (g > 0) {
-                p.setPen(palette().color(QPalette::Mid));
-                p.drawLine(kMargin, y - kGroupGap / 2, viewport()->width() - kMargin, y - kGroupGap / 2);
-            }
-            const auto& cards = groups[g].cards;
-            p.setPen(palette().color(QPalette::WindowText));
-            p.drawText(QRect(kMargin, y, viewport()->width() - 2 * kMargin, headerH_), Qt::AlignLeft | Qt::AlignVCenter,
-                       DuplicatesView::tr("Group %1 · %2").arg(g + 1).arg(fileCount(int(cards.size()))));
-            for (int c = 0; c < int(cards.size()); ++c) {
-                const QRect r = cardRect(g, c);
-                if (r.intersects(event->rect())) paintCard(p, cards[c], r, c == 0, focus_.group == g && focus_.card == c);
-            }
-        }
-    }
-
-    void mousePressEvent(QMouseEvent* event) override {
-        const Where w = cardAt(event->position().toPoint());
-        if (w.group < 0 || event->button() != Qt::LeftButton) return;
-        const bool onBox = keepBoxRect(cardRect(w.group, w.card)).contains(event->position().toPoint());
-        setFocusCard(w);  // may scroll the card into view
-        if (onBox) toggle(w);
-    }
-    void mouseDoubleClickEvent(QMouseEvent* event) override {
-        const Where w = cardAt(event->position().toPoint());
-        if (w.group < 0 || event->button() != Qt::LeftButton) return;
-        const bool onBox = keepBoxRect(cardRect(w.group, w.card)).contains(event->position().toPoint());
-        setFocusCard(w);
-        if (onBox)
-            toggle(w);  // a quick second click on the box
-        else
-            emit view_->previewRequested(view_->groups_[w.group].cards[w.card].path);
-    }
-
-    void keyPressEvent(QKeyEvent* event) override {
-        const auto& groups = view_->groups_;
-        if (groups.empty()) return QAbstractScrollArea::keyPressEvent(event);
-        Where w = focus_.group < 0 ? Where{0, 0} : focus_;
-        const int n = int(groups[w.group].cards.size());
-        switch (event->key()) {
-        case Qt::Key_Left:
-            if (w.card > 0) --w.card;
-            else if (w.group > 0) w = {w.group - 1, int(groups[w.group - 1].cards.size()) - 1};
-            break;
-        case Qt::Key_Right:
-            if (w.card + 1 < n) ++w.card;
-            else if (w.group + 1 < int(groups.size())) w = {w.group + 1, 0};
-            break;
-        case Qt::Key_Up:
-            if (w.card >= perLine_) w.card -= perLine_;
-            else if (w.group > 0) w = {w.group - 1, int(groups[w.group - 1].cards.size()) - 1};
-            break;
-        case Qt::Key_Down:
-            if (w.card + perLine_ < n) w.card += perLine_;
-            else if (w.group + 1 < int(groups.size())) w = {w.group + 1, std::min(w.card % perLine_, int(groups[w.group + 1].cards.size()) - 1)};
-            break;
-        case Qt::Key_Space:
-            if (focus_.group >= 0) toggle(focus_);
-            return;
-        case Qt::Key_Return:
-        case Qt::Key_Enter:
-            if (focus_.group >= 0) emit view_->previewRequested(groups[focus_.group].cards[focus_.card].path);
-            return;
-        default:
-            return QAbstractScrollArea::keyPressEvent(event);
-        }
-        setFocusCard(w);
-    }
-
-    bool viewportEvent(QEvent* event) override {
-        if (event->type() != QEvent::ToolTip) return QAbstractScrollArea::viewportEvent(event);
-        auto* help = static_cast<QHelpEvent*>(event);
-        const Where w = cardAt(help->pos());
-        if (w.group < 0) {
-            QToolTip::hideText();
-            event->ignore();
-            return true;
-        }
-        const Card& c = view_->groups_[w.group].cards[w.card];
-        const QRect r = cardRect(w.group, w.card);
-        QString text;
-        if (keepBoxRect(r).contains(help->pos())) {
-            text = DuplicatesView::tr("Checked: kept. Unchecked: moved to the Trash by “Move Unchecked to Trash…”.\n"
-                                      "At least one file of each group stays checked.");
-        } else {
-            text = QDir::toNativeSeparators(c.path) + QLatin1Char('\n') + dimensions(c) + QStringLiteral(" · ") +
-                   sizeText(c.bytes) +
-                   (w.card == 0 ? DuplicatesView::tr("\nThe group's reference picture")
-                                : DuplicatesView::tr("\nSimilarity to the group's first picture: %1").arg(score(c))) +
-                   DuplicatesView::tr("\nDouble-click to preview");
-        }
-        QToolTip::showText(help->globalPos(), text, viewport(), r);
-        return true;
-    }
-
-private:
-    static constexpr int kMargin = 12, kSpacing = 10, kPad = 8, kGroupGap = 14;
-
-    int groupHeight(int g) const {
-        const int n = int(view_->groups_[g].cards.size());
-        const int lines = (n + perLine_ - 1) / perLine_;
-        return headerH_ + lines * cardH_ + (lines - 1) * kSpacing + kGroupGap;
-    }
-
-    Where cardAt(QPoint pos) const {
-        const int y = pos.y() + verticalScrollBar()->value();
-        const auto it = std::upper_bound(groupTop_.begin(), groupTop_.end(), y);
-        if (it == groupTop_.begin()) return {};
-        const int g = int(it - groupTop_.begin()) - 1;
-        for (int c = 0; c < int(view_->groups_[g].cards.size()); ++c)
-            if (cardRect(g, c).contains(pos)) return {g, c};
-        return {};
-    }
-
-    void setFocusCard(Where w) {
-        if (focus_.group >= 0) updateCard(focus_.group, focus_.card);
-        focus_ = w;
-        const QRect r = cardRect(w.group, w.card);
-        if (r.top() < 0)
-            verticalScrollBar()->setValue(verticalScrollBar()->value() + r.top() - kMargin);
-        else if (r.bottom() > viewport()->height())
-            verticalScrollBar()->setValue(verticalScrollBar()->value() + r.bottom() - viewport()->height() + kMargin);
-        updateCard(w.group, w.card);
-    }
-
-    void toggle(Where w) {
-        const Card& c = view_->groups_[w.group].cards[w.card];
-        if (!view_->setKept(c.path, !c.keep)) {
-            const QString why = view_->trashing_ ? DuplicatesView::tr("Files are being moved to the Trash.")
-                                                 : DuplicatesView::tr("At least one file of each group is kept.");
-            QToolTip::showText(viewport()->mapToGlobal(keepBoxRect(cardRect(w.group, w.card)).center()), why, viewport());
-        }
-    }
-
-    static QString dimensions(const Card& c) {
-        if (c.width <= 0 || c.height <= 0) return DuplicatesView::tr("size unknown");
-        return QStringLiteral("%1×%2").arg(c.width).arg(c.height);
-    }
-    static QString score(const Card& c) { return QLocale().toString(double(c.score), 'f', 2); }
-
-    void paintCard(QPainter& p, const Card& c, const QRect& r, bool reference, bool focused) {
-        const QPalette& pal = palette();
-        p.save();
-        p.setRenderHint(QPainter::Antialiasing, true);
-        p.setPen(c.keep ? QPen(pal.color(QPalette::Highlight), 2) : QPen(pal.color(QPalette::Mid), 1));
-        p.setBrush(pal.base());
-        p.drawRoundedRect(QRectF(r).adjusted(1, 1, -1, -1), 4, 4);
-        p.restore();
-
-        const QRect thumb(r.left() + kPad, r.top() + kPad, kThumbSide, kThumbSide);
-        const QPixmap pix = view_->thumbnails_ ? view_->thumbnails_->thumbnail(c.path, kThumbSide) : QPixmap();
-        if (!pix.isNull()) {
-            QSizeF size = pix.deviceIndependentSize();
-            size.scale(size.boundedTo(QSizeF(thumb.size())), Qt::KeepAspectRatio);
-            QRectF target(QPointF(), size);
-            target.moveCenter(QRectF(thumb).center());
-            p.save();
-            p.setRenderHint(QPainter::SmoothPixmapTransform, true);
-            p.drawPixmap(target, pix, QRectF(pix.rect()));
-            p.restore();
-        } else {
-            const bool failed = view_->thumbnails_ && view_->thumbnails_->failed(c.path);
-            p.setPen(pal.color(QPalette::PlaceholderText));
-            p.drawText(thumb, Qt::AlignCenter, failed ? DuplicatesView::tr("No preview") : DuplicatesView::tr("Loading…"));
-        }
-        if (!c.keep) {  // dimmed: this one goes to the trash
-            QColor veil = pal.color(QPalette::Base);
-            veil.setAlpha(150);
-            p.fillRect(thumb, veil);
-        }
-
-        const int w = r.width() - 2 * kPad;
-        int y = thumb.bottom() + 1 + kPad / 2;
-        QFont bold = font();
-        bold.setBold(true);
-        p.setFont(bold);
-        p.setPen(pal.color(QPalette::Text));
-        p.drawText(QRect(thumb.left(), y, w, line_), Qt::AlignLeft | Qt::AlignVCenter,
-                   QFontMetrics(bold).elidedText(c.name, Qt::ElideMiddle, w));
-        p.setFont(font());
-        y += line_;
-        p.setPen(pal.color(QPalette::PlaceholderText));
-        p.drawText(QRect(thumb.left(), y, w, line_), Qt::AlignLeft | Qt::AlignVCenter,
-                   fontMetrics().elidedText(c.folder, Qt::ElideMiddle, w));
-        y += line_;
-        p.setPen(pal.color(QPalette::Text));
-        p.drawText(QRect(thumb.left(), y, w, line_), Qt::AlignLeft | Qt::AlignVCenter,
-                   dimensions(c) + QStringLiteral(" · ") + sizeText(c.bytes));
-
-        QStyleOptionButton box;
-        box.initFrom(viewport());
-        box.rect = keepBoxRect(r);
-        box.text = DuplicatesView::tr("Keep");
-        box.state = QStyle::State_Enabled | (c.keep ? QStyle::State_On : QStyle::State_Off);
-        if (view_->trashing_) box.state &= ~QStyle::State_Enabled;
-        style()->drawControl(QStyle::CE_CheckBox, &box, &p, viewport());
-        p.setPen(pal.color(QPalette::PlaceholderText));
-        p.drawText(QRect(box.rect.right(), box.rect.top(), r.right() - kPad - box.rect.right(), check_),
-                   Qt::AlignRight | Qt::AlignVCenter, reference ? DuplicatesView::tr("reference") : score(c));
-
-        if (focused && hasFocus()) {
-            QStyleOptionFocusRect f;
-            f.initFrom(viewport());
-            f.rect = r.adjusted(3, 3, -3, -3);
-            style()->drawPrimitive(QStyle::PE_FrameFocusRect, &f, &p, viewport());
-        }
-    }
-
-    DuplicatesView* view_;
-    std::vector<int> groupTop_;  // content y of each group's top
-    Where focus_;
-    int contentH_ = 0, perLine_ = 1, line_ = 16, check_ = 16, cardW_ = 0, cardH_ = 0, headerH_ = 0;
-};
-
 int suggestedKeepIndex(const std::vector<rv::DuplicateMember>& members) {
     return bestIndex(int(members.size()), [&](int i) {
         const auto& m = members[i];
@@ -357,7 +60,7 @@ int DuplicatesView::suggestedCard(const std::vector<Card>& cards) {
 }
 
 DuplicatesView::DuplicatesView(ThumbnailSource* thumbnails, QWidget* parent)
-    : QWidget(parent), thumbnails_(thumbnails) {
+    : QWidget(parent) {
     summary_ = new QLabel(this);
     summary_->setObjectName(QStringLiteral("summary"));
     summary_->setTextFormat(Qt::PlainText);
@@ -368,7 +71,9 @@ DuplicatesView::DuplicatesView(ThumbnailSource* thumbnails, QWidget* parent)
     trashButton_->setObjectName(QStringLiteral("trashButton"));
     trashButton_->setToolTip(tr("Move every file whose Keep box is unchecked to the desktop Trash, "
                                 "after confirming. Files can be restored from the Trash."));
-    canvas_ = new Canvas(this);
+    cards_ = new DuplicateCards(groups_, thumbnails, this);
+    cards_->setKeepSetter([this](const QString& path, bool keep) { return setKept(path, keep); });
+    connect(cards_, &DuplicateCards::previewRequested, this, &DuplicatesView::previewRequested);
 
     auto* header = new QHBoxLayout;
     header->addWidget(summary_, 1);
@@ -377,15 +82,15 @@ DuplicatesView::DuplicatesView(ThumbnailSource* thumbnails, QWidget* parent)
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->addLayout(header);
-    layout->addWidget(canvas_, 1);
+    layout->addWidget(cards_, 1);
     header->setContentsMargins(8, 6, 8, 0);
 
     connect(suggestButton_, &QPushButton::clicked, this, &DuplicatesView::keepSuggested);
     connect(trashButton_, &QPushButton::clicked, this, &DuplicatesView::trashUnchecked);
     if (thumbnails)
-        connect(thumbnails, &ThumbnailSource::thumbnailReady, canvas_, [this](const QString& path) {
+        connect(thumbnails, &ThumbnailSource::thumbnailReady, cards_, [this](const QString& path) {
             const Where w = find(path);
-            if (w.group >= 0) canvas_->updateCard(w.group, w.card);
+            if (w.group >= 0) cards_->updateCard(w.group, w.card);
         });
 
     confirmer_ = [this](int count, qint64 bytes) {
@@ -422,7 +127,7 @@ void DuplicatesView::setGroups(const std::vector<rv::DuplicateGroup>& groups) {
         groups_.push_back(std::move(group));
     }
     rebuildIndex();
-    canvas_->reset();
+    cards_->reset();
     updateHeader();
 }
 
@@ -453,7 +158,7 @@ bool DuplicatesView::setKept(const QString& path, bool keep) {
     if (cards[w.card].keep == keep) return true;
     if (!keep && std::count_if(cards.begin(), cards.end(), [](const Card& c) { return c.keep; }) <= 1) return false;
     cards[w.card].keep = keep;
-    canvas_->updateCard(w.group, w.card);
+    cards_->updateCard(w.group, w.card);
     updateHeader();
     emit keepChanged(path, keep);
     return true;
@@ -465,7 +170,7 @@ void DuplicatesView::keepSuggested() {
         const int best = suggestedCard(g.cards);
         for (int i = 0; i < int(g.cards.size()); ++i) g.cards[i].keep = i == best;
     }
-    canvas_->viewport()->update();
+    cards_->viewport()->update();
     updateHeader();
 }
 
@@ -507,11 +212,13 @@ void DuplicatesView::trashUnchecked() {
     const QStringList paths = uncheckedPaths();
     if (paths.isEmpty() || !confirmer_ || !confirmer_(int(paths.size()), uncheckedBytes())) return;
     trashing_ = true;
+    cards_->setTrashing(true);
     updateHeader();
     auto* watcher = new QFutureWatcher<TrashResult>(this);
     connect(watcher, &QFutureWatcherBase::finished, this, [this, watcher] {
         watcher->deleteLater();
         trashing_ = false;
+        cards_->setTrashing(false);
         applyTrashResult(watcher->result());
     });
     watcher->setFuture(QtConcurrent::run(&moveToTrash, paths));
@@ -530,7 +237,7 @@ void DuplicatesView::applyTrashResult(const TrashResult& result) {
     }
     groups_ = std::move(left);
     rebuildIndex();
-    canvas_->relayout();
+    cards_->relayout();
     updateHeader();
     if (!result.failed.isEmpty() && reporter_) reporter_(result.failed);
     if (!result.trashed.isEmpty()) emit filesTrashed(result.trashed);
@@ -554,16 +261,16 @@ void DuplicatesView::showFailures(const QList<QPair<QString, QString>>& failed) 
     box->open();  // window-modal, does not block
 }
 
-QWidget* DuplicatesView::cardArea() const { return canvas_->viewport(); }
+QWidget* DuplicatesView::cardArea() const { return cards_->viewport(); }
 
 QRect DuplicatesView::cardRect(const QString& path) const {
     const Where w = find(path);
-    return w.group < 0 ? QRect() : canvas_->cardRect(w.group, w.card);
+    return w.group < 0 ? QRect() : cards_->cardRect(w.group, w.card);
 }
 
 QRect DuplicatesView::keepBoxRect(const QString& path) const {
     const Where w = find(path);
-    return w.group < 0 ? QRect() : canvas_->keepBoxRect(canvas_->cardRect(w.group, w.card));
+    return w.group < 0 ? QRect() : cards_->keepBoxRect(cards_->cardRect(w.group, w.card));
 }
 
 }  // namespace rv::ui

@@ -8,14 +8,14 @@
 // tells the library about trashed files.
 // Invariant: every group keeps at least one checked file, so a group is never trashed whole.
 // Scale: cards are painted, not widgets, and thumbnails are asked for only when a card is painted,
-// so thousands of groups cost a vector of structs.
+// so thousands of groups cost a vector of structs. The painting, layout and hit tests live in
+// DuplicateCards; this view owns the groups, the keep rules and the trash flow.
 // Paths: QFile::decodeName() of the engine's bytes; filesTrashed() gives them back the same way
 // (QFile::encodeName() returns the bytes).
 #pragma once
 
 #include <QHash>
 #include <QPair>
-#include <QPointer>
 #include <QRect>
 #include <QStringList>
 #include <QWidget>
@@ -23,6 +23,7 @@
 #include <functional>
 #include <vector>
 
+#include "DuplicateCards.h"
 #include "ruvision/engine/Library.h"
 
 class QLabel;
@@ -39,7 +40,7 @@ int suggestedKeepIndex(const std::vector<rv::DuplicateMember>& members);
 class DuplicatesView : public QWidget {
     Q_OBJECT
 public:
-    static constexpr int kThumbSide = 160;  // device-independent pixels
+    static constexpr int kThumbSide = DuplicateCards::kThumbSide;  // 160 device-independent pixels
     // Asked before trashing: the number of files and their total size in bytes; true = go ahead.
     using Confirmer = std::function<bool(int count, qint64 bytes)>;
     // Told which files could not be trashed: (path, reason).
@@ -83,21 +84,9 @@ signals:
     void keepChanged(const QString& path, bool keep);
 
 private:
-    class Canvas;
-    friend class Canvas;
-    struct Card {
-        QString path, name, folder;
-        qint64 bytes = 0;
-        int width = 0, height = 0;
-        float score = 0;
-        bool keep = false;
-    };
-    struct Group {
-        std::vector<Card> cards;
-    };
-    struct Where {
-        int group = -1, card = -1;
-    };
+    using Card = DuplicateCard;
+    using Group = DuplicateCardGroup;
+    using Where = DuplicateCardPos;
 
     Where find(const QString& path) const;
     void rebuildIndex();
@@ -106,8 +95,7 @@ private:
     void showFailures(const QList<QPair<QString, QString>>& failed);
     static int suggestedCard(const std::vector<Card>& cards);
 
-    QPointer<ThumbnailSource> thumbnails_;
-    std::vector<Group> groups_;
+    std::vector<Group> groups_;  // read by cards_ (by reference) whenever it paints or handles input
     QHash<QString, Where> where_;
     bool trashing_ = false;
     Confirmer confirmer_;
@@ -115,7 +103,7 @@ private:
     QLabel* summary_ = nullptr;
     QPushButton* suggestButton_ = nullptr;
     QPushButton* trashButton_ = nullptr;
-    Canvas* canvas_ = nullptr;
+    DuplicateCards* cards_ = nullptr;  // child widget
 };
 
 }  // namespace rv::ui
