@@ -23,7 +23,8 @@ case "$MODE" in
   *) echo "usage: packaging/quickstart.sh run|test" >&2; exit 2 ;;
 esac
 
-# Debian 12 packages: toolchain, Qt 6 (with the WebP and TIFF readers for thumbnails), OpenCV, hnswlib, Eigen, xsimd, SQLite, ONNX protobufs,
+# Debian 12 packages: toolchain, Qt 6 (with the WebP and TIFF readers for thumbnails), OpenCV,
+# hnswlib, Eigen, xsimd, SQLite, ONNX protobufs,
 # JSON, a virtual display for headless GUI runs, sample photos and a labelled data set.
 APT_PACKAGES=(
   build-essential cmake ninja-build pkg-config
