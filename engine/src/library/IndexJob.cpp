@@ -98,55 +98,73 @@ Result<IndexJobResult> Library::index(const IndexJobParams& params, const std::a
     // From here until the index is saved, the index file may lag behind the catalog.
     if (auto st = catalog_->set_meta("index_dirty", "1"); !st) return st.error();
 
-    // 1. Scan: record what is there, notice moved and vanished files. New files' fingerprints are
-    // kept for storing after their embedding.
-    std::unordered_map<std::string, std::string> new_fingerprints;
+    // 1. Scan every root; then record what is there, notice moved and vanished files.
+    std::vector<std::vector<ScannedFile>> scanned;
+    std::set<std::string> seen;
     for (const auto& root : *roots) {
         if (cancel) break;
         std::vector<ScanProblem> problems;
-        const auto files = scan_images(root.path, params.scan, &problems, [&] { return cancel.load(); });
+        scanned.push_back(scan_images(root.path, params.scan, &problems, [&] { return cancel.load(); }));
         result.scan_problems.insert(result.scan_problems.end(), problems.begin(), problems.end());
-        result.found += files.size();
-        std::set<std::string> seen;
+        result.found += scanned.back().size();
+        for (const auto& f : scanned.back()) seen.insert(f.path.string());
+    }
+    // A new file can only be a moved one if an indexed file of its size vanished: only such files
+    // have their content read now (the others' fingerprints are taken after embedding, when the
+    // file is in the page cache anyway).
+    std::set<std::int64_t> vanished_sizes;
+    for (const auto& root : *roots) {
+        if (cancel) break;  // a cancelled scan saw only part: no file counts as vanished
+        auto known = catalog_->files_under_root(root.id);
+        if (!known) return known.error();
+        for (const auto& k : *known)
+            if (k.status == FileStatus::Indexed && !seen.count(k.path)) vanished_sizes.insert(k.size);
+    }
+    std::unordered_map<std::string, std::string> new_fingerprints;  // path -> fingerprint read now
+    for (std::size_t r = 0; r < scanned.size(); ++r) {
+        const auto& root = (*roots)[r];
         auto tx = catalog_->begin();
         if (!tx) return tx.error();
-        for (const auto& f : files) {
+        for (const auto& f : scanned[r]) {
             const std::string p = f.path.string();
-            seen.insert(p);
-            auto existing = catalog_->find_by_path(p);
-            if (!existing) return existing.error();
-            if (!*existing) {
-                const std::string fp = content_fingerprint(f.path);
-                new_fingerprints[p] = fp;
-                bool moved = false;
-                if (!fp.empty()) {
-                    auto same = catalog_->find_by_hash(fp);
+            const auto size = static_cast<std::int64_t>(f.size);
+            if (vanished_sizes.count(size)) {
+                auto existing = catalog_->find_by_path(p);
+                if (!existing) return existing.error();
+                if (!*existing) {
+                    const std::string fp = content_fingerprint(f.path);
+                    new_fingerprints[p] = fp;
+                    bool moved = false;
+                    auto same = fp.empty() ? Result<std::vector<CatalogFile>>(std::vector<CatalogFile>())
+                                           : catalog_->find_by_hash(fp);
                     if (!same) return same.error();
                     for (const auto& c : *same) {
-                        if (c.status != FileStatus::Indexed || fs::exists(c.path)) continue;
-                        if (auto st = catalog_->move_file(c.id, root.id, p, static_cast<std::int64_t>(f.size), f.mtime_ns);
-                            !st)
-                            return st.error();
+                        if (c.status != FileStatus::Indexed || seen.count(c.path) || fs::exists(c.path)) continue;
+                        if (auto st = catalog_->move_file(c.id, root.id, p, size, f.mtime_ns); !st) return st.error();
                         ++result.moved;
                         moved = true;
                         break;
                     }
+                    if (moved) continue;
                 }
-                if (moved) continue;
             }
-            auto s = catalog_->upsert_file_seen(root.id, p, static_cast<std::int64_t>(f.size), f.mtime_ns);
+            auto s = catalog_->upsert_file_seen(root.id, p, size, f.mtime_ns);
             if (!s) return s.error();
         }
         if (auto st = tx->commit(); !st) return st.error();
-        if (cancel) break;  // a cancelled scan saw only part of the folder: remove nothing
-        auto known = catalog_->files_under_root(root.id);
-        if (!known) return known.error();
-        std::vector<std::int64_t> gone;
-        for (const auto& k : *known)
-            if (!seen.count(k.path)) gone.push_back(k.id);
-        if (auto st = catalog_->remove_files(gone); !st) return st.error();
-        for (auto id : gone) index_->remove(id);
-        result.removed += gone.size();
+    }
+    // Vanished files leave catalog and index; not after a cancelled scan, which saw only part.
+    if (!cancel && scanned.size() == roots->size()) {
+        for (const auto& root : *roots) {
+            auto known = catalog_->files_under_root(root.id);
+            if (!known) return known.error();
+            std::vector<std::int64_t> gone;
+            for (const auto& k : *known)
+                if (!seen.count(k.path)) gone.push_back(k.id);
+            if (auto st = catalog_->remove_files(gone); !st) return st.error();
+            for (auto id : gone) index_->remove(id);
+            result.removed += gone.size();
+        }
     }
 
     // 2. What needs a forward pass: new or changed files, and files of another model.
