@@ -14,6 +14,8 @@ class TestEmbedPool : public QObject {
 private slots:
     void ordered_results_with_errors();
     void cancel_stops();
+    void turned_embedding_is_of_the_turned_image();
+    void pool_stores_turned_embeddings();
 };
 
 namespace {
@@ -75,6 +77,60 @@ void TestEmbedPool::cancel_stops() {
     });
     QVERIFY(n >= 2);
     QVERIFY(n < files.size());
+}
+
+namespace {
+
+rv::RgbImage turned_clockwise(const rv::RgbImage& in) {
+    rv::RgbImage out{in.height, in.width, std::vector<std::uint8_t>(in.data.size())};
+    for (int y = 0; y < in.height; ++y)
+        for (int x = 0; x < in.width; ++x)
+            for (int c = 0; c < 3; ++c)
+                out.data[(static_cast<std::size_t>(x) * out.width + (in.height - 1 - y)) * 3 + c] =
+                    in.data[(static_cast<std::size_t>(y) * in.width + x) * 3 + c];
+    return out;
+}
+
+float cosine(const std::vector<float>& a, const std::vector<float>& b) {
+    float s = 0;
+    for (std::size_t i = 0; i < a.size(); ++i) s += a[i] * b[i];
+    return s;
+}
+
+}  // namespace
+
+// embed_turned turns the preprocessed tensor, not the image: the same as embedding the turned
+// image up to resampling, on both kinds of model (fixed 224x224 and aspect-keeping any size).
+void TestEmbedPool::turned_embedding_is_of_the_turned_image() {
+    for (const char* model : {"mobilenet_v2", "mobilenet_v3_centernet"}) {
+        auto e = rv::Embedder::open(std::string(RUVISION_MODELS_DIR "/") + model + ".rvm");
+        QVERIFY2(e, model);
+        rv::DecodeOptions opt;
+        opt.min_side = (*e)->min_decode_side();
+        auto img = rv::decode_image(photos()[1], opt);
+        QVERIFY(img);
+        const auto turned = (*e)->embed_turned(img->image);
+        const auto reference = (*e)->embed(turned_clockwise(img->image));
+        const auto plain = (*e)->embed(img->image);
+        QVERIFY2(cosine(turned, reference) > 0.99f, qPrintable(QString("%1: %2").arg(model).arg(cosine(turned, reference))));
+        QVERIFY2(cosine(turned, plain) < cosine(turned, reference) - 0.005f, model);  // really turned
+    }
+}
+
+void TestEmbedPool::pool_stores_turned_embeddings() {
+    auto proto = embedder();
+    QVERIFY(proto);
+    const auto files = photos();
+    std::vector<fs::path> two(files.begin(), files.begin() + 2);
+    std::atomic<bool> cancel{false};
+    int seen = 0;
+    rv::embed_files(*proto, two, {2, true}, cancel, [&](rv::EmbeddedFile&& r) {
+        QVERIFY(r.ok());
+        QCOMPARE(r.rotated.size(), r.embedding.size());
+        QVERIFY(cosine(r.rotated, r.embedding) < 0.9999f);
+        ++seen;
+    });
+    QCOMPARE(seen, 2);
 }
 
 QTEST_APPLESS_MAIN(TestEmbedPool)

@@ -2,11 +2,16 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include <cstring>
 #include <fstream>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 
+#include "image/Preprocess.h"
 #include "ruvision/engine/Image.h"
 
 namespace {
@@ -46,6 +51,40 @@ std::vector<std::uint8_t> with_exif_orientation(const std::vector<std::uint8_t>&
     return out;
 }
 
+// Inserts an EXIF APP1 segment carrying `thumbnail` (a whole JPEG, as cameras embed their
+// 160x120 preview: IFD1's JPEGInterchangeFormat) right after the JPEG SOI marker.
+std::vector<std::uint8_t> with_exif_thumbnail(const std::vector<std::uint8_t>& jpeg,
+                                              const std::vector<std::uint8_t>& thumbnail) {
+    const auto n = static_cast<std::uint32_t>(thumbnail.size());
+    const std::uint8_t tiff[] = {'I', 'I', 42, 0, 8, 0, 0, 0,                          // header, IFD0 at 8
+                                 0, 0, 14, 0, 0, 0,                                    // IFD0: no entry, IFD1 at 14
+                                 2, 0,                                                 // IFD1: two entries
+                                 0x01, 0x02, 4, 0, 1, 0, 0, 0, 44, 0, 0, 0,            // thumbnail at 44
+                                 0x02, 0x02, 4, 0, 1, 0, 0, 0,                         // its length
+                                 std::uint8_t(n), std::uint8_t(n >> 8), std::uint8_t(n >> 16), 0,
+                                 0, 0, 0, 0};                                          // no next IFD
+    std::vector<std::uint8_t> app1 = {'E', 'x', 'i', 'f', 0, 0};
+    app1.insert(app1.end(), std::begin(tiff), std::end(tiff));
+    app1.insert(app1.end(), thumbnail.begin(), thumbnail.end());
+    const std::size_t len = app1.size() + 2;
+    std::vector<std::uint8_t> out(jpeg.begin(), jpeg.begin() + 2);
+    out.insert(out.end(), {0xFF, 0xE1, static_cast<std::uint8_t>(len >> 8), static_cast<std::uint8_t>(len & 0xff)});
+    out.insert(out.end(), app1.begin(), app1.end());
+    out.insert(out.end(), jpeg.begin() + 2, jpeg.end());
+    return out;
+}
+
+// A camera-like JPEG: a w x h picture with an EXIF thumbnail of it.
+std::vector<std::uint8_t> jpeg_with_thumbnail(int w, int h) {
+    cv::Mat thumb;
+    cv::resize(picture(w, h), thumb, cv::Size(160, 120), 0, 0, cv::INTER_AREA);
+    return with_exif_thumbnail(encode(picture(w, h), ".jpg"), encode(thumb, ".jpg"));
+}
+
+QByteArray bytes_of(const std::vector<std::uint8_t>& v) {
+    return QByteArray(reinterpret_cast<const char*>(v.data()), static_cast<int>(v.size()));
+}
+
 }  // namespace
 
 class TestImageDecode : public QObject {
@@ -58,6 +97,12 @@ private slots:
     void broken_data();
     void broken();
     void missing_file();
+    void same_pixels_as_opencv_data();
+    void same_pixels_as_opencv();
+    void not_regular_files();
+    void refused_by_header_before_reading();
+    void preprocess_same_size_data();
+    void preprocess_same_size();
 };
 
 void TestImageDecode::formats_data() {
@@ -130,6 +175,14 @@ void TestImageDecode::broken_data() {
     std::copy(side, side + 4, bomb.begin() + 20);
     QTest::newRow("30000x30000 png") << QByteArray(reinterpret_cast<const char*>(bomb.data()), int(bomb.size()))
                                      << "image too large (30000x30000";
+    // An interrupted copy of a camera JPEG: the EXIF thumbnail's end-of-image marker is within the
+    // last 64 KiB, but the main image stops halfway through its scan.
+    const auto camera = jpeg_with_thumbnail(600, 400);
+    const std::size_t scan = camera.size() - jpeg.size();  // the main image starts after the APP1
+    QVERIFY(camera.size() < 65536);
+    QTest::newRow("truncated jpeg with exif thumbnail")
+        << bytes_of(std::vector<std::uint8_t>(camera.begin(), camera.begin() + scan + (camera.size() - scan) / 2))
+        << "truncated JPEG";
 }
 
 void TestImageDecode::broken() {
@@ -149,6 +202,128 @@ void TestImageDecode::missing_file() {
     auto d = rv::decode_image("/nonexistent/dir/photo.jpg");
     QVERIFY(!d.ok());
     QVERIFY(QString::fromStdString(d.error().message).contains("no such file"));
+}
+
+// decode_image decodes into the output buffer and swaps channels in place; the reference is
+// OpenCV's own decode followed by cvtColor, on odd sizes (DCT scaling rounds up), EXIF rotation
+// (the decoder's own buffer) and an embedded thumbnail (the header must be the main image's).
+void TestImageDecode::same_pixels_as_opencv_data() {
+    QTest::addColumn<QByteArray>("bytes");
+    QTest::addColumn<int>("min_side");
+    QTest::addColumn<int>("flags");
+    QTest::addColumn<int>("reduction");
+    QTest::newRow("jpeg 2001x1603, 1/4") << bytes_of(encode(picture(2001, 1603), ".jpg")) << 224
+                                         << int(cv::IMREAD_REDUCED_COLOR_4) << 4;
+    QTest::newRow("jpeg 1803x1795, 1/8") << bytes_of(encode(picture(1803, 1795), ".jpg")) << 224
+                                         << int(cv::IMREAD_REDUCED_COLOR_8) << 8;
+    QTest::newRow("jpeg 13x7 full") << bytes_of(encode(picture(13, 7), ".jpg")) << 224 << int(cv::IMREAD_COLOR) << 1;
+    QTest::newRow("jpeg exif rotated, 1/2") << bytes_of(with_exif_orientation(encode(picture(1001, 601), ".jpg"), 6))
+                                            << 224 << int(cv::IMREAD_REDUCED_COLOR_2) << 2;
+    QTest::newRow("jpeg with thumbnail, 1/2") << bytes_of(jpeg_with_thumbnail(1124, 666)) << 224
+                                              << int(cv::IMREAD_REDUCED_COLOR_2) << 2;
+    QTest::newRow("png 124x13") << bytes_of(encode(picture(124, 13), ".png")) << 0 << int(cv::IMREAD_COLOR) << 1;
+    QTest::newRow("webp 33x125") << bytes_of(encode(picture(33, 125), ".webp")) << 0 << int(cv::IMREAD_COLOR) << 1;
+}
+
+void TestImageDecode::same_pixels_as_opencv() {
+    QFETCH(QByteArray, bytes);
+    QFETCH(int, min_side);
+    QFETCH(int, flags);
+    QFETCH(int, reduction);
+    const std::vector<std::uint8_t> v(bytes.begin(), bytes.end());
+    rv::DecodeOptions opt;
+    opt.min_side = min_side;
+    auto d = rv::decode_image_bytes(v, "pic", opt);
+    QVERIFY2(d.ok(), d.ok() ? "" : d.error().message.c_str());
+    QCOMPARE(d->reduction, reduction);
+    cv::Mat ref = cv::imdecode(v, flags);
+    cv::cvtColor(ref, ref, cv::COLOR_BGR2RGB);
+    QCOMPARE(d->image.width, ref.cols);
+    QCOMPARE(d->image.height, ref.rows);
+    QCOMPARE(d->image.data.size(), ref.total() * 3);
+    QVERIFY(std::equal(d->image.data.begin(), d->image.data.end(), ref.data));
+}
+
+void TestImageDecode::not_regular_files() {
+    QTemporaryDir dir;
+    // A FIFO must be refused without opening it for a blocking read (that would wait for a writer).
+    const std::string fifo = dir.filePath("pipe.jpg").toStdString();
+    QCOMPARE(::mkfifo(fifo.c_str(), 0644), 0);
+    auto d = rv::decode_image(fifo);
+    QVERIFY(!d.ok());
+    QVERIFY2(QString::fromStdString(d.error().message).contains("not a regular file"), d.error().message.c_str());
+    d = rv::decode_image(dir.path().toStdString());
+    QVERIFY(!d.ok());
+    QVERIFY2(QString::fromStdString(d.error().message).contains("is a directory"), d.error().message.c_str());
+    const std::string link = dir.filePath("gone.jpg").toStdString();
+    QCOMPARE(::symlink(dir.filePath("nothing-here.jpg").toStdString().c_str(), link.c_str()), 0);
+    d = rv::decode_image(link);
+    QVERIFY(!d.ok());
+    QVERIFY2(QString::fromStdString(d.error().message).contains("no such file"), d.error().message.c_str());
+}
+
+// A 24-bit BMP announcing 20000 x 20000 pixels, 1.2 GB long (a hole on disk): refused from its
+// first bytes, without reading the file into memory.
+void TestImageDecode::refused_by_header_before_reading() {
+    QTemporaryDir dir;
+    const std::string path = dir.filePath("scan.bmp").toStdString();
+    const std::uint32_t side = 20000, data = side * 3 * side;
+    auto le32 = [](std::uint32_t x) {
+        return std::vector<std::uint8_t>{std::uint8_t(x), std::uint8_t(x >> 8), std::uint8_t(x >> 16), std::uint8_t(x >> 24)};
+    };
+    std::vector<std::uint8_t> h = {'B', 'M'};
+    for (auto part : {le32(54 + data), le32(0), le32(54), le32(40), le32(side), le32(side),
+                      std::vector<std::uint8_t>{1, 0, 24, 0}, le32(0), le32(data), le32(2835), le32(2835), le32(0), le32(0)})
+        h.insert(h.end(), part.begin(), part.end());
+    write(path, h);
+    QCOMPARE(::truncate(path.c_str(), 54 + static_cast<off_t>(data)), 0);
+    rusage before{};
+    getrusage(RUSAGE_SELF, &before);
+    auto d = rv::decode_image(path);
+    rusage after{};
+    getrusage(RUSAGE_SELF, &after);
+    QVERIFY(!d.ok());
+    QVERIFY2(QString::fromStdString(d.error().message).contains("image too large (20000x20000"), d.error().message.c_str());
+    // Peak resident memory grew by far less than the file (KiB).
+    QVERIFY2(after.ru_maxrss - before.ru_maxrss < 100 * 1024,
+             qPrintable(QString("peak RSS grew by %1 MiB").arg((after.ru_maxrss - before.ru_maxrss) / 1024)));
+}
+
+// The preprocess skips the bilinear resize when the image already has the input size (after the
+// area downscale, always): the result must be the reference resize's, bit for bit, on odd shapes
+// and with and without the mirror.
+void TestImageDecode::preprocess_same_size_data() {
+    QTest::addColumn<int>("w");
+    QTest::addColumn<int>("h");
+    QTest::addColumn<bool>("mirror");
+    QTest::newRow("224x224") << 224 << 224 << false;
+    QTest::newRow("224x224 mirrored") << 224 << 224 << true;
+    QTest::newRow("13x7") << 13 << 7 << false;
+    QTest::newRow("1x1") << 1 << 1 << false;
+    QTest::newRow("124x1 mirrored") << 124 << 1 << true;
+}
+
+void TestImageDecode::preprocess_same_size() {
+    QFETCH(int, w);
+    QFETCH(int, h);
+    QFETCH(bool, mirror);
+    rv::RgbImage img{w, h, std::vector<std::uint8_t>(static_cast<std::size_t>(w) * h * 3)};
+    for (std::size_t i = 0; i < img.data.size(); ++i) img.data[i] = static_cast<std::uint8_t>((i * 2654435761u) >> 13);
+    rv::Preprocess p;
+    p.scale = 1.0f / 127.5f;  // MobileNet's [-1, 1]
+    p.offset = -1.0f;
+    std::vector<float> fast;
+    rv::preprocess_image(img, p, w, h, mirror, fast);
+    rv::RgbImage src = img;
+    if (mirror)
+        for (int y = 0; y < h; ++y)
+            for (int x = 0; x < w / 2; ++x)
+                for (int c = 0; c < 3; ++c)
+                    std::swap(src.data[(y * w + x) * 3 + c], src.data[(y * w + (w - 1 - x)) * 3 + c]);
+    std::vector<float> ref(fast.size());
+    rv::resize_bilinear_align_corners(src, w, h, p.scale, p.offset, ref.data());
+    QCOMPARE(fast.size(), static_cast<std::size_t>(w) * h * 3);
+    QVERIFY(std::memcmp(fast.data(), ref.data(), ref.size() * sizeof(float)) == 0);
 }
 
 QTEST_APPLESS_MAIN(TestImageDecode)

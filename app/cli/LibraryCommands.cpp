@@ -98,12 +98,14 @@ int cmd_index(const Args& args) {
         std::fprintf(stderr, "ruvision-cli: index: %s\n", r.error().message.c_str());
         return 1;
     }
-    json errors = json::array();
+    json errors = json::array(), scan_problems = json::array();
     for (const auto& e : r->errors) errors.push_back({{"path", e.path}, {"reason", e.reason}});
+    for (const auto& p : r->scan_problems) scan_problems.push_back({{"path", p.path.string()}, {"reason", p.reason}});
     if (a.json) {
         std::printf("%s\n", dump({{"found", r->found}, {"embedded", r->embedded}, {"unchanged", r->unchanged},
                                   {"moved", r->moved}, {"removed", r->removed}, {"failed", r->failed},
-                                  {"cancelled", r->cancelled}, {"seconds", r->seconds}, {"errors", errors}})
+                                  {"cancelled", r->cancelled}, {"seconds", r->seconds}, {"errors", errors},
+                                  {"scan_problems", scan_problems}})
                                 .c_str());
     } else {
         std::printf("%s: %zu image files, %zu embedded, %zu unchanged, %zu moved, %zu removed, %zu failed in %.1f s\n",

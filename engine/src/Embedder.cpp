@@ -20,6 +20,7 @@ struct Embedder::Impl {
     int dim = 0;
     Network net;
     std::vector<float> tensor;    // scratch input
+    std::vector<float> turned;    // scratch: the input turned 90 degrees
 
     Impl(std::shared_ptr<const ModelFile> m) : model(m), net(std::move(m)) {}
 };
@@ -112,21 +113,27 @@ std::vector<float> Embedder::preprocess(const RgbImage& image, int side, int* ou
     return t;
 }
 
-RgbImage rotated_clockwise(const RgbImage& image) {
-    RgbImage out{image.height, image.width, std::vector<std::uint8_t>(image.data.size())};
-    // Source row y becomes destination column (height - 1 - y).
-    for (int y = 0; y < image.height; ++y) {
-        const std::uint8_t* src = &image.data[static_cast<std::size_t>(y) * image.width * 3];
-        const int dx = image.height - 1 - y;
-        for (int x = 0; x < image.width; ++x) {
-            std::uint8_t* dst = &out.data[(static_cast<std::size_t>(x) * out.width + dx) * 3];
-            dst[0] = src[x * 3], dst[1] = src[x * 3 + 1], dst[2] = src[x * 3 + 2];
+namespace {
+
+// `in` (h x w x 3, NHWC) turned 90 degrees clockwise into `out` (w x h x 3): source row y becomes
+// destination column h - 1 - y.
+void turn_clockwise(const std::vector<float>& in, int h, int w, std::vector<float>& out) {
+    out.resize(in.size());
+    for (int y = 0; y < h; ++y)
+        for (int x = 0; x < w; ++x) {
+            const float* s = &in[(static_cast<std::size_t>(y) * w + x) * 3];
+            float* d = &out[(static_cast<std::size_t>(x) * h + (h - 1 - y)) * 3];
+            d[0] = s[0], d[1] = s[1], d[2] = s[2];
         }
-    }
-    return out;
 }
 
-std::vector<float> Embedder::embed(const RgbImage& image) {
+}  // namespace
+
+std::vector<float> Embedder::embed_turned(const RgbImage& image) { return embed_impl(image, true); }
+
+std::vector<float> Embedder::embed(const RgbImage& image) { return embed_impl(image, false); }
+
+std::vector<float> Embedder::embed_impl(const RgbImage& image, bool turned) {
     auto& I = *impl_;
     const auto& pre = I.model->preprocess();
     std::vector<float> acc(I.dim, 0.0f), one(I.dim);
@@ -137,6 +144,13 @@ std::vector<float> Embedder::embed(const RgbImage& image) {
             int w = 0, h = 0;
             input_size(pre, side, image.width, image.height, &w, &h);
             preprocess_image(image, pre, w, h, flip == 1, I.tensor);
+            // Turning the small input tensor gives what the turned image would (resizing and a
+            // quarter turn commute) without a copy of the full decoded image.
+            if (turned) {
+                turn_clockwise(I.tensor, h, w, I.turned);
+                std::swap(I.tensor, I.turned);
+                std::swap(h, w);
+            }
             auto maps = I.net.run(I.tensor.data(), h, w, I.part_nodes);
             if (!maps) continue;  // only for inputs smaller than the network's receptive field
             int off = 0;

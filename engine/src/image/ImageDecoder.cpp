@@ -1,6 +1,10 @@
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
-#include <fstream>
+#include <fcntl.h>
+#include <memory>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <opencv2/core.hpp>
 #include <opencv2/imgcodecs.hpp>
@@ -13,27 +17,44 @@ namespace rv {
 
 namespace {
 
+// Read first, before the rest of a file: enough for the header of every format we read, except
+// JPEGs with more metadata than this before their frame header (those are sniffed again whole).
+constexpr std::size_t kHeadBytes = 64 * 1024;
+constexpr std::uint64_t kMaxFileBytes = std::uint64_t{1} << 31;
+
 std::string fail(const std::string& name, const std::string& why) { return name + ": " + why; }
 
-// JPEG data must end with an end-of-image marker (allowing trailing padding); libjpeg otherwise
-// fills the missing rows with grey and reports success.
-bool jpeg_has_end_marker(const std::vector<std::uint8_t>& b) {
-    const std::size_t from = b.size() > 65536 ? b.size() - 65536 : 0;
-    for (std::size_t i = b.size(); i-- > from + 1;)
+// JPEG data must end with an end-of-image marker (allowing up to 64 KiB of trailing bytes);
+// libjpeg otherwise fills the missing rows with grey and reports success. Only a marker after the
+// main image's start of scan counts: an EXIF or Photoshop thumbnail before it ends with its own
+// end-of-image marker, which says nothing about the main image.
+bool jpeg_has_end_marker(const std::uint8_t* b, std::size_t n, std::size_t scan_offset) {
+    const std::size_t from = std::max(scan_offset, n > 65536 ? n - 65536 : std::size_t{0});
+    for (std::size_t i = n; i-- > from + 1;)
         if (b[i - 1] == 0xFF && b[i] == 0xD9) return true;
     return false;
 }
 
-Result<DecodedImage> decode(const std::vector<std::uint8_t>& bytes, const std::string& name,
+// The refusals the header alone can justify; empty if the header allows decoding.
+std::string refusal(const ImageHeader& h, const DecodeOptions& opt) {
+    if (h.format == ImageFormat::Unknown) return "not an image (unrecognised content)";
+    if (h.width > 0 && h.height > 0 && static_cast<std::int64_t>(h.width) * h.height > opt.max_pixels)
+        return "image too large (" + std::to_string(h.width) + "x" + std::to_string(h.height) + " pixels, limit " +
+               std::to_string(opt.max_pixels) + ")";
+    return {};
+}
+
+// Swaps channels 0 and 2 of packed 3-channel pixels in place (OpenCV decodes BGR).
+void bgr_to_rgb_in_place(std::uint8_t* p, std::size_t pixels) {
+    for (std::size_t i = 0; i < pixels; ++i, p += 3) std::swap(p[0], p[2]);
+}
+
+Result<DecodedImage> decode(const std::uint8_t* bytes, std::size_t size, const std::string& name,
                             const DecodeOptions& opt) {
-    if (bytes.empty()) return Error{fail(name, "empty file (0 bytes)")};
-    const ImageHeader h = sniff_image_header(bytes.data(), bytes.size());
-    if (h.format == ImageFormat::Unknown) return Error{fail(name, "not an image (unrecognised content)")};
-    if (h.width > 0 && h.height > 0 &&
-        static_cast<std::int64_t>(h.width) * h.height > opt.max_pixels)
-        return Error{fail(name, "image too large (" + std::to_string(h.width) + "x" + std::to_string(h.height) +
-                                    " pixels, limit " + std::to_string(opt.max_pixels) + ")")};
-    if (h.format == ImageFormat::Jpeg && !jpeg_has_end_marker(bytes))
+    if (size == 0) return Error{fail(name, "empty file (0 bytes)")};
+    const ImageHeader h = sniff_image_header(bytes, size);
+    if (auto why = refusal(h, opt); !why.empty()) return Error{fail(name, why)};
+    if (h.format == ImageFormat::Jpeg && !jpeg_has_end_marker(bytes, size, h.jpeg_scan_offset))
         return Error{fail(name, "truncated JPEG (no end-of-image marker)")};
 
     int reduction = 1;
@@ -47,11 +68,22 @@ Result<DecodedImage> decode(const std::vector<std::uint8_t>& bytes, const std::s
                       : reduction == 4 ? cv::IMREAD_REDUCED_COLOR_4
                       : reduction == 2 ? cv::IMREAD_REDUCED_COLOR_2
                                        : cv::IMREAD_COLOR;
+
+    // The decoder writes straight into the output pixels when their size is known from the header
+    // (libjpeg's DCT scaling rounds up); it allocates its own only when the header did not say,
+    // or EXIF orientation turned the picture (one copy then, below).
+    DecodedImage out;
+    if (h.width > 0 && h.height > 0) {
+        out.image.width = (h.width + reduction - 1) / reduction;
+        out.image.height = (h.height + reduction - 1) / reduction;
+        out.image.data.resize(static_cast<std::size_t>(out.image.width) * out.image.height * 3);
+    }
     cv::Mat bgr;
+    if (!out.image.data.empty()) bgr = cv::Mat(out.image.height, out.image.width, CV_8UC3, out.image.data.data());
+    const std::uint8_t* ours = bgr.data;
     try {
         // imdecode applies the EXIF orientation for IMREAD_COLOR and the reduced modes.
-        bgr = cv::imdecode(cv::Mat(1, static_cast<int>(bytes.size()), CV_8UC1, const_cast<std::uint8_t*>(bytes.data())),
-                           flags);
+        cv::imdecode(cv::Mat(1, static_cast<int>(size), CV_8UC1, const_cast<std::uint8_t*>(bytes)), flags, &bgr);
     } catch (const cv::Exception& e) {
         return Error{fail(name, std::string("cannot decode (") + e.err + ")")};
     }
@@ -60,41 +92,79 @@ Result<DecodedImage> decode(const std::vector<std::uint8_t>& bytes, const std::s
         return Error{fail(name, "image too large (" + std::to_string(bgr.cols * reduction) + "x" +
                                     std::to_string(bgr.rows * reduction) + " pixels)")};
 
-    DecodedImage out;
     out.reduction = reduction;
     out.original_width = h.width > 0 ? h.width : bgr.cols;
     out.original_height = h.height > 0 ? h.height : bgr.rows;
-    out.image.width = bgr.cols;
-    out.image.height = bgr.rows;
-    out.image.data.resize(static_cast<std::size_t>(bgr.cols) * bgr.rows * 3);
-    cv::Mat rgb(bgr.rows, bgr.cols, CV_8UC3, out.image.data.data());
-    cv::cvtColor(bgr, rgb, cv::COLOR_BGR2RGB);
+    if (bgr.data != ours || !bgr.isContinuous()) {
+        out.image.data.clear();
+        out.image.data.shrink_to_fit();
+        out.image.width = bgr.cols;
+        out.image.height = bgr.rows;
+        out.image.data.resize(static_cast<std::size_t>(bgr.cols) * bgr.rows * 3);
+        bgr.copyTo(cv::Mat(bgr.rows, bgr.cols, CV_8UC3, out.image.data.data()));
+    }
+    bgr_to_rgb_in_place(out.image.data.data(), static_cast<std::size_t>(out.image.width) * out.image.height);
     return out;
 }
+
+// Reads up to n bytes at the descriptor's position; fewer only at end of file. -1 on error.
+ssize_t read_fully(int fd, std::uint8_t* p, std::size_t n) {
+    std::size_t got = 0;
+    while (got < n) {
+        const ssize_t r = ::read(fd, p + got, n - got);
+        if (r < 0 && errno == EINTR) continue;
+        if (r < 0) return -1;
+        if (r == 0) break;
+        got += static_cast<std::size_t>(r);
+    }
+    return static_cast<ssize_t>(got);
+}
+
+struct FdCloser {
+    int fd;
+    ~FdCloser() { ::close(fd); }
+};
 
 }  // namespace
 
 Result<DecodedImage> decode_image_bytes(const std::vector<std::uint8_t>& bytes, const std::string& name,
                                         const DecodeOptions& options) {
-    return decode(bytes, name, options);
+    return decode(bytes.data(), bytes.size(), name, options);
 }
 
 Result<DecodedImage> decode_image(const std::filesystem::path& path, const DecodeOptions& options) {
     const std::string name = path.string();
-    std::error_code ec;
-    auto status = std::filesystem::status(path, ec);
-    if (ec || !std::filesystem::exists(status)) return Error{fail(name, "no such file")};
-    if (std::filesystem::is_directory(status)) return Error{fail(name, "is a directory")};
-    auto size = std::filesystem::file_size(path, ec);
-    if (ec) return Error{fail(name, ec.message())};
+    // O_NONBLOCK: opening a FIFO must not wait for a writer. What was opened is checked to be a
+    // regular file before anything is read from it.
+    const int fd = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    if (fd < 0) {
+        if (errno == ENOENT || errno == ENOTDIR) return Error{fail(name, "no such file")};
+        return Error{fail(name, std::string("cannot open: ") + std::strerror(errno))};
+    }
+    FdCloser closer{fd};
+    struct stat st {};
+    if (::fstat(fd, &st) != 0) return Error{fail(name, std::string("cannot open: ") + std::strerror(errno))};
+    if (S_ISDIR(st.st_mode)) return Error{fail(name, "is a directory")};
+    if (!S_ISREG(st.st_mode)) return Error{fail(name, "not a regular file")};
+    const auto size = static_cast<std::uint64_t>(st.st_size);
     if (size == 0) return Error{fail(name, "empty file (0 bytes)")};
-    if (size > (std::uintmax_t{1} << 31)) return Error{fail(name, "file too large (" + std::to_string(size >> 20) + " MiB)")};
-    std::ifstream f(path, std::ios::binary);
-    if (!f) return Error{fail(name, std::string("cannot open: ") + std::strerror(errno))};
-    std::vector<std::uint8_t> bytes(size);
-    f.read(reinterpret_cast<char*>(bytes.data()), static_cast<std::streamsize>(size));
-    if (static_cast<std::uintmax_t>(f.gcount()) != size) return Error{fail(name, "read failed (file changed while reading?)")};
-    return decode(bytes, name, options);
+    if (size > kMaxFileBytes) return Error{fail(name, "file too large (" + std::to_string(size >> 20) + " MiB)")};
+
+    // Memory stays bounded by what the header allows: the head decides whether the rest is read.
+    // The buffer is left uninitialised (pages a refused file never reaches are never touched).
+    std::unique_ptr<std::uint8_t[]> bytes(new std::uint8_t[size]);
+    const std::size_t head = static_cast<std::size_t>(std::min<std::uint64_t>(size, kHeadBytes));
+    ssize_t got = read_fully(fd, bytes.get(), head);
+    if (got < 0) return Error{fail(name, std::string("read failed: ") + std::strerror(errno))};
+    if (auto why = refusal(sniff_image_header(bytes.get(), static_cast<std::size_t>(got)), options); !why.empty())
+        return Error{fail(name, why)};
+    if (static_cast<std::size_t>(got) == head && size > head) {
+        const ssize_t rest = read_fully(fd, bytes.get() + head, size - head);
+        got = rest < 0 ? rest : got + rest;
+    }
+    if (got < 0) return Error{fail(name, std::string("read failed: ") + std::strerror(errno))};
+    if (static_cast<std::uint64_t>(got) != size) return Error{fail(name, "read failed (file changed while reading?)")};
+    return decode(bytes.get(), static_cast<std::size_t>(size), name, options);
 }
 
 }  // namespace rv

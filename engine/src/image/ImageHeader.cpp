@@ -20,14 +20,16 @@ void jpeg_size(const std::uint8_t* d, std::size_t n, ImageHeader& h) {
         const std::uint8_t m = d[i + 1];
         if (m == 0xFF) { ++i; continue; }
         if (m == 0xD8 || (m >= 0xD0 && m <= 0xD7) || m == 0x01) { i += 2; continue; }
-        const std::size_t len = be16(d + i + 2);
-        // SOF0..SOF15 except DHT (C4), JPG (C8), DAC (CC) carry the frame size.
-        if (m >= 0xC0 && m <= 0xCF && m != 0xC4 && m != 0xC8 && m != 0xCC) {
-            if (i + 9 <= n) {
-                h.height = static_cast<int>(be16(d + i + 5));
-                h.width = static_cast<int>(be16(d + i + 7));
-            }
+        if (m == 0xDA) {  // start of scan: the header ends here
+            h.jpeg_scan_offset = i;
             return;
+        }
+        const std::size_t len = be16(d + i + 2);
+        // SOF0..SOF15 except DHT (C4), JPG (C8), DAC (CC) carry the frame size (the first one:
+        // the main image's; embedded thumbnails sit inside APPn segments and are skipped whole).
+        if (m >= 0xC0 && m <= 0xCF && m != 0xC4 && m != 0xC8 && m != 0xCC && h.width == 0 && i + 9 <= n) {
+            h.height = static_cast<int>(be16(d + i + 5));
+            h.width = static_cast<int>(be16(d + i + 7));
         }
         i += 2 + len;
     }

@@ -13,6 +13,10 @@ struct ImageHeader {
     ImageFormat format = ImageFormat::Unknown;
     int width = 0;   // 0 when the header does not say (or this reader does not parse it)
     int height = 0;
+    // JPEG only: offset of the first start-of-scan (SOS) marker, where the entropy-coded data of
+    // the main image begins; 0 when the bytes given end before it. Anything before it (EXIF and
+    // other APPn segments, which may hold whole embedded JPEGs) is metadata.
+    std::size_t jpeg_scan_offset = 0;
 };
 
 ImageHeader sniff_image_header(const std::uint8_t* data, std::size_t size);

@@ -47,6 +47,12 @@ void resize_bilinear_align_corners(const RgbImage& img, int out_w, int out_h, fl
     }
 }
 
+void scale_to_float(const RgbImage& image, float scale, float offset, float* out) {
+    const std::uint8_t* px = image.data.data();
+    const std::size_t n = static_cast<std::size_t>(image.width) * image.height * 3;
+    for (std::size_t i = 0; i < n; ++i) out[i] = static_cast<float>(px[i]) * scale + offset;
+}
+
 void preprocess_image(const RgbImage& image, const Preprocess& p, int out_w, int out_h, bool mirror,
                       std::vector<float>& out) {
     out.resize(static_cast<std::size_t>(out_w) * out_h * 3);
@@ -67,7 +73,11 @@ void preprocess_image(const RgbImage& image, const Preprocess& p, int out_w, int
         cv::flip(m, m, 1);
         src = &src_copy;
     }
-    resize_bilinear_align_corners(*src, out_w, out_h, p.scale, p.offset, out.data());
+    // Downscaled images arrive here at the output size; the bilinear resize is then the identity.
+    if (src->width == out_w && src->height == out_h)
+        scale_to_float(*src, p.scale, p.offset, out.data());
+    else
+        resize_bilinear_align_corners(*src, out_w, out_h, p.scale, p.offset, out.data());
 }
 
 }  // namespace rv

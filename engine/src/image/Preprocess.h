@@ -23,4 +23,9 @@ void preprocess_image(const RgbImage& image, const Preprocess& p, int out_w, int
 void resize_bilinear_align_corners(const RgbImage& image, int out_w, int out_h, float scale, float offset,
                                    float* out);
 
+// pixel * scale + offset for every sample (height x width x 3 floats): what
+// resize_bilinear_align_corners computes, bit for bit, when the size does not change (every source
+// coordinate is a whole pixel, every interpolation weight 0), without the interpolation.
+void scale_to_float(const RgbImage& image, float scale, float offset, float* out);
+
 }  // namespace rv

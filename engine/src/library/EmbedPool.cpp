@@ -41,7 +41,7 @@ std::size_t embed_files(const Embedder& prototype, const std::vector<std::filesy
                     r.width = img->original_width;
                     r.height = img->original_height;
                     r.embedding = embedder->embed(img->image);
-                    if (params.rotated) r.rotated = embedder->embed(rotated_clockwise(img->image));
+                    if (params.rotated) r.rotated = embedder->embed_turned(img->image);
                 }
             } catch (const std::exception& e) {
                 r.error = files[i].string() + ": " + e.what();

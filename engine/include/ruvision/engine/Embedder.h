@@ -56,9 +56,6 @@ struct DescriptorSpec {
 };
 
 // Not thread-safe: owns scratch buffers. Use one Embedder per thread; clone() shares weights.
-// The image turned 90 degrees clockwise.
-RgbImage rotated_clockwise(const RgbImage& image);
-
 class Embedder {
 public:
     // descriptor empty: the model's default descriptor.
@@ -79,6 +76,9 @@ public:
     Result<std::vector<float>> embed_file(const std::filesystem::path& path);
     // Preprocess + forward + pool. The image must be non-empty.
     std::vector<float> embed(const RgbImage& image);
+    // The same for the image turned 90 degrees clockwise (turned after preprocessing, so it costs
+    // one more forward pass and no copy of the image).
+    std::vector<float> embed_turned(const RgbImage& image);
 
     // The input tensor exactly as the model wants it (size, value range, channel order), for one
     // input side (0 = native). NHWC float, H x W x 3.
@@ -95,6 +95,7 @@ public:
 private:
     struct Impl;
     explicit Embedder(std::unique_ptr<Impl> impl);
+    std::vector<float> embed_impl(const RgbImage& image, bool turned);
     std::unique_ptr<Impl> impl_;
 };
 
