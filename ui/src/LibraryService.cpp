@@ -125,7 +125,10 @@ void LibraryService::addRoot(const QString& folder) { startIndexing({folder}); }
 
 void LibraryService::rescan() { startIndexing({}); }
 
-void LibraryService::cancelIndexing() { cancelIndex_ = true; }
+void LibraryService::cancelIndexing() {
+    userCancelled_ = true;
+    cancelIndex_ = true;
+}
 
 void LibraryService::startIndexing(const QStringList& newRoots) {
     if (!library_) return;
@@ -134,18 +137,26 @@ void LibraryService::startIndexing(const QStringList& newRoots) {
         rescanWanted_ = true;
         for (const auto& r : newRoots)
             writer_.start([lib = library_, r, this] {
-                if (auto st = lib->add_root(fspath(r)); !st) post([this, e = qtext(st.error().message)] { emit problem(e); });
+                auto st = lib->add_root(fspath(r));
+                post([this, e = st ? QString() : qtext(st.error().message)] {
+                    if (!e.isEmpty()) emit problem(e);
+                    refreshSnapshot();
+                });
             });
         return;
     }
     indexing_ = true;
     rescanWanted_ = false;
+    userCancelled_ = false;
     cancelIndex_ = false;
     emit indexingStarted();
     auto lib = library_;
     writer_.start([this, lib, newRoots] {
+        // New roots are added first, so the folder tree shows them while their files index.
+        for (const auto& r : newRoots)
+            if (auto st = lib->add_root(fspath(r)); !st) post([this, e = qtext(st.error().message)] { emit problem(e); });
+        if (!newRoots.isEmpty()) post([this] { refreshSnapshot(); });
         IndexJobParams params;
-        for (const auto& r : newRoots) params.roots.push_back(fspath(r));
         auto last = std::chrono::steady_clock::time_point{};
         auto result = lib->index(params, cancelIndex_, [&](const IndexProgress& p) {
             // At most ten updates a second reach the GUI thread, and always the last one.
@@ -177,14 +188,19 @@ void LibraryService::startIndexing(const QStringList& newRoots) {
             fileErrors_ = errors;
             emit indexFinished(error.isEmpty(), error, sum);
             refreshSnapshot();
-            if (rescanWanted_ && !sum.cancelled) rescan();
+            // A run cancelled by the person stays cancelled; one cancelled to remove a folder, or
+            // overtaken by changes, runs again.
+            if (rescanWanted_ && !userCancelled_) rescan();
         });
     });
 }
 
 void LibraryService::removeRoot(const QString& folder) {
     if (!library_) return;
-    cancelIndex_ = true;  // the running scan may be of that very folder; a rescan follows
+    if (indexing_) {
+        cancelIndex_ = true;  // the running scan may be of that very folder: stop, then scan again
+        rescanWanted_ = true;
+    }
     writer_.start([this, lib = library_, folder] {
         auto st = lib->remove_root(fspath(folder));
         post([this, st_ok = st.ok(), e = st ? QString() : qtext(st.error().message)] {

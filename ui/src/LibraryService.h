@@ -104,7 +104,8 @@ private:
     std::shared_ptr<std::atomic<bool>> duplicatesCancel_;  // of the newest duplicates request
     std::atomic<quint64> latestSearch_{0};
     bool indexing_ = false;
-    bool rescanWanted_ = false;  // a change arrived while indexing: scan again when done
+    bool rescanWanted_ = false;   // a change arrived while indexing: scan again when done
+    bool userCancelled_ = false;  // the person cancelled the running run (no automatic rescan)
     QFileSystemWatcher watcher_;
     QTimer rescanTimer_;  // debounces folder-change notifications
 };
