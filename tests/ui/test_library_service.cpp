@@ -145,6 +145,7 @@ private slots:
 
     void destroy_while_indexing_keeps_progress_and_resumes();
     void removing_a_folder_mid_run_still_indexes_the_other();
+    void a_photo_added_in_a_subfolder_is_indexed_by_itself();
 
 private:
     bool sharedLibraryIndexed() const { return service_ && service_->snapshot().indexed == photos_.size() + 1; }
@@ -440,6 +441,26 @@ void TestLibraryService::removing_a_folder_mid_run_still_indexes_the_other() {
                                  service.snapshot().indexed == kFiles && service.snapshot().pending == 0,
                              kWait);
     QVERIFY2(log.problems.isEmpty(), qPrintable(log.problems.join('\n')));
+}
+
+// The roots' folders are watched: a photo copied into a subfolder after indexing gets indexed
+// without anyone asking (after the watcher's debounce).
+void TestLibraryService::a_photo_added_in_a_subfolder_is_indexed_by_itself() {
+    if (photos_.size() < 2) QSKIP("no photos");
+    const QString root = tmp_.filePath(QStringLiteral("watched")), sub = root + QStringLiteral("/2024/summer");
+    QVERIFY(QDir().mkpath(sub));
+    QVERIFY(QFile::copy(photos_[0], sub + QStringLiteral("/first.jpg")));
+    LibraryService service;
+    ServiceLog log(&service);
+    QSignalSpy opened(&service, &LibraryService::opened);
+    service.open(tmp_.filePath(QStringLiteral("watched library")));
+    QTRY_COMPARE_WITH_TIMEOUT(opened.count(), 1, kWait);
+    service.addRoot(root);
+    QTRY_VERIFY_WITH_TIMEOUT(!service.isIndexing() && service.snapshot().indexed == 1, kWait);
+    const int runs = log.finished.size();
+    QTRY_VERIFY_WITH_TIMEOUT(service.watchedFolders().contains(sub), kWait);  // listed off the GUI thread
+    QVERIFY(QFile::copy(photos_[1], sub + QStringLiteral("/second.jpg")));
+    QTRY_VERIFY_WITH_TIMEOUT(log.finished.size() > runs && service.snapshot().indexed == 2, kWait);
 }
 
 int main(int argc, char** argv) {

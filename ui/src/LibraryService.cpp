@@ -4,6 +4,7 @@
 #include <QFile>
 #include <QFileInfo>
 #include <QMetaObject>
+#include <QSet>
 #include <QPainter>
 
 #include <chrono>
@@ -114,11 +115,34 @@ void LibraryService::refreshSnapshot() {
 }
 
 void LibraryService::watchRoots() {
-    if (!watcher_.directories().isEmpty()) watcher_.removePaths(watcher_.directories());
-    QStringList existing;
-    for (const auto& r : snapshot_.roots)
-        if (QFileInfo(r).isDir()) existing << r;
-    if (!existing.isEmpty()) watcher_.addPaths(existing);
+    // The folders under the roots are listed on a worker (a photo tree can hold thousands); the
+    // watcher (inotify) then reports files added, removed or renamed in any of them, and a
+    // debounced rescan follows. At most kMaxWatched folders, breadth first: deeper changes are
+    // found by the next start or F5.
+    constexpr int kMaxWatched = 4000;
+    const QStringList roots = snapshot_.roots;
+    auto listing = std::make_shared<QStringList>();
+    // On the reader pool, which the destructor waits for (a listing takes tens of milliseconds).
+    reader_.start([this, roots, listing] {
+        QStringList queue;
+        for (const auto& r : roots)
+            if (QFileInfo(r).isDir()) queue << r;
+        QSet<QString> seen;
+        while (!queue.isEmpty() && listing->size() < kMaxWatched) {
+            const QString dir = queue.takeFirst();
+            const QString real = QFileInfo(dir).canonicalFilePath();
+            if (real.isEmpty() || seen.contains(real)) continue;  // symlink loops end here
+            seen.insert(real);
+            *listing << dir;
+            for (const auto& sub : QDir(dir).entryList(QDir::Dirs | QDir::NoDotAndDotDot, QDir::Name))
+                queue << dir + QLatin1Char('/') + sub;
+        }
+        post([this, roots, listing] {
+            if (roots != snapshot_.roots) return;  // changed since: a newer listing follows
+            if (!watcher_.directories().isEmpty()) watcher_.removePaths(watcher_.directories());
+            if (!listing->isEmpty()) watcher_.addPaths(*listing);
+        });
+    });
 }
 
 void LibraryService::addRoot(const QString& folder) { startIndexing({folder}); }
@@ -188,6 +212,7 @@ void LibraryService::startIndexing(const QStringList& newRoots) {
             fileErrors_ = errors;
             emit indexFinished(error.isEmpty(), error, sum);
             refreshSnapshot();
+            watchRoots();  // folders may have come or gone
             // A run cancelled by the person stays cancelled; one cancelled to remove a folder, or
             // overtaken by changes, runs again.
             if (rescanWanted_ && !userCancelled_) rescan();

@@ -74,6 +74,8 @@ public:
     void findDuplicates(float threshold = -1);
     void forget(const QStringList& paths);  // files the user moved to the trash
     void refreshSnapshot();
+    // The folders watched for changes (the roots and their subfolders, up to a limit).
+    QStringList watchedFolders() const { return watcher_.directories(); }
     // Errors of the last indexing run (file, reason).
     const QList<FileError>& fileErrors() const { return fileErrors_; }
 
@@ -91,7 +93,7 @@ signals:
 
 private:
     void startIndexing(const QStringList& newRoots);
-    void watchRoots();
+    void watchRoots();  // watches the roots' folders for changes (listed off the GUI thread)
     quint64 runSearch(const QString& label, std::function<Result<std::vector<SearchResult>>(Library&)> query);
     template <class F>
     void post(F&& f);  // runs f on the GUI thread (dropped if this service is gone)
