@@ -146,6 +146,7 @@ private slots:
     void destroy_while_indexing_keeps_progress_and_resumes();
     void removing_a_folder_mid_run_still_indexes_the_other();
     void a_photo_added_in_a_subfolder_is_indexed_by_itself();
+    void opening_another_library_mid_run_switches_cleanly();
 
 private:
     bool sharedLibraryIndexed() const { return service_ && service_->snapshot().indexed == photos_.size() + 1; }
@@ -461,6 +462,38 @@ void TestLibraryService::a_photo_added_in_a_subfolder_is_indexed_by_itself() {
     QTRY_VERIFY_WITH_TIMEOUT(service.watchedFolders().contains(sub), kWait);  // listed off the GUI thread
     QVERIFY(QFile::copy(photos_[1], sub + QStringLiteral("/second.jpg")));
     QTRY_VERIFY_WITH_TIMEOUT(log.finished.size() > runs && service.snapshot().indexed == 2, kWait);
+}
+
+// Opening another library while one indexes: the old run is cancelled and its results dropped; the
+// new library opens, with its own roots and counts, and the old one resumes when opened again.
+void TestLibraryService::opening_another_library_mid_run_switches_cleanly() {
+    if (photos_.isEmpty()) QSKIP("no photos");
+    constexpr int kFiles = 80;
+    const QString big = tmp_.filePath(QStringLiteral("switch big"));
+    QVERIFY(QDir().mkpath(big));
+    for (int i = 0; i < kFiles; ++i)
+        QVERIFY(QFile::copy(photos_[i % photos_.size()], big + QStringLiteral("/%1.jpg").arg(i, 3, 10, QLatin1Char('0'))));
+    const QString first = tmp_.filePath(QStringLiteral("switch first")), second = tmp_.filePath(QStringLiteral("switch second"));
+    LibraryService service;
+    ServiceLog log(&service);
+    QSignalSpy opened(&service, &LibraryService::opened);
+    service.open(first);
+    QTRY_COMPARE_WITH_TIMEOUT(opened.count(), 1, kWait);
+    service.addRoot(big);
+    QTRY_VERIFY_WITH_TIMEOUT(!log.progress.isEmpty(), kWait);
+    const int finishedBefore = log.finished.size();
+    service.open(second);
+    QVERIFY(!service.isIndexing());  // the old run no longer counts
+    QTRY_COMPARE_WITH_TIMEOUT(opened.count(), 2, kWait);
+    QVERIFY(opened[1][0].toBool());
+    QTRY_VERIFY_WITH_TIMEOUT(!service.isIndexing() && log.finished.size() > finishedBefore, kWait);
+    QCOMPARE(log.finished.last().found, qint64(0));  // the new, empty library's run, not the old one
+    QCOMPARE(service.snapshot().dir, second);
+    QVERIFY(service.snapshot().roots.isEmpty());
+    // Back to the first: it resumes and completes.
+    service.open(first);
+    QTRY_COMPARE_WITH_TIMEOUT(opened.count(), 3, kWait);
+    QTRY_VERIFY_WITH_TIMEOUT(!service.isIndexing() && service.snapshot().indexed == kFiles, kWait);
 }
 
 int main(int argc, char** argv) {

@@ -46,7 +46,7 @@ LibraryService::LibraryService(QObject* parent) : QObject(parent) {
 }
 
 LibraryService::~LibraryService() {
-    cancelIndex_ = true;
+    *indexCancel_ = true;
     if (duplicatesCancel_) *duplicatesCancel_ = true;
     latestSearch_ = ~quint64{0};
     writer_.waitForDone();
@@ -59,14 +59,14 @@ void LibraryService::post(F&& f) {
 }
 
 void LibraryService::open(const QString& dir) {
-    cancelIndex_ = true;
+    // The previous library's work is cancelled, not waited for: its results are dropped when
+    // they arrive (they carry the old library), and this open runs after it on the writer.
+    *indexCancel_ = true;
     if (duplicatesCancel_) *duplicatesCancel_ = true;
-    writer_.waitForDone();  // an open or indexing run of the previous library ends first
-    reader_.waitForDone();
     library_.reset();
+    indexing_ = false;
     snapshot_ = {};
     fileErrors_.clear();
-    cancelIndex_ = false;
     writer_.start([this, dir] {
         auto lib = Library::open(fspath(dir));
         std::shared_ptr<Library> shared;
@@ -151,7 +151,7 @@ void LibraryService::rescan() { startIndexing({}); }
 
 void LibraryService::cancelIndexing() {
     userCancelled_ = true;
-    cancelIndex_ = true;
+    *indexCancel_ = true;
 }
 
 void LibraryService::startIndexing(const QStringList& newRoots) {
@@ -172,17 +172,17 @@ void LibraryService::startIndexing(const QStringList& newRoots) {
     indexing_ = true;
     rescanWanted_ = false;
     userCancelled_ = false;
-    cancelIndex_ = false;
+    indexCancel_ = std::make_shared<std::atomic<bool>>(false);
     emit indexingStarted();
     auto lib = library_;
-    writer_.start([this, lib, newRoots] {
+    writer_.start([this, lib, newRoots, cancel = indexCancel_] {
         // New roots are added first, so the folder tree shows them while their files index.
         for (const auto& r : newRoots)
             if (auto st = lib->add_root(fspath(r)); !st) post([this, e = qtext(st.error().message)] { emit problem(e); });
         if (!newRoots.isEmpty()) post([this] { refreshSnapshot(); });
         IndexJobParams params;
         auto last = std::chrono::steady_clock::time_point{};
-        auto result = lib->index(params, cancelIndex_, [&](const IndexProgress& p) {
+        auto result = lib->index(params, *cancel, [&](const IndexProgress& p) {
             // At most ten updates a second reach the GUI thread, and always the last one.
             const auto now = std::chrono::steady_clock::now();
             if (p.done != p.total && now - last < std::chrono::milliseconds(100)) return;
@@ -223,7 +223,7 @@ void LibraryService::startIndexing(const QStringList& newRoots) {
 void LibraryService::removeRoot(const QString& folder) {
     if (!library_) return;
     if (indexing_) {
-        cancelIndex_ = true;  // the running scan may be of that very folder: stop, then scan again
+        *indexCancel_ = true;  // the running scan may be of that very folder: stop, then scan again
         rescanWanted_ = true;
     }
     writer_.start([this, lib = library_, folder] {

@@ -102,7 +102,9 @@ private:
     LibrarySnapshot snapshot_;
     QList<FileError> fileErrors_;
     QThreadPool writer_, reader_;
-    std::atomic<bool> cancelIndex_{false};
+    // The running indexing run's cancel flag (each run has its own, so a new run or library never
+    // clears an old run's cancel).
+    std::shared_ptr<std::atomic<bool>> indexCancel_ = std::make_shared<std::atomic<bool>>(false);
     std::shared_ptr<std::atomic<bool>> duplicatesCancel_;  // of the newest duplicates request
     std::atomic<quint64> latestSearch_{0};
     bool indexing_ = false;
