@@ -67,13 +67,15 @@ void LibraryService::open(const QString& dir) {
     indexing_ = false;
     snapshot_ = {};
     fileErrors_.clear();
-    writer_.start([this, dir] {
+    const quint64 id = ++openRequest_;
+    writer_.start([this, dir, id] {
         auto lib = Library::open(fspath(dir));
         std::shared_ptr<Library> shared;
         QString error;
         if (lib) shared = std::move(*lib);
         else error = qtext(lib.error().message);
-        post([this, dir, shared, error] {
+        post([this, dir, shared, error, id] {
+            if (id != openRequest_) return;  // a newer open() came meanwhile
             library_ = shared;
             if (!library_) {
                 emit opened(false, error);

@@ -107,6 +107,7 @@ private:
     std::shared_ptr<std::atomic<bool>> indexCancel_ = std::make_shared<std::atomic<bool>>(false);
     std::shared_ptr<std::atomic<bool>> duplicatesCancel_;  // of the newest duplicates request
     std::atomic<quint64> latestSearch_{0};
+    quint64 openRequest_ = 0;  // the newest open() (GUI thread)
     bool indexing_ = false;
     bool rescanWanted_ = false;   // a change arrived while indexing: scan again when done
     bool userCancelled_ = false;  // the person cancelled the running run (no automatic rescan)
