@@ -375,7 +375,14 @@ void MainWindow::showFolder(const QString& folder) {
     if (folder.isEmpty()) return browse_->gridModel()->clear();
     auto* watcher = new QFutureWatcher<QStringList>(this);
     connect(watcher, &QFutureWatcher<QStringList>::finished, this, [this, watcher, id] {
-        if (id == folderListing_) browse_->gridModel()->setFolderFiles(watcher->result());
+        if (id == folderListing_) {
+            const QStringList files = watcher->result();
+            browse_->gridModel()->setFolderFiles(files);
+            statusBar()->showMessage(files.isEmpty() ? tr("No images directly in this folder: open one of its "
+                                                          "subfolders in the tree.")
+                                                     : tr("%n image(s) in this folder", nullptr, files.size()),
+                                     8000);
+        }
         watcher->deleteLater();
     });
     watcher->setFuture(listImagesAsync(folder));
