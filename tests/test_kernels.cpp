@@ -1,138 +1,22 @@
-// Kernel tests: the scalar reference against hand computations, then every optimised ISA this CPU
-// runs (kernels_for(each of available_isas())) against the scalar reference on awkward shapes:
-// odd channel counts, tiny and odd maps, strides 1 and 2, symmetric and asymmetric padding, GEMM
-// row/column/depth tails, every activation, in-place forms. Outputs start as NaN and are fenced by
-// canaries, so an unwritten element or a write past the end fails too.
-#include "ruvision/kernels/kernels.h"
+// Matrix and convolution kernels: the scalar reference against hand computations, a check that the
+// comparison rejects wrong kernels, then GEMM, dense convolution and depthwise convolution of every
+// optimised ISA this CPU runs (kernels_for(each of available_isas())) against the scalar reference
+// on awkward shapes: odd channel counts, tiny and odd maps, strides 1 and 2, symmetric and
+// asymmetric padding, GEMM row/column/depth tails, every activation. Outputs start as NaN and are
+// fenced by canaries, so an unwritten element or a write past the end fails too.
+#include "kernel_test_util.h"
 
 #include <QtTest/QtTest>
 
-#include <cmath>
-#include <cstdint>
-#include <cstdlib>
-#include <limits>
-#include <map>
+#include <algorithm>
+#include <cstddef>
 #include <vector>
 
-using namespace rv::kernels;
+using namespace kernel_test;
 
 Q_DECLARE_METATYPE(rv::kernels::ConvShape)
 
 namespace {
-
-// Tolerance: |got - ref| <= kTol * (1 + |ref|).
-// Optimised kernels sum in another order (register blocks, split partial sums, FMA instead of
-// mul+add) and gem_pool uses a polynomial exp/log, so results differ from the reference by float
-// rounding: for the largest reductions here (K <= 825 terms in [-1, 1]) that is ~1e-5 absolute at
-// worst in practice (random-walk growth, sqrt(K) * 2^-24 * |partial sums|), and a few ulp (~1e-7
-// relative) for element-wise work. 1e-4, absolute near zero and relative for large values, keeps a
-// 10x margin above that while a real bug (one missing or misplaced tap or k term moves an output
-// by ~|a*b| ~ 0.1 .. 1) is 1000x above it. NaN never compares close.
-constexpr float kTol = 1e-4f;
-constexpr float kCanary = -7777.0f;
-const float kNaN = std::numeric_limits<float>::quiet_NaN();
-
-constexpr Activation kActivations[] = {Activation::None, Activation::Relu, Activation::Relu6,
-                                       Activation::HardSwish, Activation::HardSigmoid};
-
-const char* act_name(Activation a) {
-    switch (a) {
-    case Activation::None: return "none";
-    case Activation::Relu: return "relu";
-    case Activation::Relu6: return "relu6";
-    case Activation::HardSwish: return "hardswish";
-    case Activation::HardSigmoid: return "hardsigmoid";
-    }
-    return "?";
-}
-
-bool close(float got, float ref) {
-    return std::fabs(got - ref) <= kTol * (1.0f + std::fabs(ref));
-}
-
-// Deterministic uniform floats in [lo, hi).
-std::vector<float> random_floats(std::size_t n, std::uint32_t seed, float lo = -1.0f,
-                                 float hi = 1.0f) {
-    std::vector<float> v(n);
-    std::uint32_t s = seed * 2654435761u + 12345u;
-    for (float& x : v) {
-        s ^= s << 13;
-        s ^= s >> 17;
-        s ^= s << 5;
-        x = lo + (hi - lo) * float(s >> 8) / float(1u << 24);
-    }
-    return v;
-}
-
-// An output buffer: n NaNs fenced by canaries on both sides.
-class Fenced {
-public:
-    explicit Fenced(std::size_t n, float fill = kNaN) : v_(n + 2 * kGuard, kCanary), n_(n) {
-        std::fill(data(), data() + n, fill);
-    }
-    Fenced(const std::vector<float>& init) : Fenced(init.size()) {
-        std::copy(init.begin(), init.end(), data());
-    }
-    float* data() { return v_.data() + kGuard; }
-    const float* data() const { return v_.data() + kGuard; }
-    std::size_t size() const { return n_; }
-    bool fences_intact() const {
-        for (std::size_t i = 0; i < kGuard; ++i) {
-            if (v_[i] != kCanary || v_[kGuard + n_ + i] != kCanary) return false;
-        }
-        return true;
-    }
-
-private:
-    static constexpr std::size_t kGuard = 64;
-    std::vector<float> v_;
-    std::size_t n_;
-};
-
-// Empty if got matches ref within kTol, else where and how it first differs.
-QString mismatch(const float* got, const float* ref, std::size_t n) {
-    for (std::size_t i = 0; i < n; ++i) {
-        if (!close(got[i], ref[i])) {
-            return QString::asprintf("index %zu of %zu: got %.9g, reference %.9g", i, n,
-                                     double(got[i]), double(ref[i]));
-        }
-    }
-    return {};
-}
-
-QString isa_str(Isa isa) {
-    return QString::fromLatin1(isa_name(isa).data(), int(isa_name(isa).size()));
-}
-
-// The optimised tables under test: every available ISA except the scalar reference itself.
-std::vector<const KernelTable*> optimised_tables() {
-    std::vector<const KernelTable*> tables;
-    for (Isa isa : available_isas()) {
-        if (isa != Isa::Scalar) tables.push_back(kernels_for(isa));
-    }
-    return tables;
-}
-
-std::map<Isa, int>& checks_per_isa() {
-    static std::map<Isa, int> counts;
-    return counts;
-}
-
-// Fails the current test (from inside its body) if `out` differs from `ref` or broke its fences.
-#define EXPECT_MATCHES(table, what, out, ref)                                           \
-    do {                                                                                \
-        const QString where_ =                                                          \
-            isa_str((table).isa) + QStringLiteral(" ") + (what) + QStringLiteral(": "); \
-        if (!(out).fences_intact())                                                     \
-            QFAIL(qPrintable(where_ + QStringLiteral("wrote outside its output")));     \
-        const QString diff_ = mismatch((out).data(), (ref).data(), (ref).size());       \
-        if (!diff_.isEmpty()) QFAIL(qPrintable(where_ + diff_));                        \
-        ++checks_per_isa()[(table).isa];                                                \
-    } while (0)
-
-const KernelTable& scalar() {
-    return *kernels_for(Isa::Scalar);
-}
 
 // Output size of one padded axis; 0 when the kernel does not fit.
 int out_extent(int in, int k, int stride, int pad_before, int pad_after) {
@@ -198,84 +82,8 @@ class TestKernels : public QObject {
     Q_OBJECT
 
 private slots:
-    void initTestCase() {
-        QStringList names;
-        for (Isa isa : available_isas()) names << isa_str(isa);
-        qInfo().noquote() << "kernel ISAs exercised:" << names.join(QStringLiteral(", "))
-                          << "| kernels() uses" << isa_str(kernels().isa)
-                          << "| RUVISION_ISA=" << qEnvironmentVariable("RUVISION_ISA");
-    }
-
-    void cleanupTestCase() {
-        for (const auto& [isa, n] : checks_per_isa()) {
-            qInfo().noquote() << isa_str(isa) << "passed" << n << "output comparisons";
-        }
-    }
-
-    // ---- dispatch ------------------------------------------------------------------------------
-
-    void parseIsa_data() {
-        QTest::addColumn<QString>("text");
-        QTest::addColumn<bool>("ok");
-        QTest::addColumn<int>("isa");
-        const struct {
-            const char* text;
-            bool ok;
-            Isa isa;
-        } rows[] = {{"scalar", true, Isa::Scalar},    {"sse2", true, Isa::Sse2},
-                    {"avx2", true, Isa::Avx2},        {"avx512", true, Isa::Avx512},
-                    {"neon", true, Isa::Neon},        {"AVX2", true, Isa::Avx2},
-                    {" avx512 ", true, Isa::Avx512}, {"", false, Isa::Scalar},
-                    {"avx", false, Isa::Scalar},      {"sse", false, Isa::Scalar},
-                    {"avx5122", false, Isa::Scalar},  {"avx-512", false, Isa::Scalar}};
-        for (const auto& r : rows) {
-            QTest::addRow("'%s'", r.text) << QString::fromLatin1(r.text) << r.ok << int(r.isa);
-        }
-    }
-    void parseIsa() {
-        QFETCH(QString, text);
-        QFETCH(bool, ok);
-        QFETCH(int, isa);
-        const QByteArray utf8 = text.toUtf8();
-        Isa parsed = Isa::Neon;
-        QCOMPARE(parse_isa(std::string_view(utf8.constData(), std::size_t(utf8.size())), parsed),
-                 ok);
-        if (ok) {
-            QCOMPARE(int(parsed), isa);
-            Isa again{};
-            QVERIFY(parse_isa(isa_name(parsed), again));  // names round-trip
-            QCOMPARE(again, parsed);
-        }
-    }
-
-    void tablesAndAvailability() {
-        const std::vector<Isa> isas = available_isas();
-        QVERIFY(!isas.empty());
-        QCOMPARE(isas.front(), Isa::Scalar);
-        for (Isa isa : {Isa::Scalar, Isa::Sse2, Isa::Avx2, Isa::Avx512, Isa::Neon}) {
-            const KernelTable* t = kernels_for(isa);
-            const bool listed = std::find(isas.begin(), isas.end(), isa) != isas.end();
-            QCOMPARE(t != nullptr, listed);
-            if (!t) continue;
-            QCOMPARE(t->isa, isa);
-            QVERIFY(t->gemm && t->conv2d && t->depthwise_conv2d && t->activate && t->add &&
-                    t->scale_channels && t->global_avg_pool && t->gem_pool && t->dot &&
-                    t->l2_normalize);
-        }
-#if defined(__x86_64__)
-        QVERIFY(kernels_for(Isa::Sse2) != nullptr);  // SSE2 is part of x86-64
-        QVERIFY(kernels_for(Isa::Neon) == nullptr);
-#endif
-        // kernels() honours RUVISION_ISA when that ISA is available, else takes the best one.
-        Isa forced{};
-        const QByteArray env = qgetenv("RUVISION_ISA");
-        if (!env.isEmpty() && parse_isa(env.toStdString(), forced) && kernels_for(forced)) {
-            QCOMPARE(kernels().isa, forced);
-        } else {
-            QCOMPARE(kernels().isa, isas.back());
-        }
-        QCOMPARE(&kernels(), &kernels());  // chosen once
-    }
+    void initTestCase() { log_isas(); }
+    void cleanupTestCase() { log_checks(); }
 
     // ---- the reference against hand computations (so "matches the reference" means something) --
 
@@ -532,139 +340,6 @@ private slots:
                         QStringLiteral("depthwise %1%2").arg(act_name(act), b ? "" : " no bias"),
                         out, ref);
                 }
-            }
-        }
-    }
-
-    // ---- element-wise
-    // ----------------------------------------------------------------------------
-
-    void elementwise_data() {
-        QTest::addColumn<int>("n");
-        for (int n : {0, 1, 3, 7, 15, 16, 17, 31, 33, 64, 65, 1000}) QTest::addRow("n%d", n) << n;
-    }
-    void elementwise() {
-        QFETCH(int, n);
-        const std::size_t un = std::size_t(n);
-        const auto x = random_floats(un, 51 + n, -8.0f, 8.0f),
-                   z = random_floats(un, 53 + n, -8.0f, 8.0f);
-        for (Activation act : kActivations) {
-            Fenced ref_act(un), ref_add(un);
-            scalar().activate(x.data(), ref_act.data(), un, act);
-            scalar().add(x.data(), z.data(), ref_add.data(), un, act);
-            for (const KernelTable* t : optimised_tables()) {
-                const QString a = act_name(act);
-                Fenced out(un);
-                t->activate(x.data(), out.data(), un, act);
-                EXPECT_MATCHES(*t, "activate " + a, out, ref_act);
-                Fenced inplace(x);
-                t->activate(inplace.data(), inplace.data(), un, act);
-                EXPECT_MATCHES(*t, "activate in place " + a, inplace, ref_act);
-
-                Fenced sum(un);
-                t->add(x.data(), z.data(), sum.data(), un, act);
-                EXPECT_MATCHES(*t, "add " + a, sum, ref_add);
-                Fenced into_a(x), into_b(z);
-                t->add(into_a.data(), z.data(), into_a.data(), un, act);
-                EXPECT_MATCHES(*t, "add in place (y == a) " + a, into_a, ref_add);
-                t->add(x.data(), into_b.data(), into_b.data(), un, act);
-                EXPECT_MATCHES(*t, "add in place (y == b) " + a, into_b, ref_add);
-            }
-        }
-    }
-
-    void channelsAndPooling_data() {
-        QTest::addColumn<int>("pixels");
-        QTest::addColumn<int>("channels");
-        for (int pixels : {1, 7, 49, 100})
-            for (int channels : {1, 3, 13, 17, 33, 120, 184, 960})
-                QTest::addRow("%dpx x %dch", pixels, channels) << pixels << channels;
-    }
-    void channelsAndPooling() {
-        QFETCH(int, pixels);
-        QFETCH(int, channels);
-        const std::size_t P = std::size_t(pixels), C = std::size_t(channels), n = P * C;
-        const auto x = random_floats(n, 61 + pixels, -3.0f, 3.0f);
-        const auto pos = random_floats(n, 67 + channels, 0.0f, 2.0f);  // post-ReLU-like features
-        const auto gate = random_floats(C, 71, 0.0f, 1.0f);
-
-        Fenced ref_scaled(n), ref_avg(C);
-        scalar().scale_channels(x.data(), gate.data(), ref_scaled.data(), P, C);
-        scalar().global_avg_pool(x.data(), ref_avg.data(), P, C);
-        for (const KernelTable* t : optimised_tables()) {
-            Fenced scaled(n), inplace(x), avg(C);
-            t->scale_channels(x.data(), gate.data(), scaled.data(), P, C);
-            EXPECT_MATCHES(*t, QStringLiteral("scale_channels"), scaled, ref_scaled);
-            t->scale_channels(inplace.data(), gate.data(), inplace.data(), P, C);
-            EXPECT_MATCHES(*t, QStringLiteral("scale_channels in place"), inplace, ref_scaled);
-            t->global_avg_pool(x.data(), avg.data(), P, C);
-            EXPECT_MATCHES(*t, QStringLiteral("global_avg_pool"), avg, ref_avg);
-        }
-        for (float p : {1.0f, 2.0f, 3.0f, 4.0f, 4.5f, 0.5f, 8.0f}) {
-            Fenced ref_gem(C);
-            scalar().gem_pool(pos.data(), ref_gem.data(), P, C, p);
-            for (const KernelTable* t : optimised_tables()) {
-                Fenced gem(C);
-                t->gem_pool(pos.data(), gem.data(), P, C, p);
-                EXPECT_MATCHES(*t, QStringLiteral("gem_pool p=%1").arg(double(p)), gem, ref_gem);
-            }
-        }
-        // GeM with p = 1 is average pooling (inputs >= eps), on every table including the scalar
-        // one.
-        for (Isa isa : available_isas()) {
-            const KernelTable& t = *kernels_for(isa);
-            Fenced gem(C), avg(C);
-            t.gem_pool(pos.data(), gem.data(), P, C, 1.0f);
-            t.global_avg_pool(pos.data(), avg.data(), P, C);
-            EXPECT_MATCHES(t, QStringLiteral("gem_pool p=1 vs global_avg_pool"), gem, avg);
-        }
-    }
-
-    // ---- vectors
-    // ---------------------------------------------------------------------------------
-
-    void vectors_data() {
-        QTest::addColumn<int>("n");
-        for (int n : {0, 1, 15, 16, 17, 33, 1000, 1280}) QTest::addRow("n%d", n) << n;
-    }
-    void vectors() {
-        QFETCH(int, n);
-        const std::size_t un = std::size_t(n);
-        const auto a = random_floats(un, 81 + n), b = random_floats(un, 83 + n);
-        const float ref_dot = scalar().dot(a.data(), b.data(), un);
-        Fenced ref_unit(a);
-        scalar().l2_normalize(ref_unit.data(), un);
-        for (const KernelTable* t : optimised_tables()) {
-            const float d = t->dot(a.data(), b.data(), un);
-            if (!close(d, ref_dot))
-                QFAIL(qPrintable(isa_str(t->isa) +
-                                 QStringLiteral(" dot: %1 vs %2").arg(d).arg(ref_dot)));
-            ++checks_per_isa()[t->isa];
-            Fenced unit(a);
-            t->l2_normalize(unit.data(), un);
-            EXPECT_MATCHES(*t, QStringLiteral("l2_normalize"), unit, ref_unit);
-        }
-        if (n == 0) QCOMPARE(ref_dot, 0.0f);
-    }
-
-    void l2NormalizeEdgeCases() {
-        for (Isa isa : available_isas()) {
-            const KernelTable& t = *kernels_for(isa);
-            const QByteArray name = isa_str(isa).toLatin1();
-            std::vector<float> zero(37, 0.0f);
-            t.l2_normalize(zero.data(), zero.size());
-            QVERIFY2(std::all_of(zero.begin(), zero.end(), [](float v) { return v == 0.0f; }),
-                     name);
-            t.l2_normalize(nullptr, 0);  // n = 0 touches nothing
-            // Squares that underflow or overflow in float still normalise to a unit vector.
-            for (float scale : {1e-30f, 1e30f, 1.0f}) {
-                std::vector<float> v = random_floats(19, 91);
-                for (float& e : v) e *= scale;
-                t.l2_normalize(v.data(), v.size());
-                double norm = 0.0;
-                for (float e : v) norm += double(e) * e;
-                QVERIFY2(std::fabs(std::sqrt(norm) - 1.0) < 1e-5,
-                         name + " scale " + QByteArray::number(scale));
             }
         }
     }

@@ -1,0 +1,152 @@
+// Shared by the kernel tests (test_kernels, test_kernels_vector, test_kernels_dispatch): the
+// comparison tolerance, deterministic inputs, NaN-filled outputs fenced by canaries, the optimised
+// tables under test and EXPECT_MATCHES, which fails a test when an optimised kernel's output
+// differs from the scalar reference or was written past its ends.
+#pragma once
+
+#include "ruvision/kernels/kernels.h"
+
+#include <QtTest/QtTest>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <limits>
+#include <map>
+#include <vector>
+
+namespace kernel_test {
+
+using namespace rv::kernels;
+
+// Tolerance: |got - ref| <= kTol * (1 + |ref|).
+// Optimised kernels sum in another order (register blocks, split partial sums, FMA instead of
+// mul+add) and gem_pool uses a polynomial exp/log, so results differ from the reference by float
+// rounding: for the largest reductions here (K <= 825 terms in [-1, 1]) that is ~1e-5 absolute at
+// worst in practice (random-walk growth, sqrt(K) * 2^-24 * |partial sums|), and a few ulp (~1e-7
+// relative) for element-wise work. 1e-4, absolute near zero and relative for large values, keeps a
+// 10x margin above that while a real bug (one missing or misplaced tap or k term moves an output
+// by ~|a*b| ~ 0.1 .. 1) is 1000x above it. NaN never compares close.
+inline constexpr float kTol = 1e-4f;
+inline constexpr float kCanary = -7777.0f;
+inline const float kNaN = std::numeric_limits<float>::quiet_NaN();
+
+inline constexpr Activation kActivations[] = {Activation::None, Activation::Relu, Activation::Relu6,
+                                       Activation::HardSwish, Activation::HardSigmoid};
+
+inline const char* act_name(Activation a) {
+    switch (a) {
+    case Activation::None: return "none";
+    case Activation::Relu: return "relu";
+    case Activation::Relu6: return "relu6";
+    case Activation::HardSwish: return "hardswish";
+    case Activation::HardSigmoid: return "hardsigmoid";
+    }
+    return "?";
+}
+
+inline bool close(float got, float ref) {
+    return std::fabs(got - ref) <= kTol * (1.0f + std::fabs(ref));
+}
+
+// Deterministic uniform floats in [lo, hi).
+inline std::vector<float> random_floats(std::size_t n, std::uint32_t seed, float lo = -1.0f,
+                                        float hi = 1.0f) {
+    std::vector<float> v(n);
+    std::uint32_t s = seed * 2654435761u + 12345u;
+    for (float& x : v) {
+        s ^= s << 13;
+        s ^= s >> 17;
+        s ^= s << 5;
+        x = lo + (hi - lo) * float(s >> 8) / float(1u << 24);
+    }
+    return v;
+}
+
+// An output buffer: n NaNs fenced by canaries on both sides.
+class Fenced {
+public:
+    explicit Fenced(std::size_t n, float fill = kNaN) : v_(n + 2 * kGuard, kCanary), n_(n) {
+        std::fill(data(), data() + n, fill);
+    }
+    Fenced(const std::vector<float>& init) : Fenced(init.size()) {
+        std::copy(init.begin(), init.end(), data());
+    }
+    float* data() { return v_.data() + kGuard; }
+    const float* data() const { return v_.data() + kGuard; }
+    std::size_t size() const { return n_; }
+    bool fences_intact() const {
+        for (std::size_t i = 0; i < kGuard; ++i) {
+            if (v_[i] != kCanary || v_[kGuard + n_ + i] != kCanary) return false;
+        }
+        return true;
+    }
+
+private:
+    static constexpr std::size_t kGuard = 64;
+    std::vector<float> v_;
+    std::size_t n_;
+};
+
+// Empty if got matches ref within kTol, else where and how it first differs.
+inline QString mismatch(const float* got, const float* ref, std::size_t n) {
+    for (std::size_t i = 0; i < n; ++i) {
+        if (!close(got[i], ref[i])) {
+            return QString::asprintf("index %zu of %zu: got %.9g, reference %.9g", i, n,
+                                     double(got[i]), double(ref[i]));
+        }
+    }
+    return {};
+}
+
+inline QString isa_str(Isa isa) {
+    return QString::fromLatin1(isa_name(isa).data(), int(isa_name(isa).size()));
+}
+
+// The optimised tables under test: every available ISA except the scalar reference itself.
+inline std::vector<const KernelTable*> optimised_tables() {
+    std::vector<const KernelTable*> tables;
+    for (Isa isa : available_isas()) {
+        if (isa != Isa::Scalar) tables.push_back(kernels_for(isa));
+    }
+    return tables;
+}
+
+inline std::map<Isa, int>& checks_per_isa() {
+    static std::map<Isa, int> counts;
+    return counts;
+}
+
+// Fails the current test (from inside its body) if `out` differs from `ref` or broke its fences.
+#define EXPECT_MATCHES(table, what, out, ref)                                                      \
+    do {                                                                                           \
+        const QString where_ = kernel_test::isa_str((table).isa) + QStringLiteral(" ") + (what) +  \
+                               QStringLiteral(": ");                                               \
+        if (!(out).fences_intact())                                                                \
+            QFAIL(qPrintable(where_ + QStringLiteral("wrote outside its output")));                \
+        const QString diff_ = kernel_test::mismatch((out).data(), (ref).data(), (ref).size());     \
+        if (!diff_.isEmpty()) QFAIL(qPrintable(where_ + diff_));                                   \
+        ++kernel_test::checks_per_isa()[(table).isa];                                              \
+    } while (0)
+
+inline const KernelTable& scalar() {
+    return *kernels_for(Isa::Scalar);
+}
+
+// For initTestCase: which ISAs run, and which one kernels() chose.
+inline void log_isas() {
+    QStringList names;
+    for (Isa isa : available_isas()) names << isa_str(isa);
+    qInfo().noquote() << "kernel ISAs exercised:" << names.join(QStringLiteral(", "))
+                      << "| kernels() uses" << isa_str(kernels().isa)
+                      << "| RUVISION_ISA=" << qEnvironmentVariable("RUVISION_ISA");
+}
+
+// For cleanupTestCase: how many output comparisons each ISA passed.
+inline void log_checks() {
+    for (const auto& [isa, n] : checks_per_isa()) {
+        qInfo().noquote() << isa_str(isa) << "passed" << n << "output comparisons";
+    }
+}
+
+}  // namespace kernel_test
