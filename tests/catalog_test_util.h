@@ -1,4 +1,4 @@
-// Shared by the catalog tests (test_catalog, test_catalog_storage, test_catalog_crash): CHECK_OK,
+// Shared by the catalog tests (test_catalog, _storage, _crash, _migration): CHECK_OK,
 // which fails a test with the error message of a failed Result, the catalog path in a temporary
 // folder, and random feature bit patterns compared bit for bit.
 #pragma once

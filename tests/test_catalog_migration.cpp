@@ -7,21 +7,13 @@
 
 #include <filesystem>
 
+#include "catalog_test_util.h"
 #include "ruvision/engine/CatalogDb.h"
 
 using rv::CatalogDb;
 
 namespace {
 
-template <class R>
-const char* why(const R& r) {
-    return r.ok() ? "" : r.error().message.c_str();
-}
-#define CHECK_OK(expr)                          \
-    do {                                        \
-        const auto& checked_ = (expr);          \
-        QVERIFY2(checked_.ok(), why(checked_)); \
-    } while (0)
 
 int exec(const std::filesystem::path& file, const char* sql) {
     sqlite3* db = nullptr;

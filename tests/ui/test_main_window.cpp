@@ -23,6 +23,7 @@
 
 #include "ImageGrid.h"
 #include "LibraryService.h"
+#include "ui_test_util.h"
 #include "ruvision/ui/MainWindow.h"
 
 using rv::ui::ImageGridModel;
@@ -31,31 +32,8 @@ using rv::ui::MainWindow;
 
 namespace {
 
-constexpr int kWait = 180000;  // ms; a generous ceiling for engine work on a loaded 2-core machine
-
-// Real photos from /usr/share/backgrounds/mate/nature, sorted by name, written into `folder` as
-// JPEGs of at most `maxSide` px (longer side). Returns their paths; empty if the package is missing.
-QStringList writeScaledPhotos(const QString& folder, int count, int maxSide) {
-    QStringList sources;
-    QDirIterator it(QStringLiteral("/usr/share/backgrounds/mate/nature"), {QStringLiteral("*.jpg")}, QDir::Files);
-    while (it.hasNext()) sources << it.next();
-    std::sort(sources.begin(), sources.end());
-    QStringList out;
-    QDir().mkpath(folder);
-    for (const QString& source : sources) {
-        if (out.size() == count) break;
-        QImageReader reader(source);
-        reader.setAutoTransform(true);
-        QImage image = reader.read();
-        if (image.isNull()) continue;
-        if (std::max(image.width(), image.height()) > maxSide)
-            image = image.scaled(maxSide, maxSide, Qt::KeepAspectRatio, Qt::SmoothTransformation);
-        const QString path = folder + QLatin1Char('/') + QFileInfo(source).fileName();
-        if (!image.save(path, "JPEG", 90)) return {};
-        out << path;
-    }
-    return out;
-}
+using ui_test::kWait;
+using ui_test::writeScaledPhotos;
 
 QString withSuffix(const QString& path, const QString& suffix) {
     const QFileInfo fi(path);
@@ -219,13 +197,7 @@ void TestMainWindow::window_renders_to_png() {
 int main(int argc, char** argv) {
     // Before the application exists: QSettings, the thumbnail cache and the trash read these once.
     QTemporaryDir home;
-    for (const char* var : {"XDG_CACHE_HOME", "XDG_CONFIG_HOME", "XDG_DATA_HOME"}) {
-        const QString sub = home.filePath(QString::fromLatin1(var));
-        QDir().mkpath(sub);
-        qputenv(var, QFile::encodeName(sub));
-    }
-    if (!qEnvironmentVariableIsSet("QT_QPA_PLATFORM")) qputenv("QT_QPA_PLATFORM", "offscreen");
-    if (qEnvironmentVariableIsEmpty("RUVISION_MODELS")) qputenv("RUVISION_MODELS", RUVISION_MODELS_DIR);
+    ui_test::isolateEnvironment(home);
     QApplication app(argc, argv);
     QApplication::setApplicationName(QStringLiteral("ruvision-test-main-window"));
     TestMainWindow test;

@@ -1,0 +1,57 @@
+// Shared by the GUI tests that drive the real engine (test_library_service, test_main_window):
+// real photos to index, and a private home for QSettings, the thumbnail cache and the trash.
+#pragma once
+
+#include <QDir>
+#include <QDirIterator>
+#include <QFile>
+#include <QFileInfo>
+#include <QImage>
+#include <QImageReader>
+#include <QStringList>
+#include <QTemporaryDir>
+
+#include <algorithm>
+
+namespace ui_test {
+
+constexpr int kWait = 180000;  // ms; a generous ceiling for engine work on a loaded 2-core machine
+
+// Real photos from /usr/share/backgrounds/mate/nature, sorted by name, written into `folder` as
+// JPEGs of at most `maxSide` px (longer side). Returns their paths; empty if the package is missing.
+inline QStringList writeScaledPhotos(const QString& folder, int count, int maxSide) {
+    QStringList sources;
+    QDirIterator it(QStringLiteral("/usr/share/backgrounds/mate/nature"), {QStringLiteral("*.jpg")}, QDir::Files);
+    while (it.hasNext()) sources << it.next();
+    std::sort(sources.begin(), sources.end());
+    QStringList out;
+    QDir().mkpath(folder);
+    for (const QString& source : sources) {
+        if (out.size() == count) break;
+        QImageReader reader(source);
+        reader.setAutoTransform(true);
+        QImage image = reader.read();
+        if (image.isNull()) continue;
+        if (std::max(image.width(), image.height()) > maxSide)
+            image = image.scaled(maxSide, maxSide, Qt::KeepAspectRatio, Qt::SmoothTransformation);
+        const QString path = folder + QLatin1Char('/') + QFileInfo(source).fileName();
+        if (!image.save(path, "JPEG", 90)) return {};
+        out << path;
+    }
+    return out;
+}
+
+// Call before the application object exists: QSettings, the thumbnail cache and the trash read
+// XDG_* once. Points them into `home`; defaults the platform to offscreen and the models to the
+// build's.
+inline void isolateEnvironment(const QTemporaryDir& home) {
+    for (const char* var : {"XDG_CACHE_HOME", "XDG_CONFIG_HOME", "XDG_DATA_HOME"}) {
+        const QString sub = home.filePath(QString::fromLatin1(var));
+        QDir().mkpath(sub);
+        qputenv(var, QFile::encodeName(sub));
+    }
+    if (!qEnvironmentVariableIsSet("QT_QPA_PLATFORM")) qputenv("QT_QPA_PLATFORM", "offscreen");
+    if (qEnvironmentVariableIsEmpty("RUVISION_MODELS")) qputenv("RUVISION_MODELS", RUVISION_MODELS_DIR);
+}
+
+}  // namespace ui_test
