@@ -1,7 +1,7 @@
 // A library: the folders a user added, a SQLite catalog and a vector index, in a folder of ours.
 //
 // Layout of DIR: catalog.sqlite (files, features, roots; see CatalogDb.h), vectors.rvi (the HNSW
-// index of the library's model). The catalog is the truth: the index is rebuilt from the stored
+// index of the library's model), index.lock (held by the process that indexes). The catalog is the truth: the index is rebuilt from the stored
 // features whenever it is missing, stale (counts differ), corrupt or built for another model.
 //
 // Threads: index(), add_root(), remove_root() and forget() run on one thread at a time (the
