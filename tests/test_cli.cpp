@@ -13,31 +13,15 @@
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 
+#include "cli_runner.h"
+
 namespace {
+
+using cli_test::cli;
+using cli_test::Run;
 
 const QString kPhotos = QStringLiteral("/usr/share/backgrounds/mate/nature");
 
-struct Run {
-    int code = -1;
-    QList<QByteArray> lines;
-    QByteArray err;
-};
-
-Run cli(const QStringList& args, const QString& isa = {}) {
-    QProcess p;
-    auto env = QProcessEnvironment::systemEnvironment();
-    env.insert("RUVISION_MODELS", RUVISION_MODELS_DIR);
-    if (!isa.isEmpty()) env.insert("RUVISION_ISA", isa);
-    p.setProcessEnvironment(env);
-    p.start(RUVISION_CLI, args);
-    p.waitForFinished(120000);
-    Run r;
-    r.code = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1;
-    for (const auto& l : p.readAllStandardOutput().split('\n'))
-        if (!l.isEmpty()) r.lines << l;
-    r.err = p.readAllStandardError();
-    return r;
-}
 
 std::vector<double> embedding(const QJsonObject& o) {
     std::vector<double> v;

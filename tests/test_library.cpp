@@ -15,34 +15,14 @@
 #include <filesystem>
 #include <fstream>
 
+#include "cli_runner.h"
+
 namespace fs = std::filesystem;
 
 namespace {
 
-struct Run {
-    int code = -1;
-    QList<QByteArray> lines;
-    QByteArray err;
-};
-
-QProcessEnvironment env() {
-    auto e = QProcessEnvironment::systemEnvironment();
-    e.insert("RUVISION_MODELS", RUVISION_MODELS_DIR);
-    return e;
-}
-
-Run cli(const QStringList& args) {
-    QProcess p;
-    p.setProcessEnvironment(env());
-    p.start(RUVISION_CLI, args);
-    p.waitForFinished(300000);
-    Run r;
-    r.code = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1;
-    for (const auto& l : p.readAllStandardOutput().split('\n'))
-        if (!l.isEmpty()) r.lines << l;
-    r.err = p.readAllStandardError();
-    return r;
-}
+using cli_test::cli;
+using cli_test::Run;
 
 QJsonObject obj(const QByteArray& line) { return QJsonDocument::fromJson(line).object(); }
 
@@ -149,7 +129,7 @@ void TestLibrary::kill_during_indexing_then_resume() {
         fs::copy_file(photos[i % photos.size()], root / ("p" + std::to_string(1000 + i) + ".jpg"));
 
     QProcess p;
-    p.setProcessEnvironment(env());
+    p.setProcessEnvironment(cli_test::environment());
     p.start(RUVISION_CLI, {"index", "--library", lib, QString::fromStdString(root.string())});
     QVERIFY(p.waitForStarted());
     QByteArray err;
@@ -191,7 +171,7 @@ void TestLibrary::second_indexer_is_refused() {
     for (int i = 0; i < 40; ++i) fs::copy_file(photos[i % photos.size()], root / ("p" + std::to_string(i) + ".jpg"));
 
     QProcess first;
-    auto slow = env();
+    auto slow = cli_test::environment();
     slow.insert("RUVISION_ISA", "scalar");  // ~40x slower: the second indexer surely meets it running
     first.setProcessEnvironment(slow);
     first.start(RUVISION_CLI, {"index", "--library", lib, QString::fromStdString(root.string())});

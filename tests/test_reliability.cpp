@@ -29,38 +29,16 @@
 #include <zlib.h>
 
 #include "ruvision/engine/Library.h"
+#include "cli_runner.h"
 
 namespace fs = std::filesystem;
 
 namespace {
 
-constexpr int kProcessBoundMs = 300'000;  // a hang fails the test instead of blocking it
+using cli_test::cli;
+using cli_test::kProcessBoundMs;
+using cli_test::Run;
 
-struct Run {
-    bool finished = false;
-    int code = -1;  // -1: crashed or killed
-    QList<QByteArray> lines;
-    QByteArray err;
-};
-
-Run cli(const QStringList& args) {
-    QProcess p;
-    auto e = QProcessEnvironment::systemEnvironment();
-    e.insert("RUVISION_MODELS", RUVISION_MODELS_DIR);
-    p.setProcessEnvironment(e);
-    p.start(RUVISION_CLI, args);
-    Run r;
-    r.finished = p.waitForFinished(kProcessBoundMs);
-    if (!r.finished) {
-        p.kill();
-        p.waitForFinished();
-    }
-    r.code = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1;
-    for (const auto& l : p.readAllStandardOutput().split('\n'))
-        if (!l.isEmpty()) r.lines << l;
-    r.err = p.readAllStandardError();
-    return r;
-}
 
 QJsonObject last_json(const Run& r) {
     return r.lines.isEmpty() ? QJsonObject{} : QJsonDocument::fromJson(r.lines.last()).object();
