@@ -1,5 +1,6 @@
 // Scalar reference dense convolution: the textbook seven nested loops over NHWC input and HWIO
 // weights, out-of-range taps skipped (they read zero).
+#include "common/conv_taps.h"
 #include "common/reference.h"
 
 namespace rv::kernels::ref {
@@ -10,19 +11,11 @@ void conv2d(const ConvShape& s, const float* in, const float* weights, const flo
         for (int ox = 0; ox < s.out_w; ++ox) {
             for (int co = 0; co < s.out_c; ++co) {
                 float acc = bias ? bias[co] : 0.0f;
-                for (int ky = 0; ky < s.kernel_h; ++ky) {
-                    const int iy = oy * s.stride_h - s.pad_top + ky;
-                    if (iy < 0 || iy >= s.in_h) continue;
-                    for (int kx = 0; kx < s.kernel_w; ++kx) {
-                        const int ix = ox * s.stride_w - s.pad_left + kx;
-                        if (ix < 0 || ix >= s.in_w) continue;
-                        const float* px = in + (std::size_t(iy) * s.in_w + ix) * s.in_c;
-                        const float* w =
-                            weights + ((std::size_t(ky) * s.kernel_w + kx) * s.in_c) * s.out_c + co;
-                        for (int ci = 0; ci < s.in_c; ++ci)
-                            acc += px[ci] * w[std::size_t(ci) * s.out_c];
-                    }
-                }
+                for_each_tap(s, oy, ox, [&](int ky, int kx, int iy, int ix) {
+                    const float* px = in + (std::size_t(iy) * s.in_w + ix) * s.in_c;
+                    const float* w = weights + ((std::size_t(ky) * s.kernel_w + kx) * s.in_c) * s.out_c + co;
+                    for (int ci = 0; ci < s.in_c; ++ci) acc += px[ci] * w[std::size_t(ci) * s.out_c];
+                });
                 out[(std::size_t(oy) * s.out_w + ox) * s.out_c + co] = activate(acc, act);
             }
         }

@@ -11,6 +11,7 @@
 // generic path, still vectorised over channels, with masked tails.
 #pragma once
 
+#include "common/conv_taps.h"
 #include "common/scratch.h"
 #include "common/simd_common.h"
 
@@ -35,19 +36,11 @@ void depthwise_generic(const ConvShape& s, const float* in, const float* w, cons
             for (int c0 = 0; c0 < C; c0 += W) {
                 const int n = min_of(W, C - c0);
                 V acc = bias ? load_upto<Arch>(bias + c0, n) : V(0.0f);
-                for (int ky = 0; ky < s.kernel_h; ++ky) {
-                    const int iy = oy * s.stride_h - s.pad_top + ky;
-                    if (iy < 0 || iy >= s.in_h) continue;
-                    for (int kx = 0; kx < s.kernel_w; ++kx) {
-                        const int ix = ox * s.stride_w - s.pad_left + kx;
-                        if (ix < 0 || ix >= s.in_w) continue;
-                        const V x =
-                            load_upto<Arch>(in + (std::size_t(iy) * s.in_w + ix) * C + c0, n);
-                        const V k =
-                            load_upto<Arch>(w + (std::size_t(ky) * s.kernel_w + kx) * C + c0, n);
-                        acc = madd(x, k, acc);
-                    }
-                }
+                for_each_tap(s, oy, ox, [&](int ky, int kx, int iy, int ix) {
+                    const V x = load_upto<Arch>(in + (std::size_t(iy) * s.in_w + ix) * C + c0, n);
+                    const V k = load_upto<Arch>(w + (std::size_t(ky) * s.kernel_w + kx) * C + c0, n);
+                    acc = madd(x, k, acc);
+                });
                 acc = apply<A, Arch>(acc);
                 if (n == W) {
                     acc.store_unaligned(o + c0);
