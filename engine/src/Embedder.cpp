@@ -51,14 +51,14 @@ Result<std::unique_ptr<Embedder>> Embedder::open(const std::filesystem::path& mo
         if (node < 0) return Error{"descriptor '" + text + "': model " + (*m)->name() + " has no node " + part.node};
         impl->part_nodes.push_back(node);
     }
-    // Channel counts do not depend on the input size: one forward at the native size gives them
-    // and proves the network runs.
-    std::vector<float> probe(static_cast<std::size_t>(pre.width) * pre.height * 3, 0.5f);
-    auto maps = impl->net.run(probe.data(), pre.height, pre.width, impl->part_nodes);
-    if (!maps) return Error{"model " + model_file.string() + ": " + maps.error().message};
-    for (const auto& map : *maps) {
-        impl->part_dims.push_back(map.c);
-        impl->dim += map.c;
+    // Channel counts come from the graph (as list_models computes the dimension): no forward pass
+    // at start-up.
+    for (int node : impl->part_nodes) {
+        const int c = (*m)->graph().channels(node);
+        if (c <= 0) return Error{"model " + model_file.string() + ": cannot tell the channels of node " +
+                                 (*m)->graph().nodes[node].name};
+        impl->part_dims.push_back(c);
+        impl->dim += c;
     }
     return std::unique_ptr<Embedder>(new Embedder(std::move(impl)));
 }
