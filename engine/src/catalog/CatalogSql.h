@@ -18,6 +18,7 @@ enum class Sql {
     RootIdByPath,
     RootDelete,
     RootList,
+    RootMoveFiles,
 
     FileSeenLookup,
     FileInsert,
