@@ -114,9 +114,7 @@ std::unique_ptr<Library> open_library(const LibraryArgs& a, LibraryAccess access
     std::fprintf(stderr, "library %s: model %s, index %s%s\n", printable(a.library).c_str(),
                  printable((*lib)->model_id()).c_str(), s ? printable(s->index_state).c_str() : "?",
                  fallback.empty() ? ""
-                 : fallback == "immutable"
-                     ? " (read-only here: read as it is on disk, without shared memory)"
-                     : " (read-only here: read without shared memory)");
+                                  : " (read without shared memory: its folder is read-only here or the disk is full)");
     return std::move(*lib);
 }
 

@@ -3,6 +3,7 @@
 #include <sqlite3.h>
 
 #include <cctype>
+#include <cerrno>
 #include <chrono>
 #include <cstring>
 
@@ -77,10 +78,12 @@ bool cannot_create_side_files(int rc) {
 //  - "immutable" when the -wal file is absent or empty: the database file then holds every commit
 //    (the last writer checkpointed it at close), and nobody can be writing, since no writer could
 //    create its -wal either. SQLite reads it without locks or side files.
-//  - "exclusive" when the -wal holds commits not yet copied back: locking_mode=EXCLUSIVE set
-//    before the first read makes SQLite keep the WAL index in its own memory instead of the -shm
-//    file (https://sqlite.org/wal.html, "Use of WAL Without Shared-Memory"). The connection then
-//    holds its read lock until it closes.
+//  - "exclusive" when the -wal holds commits not yet copied back (a writer died, or the folder
+//    was made read-only after one): locking_mode=EXCLUSIVE set before the first read makes SQLite
+//    keep the WAL index in its own memory instead of the -shm file (https://sqlite.org/wal.html,
+//    "Use of WAL Without Shared-Memory"). Exclusive mode wants a write lock on the file, which a
+//    read-only descriptor cannot take (EBADF), so this connection uses the "unix-none" VFS (no
+//    file locks); as above, no writer can be at work where the side files cannot be created.
 Status Connection::open_read_only(const std::filesystem::path& name) {
     const int flags = SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_URI;
     int rc = sqlite3_open_v2(file_uri(name, "mode=ro").c_str(), &db_, flags, nullptr);
@@ -96,7 +99,7 @@ Status Connection::open_read_only(const std::filesystem::path& name) {
     sqlite3_close_v2(std::exchange(db_, nullptr));
 
     fallback = wal_has_content(file_) ? "exclusive" : "immutable";
-    const std::string uri = file_uri(name, fallback == "immutable" ? "immutable=1" : "mode=ro");
+    const std::string uri = file_uri(name, fallback == "immutable" ? "immutable=1" : "mode=ro&vfs=unix-none");
     rc = sqlite3_open_v2(uri.c_str(), &db_, flags, nullptr);
     if (rc == SQLITE_OK) {
         sqlite3_extended_result_codes(db_, 1);
@@ -187,6 +190,8 @@ Error Connection::sql_error(std::string_view op, int rc) const {
     case SQLITE_IOERR:
     case SQLITE_PERM: {
         const int e = db_ ? sqlite3_system_errno(db_) : 0;
+        if (e == ENOSPC || e == EDQUOT) return error(op, "the disk is full (" + detail + ": " + std::strerror(e) + ")");
+        if (e == EROFS) return error(op, "the file system is read-only (" + detail + ")");
         return error(op, e ? detail + " (" + std::strerror(e) + ")" : detail);
     }
     default:
