@@ -455,7 +455,7 @@ void TestLibrary::two_processes_create_one_library() {
     // yet or reads it; nobody fails on a lock.
     QTemporaryDir tmp;
     const fs::path photos = small_folder(tmp, "photos", 2);
-    for (int round = 0; round < 4; ++round) {
+    for (int round = 0; round < 6; ++round) {
         const QString lib = tmp.filePath("library" + QString::number(round));
         std::vector<std::unique_ptr<QProcess>> procs;
         for (const QStringList& args : {QStringList{"index", "--library", lib, q(photos)},
