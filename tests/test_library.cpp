@@ -16,6 +16,7 @@
 #include <fstream>
 
 #include "cli_runner.h"
+#include "ruvision/engine/CatalogDb.h"
 
 namespace fs = std::filesystem;
 
@@ -48,6 +49,7 @@ private slots:
     void search_that_cannot_answer_is_an_error();
     void mistyped_library_is_not_created();
     void roots_are_canonical_and_nested_once();
+    void doubled_roots_of_older_libraries_are_merged();
     void two_processes_create_one_library();
     void output_escapes_file_names();
 };
@@ -447,6 +449,30 @@ void TestLibrary::roots_are_canonical_and_nested_once() {
     QCOMPARE(s["files"].toInt(), 0);
     QCOMPARE(s["index"].toObject()["vectors"].toInt(), 0);
     QCOMPARE(cli({"roots", "--library", lib, "--add", "--remove", q(top)}).code, 2);
+}
+
+void TestLibrary::doubled_roots_of_older_libraries_are_merged() {
+    QTemporaryDir tmp;
+    const fs::path photos = small_folder(tmp, "photos", 2, 0);
+    small_folder(tmp, "photos/sub", 1, 2);
+    const QString lib = tmp.filePath("library");
+    QCOMPARE(cli({"index", "--library", lib, q(photos)}).code, 0);
+    {
+        // As older versions left it: the same folder again with a trailing slash, and a subfolder
+        // as a root of its own (their files were counted twice).
+        auto db = rv::CatalogDb::open(fs::path(lib.toStdString()) / "catalog.sqlite", rv::CatalogDb::OpenMode::MustExist);
+        QVERIFY(db.ok());
+        QVERIFY(db->add_root(photos.string() + "/").ok());
+        QVERIFY(db->add_root((photos / "sub").string()).ok());
+    }
+    auto r = cli({"index", "--library", lib, "--json"});
+    QCOMPARE(r.code, 0);
+    QCOMPARE(obj(r.lines.last())["found"].toInt(), 3);
+    QCOMPARE(obj(r.lines.last())["embedded"].toInt(), 0);
+    r = cli({"roots", "--library", lib, "--json"});
+    QCOMPARE(obj(r.lines.last())["roots"].toArray().size(), 1);
+    QCOMPARE(obj(r.lines.last())["roots"].toArray()[0].toString(), q(photos));
+    QCOMPARE(obj(cli({"status", "--library", lib, "--json"}).lines.last())["files"].toInt(), 3);
 }
 
 void TestLibrary::two_processes_create_one_library() {

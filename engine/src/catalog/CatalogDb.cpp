@@ -111,6 +111,16 @@ Status CatalogDb::move_root_files(std::int64_t from_root, std::int64_t to_root) 
     return {};
 }
 
+Status CatalogDb::rename_root(std::int64_t root_id, std::string_view path) {
+    if (path.empty()) return db_->error("rename_root", "empty path");
+    Stmt s(*db_, Sql::RootRename);
+    s.bind(1, root_id);
+    s.bind_blob(2, path.data(), path.size());
+    if (int rc = s.step(); rc != SQLITE_DONE) return db_->sql_error("rename_root", rc);
+    if (sqlite3_changes(db_->db()) == 0) return db_->error("rename_root", "no root with id " + std::to_string(root_id));
+    return {};
+}
+
 Result<std::vector<CatalogRoot>> CatalogDb::roots() {
     std::vector<CatalogRoot> out;
     Stmt s(*db_, Sql::RootList);

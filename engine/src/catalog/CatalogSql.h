@@ -19,6 +19,7 @@ enum class Sql {
     RootDelete,
     RootList,
     RootMoveFiles,
+    RootRename,
 
     FileSeenLookup,
     FileInsert,

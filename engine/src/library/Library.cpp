@@ -139,6 +139,8 @@ Result<std::unique_ptr<Library>> Library::open(const fs::path& dir, LibraryAcces
     // Written only when it changes, so opening a library never waits for an indexing process.
     if (access != LibraryAccess::Read && *stored != info->name)
         if (auto st = lib->catalog_->set_meta("model", info->name); !st) return st.error();
+    if (access != LibraryAccess::Read)
+        if (auto st = lib->normalise_roots(); !st) return st.error();
     { auto released = std::move(*lock); }
 
     auto emb = Embedder::open(*info);
@@ -148,6 +150,47 @@ Result<std::unique_ptr<Library>> Library::open(const fs::path& dir, LibraryAcces
     lib->query_embedder_ = lib->embedder_->clone();
     if (auto st = lib->load_or_rebuild_index(); !st) return st.error();
     return lib;
+}
+
+// Libraries written before roots were canonical may hold a root twice ("/p" and "/p/") or a root
+// inside another; their files were then counted twice. Each such root is merged into the root that
+// holds it (its files handed over, so the next scan keeps what it finds under the canonical path and
+// drops the doubled rows), and a remaining root is renamed to its canonical path. Writes only when
+// something is to be done, so that a normal opening never waits for an indexing process.
+Status Library::normalise_roots() {
+    auto roots = catalog_->roots();
+    if (!roots) return roots.error();
+    struct Known {
+        CatalogRoot root;
+        fs::path canonical;
+    };
+    std::vector<Known> known;
+    for (const auto& r : *roots) known.push_back({r, canonical_root(r.path)});
+    // Outer roots first, so that a root is merged into the outermost one holding it.
+    std::stable_sort(known.begin(), known.end(),
+                     [](const Known& a, const Known& b) { return a.canonical.string().size() < b.canonical.string().size(); });
+    std::vector<std::pair<std::int64_t, std::int64_t>> merges;  // (from, into)
+    std::vector<const Known*> kept;
+    for (const auto& k : known) {
+        const Known* holder = nullptr;
+        for (const Known* o : kept)
+            if (o->canonical == k.canonical || is_inside(k.canonical, o->canonical)) holder = o;
+        if (holder) merges.emplace_back(k.root.id, holder->root.id);
+        else kept.push_back(&k);
+    }
+    std::vector<const Known*> renames;
+    for (const Known* k : kept)
+        if (k->root.path != k->canonical.string()) renames.push_back(k);
+    if (merges.empty() && renames.empty()) return Status::success();
+    auto tx = catalog_->begin();
+    if (!tx) return tx.error();
+    for (const auto& [from, into] : merges) {
+        if (auto st = catalog_->move_root_files(from, into); !st) return st;
+        if (auto st = catalog_->remove_root(from); !st) return st;
+    }
+    for (const Known* k : renames)
+        if (auto st = catalog_->rename_root(k->root.id, k->canonical.string()); !st) return st;
+    return tx->commit();
 }
 
 Status Library::check_writable(std::string_view what) const {

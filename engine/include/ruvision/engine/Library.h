@@ -177,6 +177,7 @@ private:
     Status forget_ids(const std::vector<std::int64_t>& ids);
 
     Status check_writable(std::string_view what) const;
+    Status normalise_roots();
 
     std::filesystem::path dir_;
     LibraryAccess access_ = LibraryAccess::Read;
