@@ -13,6 +13,6 @@ inline constexpr int kApplicationId = 0x52566374;
 Status ensure_schema(Connection& c);
 // For a read-only connection: the file must be a RuVision catalog of exactly this schema version
 // (an older one needs one opening with write access, which migrates it).
-Status check_schema(Connection& c);
+[[nodiscard]] Status check_schema(Connection& c);
 
 }  // namespace rv::catalog

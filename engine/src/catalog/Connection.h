@@ -30,7 +30,7 @@ enum class OpenAs { Create, Existing, ReadOnly };
 
 class Connection {
 public:
-    static Result<std::unique_ptr<Connection>> open(const std::filesystem::path& file, OpenAs how);
+    [[nodiscard]] static Result<std::unique_ptr<Connection>> open(const std::filesystem::path& file, OpenAs how);
     ~Connection();  // finalizes the cached statements, rolls back an open transaction, closes
     Connection(const Connection&) = delete;
     Connection& operator=(const Connection&) = delete;
@@ -57,7 +57,7 @@ public:
 
 private:
     friend class Stmt;
-    Status open_read_only(const std::filesystem::path& name);
+    [[nodiscard]] Status open_read_only(const std::filesystem::path& name);
     explicit Connection(std::filesystem::path file) : file_(std::move(file)) {}
 
     std::filesystem::path file_;

@@ -141,9 +141,9 @@ public:
     Status remove_root(std::int64_t root_id);
     // Gives every file of `from_root` to `to_root` (ids, features and status kept): for a root
     // that is replaced by a folder holding it.
-    Status move_root_files(std::int64_t from_root, std::int64_t to_root);
+    [[nodiscard]] Status move_root_files(std::int64_t from_root, std::int64_t to_root);
     // Changes a root's path (its files keep their rows); the path must not be another root's.
-    Status rename_root(std::int64_t root_id, std::string_view path);
+    [[nodiscard]] Status rename_root(std::int64_t root_id, std::string_view path);
     Result<std::vector<CatalogRoot>> roots();
 
     // Records that the scanner saw `path` under `root_id` with this size and mtime. New: a Pending

@@ -126,10 +126,10 @@ public:
     // library (Read, Update) is "no library at DIR". Several processes may open, and create, one
     // library at once: creating and migrating the catalog take turns under an flock on DIR, and a
     // reader waits for a creation under way.
-    static Result<std::unique_ptr<Library>> open(const std::filesystem::path& dir, LibraryAccess access,
+    [[nodiscard]] static Result<std::unique_ptr<Library>> open(const std::filesystem::path& dir, LibraryAccess access,
                                                  std::string_view model = {});
     // The same with LibraryAccess::Create (the app creates libraries deliberately).
-    static Result<std::unique_ptr<Library>> open(const std::filesystem::path& dir, std::string_view model = {});
+    [[nodiscard]] static Result<std::unique_ptr<Library>> open(const std::filesystem::path& dir, std::string_view model = {});
     ~Library();
 
     Result<IndexJobResult> index(const IndexJobParams& params, const std::atomic<bool>& cancel,
@@ -153,10 +153,10 @@ public:
     // Adds a folder to the library's roots (index() then scans it). A folder inside a root adds
     // nothing (the message says which root holds it); a folder holding roots replaces them, their
     // files keep their features (not re-embedded).
-    Result<RootChange> add_root(const std::filesystem::path& folder);
+    [[nodiscard]] Result<RootChange> add_root(const std::filesystem::path& folder);
     // Removes a root and forgets its files (catalog rows, features and index vectors); the
     // files on disk are untouched. Returns how many files were forgotten.
-    Result<std::size_t> remove_root(const std::filesystem::path& folder);
+    [[nodiscard]] Result<std::size_t> remove_root(const std::filesystem::path& folder);
     // Forgets files that left the library (e.g. moved to the trash by the user).
     Status forget(const std::vector<std::filesystem::path>& files);
 
@@ -176,8 +176,8 @@ private:
     Result<std::int64_t> root_id(const std::filesystem::path& folder);
     Status forget_ids(const std::vector<std::int64_t>& ids);
 
-    Status check_writable(std::string_view what) const;
-    Status normalise_roots();
+    [[nodiscard]] Status check_writable(std::string_view what) const;
+    [[nodiscard]] Status normalise_roots();
 
     std::filesystem::path dir_;
     LibraryAccess access_ = LibraryAccess::Read;
