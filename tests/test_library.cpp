@@ -525,6 +525,7 @@ void TestLibrary::output_escapes_file_names() {
     fs::copy_file(sample_photos()[1], photos / evil);
     fs::copy_file(sample_photos()[2], photos / latin);
     fs::copy_file(photos / evil, photos / "copy.jpg");
+    fs::copy_file(sample_photos()[3], photos / "rtl\xE2\x80\xAEgpj.jpg");  // U+202E turns the rest of the line
     const QString lib = tmp.filePath("library");
     const QString query = q(photos / "copy.jpg");
     std::vector<Run> runs = {cli({"index", "--library", lib, q(photos)}), cli({"status", "--library", lib}),
@@ -533,20 +534,21 @@ void TestLibrary::output_escapes_file_names() {
     for (const auto& r : runs) {
         QCOMPARE(r.code, 0);
         for (const auto& l : r.lines) {
-            QVERIFY2(!l.contains('\x1b') && !l.contains('\r'), l.constData());
+            QVERIFY2(!l.contains('\x1b') && !l.contains('\r') && !l.contains("\xE2\x80\xAE"), l.constData());
             QVERIFY2(QString::fromUtf8(l).toUtf8() == l, l.constData());  // valid UTF-8
         }
         QVERIFY(!r.err.contains('\x1b'));
     }
     // Every search hit is one line, the odd names escaped visibly.
-    QCOMPARE(runs[2].lines.size(), 4);
+    QCOMPARE(runs[2].lines.size(), 5);
     QVERIFY(runs[2].lines.join('\n').contains("red\\e[31mX\\nline.jpg"));
     QVERIFY(runs[2].lines.join('\n').contains("caf\\xE9.jpg"));
+    QVERIFY(runs[2].lines.join('\n').contains("rtl\\u202Egpj.jpg"));
     QVERIFY(runs[3].lines.join('\n').contains("red\\e[31mX\\nline.jpg"));
     // JSON: one valid object per line; the path that is not UTF-8 comes with U+FFFD.
     auto r = cli({"search", "--library", lib, "--json", query});
     QCOMPARE(r.code, 0);
-    QCOMPARE(r.lines.size(), 4);
+    QCOMPARE(r.lines.size(), 5);
     QSet<QString> paths;
     for (const auto& l : r.lines) {
         QJsonParseError e;
