@@ -180,6 +180,12 @@ Error Connection::sql_error(std::string_view op, int rc) const {
         return error(op, "the database is damaged (" + detail + ")");
     case SQLITE_BUSY:
     case SQLITE_LOCKED:
+        // Only a plain BUSY means the busy timeout ran out; the others come back at once.
+        if (rc == SQLITE_BUSY_SNAPSHOT)
+            return error(op, "another process changed the library while this one read it; try again (" + detail + ")");
+        if (rc == SQLITE_BUSY_RECOVERY)
+            return error(op, "another process is recovering the library after a crash; try again (" + detail + ")");
+        if (rc != SQLITE_BUSY) return error(op, "the library is busy (" + detail + ")");
         return error(op, "the library is busy: another process kept it locked for more than " +
                              std::to_string(kBusyTimeoutMs / 1000) + " s (" + detail + ")");
     case SQLITE_FULL:
