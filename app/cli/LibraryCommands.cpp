@@ -52,10 +52,9 @@ bool parse_number(const std::string& option, const std::string& text, T lo, T hi
         out = v;
         return true;
     }
-    std::ostringstream range;
-    range << lo << " to " << hi;
-    error = option + " '" + printable(text) + "': " + (ok ? "out of range" : "not a" + std::string(std::is_integral_v<T> ? " whole" : "") + " number") +
-            " (" + (std::is_integral_v<T> ? "a whole number" : "a number") + " from " + range.str() + ")";
+    std::ostringstream expected;
+    expected << (std::is_integral_v<T> ? "a whole number" : "a number") << " from " << lo << " to " << hi;
+    error = option + " '" + printable(text) + "': " + (ok ? "out of range, " : "") + "expected " + expected.str();
     return false;
 }
 
