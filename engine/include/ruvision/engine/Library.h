@@ -10,6 +10,8 @@
 // what the writer has committed. index() runs its decoding/embedding on params.threads workers
 // and reports progress on the calling thread. Two processes may open one library; only one
 // indexes at a time (index() takes the library's lock file and fails if another process holds it).
+// Opening takes an flock on DIR itself for a moment (exclusive to create, migrate or change the
+// model; shared to read), so that concurrent openings never meet a half-made catalog.
 #pragma once
 
 #include <atomic>
