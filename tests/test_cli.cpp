@@ -48,6 +48,7 @@ private slots:
     void edits_stay_close();
     void odd_file_names();
     void unknown_model_is_a_usage_error();
+    void library_numbers_are_parsed_whole();
 
 private:
     QTemporaryDir dir_;
@@ -186,6 +187,31 @@ void TestCli::unknown_model_is_a_usage_error() {
     auto r = cli({"embed", "--model", "no_such_model", photo_a_});
     QCOMPARE(r.code, 2);
     QVERIFY(r.err.contains("no model named 'no_such_model'"));
+}
+
+void TestCli::library_numbers_are_parsed_whole() {
+    // Parsed before the library is opened: a bad number is a usage error naming option and value;
+    // a good one gets as far as the (missing) library.
+    const QString lib = dir_.filePath("no-library-here");
+    const QList<QPair<QString, QString>> bad = {
+        {"-k", "1e3"},         {"-k", "5x"},          {"-k", "0"},           {"-k", "10001"},
+        {"-k", ""},            {"-k", "-3"},          {"-k", " 5"},          {"-k", "99999999999999999999"},
+        {"--threshold", "nan"}, {"--threshold", "inf"}, {"--threshold", "-0.1"}, {"--threshold", "1.5"},
+        {"--threshold", "0.5x"}, {"--threshold", ""},  {"--threshold", "0,5"}};
+    for (const auto& [opt, value] : bad) {
+        const QStringList args = opt == "-k" ? QStringList{"search", "--library", lib, opt, value, photo_a_}
+                                             : QStringList{"duplicates", "--library", lib, opt, value};
+        auto r = cli(args);
+        QVERIFY2(r.code == 2, qPrintable(opt + " " + value));
+        QVERIFY2(r.err.contains((opt + " '" + value + "'").toUtf8()), r.err.constData());
+    }
+    for (const QStringList& args : {QStringList{"search", "--library", lib, "-k", "7", photo_a_},
+                                    QStringList{"duplicates", "--library", lib, "--threshold", "0.75"},
+                                    QStringList{"duplicates", "--library", lib, "--threshold", "1"}}) {
+        auto r = cli(args);
+        QCOMPARE(r.code, 1);
+        QVERIFY2(r.err.contains("no library at"), r.err.constData());
+    }
 }
 
 QTEST_GUILESS_MAIN(TestCli)

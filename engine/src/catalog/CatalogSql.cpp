@@ -18,6 +18,8 @@ constexpr const char* kTexts[kSqlCount] = {
     /* RootIdByPath */ "SELECT id FROM roots WHERE path = ?1",
     /* RootDelete */ "DELETE FROM roots WHERE id = ?1",
     /* RootList */ "SELECT id, path, added_at FROM roots ORDER BY id",
+    /* RootMoveFiles */ "UPDATE files SET root_id = ?2 WHERE root_id = ?1",
+    /* RootRename */ "UPDATE roots SET path = ?2 WHERE id = ?1",
 
     /* FileSeenLookup */ "SELECT id, size, mtime_ns FROM files WHERE path = ?1",
     /* FileInsert */

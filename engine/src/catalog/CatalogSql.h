@@ -18,6 +18,8 @@ enum class Sql {
     RootIdByPath,
     RootDelete,
     RootList,
+    RootMoveFiles,
+    RootRename,
 
     FileSeenLookup,
     FileInsert,

@@ -10,6 +10,8 @@
 // what the writer has committed. index() runs its decoding/embedding on params.threads workers
 // and reports progress on the calling thread. Two processes may open one library; only one
 // indexes at a time (index() takes the library's lock file and fails if another process holds it).
+// Opening takes an flock on DIR itself for a moment (exclusive to create, migrate or change the
+// model; shared to read), so that concurrent openings never meet a half-made catalog.
 #pragma once
 
 #include <atomic>
@@ -87,6 +89,28 @@ struct DuplicateGroup {
     std::vector<DuplicateMember> members;
 };
 
+// How a library is opened.
+enum class LibraryAccess {
+    // An existing library, to search, list duplicates and show status: opening never writes and
+    // never changes the model, and it works on a read-only library (folder, files, mount, another
+    // user's) and on a full disk. index(), add_root(), remove_root() and forget() fail.
+    Read,
+    // An existing library, to index it or change its roots (and, with a model, its model). A
+    // library its process may not write is refused: "library DIR is read-only: ...".
+    Update,
+    // Update, creating the library (folder and catalog) if missing.
+    Create,
+};
+
+// What add_root() did. `message` says it in words for a person ("" when the root was simply
+// added).
+struct RootChange {
+    std::string root;                   // the canonical root the folder belongs to now
+    bool added = false;                 // a new root (false: already a root or inside one)
+    std::vector<std::string> absorbed;  // former roots inside the new one; their files stay indexed
+    std::string message;
+};
+
 struct LibraryStatus {
     CatalogCounts counts;
     std::string model_id;
@@ -98,17 +122,25 @@ struct LibraryStatus {
 
 class Library {
 public:
-    // Opens or creates the library in `dir` with the given model (empty: the library's own, or the
-    // default model for a new library). A library built with another model is re-embedded on the
-    // next index() (its features are kept until then).
-    static Result<std::unique_ptr<Library>> open(const std::filesystem::path& dir, std::string_view model = {});
+    // Opens the library in `dir` (see LibraryAccess) with the given model (empty: the library's own,
+    // or the default model for a new library; Read takes no model). A library built with another
+    // model is re-embedded on the next index() (its features are kept until then). A missing
+    // library (Read, Update) is "no library at DIR". Several processes may open, and create, one
+    // library at once: creating and migrating the catalog take turns under an flock on DIR, and a
+    // reader waits for a creation under way.
+    [[nodiscard]] static Result<std::unique_ptr<Library>> open(const std::filesystem::path& dir, LibraryAccess access,
+                                                 std::string_view model = {});
+    // The same with LibraryAccess::Create (the app creates libraries deliberately).
+    [[nodiscard]] static Result<std::unique_ptr<Library>> open(const std::filesystem::path& dir, std::string_view model = {});
     ~Library();
 
     Result<IndexJobResult> index(const IndexJobParams& params, const std::atomic<bool>& cancel,
                                  const std::function<void(const IndexProgress&)>& progress = {});
 
     // Top-k library files most similar to an image (inside the library or not), best first,
-    // each file once.
+    // each file once; scores are cosines, clamped to [-1, 1] (the query must be unit length). A
+    // search that cannot answer is an Error, never an empty list: nothing indexed with the
+    // library's model, a query of another dimension, or an index that found no live file.
     Result<std::vector<SearchResult>> search(const std::filesystem::path& image, int k);
     Result<std::vector<SearchResult>> search(const std::vector<float>& embedding, int k);
     // The same for pixels not in a file (e.g. pasted from the clipboard); the image must be non-empty.
@@ -119,11 +151,14 @@ public:
     // The threshold duplicates() uses when none is given (it depends on the library's size).
     float default_duplicate_threshold();
 
-    // Adds a folder to the library's roots (index() then scans it).
-    Status add_root(const std::filesystem::path& folder);
+    // Roots are canonical (absolute, symlinks resolved, no trailing slash) and never nested.
+    // Adds a folder to the library's roots (index() then scans it). A folder inside a root adds
+    // nothing (the message says which root holds it); a folder holding roots replaces them, their
+    // files keep their features (not re-embedded).
+    [[nodiscard]] Result<RootChange> add_root(const std::filesystem::path& folder);
     // Removes a root and forgets its files (catalog rows, features and index vectors); the
-    // files on disk are untouched.
-    Status remove_root(const std::filesystem::path& folder);
+    // files on disk are untouched. Returns how many files were forgotten.
+    [[nodiscard]] Result<std::size_t> remove_root(const std::filesystem::path& folder);
     // Forgets files that left the library (e.g. moved to the trash by the user).
     Status forget(const std::vector<std::filesystem::path>& files);
 
@@ -132,6 +167,7 @@ public:
     Result<std::vector<CatalogFileError>> errors();
 
     const std::string& model_id() const;
+    LibraryAccess access() const { return access_; }
     Embedder& embedder();
     CatalogDb& catalog();
 
@@ -142,8 +178,12 @@ private:
     Result<std::int64_t> root_id(const std::filesystem::path& folder);
     Status forget_ids(const std::vector<std::int64_t>& ids);
 
+    [[nodiscard]] Status check_writable(std::string_view what) const;
+    [[nodiscard]] Status normalise_roots();
+
     std::filesystem::path dir_;
-    std::unique_ptr<CatalogDb> catalog_;  // the writer's connection
+    LibraryAccess access_ = LibraryAccess::Read;
+    std::unique_ptr<CatalogDb> catalog_;  // the writer's connection (read-only with LibraryAccess::Read)
     std::unique_ptr<Embedder> embedder_;  // the writer's (index()'s) embedder
     std::unique_ptr<VectorIndex> index_;  // thread-safe itself; the pointer never changes after open()
     std::string model_id_;
@@ -158,6 +198,10 @@ private:
 // Held by a process while it indexes a library (an flock on DIR/index.lock, released by the
 // kernel when the process dies, also by kill -9).
 bool library_is_being_indexed(const std::filesystem::path& dir);
+
+// A root as the catalog stores it: absolute, lexically normal, symlinks resolved as far as the path
+// exists (std::filesystem::weakly_canonical), no trailing slash.
+std::filesystem::path canonical_root(const std::filesystem::path& folder);
 
 // A fast fingerprint of a file's content (size + first and last 64 KiB), hex; "" if unreadable.
 // Equal fingerprints are treated as the same picture when a file moves.
