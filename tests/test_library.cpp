@@ -221,12 +221,16 @@ void TestLibrary::second_indexer_is_refused() {
     QCOMPARE(st.code, 0);
     QVERIFY2(st.err.contains("being updated by an indexing run in another process"), st.err.constData());
 
+    // Ctrl-C stops the first one cleanly (it is slow on purpose, slower still under the sanitizers).
+    ::kill(static_cast<pid_t>(first.processId()), SIGINT);
     QVERIFY(first.waitForFinished(300000));
-    QCOMPARE(first.exitCode(), 0);
-    // The lock went with the process: indexing works again.
+    QCOMPARE(first.exitCode(), 130);
+    // The lock went with the process: indexing works again, and resumes where the first stopped.
     auto again = cli({"index", "--library", lib, "--json"});
     QCOMPARE(again.code, 0);
-    QCOMPARE(obj(again.lines.last())["unchanged"].toInt(), 40);
+    const auto summary = obj(again.lines.last());
+    QCOMPARE(summary["unchanged"].toInt() + summary["embedded"].toInt(), 40);
+    QVERIFY(summary["unchanged"].toInt() >= 4);
 }
 
 void TestLibrary::duplicates_of_edited_copies() {
