@@ -144,5 +144,9 @@ struct ResolvedDescriptor {
 [[nodiscard]] Status write_model_file(const std::filesystem::path& path, const ModelData& model);
 // The file image write_model_file writes (for tests and fuzz seeds).
 std::vector<std::uint8_t> model_file_bytes(const ModelData& model);
+// A file image from a header JSON text and the tensor data, with offsets and checksum computed:
+// lets tests build files whose header is wrong in one precise way yet whose checksum is valid.
+std::vector<std::uint8_t> assemble_model_file(const std::string& header_json, const std::uint8_t* data,
+                                              std::size_t data_len);
 
 }  // namespace rv
