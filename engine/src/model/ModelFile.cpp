@@ -313,6 +313,10 @@ std::vector<std::uint8_t> model_file_bytes(const ModelData& model) {
     return assemble_model_file(json, data.data(), data.size());
 }
 
+std::uint64_t model_file_checksum(const std::uint8_t* file, std::size_t size) {
+    return size < kFixedHeader ? 0 : fnv1a64(file + kFixedHeader, size - kFixedHeader);
+}
+
 std::vector<std::uint8_t> assemble_model_file(const std::string& json, const std::uint8_t* data, std::size_t data_len) {
     const std::size_t data_offset = align_up(kFixedHeader + json.size());
     std::vector<std::uint8_t> out(data_offset + data_len, 0);

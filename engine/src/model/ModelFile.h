@@ -144,6 +144,9 @@ struct ResolvedDescriptor {
 [[nodiscard]] Status write_model_file(const std::filesystem::path& path, const ModelData& model);
 // The file image write_model_file writes (for tests and fuzz seeds).
 std::vector<std::uint8_t> model_file_bytes(const ModelData& model);
+// The checksum a file image of `size` bytes should carry at byte 32 (for the fuzz target, which
+// fixes it so that mutations reach the header parser).
+std::uint64_t model_file_checksum(const std::uint8_t* file, std::size_t size);
 // A file image from a header JSON text and the tensor data, with offsets and checksum computed:
 // lets tests build files whose header is wrong in one precise way yet whose checksum is valid.
 std::vector<std::uint8_t> assemble_model_file(const std::string& header_json, const std::uint8_t* data,
