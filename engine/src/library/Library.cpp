@@ -372,7 +372,9 @@ Result<std::vector<SearchResult>> Library::search(const RgbImage& image, int k) 
     std::vector<float> v;
     {
         std::lock_guard lock(reader_mutex_);
-        v = query_embedder_->embed(image);
+        auto e = query_embedder_->embed(image);
+        if (!e) return Error{"the query image: " + e.error().message};
+        v = std::move(*e);
     }
     return search(v, k);
 }
