@@ -19,8 +19,8 @@
 // Split: labels are shuffled with the seed; half A chooses the thresholds, half B reports them
 // (pairs across halves are reported too: nothing was chosen on them).
 // Choice on A: max_colour_diff = 1.5 x the 99th percentile of the copies' colour differences;
-// min_structure = the highest structure of any different-picture pair of A that passes that colour
-// test (and is neither tiny nor flat), + 0.03, rounded up to 0.01, at least 0.80.
+// min_structure = the highest structure of any different-picture pair of A (neither tiny nor flat),
+// whatever its colours, + 0.03, rounded up to 0.01: each test alone separates half A.
 #include <algorithm>
 #include <atomic>
 #include <cmath>
@@ -357,7 +357,6 @@ int main(int argc, char** argv) {
         if (!a_pairs[i].positive && a_verdicts[i].colour_diff >= 0 && a_verdicts[i].colour_diff <= chosen.max_colour_diff &&
             a_verdicts[i].structure > worst)
             worst = a_verdicts[i].structure, worst_name = items[a_pairs[i].a].name + " | " + items[a_pairs[i].b].name;
-    chosen.min_structure = std::max(0.80f, std::ceil((worst + 0.03f) * 100) / 100);
     std::vector<float> structure_pos;
     float worst_any = -1;
     std::string worst_any_name;
@@ -371,18 +370,21 @@ int main(int argc, char** argv) {
                              std::to_string(a_verdicts[i].colour_diff) + ")";
     }
     std::sort(structure_pos.begin(), structure_pos.end());
+    // Each test alone must separate half A: the structure threshold clears every different pair
+    // of A whatever its colours.
+    chosen.min_structure = std::ceil((std::max(worst, worst_any) + 0.03f) * 100) / 100;
     std::printf("## Pixel verification (seed %u): thresholds chosen on half A\n\n", seed);
     std::printf("copies' colour difference p99 %.2f -> max_colour_diff %.1f; hardest different pair passing it: "
-                "structure %.3f (%s) -> min_structure %.2f\n(library defaults: max_colour_diff %.1f, min_structure %.2f, "
+                "structure %.3f (%s)\n(library defaults: max_colour_diff %.1f, min_structure %.2f, "
                 "flat below grey std %.1f or detail std %.2f, tiny below %d px)\n\n",
-                p99, chosen.max_colour_diff, worst, worst_name.c_str(), chosen.min_structure,
+                p99, chosen.max_colour_diff, worst, worst_name.c_str(),
                 rv::PixelVerifyParams{}.max_colour_diff, rv::PixelVerifyParams{}.min_structure,
                 rv::PixelVerifyParams{}.flat_grey_std, rv::PixelVerifyParams{}.flat_detail_std,
                 rv::PixelVerifyParams{}.min_side);
     if (!structure_pos.empty())
-        std::printf("copies' structure: min %.3f, p1 %.3f, median %.3f; hardest different pair on structure alone: %.3f (%s)\n\n",
+        std::printf("copies' structure: min %.3f, p1 %.3f, median %.3f; hardest different pair on structure alone: %.3f (%s) -> min_structure %.2f\n\n",
                     structure_pos.front(), structure_pos[structure_pos.size() / 100], structure_pos[structure_pos.size() / 2],
-                    worst_any, worst_any_name.c_str());
+                    worst_any, worst_any_name.c_str(), chosen.min_structure);
 
     // 2. Report with the library's defaults (which should be the chosen ones) on every half.
     const rv::PixelVerifyParams defaults;

@@ -35,8 +35,8 @@ struct PixelVerifyParams {
     int min_side = 128;               // tiny below this many pixels on the shorter side (as stored)
     float flat_grey_std = 2.0f;       // flat: grey standard deviation on the grid below this (levels 0..255)
     float flat_detail_std = 0.6f;     // flat: high-pass standard deviation below this (levels)
-    float min_structure = 0.90f;      // same: high-pass correlation at the best alignment at least this
-    float max_colour_diff = 6.0f;     // same: mean |RGB difference| at most this (levels)
+    float min_structure = 0.97f;      // same: high-pass correlation at the best alignment at least this
+    float max_colour_diff = 2.3f;     // same: mean |RGB difference| at most this (levels)
     float max_aspect_diff = 0.03f;    // same: |ln(aspect a) - ln(aspect b)| at most this
     bool allow_shift = true;          // try shifts of one cell
 };
