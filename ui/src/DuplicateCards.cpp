@@ -311,7 +311,7 @@ void DuplicateCards::paintCard(QPainter& p, const DuplicateCard& c, const QRect&
     p.setPen(pal.color(QPalette::PlaceholderText));
     p.drawText(QRect(box.rect.right(), box.rect.top(), r.right() - kPad - box.rect.right(), check_),
                Qt::AlignRight | Qt::AlignVCenter,
-               reference ? tr("reference") : c.verified ? score(c) : tr("not verified"));
+               reference ? tr("reference") : c.verified ? score(c) : tr("similar"));
 
     if (focused && hasFocus()) {
         QStyleOptionFocusRect f;

@@ -105,7 +105,7 @@ Result<std::vector<DuplicateGroup>> Library::duplicates(const DuplicateParams& p
     const int k = std::max(2, params.neighbours + 1);  // + the file itself
     const int dim = index_->dim();
     CloseNeighbours close;
-    std::vector<Candidate> plain_only;  // plain cosine >= kPlainAccept, whitened score below the threshold
+    std::vector<Candidate> plain_only;  // plain cosine >= kPlainAccept and the threshold, whitened score below it
     std::unordered_map<std::int64_t, CatalogFile> files;  // of every file in close or plain_only
     {
         // The catalog and the index are read under the reader lock; decoding (below) is not.
@@ -174,7 +174,7 @@ Result<std::vector<DuplicateGroup>> Library::duplicates(const DuplicateParams& p
             if (!a || !b) continue;  // added to the index after this pass began
             const float s = w.similarity(c.raw, a, b) - (c.rotated ? kRotatedPenalty : 0.0f);
             if (s < threshold) {
-                if (c.raw >= kPlainAccept) plain_only.push_back(c);
+                if (c.raw >= kPlainAccept && c.raw >= threshold) plain_only.push_back(c);
                 continue;
             }
             add_close(close, c.a, c.b, s);
