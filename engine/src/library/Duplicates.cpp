@@ -177,7 +177,8 @@ Result<std::vector<DuplicateGroup>> Library::duplicates(const DuplicateParams& p
                 if (c.raw >= kPlainAccept && c.raw >= threshold) plain_only.push_back(c);
                 continue;
             }
-            add_close(close, c.a, c.b, s);
+            // A near-identical pair scores its plain cosine (as it would through the rule below).
+            add_close(close, c.a, c.b, c.raw >= kPlainAccept ? std::max(s, c.raw) : s);
         }
         auto remember = [&](std::int64_t id) -> Status {
             if (files.count(id)) return {};
