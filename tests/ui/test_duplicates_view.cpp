@@ -19,6 +19,7 @@
 #include <algorithm>
 
 #include "DuplicatesView.h"
+#include "FileActions.h"
 #include "ThumbnailSource.h"
 
 using rv::ui::DuplicatesView;
@@ -102,6 +103,7 @@ private slots:
     void confirmation_lists_the_files();
     void undo_restores_trashed_files();
     void undo_never_overwrites_a_file();
+    void restore_reads_the_trash_record();
     void trashes_unchecked_and_collapses_groups();
     void refused_confirmation_trashes_nothing();
     void last_kept_member_cannot_be_unchecked();
@@ -420,6 +422,33 @@ void TestDuplicatesView::undo_never_overwrites_a_file() {
     QCOMPARE(sha(unchecked[0]), QCryptographicHash::hash("a new file, not to be overwritten", QCryptographicHash::Sha256));
     QVERIFY(QFile::exists(unchecked[1]));
     QCOMPARE(view.undoablePaths(), QStringList{unchecked[0]});  // still in the trash: may be retried
+}
+
+// restoreFromTrash() goes by the .trashinfo record: a percent-encoded name with spaces and
+// non-ASCII comes back; a pair the record does not name is refused and left in the trash.
+void TestDuplicatesView::restore_reads_the_trash_record() {
+    const QString odd = dir_.filePath(QStringLiteral("a b%20c é.jpg"));
+    const QString other = dir_.filePath(QStringLiteral("other.jpg"));
+    for (const QString& p : {odd, other}) {
+        QFile::remove(p);
+        QVERIFY(QFile::copy(photos_[0].path, p));
+    }
+    const QByteArray bytes = sha(odd);
+    const rv::ui::TrashResult trashed = rv::ui::moveToTrash({odd, other});
+    QCOMPARE(trashed.trashed, (QStringList{odd, other}));
+    QCOMPARE(trashed.trashedTo.size(), 2);
+    for (const QString& to : trashed.trashedTo) QVERIFY2(QFile::exists(to), qPrintable(to));
+    // Wrong pairing: the record of `other` does not name `odd`.
+    const rv::ui::RestoreResult wrong = rv::ui::restoreFromTrash({{odd, trashed.trashedTo[1]}});
+    QVERIFY(wrong.restored.isEmpty());
+    QCOMPARE(wrong.failed.size(), 1);
+    QVERIFY(QFile::exists(trashed.trashedTo[1]) && !QFile::exists(odd));
+    const rv::ui::RestoreResult right =
+        rv::ui::restoreFromTrash({{odd, trashed.trashedTo[0]}, {other, trashed.trashedTo[1]}});
+    QCOMPARE(right.restored, (QStringList{odd, other}));
+    QVERIFY(right.failed.isEmpty());
+    QCOMPARE(sha(odd), bytes);
+    QVERIFY(!QFile::exists(trashed.trashedTo[0]) && !QFile::exists(trashed.trashedTo[1]));
 }
 
 void TestDuplicatesView::last_kept_member_cannot_be_unchecked() {

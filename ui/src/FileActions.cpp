@@ -74,18 +74,31 @@ TrashResult moveToTrash(const QStringList& paths) {
 
 namespace {
 
-// The original path a .trashinfo names ("" if unreadable). Path= is percent-encoded, absolute, or
-// relative to the top of the volume for a volume's own trash.
-QString trashInfoPath(const QString& infoFile) {
+// The Path= value of a .trashinfo, as written (empty if unreadable). The specification wants it
+// percent-encoded; Qt 6.4's moveToTrash() writes it as it is: callers try both readings.
+QByteArray trashInfoPath(const QString& infoFile) {
     QFile f(infoFile);
-    if (!f.open(QIODevice::ReadOnly | QIODevice::Text)) return {};
+    if (!f.open(QIODevice::ReadOnly)) return {};
     bool inSection = false;
     while (!f.atEnd()) {
-        const QByteArray line = f.readLine().trimmed();
+        QByteArray line = f.readLine();
+        if (line.endsWith('\n')) line.chop(1);
         if (line.startsWith('[')) inSection = line == "[Trash Info]";
-        else if (inSection && line.startsWith("Path=")) return QFile::decodeName(QByteArray::fromPercentEncoding(line.mid(5)));
+        else if (inSection && line.startsWith("Path=")) return line.mid(5);
     }
     return {};
+}
+
+// Whether a Path= value names `original`: absolute, or relative to the top of the volume for a
+// volume's own trash; percent-encoded or not.
+bool namesPath(const QByteArray& value, const QString& original) {
+    if (value.isEmpty()) return false;
+    for (const QString& named : {QFile::decodeName(value), QFile::decodeName(QByteArray::fromPercentEncoding(value))}) {
+        if (QDir::isAbsolutePath(named) ? QDir::cleanPath(named) == QDir::cleanPath(original)
+                                        : original.endsWith(QLatin1Char('/') + named))
+            return true;
+    }
+    return false;
 }
 
 }  // namespace
@@ -103,10 +116,7 @@ RestoreResult restoreFromTrash(const QList<QPair<QString, QString>>& items) {
         QDir trashDir = filesDir;
         trashDir.cdUp();
         const QString info = trashDir.filePath(QStringLiteral("info/") + inTrash.fileName() + QStringLiteral(".trashinfo"));
-        const QString named = trashInfoPath(info);
-        const bool matches = QDir::isAbsolutePath(named) ? QDir::cleanPath(named) == QDir::cleanPath(original)
-                                                         : !named.isEmpty() && original.endsWith(QLatin1Char('/') + named);
-        if (!matches) {
+        if (!namesPath(trashInfoPath(info), original)) {
             fail(QObject::tr("The trash has no record of this file"));
             continue;
         }
