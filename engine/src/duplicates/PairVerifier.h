@@ -30,6 +30,8 @@ public:
     PixelVerdict verify(std::int64_t a, std::int64_t b) const;
 
     const PixelVerifyParams& params() const { return params_; }
+    // Forgets every prepared file (frees their signatures).
+    void clear() { entries_.clear(); }
 
 private:
     struct Entry {

@@ -44,6 +44,9 @@ float threshold_for(std::size_t n) {
     return static_cast<float>(kAtSmall + t * (kAtLarge - kAtSmall));
 }
 
+// Files decoded per round of pixel verification (~20 KB kept per file until the round ends).
+constexpr std::size_t kVerifyBatch = 2048;
+
 // Files processed per round of parallel index searches.
 constexpr std::size_t kBatch = 1024;
 
@@ -220,16 +223,21 @@ Result<std::vector<DuplicateGroup>> Library::duplicates(const DuplicateParams& p
     }
     if (cancel) return std::vector<DuplicateGroup>();
 
-    // 5. Groups, with what a person needs to choose which file to keep.
+    // 5. Groups, with what a person needs to choose which file to keep. Stars are decoded and
+    // verified in batches of about kVerifyBatch files, so memory stays bounded in a large library.
     const auto stars = star_groups(close);
-    if (params.verify_pixels) {
-        std::vector<std::int64_t> ids;
-        for (const auto& star : stars)
-            for (const auto& m : star) ids.push_back(m.id);
-        prepare(ids);
-    }
+    std::size_t batch_end = 0;  // stars before this index are prepared
     std::vector<DuplicateGroup> groups;
-    for (const auto& star : stars) {
+    for (std::size_t si = 0; si < stars.size(); ++si) {
+        if (params.verify_pixels && si == batch_end) {
+            verifier.clear();
+            std::vector<std::int64_t> ids;
+            for (; batch_end < stars.size() && ids.size() < kVerifyBatch; ++batch_end)
+                for (const auto& m : stars[batch_end]) ids.push_back(m.id);
+            prepare(ids);
+            if (cancel) return std::vector<DuplicateGroup>();
+        }
+        const auto& star = stars[si];
         DuplicateGroup g;
         for (const auto& m : star) {
             const auto it = files.find(m.id);
