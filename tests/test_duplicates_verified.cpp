@@ -1,5 +1,5 @@
 // Library::duplicates on a real library of hostile pictures (flat tiles of slightly different
-// greys, 48x48 icons, 8x8 images, transparent PNGs) mixed with real copies of wallpaper photos
+// greys, 48x48 icons, 8x8 images, transparent PNGs, MATE's) mixed with real copies of wallpaper photos
 // (resized, re-encoded, turned, mirrored): no member other than a true copy is ever verified (only
 // verified members may be offered for the trash), and the copies are.
 #include <QDir>
@@ -74,6 +74,17 @@ void TestDuplicatesVerified::only_true_copies_are_verified() {
         p.end();
         save(im, QStringLiteral("clear%1.png").arg(k));
     }
+
+    // MATE's transparent PNGs, which the window once offered for the trash as copies of a grey tile
+    // and of each other (Spring.png was trashed), and such a tile.
+    QDirIterator mate(QStringLiteral("/usr/share/backgrounds/mate/abstract"), {QStringLiteral("*.png")}, QDir::Files);
+    while (mate.hasNext()) {
+        const QString p = mate.next();
+        QVERIFY(QFile::copy(p, pics + QStringLiteral("/mate-") + QFileInfo(p).fileName()));
+    }
+    QImage greyTile(64, 64, QImage::Format_RGB32);
+    greyTile.fill(QColor(128, 128, 128));
+    save(greyTile, QStringLiteral("grey-tile.png"));
 
     // Real copies: per photo the original, a resized + re-encoded copy, one turned 90 degrees and a mirror.
     QStringList photos;
