@@ -33,7 +33,7 @@ APT_PACKAGES=(
   libhnswlib-dev libeigen3-dev libxsimd-dev libsqlite3-dev libonnx-dev libprotobuf-dev
   nlohmann-json3-dev zlib1g-dev
   xvfb xauth
-  gnome-backgrounds mate-backgrounds plasma-workspace-wallpapers dataset-fashion-mnist
+  gnome-backgrounds mate-backgrounds plasma-workspace-wallpapers dataset-fashion-mnist adwaita-icon-theme
 )
 
 install_apt() {
