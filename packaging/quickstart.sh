@@ -40,7 +40,7 @@ APT_PACKAGES=(
   nlohmann-json3-dev zlib1g-dev
   clang libclang-rt-14-dev
   xvfb xauth
-  gnome-backgrounds mate-backgrounds plasma-workspace-wallpapers dataset-fashion-mnist
+  gnome-backgrounds mate-backgrounds plasma-workspace-wallpapers dataset-fashion-mnist adwaita-icon-theme
 )
 
 install_apt() {

@@ -71,9 +71,15 @@ struct SearchResult {
 // on the library's own features (Whitening.h), and each file's feature of the image turned 90
 // degrees is compared too (counting 0.10 less), so rotated copies are found. The default threshold
 // (default_duplicate_threshold()) was chosen with bench/bench_duplicates.
+// Descriptors only say "similar". A pair whose plain cosine reaches 0.99 joins a group below the
+// threshold only if its pixels verify it (PixelVerify.h); and every member is checked on pixels
+// against its centre: `verified` says the pixels vouch that it is the same picture (resized,
+// re-encoded, turned or mirrored). Only verified members (and the centre) may be offered for the
+// trash. Tiny, flat and undecodable files are never verified.
 struct DuplicateParams {
-    float threshold = -1;  // < 0: the library default
-    int neighbours = 16;   // neighbours examined per file
+    float threshold = -1;       // < 0: the library default
+    int neighbours = 16;        // neighbours examined per file
+    bool verify_pixels = true;  // false: no decoding; no member is verified (for measurements)
 };
 
 struct DuplicateMember {
@@ -82,6 +88,9 @@ struct DuplicateMember {
     float score = 0;  // whitened cosine similarity to the group's first member (1 for the first)
     std::int64_t size = 0;  // bytes
     int width = 0, height = 0;  // pixels, as decoded (EXIF orientation applied)
+    bool verified = false;      // pixels verified the same picture as the centre (true for the centre)
+    float pixel_score = 0;      // structure correlation with the centre on pixels (PixelVerdict), 0 if not compared
+    std::string pixel_note;     // why (not) verified, e.g. "flat image (grey deviation 0.0)"
 };
 
 // Members: the centre first, then by score.
