@@ -275,6 +275,7 @@ void TestLibrary::duplicates_of_edited_copies() {
     r = cli({"duplicates", "--library", lib, "--json"});
     QCOMPARE(r.code, 0);
     QMap<QString, int> group_of;
+    QMap<QString, bool> verified;
     for (const auto& line : r.lines) {
         const auto g = obj(line);
         const int id = g["group"].toInt();
@@ -287,6 +288,8 @@ void TestLibrary::duplicates_of_edited_copies() {
             QVERIFY(o["width"].toInt() > 0 && o["height"].toInt() > 0 && o["size"].toInt() > 0);
             QVERIFY(o["score"].toDouble() >= 0.56);
             group_of[o["path"].toString()] = id;
+            verified[o["path"].toString()] = o["verified"].toBool();
+            QVERIFY(o.contains("pixel_note"));
         }
     }
     // Near-identical copies are with their original; no group holds two different photos.
@@ -297,6 +300,13 @@ void TestLibrary::duplicates_of_edited_copies() {
         if (group_of.contains(it.key()))
             QVERIFY2(group_of.value(it.key()) == group_of.value(it.value(), -1),
                      qPrintable(it.key() + " is grouped, but not with " + it.value()));
+    // Only copies whose pixels say so may go to the trash: the byte copy and the resized, re-encoded
+    // copy are verified; a crop is at most similar.
+    for (auto it = source_of.begin(); it != source_of.end(); ++it) {
+        if (it.key().endsWith("-copy.jpg") || it.key().endsWith("-small.jpg"))
+            QVERIFY2(verified.value(it.key()), qPrintable(it.key() + " is not verified"));
+        if (it.key().endsWith("-cropped.jpg")) QVERIFY2(!verified.value(it.key()), qPrintable(it.key()));
+    }
     QSet<int> seen;
     for (const auto& o : originals) {
         if (!group_of.contains(o)) continue;

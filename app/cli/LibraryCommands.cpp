@@ -285,13 +285,17 @@ int cmd_duplicates(const Args& args) {
             json members = json::array();
             for (const auto& m : g.members)
                 members.push_back({{"path", m.path}, {"score", shown(m.score)}, {"size", m.size}, {"width", m.width},
-                                   {"height", m.height}});
+                                   {"height", m.height}, {"verified", m.verified}, {"pixel_score", m.pixel_score},
+                                   {"pixel_note", m.pixel_note}});
             std::printf("%s\n", dump({{"group", i + 1}, {"members", members}}).c_str());
         } else {
             std::printf("group %zu (%zu files)\n", i + 1, g.members.size());
+            // "same" marks a member whose pixels verified it as the centre's picture (the centre
+            // itself too); the others are only similar, with the reason.
             for (const auto& m : g.members)
-                std::printf("  %.4f  %5dx%-5d %10lld  %s\n", shown(m.score), m.width, m.height,
-                            static_cast<long long>(m.size), printable(m.path).c_str());
+                std::printf("  %.4f  %-7s %5dx%-5d %10lld  %s%s%s\n", shown(m.score), m.verified ? "same" : "similar",
+                            m.width, m.height, static_cast<long long>(m.size), printable(m.path).c_str(),
+                            m.verified ? "" : "  -- not verified: ", m.verified ? "" : printable(m.pixel_note).c_str());
         }
     }
     if (!a.json)
