@@ -166,7 +166,7 @@ void TestImageDecode::broken_data() {
     QTest::newRow("truncated jpeg") << QByteArray(reinterpret_cast<const char*>(jpeg.data()), int(jpeg.size() / 2))
                                     << "truncated JPEG";
     QTest::newRow("truncated png") << QByteArray(reinterpret_cast<const char*>(png.data()), int(png.size() / 2))
-                                   << "cannot decode PNG";
+                                   << "truncated PNG";
     QTest::newRow("header only") << QByteArray(reinterpret_cast<const char*>(jpeg.data()), 20) << "truncated JPEG";
     // A PNG header claiming 30000 x 30000 pixels: refused before any allocation.
     auto bomb = png;

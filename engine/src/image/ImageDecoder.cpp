@@ -2,6 +2,7 @@
 #include <cerrno>
 #include <cstring>
 #include <fcntl.h>
+#include <limits>
 #include <memory>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -10,6 +11,9 @@
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 
+#include "image/DecodeFailure.h"
+#include "image/DecodeTarget.h"
+#include "image/Flatten.h"
 #include "image/ImageHeader.h"
 #include "ruvision/engine/Image.h"
 
@@ -38,6 +42,7 @@ bool jpeg_has_end_marker(const std::uint8_t* b, std::size_t n, std::size_t scan_
 // The refusals the header alone can justify; empty if the header allows decoding.
 std::string refusal(const ImageHeader& h, const DecodeOptions& opt) {
     if (h.format == ImageFormat::Unknown) return "not an image (unrecognised content)";
+    if (h.format == ImageFormat::Gif) return "GIF is not supported";  // OpenCV 4.6 has no GIF reader
     if (h.width > 0 && h.height > 0 && static_cast<std::int64_t>(h.width) * h.height > opt.max_pixels)
         return "image too large (" + std::to_string(h.width) + "x" + std::to_string(h.height) + " pixels, limit " +
                std::to_string(opt.max_pixels) + ")";
@@ -49,13 +54,52 @@ void bgr_to_rgb_in_place(std::uint8_t* p, std::size_t pixels) {
     for (std::size_t i = 0; i < pixels; ++i, p += 3) std::swap(p[0], p[2]);
 }
 
+// Runs OpenCV's decoder with `target` as its output allocator. Empty Mat on any failure, with
+// `why` set (imdecode itself leaves its output untouched when the decoder rejects a header).
+cv::Mat run_decoder(const std::uint8_t* bytes, std::size_t size, int flags, const ImageHeader& h,
+                    DecodeTarget& target, std::string& why) {
+    cv::Mat out;
+    out.allocator = &target;
+    try {
+        // imdecode applies the EXIF orientation for IMREAD_COLOR and the reduced modes.
+        cv::imdecode(cv::Mat(1, static_cast<int>(size), CV_8UC1, const_cast<std::uint8_t*>(bytes)), flags, &out);
+    } catch (const cv::Exception& e) {
+        out.release();
+        why = target.refusal().empty() ? std::string("cannot decode (") + e.err + ")" : target.refusal();
+        return out;
+    }
+    if (out.empty() || out.cols <= 0 || out.rows <= 0) {
+        out.release();
+        why = target.refusal().empty() ? decode_failure_reason(h.format, bytes, size) : target.refusal();
+    }
+    return out;
+}
+
+// A file that may be transparent: every channel decoded, then composited over the backdrop.
+// (OpenCV 4.6 reads EXIF orientation from JPEGs only, which never take this path.)
+Result<DecodedImage> decode_with_alpha(const std::uint8_t* bytes, std::size_t size, const std::string& name,
+                                       const ImageHeader& h, const DecodeOptions& opt) {
+    DecodeTarget target(nullptr, 0, opt.max_pixels);
+    std::string why;
+    const cv::Mat decoded = run_decoder(bytes, size, cv::IMREAD_UNCHANGED, h, target, why);
+    if (decoded.empty()) return Error{fail(name, why)};
+    DecodedImage out;
+    if (auto bad = flatten_to_rgb(decoded, out.image); !bad.empty()) return Error{fail(name, bad)};
+    out.original_width = h.width > 0 ? h.width : decoded.cols;
+    out.original_height = h.height > 0 ? h.height : decoded.rows;
+    return out;
+}
+
 Result<DecodedImage> decode(const std::uint8_t* bytes, std::size_t size, const std::string& name,
                             const DecodeOptions& opt) {
     if (size == 0) return Error{fail(name, "empty file (0 bytes)")};
+    if (size > static_cast<std::size_t>(std::numeric_limits<int>::max()))
+        return Error{fail(name, "file too large (" + std::to_string(size >> 20) + " MiB)")};
     const ImageHeader h = sniff_image_header(bytes, size);
     if (auto why = refusal(h, opt); !why.empty()) return Error{fail(name, why)};
     if (h.format == ImageFormat::Jpeg && !jpeg_has_end_marker(bytes, size, h.jpeg_scan_offset))
         return Error{fail(name, "truncated JPEG (no end-of-image marker)")};
+    if (h.may_have_alpha) return decode_with_alpha(bytes, size, name, h, opt);
 
     int reduction = 1;
     if (h.format == ImageFormat::Jpeg && opt.min_side > 0 && h.width > 0)
@@ -78,24 +122,16 @@ Result<DecodedImage> decode(const std::uint8_t* bytes, std::size_t size, const s
         out.image.height = (h.height + reduction - 1) / reduction;
         out.image.data.resize(static_cast<std::size_t>(out.image.width) * out.image.height * 3);
     }
-    cv::Mat bgr;
-    if (!out.image.data.empty()) bgr = cv::Mat(out.image.height, out.image.width, CV_8UC3, out.image.data.data());
-    const std::uint8_t* ours = bgr.data;
-    try {
-        // imdecode applies the EXIF orientation for IMREAD_COLOR and the reduced modes.
-        cv::imdecode(cv::Mat(1, static_cast<int>(size), CV_8UC1, const_cast<std::uint8_t*>(bytes)), flags, &bgr);
-    } catch (const cv::Exception& e) {
-        return Error{fail(name, std::string("cannot decode (") + e.err + ")")};
-    }
-    if (bgr.empty()) return Error{fail(name, std::string("cannot decode ") + format_name(h.format) + " (corrupt or truncated)")};
-    if (static_cast<std::int64_t>(bgr.cols) * bgr.rows * reduction * reduction > opt.max_pixels)
-        return Error{fail(name, "image too large (" + std::to_string(bgr.cols * reduction) + "x" +
-                                    std::to_string(bgr.rows * reduction) + " pixels)")};
+    DecodeTarget target(out.image.data.data(), out.image.data.size(), opt.max_pixels, reduction);
+    std::string why;
+    const cv::Mat bgr = run_decoder(bytes, size, flags, h, target, why);
+    if (bgr.empty()) return Error{fail(name, why)};
 
     out.reduction = reduction;
     out.original_width = h.width > 0 ? h.width : bgr.cols;
     out.original_height = h.height > 0 ? h.height : bgr.rows;
-    if (bgr.data != ours || !bgr.isContinuous()) {
+    if (bgr.data != out.image.data.data() || !bgr.isContinuous() || bgr.type() != CV_8UC3) {
+        if (bgr.type() != CV_8UC3) return Error{fail(name, "unexpected pixel format from the decoder")};
         out.image.data.clear();
         out.image.data.shrink_to_fit();
         out.image.width = bgr.cols;

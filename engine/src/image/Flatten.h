@@ -1,0 +1,23 @@
+// A decoded OpenCV image of any depth and channel count -> RGB8, transparency composited over
+// kTransparencyBackdrop (the one place alpha is resolved for the network's input).
+#pragma once
+
+#include <string>
+
+#include <opencv2/core.hpp>
+
+#include "ruvision/engine/Image.h"
+
+namespace rv {
+
+// `decoded` is what cv::imdecode(..., IMREAD_UNCHANGED) gives: 1 (grey), 2 (grey, alpha),
+// 3 (BGR) or 4 (BGRA) channels of 8-bit, 16-bit or float samples (float: 0-1). Replaces `out`.
+// Returns an empty string, or why the pixels cannot be shown (another channel count or depth).
+[[nodiscard]] std::string flatten_to_rgb(const cv::Mat& decoded, RgbImage& out);
+
+// One sample of colour `c` with coverage `alpha` (both 0-255) over the backdrop, rounded.
+inline std::uint8_t over_backdrop(unsigned c, unsigned alpha) {
+    return static_cast<std::uint8_t>((c * alpha + kTransparencyBackdrop * (255u - alpha) + 127u) / 255u);
+}
+
+}  // namespace rv
