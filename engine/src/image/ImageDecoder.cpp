@@ -54,12 +54,11 @@ void bgr_to_rgb_in_place(std::uint8_t* p, std::size_t pixels) {
     for (std::size_t i = 0; i < pixels; ++i, p += 3) std::swap(p[0], p[2]);
 }
 
-// Runs OpenCV's decoder with `target` as its output allocator. Empty Mat on any failure, with
-// `why` set (imdecode itself leaves its output untouched when the decoder rejects a header).
+// Runs OpenCV's decoder while `target` is active. Empty Mat on any failure, with `why` set
+// (imdecode leaves its output untouched when a decoder rejects a header: it must start empty).
 cv::Mat run_decoder(const std::uint8_t* bytes, std::size_t size, int flags, const ImageHeader& h,
-                    DecodeTarget& target, std::string& why) {
+                    const DecodeTarget& target, std::string& why) {
     cv::Mat out;
-    out.allocator = &target;
     try {
         // imdecode applies the EXIF orientation for IMREAD_COLOR and the reduced modes.
         cv::imdecode(cv::Mat(1, static_cast<int>(size), CV_8UC1, const_cast<std::uint8_t*>(bytes)), flags, &out);
