@@ -1,5 +1,7 @@
 #include "image/Flatten.h"
 
+#include <vector>
+
 namespace rv {
 
 namespace {
@@ -17,13 +19,21 @@ cv::Mat to_8bit(const cv::Mat& m) {
 
 }  // namespace
 
-std::string flatten_to_rgb(const cv::Mat& decoded, RgbImage& out) {
-    const int channels = decoded.channels();
+std::string flatten_to_rgb(const cv::Mat& decoded, RgbImage& out, int grey_key) {
+    int channels = decoded.channels();
     if (decoded.dims != 2 || channels < 1 || channels > 4)
         return "unsupported pixel layout (" + std::to_string(channels) + " channels)";
     if (decoded.depth() == CV_8S || decoded.depth() == CV_16S || decoded.depth() == CV_32S)
         return "unsupported sample format (signed integers)";
-    const cv::Mat m = to_8bit(decoded);
+    cv::Mat m = to_8bit(decoded);
+    if (channels == 1 && grey_key >= 0 && (decoded.depth() == CV_8U || decoded.depth() == CV_16U)) {
+        cv::Mat keyed, alpha, grey_alpha;
+        cv::compare(decoded, cv::Scalar(grey_key), keyed, cv::CMP_EQ);
+        cv::bitwise_not(keyed, alpha);
+        cv::merge(std::vector<cv::Mat>{m, alpha}, grey_alpha);
+        m = grey_alpha;
+        channels = 2;
+    }
     out.width = m.cols;
     out.height = m.rows;
     out.data.assign(static_cast<std::size_t>(m.cols) * m.rows * 3, 0);

@@ -83,7 +83,7 @@ Result<DecodedImage> decode_with_alpha(const std::uint8_t* bytes, std::size_t si
     const cv::Mat decoded = run_decoder(bytes, size, cv::IMREAD_UNCHANGED, h, target, why);
     if (decoded.empty()) return Error{fail(name, why)};
     DecodedImage out;
-    if (auto bad = flatten_to_rgb(decoded, out.image); !bad.empty()) return Error{fail(name, bad)};
+    if (auto bad = flatten_to_rgb(decoded, out.image, h.png_grey_key); !bad.empty()) return Error{fail(name, bad)};
     out.original_width = h.width > 0 ? h.width : decoded.cols;
     out.original_height = h.height > 0 ? h.height : decoded.rows;
     return out;

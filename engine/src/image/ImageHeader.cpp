@@ -46,17 +46,27 @@ void jpeg_size(const std::uint8_t* d, std::size_t n, ImageHeader& h) {
 
 // PNG transparency: a colour type with alpha, or a tRNS chunk before the image data. Unsure
 // (the bytes end before IDAT) counts as transparent.
-bool png_may_have_alpha(const std::uint8_t* d, std::size_t n) {
-    if (n < 26 || d[25] == 4 || d[25] == 6) return true;  // grey + alpha, RGBA
+void png_transparency(const std::uint8_t* d, std::size_t n, ImageHeader& h) {
+    h.may_have_alpha = true;
+    if (n < 26 || d[25] == 4 || d[25] == 6) return;  // grey + alpha, RGBA
+    const unsigned depth = d[24], colour_type = d[25];
     std::size_t i = 8;
     while (i + 8 <= n) {
         const std::uint32_t len = be32(d + i);
-        if (std::memcmp(d + i + 4, "tRNS", 4) == 0) return true;
-        if (std::memcmp(d + i + 4, "IDAT", 4) == 0) return false;
-        if (len > n) return true;
+        if (std::memcmp(d + i + 4, "tRNS", 4) == 0) {
+            if (colour_type == 0 && len >= 2 && i + 10 <= n && depth >= 1 && depth <= 16) {
+                const unsigned key = be16(d + i + 8) & ((1u << depth) - 1);
+                h.png_grey_key = depth < 8 ? static_cast<int>(key * 255 / ((1u << depth) - 1)) : static_cast<int>(key);
+            }
+            return;
+        }
+        if (std::memcmp(d + i + 4, "IDAT", 4) == 0) {
+            h.may_have_alpha = false;
+            return;
+        }
+        if (len > n) return;
         i += 12 + static_cast<std::size_t>(len);
     }
-    return true;
 }
 
 void webp_size(const std::uint8_t* d, std::size_t n, ImageHeader& h) {
@@ -150,7 +160,7 @@ ImageHeader sniff_image_header(const std::uint8_t* d, std::size_t n) {
         if (std::memcmp(d + 12, "IHDR", 4) == 0) {
             h.width = static_cast<int>(std::min<std::uint32_t>(be32(d + 16), 1u << 30));
             h.height = static_cast<int>(std::min<std::uint32_t>(be32(d + 20), 1u << 30));
-            h.may_have_alpha = png_may_have_alpha(d, n);
+            png_transparency(d, n, h);
         }
     } else if (n >= 16 && std::memcmp(d, "RIFF", 4) == 0 && std::memcmp(d + 8, "WEBP", 4) == 0) {
         h.format = ImageFormat::Webp;

@@ -23,6 +23,9 @@ struct ImageHeader {
     // The file may carry transparency (PNG alpha or tRNS, WebP alpha, TIFF extra samples, 32-bit
     // BMP): its pixels must be decoded with their alpha and composited. True when unsure.
     bool may_have_alpha = false;
+    // PNG grey images only: the grey level its tRNS chunk makes transparent, in the samples the
+    // decoder returns (bit depths below 8 scaled to 8 bits, as libpng expands them); -1 if none.
+    int png_grey_key = -1;
 };
 
 ImageHeader sniff_image_header(const std::uint8_t* data, std::size_t size);
