@@ -30,6 +30,7 @@
 
 #include "ruvision/engine/Library.h"
 #include "cli_runner.h"
+#include "image_test_files.h"
 
 namespace fs = std::filesystem;
 
@@ -197,6 +198,17 @@ void TestReliability::bad_files_in_a_real_folder() {
         {"huge.png", "too large"},
         {"scan.bmp", "too large"},
         {"vid\xe9o.jpg", "empty"},  // a bad file whose name is not UTF-8 either
+        // Headers we accept that the decoders reject: were indexed as black pictures (issue 8),
+        // three GIFs and a damaged PNG then forming a duplicate group at 1.0000.
+        {"party.gif", "GIF is not supported"},
+        {"beach.gif", "GIF is not supported"},
+        {"cat.gif", "GIF is not supported"},
+        {"damaged.png", "damaged PNG (IHDR chunk checksum mismatch)"},
+        {"bad_huffman.jpg", "damaged JPEG (Bogus Huffman table definition)"},
+        {"seven_bits.bmp", "unsupported BMP (7 bits per pixel)"},
+        // 30000 x 30000 behind a stray byte before the frame header: 2.6 GB each to decode.
+        {"stray1.jpg", "too large"},
+        {"stray2.jpg", "too large"},
     };
     std::ofstream(root / "empty.jpg").close();
     std::ofstream(root / "vid\xe9o.jpg").close();
@@ -206,6 +218,18 @@ void TestReliability::bad_files_in_a_real_folder() {
     QVERIFY(write_black_png(root / "huge.png", 30000, 30000));
     QVERIFY2(fs::file_size(root / "huge.png") < (8u << 20), "the 900-megapixel PNG should stay small on disk");
     write_sparse_bmp(root / "scan.bmp", 20000, 20000);  // 1.2 GB file, 400 megapixels
+    namespace itf = image_test_files;
+    auto write_file = [&](const char* name, const itf::Bytes& b) {
+        write_bytes(root / name, std::string(b.begin(), b.end()));
+    };
+    write_file("party.gif", itf::gif(320, 240));
+    write_file("beach.gif", itf::gif(640, 480));
+    write_file("cat.gif", itf::gif(200, 300));
+    write_file("damaged.png", itf::png_with_bad_header_crc(64, 48));
+    write_file("bad_huffman.jpg", itf::jpeg_with_bad_huffman_table(64, 48));
+    write_file("seven_bits.bmp", itf::bmp_7_bits(64, 48));
+    write_file("stray1.jpg", itf::jpeg_bomb_behind_stray_byte(30000, 30000));
+    write_file("stray2.jpg", itf::jpeg_bomb_behind_stray_byte(30000, 29000));
     std::vector<std::pair<std::string, QString>> bad = bad_files;
     if (geteuid() != 0) {  // root reads mode-000 files anyway
         write_bytes(root / "locked.jpg", whole);
@@ -249,7 +273,7 @@ void TestReliability::bad_files_in_a_real_folder() {
 
     // Bounded memory: a decoder that believed huge.png's header would need 900 MB to 2.7 GB;
     // reading scan.bmp before looking at its header, 1.2 GB; the panoramas held twice (decoded
-    // BGR, then converted to RGB), 1.2 GB.
+    // BGR, then converted to RGB), 1.2 GB; the two stray-byte JPEGs decoded at once, 5.3 GB.
     QVERIFY2(peak_kib > 10 * 1024, "getrusage(RUSAGE_CHILDREN) did not see the indexing process");
     QVERIFY2(peak_kib < 1024 * 1024, qPrintable(QString("peak RSS %1 MiB").arg(peak_kib / 1024)));
     qInfo("peak resident memory of the indexing process: %ld MiB", peak_kib / 1024);
