@@ -97,6 +97,7 @@ class TestImageAlpha : public QObject {
 private slots:
     void composited_over_grey_data();
     void composited_over_grey();
+    void exif_orientation_kept_with_alpha();
     void pictures_in_alpha_embed_apart();
 };
 
@@ -196,6 +197,27 @@ void TestImageAlpha::composited_over_grey() {
     }
     // 1: 16-bit samples are reduced to 8 bits before compositing, the reference composites 8-bit.
     QVERIFY2(worst <= 1, qPrintable(QString("sample %1 (x %2, y %3) off by %4").arg(at).arg(at / 3 % kW).arg(at / 3 / kW).arg(worst)));
+}
+
+// A PNG's eXIf orientation is applied (OpenCV 4.6 does for opaque PNGs) also when the file is
+// decoded with its alpha: 6 = turn 90 degrees clockwise.
+void TestImageAlpha::exif_orientation_kept_with_alpha() {
+    const std::uint8_t tiff[] = {'M', 'M', 0, 42, 0, 0, 0, 8, 0, 1, 0x01, 0x12, 0, 3, 0, 0, 0, 1, 0, 6, 0, 0, 0, 0, 0, 0};
+    itf::Bytes exif;
+    itf::png_chunk(exif, "eXIf", itf::Bytes(std::begin(tiff), std::end(tiff)));
+    for (int alpha : {0, 1}) {
+        itf::Bytes file = itf::encode(alpha ? bgra8() : itf::picture(kW, kH, kW / 2, kH / 2), ".png");
+        file.insert(file.begin() + 33, exif.begin(), exif.end());  // after the IHDR chunk
+        auto d = rv::decode_image_bytes(file, "turned.png");
+        QVERIFY2(d.ok(), d.ok() ? "" : d.error().message.c_str());
+        QCOMPARE(d->image.width, kH);
+        QCOMPARE(d->image.height, kW);
+        // Stored pixel (x, y) = (kW / 2, 0), opaque in both files, lands at (kH - 1, kW / 2).
+        const Rgba p = source(kW / 2, 0);
+        const std::uint8_t* got = &d->image.data[(std::size_t(kW / 2) * kH + (kH - 1)) * 3];
+        QCOMPARE(int(got[0]), int(p.r));
+        QCOMPARE(int(got[2]), int(p.b));
+    }
 }
 
 // Two different pictures stored as MATE's are (white colour samples, the picture in alpha) must

@@ -75,12 +75,14 @@ cv::Mat run_decoder(const std::uint8_t* bytes, std::size_t size, int flags, cons
 }
 
 // A file that may be transparent: every channel decoded, then composited over the backdrop.
-// (OpenCV 4.6 reads EXIF orientation from JPEGs only, which never take this path.)
+// IMREAD_LOAD_GDAL as imdecode reads it: the decoder's own channels and depth (as with
+// IMREAD_UNCHANGED) and, unlike IMREAD_UNCHANGED, the EXIF orientation applied (PNG eXIf).
+// imdecode never uses the GDAL reader (only imread does), so the decoder is the same.
 Result<DecodedImage> decode_with_alpha(const std::uint8_t* bytes, std::size_t size, const std::string& name,
                                        const ImageHeader& h, const DecodeOptions& opt) {
     DecodeTarget target(nullptr, 0, opt.max_pixels);
     std::string why;
-    const cv::Mat decoded = run_decoder(bytes, size, cv::IMREAD_UNCHANGED, h, target, why);
+    const cv::Mat decoded = run_decoder(bytes, size, cv::IMREAD_LOAD_GDAL, h, target, why);
     if (decoded.empty()) return Error{fail(name, why)};
     DecodedImage out;
     if (auto bad = flatten_to_rgb(decoded, out.image, h.png_grey_key); !bad.empty()) return Error{fail(name, bad)};
