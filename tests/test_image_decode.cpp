@@ -191,6 +191,11 @@ void TestImageDecode::broken_data() {
     QTest::newRow("jpeg with a bogus huffman table") << bytes_of(itf::jpeg_with_bad_huffman_table(40, 30))
                                                      << "damaged JPEG (Bogus Huffman table definition)";
     QTest::newRow("7-bit bmp") << bytes_of(itf::bmp_7_bits(40, 30)) << "unsupported BMP (7 bits per pixel)";
+    // Height 0 in the frame header (to come in a DNL marker): libjpeg-turbo refuses it.
+    auto dnl = encode(picture(40, 30), ".jpg");
+    const std::size_t sof = itf::find_marker(dnl, 0xC0);
+    dnl[sof + 5] = dnl[sof + 6] = 0;
+    QTest::newRow("jpeg with its height in a DNL marker") << bytes_of(dnl) << "damaged JPEG (Empty JPEG image (DNL not supported))";
     // A decompression bomb hidden behind a stray byte before the frame header (libjpeg skips it).
     QTest::newRow("jpeg 30000x30000 behind a stray byte")
         << bytes_of(itf::jpeg_bomb_behind_stray_byte(30000, 30000)) << "image too large (30000x30000";
