@@ -19,12 +19,12 @@ cv::Mat to_8bit(const cv::Mat& m) {
 
 }  // namespace
 
-std::string flatten_to_rgb(const cv::Mat& decoded, RgbImage& out, int grey_key) {
+Status flatten_to_rgb(const cv::Mat& decoded, RgbImage& out, int grey_key) {
     int channels = decoded.channels();
     if (decoded.dims != 2 || channels < 1 || channels > 4)
-        return "unsupported pixel layout (" + std::to_string(channels) + " channels)";
+        return Error{"unsupported pixel layout (" + std::to_string(channels) + " channels)"};
     if (decoded.depth() == CV_8S || decoded.depth() == CV_16S || decoded.depth() == CV_32S)
-        return "unsupported sample format (signed integers)";
+        return Error{"unsupported sample format (signed integers)"};
     cv::Mat m = to_8bit(decoded);
     if (channels == 1 && grey_key >= 0 && (decoded.depth() == CV_8U || decoded.depth() == CV_16U)) {
         cv::Mat keyed, alpha, grey_alpha;
@@ -56,7 +56,7 @@ std::string flatten_to_rgb(const cv::Mat& decoded, RgbImage& out, int grey_key) 
             }
         }
     }
-    return {};
+    return Status::success();
 }
 
 }  // namespace rv

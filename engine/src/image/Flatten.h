@@ -2,19 +2,18 @@
 // kTransparencyBackdrop (the one place alpha is resolved for the network's input).
 #pragma once
 
-#include <string>
-
 #include <opencv2/core.hpp>
 
 #include "ruvision/engine/Image.h"
+#include "ruvision/engine/Result.h"
 
 namespace rv {
 
 // `decoded` is what cv::imdecode(..., IMREAD_UNCHANGED) gives: 1 (grey), 2 (grey, alpha),
 // 3 (BGR) or 4 (BGRA) channels of 8-bit, 16-bit or float samples (float: 0-1). `grey_key` >= 0:
 // the grey level (in the decoded samples) that is transparent in a 1-channel image (PNG tRNS).
-// Replaces `out`. Returns an empty string, or why the pixels cannot be shown.
-[[nodiscard]] std::string flatten_to_rgb(const cv::Mat& decoded, RgbImage& out, int grey_key = -1);
+// Replaces `out`. Fails (the reason, without the file name) on another channel count or depth.
+[[nodiscard]] Status flatten_to_rgb(const cv::Mat& decoded, RgbImage& out, int grey_key = -1);
 
 // One sample of colour `c` with coverage `alpha` (both 0-255) over the backdrop, rounded.
 inline std::uint8_t over_backdrop(unsigned c, unsigned alpha) {

@@ -3,6 +3,7 @@
 #include <cstring>
 #include <fcntl.h>
 #include <limits>
+#include <new>
 #include <memory>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -66,6 +67,10 @@ cv::Mat run_decoder(const std::uint8_t* bytes, std::size_t size, int flags, cons
         out.release();
         why = target.refusal().empty() ? std::string("cannot decode (") + e.err + ")" : target.refusal();
         return out;
+    } catch (const std::bad_alloc&) {
+        out.release();
+        why = "cannot decode (out of memory)";
+        return out;
     }
     if (out.empty() || out.cols <= 0 || out.rows <= 0) {
         out.release();
@@ -85,7 +90,8 @@ Result<DecodedImage> decode_with_alpha(const std::uint8_t* bytes, std::size_t si
     const cv::Mat decoded = run_decoder(bytes, size, cv::IMREAD_LOAD_GDAL, h, target, why);
     if (decoded.empty()) return Error{fail(name, why)};
     DecodedImage out;
-    if (auto bad = flatten_to_rgb(decoded, out.image, h.png_grey_key); !bad.empty()) return Error{fail(name, bad)};
+    if (auto flat = flatten_to_rgb(decoded, out.image, h.png_grey_key); !flat.ok())
+        return Error{fail(name, flat.error().message)};
     out.original_width = h.width > 0 ? h.width : decoded.cols;
     out.original_height = h.height > 0 ? h.height : decoded.rows;
     return out;
