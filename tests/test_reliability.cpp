@@ -72,11 +72,12 @@ std::string read_bytes(const fs::path& p) {
     return {std::istreambuf_iterator<char>(f), {}};
 }
 
-// A valid PNG of width x height 8-bit grey pixels, all black: IHDR, IDAT chunks of one zlib
-// stream (filter byte 0 + zero samples per row, deflated as it is produced, so neither the file
-// nor this process ever holds the raw pixels), IEND. 30000 x 30000 makes a file of about 1 MB
-// that a decoder trusting its header would allocate 900 MB (grey) or 2.7 GB (colour) for.
-bool write_black_png(const fs::path& path, std::uint32_t width, std::uint32_t height) {
+// A valid PNG of width x height 8-bit grey pixels, all black (or, `transparent`, RGBA pixels all
+// transparent black): IHDR, IDAT chunks of one zlib stream (filter byte 0 + zero samples per
+// row, deflated as it is produced, so neither the file nor this process ever holds the raw
+// pixels), IEND. 30000 x 30000 makes a file of about 1 MB that a decoder trusting its header
+// would allocate 900 MB (grey) or 2.7 GB (colour) for.
+bool write_black_png(const fs::path& path, std::uint32_t width, std::uint32_t height, bool transparent = false) {
     std::ofstream f(path, std::ios::binary);
     auto be32 = [](std::uint32_t v) {
         return std::string{char(v >> 24), char(v >> 16), char(v >> 8), char(v)};
@@ -87,11 +88,12 @@ bool write_black_png(const fs::path& path, std::uint32_t width, std::uint32_t he
         f << be32(static_cast<std::uint32_t>(data.size())) << body << be32(static_cast<std::uint32_t>(crc));
     };
     f << std::string("\x89PNG\r\n\x1a\n", 8);
-    chunk("IHDR", be32(width) + be32(height) + std::string{8, 0, 0, 0, 0});  // depth 8, grey, deflate, no interlace
+    // depth 8, grey or RGBA, deflate, no interlace
+    chunk("IHDR", be32(width) + be32(height) + std::string{8, char(transparent ? 6 : 0), 0, 0, 0});
 
     z_stream z{};
     if (deflateInit2(&z, 9, Z_DEFLATED, 15, 9, Z_RLE) != Z_OK) return false;
-    const std::size_t row = std::size_t{width} + 1;
+    const std::size_t row = std::size_t{width} * (transparent ? 4 : 1) + 1;
     const std::vector<Bytef> rows(row * 64, 0);  // 64 rows of filter 0 + black samples
     std::vector<Bytef> out(1 << 20);
     std::uint64_t left = row * height;
@@ -184,11 +186,11 @@ void TestReliability::bad_files_in_a_real_folder() {
     fs::copy_file(photos[21], root / "folder.jpg" / "inside.jpg");
     ++good;
     // Two 100-megapixel pictures (the most the decoder accepts), decoded at once by the two
-    // workers: 300 MB of pixels each, which must not be held twice.
-    for (const char* name : {"panorama1.png", "panorama2.png"}) {
-        QVERIFY(write_black_png(root / name, 10000, 10000));
-        ++good;
-    }
+    // workers: 300 MB of pixels each, which must not be held twice; the second is transparent
+    // (400 MB decoded with its alpha, flattened to RGB in the same buffer).
+    QVERIFY(write_black_png(root / "panorama1.png", 10000, 10000));
+    QVERIFY(write_black_png(root / "panorama2.png", 10000, 10000, true));
+    good += 2;
 
     // Bad files, each with a word its stored reason must contain.
     const std::vector<std::pair<std::string, QString>> bad_files = {

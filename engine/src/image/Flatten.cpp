@@ -19,6 +19,16 @@ cv::Mat to_8bit(const cv::Mat& m) {
 
 }  // namespace
 
+// Pixel i is read from bytes 4i..4i+3 and written to 3i..3i+2, which no later pixel reads.
+void flatten_bgra_in_place(std::uint8_t* p, std::size_t pixels) {
+    for (std::size_t i = 0; i < pixels; ++i) {
+        const std::uint8_t b = p[4 * i], g = p[4 * i + 1], r = p[4 * i + 2], a = p[4 * i + 3];
+        p[3 * i] = over_backdrop(r, a);
+        p[3 * i + 1] = over_backdrop(g, a);
+        p[3 * i + 2] = over_backdrop(b, a);
+    }
+}
+
 Status flatten_to_rgb(const cv::Mat& decoded, RgbImage& out, int grey_key) {
     int channels = decoded.channels();
     if (decoded.dims != 2 || channels < 1 || channels > 4)

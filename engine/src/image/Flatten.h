@@ -15,6 +15,10 @@ namespace rv {
 // Replaces `out`. Fails (the reason, without the file name) on another channel count or depth.
 [[nodiscard]] Status flatten_to_rgb(const cv::Mat& decoded, RgbImage& out, int grey_key = -1);
 
+// `pixels` packed 8-bit BGRA pixels at `p` -> packed RGB at the same address (the first 3/4 of
+// the bytes), composited over the backdrop.
+void flatten_bgra_in_place(std::uint8_t* p, std::size_t pixels);
+
 // One sample of colour `c` with coverage `alpha` (both 0-255) over the backdrop, rounded.
 inline std::uint8_t over_backdrop(unsigned c, unsigned alpha) {
     return static_cast<std::uint8_t>((c * alpha + kTransparencyBackdrop * (255u - alpha) + 127u) / 255u);

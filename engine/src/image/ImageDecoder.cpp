@@ -85,15 +85,34 @@ cv::Mat run_decoder(const std::uint8_t* bytes, std::size_t size, int flags, cons
 // imdecode never uses the GDAL reader (only imread does), so the decoder is the same.
 Result<DecodedImage> decode_with_alpha(const std::uint8_t* bytes, std::size_t size, const std::string& name,
                                        const ImageHeader& h, const DecodeOptions& opt) {
-    DecodeTarget target(nullptr, 0, opt.max_pixels);
+    // An 8-bit PNG or a WebP of the announced size decodes as BGRA straight into the output's
+    // own buffer (4 bytes a pixel) and is flattened there: one buffer for the largest pictures,
+    // not two. Anything else (16-bit, turned by EXIF, another layout) gets its own.
+    DecodedImage out;
+    const bool eight_bit = h.format == ImageFormat::Webp || (h.format == ImageFormat::Png && h.png_bit_depth > 0 &&
+                                                             h.png_bit_depth <= 8);
+    if (eight_bit && h.width > 0 && h.height > 0)
+        out.image.data.resize(static_cast<std::size_t>(h.width) * h.height * 4);
+    DecodeTarget target(out.image.data.data(), out.image.data.size(), opt.max_pixels);
     std::string why;
     const cv::Mat decoded = run_decoder(bytes, size, cv::IMREAD_LOAD_GDAL, h, target, why);
     if (decoded.empty()) return Error{fail(name, why)};
-    DecodedImage out;
-    if (auto flat = flatten_to_rgb(decoded, out.image, h.png_grey_key); !flat.ok())
-        return Error{fail(name, flat.error().message)};
     out.original_width = h.width > 0 ? h.width : decoded.cols;
     out.original_height = h.height > 0 ? h.height : decoded.rows;
+    if (decoded.data == out.image.data.data() && decoded.type() == CV_8UC4 && decoded.isContinuous()) {
+        const std::size_t pixels = static_cast<std::size_t>(decoded.cols) * decoded.rows;
+        flatten_bgra_in_place(out.image.data.data(), pixels);
+        out.image.width = decoded.cols;
+        out.image.height = decoded.rows;
+        out.image.data.resize(pixels * 3);
+        return out;
+    }
+    // `decoded` may still be in the buffer (another type of the same byte size): kept alive
+    // while the picture is flattened into a new one.
+    const std::vector<std::uint8_t> source = std::move(out.image.data);
+    out.image = {};
+    if (auto flat = flatten_to_rgb(decoded, out.image, h.png_grey_key); !flat.ok())
+        return Error{fail(name, flat.error().message)};
     return out;
 }
 

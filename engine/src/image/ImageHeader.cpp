@@ -160,6 +160,7 @@ ImageHeader sniff_image_header(const std::uint8_t* d, std::size_t n) {
         if (std::memcmp(d + 12, "IHDR", 4) == 0) {
             h.width = static_cast<int>(std::min<std::uint32_t>(be32(d + 16), 1u << 30));
             h.height = static_cast<int>(std::min<std::uint32_t>(be32(d + 20), 1u << 30));
+            if (n >= 25) h.png_bit_depth = d[24];
             png_transparency(d, n, h);
         }
     } else if (n >= 16 && std::memcmp(d, "RIFF", 4) == 0 && std::memcmp(d + 8, "WEBP", 4) == 0) {

@@ -26,6 +26,8 @@ struct ImageHeader {
     // PNG grey images only: the grey level its tRNS chunk makes transparent, in the samples the
     // decoder returns (bit depths below 8 scaled to 8 bits, as libpng expands them); -1 if none.
     int png_grey_key = -1;
+    // PNG only: bits per sample (1, 2, 4, 8 or 16); 0 when unknown.
+    int png_bit_depth = 0;
 };
 
 ImageHeader sniff_image_header(const std::uint8_t* data, std::size_t size);
