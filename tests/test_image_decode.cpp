@@ -13,6 +13,7 @@
 
 #include <sys/wait.h>
 
+#include "image/DecodeFailure.h"
 #include "image/ImageHeader.h"
 #include "image/Preprocess.h"
 #include "image_test_files.h"
@@ -106,6 +107,7 @@ private slots:
     void not_regular_files();
     void refused_by_header_before_reading();
     void header_reader_walks_markers_like_libjpeg();
+    void failure_reason_of_a_png_with_an_empty_header();
     void bomb_behind_stray_byte_stays_small();
     void decoder_size_bounded_when_header_is_silent();
     void preprocess_same_size_data();
@@ -333,6 +335,18 @@ void TestImageDecode::header_reader_walks_markers_like_libjpeg() {
     bomb[4] = 0;
     bomb[5] = 0;
     for (std::size_t n = 0; n <= bomb.size(); ++n) (void)rv::sniff_image_header(bomb.data(), n);
+}
+
+// An IHDR chunk of length 0 with a valid checksum, the file ending 4 bytes later: the diagnosis
+// read the header's fields past the end (found by review, ASan in the fuzz replay; the file is
+// tests/fuzz/corpus/image_header/regression_empty_ihdr.png).
+void TestImageDecode::failure_reason_of_a_png_with_an_empty_header() {
+    image_test_files::Bytes png = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
+    image_test_files::png_chunk(png, "IHDR", {});
+    png.resize(png.size() + 4, 0);
+    QCOMPARE(png.size(), std::size_t{24});
+    QCOMPARE(QString::fromStdString(rv::decode_failure_reason(rv::ImageFormat::Png, png.data(), png.size())),
+             QString("damaged PNG (invalid IHDR header)"));
 }
 
 // The 634-byte JPEG of issue 8 hid 30000 x 30000 pixels behind one stray byte: decoding it took

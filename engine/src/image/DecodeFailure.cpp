@@ -52,9 +52,9 @@ std::string png_reason(const std::uint8_t* d, std::size_t n) {
         if (critical && png_crc(d + i + 4, 4 + std::size_t{len}) != be32(d + i + 8 + len))
             return "damaged PNG (" + type + " chunk checksum mismatch)";
         if (first) {
-            const std::uint8_t depth = d[i + 16], colour = d[i + 17];
             if (len != 13 || be32(d + i + 8) == 0 || be32(d + i + 12) == 0)
                 return "damaged PNG (invalid IHDR header)";
+            const std::uint8_t depth = d[i + 16], colour = d[i + 17];
             const bool depth_ok = (colour == 0 && (depth == 1 || depth == 2 || depth == 4 || depth == 8 || depth == 16)) ||
                                   (colour == 3 && (depth == 1 || depth == 2 || depth == 4 || depth == 8)) ||
                                   ((colour == 2 || colour == 4 || colour == 6) && (depth == 8 || depth == 16));
