@@ -198,6 +198,14 @@ void TestImageDecode::broken_data() {
     const std::size_t sof = itf::find_marker(dnl, 0xC0);
     dnl[sof + 5] = dnl[sof + 6] = 0;
     QTest::newRow("jpeg with its height in a DNL marker") << bytes_of(dnl) << "damaged JPEG (Empty JPEG image (DNL not supported))";
+    // Found by fuzz_image_decode: a RIFF/WEBP file libwebp's header check rejects, with "DICM" at
+    // offset 128, went to OpenCV's DICOM reader, whose GDCM aborted the process.
+    {
+        std::ifstream f(RUVISION_TEST_DATA "/../fuzz/corpus/image_decode/regression_webp_dicom_abort.webp", std::ios::binary);
+        const std::vector<std::uint8_t> webp{std::istreambuf_iterator<char>(f), {}};
+        QVERIFY(webp.size() > 132);
+        QTest::newRow("webp that OpenCV would hand to GDCM") << bytes_of(webp) << "damaged WebP";
+    }
     // A decompression bomb hidden behind a stray byte before the frame header (libjpeg skips it).
     QTest::newRow("jpeg 30000x30000 behind a stray byte")
         << bytes_of(itf::jpeg_bomb_behind_stray_byte(30000, 30000)) << "image too large (30000x30000";
