@@ -204,7 +204,12 @@ void TestImageDecode::broken_data() {
         std::ifstream f(RUVISION_TEST_DATA "/../fuzz/corpus/image_decode/regression_webp_dicom_abort.webp", std::ios::binary);
         const std::vector<std::uint8_t> webp{std::istreambuf_iterator<char>(f), {}};
         QVERIFY(webp.size() > 132);
-        QTest::newRow("webp that OpenCV would hand to GDCM") << bytes_of(webp) << "damaged WebP";
+        QTest::newRow("webp that OpenCV would hand to GDCM") << bytes_of(webp) << "damaged WebP (not a WebP header libwebp reads)";
+        // The same with "DTED" at offset 140: OpenCV's GDAL reader would parse a temporary copy.
+        auto dted = webp;
+        std::copy_n("DTED", 4, dted.begin() + 140);
+        std::copy_n("XXXX", 4, dted.begin() + 128);
+        QTest::newRow("webp that OpenCV would hand to GDAL") << bytes_of(dted) << "damaged WebP (not a WebP header libwebp reads)";
     }
     // A decompression bomb hidden behind a stray byte before the frame header (libjpeg skips it).
     QTest::newRow("jpeg 30000x30000 behind a stray byte")

@@ -42,11 +42,12 @@ bool jpeg_has_end_marker(const std::uint8_t* b, std::size_t n, std::size_t scan_
 
 // cv::imdecode picks its decoder by signature, not by our sniff. For JPEG, PNG, TIFF and BMP its
 // signature is the magic we check; its WebP signature is libwebp accepting the first 32 bytes, and
-// when libwebp does not, the one other decoder whose signature a RIFF file can match is DICOM's
-// ("DICM" at offset 128), and GDCM aborts the process (an assert) on such data: found by
-// fuzz_image_decode. A WebP with those bytes there is refused.
-bool could_reach_dicom_reader(const std::uint8_t* d, std::size_t n) {
-    return n >= 132 && std::memcmp(d + 128, "DICM", 4) == 0;
+// when libwebp does not, the other decoders whose signature a RIFF file can match are DICOM's
+// ("DICM" at offset 128; GDCM aborts the process, an assert, on such data) and GDAL's ("DTED" at
+// offset 140; GDAL then parses a temporary copy): both found by fuzz_image_decode. A WebP with
+// those bytes there is refused.
+bool could_reach_another_reader(const std::uint8_t* d, std::size_t n) {
+    return (n >= 132 && std::memcmp(d + 128, "DICM", 4) == 0) || (n >= 144 && std::memcmp(d + 140, "DTED", 4) == 0);
 }
 
 // The refusals the header alone can justify; empty if the header allows decoding.
@@ -132,7 +133,7 @@ Result<DecodedImage> decode(const std::uint8_t* bytes, std::size_t size, const s
         return Error{fail(name, "file too large (" + std::to_string(size >> 20) + " MiB)")};
     const ImageHeader h = sniff_image_header(bytes, size);
     if (auto why = refusal(h, opt); !why.empty()) return Error{fail(name, why)};
-    if (h.format == ImageFormat::Webp && could_reach_dicom_reader(bytes, size))
+    if (h.format == ImageFormat::Webp && could_reach_another_reader(bytes, size))
         return Error{fail(name, "damaged WebP (not a WebP header libwebp reads)")};
     if (h.format == ImageFormat::Jpeg && !jpeg_has_end_marker(bytes, size, h.jpeg_scan_offset))
         return Error{fail(name, "truncated JPEG (no end-of-image marker)")};
