@@ -207,6 +207,7 @@ void TestImageDecode::broken_data() {
         QTest::newRow("webp that OpenCV would hand to GDCM") << bytes_of(webp) << "damaged WebP (not a WebP header libwebp reads)";
         // The same with "DTED" at offset 140: OpenCV's GDAL reader would parse a temporary copy.
         auto dted = webp;
+        dted.resize(200, 0);
         std::copy_n("DTED", 4, dted.begin() + 140);
         std::copy_n("XXXX", 4, dted.begin() + 128);
         QTest::newRow("webp that OpenCV would hand to GDAL") << bytes_of(dted) << "damaged WebP (not a WebP header libwebp reads)";
