@@ -11,7 +11,12 @@
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 
+#include <sys/wait.h>
+
+#include "image/DecodeFailure.h"
+#include "image/ImageHeader.h"
 #include "image/Preprocess.h"
+#include "image_test_files.h"
 #include "ruvision/engine/Image.h"
 
 namespace {
@@ -101,6 +106,10 @@ private slots:
     void same_pixels_as_opencv();
     void not_regular_files();
     void refused_by_header_before_reading();
+    void header_reader_walks_markers_like_libjpeg();
+    void failure_reason_of_a_png_with_an_empty_header();
+    void bomb_behind_stray_byte_stays_small();
+    void decoder_size_bounded_when_header_is_silent();
     void preprocess_same_size_data();
     void preprocess_same_size();
 };
@@ -166,7 +175,7 @@ void TestImageDecode::broken_data() {
     QTest::newRow("truncated jpeg") << QByteArray(reinterpret_cast<const char*>(jpeg.data()), int(jpeg.size() / 2))
                                     << "truncated JPEG";
     QTest::newRow("truncated png") << QByteArray(reinterpret_cast<const char*>(png.data()), int(png.size() / 2))
-                                   << "cannot decode PNG";
+                                   << "truncated PNG";
     QTest::newRow("header only") << QByteArray(reinterpret_cast<const char*>(jpeg.data()), 20) << "truncated JPEG";
     // A PNG header claiming 30000 x 30000 pixels: refused before any allocation.
     auto bomb = png;
@@ -175,6 +184,37 @@ void TestImageDecode::broken_data() {
     std::copy(side, side + 4, bomb.begin() + 20);
     QTest::newRow("30000x30000 png") << QByteArray(reinterpret_cast<const char*>(bomb.data()), int(bomb.size()))
                                      << "image too large (30000x30000";
+    // Headers we accept but the decoders reject: each an error with its reason, never a black
+    // picture (cv::imdecode leaves its output untouched when a decoder refuses a header).
+    namespace itf = image_test_files;
+    QTest::newRow("gif") << bytes_of(itf::gif(64, 48)) << "GIF is not supported";
+    QTest::newRow("png with a bad IHDR checksum") << bytes_of(itf::png_with_bad_header_crc(40, 30))
+                                                  << "damaged PNG (IHDR chunk checksum mismatch)";
+    QTest::newRow("jpeg with a bogus huffman table") << bytes_of(itf::jpeg_with_bad_huffman_table(40, 30))
+                                                     << "damaged JPEG (Bogus Huffman table definition)";
+    QTest::newRow("7-bit bmp") << bytes_of(itf::bmp_7_bits(40, 30)) << "unsupported BMP (7 bits per pixel)";
+    // Height 0 in the frame header (to come in a DNL marker): libjpeg-turbo refuses it.
+    auto dnl = encode(picture(40, 30), ".jpg");
+    const std::size_t sof = itf::find_marker(dnl, 0xC0);
+    dnl[sof + 5] = dnl[sof + 6] = 0;
+    QTest::newRow("jpeg with its height in a DNL marker") << bytes_of(dnl) << "damaged JPEG (Empty JPEG image (DNL not supported))";
+    // Found by fuzz_image_decode: a RIFF/WEBP file libwebp's header check rejects, with "DICM" at
+    // offset 128, went to OpenCV's DICOM reader, whose GDCM aborted the process.
+    {
+        std::ifstream f(RUVISION_TEST_DATA "/../fuzz/corpus/image_decode/regression_webp_dicom_abort.webp", std::ios::binary);
+        const std::vector<std::uint8_t> webp{std::istreambuf_iterator<char>(f), {}};
+        QVERIFY(webp.size() > 132);
+        QTest::newRow("webp that OpenCV would hand to GDCM") << bytes_of(webp) << "damaged WebP (not a WebP header libwebp reads)";
+        // The same with "DTED" at offset 140: OpenCV's GDAL reader would parse a temporary copy.
+        auto dted = webp;
+        dted.resize(200, 0);
+        std::copy_n("DTED", 4, dted.begin() + 140);
+        std::copy_n("XXXX", 4, dted.begin() + 128);
+        QTest::newRow("webp that OpenCV would hand to GDAL") << bytes_of(dted) << "damaged WebP (not a WebP header libwebp reads)";
+    }
+    // A decompression bomb hidden behind a stray byte before the frame header (libjpeg skips it).
+    QTest::newRow("jpeg 30000x30000 behind a stray byte")
+        << bytes_of(itf::jpeg_bomb_behind_stray_byte(30000, 30000)) << "image too large (30000x30000";
     // An interrupted copy of a camera JPEG: the EXIF thumbnail's end-of-image marker is within the
     // last 64 KiB, but the main image stops halfway through its scan.
     const auto camera = jpeg_with_thumbnail(600, 400);
@@ -287,6 +327,97 @@ void TestImageDecode::refused_by_header_before_reading() {
     // Peak resident memory grew by far less than the file (KiB).
     QVERIFY2(after.ru_maxrss - before.ru_maxrss < 100 * 1024,
              qPrintable(QString("peak RSS grew by %1 MiB").arg((after.ru_maxrss - before.ru_maxrss) / 1024)));
+}
+
+// The header reader finds the frame size libjpeg will use: stray bytes and 0xFF fill before a
+// marker are skipped, the first SOFn counts, whatever kind it is.
+void TestImageDecode::header_reader_walks_markers_like_libjpeg() {
+    auto bomb = image_test_files::jpeg_bomb_behind_stray_byte(30000, 20000);
+    auto h = rv::sniff_image_header(bomb.data(), bomb.size());
+    QCOMPARE(h.format, rv::ImageFormat::Jpeg);
+    QCOMPARE(h.width, 30000);
+    QCOMPARE(h.height, 20000);
+    QVERIFY(h.jpeg_scan_offset > 0);
+    // Fill bytes (any number of 0xFF) before the SOF marker, and a progressive frame (SOF2).
+    const std::size_t sof = image_test_files::find_marker(bomb, 0xC0);
+    bomb.insert(bomb.begin() + static_cast<std::ptrdiff_t>(sof), {0xFF, 0xFF, 0xFF});
+    bomb[image_test_files::find_marker(bomb, 0xC0) + 1] = 0xC2;
+    h = rv::sniff_image_header(bomb.data(), bomb.size());
+    QCOMPARE(h.width, 30000);
+    QCOMPARE(h.height, 20000);
+    // Every prefix and a zero segment length: no read outside the bytes, no endless loop.
+    bomb[4] = 0;
+    bomb[5] = 0;
+    for (std::size_t n = 0; n <= bomb.size(); ++n) (void)rv::sniff_image_header(bomb.data(), n);
+}
+
+// An IHDR chunk of length 0 with a valid checksum, the file ending 4 bytes later: the diagnosis
+// read the header's fields past the end (found by review, ASan in the fuzz replay; the file is
+// tests/fuzz/corpus/image_header/regression_empty_ihdr.png).
+void TestImageDecode::failure_reason_of_a_png_with_an_empty_header() {
+    image_test_files::Bytes png = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
+    image_test_files::png_chunk(png, "IHDR", {});
+    png.resize(png.size() + 4, 0);
+    QCOMPARE(png.size(), std::size_t{24});
+    QCOMPARE(QString::fromStdString(rv::decode_failure_reason(rv::ImageFormat::Png, png.data(), png.size())),
+             QString("damaged PNG (invalid IHDR header)"));
+}
+
+// The 634-byte JPEG of issue 8 hid 30000 x 30000 pixels behind one stray byte: decoding it took
+// 2.6 GB. Decoded in a child process, so its peak resident memory is its own.
+void TestImageDecode::bomb_behind_stray_byte_stays_small() {
+    const auto bomb = image_test_files::jpeg_bomb_behind_stray_byte(30000, 30000);
+    QVERIFY(bomb.size() < 1024);
+    int pipefd[2];
+    QCOMPARE(::pipe(pipefd), 0);
+    const pid_t child = ::fork();
+    QVERIFY(child >= 0);
+    if (child == 0) {
+        ::close(pipefd[0]);
+        auto d = rv::decode_image_bytes(bomb, "bomb.jpg");
+        const std::string msg = d.ok() ? "decoded" : d.error().message;
+        (void)!::write(pipefd[1], msg.data(), msg.size());
+        ::_exit(0);
+    }
+    ::close(pipefd[1]);
+    std::string msg;
+    char buf[512];
+    for (ssize_t n; (n = ::read(pipefd[0], buf, sizeof buf)) > 0;) msg.append(buf, static_cast<std::size_t>(n));
+    ::close(pipefd[0]);
+    int status = 0;
+    rusage usage{};
+    QCOMPARE(::wait4(child, &status, 0, &usage), child);
+    QVERIFY(WIFEXITED(status));
+    QVERIFY2(QString::fromStdString(msg).startsWith("bomb.jpg: image too large (30000x30000"), msg.c_str());
+    QVERIFY2(usage.ru_maxrss < 200 * 1024, qPrintable(QString("peak RSS %1 MiB").arg(usage.ru_maxrss / 1024)));
+}
+
+// A TIFF whose width is stored as a signed SHORT: the header reader does not take that type
+// (size unknown), libtiff does. The limit still holds, at the decoder's own allocation.
+void TestImageDecode::decoder_size_bounded_when_header_is_silent() {
+    auto tiff = encode(picture(300, 200), ".tiff");
+    QCOMPARE(int(tiff[0]), int('I'));
+    const std::size_t ifd = tiff[4] | (tiff[5] << 8) | (tiff[6] << 16) | (std::size_t{tiff[7]} << 24);
+    const std::size_t entries = tiff[ifd] | (tiff[ifd + 1] << 8);
+    bool patched = false;
+    for (std::size_t e = 0; e < entries; ++e) {
+        const std::size_t at = ifd + 2 + 12 * e;
+        if ((tiff[at] | (tiff[at + 1] << 8)) == 256 && tiff[at + 2] == 3) {  // ImageWidth, SHORT
+            tiff[at + 2] = 8;                                                  // SSHORT
+            patched = true;
+        }
+    }
+    QVERIFY(patched);
+    QCOMPARE(rv::sniff_image_header(tiff.data(), tiff.size()).width, 0);
+    auto d = rv::decode_image_bytes(tiff, "scan.tiff");  // within the default limit: decoded
+    QVERIFY2(d.ok(), d.ok() ? "" : d.error().message.c_str());
+    QCOMPARE(d->image.width, 300);
+    rv::DecodeOptions small;
+    small.max_pixels = 50'000;
+    d = rv::decode_image_bytes(tiff, "scan.tiff", small);
+    QVERIFY(!d.ok());
+    QVERIFY2(QString::fromStdString(d.error().message).startsWith("scan.tiff: image too large (300x200 pixels"),
+             d.error().message.c_str());
 }
 
 // The preprocess skips the bilinear resize when the image already has the input size (after the

@@ -30,6 +30,7 @@
 
 #include "ruvision/engine/Library.h"
 #include "cli_runner.h"
+#include "image_test_files.h"
 
 namespace fs = std::filesystem;
 
@@ -71,11 +72,12 @@ std::string read_bytes(const fs::path& p) {
     return {std::istreambuf_iterator<char>(f), {}};
 }
 
-// A valid PNG of width x height 8-bit grey pixels, all black: IHDR, IDAT chunks of one zlib
-// stream (filter byte 0 + zero samples per row, deflated as it is produced, so neither the file
-// nor this process ever holds the raw pixels), IEND. 30000 x 30000 makes a file of about 1 MB
-// that a decoder trusting its header would allocate 900 MB (grey) or 2.7 GB (colour) for.
-bool write_black_png(const fs::path& path, std::uint32_t width, std::uint32_t height) {
+// A valid PNG of width x height 8-bit grey pixels, all black (or, `transparent`, RGBA pixels all
+// transparent black): IHDR, IDAT chunks of one zlib stream (filter byte 0 + zero samples per
+// row, deflated as it is produced, so neither the file nor this process ever holds the raw
+// pixels), IEND. 30000 x 30000 makes a file of about 1 MB that a decoder trusting its header
+// would allocate 900 MB (grey) or 2.7 GB (colour) for.
+bool write_black_png(const fs::path& path, std::uint32_t width, std::uint32_t height, bool transparent = false) {
     std::ofstream f(path, std::ios::binary);
     auto be32 = [](std::uint32_t v) {
         return std::string{char(v >> 24), char(v >> 16), char(v >> 8), char(v)};
@@ -86,11 +88,12 @@ bool write_black_png(const fs::path& path, std::uint32_t width, std::uint32_t he
         f << be32(static_cast<std::uint32_t>(data.size())) << body << be32(static_cast<std::uint32_t>(crc));
     };
     f << std::string("\x89PNG\r\n\x1a\n", 8);
-    chunk("IHDR", be32(width) + be32(height) + std::string{8, 0, 0, 0, 0});  // depth 8, grey, deflate, no interlace
+    // depth 8, grey or RGBA, deflate, no interlace
+    chunk("IHDR", be32(width) + be32(height) + std::string{8, char(transparent ? 6 : 0), 0, 0, 0});
 
     z_stream z{};
     if (deflateInit2(&z, 9, Z_DEFLATED, 15, 9, Z_RLE) != Z_OK) return false;
-    const std::size_t row = std::size_t{width} + 1;
+    const std::size_t row = std::size_t{width} * (transparent ? 4 : 1) + 1;
     const std::vector<Bytef> rows(row * 64, 0);  // 64 rows of filter 0 + black samples
     std::vector<Bytef> out(1 << 20);
     std::uint64_t left = row * height;
@@ -183,11 +186,11 @@ void TestReliability::bad_files_in_a_real_folder() {
     fs::copy_file(photos[21], root / "folder.jpg" / "inside.jpg");
     ++good;
     // Two 100-megapixel pictures (the most the decoder accepts), decoded at once by the two
-    // workers: 300 MB of pixels each, which must not be held twice.
-    for (const char* name : {"panorama1.png", "panorama2.png"}) {
-        QVERIFY(write_black_png(root / name, 10000, 10000));
-        ++good;
-    }
+    // workers: 300 MB of pixels each, which must not be held twice; the second is transparent
+    // (400 MB decoded with its alpha, flattened to RGB in the same buffer).
+    QVERIFY(write_black_png(root / "panorama1.png", 10000, 10000));
+    QVERIFY(write_black_png(root / "panorama2.png", 10000, 10000, true));
+    good += 2;
 
     // Bad files, each with a word its stored reason must contain.
     const std::vector<std::pair<std::string, QString>> bad_files = {
@@ -197,6 +200,17 @@ void TestReliability::bad_files_in_a_real_folder() {
         {"huge.png", "too large"},
         {"scan.bmp", "too large"},
         {"vid\xe9o.jpg", "empty"},  // a bad file whose name is not UTF-8 either
+        // Headers we accept that the decoders reject: were indexed as black pictures (issue 8),
+        // three GIFs and a damaged PNG then forming a duplicate group at 1.0000.
+        {"party.gif", "GIF is not supported"},
+        {"beach.gif", "GIF is not supported"},
+        {"cat.gif", "GIF is not supported"},
+        {"damaged.png", "damaged PNG (IHDR chunk checksum mismatch)"},
+        {"bad_huffman.jpg", "damaged JPEG (Bogus Huffman table definition)"},
+        {"seven_bits.bmp", "unsupported BMP (7 bits per pixel)"},
+        // 30000 x 30000 behind a stray byte before the frame header: 2.6 GB each to decode.
+        {"stray1.jpg", "too large"},
+        {"stray2.jpg", "too large"},
     };
     std::ofstream(root / "empty.jpg").close();
     std::ofstream(root / "vid\xe9o.jpg").close();
@@ -206,6 +220,18 @@ void TestReliability::bad_files_in_a_real_folder() {
     QVERIFY(write_black_png(root / "huge.png", 30000, 30000));
     QVERIFY2(fs::file_size(root / "huge.png") < (8u << 20), "the 900-megapixel PNG should stay small on disk");
     write_sparse_bmp(root / "scan.bmp", 20000, 20000);  // 1.2 GB file, 400 megapixels
+    namespace itf = image_test_files;
+    auto write_file = [&](const char* name, const itf::Bytes& b) {
+        write_bytes(root / name, std::string(b.begin(), b.end()));
+    };
+    write_file("party.gif", itf::gif(320, 240));
+    write_file("beach.gif", itf::gif(640, 480));
+    write_file("cat.gif", itf::gif(200, 300));
+    write_file("damaged.png", itf::png_with_bad_header_crc(64, 48));
+    write_file("bad_huffman.jpg", itf::jpeg_with_bad_huffman_table(64, 48));
+    write_file("seven_bits.bmp", itf::bmp_7_bits(64, 48));
+    write_file("stray1.jpg", itf::jpeg_bomb_behind_stray_byte(30000, 30000));
+    write_file("stray2.jpg", itf::jpeg_bomb_behind_stray_byte(30000, 29000));
     std::vector<std::pair<std::string, QString>> bad = bad_files;
     if (geteuid() != 0) {  // root reads mode-000 files anyway
         write_bytes(root / "locked.jpg", whole);
@@ -249,7 +275,7 @@ void TestReliability::bad_files_in_a_real_folder() {
 
     // Bounded memory: a decoder that believed huge.png's header would need 900 MB to 2.7 GB;
     // reading scan.bmp before looking at its header, 1.2 GB; the panoramas held twice (decoded
-    // BGR, then converted to RGB), 1.2 GB.
+    // BGR, then converted to RGB), 1.2 GB; the two stray-byte JPEGs decoded at once, 5.3 GB.
     QVERIFY2(peak_kib > 10 * 1024, "getrusage(RUSAGE_CHILDREN) did not see the indexing process");
     QVERIFY2(peak_kib < 1024 * 1024, qPrintable(QString("peak RSS %1 MiB").arg(peak_kib / 1024)));
     qInfo("peak resident memory of the indexing process: %ld MiB", peak_kib / 1024);

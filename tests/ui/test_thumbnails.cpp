@@ -15,6 +15,7 @@
 #include "ThumbnailCache.h"
 #include "ThumbnailDiskCache.h"
 #include "ThumbnailLoader.h"
+#include "ruvision/engine/Image.h"
 #include "thumbnail_test_images.h"
 
 using namespace rv::ui;
@@ -285,6 +286,34 @@ private slots:
         QVERIFY(cache.failed(path));
         QCOMPARE(cache.loader()->stats().decoded, 0);
         QVERIFY(!QFileInfo::exists(ThumbnailDiskCache().failurePath(uriOf(path))));
+    }
+
+    // A transparent PNG stored as MATE's Silk.png is (white in every colour sample, the picture
+    // in alpha): its thumbnail showed a blank white page. Drawn over the engine's grey, decoded
+    // and again from the disk cache (which keeps the alpha).
+    void transparentImageIsDrawnOverGrey() {
+        QImage picture(300, 200, QImage::Format_ARGB32);
+        for (int y = 0; y < picture.height(); ++y)
+            for (int x = 0; x < picture.width(); ++x)
+                picture.setPixel(x, y, x < 150 ? qRgba(255, 255, 255, 0) : qRgba(255, 255, 255, 255));
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("Silk.png"));
+        QVERIFY(picture.save(path, "png"));
+        const int grey = rv::kTransparencyBackdrop;
+        auto isGrey = [grey](QRgb p) {
+            return qAbs(qRed(p) - grey) <= 1 && qAbs(qGreen(p) - grey) <= 1 && qAbs(qBlue(p) - grey) <= 1;
+        };
+        for (int run = 0; run < 2; ++run) {  // 0: decoded, 1: from the disk cache
+            ThumbnailCache cache;
+            cache.setDevicePixelRatio(1.0);
+            const QImage shown = load(cache, path, 128).toImage();
+            QVERIFY2(!shown.isNull(), qPrintable(cache.failureReason(path)));
+            QCOMPARE(cache.loader()->stats().diskHits, run);
+            QVERIFY(!shown.hasAlphaChannel());
+            QVERIFY2(isGrey(shown.pixel(10, shown.height() / 2)),
+                     qPrintable(QString::number(shown.pixel(10, shown.height() / 2), 16)));
+            QCOMPARE(shown.pixel(shown.width() - 10, shown.height() / 2), qRgb(255, 255, 255));
+        }
     }
 
     void hugeImageFailsWithoutDecoding() {

@@ -1,5 +1,7 @@
 #include "ThumbnailLoader.h"
 
+#include "TransparencyBackdrop.h"
+
 #include <QFileInfo>
 #include <QImageReader>
 #include <QMetaObject>
@@ -220,8 +222,9 @@ ThumbnailResult ThumbnailLoader::produce(const ThumbnailDiskCache& disk, const Q
 
     if (std::max(image.width(), image.height()) > sidePx)
         image = image.scaled(sidePx, sidePx, Qt::KeepAspectRatio, Qt::SmoothTransformation);
-    // The formats the raster paint engine draws without converting, so the GUI thread does not.
-    image.convertTo(image.hasAlphaChannel() ? QImage::Format_ARGB32_Premultiplied : QImage::Format_RGB32);
+    // Transparency resolved here, for decoded and cached thumbnails alike (the disk cache keeps
+    // the alpha, as the freedesktop spec has it); RGB32 is drawn without converting.
+    image = overTransparencyBackdrop(image);
     image.setDevicePixelRatio(dpr);
     result.image = std::move(image);
     return result;

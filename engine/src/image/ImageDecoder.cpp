@@ -2,6 +2,8 @@
 #include <cerrno>
 #include <cstring>
 #include <fcntl.h>
+#include <limits>
+#include <new>
 #include <memory>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -10,6 +12,9 @@
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 
+#include "image/DecodeFailure.h"
+#include "image/DecodeTarget.h"
+#include "image/Flatten.h"
 #include "image/ImageHeader.h"
 #include "ruvision/engine/Image.h"
 
@@ -35,9 +40,20 @@ bool jpeg_has_end_marker(const std::uint8_t* b, std::size_t n, std::size_t scan_
     return false;
 }
 
+// cv::imdecode picks its decoder by signature, not by our sniff. For JPEG, PNG, TIFF and BMP its
+// signature is the magic we check; its WebP signature is libwebp accepting the first 32 bytes, and
+// when libwebp does not, the other decoders whose signature a RIFF file can match are DICOM's
+// ("DICM" at offset 128; GDCM aborts the process, an assert, on such data) and GDAL's ("DTED" at
+// offset 140; GDAL then parses a temporary copy): both found by fuzz_image_decode. A WebP with
+// those bytes there is refused.
+bool could_reach_another_reader(const std::uint8_t* d, std::size_t n) {
+    return (n >= 132 && std::memcmp(d + 128, "DICM", 4) == 0) || (n >= 144 && std::memcmp(d + 140, "DTED", 4) == 0);
+}
+
 // The refusals the header alone can justify; empty if the header allows decoding.
 std::string refusal(const ImageHeader& h, const DecodeOptions& opt) {
     if (h.format == ImageFormat::Unknown) return "not an image (unrecognised content)";
+    if (h.format == ImageFormat::Gif) return "GIF is not supported";  // OpenCV 4.6 has no GIF reader
     if (h.width > 0 && h.height > 0 && static_cast<std::int64_t>(h.width) * h.height > opt.max_pixels)
         return "image too large (" + std::to_string(h.width) + "x" + std::to_string(h.height) + " pixels, limit " +
                std::to_string(opt.max_pixels) + ")";
@@ -49,13 +65,79 @@ void bgr_to_rgb_in_place(std::uint8_t* p, std::size_t pixels) {
     for (std::size_t i = 0; i < pixels; ++i, p += 3) std::swap(p[0], p[2]);
 }
 
+// Runs OpenCV's decoder while `target` is active. Empty Mat on any failure, with `why` set
+// (imdecode leaves its output untouched when a decoder rejects a header: it must start empty).
+cv::Mat run_decoder(const std::uint8_t* bytes, std::size_t size, int flags, const ImageHeader& h,
+                    const DecodeTarget& target, std::string& why) {
+    cv::Mat out;
+    try {
+        // imdecode applies the EXIF orientation for IMREAD_COLOR and the reduced modes.
+        cv::imdecode(cv::Mat(1, static_cast<int>(size), CV_8UC1, const_cast<std::uint8_t*>(bytes)), flags, &out);
+    } catch (const cv::Exception& e) {
+        out.release();
+        why = target.refusal().empty() ? std::string("cannot decode (") + e.err + ")" : target.refusal();
+        return out;
+    } catch (const std::bad_alloc&) {
+        out.release();
+        why = "cannot decode (out of memory)";
+        return out;
+    }
+    if (out.empty() || out.cols <= 0 || out.rows <= 0) {
+        out.release();
+        why = target.refusal().empty() ? decode_failure_reason(h.format, bytes, size) : target.refusal();
+    }
+    return out;
+}
+
+// A file that may be transparent: every channel decoded, then composited over the backdrop.
+// IMREAD_LOAD_GDAL as imdecode reads it: the decoder's own channels and depth (as with
+// IMREAD_UNCHANGED) and, unlike IMREAD_UNCHANGED, the EXIF orientation applied (PNG eXIf).
+// imdecode never uses the GDAL reader (only imread does), so the decoder is the same.
+Result<DecodedImage> decode_with_alpha(const std::uint8_t* bytes, std::size_t size, const std::string& name,
+                                       const ImageHeader& h, const DecodeOptions& opt) {
+    // An 8-bit PNG or a WebP of the announced size decodes as BGRA straight into the output's
+    // own buffer (4 bytes a pixel) and is flattened there: one buffer for the largest pictures,
+    // not two. Anything else (16-bit, turned by EXIF, another layout) gets its own.
+    DecodedImage out;
+    const bool eight_bit = h.format == ImageFormat::Webp || (h.format == ImageFormat::Png && h.png_bit_depth > 0 &&
+                                                             h.png_bit_depth <= 8);
+    if (eight_bit && h.width > 0 && h.height > 0)
+        out.image.data.resize(static_cast<std::size_t>(h.width) * h.height * 4);
+    DecodeTarget target(out.image.data.data(), out.image.data.size(), opt.max_pixels);
+    std::string why;
+    const cv::Mat decoded = run_decoder(bytes, size, cv::IMREAD_LOAD_GDAL, h, target, why);
+    if (decoded.empty()) return Error{fail(name, why)};
+    out.original_width = h.width > 0 ? h.width : decoded.cols;
+    out.original_height = h.height > 0 ? h.height : decoded.rows;
+    if (decoded.data == out.image.data.data() && decoded.type() == CV_8UC4 && decoded.isContinuous()) {
+        const std::size_t pixels = static_cast<std::size_t>(decoded.cols) * decoded.rows;
+        flatten_bgra_in_place(out.image.data.data(), pixels);
+        out.image.width = decoded.cols;
+        out.image.height = decoded.rows;
+        out.image.data.resize(pixels * 3);
+        return out;
+    }
+    // `decoded` may still be in the buffer (another type of the same byte size): kept alive
+    // while the picture is flattened into a new one.
+    const std::vector<std::uint8_t> source = std::move(out.image.data);
+    out.image = {};
+    if (auto flat = flatten_to_rgb(decoded, out.image, h.png_grey_key); !flat.ok())
+        return Error{fail(name, flat.error().message)};
+    return out;
+}
+
 Result<DecodedImage> decode(const std::uint8_t* bytes, std::size_t size, const std::string& name,
                             const DecodeOptions& opt) {
     if (size == 0) return Error{fail(name, "empty file (0 bytes)")};
+    if (size > static_cast<std::size_t>(std::numeric_limits<int>::max()))
+        return Error{fail(name, "file too large (" + std::to_string(size >> 20) + " MiB)")};
     const ImageHeader h = sniff_image_header(bytes, size);
     if (auto why = refusal(h, opt); !why.empty()) return Error{fail(name, why)};
+    if (h.format == ImageFormat::Webp && could_reach_another_reader(bytes, size))
+        return Error{fail(name, "damaged WebP (not a WebP header libwebp reads)")};
     if (h.format == ImageFormat::Jpeg && !jpeg_has_end_marker(bytes, size, h.jpeg_scan_offset))
         return Error{fail(name, "truncated JPEG (no end-of-image marker)")};
+    if (h.may_have_alpha) return decode_with_alpha(bytes, size, name, h, opt);
 
     int reduction = 1;
     if (h.format == ImageFormat::Jpeg && opt.min_side > 0 && h.width > 0)
@@ -78,24 +160,16 @@ Result<DecodedImage> decode(const std::uint8_t* bytes, std::size_t size, const s
         out.image.height = (h.height + reduction - 1) / reduction;
         out.image.data.resize(static_cast<std::size_t>(out.image.width) * out.image.height * 3);
     }
-    cv::Mat bgr;
-    if (!out.image.data.empty()) bgr = cv::Mat(out.image.height, out.image.width, CV_8UC3, out.image.data.data());
-    const std::uint8_t* ours = bgr.data;
-    try {
-        // imdecode applies the EXIF orientation for IMREAD_COLOR and the reduced modes.
-        cv::imdecode(cv::Mat(1, static_cast<int>(size), CV_8UC1, const_cast<std::uint8_t*>(bytes)), flags, &bgr);
-    } catch (const cv::Exception& e) {
-        return Error{fail(name, std::string("cannot decode (") + e.err + ")")};
-    }
-    if (bgr.empty()) return Error{fail(name, std::string("cannot decode ") + format_name(h.format) + " (corrupt or truncated)")};
-    if (static_cast<std::int64_t>(bgr.cols) * bgr.rows * reduction * reduction > opt.max_pixels)
-        return Error{fail(name, "image too large (" + std::to_string(bgr.cols * reduction) + "x" +
-                                    std::to_string(bgr.rows * reduction) + " pixels)")};
+    DecodeTarget target(out.image.data.data(), out.image.data.size(), opt.max_pixels, reduction);
+    std::string why;
+    const cv::Mat bgr = run_decoder(bytes, size, flags, h, target, why);
+    if (bgr.empty()) return Error{fail(name, why)};
 
     out.reduction = reduction;
     out.original_width = h.width > 0 ? h.width : bgr.cols;
     out.original_height = h.height > 0 ? h.height : bgr.rows;
-    if (bgr.data != ours || !bgr.isContinuous()) {
+    if (bgr.data != out.image.data.data() || !bgr.isContinuous() || bgr.type() != CV_8UC3) {
+        if (bgr.type() != CV_8UC3) return Error{fail(name, "unexpected pixel format from the decoder")};
         out.image.data.clear();
         out.image.data.shrink_to_fit();
         out.image.width = bgr.cols;

@@ -13,60 +13,127 @@ std::uint32_t le16(const std::uint8_t* p) { return p[0] | (p[1] << 8); }
 std::uint32_t le24(const std::uint8_t* p) { return le16(p) | (p[2] << 16); }
 std::uint32_t le32(const std::uint8_t* p) { return le16(p) | (le16(p + 2) << 16); }
 
+bool is_sof(std::uint8_t m) { return m >= 0xC0 && m <= 0xCF && m != 0xC4 && m != 0xC8 && m != 0xCC; }
+
+// Walks the markers as libjpeg's next_marker() does: bytes other than 0xFF before a marker are
+// skipped (libjpeg warns "extraneous bytes" and goes on), 0xFF fill bytes are skipped, FF 00 is
+// not a marker, a length below 2 skips nothing. The first SOFn gives the frame size (libjpeg
+// refuses a second one); an embedded thumbnail sits inside an APPn segment, skipped whole.
 void jpeg_size(const std::uint8_t* d, std::size_t n, ImageHeader& h) {
     std::size_t i = 2;
-    while (i + 4 <= n) {
-        if (d[i] != 0xFF) return;
-        const std::uint8_t m = d[i + 1];
-        if (m == 0xFF) { ++i; continue; }
-        if (m == 0xD8 || (m >= 0xD0 && m <= 0xD7) || m == 0x01) { i += 2; continue; }
-        if (m == 0xDA) {  // start of scan: the header ends here
-            h.jpeg_scan_offset = i;
+    bool have_frame = false;
+    for (;;) {
+        while (i < n && d[i] != 0xFF) ++i;
+        while (i < n && d[i] == 0xFF) ++i;
+        if (i >= n) return;
+        const std::uint8_t m = d[i++];
+        if (m == 0x00 || m == 0x01 || m == 0xD8 || (m >= 0xD0 && m <= 0xD7)) continue;
+        if (m == 0xD9) return;  // end of image before any scan
+        if (m == 0xDA) {        // start of scan: the header ends here
+            h.jpeg_scan_offset = i - 2;
             return;
         }
-        const std::size_t len = be16(d + i + 2);
-        // SOF0..SOF15 except DHT (C4), JPG (C8), DAC (CC) carry the frame size (the first one:
-        // the main image's; embedded thumbnails sit inside APPn segments and are skipped whole).
-        if (m >= 0xC0 && m <= 0xCF && m != 0xC4 && m != 0xC8 && m != 0xCC && h.width == 0 && i + 9 <= n) {
-            h.height = static_cast<int>(be16(d + i + 5));
-            h.width = static_cast<int>(be16(d + i + 7));
+        if (i + 2 > n) return;
+        const std::size_t len = be16(d + i);
+        if (is_sof(m) && !have_frame && i + 7 <= n) {
+            have_frame = true;
+            h.height = static_cast<int>(be16(d + i + 3));
+            h.width = static_cast<int>(be16(d + i + 5));
         }
-        i += 2 + len;
+        i += std::max<std::size_t>(len, 2);
+    }
+}
+
+// PNG transparency: a colour type with alpha, or a tRNS chunk before the image data. Unsure
+// (the bytes end before IDAT) counts as transparent.
+void png_transparency(const std::uint8_t* d, std::size_t n, ImageHeader& h) {
+    h.may_have_alpha = true;
+    if (n < 26 || d[25] == 4 || d[25] == 6) return;  // grey + alpha, RGBA
+    const unsigned depth = d[24], colour_type = d[25];
+    std::size_t i = 8;
+    while (i + 8 <= n) {
+        const std::uint32_t len = be32(d + i);
+        if (std::memcmp(d + i + 4, "tRNS", 4) == 0) {
+            if (colour_type == 0 && len >= 2 && i + 10 <= n && depth >= 1 && depth <= 16) {
+                const unsigned key = be16(d + i + 8) & ((1u << depth) - 1);
+                h.png_grey_key = depth < 8 ? static_cast<int>(key * 255 / ((1u << depth) - 1)) : static_cast<int>(key);
+            }
+            return;
+        }
+        if (std::memcmp(d + i + 4, "IDAT", 4) == 0) {
+            h.may_have_alpha = false;
+            return;
+        }
+        if (len > n) return;
+        i += 12 + static_cast<std::size_t>(len);
     }
 }
 
 void webp_size(const std::uint8_t* d, std::size_t n, ImageHeader& h) {
     if (n < 30) return;
-    if (std::memcmp(d + 12, "VP8 ", 4) == 0) {
+    if (std::memcmp(d + 12, "VP8 ", 4) == 0) {  // lossy, no alpha chunk possible without VP8X
         h.width = le16(d + 26) & 0x3fff;
         h.height = le16(d + 28) & 0x3fff;
     } else if (std::memcmp(d + 12, "VP8L", 4) == 0) {
         const std::uint32_t b = le32(d + 21);
         h.width = static_cast<int>((b & 0x3fff) + 1);
         h.height = static_cast<int>(((b >> 14) & 0x3fff) + 1);
+        h.may_have_alpha = ((b >> 28) & 1) != 0;
     } else if (std::memcmp(d + 12, "VP8X", 4) == 0) {
         h.width = static_cast<int>(le24(d + 24) + 1);
         h.height = static_cast<int>(le24(d + 27) + 1);
+        h.may_have_alpha = (d[20] & 0x10) != 0;
     }
 }
 
-// First IFD's ImageWidth (256) / ImageLength (257), SHORT or LONG.
+// First IFD's ImageWidth (256) / ImageLength (257) as BYTE, SHORT or LONG (another type: unknown,
+// 0), the first of duplicated tags as libtiff keeps; SamplesPerPixel (277) and ExtraSamples (338)
+// tell whether there may be an alpha channel.
 void tiff_size(const std::uint8_t* d, std::size_t n, ImageHeader& h) {
     const bool le = d[0] == 'I';
     auto u16 = [&](std::size_t at) { return le ? le16(d + at) : be16(d + at); };
     auto u32 = [&](std::size_t at) { return le ? le32(d + at) : be32(d + at); };
     if (n < 8) return;
     const std::size_t ifd = u32(4);
-    if (ifd + 2 > n) return;
+    if (ifd > n || n - ifd < 2) return;
     const std::size_t count = u16(ifd);
+    bool seen_width = false, seen_height = false;
     for (std::size_t e = 0; e < count && ifd + 2 + 12 * (e + 1) <= n; ++e) {
         const std::size_t at = ifd + 2 + 12 * e;
         const std::uint32_t tag = u16(at), type = u16(at + 2);
-        const std::uint32_t v = type == 3 ? u16(at + 8) : u32(at + 8);
-        const int value = static_cast<int>(std::min<std::uint32_t>(v, 1u << 30));
-        if (tag == 256) h.width = value;
-        if (tag == 257) h.height = value;
+        std::uint32_t v = 0;
+        bool known = true;
+        if (type == 1) v = d[at + 8];
+        else if (type == 3) v = u16(at + 8);
+        else if (type == 4) v = u32(at + 8);
+        else known = false;
+        const int value = known ? static_cast<int>(std::min<std::uint32_t>(v, 1u << 30)) : 0;
+        if (tag == 256 && !seen_width) {
+            seen_width = true;
+            h.width = value;
+        } else if (tag == 257 && !seen_height) {
+            seen_height = true;
+            h.height = value;
+        } else if ((tag == 277 && (!known || v == 2 || v >= 4)) || tag == 338) {
+            h.may_have_alpha = true;
+        }
     }
+}
+
+// BITMAPCOREHEADER (OS/2, 12 bytes) stores 16-bit sizes; the later headers 32-bit ones, a
+// negative height meaning top-down rows.
+void bmp_size(const std::uint8_t* d, std::size_t n, ImageHeader& h) {
+    const std::uint32_t header_size = le32(d + 14);
+    if (header_size == 12) {
+        h.width = static_cast<int>(le16(d + 18));
+        h.height = static_cast<int>(le16(d + 20));
+        return;
+    }
+    const std::int64_t w = static_cast<std::int32_t>(le32(d + 18));
+    const std::int64_t ht = static_cast<std::int32_t>(le32(d + 22));
+    h.width = w < 0 ? 0 : static_cast<int>(std::min<std::int64_t>(w, 1 << 30));
+    h.height = static_cast<int>(std::min<std::int64_t>(ht < 0 ? -ht : ht, 1 << 30));
+    h.may_have_alpha = n >= 30 && le16(d + 28) == 32;
 }
 
 }  // namespace
@@ -93,6 +160,8 @@ ImageHeader sniff_image_header(const std::uint8_t* d, std::size_t n) {
         if (std::memcmp(d + 12, "IHDR", 4) == 0) {
             h.width = static_cast<int>(std::min<std::uint32_t>(be32(d + 16), 1u << 30));
             h.height = static_cast<int>(std::min<std::uint32_t>(be32(d + 20), 1u << 30));
+            if (n >= 25) h.png_bit_depth = d[24];
+            png_transparency(d, n, h);
         }
     } else if (n >= 16 && std::memcmp(d, "RIFF", 4) == 0 && std::memcmp(d + 8, "WEBP", 4) == 0) {
         h.format = ImageFormat::Webp;
@@ -102,10 +171,7 @@ ImageHeader sniff_image_header(const std::uint8_t* d, std::size_t n) {
         tiff_size(d, n, h);
     } else if (n >= 26 && d[0] == 'B' && d[1] == 'M') {
         h.format = ImageFormat::Bmp;
-        const std::int32_t w = static_cast<std::int32_t>(le32(d + 18));
-        const std::int32_t ht = static_cast<std::int32_t>(le32(d + 22));
-        h.width = w < 0 ? 0 : std::min(w, 1 << 30);
-        h.height = ht < 0 ? std::min(-ht, 1 << 30) : std::min(ht, 1 << 30);
+        bmp_size(d, n, h);
     } else if (n >= 10 && (std::memcmp(d, "GIF87a", 6) == 0 || std::memcmp(d, "GIF89a", 6) == 0)) {
         h.format = ImageFormat::Gif;
         h.width = static_cast<int>(le16(d + 6));

@@ -9,6 +9,11 @@
 
 namespace rv {
 
+// Transparent pixels are shown and embedded composited over this neutral grey (0-255, the same
+// value in R, G and B): what the network sees is what the window shows. Never flat white or black,
+// which would make every mostly transparent picture the same blank page.
+inline constexpr std::uint8_t kTransparencyBackdrop = 128;
+
 // 8-bit RGB, row-major, tightly packed: pixel (x, y) channel c is data[(y * width + x) * 3 + c].
 struct RgbImage {
     int width = 0;
@@ -33,8 +38,10 @@ struct DecodedImage {
     int reduction = 1;       // 1, 2, 4 or 8
 };
 
-// Decodes any image OpenCV can read (JPEG, PNG, WebP, TIFF, BMP, ...), honours EXIF orientation.
-// Errors name the file and the reason (missing, empty, not an image, truncated, too large).
+// Decodes JPEG, PNG, WebP, TIFF and BMP files, honours EXIF orientation; transparency is
+// composited over kTransparencyBackdrop. Every failure is an error naming the file and the reason
+// (missing, empty, not an image, unsupported format such as GIF, damaged, truncated, too large,
+// also when the decoder finds a larger image than the header announced): never a blank picture.
 Result<DecodedImage> decode_image(const std::filesystem::path& path, const DecodeOptions& options = {});
 
 // Decodes an in-memory encoded image (same rules); `name` is used in error messages.
