@@ -1,5 +1,7 @@
 // The preview: decoding off the GUI thread, fit, zoom and pan, errors, stale results, EXIF
 // orientation and the decode cap, on real photos (copied from the desktop packages) offscreen.
+#include <cstdlib>
+
 #include <QBuffer>
 #include <QDirIterator>
 #include <QImageReader>
@@ -100,6 +102,7 @@ private slots:
     void preview_reports_corrupt_and_missing_files();
     void preview_drops_a_stale_result();
     void preview_applies_exif_orientation();
+    void preview_draws_transparency_over_grey();
     void preview_caps_the_decode_size();
     void preview_keeps_a_big_square_jpeg_under_the_allocation_limit();
     void preview_survives_a_huge_png();
@@ -297,6 +300,21 @@ void TestPreview::preview_applies_exif_orientation() {
     QVERIFY(w.hasImage());
     QCOMPARE(w.imageSize(), QSize(100, 200));
     QCOMPARE(w.decodedSize(), QSize(100, 200));
+}
+
+void TestPreview::preview_draws_transparency_over_grey() {
+    // MATE's abstract wallpapers: white colour channels, the picture only in alpha. Shown flat
+    // white they looked blank (and alike); the preview shows what the network sees: grey.
+    QImage clear(200, 100, QImage::Format_ARGB32);
+    clear.fill(QColor(255, 255, 255, 0));
+    const QString path = dir_.filePath(QStringLiteral("clear.png"));
+    QVERIFY(clear.save(path));
+    PreviewWidget w;
+    QVERIFY(load(w, path));
+    const QImage shown = w.grab().toImage();
+    const QColor c = shown.pixelColor(shown.width() / 2, shown.height() / 2);
+    QVERIFY2(std::abs(c.red() - 128) <= 2 && std::abs(c.green() - 128) <= 2 && std::abs(c.blue() - 128) <= 2,
+             qPrintable(c.name()));
 }
 
 void TestPreview::preview_caps_the_decode_size() {

@@ -1,4 +1,5 @@
 #include "PreviewWidget.h"
+#include "TransparencyBackdrop.h"
 
 #include <QDir>
 #include <QFileInfo>
@@ -93,8 +94,9 @@ PreviewWidget::Decoded PreviewWidget::decode(const QString& path) {
         }
         const bool turned = reader.transformation() & QImageIOHandler::TransformationRotate90;
         out.originalSize = raw.isValid() ? (turned ? raw.transposed() : raw) : image.size();
-        // The formats the raster painter draws fastest.
-        image.convertTo(image.hasAlphaChannel() ? QImage::Format_ARGB32_Premultiplied : QImage::Format_RGB32);
+        // Transparency over the engine's grey, as thumbnails and the network see it; RGB32 is also
+        // what the raster painter draws fastest.
+        image = overTransparencyBackdrop(image);
         if (image.isNull()) {
             out.error = tr("not enough memory");
             return out;
