@@ -5,7 +5,10 @@
 #include <fstream>
 #include <map>
 #include <set>
+#include <dirent.h>
 #include <sys/stat.h>
+
+#include <cerrno>
 
 #include "image/ImageHeader.h"
 
@@ -102,6 +105,17 @@ struct Walker {
 };
 
 }  // namespace
+
+std::string root_unavailable(const fs::path& root) {
+    struct stat st {};
+    if (::stat(root.c_str(), &st) != 0)
+        return errno == ENOENT ? std::string("missing (folder not found)") : std::string("cannot be read: ") + std::strerror(errno);
+    if (!S_ISDIR(st.st_mode)) return "not a folder";
+    DIR* d = ::opendir(root.c_str());
+    if (!d) return std::string("cannot be read: ") + std::strerror(errno);
+    ::closedir(d);
+    return {};
+}
 
 bool has_image_extension(const fs::path& path) {
     std::string ext = path.extension().string();

@@ -36,6 +36,11 @@ std::vector<ScannedFile> scan_images(const std::filesystem::path& root, const Sc
                                      std::vector<ScanProblem>* problems = nullptr,
                                      const std::function<bool()>& cancelled = {});
 
+// Why `root` cannot be scanned at all right now ("" when it can): missing, not a folder, or
+// unreadable (the reason names errno's text). A root for which this is non-empty is offline.
+// Does not walk the folder; stat and opendir only, so it is cheap enough for a status call.
+std::string root_unavailable(const std::filesystem::path& root);
+
 // True if the name's extension is one RuVision indexes (.jpg .jpeg .jpe .png .webp .tif .tiff
 // .bmp .gif, any case).
 bool has_image_extension(const std::filesystem::path& path);
