@@ -1,17 +1,23 @@
 #!/usr/bin/env bash
 # RuVision set-up, the only two commands a new user needs:
 #   packaging/quickstart.sh run    install what is missing, build (Release), start RuVision
-#   packaging/quickstart.sh test   install what is missing, build (Release), run the whole test suite
+#   packaging/quickstart.sh test   install what is missing, build (Release), run the whole test suite;
+#                                  then the checking build: clang with ASan + UBSan and libFuzzer
+#                                  coverage (no GUI), its engine and CLI tests, and each fuzz target
+#                                  for RUVISION_FUZZ_SECONDS (default 60) from its seed corpus
+#   packaging/quickstart.sh test release|check   only one of the two legs
 # Idempotent: installed packages, an unchanged npm lock and an up-to-date build are left alone.
 # `run` opens the window on a sample library: Debian's wallpaper photos, indexed in the background
 # (kept in RUVISION_SAMPLE_LIBRARY, default ~/.local/share/RuVision/sample-library). Without a
 # display it runs the same library headless: ruvision-cli index, search, duplicates, and a
 # screenshot of the window made under xvfb-run.
-# Environment: RUVISION_BUILD_DIR (default: <repo>/build).
+# Environment: RUVISION_BUILD_DIR (default: <repo>/build), RUVISION_CHECK_BUILD_DIR (default:
+# <repo>/build-check).
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 BUILD=${RUVISION_BUILD_DIR:-$ROOT/build}
+CHECK_BUILD=${RUVISION_CHECK_BUILD_DIR:-$ROOT/build-check}
 MODE=${1:-}
 [[ $# -gt 0 ]] && shift
 
@@ -32,6 +38,7 @@ APT_PACKAGES=(
   libopencv-core-dev libopencv-imgproc-dev libopencv-imgcodecs-dev libopencv-dnn-dev
   libhnswlib-dev libeigen3-dev libxsimd-dev libsqlite3-dev libonnx-dev libprotobuf-dev
   nlohmann-json3-dev zlib1g-dev
+  clang libclang-rt-14-dev
   xvfb xauth
   gnome-backgrounds mate-backgrounds plasma-workspace-wallpapers dataset-fashion-mnist
 )
@@ -71,6 +78,18 @@ build() {
   cmake --build "$BUILD" --parallel "$(nproc)"
 }
 
+# The checking build: every engine and CLI test under AddressSanitizer + UndefinedBehaviorSanitizer
+# (any report fails the test), and the fuzz targets under libFuzzer.
+check_build() {
+  if [[ ! -f $CHECK_BUILD/build.ninja ]]; then
+    say "configuring the checking build (clang, ASan + UBSan, libFuzzer) in $CHECK_BUILD"
+    cmake -S "$ROOT" -B "$CHECK_BUILD" -G Ninja -DCMAKE_BUILD_TYPE=Release -DCMAKE_CXX_COMPILER=clang++ \
+      -DRUVISION_SANITIZE=address,undefined -DRUVISION_FUZZ=ON -DRUVISION_BUILD_GUI=OFF -DRUVISION_BUILD_BENCH=OFF
+  fi
+  say "building the checking build"
+  cmake --build "$CHECK_BUILD" --parallel "$(nproc)"
+}
+
 SAMPLE_LIBRARY=${RUVISION_SAMPLE_LIBRARY:-${XDG_DATA_HOME:-$HOME/.local/share}/RuVision/sample-library}
 SAMPLE_ROOTS=()
 for d in /usr/share/backgrounds /usr/share/wallpapers; do [[ -d $d ]] && SAMPLE_ROOTS+=("$d"); done
@@ -92,14 +111,29 @@ headless_demo() {
   fi
 }
 
+LEGS=(release check)
+if [[ $MODE == test && $# -gt 0 ]]; then
+  case "$1" in release|check) LEGS=("$1") ;; *) die "unknown test leg '$1' (release or check)" ;; esac
+fi
+
 install_apt
 install_npm
-build
+[[ $MODE == run || " ${LEGS[*]} " == *" release "* ]] && build
 
 case "$MODE" in
   test)
-    say "running the test suite"
-    ctest --test-dir "$BUILD" --output-on-failure --parallel 2
+    if [[ " ${LEGS[*]} " == *" release "* ]]; then
+      say "running the test suite (Release)"
+      ctest --test-dir "$BUILD" --output-on-failure --parallel 2
+    fi
+    if [[ " ${LEGS[*]} " == *" check "* ]]; then
+      check_build
+      say "running the engine and CLI tests under ASan + UBSan, and the fuzz targets"
+      ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:strict_string_checks=1} \
+      UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1} \
+      RUVISION_FUZZ_ARTIFACTS=$CHECK_BUILD/fuzz-artifacts \
+        ctest --test-dir "$CHECK_BUILD" --output-on-failure --parallel 2
+    fi
     ;;
   run)
     if [[ -n ${DISPLAY:-} || -n ${WAYLAND_DISPLAY:-} ]]; then
