@@ -79,7 +79,14 @@ public:
             round(block_.data());
             held_ = 0;
         }
-        for (; n >= kBlock; p += kBlock, n -= kBlock) round(p);
+        if (n >= kBlock) {
+            // Lanes in locals: the input bytes may alias the members as far as the compiler knows.
+            std::uint64_t a = lane_[0], b = lane_[1], c = lane_[2], d = lane_[3];
+            for (; n >= kBlock; p += kBlock, n -= kBlock) {
+                a = step(a, p), b = step(b, p + 8), c = step(c, p + 16), d = step(d, p + 24);
+            }
+            lane_ = {a, b, c, d};
+        }
         std::memcpy(block_.data(), p, n);
         held_ = n;
     }
@@ -106,12 +113,13 @@ private:
         x *= 0xc4ceb9fe1a85ec53ull;
         return x ^ (x >> 33);
     }
+    static std::uint64_t step(std::uint64_t lane, const unsigned char* p) {
+        std::uint64_t w;
+        std::memcpy(&w, p, 8);
+        return rotl(lane + w * kP2, 31) * kP1;
+    }
     void round(const unsigned char* b) {
-        for (int i = 0; i < 4; ++i) {
-            std::uint64_t w;
-            std::memcpy(&w, b + 8 * i, 8);
-            lane_[i] = rotl(lane_[i] + w * kP2, 31) * kP1;
-        }
+        for (int i = 0; i < 4; ++i) lane_[i] = step(lane_[i], b + 8 * i);
     }
     std::array<std::uint64_t, 4> lane_ = {kP1 + kP2, kP2, 0, 0 - kP1};
     std::array<unsigned char, kBlock> block_{};
