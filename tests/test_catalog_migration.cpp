@@ -49,7 +49,7 @@ void TestCatalogMigration::version1_is_migrated() {
     }
     // Turn it into what version 1 wrote.
     QCOMPARE(exec(file, "ALTER TABLE features DROP COLUMN rotated; ALTER TABLE files DROP COLUMN full_hash; "
-                        "ALTER TABLE roots DROP COLUMN offline; PRAGMA user_version = 1;"),
+                        "ALTER TABLE roots DROP COLUMN offline; DROP TABLE mounts; PRAGMA user_version = 1;"),
              SQLITE_OK);
 
     auto db = CatalogDb::open(file);
@@ -87,7 +87,7 @@ void TestCatalogMigration::version2_is_migrated() {
         CHECK_OK(db->set_content_hash(seen->file_id, "cheap"));
     }
     QCOMPARE(exec(file, "ALTER TABLE files DROP COLUMN full_hash; ALTER TABLE roots DROP COLUMN offline; "
-                        "PRAGMA user_version = 2;"),
+                        "DROP TABLE mounts; PRAGMA user_version = 2;"),
              SQLITE_OK);
     auto db = CatalogDb::open(file);
     CHECK_OK(db);
@@ -105,6 +105,12 @@ void TestCatalogMigration::version2_is_migrated() {
     CHECK_OK(db->set_root_offline(roots->front().id, ""));
     QVERIFY(db->roots()->front().offline.empty());
     QVERIFY(!db->set_root_offline(12345, "missing").ok());
+    QVERIFY(db->mount_points(roots->front().id)->empty());
+    CHECK_OK(db->set_mount_points(roots->front().id, {"/photos/card", "/photos/nas"}));
+    QCOMPARE(*db->mount_points(roots->front().id), (std::vector<std::string>{"/photos/card", "/photos/nas"}));
+    CHECK_OK(db->set_mount_points(roots->front().id, {"/photos/nas"}));
+    QCOMPARE(*db->mount_points(roots->front().id), (std::vector<std::string>{"/photos/nas"}));
+    QVERIFY(!db->set_mount_points(12345, {"/x"}).ok());
     CHECK_OK(db->set_content_hash((*f)->id, "cheap", "full"));
     QCOMPARE(db->file((*f)->id)->value().full_hash.value_or(""), std::string("full"));
     // A changed file loses both hashes.

@@ -6,6 +6,8 @@
 //    returns nothing is re-embedded. A vanished subfolder of a present root is a deletion;
 //  - a NaN or a 1e37 written into stored features (as a damaged page would) never reaches a score:
 //    search stays in [-1, 1], the file is an error, and the next index re-embeds it;
+//  - a drive mounted inside a root (a folder on another device) that is unmounted keeps its files
+//    like an offline root (run only as root, in a private mount namespace: tmpfs + bind mounts);
 //  - a FIFO or a folder named vectors.rvi does not hang any command; it is set aside, not deleted.
 #include <QColor>
 #include <QImage>
@@ -16,8 +18,11 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include <sched.h>
 #include <sqlite3.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
+#include <unistd.h>
 #include <sys/types.h>
 
 #include <cmath>
@@ -137,6 +142,7 @@ private slots:
     void move_needs_the_same_content();
     void unplugged_root_is_offline();
     void damaged_features_are_file_errors();
+    void unmounted_nested_drive_is_offline();
     void index_file_that_is_not_a_file();
 };
 
@@ -241,6 +247,65 @@ void TestIndexTrust::unplugged_root_is_offline() {
     QCOMPARE(s.removed, 2);
     QCOMPARE(s.offline.size(), 0);
     QCOMPARE(status(lib)["indexed"].toInt(), 4);
+}
+
+void TestIndexTrust::unmounted_nested_drive_is_offline() {
+    if (::geteuid() != 0) QSKIP("mounting needs root");
+    // A mount namespace of this process (and the ruvision-cli children) only: nothing mounted here
+    // is seen outside, and it all goes when the test exits.
+    if (::unshare(CLONE_NEWNS) != 0 || ::mount(nullptr, "/", nullptr, MS_REC | MS_PRIVATE, nullptr) != 0)
+        QSKIP("cannot make a private mount namespace here");
+    QTemporaryDir tmp;
+    const fs::path dir = tmp.path().toStdString(), root = dir / "home", drive = dir / "drive", card = root / "card";
+    const QString lib = q(dir / "lib");
+    const auto photos = nature_photos(5);
+    fs::create_directories(card);
+    fs::create_directories(drive);
+    // The drive: a tmpfs (another device) holding two photos, bound onto home/card.
+    QCOMPARE(::mount("rv-test", drive.c_str(), "tmpfs", 0, "size=64m"), 0);
+    fs::copy_file(photos[0], drive / photos[0].filename());
+    fs::copy_file(photos[1], drive / photos[1].filename());
+    fs::copy_file(photos[2], root / photos[2].filename());
+    fs::copy_file(photos[3], root / photos[3].filename());
+    QCOMPARE(::mount(drive.c_str(), card.c_str(), nullptr, MS_BIND, nullptr), 0);
+    struct stat a {}, b {};
+    QCOMPARE(::stat(root.c_str(), &a), 0);
+    QCOMPARE(::stat(card.c_str(), &b), 0);
+    QVERIFY(a.st_dev != b.st_dev);
+    QCOMPARE(index(lib, {q(root)}).embedded, 4);
+
+    // Unmounted: the empty mount point remains; the card's files are kept, the run exits 0.
+    QCOMPARE(::umount(card.c_str()), 0);
+    auto s = index(lib);
+    QCOMPARE(s.removed, 0);
+    QCOMPARE(s.unchanged, 2);
+    QCOMPARE(s.offline.size(), 1);
+    QCOMPARE(s.offline[0].toObject()["path"].toString(), q(card));
+    QCOMPARE(s.offline[0].toObject()["files"].toInt(), 2);
+    QCOMPARE(status(lib)["indexed"].toInt(), 4);
+    // Again (it stays remembered while unmounted).
+    s = index(lib);
+    QCOMPARE(s.removed, 0);
+    QCOMPARE(s.offline.size(), 1);
+
+    // Back: nothing re-embedded.
+    QCOMPARE(::mount(drive.c_str(), card.c_str(), nullptr, MS_BIND, nullptr), 0);
+    s = index(lib);
+    QCOMPARE(s.embedded, 0);
+    QCOMPARE(s.unchanged, 4);
+    QCOMPARE(s.offline.size(), 0);
+
+    // A plain subfolder (same device) that vanishes is a deletion, as ever.
+    QCOMPARE(::umount(card.c_str()), 0);
+    fs::remove(card);
+    fs::create_directories(root / "plain");
+    fs::copy_file(photos[4], root / "plain" / "x.jpg");
+    QCOMPARE(index(lib).embedded, 1);
+    fs::remove_all(root / "plain");
+    s = index(lib);
+    QCOMPARE(s.removed, 1);
+    QCOMPARE(s.offline.size(), 1);  // the card is still remembered, still unmounted
+    QCOMPARE(::umount(drive.c_str()), 0);
 }
 
 void TestIndexTrust::damaged_features_are_file_errors() {

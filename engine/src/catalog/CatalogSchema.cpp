@@ -32,6 +32,8 @@ namespace {
 //             cheap content_hash suggests; NULL for files hashed before version 3 (never a move).
 //   roots.offline  why the last indexing run found the root offline (missing, unreadable, suddenly
 //             empty); NULL while it is online. Its files are kept while it is offline.
+//   mounts    folders under a root that were mount points (another device than their parent) when
+//             last seen, path raw bytes; their files are kept while they are unmounted.
 constexpr const char* kMigrations[] = {
     R"sql(
 CREATE TABLE roots(
@@ -74,6 +76,11 @@ ALTER TABLE features ADD COLUMN rotated BLOB CHECK (rotated IS NULL OR length(ro
     R"sql(
 ALTER TABLE files ADD COLUMN full_hash TEXT;
 ALTER TABLE roots ADD COLUMN offline TEXT;
+CREATE TABLE mounts(
+    root_id INTEGER NOT NULL REFERENCES roots(id) ON DELETE CASCADE,
+    path BLOB NOT NULL,
+    PRIMARY KEY(root_id, path)
+) WITHOUT ROWID;
 )sql",
 };
 static_assert(std::size(kMigrations) == CatalogDb::kSchemaVersion, "one migration step per schema version");

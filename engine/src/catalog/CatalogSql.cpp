@@ -19,6 +19,9 @@ constexpr const char* kTexts[kSqlCount] = {
     /* RootDelete */ "DELETE FROM roots WHERE id = ?1",
     /* RootList */ "SELECT id, path, added_at, offline FROM roots ORDER BY id",
     /* RootSetOffline */ "UPDATE roots SET offline = ?2 WHERE id = ?1",
+    /* MountList */ "SELECT path FROM mounts WHERE root_id = ?1 ORDER BY path",
+    /* MountClear */ "DELETE FROM mounts WHERE root_id = ?1",
+    /* MountInsert */ "INSERT OR IGNORE INTO mounts(root_id, path) VALUES(?1, ?2)",
 
     /* FileSeenLookup */ "SELECT id, size, mtime_ns FROM files WHERE path = ?1",
     /* FileInsert */

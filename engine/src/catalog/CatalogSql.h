@@ -19,6 +19,9 @@ enum class Sql {
     RootDelete,
     RootList,
     RootSetOffline,
+    MountList,
+    MountClear,
+    MountInsert,
 
     FileSeenLookup,
     FileInsert,

@@ -6,6 +6,7 @@
 
 #include <chrono>
 #include <cstdio>
+#include <optional>
 #include <set>
 #include <unordered_map>
 
@@ -61,21 +62,22 @@ namespace {
 struct RootScan {
     std::vector<ScannedFile> files;
     std::string offline;  // why the root is offline this run; "" when it was scanned
+    std::vector<fs::path> mounts;  // mount points seen under it (another device than their parent)
 };
+
+bool is_under(const std::string& path, const std::string& dir) {
+    return path.size() > dir.size() && path.compare(0, dir.size(), dir) == 0 && path[dir.size()] == '/';
+}
 
 // Scans a root, or finds it offline: unavailable (missing, not a folder, unreadable), or suddenly
 // empty (files are known under it and the scan found no image file at all: an unplugged drive
 // whose empty mount point remains looks exactly like this).
-//
-// Nested mount points are not treated apart: a subfolder on another device (st_dev) that vanishes
-// while its root is present loses its files like any deleted subfolder. Add it as a root of its
-// own to have it kept while it is unmounted.
 Result<RootScan> scan_root(CatalogDb& catalog, const CatalogRoot& root, const ScanOptions& options,
                            std::vector<ScanProblem>* problems, const std::atomic<bool>& cancel) {
     RootScan out;
     out.offline = root_unavailable(root.path);
     if (!out.offline.empty()) return out;
-    out.files = scan_images(root.path, options, problems, [&] { return cancel.load(); });
+    out.files = scan_images(root.path, options, problems, [&] { return cancel.load(); }, &out.mounts);
     if (out.files.empty() && !cancel) {
         auto known = catalog.files_under_root(root.id);
         if (!known) return known.error();
@@ -106,6 +108,7 @@ Result<IndexJobResult> Library::index(const IndexJobParams& params, const std::a
     // vanished files. An offline root's files are neither vanished nor the source of a move.
     std::vector<std::vector<ScannedFile>> scanned;
     std::set<std::int64_t> offline;  // root ids
+    std::vector<std::string> offline_dirs;  // unmounted nested mount points: their files are kept
     std::set<std::string> seen;
     for (const auto& root : *roots) {
         if (cancel) break;
@@ -128,8 +131,18 @@ Result<IndexJobResult> Library::index(const IndexJobParams& params, const std::a
             if (auto st = catalog_->set_root_offline(root.id, rs->offline); !st) return st.error();
         result.found += rs->files.size();
         for (const auto& f : rs->files) seen.insert(f.path.string());
+        if (rs->offline.empty())
+            if (auto st = track_mount_points(root, rs->mounts, seen, &offline_dirs, &result); !st) return st.error();
         scanned.push_back(std::move(rs->files));
     }
+    // Files the run must neither remove, nor move away, nor try to read: those of offline roots
+    // and of unmounted nested mount points.
+    auto kept_offline = [&](const CatalogFile& f) {
+        if (offline.count(f.root_id)) return true;
+        for (const auto& d : offline_dirs)
+            if (is_under(f.path, d)) return true;
+        return false;
+    };
     // A new file can only be a moved one if an indexed file of its size vanished: only such files
     // have their content read now (the others' hashes are taken after embedding, when the file is
     // in the page cache anyway).
@@ -140,7 +153,7 @@ Result<IndexJobResult> Library::index(const IndexJobParams& params, const std::a
         auto known = catalog_->files_under_root(root.id);
         if (!known) return known.error();
         for (const auto& k : *known)
-            if (k.status == FileStatus::Indexed && !seen.count(k.path)) vanished_sizes.insert(k.size);
+            if (k.status == FileStatus::Indexed && !seen.count(k.path) && !kept_offline(k)) vanished_sizes.insert(k.size);
     }
     struct Hashes {
         std::string fingerprint, full;  // full: "" until needed
@@ -166,7 +179,7 @@ Result<IndexJobResult> Library::index(const IndexJobParams& params, const std::a
                                                       : catalog_->find_by_hash(h.fingerprint);
                     if (!same) return same.error();
                     for (const auto& c : *same) {
-                        if (c.status != FileStatus::Indexed || !c.full_hash || offline.count(c.root_id) ||
+                        if (c.status != FileStatus::Indexed || !c.full_hash || kept_offline(c) ||
                             seen.count(c.path) || fs::exists(c.path))
                             continue;
                         if (h.full.empty()) h.full = content_full_hash(f.path);
@@ -193,7 +206,7 @@ Result<IndexJobResult> Library::index(const IndexJobParams& params, const std::a
             if (!known) return known.error();
             std::vector<std::int64_t> gone;
             for (const auto& k : *known)
-                if (!seen.count(k.path)) gone.push_back(k.id);
+                if (!seen.count(k.path) && !kept_offline(k)) gone.push_back(k.id);
             if (auto st = catalog_->remove_files(gone); !st) return st.error();
             for (auto id : gone) index_->remove(id);
             result.removed += gone.size();
@@ -211,6 +224,7 @@ Result<IndexJobResult> Library::index(const IndexJobParams& params, const std::a
         auto known = catalog_->files_under_root(root.id);
         if (!known) return known.error();
         for (const auto& k : *known) {
+            if (kept_offline(k)) continue;
             if (k.status == FileStatus::Pending || (k.status == FileStatus::Indexed && k.model_id != model_id_)) {
                 ids.push_back(k.id);
                 paths.emplace_back(k.path);
@@ -286,6 +300,41 @@ Result<IndexJobResult> Library::index(const IndexJobParams& params, const std::a
     result.errors = std::move(*errors);
     result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     return result;
+}
+
+// A folder under a root that was a mount point (another device than its parent) is remembered;
+// when it later holds none of the files the catalog has under it (unmounted: missing, or its
+// empty mount point remains), it is offline like a root, and stays remembered until its files
+// are seen again or the root is removed. A nested mount point that vanishes with files the scan
+// still sees elsewhere under it is an ordinary folder change.
+Status Library::track_mount_points(const CatalogRoot& root, const std::vector<fs::path>& now,
+                                   const std::set<std::string>& seen, std::vector<std::string>* offline_dirs,
+                                   IndexJobResult* result) {
+    auto remembered = catalog_->mount_points(root.id);
+    if (!remembered) return remembered.error();
+    std::set<std::string> keep;
+    for (const auto& m : now) keep.insert(m.string());
+    std::optional<std::vector<CatalogFile>> known;
+    for (const auto& m : *remembered) {
+        if (keep.count(m)) continue;
+        if (!known) {
+            auto k = catalog_->files_under_root(root.id);
+            if (!k) return k.error();
+            known = std::move(*k);
+        }
+        std::size_t files = 0, visible = 0;
+        for (const auto& f : *known)
+            if (is_under(f.path, m)) ++files, visible += seen.count(f.path);
+        if (files == 0 || visible > 0) continue;  // nothing to keep, or it is there
+        keep.insert(m);
+        offline_dirs->push_back(m);
+        result->offline_roots.push_back(
+            {m, "mount point inside " + root.path + " unmounted: none of its files found", files});
+    }
+    const std::vector<std::string> list(keep.begin(), keep.end());
+    if (list != *remembered)
+        if (auto st = catalog_->set_mount_points(root.id, list); !st) return st;
+    return Status::success();
 }
 
 Status Library::repair_damaged_features(std::size_t* repaired) {

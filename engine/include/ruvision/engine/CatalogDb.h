@@ -137,6 +137,10 @@ public:
     Result<std::vector<CatalogRoot>> roots();
     // Records why a root is offline; an empty reason marks it online again.
     [[nodiscard]] Status set_root_offline(std::int64_t root_id, std::string_view reason);
+    // The mount points remembered under a root (raw path bytes, sorted); set_mount_points replaces
+    // them atomically. Removing the root forgets them.
+    Result<std::vector<std::string>> mount_points(std::int64_t root_id);
+    [[nodiscard]] Status set_mount_points(std::int64_t root_id, const std::vector<std::string>& paths);
 
     // Records that the scanner saw `path` under `root_id` with this size and mtime. New: a Pending
     // row. Same size and mtime: nothing is written. Different: the row goes back to Pending, its

@@ -17,6 +17,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -153,6 +154,10 @@ private:
     Status forget_ids(const std::vector<std::int64_t>& ids);
     // Sends every file whose stored feature is damaged back to Pending (IndexJob.cpp).
     [[nodiscard]] Status repair_damaged_features(std::size_t* repaired);
+    // Remembers the root's nested mount points; lists those unmounted now (IndexJob.cpp).
+    [[nodiscard]] Status track_mount_points(const CatalogRoot& root, const std::vector<std::filesystem::path>& now,
+                                            const std::set<std::string>& seen, std::vector<std::string>* offline_dirs,
+                                            IndexJobResult* result);
 
     std::filesystem::path dir_;
     std::unique_ptr<CatalogDb> catalog_;  // the writer's connection
