@@ -22,6 +22,10 @@
 #include <unistd.h>
 #endif
 
+// No hnswlib SIMD: our CosineSpace brings its own distance, and hnswlib's SSE prefetches read the
+// slot after a full link list (the vector's first float) as a node id and form a pointer from it:
+// undefined behaviour (UBSan: pointer overflow) on valid graphs, found by fuzz_index_file.
+#define NO_MANUAL_VECTORIZATION
 #include <hnswlib/hnswlib.h>
 
 #include "index/HnswPayload.h"
