@@ -4,8 +4,9 @@
 //  - a root that is unplugged (renamed away, or replaced by an empty folder: the mount point that
 //    remains) is offline: exit 0, its files kept and searchable, `status` says offline; when it
 //    returns nothing is re-embedded. A vanished subfolder of a present root is a deletion;
-//  - a NaN or a 1e37 written into stored features (as a damaged page would) never reaches a score:
-//    search stays in [-1, 1], the file is an error, and the next index re-embeds it;
+//  - a NaN, a 1e37 or a wrong dimension written into stored features (as a damaged page would)
+//    never reaches a score: search stays in [-1, 1], the file is an error, and the next index
+//    re-embeds it;
 //  - a drive mounted inside a root (a folder on another device) that is unmounted keeps its files
 //    like an offline root (run only as root, in a private mount namespace: tmpfs + bind mounts);
 //  - a FIFO or a folder named vectors.rvi does not hang any command; it is set aside, not deleted.
@@ -130,6 +131,25 @@ void damage_feature(const fs::path& catalog, const std::string& path, int index,
     sqlite3_bind_int64(s, 1, id);
     sqlite3_bind_blob(s, 2, blob.data(), static_cast<int>(blob.size()), SQLITE_TRANSIENT);
     QCOMPARE(sqlite3_step(s), SQLITE_DONE);
+    sqlite3_finalize(s);
+    sqlite3_close(db);
+}
+
+// Replaces the stored feature of the file at `path` with a unit vector of another dimension.
+void shorten_feature(const fs::path& catalog, const std::string& path) {
+    sqlite3* db = nullptr;
+    QCOMPARE(sqlite3_open(catalog.c_str(), &db), SQLITE_OK);
+    sqlite3_stmt* s = nullptr;
+    QCOMPARE(sqlite3_prepare_v2(db,
+                                "UPDATE features SET dim = 2, vector = ?2, rotated = NULL "
+                                "WHERE file_id = (SELECT id FROM files WHERE path = ?1)",
+                                -1, &s, nullptr),
+             SQLITE_OK);
+    const float v[2] = {0.6f, 0.8f};
+    sqlite3_bind_blob(s, 1, path.data(), static_cast<int>(path.size()), SQLITE_TRANSIENT);
+    sqlite3_bind_blob(s, 2, v, sizeof v, SQLITE_TRANSIENT);
+    QCOMPARE(sqlite3_step(s), SQLITE_DONE);
+    QCOMPARE(sqlite3_changes(db), 1);
     sqlite3_finalize(s);
     sqlite3_close(db);
 }
@@ -315,18 +335,20 @@ void TestIndexTrust::damaged_features_are_file_errors() {
     fs::create_directories(root);
     for (const auto& p : photos) fs::copy_file(p, root / p.filename());
     QCOMPARE(index(q(lib), {q(root)}).embedded, 5);
-    const std::string nan_file = (root / photos[1].filename()).string(), huge_file = (root / photos[2].filename()).string();
+    const std::string nan_file = (root / photos[1].filename()).string(), huge_file = (root / photos[2].filename()).string(),
+                      short_file = (root / photos[4].filename()).string();
 
     for (bool index_file_too : {false, true}) {
         damage_feature(lib / "catalog.sqlite", nan_file, 0, std::nanf(""));
         damage_feature(lib / "catalog.sqlite", huge_file, 7, 1e37f);
+        shorten_feature(lib / "catalog.sqlite", short_file);
         // Without the index file, the index is rebuilt from the damaged features.
         if (index_file_too) fs::remove(lib / "vectors.rvi");
         const auto st = status(q(lib));
         if (index_file_too) {
-            QCOMPARE(st["errors"].toInt(), 2);  // those two files, not the library
-            QCOMPARE(st["indexed"].toInt(), 3);
-            QCOMPARE(st["index"].toObject()["vectors"].toInt(), 3);
+            QCOMPARE(st["errors"].toInt(), 3);  // those three files, not the library
+            QCOMPARE(st["indexed"].toInt(), 2);
+            QCOMPARE(st["index"].toObject()["vectors"].toInt(), 2);
         }
         // Every score is a number in [-1, 1], and the others still find themselves.
         for (const auto& p : {photos[0], photos[3]}) {
@@ -338,10 +360,10 @@ void TestIndexTrust::damaged_features_are_file_errors() {
         const auto dups = cli({"duplicates", "--library", q(lib), "--json"});
         QCOMPARE(dups.code, 0);
         QVERIFY(!dups.err.contains("nan"));
-        // The next index re-embeds exactly those two.
+        // The next index re-embeds exactly those three.
         auto s = index(q(lib));
-        QCOMPARE(s.repaired, 2);
-        QCOMPARE(s.embedded, 2);
+        QCOMPARE(s.repaired, 3);
+        QCOMPARE(s.embedded, 3);
         QCOMPARE(s.failed, 0);
         const auto after = status(q(lib));
         QCOMPARE(after["indexed"].toInt(), 5);

@@ -340,7 +340,11 @@ Status Library::track_mount_points(const CatalogRoot& root, const std::vector<fs
 Status Library::repair_damaged_features(std::size_t* repaired) {
     std::set<std::int64_t> damaged;
     auto collect = [&](std::int64_t id, const std::string&) { damaged.insert(id); };
-    auto any = [](std::int64_t, const float*, int) { return true; };
+    const int dim = index_->dim();
+    auto any = [&](std::int64_t id, const float*, int d) {
+        if (d != dim) damaged.insert(id);  // a feature of this model must have its dimension
+        return true;
+    };
     if (auto st = catalog_->for_each_feature(model_id_, any, collect); !st) return st;
     if (auto st = catalog_->for_each_rotated_feature(model_id_, any, collect); !st) return st;
     for (std::int64_t id : damaged) {

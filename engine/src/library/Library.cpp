@@ -93,7 +93,10 @@ Status Library::load_or_rebuild_index() {
     Status add_status;
     auto damaged = [&](std::int64_t id, const std::string& why) { damaged_.push_back({id, {}, why}); };
     auto st = catalog_->for_each_feature(model_id_, [&](std::int64_t id, const float* v, int d) {
-        if (d != dim) return damaged(id, "the stored feature has " + std::to_string(d) + " values, not " + std::to_string(dim)), true;
+        if (d != dim) {
+            damaged(id, "the stored feature has " + std::to_string(d) + " values, not " + std::to_string(dim));
+            return true;
+        }
         ids.push_back(id);
         data.insert(data.end(), v, v + d);
         if (ids.size() >= 4096 && !(add_status = flush())) return false;
