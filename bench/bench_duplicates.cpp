@@ -1,6 +1,6 @@
 // bench_duplicates: how well near-duplicate groups come out, and where the threshold should be.
 //
-//   bench_duplicates [--threads N] [--k K] [--workdir DIR | --no-library]
+//   bench_duplicates [--threads N] [--k K] [--workdir DIR | --no-library] [--random8 N]
 //
 // Set: the near-duplicate set of retrieval_quality (retrieval/dataset.h: Debian's MATE nature
 // backgrounds + one photo per Plasma wallpaper, 640 px shorter side, 10 seeded edits each: crop,
@@ -21,7 +21,10 @@
 // edited images (nearest other image is of the same group), and for each threshold the pairwise
 // precision / recall of rv::star_groups built from each image's K nearest neighbours above it.
 // Then end to end (unless --no-library): the same images as JPEG files in DIR (default
-// /tmp/ruvision-bench-duplicates, replaced), indexed by rv::Library, grouped by its duplicates().
+// /tmp/ruvision-bench-duplicates, replaced), indexed by rv::Library, grouped by its duplicates(),
+// with what the window would offer for the trash (pixel-verified members, duplicates_trash_check.h);
+// and the same trash check on the wallpaper packages, the Adwaita 48x48 icons, MATE's transparent
+// PNGs, flat tiles and N (default 10000) random 8x8 images.
 #include <algorithm>
 #include <atomic>
 #include <map>
@@ -41,6 +44,7 @@
 #include "ruvision/engine/Embedder.h"
 #include "ruvision/engine/Library.h"
 #include "ruvision/engine/NearDuplicates.h"
+#include "duplicates_trash_check.h"
 
 using namespace rvbench;
 
@@ -191,21 +195,49 @@ int library_check(const std::filesystem::path& dir, const std::vector<const rv::
         std::printf(" %.3f |", total ? double(found) / total : 0.0);
     }
     std::printf(" %.3f |\n", all ? double(all_found) / all : 0.0);
-    return 0;
+
+    // Offered for the trash: the centre and the pixel-verified members of each group.
+    std::vector<int> offered(n, -1);  // group of an item that is trash-able in it
+    for (std::size_t g = 0; g < groups->size(); ++g)
+        for (std::size_t m = 0; m < (*groups)[g].members.size(); ++m)
+            if (m == 0 || (*groups)[g].members[m].verified)
+                offered[item_of.at(fs::weakly_canonical((*groups)[g].members[m].path).string())] = static_cast<int>(g);
+    std::printf("| verified with its original (may go to the trash) |");
+    all = all_found = 0;
+    for (int a = 0; a < kAugCount; ++a) {
+        int total = 0, found = 0;
+        for (int i = 0; i < n; ++i)
+            if (aug[i] == a) ++total, found += offered[i] >= 0 && offered[i] == offered[label[i]];
+        all += total, all_found += found;
+        std::printf(" %.3f |", total ? double(found) / total : 0.0);
+    }
+    std::printf(" %.3f |\n", all ? double(all_found) / all : 0.0);
+    TrashCheck check;
+    check.name = "near-duplicate set (462 JPEGs)";
+    check.files = n;
+    check.seconds = seconds;
+    for (int i = 0; i < n; ++i)
+        for (int j = i + 1; j < n; ++j) check.same_pairs += label[i] == label[j];
+    count_offered(*groups, [&](const std::string& path) { return std::to_string(label[item_of.at(path)]); }, check);
+    std::printf("\n");
+    print_trash_table_header();
+    print_trash_row(check);
+    return check.offered_different == 0 ? 0 : 3;
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
-    int threads = 2, k = 16;
+    int threads = 2, k = 16, random8 = 10000;
     std::filesystem::path workdir = "/tmp/ruvision-bench-duplicates";
     for (int i = 1; i < argc; ++i) {
         if (!std::strcmp(argv[i], "--threads") && i + 1 < argc) threads = std::atoi(argv[++i]);
         else if (!std::strcmp(argv[i], "--k") && i + 1 < argc) k = std::atoi(argv[++i]);
         else if (!std::strcmp(argv[i], "--workdir") && i + 1 < argc) workdir = argv[++i];
         else if (!std::strcmp(argv[i], "--no-library")) workdir.clear();
+        else if (!std::strcmp(argv[i], "--random8") && i + 1 < argc) random8 = std::atoi(argv[++i]);
         else {
-            std::fprintf(stderr, "usage: bench_duplicates [--threads N] [--k K] [--workdir DIR | --no-library]\n");
+            std::fprintf(stderr, "usage: bench_duplicates [--threads N] [--k K] [--workdir DIR | --no-library] [--random8 N]\n");
             return 2;
         }
     }
@@ -325,6 +357,8 @@ int main(int argc, char** argv) {
                 }
         std::printf("\n");
     }
-    if (!workdir.empty()) return library_check(workdir, images, label, aug, k);
-    return 0;
+    if (workdir.empty()) return 0;
+    const int near = library_check(workdir, images, label, aug, k);
+    const long hostile = trash_checks(workdir / "trust", random8, k);
+    return near != 0 ? near : hostile != 0 ? 3 : 0;
 }

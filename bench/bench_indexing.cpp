@@ -232,6 +232,7 @@ PerImage measure_per_image(const std::vector<fs::path>& files, rv::Embedder& emb
         const double cpu1 = thread_cpu_ms();
         t = Clock::now();
         auto v = embedder.embed(d->image);
+        if (!v) std::fprintf(stderr, "%s: %s\n", f.c_str(), v.error().message.c_str());
         const double t_embed = ms_since(t);
         const double cpu_embed = thread_cpu_ms() - cpu1;
         const auto bytes = read_file(f);

@@ -40,7 +40,7 @@ APT_PACKAGES=(
   nlohmann-json3-dev zlib1g-dev
   clang libclang-rt-14-dev
   xvfb xauth
-  gnome-backgrounds mate-backgrounds plasma-workspace-wallpapers dataset-fashion-mnist
+  gnome-backgrounds mate-backgrounds plasma-workspace-wallpapers dataset-fashion-mnist adwaita-icon-theme
 )
 
 install_apt() {
@@ -79,7 +79,8 @@ build() {
 }
 
 # The checking build: every engine and CLI test under AddressSanitizer + UndefinedBehaviorSanitizer
-# (any report fails the test), and the fuzz targets under libFuzzer.
+# (any report fails the test), and the fuzz targets under libFuzzer. Left out there: the network
+# parity on the scalar path (6 min under ASan); test_kernels checks the scalar kernels themselves.
 check_build() {
   if [[ ! -f $CHECK_BUILD/build.ninja ]]; then
     say "configuring the checking build (clang, ASan + UBSan, libFuzzer) in $CHECK_BUILD"
@@ -132,7 +133,7 @@ case "$MODE" in
       ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:strict_string_checks=1} \
       UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1} \
       RUVISION_FUZZ_ARTIFACTS=$CHECK_BUILD/fuzz-artifacts \
-        ctest --test-dir "$CHECK_BUILD" --output-on-failure --parallel 2
+        ctest --test-dir "$CHECK_BUILD" --output-on-failure --parallel 2 -E '^test_model_parity_scalar$'
     fi
     ;;
   run)

@@ -27,9 +27,10 @@ inline QProcessEnvironment environment(const QString& isa = {}) {
     return e;
 }
 
-inline Run cli(const QStringList& args, const QString& isa = {}) {
+// Runs the CLI in the environment `env` (e.g. environment() with other model folders).
+inline Run cli_in(const QProcessEnvironment& env, const QStringList& args) {
     QProcess p;
-    p.setProcessEnvironment(environment(isa));
+    p.setProcessEnvironment(env);
     p.start(RUVISION_CLI, args);
     Run r;
     r.finished = p.waitForFinished(kProcessBoundMs);
@@ -43,5 +44,7 @@ inline Run cli(const QStringList& args, const QString& isa = {}) {
     r.err = p.readAllStandardError();
     return r;
 }
+
+inline Run cli(const QStringList& args, const QString& isa = {}) { return cli_in(environment(isa), args); }
 
 }  // namespace cli_test

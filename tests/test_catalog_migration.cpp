@@ -52,6 +52,15 @@ void TestCatalogMigration::version1_is_migrated() {
                         "ALTER TABLE roots DROP COLUMN offline; DROP TABLE mounts; PRAGMA user_version = 1;"),
              SQLITE_OK);
 
+    // A reader does not migrate (it never writes): it says what is needed, and the file stays as it was.
+    {
+        auto reader = CatalogDb::open(file, CatalogDb::OpenMode::ReadOnly);
+        QVERIFY(!reader.ok());
+        QVERIFY2(reader.error().message.find("schema version 1 is older than this RuVision reads") != std::string::npos,
+                 reader.error().message.c_str());
+        QCOMPARE(exec(file, "SELECT rotated FROM features"), SQLITE_ERROR);  // still version 1
+    }
+
     auto db = CatalogDb::open(file);
     CHECK_OK(db);
     auto f = db->find_by_path("/photos/a.jpg");

@@ -53,6 +53,7 @@ private slots:
     void reopen_keeps_everything();
     void transaction_rolls_back();
     void readers_do_not_block_writer();
+    void read_only_connection();
     void damaged_files_data();
     void damaged_files();
     void throughput();
@@ -144,6 +145,44 @@ void TestCatalogStorage::readers_do_not_block_writer() {
     CHECK_OK(reader->for_each_feature("m", [&](std::int64_t, const float*, int) { return true; }));
     CHECK_OK(tx->commit());
     QCOMPARE(reader->counts()->total, std::int64_t(2));
+}
+
+void TestCatalogStorage::read_only_connection() {
+    QTemporaryDir dir;
+    const auto file = db_path(dir);
+    auto writer = CatalogDb::open(file);
+    CHECK_OK(writer);
+    auto root = writer->add_root("/p");
+    CHECK_OK(root);
+    (void)writer->upsert_file_seen(*root, "/p/0", 1, 1);
+
+    auto reader = CatalogDb::open(file, CatalogDb::OpenMode::ReadOnly);
+    CHECK_OK(reader);
+    QVERIFY(reader->read_only());
+    QVERIFY(!writer->read_only());
+    QCOMPARE(reader->read_fallback(), std::string());  // a writable folder: shared with the writer
+    QCOMPARE(reader->counts()->total, std::int64_t(1));
+    // Every write is refused, with the reason; nothing changes.
+    auto added = reader->add_root("/q");
+    for (const rv::Status& attempt : {added.ok() ? rv::Status() : rv::Status(added.error()), reader->set_meta("k", "v"),
+                                      reader->remove_root(*root)}) {
+        QVERIFY(!attempt.ok());
+        QVERIFY2(attempt.error().message.find("read-only") != std::string::npos, attempt.error().message.c_str());
+    }
+    QCOMPARE(reader->roots()->size(), std::size_t(1));
+    // It sees what the writer commits later.
+    (void)writer->upsert_file_seen(*root, "/p/1", 1, 1);
+    QCOMPARE(reader->counts()->total, std::int64_t(2));
+
+    // A reader never creates: a missing file, or an empty one (a creation under way).
+    auto missing = CatalogDb::open(db_path(dir, "none.sqlite"), CatalogDb::OpenMode::ReadOnly);
+    QVERIFY(!missing.ok());
+    QVERIFY(!std::filesystem::exists(db_path(dir, "none.sqlite")));
+    std::ofstream(db_path(dir, "blank.sqlite")).close();
+    auto blank = CatalogDb::open(db_path(dir, "blank.sqlite"), CatalogDb::OpenMode::ReadOnly);
+    QVERIFY(!blank.ok());
+    QVERIFY2(blank.error().message.find("the catalog is empty") != std::string::npos, blank.error().message.c_str());
+    QCOMPARE(std::filesystem::file_size(db_path(dir, "blank.sqlite")), std::uintmax_t(0));
 }
 
 void TestCatalogStorage::damaged_files_data() {

@@ -9,11 +9,15 @@
 #include <QtTest>
 
 #include <cmath>
+#include <fstream>
+
+#include <sys/stat.h>
 
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 
 #include "cli_runner.h"
+#include "model_file_util.h"
 
 namespace {
 
@@ -27,6 +31,11 @@ std::vector<double> embedding(const QJsonObject& o) {
     std::vector<double> v;
     for (const auto& x : o["embedding"].toArray()) v.push_back(x.toDouble());
     return v;
+}
+
+void write_file(const QString& path, const std::vector<std::uint8_t>& bytes) {
+    std::ofstream f(path.toStdString(), std::ios::binary);
+    f.write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
 }
 
 double cosine(const std::vector<double>& a, const std::vector<double>& b) {
@@ -48,6 +57,11 @@ private slots:
     void edits_stay_close();
     void odd_file_names();
     void unknown_model_is_a_usage_error();
+    void library_numbers_are_parsed_whole();
+    void broken_models_are_listed_and_refused();
+    void bad_descriptor_is_refused();
+    void models_nodes();
+    void unknown_options_are_refused();
 
 private:
     QTemporaryDir dir_;
@@ -186,6 +200,164 @@ void TestCli::unknown_model_is_a_usage_error() {
     auto r = cli({"embed", "--model", "no_such_model", photo_a_});
     QCOMPARE(r.code, 2);
     QVERIFY(r.err.contains("no model named 'no_such_model'"));
+}
+
+void TestCli::library_numbers_are_parsed_whole() {
+    // Parsed before the library is opened: a bad number is a usage error naming option and value;
+    // a good one gets as far as the (missing) library.
+    const QString lib = dir_.filePath("no-library-here");
+    const QList<QPair<QString, QString>> bad = {
+        {"-k", "1e3"},         {"-k", "5x"},          {"-k", "0"},           {"-k", "10001"},
+        {"-k", ""},            {"-k", "-3"},          {"-k", " 5"},          {"-k", "99999999999999999999"},
+        {"--threshold", "nan"}, {"--threshold", "inf"}, {"--threshold", "-0.1"}, {"--threshold", "1.5"},
+        {"--threshold", "0.5x"}, {"--threshold", ""},  {"--threshold", "0,5"}};
+    for (const auto& [opt, value] : bad) {
+        const QStringList args = opt == "-k" ? QStringList{"search", "--library", lib, opt, value, photo_a_}
+                                             : QStringList{"duplicates", "--library", lib, opt, value};
+        auto r = cli(args);
+        QVERIFY2(r.code == 2, qPrintable(opt + " " + value));
+        QVERIFY2(r.err.contains((opt + " '" + value + "'").toUtf8()), r.err.constData());
+    }
+    for (const QStringList& args : {QStringList{"search", "--library", lib, "-k", "7", photo_a_},
+                                    QStringList{"duplicates", "--library", lib, "--threshold", "0.75"},
+                                    QStringList{"duplicates", "--library", lib, "--threshold", "1"}}) {
+        auto r = cli(args);
+        QCOMPARE(r.code, 1);
+        QVERIFY2(r.err.contains("no library at"), r.err.constData());
+    }
+}
+
+void TestCli::broken_models_are_listed_and_refused() {
+    // One model folder holding a good hand-made model, a FIFO, and files broken in the ways that
+    // used to hang or abort every command (valid checksums), plus a truncated copy of the default
+    // model, which used to vanish so that embed silently used the other model.
+    QTemporaryDir models;
+    QVERIFY(models.isValid());
+    const QString dir = models.path();
+    write_file(dir + "/tiny.rvm", model_test::tiny_bytes());
+    struct Case {
+        const char* kind;
+        const char* file;  // and the name the model is listed under
+        const char* reason;
+    };
+    const Case cases[] = {
+        {"cycle", "cycle", "input = 5 is out of range"},
+        {"name_number", "name_number", "name is number"},
+        {"top_level_array", "top_level_array", "the header is array"},
+        {"descriptors_array", "descriptors_array", "descriptors is array"},
+        {"offset_out_of_range", "offset_out_of_range", "offset"},
+    };
+    for (const auto& c : cases) write_file(dir + "/" + c.file + ".rvm", model_test::make_broken(c.kind, c.file));
+    QFile real(RUVISION_MODELS_DIR "/mobilenet_v2.rvm");
+    QVERIFY(real.open(QIODevice::ReadOnly));
+    QFile cut(dir + "/mobilenet_v2.rvm");
+    QVERIFY(cut.open(QIODevice::WriteOnly));
+    cut.write(real.read(real.size() / 3));
+    cut.close();
+    QCOMPARE(::mkfifo(QFile::encodeName(dir + "/fifo.rvm").constData(), 0600), 0);
+
+    // The folder comes first; the build's models follow (next to the executable).
+    auto env = cli_test::environment();
+    env.insert("RUVISION_MODELS", dir);
+
+    auto r = cli_test::cli_in(env, {"models", "--json"});
+    QVERIFY(r.finished);
+    QCOMPARE(r.code, 1);  // some model files cannot be used
+    QMap<QString, QJsonObject> listed;
+    for (const auto& l : r.lines) {
+        const auto o = QJsonDocument::fromJson(l).object();
+        listed[o["name"].toString()] = o;
+    }
+    QVERIFY(!listed["tiny"]["broken"].toBool());
+    QCOMPARE(listed["tiny"]["dim"].toInt(), 4);
+    QVERIFY(!listed["mobilenet_v3_centernet"]["broken"].toBool());
+    for (const auto& c : cases) {
+        const auto o = listed.value(c.file);
+        QVERIFY2(o["broken"].toBool(), c.file);
+        QVERIFY2(o["error"].toString().contains(dir + "/" + c.file + ".rvm"), c.file);
+        QVERIFY2(o["error"].toString().contains(c.reason), qPrintable(o["error"].toString()));
+    }
+    QVERIFY(listed["fifo"]["error"].toString().contains("not a regular file"));
+    QVERIFY(listed["mobilenet_v2"]["broken"].toBool());  // the broken default is listed, not replaced
+    QVERIFY(listed["mobilenet_v2"]["error"].toString().contains("truncated"));
+    QVERIFY(listed["mobilenet_v2"]["default"].toBool());
+
+    auto text = cli_test::cli_in(env, {"models"});
+    QVERIFY(text.finished);
+    QCOMPARE(text.code, 1);
+    QVERIFY(text.lines.contains("mobilenet_v2 (default) (broken)"));
+
+    // Asking for the broken default (or a broken model by name) is an error naming the file and
+    // the reason, never another model.
+    auto def = cli_test::cli_in(env, {"embed", "--json", photo_a_});
+    QVERIFY(def.finished);
+    QCOMPARE(def.code, 2);
+    QVERIFY(def.lines.isEmpty());
+    QVERIFY2(def.err.contains((dir + "/mobilenet_v2.rvm").toUtf8()) && def.err.contains("truncated"), def.err.constData());
+    for (const auto& c : cases) {
+        auto e = cli_test::cli_in(env, {"embed", "--model", c.file, photo_a_});
+        QVERIFY(e.finished);
+        QCOMPARE(e.code, 2);
+        QVERIFY2(e.err.contains(c.reason) && e.err.contains(QByteArray(c.file) + ".rvm"), e.err.constData());
+    }
+    // Good models are unaffected, in the same folder or another.
+    for (const QString model : {"tiny", "mobilenet_v3_centernet"}) {
+        auto e = cli_test::cli_in(env, {"embed", "--json", "--model", model, photo_a_});
+        QVERIFY(e.finished);
+        QCOMPARE(e.code, 0);
+        QCOMPARE(e.lines.size(), 1);
+        const auto v = embedding(QJsonDocument::fromJson(e.lines[0]).object());
+        double n = 0;
+        for (double x : v) n += x * x;
+        QVERIFY2(std::fabs(n - 1.0) < 1e-4, qPrintable(model));
+    }
+}
+
+void TestCli::bad_descriptor_is_refused() {
+    // gem64 overflowed float on this layer: 42 NaN values with exit 0.
+    for (const char* spec : {"gem64:expand13", "gem3:expand13junk", "avg:expand13@224x", "gem3e1:expand13"}) {
+        auto r = cli({"embed", "--descriptor", spec, photo_a_});
+        QVERIFY(r.finished);
+        QCOMPARE(r.code, 2);
+        QVERIFY(r.lines.isEmpty());
+        QVERIFY2(r.err.contains(QByteArray("descriptor '") + spec + "'"), r.err.constData());
+    }
+    auto ok = cli({"embed", "--json", "--descriptor", "gem16:expand13", photo_a_});
+    QCOMPARE(ok.code, 0);
+    for (double x : embedding(QJsonDocument::fromJson(ok.lines[0]).object())) QVERIFY(std::isfinite(x));
+}
+
+void TestCli::models_nodes() {
+    // --help lists `models --nodes NAME`: it works, and names every alias a descriptor can use.
+    auto help = cli({"--help"});
+    QCOMPARE(help.code, 0);
+    QVERIFY(help.lines.join('\n').contains("models [--json] [--nodes NAME]"));
+    auto r = cli({"models", "--nodes", "mobilenet_v2"});
+    QCOMPARE(r.code, 0);
+    const QByteArray all = r.lines.join('\n');
+    QVERIFY(all.contains("block_13_expand_relu  (expand13)"));
+    auto j = cli({"models", "--json", "--nodes", "mobilenet_v3_centernet"});
+    QCOMPARE(j.code, 0);
+    const auto first = QJsonDocument::fromJson(j.lines[0]).object();
+    QCOMPARE(first["op"].toString(), QString("input"));
+    QCOMPARE(first["shape"].toArray()[2].toInt(), 3);
+    QCOMPARE(cli({"models", "--nodes"}).code, 2);
+    QCOMPARE(cli({"models", "--nodes", "no_such_model"}).code, 2);
+}
+
+void TestCli::unknown_options_are_refused() {
+    const QList<QStringList> bad = {
+        {"models", "--bogus"},          {"embed", "--bogus", photo_a_}, {"embed", photo_a_, "--model"},
+        {"embed", "--descriptor"},      {"rank", "--bogus", photo_a_, photo_b_},
+        {"rank", photo_a_, "--model"},  {"import-model", "--bogus", "a", "b", "c"},
+    };
+    for (const auto& args : bad) {
+        auto r = cli(args);
+        QVERIFY(r.finished);
+        QCOMPARE(r.code, 2);
+        QVERIFY2(r.err.contains(args[0].toUtf8() + ": "), r.err.constData());
+        QVERIFY(r.lines.isEmpty());
+    }
 }
 
 QTEST_GUILESS_MAIN(TestCli)

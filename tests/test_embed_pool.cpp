@@ -109,9 +109,11 @@ void TestEmbedPool::turned_embedding_is_of_the_turned_image() {
         opt.min_side = (*e)->min_decode_side();
         auto img = rv::decode_image(photos()[1], opt);
         QVERIFY(img);
-        const auto turned = (*e)->embed_turned(img->image);
-        const auto reference = (*e)->embed(turned_clockwise(img->image));
-        const auto plain = (*e)->embed(img->image);
+        const auto turned_r = (*e)->embed_turned(img->image);
+        const auto reference_r = (*e)->embed(turned_clockwise(img->image));
+        const auto plain_r = (*e)->embed(img->image);
+        QVERIFY(turned_r && reference_r && plain_r);
+        const auto &turned = *turned_r, &reference = *reference_r, &plain = *plain_r;
         QVERIFY2(cosine(turned, reference) > 0.99f, qPrintable(QString("%1: %2").arg(model).arg(cosine(turned, reference))));
         QVERIFY2(cosine(turned, plain) < cosine(turned, reference) - 0.005f, model);  // really turned
     }

@@ -19,13 +19,54 @@ int usage_error(const std::string& msg) {
     return 2;
 }
 
+namespace {
+
+// `models --nodes NAME`: the nodes a descriptor can name, with their output at the native size.
+int print_nodes(const std::string& name, bool as_json) {
+    auto model = find_model(name);
+    if (!model) {
+        std::fprintf(stderr, "ruvision-cli: %s\n", model.error().message.c_str());
+        return 2;
+    }
+    auto nodes = model_nodes(model->path);
+    if (!nodes) {
+        std::fprintf(stderr, "ruvision-cli: %s\n", nodes.error().message.c_str());
+        return 1;
+    }
+    for (const auto& n : *nodes) {
+        if (as_json) {
+            std::printf("%s\n", dump({{"index", n.index}, {"name", n.name}, {"op", n.op}, {"inputs", n.inputs},
+                                      {"aliases", n.aliases}, {"shape", {n.h, n.w, n.c}}})
+                                    .c_str());
+        } else {
+            std::string aliases;
+            for (const auto& a : n.aliases) aliases += (aliases.empty() ? "  (" : ", ") + a;
+            if (!aliases.empty()) aliases += ")";
+            std::printf("%3d  %-18s %4dx%-4d x%5d  %s%s\n", n.index, n.op.c_str(), n.h, n.w, n.c, n.name.c_str(),
+                        aliases.c_str());
+        }
+    }
+    return 0;
+}
+
+}  // namespace
+
 int cmd_models(const Args& args) {
     bool as_json = false;
-    for (const auto& a : args) {
+    std::string nodes_of;
+    bool want_nodes = false;
+    for (std::size_t i = 0; i < args.size(); ++i) {
+        const auto& a = args[i];
         if (a == "--json") as_json = true;
-        else return usage_error("models: unknown option " + a);
+        else if (a == "--nodes") {
+            if (i + 1 >= args.size()) return usage_error("models: --nodes needs a model name");
+            want_nodes = true;
+            nodes_of = args[++i];
+        } else return usage_error("models: unknown option " + a);
     }
-    auto models = list_models();
+    if (want_nodes) return print_nodes(nodes_of, as_json);
+    // Every file is read whole and checked (checksum included), so "ok" here means usable.
+    auto models = list_models(/*verify_data=*/true);
     if (models.empty()) {
         std::string where;
         for (const auto& d : model_search_path()) where += "\n  " + d.string();
@@ -33,19 +74,34 @@ int cmd_models(const Args& args) {
                      where.c_str());
         return 1;
     }
+    int broken = 0;
     for (const auto& m : models) {
+        const bool is_default = m.name == kDefaultModelName;
+        if (!m.problem.empty()) {
+            ++broken;
+            if (as_json)
+                std::printf("%s\n", dump({{"name", m.name}, {"path", m.path.string()}, {"broken", true},
+                                          {"error", m.problem}, {"default", is_default}})
+                                        .c_str());
+            else
+                std::printf("%s%s (broken)\n  file: %s\n  problem: %s\n", m.name.c_str(), is_default ? " (default)" : "",
+                            m.path.string().c_str(), m.problem.c_str());
+            continue;
+        }
         if (as_json) {
             std::printf("%s\n", dump({{"name", m.name}, {"dim", m.dim}, {"architecture", m.architecture},
                                       {"source", m.source}, {"descriptor", m.default_descriptor},
-                                      {"path", m.path.string()}, {"default", m.name == kDefaultModelName}})
+                                      {"path", m.path.string()}, {"broken", false}, {"default", is_default}})
                                     .c_str());
         } else {
             std::printf("%s%s\n  dim %d, descriptor %s\n  %s\n  source: %s\n  file: %s\n", m.name.c_str(),
-                        m.name == kDefaultModelName ? " (default)" : "", m.dim, m.default_descriptor.c_str(),
+                        is_default ? " (default)" : "", m.dim, m.default_descriptor.c_str(),
                         m.architecture.c_str(), m.source.c_str(), m.path.string().c_str());
         }
     }
-    return 0;
+    if (broken) std::fprintf(stderr, "ruvision-cli: %d model file%s cannot be used (see above)\n", broken,
+                             broken == 1 ? "" : "s");
+    return broken ? 1 : 0;
 }
 
 int cmd_embed(const Args& args) {
@@ -55,8 +111,10 @@ int cmd_embed(const Args& args) {
     for (std::size_t i = 0; i < args.size(); ++i) {
         const auto& a = args[i];
         if (a == "--json") as_json = true;
-        else if (a == "--model" && i + 1 < args.size()) model_name = args[++i];
-        else if (a == "--descriptor" && i + 1 < args.size()) descriptor = args[++i];
+        else if ((a == "--model" || a == "--descriptor") && i + 1 >= args.size())
+            return usage_error("embed: " + a + " needs a value");
+        else if (a == "--model") model_name = args[++i];
+        else if (a == "--descriptor") descriptor = args[++i];
         else if (a == "--") { images.insert(images.end(), args.begin() + i + 1, args.end()); break; }
         else if (a.rfind("--", 0) == 0) return usage_error("embed: unknown option " + a);
         else images.push_back(a);
@@ -100,7 +158,9 @@ int cmd_rank(const Args& args) {
     std::string model_name;
     std::vector<std::string> images;
     for (std::size_t i = 0; i < args.size(); ++i) {
-        if (args[i] == "--model" && i + 1 < args.size()) model_name = args[++i];
+        if (args[i] == "--model" && i + 1 >= args.size()) return usage_error("rank: --model needs a value");
+        else if (args[i] == "--model") model_name = args[++i];
+        else if (args[i] == "--") { images.insert(images.end(), args.begin() + i + 1, args.end()); break; }
         else if (args[i].rfind("--", 0) == 0) return usage_error("rank: unknown option " + args[i]);
         else images.push_back(args[i]);
     }
@@ -140,6 +200,8 @@ int cmd_rank(const Args& args) {
 }
 
 int cmd_import_model(const Args& args) {
+    for (const auto& a : args)
+        if (a.rfind("--", 0) == 0) return usage_error("import-model: unknown option " + a);
     if (args.size() != 3) return usage_error("import-model: expected RECIPE SOURCE_DIR OUT.rvm");
     std::string summary;
     auto st = import_model(args[0], args[1], args[2], &summary);

@@ -11,18 +11,23 @@ const char* kUsage =
     "usage: ruvision-cli COMMAND [OPTIONS]\n"
     "\n"
     "commands:\n"
-    "  models [--json] [--nodes NAME]   list installed models (dimension, source, descriptor)\n"
+    "  models [--json] [--nodes NAME]   list installed models (dimension, source, descriptor, broken\n"
+    "                                   ones with the reason); --nodes: one model's nodes and aliases\n"
     "  embed [--model NAME] [--descriptor SPEC] [--json] IMAGE...\n"
     "                                   print the L2-normalised embedding of each image\n"
     "  rank [--model NAME] QUERY IMAGE...\n"
     "                                   rank the images by cosine similarity to QUERY\n"
     "  index --library DIR [--model NAME] [--json] [ROOT...]\n"
-    "                                   add folders and index them (new, changed, moved, vanished files)\n"
+    "                                   add folders and index them (new, changed, moved, vanished files);\n"
+    "                                   creates the library; --model changes its model (re-embeds)\n"
     "  search --library DIR [-k N] [--json] IMAGE\n"
     "                                   the library files most similar to IMAGE, best first\n"
     "  duplicates --library DIR [--threshold T] [--json]\n"
     "                                   groups of near-duplicate files (similarity >= T; default 0.56-0.70 by library size)\n"
     "  status --library DIR [--json]    counts, errors, model and index state\n"
+    "  roots --library DIR [--json] [--add DIR | --remove DIR]\n"
+    "                                   the library's folders; add one, or remove one (its files leave\n"
+    "                                   the library, never the disk)\n"
     "  import-model RECIPE SOURCE_DIR OUT.rvm\n"
     "                                   import a TF.js model into RuVision's model format\n"
     "\n"
@@ -44,6 +49,7 @@ int main(int argc, char** argv) {
     if (cmd == "search") return rv::cli::cmd_search(args);
     if (cmd == "status") return rv::cli::cmd_status(args);
     if (cmd == "duplicates") return rv::cli::cmd_duplicates(args);
+    if (cmd == "roots") return rv::cli::cmd_roots(args);
     if (cmd == "rank") return rv::cli::cmd_rank(args);
     if (cmd == "import-model") return rv::cli::cmd_import_model(args);
     std::fprintf(stderr, "ruvision-cli: unknown command '%s'\n\n%s", cmd.c_str(), kUsage);

@@ -41,7 +41,9 @@ Matrix embed_all(rv::Embedder& proto, const std::vector<const rv::RgbImage*>& im
             const double t0 = now_s();
             const auto v = e->embed(*images[i]);
             ms[i] = (now_s() - t0) * 1e3;
-            std::copy(v.begin(), v.end(), out.row(static_cast<int>(i)));
+            // A failed embedding leaves its row at zero (scored as matching nothing) and says so.
+            if (v) std::copy(v->begin(), v->end(), out.row(static_cast<int>(i)));
+            else std::fprintf(stderr, "image %zu: %s\n", i, v.error().message.c_str());
         }
     };
     std::vector<std::unique_ptr<rv::Embedder>> clones;

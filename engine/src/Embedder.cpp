@@ -35,31 +35,14 @@ Result<std::unique_ptr<Embedder>> Embedder::open(const ModelInfo& model, std::st
 Result<std::unique_ptr<Embedder>> Embedder::open(const std::filesystem::path& model_file, std::string_view descriptor) {
     auto m = ModelFile::load(model_file);
     if (!m) return m.error();
+    // Channel counts come from the validated graph: no forward pass at start-up.
+    auto d = resolve_descriptor((*m)->header(), descriptor);
+    if (!d) return d.error();
     auto impl = std::make_unique<Impl>(*m);
-    std::string text(descriptor);
-    if (text.empty()) text = (*m)->descriptors().at("default");
-    else if (auto it = (*m)->descriptors().find(text); it != (*m)->descriptors().end()) text = it->second;
-    auto spec = DescriptorSpec::parse(text);
-    if (!spec) return Error{"descriptor '" + text + "': " + spec.error().message};
-    impl->spec = *spec;
-    const auto& pre = (*m)->preprocess();
-    for (int s : impl->spec.sizes)
-        if (s != 0 && !pre.any_size)
-            return Error{"descriptor '" + text + "': model " + (*m)->name() + " only runs at its native size"};
-    for (const auto& part : impl->spec.parts) {
-        const int node = (*m)->graph().find(part.node);
-        if (node < 0) return Error{"descriptor '" + text + "': model " + (*m)->name() + " has no node " + part.node};
-        impl->part_nodes.push_back(node);
-    }
-    // Channel counts come from the graph (as list_models computes the dimension): no forward pass
-    // at start-up.
-    for (int node : impl->part_nodes) {
-        const int c = (*m)->graph().channels(node);
-        if (c <= 0) return Error{"model " + model_file.string() + ": cannot tell the channels of node " +
-                                 (*m)->graph().nodes[node].name};
-        impl->part_dims.push_back(c);
-        impl->dim += c;
-    }
+    impl->spec = std::move(d->spec);
+    impl->part_nodes = std::move(d->part_nodes);
+    impl->part_dims = std::move(d->part_dims);
+    impl->dim = d->dim;
     return std::unique_ptr<Embedder>(new Embedder(std::move(impl)));
 }
 
@@ -129,14 +112,16 @@ void turn_clockwise(const std::vector<float>& in, int h, int w, std::vector<floa
 
 }  // namespace
 
-std::vector<float> Embedder::embed_turned(const RgbImage& image) { return embed_impl(image, true); }
+Result<std::vector<float>> Embedder::embed_turned(const RgbImage& image) { return embed_impl(image, true); }
 
-std::vector<float> Embedder::embed(const RgbImage& image) { return embed_impl(image, false); }
+Result<std::vector<float>> Embedder::embed(const RgbImage& image) { return embed_impl(image, false); }
 
-std::vector<float> Embedder::embed_impl(const RgbImage& image, bool turned) {
+Result<std::vector<float>> Embedder::embed_impl(const RgbImage& image, bool turned) {
     auto& I = *impl_;
+    if (image.width <= 0 || image.height <= 0) return Error{"the image is empty"};
     const auto& pre = I.model->preprocess();
-    std::vector<float> acc(I.dim, 0.0f), one(I.dim);
+    std::vector<double> acc(I.dim, 0.0);
+    std::vector<float> one(I.dim);
     std::vector<int> sizes = I.spec.sizes.empty() ? std::vector<int>{0} : I.spec.sizes;
     const auto& k = kernels::kernels();
     for (int side : sizes)
@@ -152,7 +137,7 @@ std::vector<float> Embedder::embed_impl(const RgbImage& image, bool turned) {
                 std::swap(h, w);
             }
             auto maps = I.net.run(I.tensor.data(), h, w, I.part_nodes);
-            if (!maps) continue;  // only for inputs smaller than the network's receptive field
+            if (!maps) return Error{"model " + I.model->name() + " cannot run on this image: " + maps.error().message};
             int off = 0;
             for (std::size_t p = 0; p < maps->size(); ++p) {
                 pool((*maps)[p], I.spec.parts[p], one.data() + off);
@@ -161,8 +146,16 @@ std::vector<float> Embedder::embed_impl(const RgbImage& image, bool turned) {
             }
             for (int i = 0; i < I.dim; ++i) acc[i] += one[i];
         }
-    k.l2_normalize(acc.data(), acc.size());
-    return acc;
+    // Never a zero or non-finite vector reported as an embedding: it would match everything or
+    // nothing, silently.
+    double norm2 = 0.0;
+    for (double v : acc) norm2 += v * v;
+    if (!std::isfinite(norm2))
+        return Error{"descriptor '" + I.spec.str() + "' gave non-finite values (NaN or infinity) on this image"};
+    if (norm2 == 0.0) return Error{"descriptor '" + I.spec.str() + "' gave an all-zero vector on this image"};
+    std::vector<float> out(acc.begin(), acc.end());
+    k.l2_normalize(out.data(), out.size());
+    return out;
 }
 
 Result<std::vector<float>> Embedder::embed_file(const std::filesystem::path& path) {
@@ -170,7 +163,9 @@ Result<std::vector<float>> Embedder::embed_file(const std::filesystem::path& pat
     opt.min_side = min_decode_side();
     auto img = decode_image(path, opt);
     if (!img) return img.error();
-    return embed(img->image);
+    auto v = embed(img->image);
+    if (!v) return Error{path.string() + ": " + v.error().message};
+    return v;
 }
 
 Result<std::vector<float>> Embedder::node_map(const float* input, int h, int w, std::string_view node, int* out_h,

@@ -181,13 +181,18 @@ bool DuplicateCards::viewportEvent(QEvent* event) {
     const QRect r = cardRect(w.group, w.card);
     QString text;
     if (keepBoxRect(r).contains(help->pos())) {
-        text = tr("Checked: kept. Unchecked: moved to the Trash by “Move Unchecked to Trash…”.\n"
-                  "At least one file of each group stays checked.");
+        text = c.verified ? tr("Checked: kept. Unchecked: moved to the Trash by “Move Unchecked to Trash…”.\n"
+                               "At least one file of each group stays checked.")
+                          : tr("Similar, not verified: the pixels do not show that this is the same picture, "
+                               "so it is always kept.\n") +
+                                c.note;
     } else {
         text = QDir::toNativeSeparators(c.path) + QLatin1Char('\n') + dimensions(c) + QStringLiteral(" · ") +
                sizeText(c.bytes) +
                (w.card == 0 ? tr("\nThe group's reference picture")
-                            : tr("\nSimilarity to the group's first picture: %1").arg(score(c))) +
+                            : tr("\nSimilarity to the group's first picture: %1").arg(score(c)) +
+                                  (c.verified ? tr("\nVerified on pixels: the same picture")
+                                              : tr("\nSimilar, not verified: ") + c.note)) +
                tr("\nDouble-click to preview");
     }
     QToolTip::showText(help->globalPos(), text, viewport(), r);
@@ -225,8 +230,9 @@ void DuplicateCards::toggle(DuplicateCardPos w) {
     if (!keepSetter_) return;
     const DuplicateCard& c = groups_[w.group].cards[w.card];
     if (!keepSetter_(c.path, !c.keep)) {
-        const QString why = trashing_ ? tr("Files are being moved to the Trash.")
-                                      : tr("At least one file of each group is kept.");
+        const QString why = trashing_    ? tr("Files are being moved to the Trash.")
+                            : !c.verified ? tr("Similar, but not verified to be the same picture: it stays.")
+                                          : tr("At least one file of each group is kept.");
         QToolTip::showText(viewport()->mapToGlobal(keepBoxRect(cardRect(w.group, w.card)).center()), why, viewport());
     }
 }
@@ -268,6 +274,14 @@ void DuplicateCards::paintCard(QPainter& p, const DuplicateCard& c, const QRect&
         veil.setAlpha(150);
         p.fillRect(thumb, veil);
     }
+    if (!c.verified) {  // a banner across the thumbnail's foot: this one is only similar
+        const QRect banner(thumb.left(), thumb.bottom() + 1 - line_ - 4, thumb.width(), line_ + 4);
+        QColor back = pal.color(QPalette::ToolTipBase);
+        back.setAlpha(220);
+        p.fillRect(banner, back);
+        p.setPen(pal.color(QPalette::ToolTipText));
+        p.drawText(banner, Qt::AlignCenter, fontMetrics().elidedText(tr("similar, not verified"), Qt::ElideRight, banner.width() - 4));
+    }
 
     const int w = r.width() - 2 * kPad;
     int y = thumb.bottom() + 1 + kPad / 2;
@@ -292,11 +306,12 @@ void DuplicateCards::paintCard(QPainter& p, const DuplicateCard& c, const QRect&
     box.rect = keepBoxRect(r);
     box.text = tr("Keep");
     box.state = QStyle::State_Enabled | (c.keep ? QStyle::State_On : QStyle::State_Off);
-    if (trashing_) box.state &= ~QStyle::State_Enabled;
+    if (trashing_ || !c.verified) box.state &= ~QStyle::State_Enabled;
     style()->drawControl(QStyle::CE_CheckBox, &box, &p, viewport());
     p.setPen(pal.color(QPalette::PlaceholderText));
     p.drawText(QRect(box.rect.right(), box.rect.top(), r.right() - kPad - box.rect.right(), check_),
-               Qt::AlignRight | Qt::AlignVCenter, reference ? tr("reference") : score(c));
+               Qt::AlignRight | Qt::AlignVCenter,
+               reference ? tr("reference") : c.verified ? score(c) : tr("similar"));
 
     if (focused && hasFocus()) {
         QStyleOptionFocusRect f;

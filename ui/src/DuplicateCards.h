@@ -33,6 +33,10 @@ struct DuplicateCard {
     int width = 0, height = 0;   // pixels; 0 if unknown
     float score = 0;             // similarity to the group's first card
     bool keep = false;           // checked: stays; unchecked: goes to the trash
+    // Pixels verified it is the same picture as the group's first card (true for the first card).
+    // An unverified card is only "similar": always kept, its Keep box locked.
+    bool verified = false;
+    QString note;                // why (not) verified, shown in the tooltip
 };
 // Cards of one group; the first is the group's reference picture.
 struct DuplicateCardGroup {

@@ -9,6 +9,7 @@
 #include <QMessageBox>
 #include <QPushButton>
 #include <QSet>
+#include <QShortcut>
 #include <QtConcurrent>
 
 #include <algorithm>
@@ -28,12 +29,14 @@ QString groupCountText(int n) {
     return n == 1 ? DuplicatesView::tr("1 group") : DuplicatesView::tr("%1 groups").arg(n);
 }
 
-// Index of the best of `n` items by (pixels, bytes), the first on ties.
-template <class Key>
-int bestIndex(int n, Key key) {
+// Index of the best of the `n` items that `eligible` accepts, by (pixels, bytes), the first on
+// ties; -1 if none.
+template <class Key, class Eligible>
+int bestIndex(int n, Key key, Eligible eligible) {
     int best = -1;
     std::pair<qint64, qint64> bestKey{-1, -1};
     for (int i = 0; i < n; ++i) {
+        if (!eligible(i)) continue;
         const auto k = key(i);
         if (k > bestKey) {
             best = i;
@@ -46,17 +49,45 @@ int bestIndex(int n, Key key) {
 }  // namespace
 
 int suggestedKeepIndex(const std::vector<rv::DuplicateMember>& members) {
-    return bestIndex(int(members.size()), [&](int i) {
-        const auto& m = members[i];
-        return std::pair<qint64, qint64>{qint64(m.width) * m.height, m.size};
-    });
+    return bestIndex(
+        int(members.size()),
+        [&](int i) {
+            const auto& m = members[i];
+            return std::pair<qint64, qint64>{qint64(m.width) * m.height, m.size};
+        },
+        [&](int i) { return members[i].verified; });
 }
 
 int DuplicatesView::suggestedCard(const std::vector<Card>& cards) {
-    return bestIndex(int(cards.size()), [&](int i) {
-        const auto& c = cards[i];
-        return std::pair<qint64, qint64>{qint64(c.width) * c.height, c.bytes};
-    });
+    return bestIndex(
+        int(cards.size()),
+        [&](int i) {
+            const auto& c = cards[i];
+            return std::pair<qint64, qint64>{qint64(c.width) * c.height, c.bytes};
+        },
+        [&](int i) { return cards[i].verified; });
+}
+
+// Unverified cards are kept; if no verified card is, the suggested one is.
+void DuplicatesView::enforceKeepRules(Group& group) {
+    for (Card& c : group.cards)
+        if (!c.verified) c.keep = true;
+    if (std::none_of(group.cards.begin(), group.cards.end(), [](const Card& c) { return c.verified && c.keep; })) {
+        const int best = suggestedCard(group.cards);
+        if (best >= 0) group.cards[best].keep = true;
+    }
+}
+
+QString DuplicatesView::confirmationText(const QStringList& paths, qint64 bytes) {
+    constexpr int kListed = 20;
+    QStringList lines;
+    for (int i = 0; i < paths.size() && i < kListed; ++i) lines.append(QDir::toNativeSeparators(paths[i]));
+    QString text = tr("Move these %1 (%2) to the Trash?").arg(fileCount(int(paths.size())), sizeText(bytes)) +
+                   QStringLiteral("\n\n") + lines.join(QLatin1Char('\n'));
+    if (paths.size() > kListed) text += QLatin1Char('\n') + tr("…and %1 more (see Details).").arg(paths.size() - kListed);
+    text += QStringLiteral("\n\n") + tr("Each was verified on its pixels to be the same picture as a file that stays. "
+                                         "Undo Trash (Ctrl+Z) brings them back.");
+    return text;
 }
 
 DuplicatesView::DuplicatesView(ThumbnailSource* thumbnails, QWidget* parent)
@@ -71,6 +102,13 @@ DuplicatesView::DuplicatesView(ThumbnailSource* thumbnails, QWidget* parent)
     trashButton_->setObjectName(QStringLiteral("trashButton"));
     trashButton_->setToolTip(tr("Move every file whose Keep box is unchecked to the desktop Trash, "
                                 "after confirming. Files can be restored from the Trash."));
+    undoButton_ = new QPushButton(tr("Undo Trash"), this);
+    undoButton_->setObjectName(QStringLiteral("undoButton"));
+    undoButton_->setToolTip(tr("Move the files of the last trash back to where they were (%1)")
+                                .arg(QKeySequence(QKeySequence::Undo).toString(QKeySequence::NativeText)));
+    auto* undoShortcut = new QShortcut(QKeySequence::Undo, this);
+    undoShortcut->setContext(Qt::WidgetWithChildrenShortcut);
+    connect(undoShortcut, &QShortcut::activated, this, &DuplicatesView::undoTrash);
     cards_ = new DuplicateCards(groups_, thumbnails, this);
     cards_->setKeepSetter([this](const QString& path, bool keep) { return setKept(path, keep); });
     connect(cards_, &DuplicateCards::previewRequested, this, &DuplicatesView::previewRequested);
@@ -79,6 +117,7 @@ DuplicatesView::DuplicatesView(ThumbnailSource* thumbnails, QWidget* parent)
     header->addWidget(summary_, 1);
     header->addWidget(suggestButton_);
     header->addWidget(trashButton_);
+    header->addWidget(undoButton_);
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->addLayout(header);
@@ -87,16 +126,21 @@ DuplicatesView::DuplicatesView(ThumbnailSource* thumbnails, QWidget* parent)
 
     connect(suggestButton_, &QPushButton::clicked, this, &DuplicatesView::keepSuggested);
     connect(trashButton_, &QPushButton::clicked, this, &DuplicatesView::trashUnchecked);
+    connect(undoButton_, &QPushButton::clicked, this, &DuplicatesView::undoTrash);
     if (thumbnails)
         connect(thumbnails, &ThumbnailSource::thumbnailReady, cards_, [this](const QString& path) {
             const Where w = find(path);
             if (w.group >= 0) cards_->updateCard(w.group, w.card);
         });
 
-    confirmer_ = [this](int count, qint64 bytes) {
-        const QString text = tr("Move the unchecked %1 (%2) to the Trash?").arg(fileCount(count), sizeText(bytes));
-        return QMessageBox::question(this, tr("Move to Trash"), text, QMessageBox::Yes | QMessageBox::Cancel,
-                                     QMessageBox::Cancel) == QMessageBox::Yes;
+    confirmer_ = [this](const QStringList& paths, qint64 bytes) {
+        QMessageBox box(QMessageBox::Question, tr("Move to Trash"), confirmationText(paths, bytes),
+                        QMessageBox::Yes | QMessageBox::Cancel, this);
+        box.setDefaultButton(QMessageBox::Cancel);
+        QStringList all;
+        for (const QString& p : paths) all.append(QDir::toNativeSeparators(p));
+        box.setDetailedText(all.join(QLatin1Char('\n')));
+        return box.exec() == QMessageBox::Yes;
     };
     reporter_ = [this](const QList<QPair<QString, QString>>& failed) { showFailures(failed); };
     updateHeader();
@@ -121,11 +165,14 @@ void DuplicatesView::setGroups(const std::vector<rv::DuplicateGroup>& groups) {
             c.width = m.width;
             c.height = m.height;
             c.score = m.score;
+            c.verified = m.verified;
+            c.note = QString::fromStdString(m.pixel_note);
             group.cards.push_back(std::move(c));
         }
-        group.cards[suggestedKeepIndex(g.members)].keep = true;
+        enforceKeepRules(group);
         groups_.push_back(std::move(group));
     }
+    beforeTrash_.clear();  // an undo brings files back but no longer these cards
     rebuildIndex();
     cards_->reset();
     updateHeader();
@@ -156,7 +203,9 @@ bool DuplicatesView::setKept(const QString& path, bool keep) {
     if (w.group < 0 || trashing_) return false;
     auto& cards = groups_[w.group].cards;
     if (cards[w.card].keep == keep) return true;
-    if (!keep && std::count_if(cards.begin(), cards.end(), [](const Card& c) { return c.keep; }) <= 1) return false;
+    if (!keep && !cards[w.card].verified) return false;
+    if (!keep && std::count_if(cards.begin(), cards.end(), [](const Card& c) { return c.verified && c.keep; }) <= 1)
+        return false;
     cards[w.card].keep = keep;
     cards_->updateCard(w.group, w.card);
     updateHeader();
@@ -168,7 +217,7 @@ void DuplicatesView::keepSuggested() {
     if (trashing_) return;
     for (Group& g : groups_) {
         const int best = suggestedCard(g.cards);
-        for (int i = 0; i < int(g.cards.size()); ++i) g.cards[i].keep = i == best;
+        for (int i = 0; i < int(g.cards.size()); ++i) g.cards[i].keep = i == best || !g.cards[i].verified;
     }
     cards_->viewport()->update();
     updateHeader();
@@ -177,19 +226,21 @@ void DuplicatesView::keepSuggested() {
 QStringList DuplicatesView::uncheckedPaths() const {
     QStringList out;
     for (const Group& g : groups_) {
-        // The invariant makes this always true; checked again because trashing cannot be undone here.
-        if (std::none_of(g.cards.begin(), g.cards.end(), [](const Card& c) { return c.keep; })) continue;
+        // The invariants make these checks redundant; checked again because the trash is about trust.
+        if (std::none_of(g.cards.begin(), g.cards.end(), [](const Card& c) { return c.verified && c.keep; })) continue;
         for (const Card& c : g.cards)
-            if (!c.keep) out.append(c.path);
+            if (!c.keep && c.verified) out.append(c.path);
     }
     return out;
 }
 
 qint64 DuplicatesView::uncheckedBytes() const {
     qint64 total = 0;
+    const QStringList unchecked = uncheckedPaths();
+    const QSet<QString> counted(unchecked.begin(), unchecked.end());
     for (const Group& g : groups_)
         for (const Card& c : g.cards)
-            if (!c.keep) total += c.bytes;
+            if (counted.contains(c.path)) total += c.bytes;
     return total;
 }
 
@@ -205,20 +256,36 @@ void DuplicatesView::updateHeader() {
     trashButton_->setEnabled(!trashing_ && !unchecked.isEmpty());
     trashButton_->setText(trashing_ ? tr("Moving to Trash…") : tr("Move Unchecked to Trash…"));
     suggestButton_->setEnabled(!trashing_ && !groups_.empty());
+    undoButton_->setEnabled(!trashing_ && !lastTrash_.isEmpty());
+}
+
+bool DuplicatesView::isVerified(const QString& path) const {
+    const Where w = find(path);
+    return w.group >= 0 && groups_[w.group].cards[w.card].verified;
+}
+
+QStringList DuplicatesView::undoablePaths() const {
+    QStringList out;
+    for (const auto& item : lastTrash_) out.append(item.first);
+    return out;
+}
+
+void DuplicatesView::setBusy(bool busy) {
+    trashing_ = busy;
+    cards_->setTrashing(busy);
+    updateHeader();
 }
 
 void DuplicatesView::trashUnchecked() {
     if (trashing_) return;
     const QStringList paths = uncheckedPaths();
-    if (paths.isEmpty() || !confirmer_ || !confirmer_(int(paths.size()), uncheckedBytes())) return;
-    trashing_ = true;
-    cards_->setTrashing(true);
-    updateHeader();
+    if (paths.isEmpty() || !confirmer_ || !confirmer_(paths, uncheckedBytes())) return;
+    setBusy(true);
+    beforeTrash_ = groups_;
     auto* watcher = new QFutureWatcher<TrashResult>(this);
     connect(watcher, &QFutureWatcherBase::finished, this, [this, watcher] {
         watcher->deleteLater();
-        trashing_ = false;
-        cards_->setTrashing(false);
+        setBusy(false);
         applyTrashResult(watcher->result());
     });
     watcher->setFuture(QtConcurrent::run(&moveToTrash, paths));
@@ -231,17 +298,66 @@ void DuplicatesView::applyTrashResult(const TrashResult& result) {
     for (Group& g : groups_) {
         std::erase_if(g.cards, [&](const Card& c) { return gone.contains(c.path); });
         if (g.cards.size() < 2) continue;  // nothing left to choose between
-        if (std::none_of(g.cards.begin(), g.cards.end(), [](const Card& c) { return c.keep; }))
-            g.cards[suggestedCard(g.cards)].keep = true;
+        enforceKeepRules(g);
         left.push_back(std::move(g));
     }
     groups_ = std::move(left);
+    lastTrash_.clear();
+    for (int i = 0; i < result.trashed.size() && i < result.trashedTo.size(); ++i)
+        lastTrash_.append({result.trashed[i], result.trashedTo[i]});
+    if (lastTrash_.isEmpty()) beforeTrash_.clear();
     rebuildIndex();
     cards_->relayout();
     updateHeader();
     if (!result.failed.isEmpty() && reporter_) reporter_(result.failed);
     if (!result.trashed.isEmpty()) emit filesTrashed(result.trashed);
     emit trashFinished(int(result.trashed.size()), int(result.failed.size()));
+}
+
+void DuplicatesView::undoTrash() {
+    if (trashing_ || lastTrash_.isEmpty()) return;
+    setBusy(true);
+    auto* watcher = new QFutureWatcher<RestoreResult>(this);
+    connect(watcher, &QFutureWatcherBase::finished, this, [this, watcher] {
+        watcher->deleteLater();
+        setBusy(false);
+        applyRestoreResult(watcher->result());
+    });
+    watcher->setFuture(QtConcurrent::run(&restoreFromTrash, lastTrash_));
+}
+
+void DuplicatesView::applyRestoreResult(const RestoreResult& result) {
+    const QSet<QString> back(result.restored.begin(), result.restored.end());
+    QSet<QString> stillTrashed;
+    QList<QPair<QString, QString>> left;  // files that stay in the trash: a second undo may retry
+    for (const auto& item : lastTrash_)
+        if (!back.contains(item.first)) {
+            stillTrashed.insert(item.first);
+            left.append(item);
+        }
+    lastTrash_ = left;
+    if (!beforeTrash_.empty() && !back.isEmpty()) {
+        // The cards as they were before that trash, less the files still in the trash.
+        std::vector<Group> restored;
+        for (Group& g : beforeTrash_) {
+            std::erase_if(g.cards, [&](const Card& c) { return stillTrashed.contains(c.path); });
+            if (g.cards.size() < 2) continue;
+            enforceKeepRules(g);
+            restored.push_back(std::move(g));
+        }
+        groups_ = std::move(restored);
+        rebuildIndex();
+        cards_->relayout();
+    }
+    if (lastTrash_.isEmpty()) beforeTrash_.clear();
+    updateHeader();
+    if (!result.failed.isEmpty() && reporter_) {
+        reportingUndo_ = true;
+        reporter_(result.failed);
+        reportingUndo_ = false;
+    }
+    if (!result.restored.isEmpty()) emit filesRestored(result.restored);
+    emit undoFinished(int(result.restored.size()), int(result.failed.size()));
 }
 
 void DuplicatesView::showFailures(const QList<QPair<QString, QString>>& failed) {
@@ -252,7 +368,9 @@ void DuplicatesView::showFailures(const QList<QPair<QString, QString>>& failed) 
         if (lines.size() < kListed) lines.append(line);
         all.append(line);
     }
-    QString text = tr("%1 could not be moved to the Trash and stayed in place:").arg(fileCount(int(failed.size()))) +
+    const QString heading = reportingUndo_ ? tr("%1 could not be brought back from the Trash:")
+                                           : tr("%1 could not be moved to the Trash and stayed in place:");
+    QString text = heading.arg(fileCount(int(failed.size()))) +
                    QStringLiteral("\n\n") + lines.join(QLatin1Char('\n'));
     if (failed.size() > kListed) text += QLatin1Char('\n') + tr("…and %1 more.").arg(failed.size() - kListed);
     auto* box = new QMessageBox(QMessageBox::Warning, tr("Move to Trash"), text, QMessageBox::Ok, this);

@@ -1,12 +1,20 @@
-// Groups of near-duplicate pictures shown side by side as cards, each with a "Keep" box, and a
-// button that moves the unchecked files to the trash.
+// Groups of near-duplicate pictures shown side by side as cards, each with a "Keep" box, a button
+// that moves the unchecked files to the trash and one that brings the last trashed files back.
 //
-// Thread: GUI thread only. Trashing runs moveToTrash() on a QtConcurrent worker; the result comes
-// back to the GUI thread, where trashed cards (and groups left with one file) are removed and
-// filesTrashed() is emitted. Keep boxes are frozen meanwhile. A view destroyed while files move
+// Trust: only a card whose pixels were verified to be the same picture as its group's reference
+// (rv::DuplicateMember::verified; the reference itself) can be unchecked; an unverified card is
+// shown "similar, not verified", stays checked and is never trashed. The confirmation lists the
+// files (paths). "Undo Trash" (Ctrl+Z) restores the last trashed files from the freedesktop trash
+// to their paths and brings their cards back; filesRestored() tells the window (which rescans).
+//
+// Thread: GUI thread only. Trashing runs moveToTrash() (undoing: restoreFromTrash()) on a
+// QtConcurrent worker; the result comes back to the GUI thread, where trashed cards (and groups
+// left with one file) are removed and filesTrashed() is emitted (restored: filesRestored()). Keep
+// boxes are frozen meanwhile. A view destroyed while files move
 // lets the worker finish but emits nothing (the next scan finds those files gone). The view never calls the engine: the window passes groups in and
 // tells the library about trashed files.
-// Invariant: every group keeps at least one checked file, so a group is never trashed whole.
+// Invariant: every group keeps at least one checked verified file (the picture survives), and
+// every unverified file is checked, so a group is never trashed whole.
 // Scale: cards are painted, not widgets, and thumbnails are asked for only when a card is painted,
 // so thousands of groups cost a vector of structs. The painting, layout and hit tests live in
 // DuplicateCards; this view owns the groups, the keep rules and the trash flow.
@@ -33,17 +41,19 @@ namespace rv::ui {
 
 class ThumbnailSource;
 struct TrashResult;
+struct RestoreResult;
 
-// The member kept by default: most pixels, then the larger file, then the first. -1 if empty.
+// The member kept by default: of the verified members, most pixels, then the larger file, then the
+// first. -1 if none is verified.
 int suggestedKeepIndex(const std::vector<rv::DuplicateMember>& members);
 
 class DuplicatesView : public QWidget {
     Q_OBJECT
 public:
     static constexpr int kThumbSide = DuplicateCards::kThumbSide;  // 160 device-independent pixels
-    // Asked before trashing: the number of files and their total size in bytes; true = go ahead.
-    using Confirmer = std::function<bool(int count, qint64 bytes)>;
-    // Told which files could not be trashed: (path, reason).
+    // Asked before trashing: the files (paths) and their total size in bytes; true = go ahead.
+    using Confirmer = std::function<bool(const QStringList& paths, qint64 bytes)>;
+    // Told which files could not be trashed, or restored by an undo: (path, reason).
     using FailureReporter = std::function<void(const QList<QPair<QString, QString>>& failed)>;
 
     // `thumbnails` is not owned and may be null (no pictures); cards repaint on its thumbnailReady.
@@ -56,15 +66,22 @@ public:
     QStringList groupPaths(int group) const;
 
     bool isKept(const QString& path) const;
-    // False if refused: unknown path, a trash in progress, or unchecking a group's last kept file.
+    // False if refused: unknown path, a trash or undo in progress, unchecking an unverified file, or
+    // unchecking a group's last kept verified file.
     bool setKept(const QString& path, bool keep);
     // Back to the suggestion for every group.
     void keepSuggested();
     QStringList uncheckedPaths() const;
     qint64 uncheckedBytes() const;
     bool isTrashing() const { return trashing_; }
+    bool isVerified(const QString& path) const;
+    // Files the last trash moved that Undo Trash would bring back.
+    QStringList undoablePaths() const;
 
-    // Defaults: a QMessageBox question; a warning box listing the failures (not blocking).
+    // The default confirmation's text: the count, the size and the paths (the first 20; all of
+    // them are in the dialog's details).
+    static QString confirmationText(const QStringList& paths, qint64 bytes);
+    // Defaults: a QMessageBox question listing the files; a warning box listing the failures (not blocking).
     void setConfirmer(Confirmer confirmer) { confirmer_ = std::move(confirmer); }
     void setFailureReporter(FailureReporter reporter) { reporter_ = std::move(reporter); }
 
@@ -76,10 +93,15 @@ public:
 public slots:
     // Confirms, then trashes the unchecked files in the background.
     void trashUnchecked();
+    // Moves the files of the last trash back to their paths (in the background) and shows their
+    // cards again as they were before that trash (if the groups were not replaced since).
+    void undoTrash();
 
 signals:
     void filesTrashed(const QStringList& paths);  // only files really moved to the trash
+    void filesRestored(const QStringList& paths); // back at their paths after Undo Trash
     void trashFinished(int trashed, int failed);
+    void undoFinished(int restored, int failed);
     void previewRequested(const QString& path);   // double-click or Enter on a card
     void keepChanged(const QString& path, bool keep);
 
@@ -92,17 +114,24 @@ private:
     void rebuildIndex();
     void updateHeader();
     void applyTrashResult(const TrashResult& result);
+    void applyRestoreResult(const RestoreResult& result);
+    void setBusy(bool busy);
+    static void enforceKeepRules(Group& group);
     void showFailures(const QList<QPair<QString, QString>>& failed);
     static int suggestedCard(const std::vector<Card>& cards);
 
     std::vector<Group> groups_;  // read by cards_ (by reference) whenever it paints or handles input
     QHash<QString, Where> where_;
-    bool trashing_ = false;
+    bool trashing_ = false;  // a trash or an undo is running
+    QList<QPair<QString, QString>> lastTrash_;  // (original path, path in the trash) of the last trash
+    std::vector<Group> beforeTrash_;            // the groups as they were before it (empty: replaced since)
+    bool reportingUndo_ = false;                // the failures being reported are of an undo
     Confirmer confirmer_;
     FailureReporter reporter_;
     QLabel* summary_ = nullptr;
     QPushButton* suggestButton_ = nullptr;
     QPushButton* trashButton_ = nullptr;
+    QPushButton* undoButton_ = nullptr;
     DuplicateCards* cards_ = nullptr;  // child widget
 };
 

@@ -63,10 +63,84 @@ TrashResult moveToTrash(const QStringList& paths) {
         QFile file(path);
         if (file.moveToTrash()) {
             result.trashed.append(path);
+            result.trashedTo.append(file.fileName());  // Qt points the QFile at the trashed file
         } else {
             const QString reason = file.errorString();
             result.failed.append({path, reason.isEmpty() ? QObject::tr("Cannot move to the trash") : reason});
         }
+    }
+    return result;
+}
+
+namespace {
+
+// The Path= value of a .trashinfo, as written (empty if unreadable). The specification wants it
+// percent-encoded; Qt 6.4's moveToTrash() writes it as it is: callers try both readings.
+QByteArray trashInfoPath(const QString& infoFile) {
+    QFile f(infoFile);
+    if (!f.open(QIODevice::ReadOnly)) return {};
+    bool inSection = false;
+    while (!f.atEnd()) {
+        QByteArray line = f.readLine();
+        if (line.endsWith('\n')) line.chop(1);
+        if (line.startsWith('[')) inSection = line == "[Trash Info]";
+        else if (inSection && line.startsWith("Path=")) return line.mid(5);
+    }
+    return {};
+}
+
+// Whether a Path= value names `original`: absolute, or relative to the top of the volume for a
+// volume's own trash; percent-encoded or not.
+bool namesPath(const QByteArray& value, const QString& original) {
+    if (value.isEmpty()) return false;
+    for (const QString& named : {QFile::decodeName(value), QFile::decodeName(QByteArray::fromPercentEncoding(value))}) {
+        if (QDir::isAbsolutePath(named) ? QDir::cleanPath(named) == QDir::cleanPath(original)
+                                        : original.endsWith(QLatin1Char('/') + named))
+            return true;
+    }
+    return false;
+}
+
+}  // namespace
+
+RestoreResult restoreFromTrash(const QList<QPair<QString, QString>>& items) {
+    RestoreResult result;
+    for (const auto& [original, trashed] : items) {
+        auto fail = [&](const QString& reason) { result.failed.append({original, reason}); };
+        const QFileInfo inTrash(trashed);
+        const QDir filesDir = inTrash.dir();
+        if (filesDir.dirName() != QLatin1String("files")) {
+            fail(QObject::tr("Not a file in a trash folder: %1").arg(trashed));
+            continue;
+        }
+        QDir trashDir = filesDir;
+        trashDir.cdUp();
+        const QString info = trashDir.filePath(QStringLiteral("info/") + inTrash.fileName() + QStringLiteral(".trashinfo"));
+        if (!namesPath(trashInfoPath(info), original)) {
+            fail(QObject::tr("The trash has no record of this file"));
+            continue;
+        }
+        if (!inTrash.exists() && !inTrash.isSymLink()) {
+            fail(QObject::tr("No longer in the trash"));
+            continue;
+        }
+        const QFileInfo target(original);
+        if (target.exists() || target.isSymLink()) {
+            fail(QObject::tr("Another file is already at this path"));
+            continue;
+        }
+        if (!QDir().mkpath(target.absolutePath())) {
+            fail(QObject::tr("Cannot create the folder %1").arg(target.absolutePath()));
+            continue;
+        }
+        QFile file(trashed);
+        if (!file.rename(original)) {
+            const QString reason = file.errorString();
+            fail(reason.isEmpty() ? QObject::tr("Cannot move back from the trash") : reason);
+            continue;
+        }
+        QFile::remove(info);  // a stale record would only show as a broken entry in the trash
+        result.restored.append(original);
     }
     return result;
 }

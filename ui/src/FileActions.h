@@ -2,8 +2,8 @@
 // it to the trash. Free functions, no state.
 //
 // Thread: openWithSystemViewer() and showInFolder() on the GUI thread (they talk to the desktop).
-// moveToTrash() is reentrant: any thread, it only touches the file system (the duplicates view
-// runs it on a worker so a thousand files do not freeze the window).
+// moveToTrash() and restoreFromTrash() are reentrant: any thread, they only touch the file system
+// (the duplicates view runs them on a worker so a thousand files do not freeze the window).
 // Paths are local file paths as Qt sees them (QFile::decodeName of the file system's bytes).
 #pragma once
 
@@ -26,6 +26,7 @@ bool showInFolder(const QString& path);
 
 struct TrashResult {
     QStringList trashed;                     // moved to the trash, in input order
+    QStringList trashedTo;                   // where each trashed file now is (Trash/files/NAME), parallel to `trashed`
     QList<QPair<QString, QString>> failed;   // (path, reason), in input order; the file is untouched
 };
 
@@ -33,5 +34,17 @@ struct TrashResult {
 // .Trash-UID for other volumes), never deleting outright: a file that cannot be trashed is left as
 // it is and reported in `failed`. Never throws.
 TrashResult moveToTrash(const QStringList& paths);
+
+struct RestoreResult {
+    QStringList restored;                   // original paths the files are back at, in input order
+    QList<QPair<QString, QString>> failed;  // (original path, reason); the trashed file is untouched
+};
+
+// Undoes moveToTrash(): for each (original path, path in the trash) pair, as TrashResult gives
+// them, moves Trash/files/NAME back to the original path and removes Trash/info/NAME.trashinfo.
+// Refused for a pair whose .trashinfo does not name that original path (the trash entry is not
+// ours), and when a file already exists at the original path (never overwritten). The original
+// folder is created again if it vanished. Reentrant, any thread; never throws.
+RestoreResult restoreFromTrash(const QList<QPair<QString, QString>>& items);
 
 }  // namespace rv::ui

@@ -157,6 +157,11 @@ void MainWindow::buildLayout() {
         service_->forget(paths);
         statusBar()->showMessage(tr("%n file(s) moved to the trash", nullptr, paths.size()), 8000);
     });
+    // Undo Trash put files back: the catalog forgot them, so the library indexes them again.
+    connect(duplicates_, &DuplicatesView::filesRestored, this, [this](const QStringList& paths) {
+        service_->rescan();
+        statusBar()->showMessage(tr("%n file(s) restored from the trash", nullptr, paths.size()), 8000);
+    });
 }
 
 void MainWindow::buildActions() {

@@ -13,7 +13,10 @@ using catalog::Stmt;
 using catalog::WriteScope;
 
 Result<CatalogDb> CatalogDb::open(const std::filesystem::path& file, OpenMode mode) {
-    auto c = Connection::open(file, mode == OpenMode::CreateIfMissing);
+    using catalog::OpenAs;
+    auto c = Connection::open(file, mode == OpenMode::CreateIfMissing ? OpenAs::Create
+                                    : mode == OpenMode::MustExist     ? OpenAs::Existing
+                                                                      : OpenAs::ReadOnly);
     if (!c) return c.error();
     return CatalogDb(std::move(c).value());
 }
@@ -24,6 +27,8 @@ CatalogDb& CatalogDb::operator=(CatalogDb&&) noexcept = default;
 CatalogDb::~CatalogDb() = default;
 
 const std::filesystem::path& CatalogDb::path() const { return db_->file(); }
+bool CatalogDb::read_only() const { return db_->read_only; }
+const std::string& CatalogDb::read_fallback() const { return db_->fallback; }
 
 // --- Transaction ---
 
@@ -95,6 +100,24 @@ Status CatalogDb::remove_root(std::int64_t root_id) {
     if (int rc = s.step(); rc != SQLITE_DONE) return db_->sql_error("remove_root", rc);
     if (sqlite3_changes(db_->db()) == 0)
         return db_->error("remove_root", "no root with id " + std::to_string(root_id));
+    return {};
+}
+
+Status CatalogDb::move_root_files(std::int64_t from_root, std::int64_t to_root) {
+    Stmt s(*db_, Sql::RootMoveFiles);
+    s.bind(1, from_root);
+    s.bind(2, to_root);
+    if (int rc = s.step(); rc != SQLITE_DONE) return db_->sql_error("move_root_files", rc);
+    return {};
+}
+
+Status CatalogDb::rename_root(std::int64_t root_id, std::string_view path) {
+    if (path.empty()) return db_->error("rename_root", "empty path");
+    Stmt s(*db_, Sql::RootRename);
+    s.bind(1, root_id);
+    s.bind_blob(2, path.data(), path.size());
+    if (int rc = s.step(); rc != SQLITE_DONE) return db_->sql_error("rename_root", rc);
+    if (sqlite3_changes(db_->db()) == 0) return db_->error("rename_root", "no root with id " + std::to_string(root_id));
     return {};
 }
 

@@ -122,6 +122,19 @@ Status check_header(Connection& c, const Header& h) {
 
 }  // namespace
 
+Status check_schema(Connection& c) {
+    Header h;
+    if (int rc = read_header(c.db(), &h); rc != SQLITE_OK) return c.sql_error("open", rc);
+    if (h.application_id == 0 && h.version == 0 && h.objects == 0)
+        return c.error("open", "the catalog is empty (not a library yet, or still being created)");
+    if (Status s = check_header(c, h); !s) return s;
+    if (h.version < CatalogDb::kSchemaVersion)
+        return c.error("open", "schema version " + std::to_string(h.version) + " is older than this RuVision reads (" +
+                                   std::to_string(CatalogDb::kSchemaVersion) +
+                                   "); open the library once with write access (ruvision-cli index) to upgrade it");
+    return {};
+}
+
 Status ensure_schema(Connection& c) {
     Header h;
     if (int rc = read_header(c.db(), &h); rc != SQLITE_OK) return c.sql_error("open", rc);

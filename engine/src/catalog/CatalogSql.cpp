@@ -22,6 +22,8 @@ constexpr const char* kTexts[kSqlCount] = {
     /* MountList */ "SELECT path FROM mounts WHERE root_id = ?1 ORDER BY path",
     /* MountClear */ "DELETE FROM mounts WHERE root_id = ?1",
     /* MountInsert */ "INSERT OR IGNORE INTO mounts(root_id, path) VALUES(?1, ?2)",
+    /* RootMoveFiles */ "UPDATE files SET root_id = ?2 WHERE root_id = ?1",
+    /* RootRename */ "UPDATE roots SET path = ?2 WHERE id = ?1",
 
     /* FileSeenLookup */ "SELECT id, size, mtime_ns FROM files WHERE path = ?1",
     /* FileInsert */

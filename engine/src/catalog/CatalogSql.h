@@ -22,6 +22,8 @@ enum class Sql {
     MountList,
     MountClear,
     MountInsert,
+    RootMoveFiles,
+    RootRename,
 
     FileSeenLookup,
     FileInsert,

@@ -2,6 +2,8 @@
 
 #include <sqlite3.h>
 
+#include <cctype>
+#include <cerrno>
 #include <chrono>
 #include <cstring>
 
@@ -30,25 +32,116 @@ int query_text(sqlite3* db, const char* sql, std::string* out) {
     return rc;
 }
 
+// A "file:" URI for `path` (absolute), every byte outside [A-Za-z0-9/._~-] percent-encoded, so
+// that '?', '#' and '%' in a folder name stay part of the name.
+std::string file_uri(const std::filesystem::path& path, const char* query) {
+    static const char* hex = "0123456789ABCDEF";
+    std::string uri = "file:";
+    for (unsigned char ch : path.string()) {
+        if (std::isalnum(ch) || std::strchr("/._~-", ch)) {
+            uri += static_cast<char>(ch);
+        } else {
+            uri += '%';
+            uri += hex[ch >> 4];
+            uri += hex[ch & 15];
+        }
+    }
+    return uri + "?" + query;
+}
+
+bool wal_has_content(const std::filesystem::path& db_file) {
+    std::error_code ec;
+    const auto size = std::filesystem::file_size(db_file.string() + "-wal", ec);
+    return !ec && size > 0;
+}
+
+// Errors that mean "SQLite could not create or write its -shm/-wal files here", which a reader
+// can work around; anything else (a damaged file, a foreign database) is reported as it is.
+bool cannot_create_side_files(int rc) {
+    switch (rc & 0xff) {
+    case SQLITE_CANTOPEN:
+    case SQLITE_READONLY:
+    case SQLITE_IOERR:
+    case SQLITE_FULL:
+    case SQLITE_PERM:
+        return true;
+    default:
+        return false;
+    }
+}
+
 }  // namespace
 
-Result<std::unique_ptr<Connection>> Connection::open(const std::filesystem::path& file, bool create) {
+// Reading without writing. A WAL database is normally read through its -shm file (shared memory
+// coordinating readers and the writer), which SQLite creates next to the database. Where it cannot
+// (a read-only folder or mount, another user's folder, a full disk) the reader falls back to:
+//  - "immutable" when the -wal file is absent or empty: the database file then holds every commit
+//    (the last writer checkpointed it at close), and nobody can be writing, since no writer could
+//    create its -wal either. SQLite reads it without locks or side files.
+//  - "exclusive" when the -wal holds commits not yet copied back (a writer died, or the folder
+//    was made read-only after one): locking_mode=EXCLUSIVE set before the first read makes SQLite
+//    keep the WAL index in its own memory instead of the -shm file (https://sqlite.org/wal.html,
+//    "Use of WAL Without Shared-Memory"). Exclusive mode wants a write lock on the file, which a
+//    read-only descriptor cannot take (EBADF), so this connection uses the "unix-none" VFS (no
+//    file locks); as above, no writer can be at work where the side files cannot be created.
+Status Connection::open_read_only(const std::filesystem::path& name) {
+    const int flags = SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_URI;
+    int rc = sqlite3_open_v2(file_uri(name, "mode=ro").c_str(), &db_, flags, nullptr);
+    std::string out;
+    if (rc == SQLITE_OK) {
+        sqlite3_extended_result_codes(db_, 1);
+        sqlite3_busy_timeout(db_, kBusyTimeoutMs);
+        rc = query_text(db_, "SELECT count(*) FROM sqlite_schema", &out);
+    }
+    if (rc == SQLITE_OK) return {};
+    if (!cannot_create_side_files(rc)) return sql_error("open", rc);
+    const Error first = sql_error("open", rc);
+    sqlite3_close_v2(std::exchange(db_, nullptr));
+
+    fallback = wal_has_content(file_) ? "exclusive" : "immutable";
+    const std::string uri = file_uri(name, fallback == "immutable" ? "immutable=1" : "mode=ro&vfs=unix-none");
+    rc = sqlite3_open_v2(uri.c_str(), &db_, flags, nullptr);
+    if (rc == SQLITE_OK) {
+        sqlite3_extended_result_codes(db_, 1);
+        sqlite3_busy_timeout(db_, kBusyTimeoutMs);
+        if (fallback == "exclusive") rc = query_text(db_, "PRAGMA locking_mode = EXCLUSIVE", &out);
+        if (rc == SQLITE_OK) rc = query_text(db_, "SELECT count(*) FROM sqlite_schema", &out);
+    }
+    if (rc == SQLITE_OK) return {};
+    const Error second = sql_error("open", rc);
+    return error("open", "cannot read it: " + first.message + "; read without shared memory: " + second.message);
+}
+
+Result<std::unique_ptr<Connection>> Connection::open(const std::filesystem::path& file, OpenAs how) {
     std::unique_ptr<Connection> c(new Connection(file));
     if (sqlite3_threadsafe() == 0) return c->error("open", "this SQLite library was built without thread support");
     std::error_code ec;
-    if (!create && !std::filesystem::exists(file, ec)) return c->error("open", "no such file");
+    if (how != OpenAs::Create && !std::filesystem::exists(file, ec)) return c->error("open", "no such file");
     if (std::filesystem::is_directory(file, ec)) return c->error("open", "is a folder, not a catalog file");
 
     // An absolute name, so that a relative path starting with "file:" is never taken for a URI.
     const std::filesystem::path absolute = std::filesystem::absolute(file, ec);
-    const int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | (create ? SQLITE_OPEN_CREATE : 0);
-    int rc = sqlite3_open_v2((ec ? file : absolute).c_str(), &c->db_, flags, nullptr);
+    const std::filesystem::path name = ec ? file : absolute;
+    std::string out;
+    int rc;
+    if (how == OpenAs::ReadOnly) {
+        c->read_only = true;
+        if (Status s = c->open_read_only(name); !s) return s.error();
+        // A reader neither changes the journal mode nor migrates: it checks the file is one it reads.
+        if ((rc = query_text(c->db_, "PRAGMA foreign_keys = ON", &out)) != SQLITE_OK) return c->sql_error("open", rc);
+        if (Status s = check_schema(*c); !s) return s.error();
+        return c;
+    }
+
+    const int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | (how == OpenAs::Create ? SQLITE_OPEN_CREATE : 0);
+    rc = sqlite3_open_v2(name.c_str(), &c->db_, flags, nullptr);
     if (rc != SQLITE_OK) return c->sql_error("open", rc);
     sqlite3_extended_result_codes(c->db_, 1);
     sqlite3_busy_timeout(c->db_, kBusyTimeoutMs);
+    // SQLite silently opens a file it may not write read-only; a writer must know at once.
+    if (sqlite3_db_readonly(c->db_, "main") == 1) return c->error("open", "the file is read-only: writing needs write access");
 
     // The first read of the file: a non-database, a damaged header or a truncated file fails here.
-    std::string out;
     if ((rc = query_text(c->db_, "SELECT count(*) FROM sqlite_schema", &out)) != SQLITE_OK)
         return c->sql_error("open", rc);
     if ((rc = query_text(c->db_, "PRAGMA journal_mode = WAL", &out)) != SQLITE_OK) return c->sql_error("open", rc);
@@ -87,15 +180,24 @@ Error Connection::sql_error(std::string_view op, int rc) const {
         return error(op, "the database is damaged (" + detail + ")");
     case SQLITE_BUSY:
     case SQLITE_LOCKED:
+        // Only a plain BUSY means the busy timeout ran out; the others come back at once.
+        if (rc == SQLITE_BUSY_SNAPSHOT)
+            return error(op, "another process changed the library while this one read it; try again (" + detail + ")");
+        if (rc == SQLITE_BUSY_RECOVERY)
+            return error(op, "another process is recovering the library after a crash; try again (" + detail + ")");
+        if (rc != SQLITE_BUSY) return error(op, "the library is busy (" + detail + ")");
         return error(op, "the library is busy: another process kept it locked for more than " +
                              std::to_string(kBusyTimeoutMs / 1000) + " s (" + detail + ")");
     case SQLITE_FULL:
         return error(op, "the disk is full (" + detail + ")");
+    case SQLITE_READONLY:
+        return error(op, "the catalog is read-only here: this needs write access (" + detail + ")");
     case SQLITE_CANTOPEN:
     case SQLITE_IOERR:
-    case SQLITE_READONLY:
     case SQLITE_PERM: {
         const int e = db_ ? sqlite3_system_errno(db_) : 0;
+        if (e == ENOSPC || e == EDQUOT) return error(op, "the disk is full (" + detail + ": " + std::strerror(e) + ")");
+        if (e == EROFS) return error(op, "the file system is read-only (" + detail + ")");
         return error(op, e ? detail + " (" + std::strerror(e) + ")" : detail);
     }
     default:

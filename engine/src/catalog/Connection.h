@@ -25,9 +25,12 @@ namespace rv::catalog {
 // How long a writer waits for another writer's transaction before giving up with an Error.
 inline constexpr int kBusyTimeoutMs = 5000;
 
+// How a Connection opens its file (CatalogDb::OpenMode says what each means to a caller).
+enum class OpenAs { Create, Existing, ReadOnly };
+
 class Connection {
 public:
-    static Result<std::unique_ptr<Connection>> open(const std::filesystem::path& file, bool create);
+    [[nodiscard]] static Result<std::unique_ptr<Connection>> open(const std::filesystem::path& file, OpenAs how);
     ~Connection();  // finalizes the cached statements, rolls back an open transaction, closes
     Connection(const Connection&) = delete;
     Connection& operator=(const Connection&) = delete;
@@ -46,9 +49,15 @@ public:
 
     // True between CatalogDb::begin() and that Transaction's commit/rollback.
     bool user_transaction = false;
+    // Opened with OpenAs::ReadOnly: every write fails (SQLITE_READONLY).
+    bool read_only = false;
+    // How a read-only connection reads the file when SQLite cannot create its -shm/-wal files:
+    // "" (the usual shared-memory WAL), "immutable" or "exclusive" (see Connection.cpp).
+    std::string fallback;
 
 private:
     friend class Stmt;
+    [[nodiscard]] Status open_read_only(const std::filesystem::path& name);
     explicit Connection(std::filesystem::path file) : file_(std::move(file)) {}
 
     std::filesystem::path file_;

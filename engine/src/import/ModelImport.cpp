@@ -61,13 +61,13 @@ Status import_model(const std::filesystem::path& recipe_path, const std::filesys
         shapes[name] = m.tensors[name].shape;
         params += m.tensors[name].data.size();
     }
-    if (auto st = nn::validate(m.graph, shapes); !st) return Error{"imported network is invalid: " + st.error().message};
-    for (const auto& [key, spec] : m.descriptors) {
-        auto d = DescriptorSpec::parse(spec);
-        if (!d) return Error{"recipe descriptor " + key + ": " + d.error().message};
-        for (const auto& p : d->parts)
-            if (m.graph.find(p.node) < 0) return Error{"recipe descriptor " + key + " names unknown node " + p.node};
-    }
+    if (auto st = nn::validate(m.graph, shapes, m.preprocess.height, m.preprocess.width); !st)
+        return Error{"imported network is invalid: " + st.error().message};
+    // The reader's full validation, before anything is written: an import never leaves a file
+    // that every command would then refuse.
+    const auto bytes = model_file_bytes(m);
+    if (auto check = ModelFile::from_bytes(bytes.data(), bytes.size(), out_file.string()); !check)
+        return Error{"the imported model does not validate: " + check.error().message};
     if (auto st = write_model_file(out_file, m); !st) return st;
     if (summary)
         *summary = m.name + ": " + std::to_string(m.graph.nodes.size()) + " nodes (from " + std::to_string(raw_nodes) +

@@ -1,6 +1,7 @@
 // Library::duplicates: near-duplicate groups. Candidates come from the vector index (each file's
 // nearest neighbours, also for its feature turned 90 degrees); they are scored by cosine similarity
-// after PCA whitening learned on the library itself (Whitening.h) and grouped by rv::star_groups.
+// after PCA whitening learned on the library itself (Whitening.h) and grouped by rv::star_groups;
+// then every member is verified on pixels against its group's centre (PixelVerify.h).
 #include <algorithm>
 #include <cmath>
 #include <thread>
@@ -8,6 +9,7 @@
 #include "ruvision/engine/Library.h"
 #include "ruvision/engine/NearDuplicates.h"
 #include "ruvision/engine/Whitening.h"
+#include "duplicates/PairVerifier.h"
 
 namespace rv {
 
@@ -21,10 +23,12 @@ constexpr std::size_t kLearnRows = 20000;
 // A match through a rotated feature counts this much less: the best of two scores has a higher
 // noise floor (bench_duplicates: +rot-0.10 is more precise than +rot at equal recall).
 constexpr float kRotatedPenalty = 0.10f;
-// A pair whose plain cosine reaches this is a near-identical copy (resized, re-encoded, turned)
-// whatever the whitening says, and scores its plain cosine: on bench_duplicates no two different
-// photos reach 0.99 (their best is 0.986), and a whitening learned on a small library scores
-// such copies too low.
+// A pair whose plain cosine reaches this is a candidate near-identical copy (resized, re-encoded,
+// turned) whatever the whitening says (a whitening learned on a small library scores such copies
+// too low), but descriptors alone do not make it one: flat tiles, icons and tiny images reach 0.99
+// between different pictures (179 of 349 different 48x48 icons, 9,474 of 10,000 different 8x8
+// images). Such a pair joins a group only if its pixels verify it (never a tiny file: checked on
+// the catalog's dimensions, without decoding).
 constexpr float kPlainAccept = 0.99f;
 
 // Default threshold (whitened cosine) for a whitening learned on n features. On the seeded
@@ -39,6 +43,9 @@ float threshold_for(std::size_t n) {
                                 0.0, 1.0);
     return static_cast<float>(kAtSmall + t * (kAtLarge - kAtSmall));
 }
+
+// Files decoded per round of pixel verification (~20 KB kept per file until the round ends).
+constexpr std::size_t kVerifyBatch = 2048;
 
 // Files processed per round of parallel index searches.
 constexpr std::size_t kBatch = 1024;
@@ -80,6 +87,14 @@ struct Codes {
     }
 };
 
+// Records b as a's close neighbour with score s (the best score if already there).
+void add_close(CloseNeighbours& close, std::int64_t a, std::int64_t b, float s) {
+    auto& list = close[a];
+    auto same = std::find_if(list.begin(), list.end(), [&](const Neighbour& x) { return x.id == b; });
+    if (same == list.end()) list.push_back({b, s});
+    else same->score = std::max(same->score, s);
+}
+
 }  // namespace
 
 float Library::default_duplicate_threshold() {
@@ -92,87 +107,165 @@ Result<std::vector<DuplicateGroup>> Library::duplicates(const DuplicateParams& p
                                                          const std::atomic<bool>& cancel) {
     const int k = std::max(2, params.neighbours + 1);  // + the file itself
     const int dim = index_->dim();
-    std::lock_guard lock(reader_mutex_);
-    auto counts = reader_->counts();
-    if (!counts) return counts.error();
-    if (counts->indexed < 2) return std::vector<DuplicateGroup>();
+    CloseNeighbours close;
+    std::vector<Candidate> plain_only;  // plain cosine >= kPlainAccept and the threshold, whitened score below it
+    std::unordered_map<std::int64_t, CatalogFile> files;  // of every file in close or plain_only
+    {
+        // The catalog and the index are read under the reader lock; decoding (below) is not.
+        std::lock_guard lock(reader_mutex_);
+        auto counts = reader_->counts();
+        if (!counts) return counts.error();
+        if (counts->indexed < 2) return std::vector<DuplicateGroup>();
 
-    // 1. Learn the whitening on a strided sample of the features.
-    const std::size_t stride = std::max<std::size_t>(1, static_cast<std::size_t>(counts->indexed) / kLearnRows);
-    std::vector<float> sample;
-    std::size_t seen = 0;
-    auto st = reader_->for_each_feature(model_id_, [&](std::int64_t, const float* v, int d) {
-        if (d == dim && seen++ % stride == 0) sample.insert(sample.end(), v, v + d);
-        return !cancel;
-    });
-    if (!st) return st.error();
-    const std::size_t rows = sample.size() / dim;
-    if (cancel || rows < 2) return std::vector<DuplicateGroup>();
-    const Whitening w = Whitening::learn(sample.data(), rows, dim, kWhitenShrink, 0, kWhitenCorrected);
-    sample = {};
-    const float threshold = params.threshold < 0 ? threshold_for(rows) : params.threshold;
+        // 1. Learn the whitening on a strided sample of the features.
+        const std::size_t stride = std::max<std::size_t>(1, static_cast<std::size_t>(counts->indexed) / kLearnRows);
+        std::vector<float> sample;
+        std::size_t seen = 0;
+        auto st = reader_->for_each_feature(model_id_, [&](std::int64_t, const float* v, int d) {
+            if (d == dim && seen++ % stride == 0) sample.insert(sample.end(), v, v + d);
+            return !cancel;
+        });
+        if (!st) return st.error();
+        const std::size_t rows = sample.size() / dim;
+        if (cancel || rows < 2) return std::vector<DuplicateGroup>();
+        const Whitening w = Whitening::learn(sample.data(), rows, dim, kWhitenShrink, 0, kWhitenCorrected);
+        sample = {};
+        const float threshold = params.threshold < 0 ? threshold_for(rows) : params.threshold;
 
-    // 2. Encode every feature and gather candidates from the index, plain features then rotated.
-    Codes proj;
-    proj.dim = w.code_dim();
-    std::vector<Candidate> candidates;
-    std::vector<std::int64_t> ids;
-    std::vector<float> batch;
-    bool rotated = false;
-    auto visit = [&](std::int64_t id, const float* v, int d) {
-        if (cancel) return false;
-        if (d != dim) return true;
-        if (!rotated) {
-            proj.row.emplace(id, proj.row.size());
-            proj.plain.resize(proj.plain.size() + proj.dim);
-            w.encode(v, proj.plain.data() + proj.plain.size() - proj.dim);
-        } else {
-            const auto it = proj.row.find(id);
-            if (it == proj.row.end()) return true;
-            w.encode(v, proj.rotated.data() + it->second * proj.dim);
-        }
-        ids.push_back(id);
-        batch.insert(batch.end(), v, v + d);
-        if (ids.size() >= kBatch) {
+        // 2. Encode every feature and gather candidates from the index, plain features then rotated.
+        Codes proj;
+        proj.dim = w.code_dim();
+        std::vector<Candidate> candidates;
+        std::vector<std::int64_t> ids;
+        std::vector<float> batch;
+        bool rotated = false;
+        auto visit = [&](std::int64_t id, const float* v, int d) {
+            if (cancel) return false;
+            if (d != dim) return true;
+            if (!rotated) {
+                proj.row.emplace(id, proj.row.size());
+                proj.plain.resize(proj.plain.size() + proj.dim);
+                w.encode(v, proj.plain.data() + proj.plain.size() - proj.dim);
+            } else {
+                const auto it = proj.row.find(id);
+                if (it == proj.row.end()) return true;
+                w.encode(v, proj.rotated.data() + it->second * proj.dim);
+            }
+            ids.push_back(id);
+            batch.insert(batch.end(), v, v + d);
+            if (ids.size() >= kBatch) {
+                find_candidates(*index_, ids, batch, k, rotated, candidates);
+                ids.clear();
+                batch.clear();
+            }
+            return true;
+        };
+        for (auto each : {&CatalogDb::for_each_feature, &CatalogDb::for_each_rotated_feature}) {
+            if (rotated) proj.rotated.assign(proj.plain.size(), 0.0f);
+            if (auto s = ((*reader_).*each)(model_id_, visit, {}); !s) return s.error();
+            if (cancel) return std::vector<DuplicateGroup>();
             find_candidates(*index_, ids, batch, k, rotated, candidates);
             ids.clear();
             batch.clear();
+            rotated = true;
         }
-        return true;
+
+        // 3. Score the candidates in the whitened space; keep the best score per pair.
+        for (const auto& c : candidates) {
+            const float* a = proj.get(c.a, c.rotated);
+            const float* b = proj.get(c.b, false);
+            if (!a || !b) continue;  // added to the index after this pass began
+            const float s = w.similarity(c.raw, a, b) - (c.rotated ? kRotatedPenalty : 0.0f);
+            if (s < threshold) {
+                if (c.raw >= kPlainAccept && c.raw >= threshold) plain_only.push_back(c);
+                continue;
+            }
+            // A near-identical pair scores its plain cosine (as it would through the rule below).
+            add_close(close, c.a, c.b, c.raw >= kPlainAccept ? std::max(s, c.raw) : s);
+        }
+        auto remember = [&](std::int64_t id) -> Status {
+            if (files.count(id)) return {};
+            auto f = reader_->file(id);
+            if (!f) return f.error();
+            if (*f) files.emplace(id, std::move(**f));
+            return {};
+        };
+        for (const auto& [id, list] : close) {
+            if (auto s = remember(id); !s) return s.error();
+            for (const auto& n : list)
+                if (auto s = remember(n.id); !s) return s.error();
+        }
+        for (const auto& c : plain_only)
+            for (auto id : {c.a, c.b})
+                if (auto s = remember(id); !s) return s.error();
+    }
+
+    // 4. Pixels: a plain-cosine pair joins only if verified; then each member against its centre.
+    PairVerifier verifier;
+    const int min_side = verifier.params().min_side;
+    auto tiny = [&](std::int64_t id) {
+        const auto it = files.find(id);
+        return it == files.end() || std::min(it->second.width, it->second.height) < min_side;
     };
-    for (auto each : {&CatalogDb::for_each_feature, &CatalogDb::for_each_rotated_feature}) {
-        if (rotated) proj.rotated.assign(proj.plain.size(), 0.0f);
-        if (auto s = ((*reader_).*each)(model_id_, visit, {}); !s) return s.error();
-        if (cancel) return std::vector<DuplicateGroup>();
-        find_candidates(*index_, ids, batch, k, rotated, candidates);
-        ids.clear();
-        batch.clear();
-        rotated = true;
+    auto prepare = [&](const std::vector<std::int64_t>& ids) {
+        std::vector<std::pair<std::int64_t, std::string>> todo;
+        for (auto id : ids)
+            if (!tiny(id)) todo.emplace_back(id, files.at(id).path);
+        verifier.prepare(todo, cancel);
+    };
+    if (params.verify_pixels) {
+        std::vector<std::int64_t> ids;
+        for (const auto& c : plain_only)
+            if (!tiny(c.a) && !tiny(c.b)) ids.push_back(c.a), ids.push_back(c.b);
+        prepare(ids);
+        for (const auto& c : plain_only)
+            if (!tiny(c.a) && !tiny(c.b) && verifier.verify(c.a, c.b).same()) add_close(close, c.a, c.b, c.raw);
     }
+    if (cancel) return std::vector<DuplicateGroup>();
 
-    // 3. Score the candidates in the whitened space; keep the best score per pair.
-    CloseNeighbours close;
-    for (const auto& c : candidates) {
-        const float* a = proj.get(c.a, c.rotated);
-        const float* b = proj.get(c.b, false);
-        if (!a || !b) continue;  // added to the index after this pass began
-        float s = w.similarity(c.raw, a, b) - (c.rotated ? kRotatedPenalty : 0.0f);
-        if (c.raw >= kPlainAccept) s = std::max(s, c.raw);
-        if (s < threshold) continue;
-        auto& list = close[c.a];
-        auto same = std::find_if(list.begin(), list.end(), [&](const Neighbour& x) { return x.id == c.b; });
-        if (same == list.end()) list.push_back({c.b, s});
-        else same->score = std::max(same->score, s);
-    }
-
-    // 4. Groups, with what a person needs to choose which file to keep.
+    // 5. Groups, with what a person needs to choose which file to keep. Stars are decoded and
+    // verified in batches of about kVerifyBatch files, so memory stays bounded in a large library.
+    const auto stars = star_groups(close);
+    std::size_t batch_end = 0;  // stars before this index are prepared
     std::vector<DuplicateGroup> groups;
-    for (const auto& star : star_groups(close)) {
+    for (std::size_t si = 0; si < stars.size(); ++si) {
+        if (params.verify_pixels && si == batch_end) {
+            verifier.clear();
+            std::vector<std::int64_t> ids;
+            for (; batch_end < stars.size() && ids.size() < kVerifyBatch; ++batch_end)
+                for (const auto& m : stars[batch_end]) ids.push_back(m.id);
+            prepare(ids);
+            if (cancel) return std::vector<DuplicateGroup>();
+        }
+        const auto& star = stars[si];
         DuplicateGroup g;
         for (const auto& m : star) {
-            auto f = reader_->file(m.id);
-            if (!f) return f.error();
-            if (*f) g.members.push_back({m.id, (*f)->path, m.score, (*f)->size, (*f)->width, (*f)->height});
+            const auto it = files.find(m.id);
+            if (it == files.end()) continue;  // forgotten since
+            const CatalogFile& f = it->second;
+            DuplicateMember member;
+            member.file_id = m.id;
+            member.path = f.path;
+            member.score = m.score;
+            member.size = f.size;
+            member.width = f.width;
+            member.height = f.height;
+            if (g.members.empty()) {
+                member.verified = true;
+                member.pixel_score = 1;
+                member.pixel_note = "the group's reference picture";
+            } else if (!params.verify_pixels) {
+                member.pixel_note = "not checked on pixels";
+            } else if (tiny(m.id) || tiny(g.members[0].file_id)) {
+                member.pixel_note = "cannot tell by pixels: tiny image (shorter side below " +
+                                    std::to_string(min_side) + " pixels)";
+            } else {
+                const PixelVerdict v = verifier.verify(g.members[0].file_id, m.id);
+                member.verified = v.same();
+                member.pixel_score = v.structure;
+                member.pixel_note = v.reason;
+            }
+            g.members.push_back(std::move(member));
         }
         if (g.members.size() > 1) groups.push_back(std::move(g));
     }

@@ -40,8 +40,15 @@ std::size_t embed_files(const Embedder& prototype, const std::vector<std::filesy
                 } else {
                     r.width = img->original_width;
                     r.height = img->original_height;
-                    r.embedding = embedder->embed(img->image);
-                    if (params.rotated) r.rotated = embedder->embed_turned(img->image);
+                    // An embedding that fails (never a zero or NaN vector) is the file's error.
+                    auto v = embedder->embed(img->image);
+                    if (v && params.rotated) {
+                        auto t = embedder->embed_turned(img->image);
+                        if (t) r.rotated = std::move(*t);
+                        else v = t.error();
+                    }
+                    if (v) r.embedding = std::move(*v);
+                    else r.error = files[i].string() + ": " + v.error().message;
                 }
             } catch (const std::exception& e) {
                 r.error = files[i].string() + ": " + e.what();

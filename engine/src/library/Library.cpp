@@ -2,6 +2,17 @@
 // IndexJob.cpp, near-duplicates in Duplicates.cpp.
 #include "ruvision/engine/Library.h"
 
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <chrono>
+#include <cmath>
+#include <cstring>
+#include <thread>
+
 namespace rv {
 
 namespace fs = std::filesystem;
@@ -10,8 +21,68 @@ namespace {
 
 constexpr const char* kCatalogFile = "catalog.sqlite";
 constexpr const char* kIndexFile = "vectors.rvi";
+// How long an opening waits for another process's opening (creation, migration) of the library.
+constexpr int kOpenWaitMs = 60'000;
+
+// An flock on the library folder itself, held while a process opens the catalog: exclusive for
+// writers (which may create or migrate it, or change its model), shared for readers. Two creators
+// therefore never race SQLite's first journal-mode switch (which fails at once with "busy"), and a
+// reader never meets a half-created catalog. Released when the object dies, or by the kernel when
+// the process does. Where the file system has no flock (ENOLCK, EINVAL) nothing is held.
+class FolderLock {
+public:
+    static Result<FolderLock> take(const fs::path& dir, bool exclusive) {
+        const int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (fd < 0) return Error{"library " + dir.string() + ": cannot open the folder (" + std::strerror(errno) + ")"};
+        for (int waited = 0; ::flock(fd, (exclusive ? LOCK_EX : LOCK_SH) | LOCK_NB) != 0;) {
+            if (errno == EINTR) continue;
+            if (errno != EWOULDBLOCK) break;  // no flock here: go on without
+            if (waited >= kOpenWaitMs) {
+                ::close(fd);
+                return Error{"library " + dir.string() + ": another process has been opening it for more than " +
+                             std::to_string(kOpenWaitMs / 1000) + " s"};
+            }
+            std::this_thread::sleep_for(std::chrono::milliseconds(20));
+            waited += 20;
+        }
+        return FolderLock(fd);
+    }
+    FolderLock(FolderLock&& o) noexcept : fd_(std::exchange(o.fd_, -1)) {}
+    FolderLock& operator=(FolderLock&&) = delete;
+    ~FolderLock() {
+        if (fd_ >= 0) ::close(fd_);
+    }
+
+private:
+    explicit FolderLock(int fd) : fd_(fd) {}
+    int fd_;
+};
+
+// Why this process may not write `path` ("" if it may). access() answers for the real user, also
+// EROFS for root on a read-only mount.
+std::string why_not_writable(const fs::path& path) {
+    if (::access(path.c_str(), W_OK) == 0 || errno == ENOENT) return {};
+    return std::strerror(errno);
+}
+
+// `inner` lies strictly inside `outer` (both canonical).
+bool is_inside(const fs::path& inner, const fs::path& outer) {
+    const std::string i = inner.string(), o = outer.string();
+    if (i.size() <= o.size()) return false;
+    if (o == "/") return i[0] == '/';
+    return i.compare(0, o.size(), o) == 0 && i[o.size()] == '/';
+}
 
 }  // namespace
+
+fs::path canonical_root(const fs::path& folder) {
+    std::error_code ec;
+    fs::path p = fs::weakly_canonical(fs::absolute(folder, ec), ec);
+    if (ec) p = fs::absolute(folder, ec).lexically_normal();
+    std::string s = p.string();
+    while (s.size() > 1 && s.back() == '/') s.pop_back();
+    return s;
+}
 
 Library::~Library() = default;
 const std::string& Library::model_id() const { return model_id_; }
@@ -19,35 +90,112 @@ Embedder& Library::embedder() { return *embedder_; }
 CatalogDb& Library::catalog() { return *catalog_; }
 
 Result<std::unique_ptr<Library>> Library::open(const fs::path& dir, std::string_view model) {
+    return open(dir, LibraryAccess::Create, model);
+}
+
+Result<std::unique_ptr<Library>> Library::open(const fs::path& dir, LibraryAccess access, std::string_view model) {
+    const std::string where = "library " + dir.string();
+    if (access == LibraryAccess::Read && !model.empty())
+        return Error{where + ": opened for reading, it keeps its model (only indexing changes a library's model)"};
     std::error_code ec;
-    fs::create_directories(dir, ec);
-    if (ec || !fs::is_directory(dir)) return Error{"library " + dir.string() + ": cannot create the folder" +
-                                                   (ec ? " (" + ec.message() + ")" : std::string())};
+    const fs::path catalog_file = dir / kCatalogFile;
+    if (access != LibraryAccess::Create && !fs::exists(catalog_file, ec))
+        return Error{"no library at " + dir.string() +
+                     (fs::is_directory(dir, ec) ? " (the folder holds no " + std::string(kCatalogFile) + ")" : "")};
+    if (access == LibraryAccess::Create && !fs::is_directory(dir, ec)) {
+        fs::create_directories(dir, ec);
+        if (ec || !fs::is_directory(dir))
+            return Error{where + ": cannot create the folder" + (ec ? " (" + ec.message() + ")" : std::string())};
+    }
+    if (access != LibraryAccess::Read) {
+        std::string why = why_not_writable(dir);
+        for (const char* f : {kCatalogFile, kIndexFile})
+            if (why.empty()) why = why_not_writable(dir / f);
+        if (!why.empty()) return Error{where + " is read-only: indexing needs write access (" + why + ")"};
+    }
+
     std::unique_ptr<Library> lib(new Library());
     lib->dir_ = dir;
-    auto db = CatalogDb::open(dir / kCatalogFile);
+    lib->access_ = access;
+    auto lock = FolderLock::take(dir, access != LibraryAccess::Read);
+    if (!lock) return lock.error();
+    const auto mode = access == LibraryAccess::Read     ? CatalogDb::OpenMode::ReadOnly
+                      : access == LibraryAccess::Update ? CatalogDb::OpenMode::MustExist
+                                                        : CatalogDb::OpenMode::CreateIfMissing;
+    auto db = CatalogDb::open(catalog_file, mode);
     if (!db) return db.error();
     lib->catalog_ = std::make_unique<CatalogDb>(std::move(*db));
+    auto reader = CatalogDb::open(catalog_file, access == LibraryAccess::Read ? CatalogDb::OpenMode::ReadOnly
+                                                                              : CatalogDb::OpenMode::MustExist);
+    if (!reader) return reader.error();
+    lib->reader_ = std::make_unique<CatalogDb>(std::move(*reader));
 
     auto stored = lib->catalog_->get_meta("model");
     if (!stored) return stored.error();
     std::string name(model);
     if (name.empty() && *stored) name = **stored;
     auto info = find_model(name);
-    if (!info) return Error{"library " + dir.string() + ": " + info.error().message};
+    if (!info) return Error{where + ": " + info.error().message};
+    // Written only when it changes, so opening a library never waits for an indexing process.
+    if (access != LibraryAccess::Read && *stored != info->name)
+        if (auto st = lib->catalog_->set_meta("model", info->name); !st) return st.error();
+    if (access != LibraryAccess::Read)
+        if (auto st = lib->normalise_roots(); !st) return st.error();
+    { auto released = std::move(*lock); }
+
     auto emb = Embedder::open(*info);
     if (!emb) return emb.error();
     lib->embedder_ = std::move(*emb);
     lib->model_id_ = info->name + "/" + lib->embedder_->descriptor().str();
     lib->query_embedder_ = lib->embedder_->clone();
-    auto reader = CatalogDb::open(dir / kCatalogFile, CatalogDb::OpenMode::MustExist);
-    if (!reader) return reader.error();
-    lib->reader_ = std::make_unique<CatalogDb>(std::move(*reader));
-    // Written only when it changes, so opening a library never waits for an indexing process.
-    if (*stored != info->name)
-        if (auto st = lib->catalog_->set_meta("model", info->name); !st) return st.error();
     if (auto st = lib->load_or_rebuild_index(); !st) return st.error();
     return lib;
+}
+
+// Libraries written before roots were canonical may hold a root twice ("/p" and "/p/") or a root
+// inside another; their files were then counted twice. Each such root is merged into the root that
+// holds it (its files handed over, so the next scan keeps what it finds under the canonical path and
+// drops the doubled rows), and a remaining root is renamed to its canonical path. Writes only when
+// something is to be done, so that a normal opening never waits for an indexing process.
+Status Library::normalise_roots() {
+    auto roots = catalog_->roots();
+    if (!roots) return roots.error();
+    struct Known {
+        CatalogRoot root;
+        fs::path canonical;
+    };
+    std::vector<Known> known;
+    for (const auto& r : *roots) known.push_back({r, canonical_root(r.path)});
+    // Outer roots first, so that a root is merged into the outermost one holding it.
+    std::stable_sort(known.begin(), known.end(),
+                     [](const Known& a, const Known& b) { return a.canonical.string().size() < b.canonical.string().size(); });
+    std::vector<std::pair<std::int64_t, std::int64_t>> merges;  // (from, into)
+    std::vector<const Known*> kept;
+    for (const auto& k : known) {
+        const Known* holder = nullptr;
+        for (const Known* o : kept)
+            if (o->canonical == k.canonical || is_inside(k.canonical, o->canonical)) holder = o;
+        if (holder) merges.emplace_back(k.root.id, holder->root.id);
+        else kept.push_back(&k);
+    }
+    std::vector<const Known*> renames;
+    for (const Known* k : kept)
+        if (k->root.path != k->canonical.string()) renames.push_back(k);
+    if (merges.empty() && renames.empty()) return Status::success();
+    auto tx = catalog_->begin();
+    if (!tx) return tx.error();
+    for (const auto& [from, into] : merges) {
+        if (auto st = catalog_->move_root_files(from, into); !st) return st;
+        if (auto st = catalog_->remove_root(from); !st) return st;
+    }
+    for (const Known* k : renames)
+        if (auto st = catalog_->rename_root(k->root.id, k->canonical.string()); !st) return st;
+    return tx->commit();
+}
+
+Status Library::check_writable(std::string_view what) const {
+    if (access_ != LibraryAccess::Read) return Status::success();
+    return Error{"library " + dir_.string() + ": " + std::string(what) + " needs the library opened for writing"};
 }
 
 Status Library::load_or_rebuild_index() {
@@ -126,22 +274,63 @@ Status Library::save_index() {
 }
 
 Result<std::int64_t> Library::root_id(const fs::path& folder) {
-    std::error_code ec;
-    const std::string abs = fs::absolute(folder, ec).lexically_normal().string();
+    const fs::path want = canonical_root(folder);
     auto roots = catalog_->roots();
     if (!roots) return roots.error();
-    for (const auto& r : *roots)
-        if (fs::path(r.path).lexically_normal().string() == abs) return r.id;
-    return Error{folder.string() + ": not a folder of this library"};
+    std::string holder, list;
+    for (const auto& r : *roots) {
+        const fs::path have = canonical_root(r.path);
+        if (have == want || fs::path(r.path) == folder) return r.id;
+        if (is_inside(want, have)) holder = r.path;
+        list += (list.empty() ? "" : ", ") + r.path;
+    }
+    if (!holder.empty())
+        return Error{folder.string() + ": not a folder of this library, but inside its folder " + holder};
+    return Error{folder.string() + ": not a folder of this library" + (list.empty() ? " (it has none)" : " (its folders: " + list + ")")};
 }
 
-Status Library::add_root(const fs::path& folder) {
+Result<RootChange> Library::add_root(const fs::path& folder) {
+    if (auto st = check_writable("adding a folder"); !st) return st.error();
     std::error_code ec;
-    const fs::path abs = fs::absolute(folder, ec).lexically_normal();
-    if (ec || !fs::is_directory(abs)) return Error{folder.string() + ": not a folder"};
-    auto id = catalog_->add_root(abs.string());
+    if (!fs::is_directory(folder, ec))
+        return Error{folder.string() + (fs::exists(folder, ec) ? ": not a folder" : ": no such folder")};
+    const fs::path root = canonical_root(folder);
+    RootChange change;
+    change.root = root.string();
+    auto roots = catalog_->roots();
+    if (!roots) return roots.error();
+    std::vector<CatalogRoot> inside;
+    for (const auto& r : *roots) {
+        const fs::path have = canonical_root(r.path);
+        if (have == root) {
+            change.root = r.path;
+            change.message = folder.string() + " is already a folder of the library";
+            return change;
+        }
+        if (is_inside(root, have)) {
+            change.root = r.path;
+            change.message = folder.string() + " is inside " + r.path + ", already a folder of the library";
+            return change;
+        }
+        if (is_inside(have, root)) inside.push_back(r);
+    }
+    auto tx = catalog_->begin();
+    if (!tx) return tx.error();
+    auto id = catalog_->add_root(root.string());
     if (!id) return id.error();
-    return Status::success();
+    for (const auto& r : inside) {
+        if (auto st = catalog_->move_root_files(r.id, *id); !st) return st.error();
+        if (auto st = catalog_->remove_root(r.id); !st) return st.error();
+        change.absorbed.push_back(r.path);
+    }
+    if (auto st = tx->commit(); !st) return st.error();
+    change.added = true;
+    if (!inside.empty()) {
+        change.message = root.string() + " holds " + std::to_string(inside.size()) +
+                         " folder(s) of the library, which it replaces (their files stay indexed):";
+        for (const auto& a : change.absorbed) change.message += " " + a;
+    }
+    return change;
 }
 
 Status Library::forget_ids(const std::vector<std::int64_t>& ids) {
@@ -150,18 +339,24 @@ Status Library::forget_ids(const std::vector<std::int64_t>& ids) {
     return save_index();
 }
 
-Status Library::remove_root(const fs::path& folder) {
+Result<std::size_t> Library::remove_root(const fs::path& folder) {
+    if (auto st = check_writable("removing a folder"); !st) return st.error();
     auto id = root_id(folder);
     if (!id) return id.error();
+    if (library_is_being_indexed(dir_))
+        return Error{"library " + dir_.string() + ": another process is indexing it; remove " + folder.string() +
+                     " when it has finished"};
     auto files = catalog_->files_under_root(*id);
     if (!files) return files.error();
     std::vector<std::int64_t> ids;
     for (const auto& f : *files) ids.push_back(f.id);
-    if (auto st = forget_ids(ids); !st) return st;
-    return catalog_->remove_root(*id);
+    if (auto st = forget_ids(ids); !st) return st.error();
+    if (auto st = catalog_->remove_root(*id); !st) return st.error();
+    return ids.size();
 }
 
 Status Library::forget(const std::vector<fs::path>& files) {
+    if (auto st = check_writable("forgetting files"); !st) return st;
     std::vector<std::int64_t> ids;
     for (const auto& p : files) {
         auto f = catalog_->find_by_path(p.string());
@@ -187,21 +382,45 @@ Result<std::vector<SearchResult>> Library::search(const RgbImage& image, int k) 
     std::vector<float> v;
     {
         std::lock_guard lock(reader_mutex_);
-        v = query_embedder_->embed(image);
+        auto e = query_embedder_->embed(image);
+        if (!e) return Error{"the query image: " + e.error().message};
+        v = std::move(*e);
     }
     return search(v, k);
 }
 
 Result<std::vector<SearchResult>> Library::search(const std::vector<float>& embedding, int k) {
-    if (static_cast<int>(embedding.size()) != index_->dim()) return Error{"query has the wrong dimension"};
+    const std::string where = "library " + dir_.string();
+    if (k < 1) return Error{"search: k must be at least 1 (got " + std::to_string(k) + ")"};
+    if (static_cast<int>(embedding.size()) != index_->dim())
+        return Error{where + ": the query has " + std::to_string(embedding.size()) + " values, the index of model " +
+                     model_id_ + " " + std::to_string(index_->dim())};
+    // Scores are inner products: they are cosines, within [-1, 1], only for unit vectors.
+    double norm2 = 0;
+    for (float x : embedding) norm2 += static_cast<double>(x) * x;
+    if (!std::isfinite(norm2) || std::fabs(norm2 - 1.0) > 1e-3)
+        return Error{"search: the query vector is not unit length (squared norm " + std::to_string(norm2) + ")"};
     std::lock_guard lock(reader_mutex_);
+    if (index_->size() == 0) {
+        auto counts = reader_->counts();
+        if (!counts) return counts.error();
+        return Error{where + ": nothing to search: no image is indexed with model " + model_id_ +
+                     (counts->indexed ? " (its " + std::to_string(counts->indexed) +
+                                            " indexed files were indexed with another model; run ruvision-cli index)"
+                                      : " (run ruvision-cli index)")};
+    }
     std::vector<SearchResult> out;
     for (const auto& hit : index_->search(embedding.data(), k)) {
         auto f = reader_->file(hit.id);
         if (!f) return f.error();
         if (!*f) continue;  // removed since
-        out.push_back({hit.id, (*f)->path, hit.score});
+        // Unit vectors give |score| <= 1 up to float rounding (1 + ~1e-7); clamped so that a
+        // cosine is never shown above 1.
+        out.push_back({hit.id, (*f)->path, std::clamp(hit.score, -1.0f, 1.0f)});
     }
+    if (out.empty())
+        return Error{where + ": the index (" + std::to_string(index_->size()) +
+                     " vectors) found no file still in the catalog; run ruvision-cli index"};
     return out;
 }
 

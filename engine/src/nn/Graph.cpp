@@ -1,9 +1,12 @@
 #include "nn/Graph.h"
 
+#include <algorithm>
 #include <cmath>
 #include <set>
 
 #include <nlohmann/json.hpp>
+
+#include "model/JsonFields.h"
 
 namespace rv::nn {
 
@@ -75,11 +78,16 @@ int Graph::find(const std::string& name_or_alias) const {
 }
 
 int Graph::channels(int node) const {
-    if (node < 0 || node >= static_cast<int>(nodes.size())) return 0;
-    const Node& n = nodes[node];
-    if (n.op == OpType::Input) return 3;
-    if (is_conv(n.op)) return n.out_channels;
-    return n.inputs.empty() ? 0 : channels(n.inputs[0]);
+    // Channels pass unchanged through every op but the input and the convolutions; walking back
+    // along first inputs ends because validated inputs always precede their node.
+    while (node >= 0 && node < static_cast<int>(nodes.size())) {
+        const Node& n = nodes[node];
+        if (n.op == OpType::Input) return 3;
+        if (is_conv(n.op)) return n.out_channels;
+        if (n.inputs.empty() || n.inputs[0] >= node) return 0;
+        node = n.inputs[0];
+    }
+    return 0;
 }
 
 nlohmann::json Graph::to_json() const {
@@ -112,53 +120,154 @@ nlohmann::json Graph::to_json() const {
 }
 
 Result<Graph> Graph::from_json(const nlohmann::json& j) {
+    namespace jf = json_fields;
     Graph g;
     try {
-        for (const auto& jn : j.at("nodes")) {
+        const auto& jnodes = jf::array_value(jf::member(j, "nodes", "network"), "network.nodes", kMaxNodes);
+        for (std::size_t i = 0; i < jnodes.size(); ++i) {
+            const auto& jn = jnodes[i];
+            const std::string at = "node " + std::to_string(i);
             Node n;
-            n.name = jn.at("name").get<std::string>();
-            if (!parse_op(jn.at("op").get<std::string>(), n.op))
-                return Error{"unknown op '" + jn.at("op").get<std::string>() + "' at node " + n.name};
-            n.inputs = jn.at("inputs").get<std::vector<int>>();
-            if (jn.contains("act") && !parse_act(jn["act"].get<std::string>(), n.act))
+            n.name = jf::string_value(jf::member(jn, "name", at), at + " name", 1024);
+            const std::string where = "node " + n.name;
+            const std::string op = jf::string_value(jf::member(jn, "op", where), where + " op", 64);
+            if (!parse_op(op, n.op)) return Error{"unknown op '" + op + "' at node " + n.name};
+            for (const auto& in : jf::array_value(jf::member(jn, "inputs", where), where + " inputs", 2))
+                // Only earlier nodes: the list is in topological order, so no input can make a cycle.
+                n.inputs.push_back(static_cast<int>(jf::int_value(in, where + " input", 0, std::int64_t(i) - 1)));
+            if (jf::has(jn, "act") && !parse_act(jf::string_value(jn["act"], where + " act", 64), n.act))
                 return Error{"unknown activation at node " + n.name};
             if (is_conv(n.op)) {
-                n.kernel_h = jn.at("kernel")[0];
-                n.kernel_w = jn.at("kernel")[1];
-                n.stride_h = jn.at("stride")[0];
-                n.stride_w = jn.at("stride")[1];
-                const auto& p = jn.at("padding");
+                auto pair = [&](const char* key, int lo, int hi, int& a, int& b) {
+                    const auto& v = jf::array_value(jf::member(jn, key, where), where + " " + key, 2);
+                    if (v.size() != 2) throw jf::FieldError(where + " " + key + " needs 2 values");
+                    a = static_cast<int>(jf::int_value(v[0], where + " " + key, lo, hi));
+                    b = static_cast<int>(jf::int_value(v[1], where + " " + key, lo, hi));
+                };
+                pair("kernel", 1, kMaxKernel, n.kernel_h, n.kernel_w);
+                pair("stride", 1, kMaxStride, n.stride_h, n.stride_w);
+                const auto& p = jf::member(jn, "padding", where);
                 if (p.is_string()) {
-                    if (p.get<std::string>() != "same") return Error{"unknown padding at node " + n.name};
+                    if (p.get_ref<const std::string&>() != "same") return Error{"unknown padding at node " + n.name};
                     n.padding = Padding::Same;
                 } else {
+                    const auto& pads = jf::array_value(p, where + " padding", 4);
+                    if (pads.size() != 4) throw jf::FieldError(where + " padding needs 4 values or \"same\"");
                     n.padding = Padding::Explicit;
-                    n.pad_top = p.at(0);
-                    n.pad_left = p.at(1);
-                    n.pad_bottom = p.at(2);
-                    n.pad_right = p.at(3);
+                    int* dst[4] = {&n.pad_top, &n.pad_left, &n.pad_bottom, &n.pad_right};
+                    for (int k = 0; k < 4; ++k)
+                        *dst[k] = static_cast<int>(jf::int_value(pads[k], where + " padding", 0, kMaxPad));
                 }
-                n.out_channels = jn.at("out_channels");
-                n.weights = jn.at("weights").get<std::string>();
-                if (jn.contains("bias")) n.bias = jn["bias"].get<std::string>();
+                n.out_channels = static_cast<int>(
+                    jf::int_value(jf::member(jn, "out_channels", where), where + " out_channels", 1, kMaxChannels));
+                n.weights = jf::string_value(jf::member(jn, "weights", where), where + " weights", 1024);
+                if (jf::has(jn, "bias")) n.bias = jf::string_value(jn["bias"], where + " bias", 1024);
             }
             if (n.op == OpType::Affine) {
-                n.scale = jn.at("scale");
-                n.shift = jn.at("shift");
+                n.scale = static_cast<float>(jf::number_value(jf::member(jn, "scale", where), where + " scale", -1e30, 1e30));
+                n.shift = static_cast<float>(jf::number_value(jf::member(jn, "shift", where), where + " shift", -1e30, 1e30));
             }
-            n.out_scale = jn.value("out_scale", 1.0f);
-            if (!(n.out_scale > 0.0f)) return Error{"node " + n.name + ": out_scale must be positive"};
+            if (jf::has(jn, "out_scale"))
+                n.out_scale = static_cast<float>(jf::number_value(jn["out_scale"], where + " out_scale", 1e-30, 1e30));
             g.nodes.push_back(std::move(n));
         }
-        if (j.contains("aliases")) g.aliases = j["aliases"].get<std::map<std::string, std::string>>();
-    } catch (const nlohmann::json::exception& e) {
+        if (jf::has(j, "aliases")) {
+            const auto& a = jf::member(j, "aliases", "network");
+            if (!a.is_object()) throw jf::FieldError("network.aliases is " + std::string(a.type_name()) + ", expected an object");
+            if (a.size() > kMaxNodes) throw jf::FieldError("network.aliases has too many entries");
+            for (const auto& [alias, name] : a.items())
+                g.aliases[alias] = jf::string_value(name, "alias " + alias, 1024);
+        }
+    } catch (const jf::FieldError& e) {
         return Error{std::string("malformed network description: ") + e.what()};
     }
     return g;
 }
 
-Status validate(const Graph& g, const std::map<std::string, std::vector<int>>& shapes) {
+Result<std::vector<MapShape>> infer_shapes(const Graph& g, const TensorShapes& tensors, int h, int w,
+                                           const std::vector<bool>& needed) {
+    const int count = static_cast<int>(g.nodes.size());
+    std::vector<MapShape> shapes(count);
+    auto tensor_shape = [&](const std::string& name) -> const std::vector<int>* {
+        auto it = tensors.find(name);
+        return it == tensors.end() ? nullptr : &it->second;
+    };
+    for (int i = 0; i < count; ++i) {
+        if (!needed.empty() && !needed[i]) continue;
+        const Node& n = g.nodes[i];
+        const MapShape in = n.inputs.empty() ? MapShape{} : shapes[n.inputs[0]];
+        MapShape s;
+        switch (n.op) {
+            case OpType::Input:
+                s = {h, w, 3};
+                break;
+            case OpType::Conv2D:
+            case OpType::DepthwiseConv2D: {
+                // Dense HWIO and depthwise [kh][kw][c] weights both keep the input channels at [2].
+                const auto* wt = tensor_shape(n.weights);
+                if (!wt || wt->size() < 3) return Error{"node " + n.name + ": missing weights " + n.weights};
+                if ((*wt)[2] != in.c)
+                    return Error{"node " + n.name + ": expects " + std::to_string((*wt)[2]) + " input channels, gets " +
+                                 std::to_string(in.c)};
+                s.c = n.out_channels;
+                if (n.padding == Padding::Same) {
+                    s.h = (in.h + n.stride_h - 1) / n.stride_h;
+                    s.w = (in.w + n.stride_w - 1) / n.stride_w;
+                    s.pad_top = std::max((s.h - 1) * n.stride_h + n.kernel_h - in.h, 0) / 2;
+                    s.pad_left = std::max((s.w - 1) * n.stride_w + n.kernel_w - in.w, 0) / 2;
+                } else {
+                    const int eh = in.h + n.pad_top + n.pad_bottom - n.kernel_h;
+                    const int ew = in.w + n.pad_left + n.pad_right - n.kernel_w;
+                    if (eh < 0 || ew < 0)
+                        return Error{"input " + std::to_string(w) + "x" + std::to_string(h) +
+                                     " is too small for the network (at node " + n.name + ")"};
+                    s.h = eh / n.stride_h + 1;
+                    s.w = ew / n.stride_w + 1;
+                    s.pad_top = n.pad_top;
+                    s.pad_left = n.pad_left;
+                }
+                // A 1 x 1 input at every size gives one output shape at every size.
+                s.vector = in.vector && s.h == 1 && s.w == 1;
+                break;
+            }
+            case OpType::Add: {
+                const MapShape& b = shapes[n.inputs[1]];
+                if (b.h != in.h || b.w != in.w || b.c != in.c || b.vector != in.vector)
+                    return Error{"node " + n.name + ": adds maps of different shapes (" + std::to_string(in.h) + "x" +
+                                 std::to_string(in.w) + "x" + std::to_string(in.c) + " and " + std::to_string(b.h) +
+                                 "x" + std::to_string(b.w) + "x" + std::to_string(b.c) + ")"};
+                s = in;
+                break;
+            }
+            case OpType::ScaleChannels: {
+                const MapShape& gate = shapes[n.inputs[1]];
+                if (!gate.vector || gate.c != in.c)
+                    return Error{"node " + n.name + ": the gate is not a 1 x 1 x " + std::to_string(in.c) + " vector"};
+                s = in;
+                break;
+            }
+            case OpType::Activation:
+                s = in;
+                break;
+            case OpType::GlobalAvgPool:
+                s = {1, 1, in.c};
+                s.vector = true;
+                break;
+            default:
+                return Error{"node " + n.name + ": op " + op_name(n.op) + " cannot run"};
+        }
+        if (s.h < 1 || s.w < 1 || s.c < 1 ||
+            static_cast<std::int64_t>(s.h) * s.w * s.c > kMaxMapElements)
+            return Error{"node " + n.name + ": output of " + std::to_string(s.h) + "x" + std::to_string(s.w) + "x" +
+                         std::to_string(s.c) + " is empty or too large"};
+        shapes[i] = s;
+    }
+    return shapes;
+}
+
+Status validate(const Graph& g, const TensorShapes& shapes, int h, int w) {
     if (g.nodes.empty() || g.nodes[0].op != OpType::Input) return Error{"network has no input node"};
+    if (g.nodes.size() > static_cast<std::size_t>(kMaxNodes)) return Error{"network has too many nodes"};
     auto arity = [](OpType op) {
         switch (op) {
             case OpType::Input: return 0;
@@ -168,8 +277,10 @@ Status validate(const Graph& g, const std::map<std::string, std::vector<int>>& s
             default: return 1;
         }
     };
+    std::set<std::string> names;
     for (int i = 0; i < static_cast<int>(g.nodes.size()); ++i) {
         const Node& n = g.nodes[i];
+        if (!names.insert(n.name).second) return Error{"two nodes are named " + n.name};
         if (static_cast<int>(n.inputs.size()) != arity(n.op))
             return Error{"node " + n.name + " (" + op_name(n.op) + ") has " + std::to_string(n.inputs.size()) +
                          " inputs"};
@@ -178,13 +289,17 @@ Status validate(const Graph& g, const std::map<std::string, std::vector<int>>& s
         if (n.op == OpType::Affine || n.op == OpType::Mul)
             return Error{"node " + n.name + ": op " + op_name(n.op) + " is not runnable (unfused import pattern)"};
         if (n.op == OpType::Input && i != 0) return Error{"second input node " + n.name};
+        if (!(n.out_scale > 0.0f) || !std::isfinite(n.out_scale)) return Error{"node " + n.name + ": bad out_scale"};
         if (is_conv(n.op)) {
-            auto w = shapes.find(n.weights);
-            if (w == shapes.end()) return Error{"node " + n.name + ": missing tensor " + n.weights};
+            auto wt = shapes.find(n.weights);
+            if (wt == shapes.end()) return Error{"node " + n.name + ": missing tensor " + n.weights};
             if (n.kernel_h < 1 || n.kernel_w < 1 || n.stride_h < 1 || n.stride_w < 1 || n.out_channels < 1 ||
-                n.pad_top < 0 || n.pad_left < 0 || n.pad_bottom < 0 || n.pad_right < 0)
+                n.pad_top < 0 || n.pad_left < 0 || n.pad_bottom < 0 || n.pad_right < 0 || n.kernel_h > kMaxKernel ||
+                n.kernel_w > kMaxKernel || n.stride_h > kMaxStride || n.stride_w > kMaxStride ||
+                n.out_channels > kMaxChannels || n.pad_top > kMaxPad || n.pad_left > kMaxPad ||
+                n.pad_bottom > kMaxPad || n.pad_right > kMaxPad)
                 return Error{"node " + n.name + ": invalid convolution geometry"};
-            const auto& s = w->second;
+            const auto& s = wt->second;
             bool ok = n.op == OpType::Conv2D
                           ? (s.size() == 4 && s[0] == n.kernel_h && s[1] == n.kernel_w && s[3] == n.out_channels)
                           : (s.size() == 3 && s[0] == n.kernel_h && s[1] == n.kernel_w && s[2] == n.out_channels);
@@ -198,6 +313,9 @@ Status validate(const Graph& g, const std::map<std::string, std::vector<int>>& s
     }
     for (const auto& [alias, name] : g.aliases)
         if (g.find(name) < 0) return Error{"alias " + alias + " names a missing node " + name};
+    auto s = infer_shapes(g, shapes, h, w);
+    if (!s) return Error{"at the native input size " + std::to_string(w) + "x" + std::to_string(h) + ": " +
+                         s.error().message};
     return Status::success();
 }
 

@@ -63,12 +63,31 @@ struct Graph {
     std::map<std::string, std::string> aliases; // friendly name -> node name
 
     int find(const std::string& name_or_alias) const;  // -1 if absent
-    // Channels of a node's output (independent of the input size); 0 for a bad index.
+    // Channels of a node's output (independent of the input size); 0 for a bad index or a graph
+    // that did not pass validate().
     int channels(int node) const;
 
     nlohmann::json to_json() const;
+    // Checks every field's type and range, and that each node's inputs are earlier nodes (so the
+    // graph is acyclic); validate() checks the rest.
     static Result<Graph> from_json(const nlohmann::json& j);
 };
+
+// Bounds on what a model file may describe (the real models: 63 and 89 nodes, kernels up to
+// 5 x 5, strides 2, 1280 channels); beyond them a file is refused rather than trusted.
+inline constexpr int kMaxNodes = 4096;
+inline constexpr int kMaxKernel = 64, kMaxStride = 64, kMaxPad = 64;
+inline constexpr int kMaxChannels = 65536;
+inline constexpr std::int64_t kMaxMapElements = std::int64_t(1) << 28;  // floats in one node's output (1 GiB)
+
+// Output shape of a node for one input size; NHWC, batch 1.
+struct MapShape {
+    int h = 0, w = 0, c = 0;
+    int pad_top = 0, pad_left = 0;  // convolutions: padding before the first tap
+    bool vector = false;            // 1 x 1 whatever the input size (after a global pool)
+};
+
+using TensorShapes = std::map<std::string, std::vector<int>>;
 
 // Named float tensors with shapes, as importers produce them.
 struct Tensor {
@@ -77,8 +96,18 @@ struct Tensor {
 };
 using TensorMap = std::map<std::string, Tensor>;
 
-// Checks references, shapes of weights against the nodes, and that every op is runnable.
-Status validate(const Graph& g, const std::map<std::string, std::vector<int>>& tensor_shapes);
+// Shapes of the nodes marked in `needed` (every node if empty) for an h x w x 3 input, propagated
+// through the graph without running it: a convolution's weights match its input channels, added
+// maps have one shape, a channel gate is a 1 x 1 x C vector, an explicit padding leaves room for
+// the kernel, and no map exceeds kMaxMapElements. The graph must have passed validate().
+[[nodiscard]] Result<std::vector<MapShape>> infer_shapes(const Graph& g, const TensorShapes& tensors, int h, int w,
+                                                         const std::vector<bool>& needed = {});
+
+// Checks a graph completely before use: node inputs precede their node (acyclic), arities, only
+// runnable ops, bounded geometry, unique node names, weight and bias tensors present with the
+// shapes their nodes need, aliases naming nodes, and shapes consistent through the graph for an
+// input of h x w (static: no forward pass).
+[[nodiscard]] Status validate(const Graph& g, const TensorShapes& tensor_shapes, int h, int w);
 
 // Import-time simplification: Affine/Relu6/Mul chains into HardSigmoid / HardSwish, activations
 // into the producing conv or add when it has no other consumer, dead nodes removed (keeping

@@ -9,71 +9,6 @@ using nn::OpType;
 
 Network::Network(std::shared_ptr<const ModelFile> model) : model_(std::move(model)) {}
 
-Status Network::infer_shapes(int h, int w, const std::vector<bool>& needed) {
-    const auto& nodes = model_->graph().nodes;
-    shapes_.assign(nodes.size(), {});
-    for (std::size_t i = 0; i < nodes.size(); ++i) {
-        if (!needed[i]) continue;
-        const nn::Node& n = nodes[i];
-        Shape s;
-        const Shape in = n.inputs.empty() ? Shape{} : shapes_[n.inputs[0]];
-        switch (n.op) {
-            case OpType::Input:
-                s = {h, w, 3};
-                break;
-            case OpType::Conv2D:
-            case OpType::DepthwiseConv2D: {
-                // HWIO dense weights and [kh][kw][c] depthwise weights both keep input channels at [2].
-                const auto* wt = model_->tensor(n.weights);
-                if (wt->shape[2] != in.c)
-                    return Error{"node " + n.name + ": expects " + std::to_string(wt->shape[2]) + " input channels, got " +
-                                 std::to_string(in.c)};
-                s.c = n.out_channels;
-                if (n.padding == nn::Padding::Same) {
-                    s.h = (in.h + n.stride_h - 1) / n.stride_h;
-                    s.w = (in.w + n.stride_w - 1) / n.stride_w;
-                    s.pad_top = std::max((s.h - 1) * n.stride_h + n.kernel_h - in.h, 0) / 2;
-                    s.pad_left = std::max((s.w - 1) * n.stride_w + n.kernel_w - in.w, 0) / 2;
-                } else {
-                    const int eh = in.h + n.pad_top + n.pad_bottom - n.kernel_h;
-                    const int ew = in.w + n.pad_left + n.pad_right - n.kernel_w;
-                    if (eh < 0 || ew < 0)
-                        return Error{"input " + std::to_string(w) + "x" + std::to_string(h) +
-                                     " is too small for the network (at node " + n.name + ")"};
-                    s.h = eh / n.stride_h + 1;
-                    s.w = ew / n.stride_w + 1;
-                    s.pad_top = n.pad_top;
-                    s.pad_left = n.pad_left;
-                }
-                break;
-            }
-            case OpType::Add: {
-                const Shape b = shapes_[n.inputs[1]];
-                if (b.h != in.h || b.w != in.w || b.c != in.c)
-                    return Error{"node " + n.name + ": adding maps of different shapes"};
-                s = {in.h, in.w, in.c};
-                break;
-            }
-            case OpType::ScaleChannels: {
-                const Shape g = shapes_[n.inputs[1]];
-                if (g.h != 1 || g.w != 1 || g.c != in.c) return Error{"node " + n.name + ": gate shape mismatch"};
-                s = {in.h, in.w, in.c};
-                break;
-            }
-            case OpType::Activation:
-                s = {in.h, in.w, in.c};
-                break;
-            case OpType::GlobalAvgPool:
-                s = {1, 1, in.c};
-                break;
-            default:
-                return Error{"node " + n.name + ": op " + nn::op_name(n.op) + " cannot run"};
-        }
-        shapes_[i] = s;
-    }
-    return Status::success();
-}
-
 Result<std::vector<Network::Map>> Network::run(const float* input, int h, int w, const std::vector<int>& wanted) {
     const auto& nodes = model_->graph().nodes;
     const int count = static_cast<int>(nodes.size());
@@ -94,7 +29,9 @@ Result<std::vector<Network::Map>> Network::run(const float* input, int h, int w,
             for (int in : nodes[i].inputs) last_use[in] = i;
     for (int i : wanted) last_use[i] = std::numeric_limits<int>::max();
 
-    if (auto st = infer_shapes(h, w, needed); !st) return st.error();
+    auto shapes = nn::infer_shapes(model_->graph(), model_->tensor_shapes(), h, w, needed);
+    if (!shapes) return shapes.error();
+    shapes_ = std::move(*shapes);
 
     const auto& k = kernels_ ? *kernels_ : kernels::kernels();
     buffer_of_.assign(count, -1);
@@ -123,7 +60,7 @@ Result<std::vector<Network::Map>> Network::run(const float* input, int h, int w,
     for (int i = 0; i < count; ++i) {
         if (!needed[i]) continue;
         const nn::Node& n = nodes[i];
-        const Shape& s = shapes_[i];
+        const nn::MapShape& s = shapes_[i];
         const std::size_t out_size = static_cast<std::size_t>(s.h) * s.w * s.c;
         // In-place where the kernel allows it and the input dies here.
         int reuse = -1;
@@ -132,7 +69,7 @@ Result<std::vector<Network::Map>> Network::run(const float* input, int h, int w,
             reuse = buffer_of_[n.inputs[0]];
         buffer_of_[i] = reuse >= 0 ? reuse : acquire(out_size);
         float* out = data(i);
-        const Shape in = n.inputs.empty() ? Shape{} : shapes_[n.inputs[0]];
+        const nn::MapShape in = n.inputs.empty() ? nn::MapShape{} : shapes_[n.inputs[0]];
         switch (n.op) {
             case OpType::Input:
                 std::copy(input, input + out_size, out);

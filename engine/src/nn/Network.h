@@ -21,7 +21,9 @@ public:
     };
 
     // input: h x w x 3 floats, already preprocessed. `wanted` are node indices; the maps are
-    // returned in the same order. Only the nodes they depend on are computed.
+    // returned in the same order. Only the nodes they depend on are computed. Fails (without
+    // computing anything) when the input size does not fit the network: too small for an
+    // explicit padding, maps of different shapes to add, or a map beyond nn::kMaxMapElements.
     Result<std::vector<Map>> run(const float* input, int h, int w, const std::vector<int>& wanted);
 
     const ModelFile& model() const { return *model_; }
@@ -31,15 +33,9 @@ public:
     void set_kernels(const kernels::KernelTable& table) { kernels_ = &table; }
 
 private:
-    struct Shape {
-        int h = 0, w = 0, c = 0;
-        int pad_top = 0, pad_left = 0;
-    };
-    Status infer_shapes(int h, int w, const std::vector<bool>& needed);
-
     std::shared_ptr<const ModelFile> model_;
     const kernels::KernelTable* kernels_ = nullptr;
-    std::vector<Shape> shapes_;
+    std::vector<nn::MapShape> shapes_;            // of the last run
     std::vector<int> buffer_of_;                 // node -> index into buffers_, -1 if none
     std::vector<AlignedFloats> buffers_;         // reused across runs, 64-byte aligned
 };

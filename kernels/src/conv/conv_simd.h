@@ -52,7 +52,8 @@ void conv_im2col(const ConvShape& s, const float* in, int p0, int p1, float* row
         for (int ky = 0; ky < s.kernel_h; ++ky) {
             const int iy = oy * s.stride_h - s.pad_top + ky;
             const bool row_ok = iy >= 0 && iy < s.in_h;
-            const float* src_row = in + std::size_t(iy) * s.in_w * cin;
+            // Formed only for a row inside the input: a pointer before `in` is undefined behaviour.
+            const float* src_row = row_ok ? in + std::size_t(iy) * s.in_w * cin : in;
             if (row_ok && inside_x) {
                 copy_run<Arch>(rows, src_row + std::size_t(ix0) * cin, run);
             } else {

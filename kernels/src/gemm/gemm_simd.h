@@ -231,7 +231,7 @@ void gemm_run(int M, const GemmA& A, const GemmB& g, float* C, std::size_t ldc, 
             const int nv = Blk::kHasHalf ? steps / 2 : steps;
             const bool half = Blk::kHasHalf && steps % 2 == 1;
             const bool packed = j0 >= g.packed_j0;
-            const float* b = packed ? g.packed : g.b + j0;
+            const float* b = packed ? g.packed : (g.b ? g.b + j0 : nullptr);  // B is null when K == 0
             const std::size_t ldb = packed ? g.packed_ld : g.ldb;
             const float* bias = packed ? (g.bias ? g.packed + std::size_t(g.K) * ldb : nullptr)
                                        : (g.bias ? g.bias + j0 : nullptr);

@@ -94,11 +94,15 @@ public:
     // newer file is refused (a newer RuVision wrote it).
     static constexpr int kSchemaVersion = 3;
 
-    enum class OpenMode { CreateIfMissing, MustExist };
+    // ReadOnly: an existing catalog, for reading only. Opening never writes (no migration, no
+    // journal-mode change), and reading works where SQLite cannot create its side files (a
+    // read-only file, folder or mount, another user's folder, a full disk); every write through
+    // this object fails with an Error. An older schema is refused (it needs one writer's opening).
+    enum class OpenMode { CreateIfMissing, MustExist, ReadOnly };
 
     // Opens (and with CreateIfMissing creates) the catalog at `file`. A file that is not a SQLite
     // database, is damaged where the open reads it, belongs to another application, or has a newer
-    // schema gives an Error naming it.
+    // schema gives an Error naming it. A writer's opening of a file it may not write fails.
     static Result<CatalogDb> open(const std::filesystem::path& file, OpenMode mode = OpenMode::CreateIfMissing);
 
     CatalogDb(CatalogDb&&) noexcept;
@@ -106,6 +110,11 @@ public:
     ~CatalogDb();  // rolls back an open Transaction, closes the connection
 
     const std::filesystem::path& path() const;
+    bool read_only() const;  // opened with OpenMode::ReadOnly
+    // How a ReadOnly catalog is read: "" (shared with writers, sees their commits), "immutable" (a
+    // snapshot of the file: its side files could not be created and it had no pending WAL) or
+    // "exclusive" (the WAL read into private memory; holds a read lock until closed).
+    const std::string& read_fallback() const;
 
     // Groups writes into one atomic commit (BEGIN IMMEDIATE: takes the write lock at once, so a
     // second writer waits at begin, not mid-batch). Destroyed without commit(): rolled back.
@@ -134,6 +143,11 @@ public:
     // and their features.
     Result<std::int64_t> add_root(std::string_view path);
     Status remove_root(std::int64_t root_id);
+    // Gives every file of `from_root` to `to_root` (ids, features and status kept): for a root
+    // that is replaced by a folder holding it.
+    [[nodiscard]] Status move_root_files(std::int64_t from_root, std::int64_t to_root);
+    // Changes a root's path (its files keep their rows); the path must not be another root's.
+    [[nodiscard]] Status rename_root(std::int64_t root_id, std::string_view path);
     Result<std::vector<CatalogRoot>> roots();
     // Records why a root is offline; an empty reason marks it online again.
     [[nodiscard]] Status set_root_offline(std::int64_t root_id, std::string_view reason);

@@ -10,6 +10,8 @@
 // what the writer has committed. index() runs its decoding/embedding on params.threads workers
 // and reports progress on the calling thread. Two processes may open one library; only one
 // indexes at a time (index() takes the library's lock file and fails if another process holds it).
+// Opening takes an flock on DIR itself for a moment (exclusive to create, migrate or change the
+// model; shared to read), so that concurrent openings never meet a half-made catalog.
 #pragma once
 
 #include <atomic>
@@ -80,9 +82,15 @@ struct SearchResult {
 // on the library's own features (Whitening.h), and each file's feature of the image turned 90
 // degrees is compared too (counting 0.10 less), so rotated copies are found. The default threshold
 // (default_duplicate_threshold()) was chosen with bench/bench_duplicates.
+// Descriptors only say "similar". A pair whose plain cosine reaches 0.99 joins a group below the
+// threshold only if its pixels verify it (PixelVerify.h); and every member is checked on pixels
+// against its centre: `verified` says the pixels vouch that it is the same picture (resized,
+// re-encoded, turned or mirrored). Only verified members (and the centre) may be offered for the
+// trash. Tiny, flat and undecodable files are never verified.
 struct DuplicateParams {
-    float threshold = -1;  // < 0: the library default
-    int neighbours = 16;   // neighbours examined per file
+    float threshold = -1;       // < 0: the library default
+    int neighbours = 16;        // neighbours examined per file
+    bool verify_pixels = true;  // false: no decoding; no member is verified (for measurements)
 };
 
 struct DuplicateMember {
@@ -91,11 +99,36 @@ struct DuplicateMember {
     float score = 0;  // whitened cosine similarity to the group's first member (1 for the first)
     std::int64_t size = 0;  // bytes
     int width = 0, height = 0;  // pixels, as decoded (EXIF orientation applied)
+    bool verified = false;      // pixels verified the same picture as the centre (true for the centre)
+    float pixel_score = 0;      // structure correlation with the centre on pixels (PixelVerdict), 0 if not compared
+    std::string pixel_note;     // why (not) verified, e.g. "flat image (grey deviation 0.0)"
 };
 
 // Members: the centre first, then by score.
 struct DuplicateGroup {
     std::vector<DuplicateMember> members;
+};
+
+// How a library is opened.
+enum class LibraryAccess {
+    // An existing library, to search, list duplicates and show status: opening never writes and
+    // never changes the model, and it works on a read-only library (folder, files, mount, another
+    // user's) and on a full disk. index(), add_root(), remove_root() and forget() fail.
+    Read,
+    // An existing library, to index it or change its roots (and, with a model, its model). A
+    // library its process may not write is refused: "library DIR is read-only: ...".
+    Update,
+    // Update, creating the library (folder and catalog) if missing.
+    Create,
+};
+
+// What add_root() did. `message` says it in words for a person ("" when the root was simply
+// added).
+struct RootChange {
+    std::string root;                   // the canonical root the folder belongs to now
+    bool added = false;                 // a new root (false: already a root or inside one)
+    std::vector<std::string> absorbed;  // former roots inside the new one; their files stay indexed
+    std::string message;
 };
 
 struct LibraryStatus {
@@ -109,17 +142,25 @@ struct LibraryStatus {
 
 class Library {
 public:
-    // Opens or creates the library in `dir` with the given model (empty: the library's own, or the
-    // default model for a new library). A library built with another model is re-embedded on the
-    // next index() (its features are kept until then).
-    static Result<std::unique_ptr<Library>> open(const std::filesystem::path& dir, std::string_view model = {});
+    // Opens the library in `dir` (see LibraryAccess) with the given model (empty: the library's own,
+    // or the default model for a new library; Read takes no model). A library built with another
+    // model is re-embedded on the next index() (its features are kept until then). A missing
+    // library (Read, Update) is "no library at DIR". Several processes may open, and create, one
+    // library at once: creating and migrating the catalog take turns under an flock on DIR, and a
+    // reader waits for a creation under way.
+    [[nodiscard]] static Result<std::unique_ptr<Library>> open(const std::filesystem::path& dir, LibraryAccess access,
+                                                 std::string_view model = {});
+    // The same with LibraryAccess::Create (the app creates libraries deliberately).
+    [[nodiscard]] static Result<std::unique_ptr<Library>> open(const std::filesystem::path& dir, std::string_view model = {});
     ~Library();
 
     Result<IndexJobResult> index(const IndexJobParams& params, const std::atomic<bool>& cancel,
                                  const std::function<void(const IndexProgress&)>& progress = {});
 
     // Top-k library files most similar to an image (inside the library or not), best first,
-    // each file once.
+    // each file once; scores are cosines, clamped to [-1, 1] (the query must be unit length). A
+    // search that cannot answer is an Error, never an empty list: nothing indexed with the
+    // library's model, a query of another dimension, or an index that found no live file.
     Result<std::vector<SearchResult>> search(const std::filesystem::path& image, int k);
     Result<std::vector<SearchResult>> search(const std::vector<float>& embedding, int k);
     // The same for pixels not in a file (e.g. pasted from the clipboard); the image must be non-empty.
@@ -130,11 +171,14 @@ public:
     // The threshold duplicates() uses when none is given (it depends on the library's size).
     float default_duplicate_threshold();
 
-    // Adds a folder to the library's roots (index() then scans it).
-    Status add_root(const std::filesystem::path& folder);
+    // Roots are canonical (absolute, symlinks resolved, no trailing slash) and never nested.
+    // Adds a folder to the library's roots (index() then scans it). A folder inside a root adds
+    // nothing (the message says which root holds it); a folder holding roots replaces them, their
+    // files keep their features (not re-embedded).
+    [[nodiscard]] Result<RootChange> add_root(const std::filesystem::path& folder);
     // Removes a root and forgets its files (catalog rows, features and index vectors); the
-    // files on disk are untouched.
-    Status remove_root(const std::filesystem::path& folder);
+    // files on disk are untouched. Returns how many files were forgotten.
+    [[nodiscard]] Result<std::size_t> remove_root(const std::filesystem::path& folder);
     // Forgets files that left the library (e.g. moved to the trash by the user).
     Status forget(const std::vector<std::filesystem::path>& files);
 
@@ -143,6 +187,7 @@ public:
     Result<std::vector<CatalogFileError>> errors();
 
     const std::string& model_id() const;
+    LibraryAccess access() const { return access_; }
     Embedder& embedder();
     CatalogDb& catalog();
 
@@ -159,8 +204,12 @@ private:
                                             const std::set<std::string>& seen, std::vector<std::string>* offline_dirs,
                                             IndexJobResult* result);
 
+    [[nodiscard]] Status check_writable(std::string_view what) const;
+    [[nodiscard]] Status normalise_roots();
+
     std::filesystem::path dir_;
-    std::unique_ptr<CatalogDb> catalog_;  // the writer's connection
+    LibraryAccess access_ = LibraryAccess::Read;
+    std::unique_ptr<CatalogDb> catalog_;  // the writer's connection (read-only with LibraryAccess::Read)
     std::unique_ptr<Embedder> embedder_;  // the writer's (index()'s) embedder
     std::unique_ptr<VectorIndex> index_;  // thread-safe itself; the pointer never changes after open()
     std::string model_id_;
@@ -178,6 +227,10 @@ private:
 // Held by a process while it indexes a library (an flock on DIR/index.lock, released by the
 // kernel when the process dies, also by kill -9).
 bool library_is_being_indexed(const std::filesystem::path& dir);
+
+// A root as the catalog stores it: absolute, lexically normal, symlinks resolved as far as the path
+// exists (std::filesystem::weakly_canonical), no trailing slash.
+std::filesystem::path canonical_root(const std::filesystem::path& folder);
 
 // A fast fingerprint of a file's content (size + first and last 64 KiB), hex; "" if unreadable
 // or not a regular file. Equal fingerprints only suggest a move: scans with the same white margins

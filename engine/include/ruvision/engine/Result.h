@@ -14,7 +14,7 @@ struct Error {
 
 // Either a T or an Error. Minimal stand-in for std::expected (C++23, not in GCC 12's C++20).
 template <class T>
-class Result {
+class [[nodiscard]] Result {
 public:
     Result(T value) : value_(std::move(value)) {}
     Result(Error error) : error_(std::move(error)) {}
@@ -38,7 +38,7 @@ private:
 };
 
 // Success, or an Error.
-class Status {
+class [[nodiscard]] Status {
 public:
     Status() = default;
     Status(Error error) : error_(std::move(error)), failed_(true) {}
