@@ -7,6 +7,7 @@
 #include <QtTest>
 
 #include <cstdint>
+#include <cmath>
 #include <cstring>
 #include <filesystem>
 #include <random>
@@ -28,14 +29,23 @@ inline std::filesystem::path db_path(const QTemporaryDir& dir, const char* name 
     return std::filesystem::path(dir.path().toStdString()) / name;
 }
 
-// Random bit patterns: NaNs with payloads, denormals, -0 and infinities all occur.
+// Random unit vectors whose values have awkward bit patterns: random exponents and mantissas,
+// -0, denormals (the catalog stores only finite unit vectors, and must keep them bit for bit).
 inline std::vector<float> random_bits(int dim, std::uint32_t seed) {
     std::mt19937 rng(seed);
     std::vector<float> v(static_cast<std::size_t>(dim));
     for (auto& x : v) {
-        const std::uint32_t bits = rng();
+        std::uint32_t bits = rng();
+        // Exponent below 2^16 in magnitude (so the squares add up in double), any sign and mantissa.
+        bits = (bits & 0x807fffffu) | ((bits >> 8 & 0x7fu) + 80u) % 143u << 23;
         std::memcpy(&x, &bits, 4);
     }
+    if (dim > 2) v[0] = -0.0f, v[1] = 0.0f;
+    double sum = 0;
+    for (float x : v) sum += static_cast<double>(x) * x;
+    const double scale = 1.0 / std::sqrt(sum);
+    for (auto& x : v) x = static_cast<float>(x * scale);
+    if (dim > 2) v[1] = 1e-41f;  // a denormal: too small to move the norm
     return v;
 }
 

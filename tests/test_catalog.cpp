@@ -10,6 +10,8 @@
 #include <utility>
 #include <vector>
 
+#include <sqlite3.h>
+
 #include "catalog_test_util.h"
 #include "ruvision/engine/CatalogDb.h"
 
@@ -29,6 +31,7 @@ private slots:
     void remove_root_cascades();
     void moved_files_keep_features();
     void remove_and_pending();
+    void bad_features_never_stored_or_visited();
 };
 
 void TestCatalog::roots_and_meta() {
@@ -303,6 +306,64 @@ void TestCatalog::remove_and_pending() {
     QCOMPARE(db->pending_files(100)->size(), std::size_t(8));
     QCOMPARE(db->pending_files(1)->at(0).id, ids[1]);
     QVERIFY(!db->file(ids[0])->has_value());
+}
+
+// mark_indexed refuses what is not a finite unit vector; a stored row damaged afterwards (as a
+// damaged page would be) is reported by for_each_feature, not visited, and never fails the walk;
+// mark_pending sends it back to the queue.
+void TestCatalog::bad_features_never_stored_or_visited() {
+    QTemporaryDir dir;
+    auto db = CatalogDb::open(db_path(dir));
+    auto root = db->add_root("/p");
+    std::vector<std::int64_t> ids;
+    for (int i = 0; i < 4; ++i) {
+        auto s = db->upsert_file_seen(*root, "/p/" + std::to_string(i), 1, 1);
+        ids.push_back(s->file_id);
+        CHECK_OK(db->mark_indexed(s->file_id, 1, 1, "m", random_bits(16, 20 + i).data(), 16));
+    }
+    auto v = random_bits(16, 30);
+    v[3] = std::nanf("");
+    auto st = db->mark_indexed(ids[0], 1, 1, "m", v.data(), 16);
+    QVERIFY(!st.ok());
+    QVERIFY2(st.error().message.find("file " + std::to_string(ids[0])) != std::string::npos, st.error().message.c_str());
+    v = random_bits(16, 30);
+    for (auto& x : v) x *= 2;
+    QVERIFY(!db->mark_indexed(ids[0], 1, 1, "m", v.data(), 16).ok());
+    QVERIFY(!db->mark_indexed(ids[0], 1, 1, "m", random_bits(16, 31).data(), 16, v.data()).ok());  // rotated too
+    QVERIFY(same_bits(db->feature(ids[0])->value().data(), random_bits(16, 20), 16));  // unchanged
+
+    // Damage two stored rows behind the catalog's back: all zeros, and a NaN.
+    {
+        sqlite3* raw = nullptr;
+        QCOMPARE(sqlite3_open(db_path(dir).c_str(), &raw), SQLITE_OK);
+        auto nan_row = random_bits(16, 22);
+        nan_row[0] = std::nanf("");
+        const std::vector<float> zeros(16, 0.0f);
+        for (const auto& [id, row] : {std::pair{ids[1], zeros}, std::pair{ids[2], nan_row}}) {
+            sqlite3_stmt* s = nullptr;
+            QCOMPARE(sqlite3_prepare_v2(raw, "UPDATE features SET vector = ?2 WHERE file_id = ?1", -1, &s, nullptr),
+                     SQLITE_OK);
+            sqlite3_bind_int64(s, 1, id);
+            sqlite3_bind_blob(s, 2, row.data(), 64, SQLITE_TRANSIENT);
+            QCOMPARE(sqlite3_step(s), SQLITE_DONE);
+            sqlite3_finalize(s);
+        }
+        sqlite3_close(raw);
+    }
+    std::vector<std::int64_t> visited, damaged;
+    CHECK_OK(db->for_each_feature(
+        "m", [&](std::int64_t id, const float*, int) { return visited.push_back(id), true; },
+        [&](std::int64_t id, const std::string& why) {
+            damaged.push_back(id);
+            QVERIFY(why.find("damaged") != std::string::npos);
+        }));
+    QCOMPARE(visited, (std::vector<std::int64_t>{ids[0], ids[3]}));
+    QCOMPARE(damaged, (std::vector<std::int64_t>{ids[1], ids[2]}));
+    QVERIFY(!db->feature(ids[2]).ok());
+    CHECK_OK(db->mark_pending(ids[2]));
+    QCOMPARE(db->file(ids[2])->value().status, rv::FileStatus::Pending);
+    QVERIFY(!db->feature(ids[2])->has_value());
+    QCOMPARE(db->counts()->pending, std::int64_t(1));
 }
 
 QTEST_APPLESS_MAIN(TestCatalog)

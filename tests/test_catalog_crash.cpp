@@ -28,7 +28,13 @@ namespace {
 // Deterministic feature of row n of the crash test.
 std::vector<float> crash_feature(std::int64_t n, int dim) {
     std::vector<float> v(static_cast<std::size_t>(dim));
-    for (std::size_t k = 0; k < v.size(); ++k) v[k] = static_cast<float>(n) + 0.001f * static_cast<float>(k);
+    double sum = 0;
+    for (std::size_t k = 0; k < v.size(); ++k) {
+        v[k] = static_cast<float>(n) + 0.001f * static_cast<float>(k);
+        sum += static_cast<double>(v[k]) * v[k];
+    }
+    const float scale = static_cast<float>(1.0 / std::sqrt(sum));
+    for (auto& x : v) x *= scale;
     return v;
 }
 

@@ -1,5 +1,6 @@
-// Catalog schema versions: a version-1 catalog (before rotated features) opens, is migrated in
-// place keeping every row, and rotated features round-trip, are copied and streamed.
+// Catalog schema versions: a version-1 catalog (before rotated features) and a version-2 one
+// (before full hashes and offline roots) open, are migrated in place keeping every row; rotated
+// features round-trip, are copied and streamed; the version-3 columns are writable.
 #include <QTemporaryDir>
 #include <QtTest>
 
@@ -29,13 +30,14 @@ class TestCatalogMigration : public QObject {
     Q_OBJECT
 private slots:
     void version1_is_migrated();
+    void version2_is_migrated();
     void rotated_features_round_trip();
 };
 
 void TestCatalogMigration::version1_is_migrated() {
     QTemporaryDir tmp;
     const auto file = std::filesystem::path(tmp.path().toStdString()) / "catalog.sqlite";
-    const float v[3] = {0.25f, -1.5f, 3.0f};
+    const float v[3] = {0.6f, 0.0f, -0.8f};
     {
         auto db = CatalogDb::open(file);
         CHECK_OK(db);
@@ -46,7 +48,9 @@ void TestCatalogMigration::version1_is_migrated() {
         CHECK_OK(db->mark_indexed(seen->file_id, 4, 3, "m", v, 3));
     }
     // Turn it into what version 1 wrote.
-    QCOMPARE(exec(file, "ALTER TABLE features DROP COLUMN rotated; PRAGMA user_version = 1;"), SQLITE_OK);
+    QCOMPARE(exec(file, "ALTER TABLE features DROP COLUMN rotated; ALTER TABLE files DROP COLUMN full_hash; "
+                        "ALTER TABLE roots DROP COLUMN offline; DROP TABLE mounts; PRAGMA user_version = 1;"),
+             SQLITE_OK);
 
     // A reader does not migrate (it never writes): it says what is needed, and the file stays as it was.
     {
@@ -69,12 +73,58 @@ void TestCatalogMigration::version1_is_migrated() {
     int rotated = 0;
     CHECK_OK(db->for_each_rotated_feature("m", [&](std::int64_t, const float*, int) { return ++rotated, true; }));
     QCOMPARE(rotated, 0);  // none stored before version 2
-    const float r[3] = {1, 2, 3};
+    const float r[3] = {0, 1, 0};
     CHECK_OK(db->mark_indexed((*f)->id, 4, 3, "m", v, 3, r));  // the new column is writable
     CHECK_OK(db->for_each_rotated_feature("m", [&](std::int64_t, const float* x, int d) {
-        return ++rotated, d == 3 && x[2] == 3.0f;
+        return ++rotated, d == 3 && x[1] == 1.0f;
     }));
     QCOMPARE(rotated, 1);
+    CHECK_OK(db->check_integrity());
+}
+
+void TestCatalogMigration::version2_is_migrated() {
+    QTemporaryDir tmp;
+    const auto file = std::filesystem::path(tmp.path().toStdString()) / "catalog.sqlite";
+    const float v[2] = {0, -1};
+    {
+        auto db = CatalogDb::open(file);
+        CHECK_OK(db);
+        auto root = db->add_root("/photos");
+        auto seen = db->upsert_file_seen(*root, "/photos/a.jpg", 10, 20);
+        CHECK_OK(seen);
+        CHECK_OK(db->mark_indexed(seen->file_id, 4, 3, "m", v, 2));
+        CHECK_OK(db->set_content_hash(seen->file_id, "cheap"));
+    }
+    QCOMPARE(exec(file, "ALTER TABLE files DROP COLUMN full_hash; ALTER TABLE roots DROP COLUMN offline; "
+                        "DROP TABLE mounts; PRAGMA user_version = 2;"),
+             SQLITE_OK);
+    auto db = CatalogDb::open(file);
+    CHECK_OK(db);
+    auto f = db->find_by_path("/photos/a.jpg");
+    CHECK_OK(f);
+    QCOMPARE((*f)->status, rv::FileStatus::Indexed);
+    QCOMPARE((*f)->content_hash.value_or(""), std::string("cheap"));
+    QVERIFY(!(*f)->full_hash.has_value());  // hashed before version 3: never confirms a move
+    auto roots = db->roots();
+    CHECK_OK(roots);
+    QCOMPARE(roots->size(), std::size_t(1));
+    QVERIFY(roots->front().offline.empty());
+    CHECK_OK(db->set_root_offline(roots->front().id, "missing"));
+    QCOMPARE(db->roots()->front().offline, std::string("missing"));
+    CHECK_OK(db->set_root_offline(roots->front().id, ""));
+    QVERIFY(db->roots()->front().offline.empty());
+    QVERIFY(!db->set_root_offline(12345, "missing").ok());
+    QVERIFY(db->mount_points(roots->front().id)->empty());
+    CHECK_OK(db->set_mount_points(roots->front().id, {"/photos/card", "/photos/nas"}));
+    QCOMPARE(*db->mount_points(roots->front().id), (std::vector<std::string>{"/photos/card", "/photos/nas"}));
+    CHECK_OK(db->set_mount_points(roots->front().id, {"/photos/nas"}));
+    QCOMPARE(*db->mount_points(roots->front().id), (std::vector<std::string>{"/photos/nas"}));
+    QVERIFY(!db->set_mount_points(12345, {"/x"}).ok());
+    CHECK_OK(db->set_content_hash((*f)->id, "cheap", "full"));
+    QCOMPARE(db->file((*f)->id)->value().full_hash.value_or(""), std::string("full"));
+    // A changed file loses both hashes.
+    CHECK_OK(db->upsert_file_seen(roots->front().id, "/photos/a.jpg", 11, 20));
+    QVERIFY(!db->file((*f)->id)->value().full_hash.has_value());
     CHECK_OK(db->check_integrity());
 }
 

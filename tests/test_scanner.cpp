@@ -5,6 +5,8 @@
 
 #include <fstream>
 
+#include <unistd.h>
+
 #include "ruvision/engine/Scanner.h"
 
 namespace fs = std::filesystem;
@@ -34,6 +36,7 @@ private slots:
     void one_file_per_picture();
     void sizes_and_times();
     void cancel_stops_early();
+    void unavailable_roots();
 };
 
 void TestScanner::finds_images_by_extension_and_content() {
@@ -124,6 +127,27 @@ void TestScanner::cancel_stops_early() {
     auto files = rv::scan_images(root, {}, nullptr, [&] { return ++polls > 5; });
     QVERIFY(files.size() < 20);
     QVERIFY(rv::scan_images("/nonexistent/folder", {}).empty());
+}
+
+// What makes a root offline before any walk: missing, not a folder, unreadable. An empty folder
+// is available (only the indexing job, which knows the catalog, calls it "suddenly empty").
+void TestScanner::unavailable_roots() {
+    QTemporaryDir tmp;
+    const fs::path root = tmp.path().toStdString();
+    QCOMPARE(rv::root_unavailable(root), std::string());
+    fs::create_directories(root / "empty");
+    QCOMPARE(rv::root_unavailable(root / "empty"), std::string());
+    QVERIFY(rv::root_unavailable(root / "absent").find("missing") != std::string::npos);
+    touch(root / "file");
+    QCOMPARE(rv::root_unavailable(root / "file"), std::string("not a folder"));
+    fs::create_symlink(root / "absent", root / "dangling");
+    QVERIFY(rv::root_unavailable(root / "dangling").find("missing") != std::string::npos);
+    if (::geteuid() != 0) {  // root reads any folder
+        fs::create_directories(root / "locked");
+        fs::permissions(root / "locked", fs::perms::none);
+        QVERIFY(rv::root_unavailable(root / "locked").find("cannot be read") != std::string::npos);
+        fs::permissions(root / "locked", fs::perms::owner_all);
+    }
 }
 
 QTEST_APPLESS_MAIN(TestScanner)

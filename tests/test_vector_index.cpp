@@ -7,6 +7,8 @@
 #include <atomic>
 #include <cmath>
 #include <cstring>
+#include <filesystem>
+#include <limits>
 #include <fstream>
 #include <functional>
 #include <iterator>
@@ -14,6 +16,8 @@
 #include <random>
 #include <thread>
 #include <unordered_set>
+
+#include <sys/stat.h>
 
 #include "ruvision/engine/VectorIndex.h"
 
@@ -142,6 +146,11 @@ private slots:
     void damaged_files_are_refused();
     void corrupt_graph_with_valid_checksum();
     void searches_run_while_adding();
+    void bad_vectors_are_refused_data() { both(); }
+    void bad_vectors_are_refused();
+    void damaged_vector_in_file_is_refused_data() { both(); }
+    void damaged_vector_in_file_is_refused();
+    void index_path_that_is_not_a_file();
 
 private:
     static void both() {
@@ -481,6 +490,104 @@ void TestVectorIndex::searches_run_while_adding() {
     reader.join();
     QCOMPARE(index.size(), n);
     QVERIFY(searches > 0);
+}
+
+// A NaN, an infinity, a huge value or a vector that is not unit length would poison every score
+// computed through it: refused, naming the id, and the index is left as it was.
+void TestVectorIndex::bad_vectors_are_refused() {
+    QFETCH(bool, hnsw);
+    const int d = 8;
+    auto index = make(hnsw, d);
+    const auto good = random_unit(3, d, 5);
+    QVERIFY(index->add_batch(3, iota_ids(3).data(), good.data()).ok());
+    const std::vector<std::pair<const char*, std::function<void(std::vector<float>&)>>> bad = {
+        {"nan", [](auto& v) { v[2] = std::nanf(""); }},
+        {"inf", [](auto& v) { v[0] = -std::numeric_limits<float>::infinity(); }},
+        {"1e37", [](auto& v) { v[5] = 1e37f; }},
+        {"zero", [](auto& v) { std::fill(v.begin(), v.end(), 0.0f); }},
+        {"norm 1.01", [](auto& v) { for (auto& x : v) x *= 1.01f; }},
+    };
+    for (const auto& [name, spoil] : bad) {
+        auto v = random_unit(1, d, 9);
+        spoil(v);
+        auto st = index->add(42, v.data());
+        QVERIFY2(!st.ok(), name);
+        QVERIFY2(QString::fromStdString(st.error().message).contains("id 42"), st.error().message.c_str());
+        // In a batch, one bad row refuses all of it.
+        auto batch = random_unit(3, d, 11);
+        std::copy(v.begin(), v.end(), batch.begin() + d);
+        QVERIFY2(!index->add_batch(3, iota_ids(3, 100).data(), batch.data()).ok(), name);
+        QCOMPARE(index->size(), std::size_t(3));
+        QVERIFY(!index->contains(42) && !index->contains(100));
+    }
+    for (const Hit& h : index->search(good.data(), 3)) QVERIFY(std::isfinite(h.score) && std::fabs(h.score) <= 1.0001f);
+    QVERIFY(rv::vector_problem(good.data(), d).empty());
+}
+
+// A vector damaged inside an index file whose checksum was made to match (a faulty writer) is
+// found when loading: the library then rebuilds from the catalog.
+void TestVectorIndex::damaged_vector_in_file_is_refused() {
+    QFETCH(bool, hnsw);
+    QTemporaryDir dir;
+    const std::string path = dir.filePath("index.rvidx").toStdString();
+    const int d = 8;
+    const std::size_t n = 50;
+    const auto data = random_unit(n, d, 17);
+    auto index = make(hnsw, d);
+    QVERIFY(index->add_batch(n, iota_ids(n).data(), data.data()).ok());
+    QVERIFY(index->save(path).ok());
+    const auto good = read_all(path);
+    // Where element 0's first value is: HNSW, after ef_search, hnswlib's header and element 0's
+    // links (u32 count + 2M links); brute force, after n and the ids.
+    const std::size_t first_value =
+        hnsw ? payload_offset(good) + 4 + 96 + 4 + 2 * 16 * 4 : payload_offset(good) + 8 + 8 * n;
+    float v0;
+    std::memcpy(&v0, &good[first_value], 4);
+    QCOMPARE(v0, data[0]);  // the layout assumption holds
+    for (float bad : {std::nanf(""), 1e37f, 0.5f}) {
+        auto forged = good;
+        std::memcpy(&forged[first_value], &bad, 4);
+        fix_checksum(forged);
+        write_all(path, forged);
+        auto loaded = rv::load_index(path, d, kModel);
+        QVERIFY2(!loaded.ok(), qPrintable(QString::number(bad)));
+        const QString msg = QString::fromStdString(loaded.error().message);
+        QVERIFY2(msg.contains(QString::fromStdString(path)) && (msg.contains("damaged vector") || msg.contains("refused")),
+                 qPrintable(msg));
+    }
+}
+
+// A FIFO or a folder where the index file should be: loading says so at once (never waits for a
+// writer), and saving sets the entry aside instead of deleting it.
+void TestVectorIndex::index_path_that_is_not_a_file() {
+    QTemporaryDir dir;
+    const std::string path = dir.filePath("vectors.rvi").toStdString();
+    QCOMPARE(::mkfifo(path.c_str(), 0644), 0);
+    auto loaded = rv::load_index(path, 8, kModel);
+    QVERIFY(!loaded.ok());
+    QVERIFY2(QString::fromStdString(loaded.error().message).contains("named pipe"), loaded.error().message.c_str());
+    // FIFOs at the temporary names as well.
+    QCOMPARE(::mkfifo((path + ".tmp").c_str(), 0644), 0);
+    QCOMPARE(::mkfifo((path + ".hnsw.tmp").c_str(), 0644), 0);
+    HnswIndex index(8, kModel);
+    const auto data = random_unit(20, 8, 3);
+    QVERIFY(index.add_batch(20, iota_ids(20).data(), data.data()).ok());
+    QVERIFY(index.save(path).ok());
+    QVERIFY(std::filesystem::is_fifo(path + ".bad-1"));
+    QVERIFY(std::filesystem::is_fifo(path + ".tmp.bad-1"));
+    QVERIFY(std::filesystem::is_fifo(path + ".hnsw.tmp.bad-1"));
+    auto back = rv::load_index(path, 8, kModel);
+    QVERIFY(back.ok());
+    QCOMPARE((*back)->size(), std::size_t(20));
+
+    std::filesystem::remove(path);
+    std::filesystem::create_directories(path + "/inside");
+    loaded = rv::load_index(path, 8, kModel);
+    QVERIFY(!loaded.ok());
+    QVERIFY2(QString::fromStdString(loaded.error().message).contains("a folder"), loaded.error().message.c_str());
+    QVERIFY(index.save(path).ok());
+    QVERIFY(std::filesystem::is_directory(path + ".bad-2/inside"));
+    QVERIFY(rv::load_index(path, 8, kModel).ok());
 }
 
 QTEST_APPLESS_MAIN(TestVectorIndex)

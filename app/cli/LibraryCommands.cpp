@@ -191,11 +191,15 @@ int cmd_index(const Args& args) {
     json errors = json::array(), scan_problems = json::array();
     for (const auto& e : r->errors) errors.push_back({{"path", e.path}, {"reason", e.reason}});
     for (const auto& p : r->scan_problems) scan_problems.push_back({{"path", p.path.string()}, {"reason", p.reason}});
+    json offline_roots = json::array();
+    for (const auto& o : r->offline_roots)
+        offline_roots.push_back({{"path", o.path}, {"reason", o.reason}, {"files", o.files}});
     if (a.json) {
         std::printf("%s\n", dump({{"found", r->found}, {"embedded", r->embedded}, {"unchanged", r->unchanged},
                                   {"moved", r->moved}, {"removed", r->removed}, {"failed", r->failed},
                                   {"cancelled", r->cancelled}, {"seconds", r->seconds}, {"errors", errors},
-                                  {"scan_problems", scan_problems}})
+                                  {"scan_problems", scan_problems}, {"offline_roots", offline_roots},
+                                  {"repaired", r->repaired}})
                                 .c_str());
     } else {
         std::printf("%s: %zu image files, %zu embedded, %zu unchanged, %zu moved, %zu removed, %zu failed in %.1f s\n",
@@ -204,6 +208,8 @@ int cmd_index(const Args& args) {
         for (const auto& e : r->errors) std::printf("error: %s\n", printable(e.reason).c_str());
         for (const auto& pr : r->scan_problems)
             std::printf("scan: %s: %s\n", printable(pr.path.string()).c_str(), printable(pr.reason).c_str());
+        for (const auto& o : r->offline_roots)
+            std::printf("offline: %s: %s (%zu files kept)\n", printable(o.path).c_str(), printable(o.reason).c_str(), o.files);
     }
     return r->cancelled ? 130 : (r->failed ? 1 : 0);
 }
@@ -241,20 +247,26 @@ int cmd_status(const Args& args) {
         return 1;
     }
     json roots = json::array();
-    for (const auto& r : s->roots) roots.push_back(r.path);
+    json offline_roots = json::array();
+    for (const auto& r : s->roots) {
+        roots.push_back(r.path);
+        if (!r.offline.empty()) offline_roots.push_back({{"path", r.path}, {"reason", r.offline}});
+    }
     if (a.json) {
         std::printf("%s\n", dump({{"library", a.library}, {"model", s->model_id}, {"dim", s->dim},
                                   {"files", s->counts.total}, {"indexed", s->counts.indexed},
                                   {"pending", s->counts.pending}, {"errors", s->counts.errors},
                                   {"index", {{"vectors", s->index_size}, {"state", s->index_state}}},
-                                  {"roots", roots}})
+                                  {"roots", roots}, {"offline_roots", offline_roots}})
                                 .c_str());
     } else {
         std::printf("library %s\nmodel %s (%d-d)\nfiles %lld: %lld indexed, %lld pending, %lld errors\nindex: %zu vectors, %s\n",
                     printable(a.library).c_str(), printable(s->model_id).c_str(), s->dim, static_cast<long long>(s->counts.total),
                     static_cast<long long>(s->counts.indexed), static_cast<long long>(s->counts.pending),
                     static_cast<long long>(s->counts.errors), s->index_size, printable(s->index_state).c_str());
-        for (const auto& r : s->roots) std::printf("root %s\n", printable(r.path).c_str());
+        for (const auto& r : s->roots)
+            std::printf("root %s%s%s%s\n", printable(r.path).c_str(), r.offline.empty() ? "" : " (offline: ",
+                        printable(r.offline).c_str(), r.offline.empty() ? "" : ")");
     }
     return 0;
 }

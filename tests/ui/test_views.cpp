@@ -140,6 +140,8 @@ void TestViews::folder_tree_shows_roots_and_lists_lazily() {
     const QModelIndex c = model->index(2, 0);
     QVERIFY(c.data(FolderTreeModel::MissingRole).toBool());
     QVERIFY(c.data(Qt::ToolTipRole).toString().contains(QStringLiteral("not found"), Qt::CaseInsensitive));
+    QVERIFY(c.data(Qt::ToolTipRole).toString().contains(QStringLiteral("offline"), Qt::CaseInsensitive));
+    QVERIFY(c.data(Qt::DisplayRole).toString().endsWith(QStringLiteral("(offline)")));
     QCOMPARE(c.data(Qt::ForegroundRole).value<QBrush>().color(),
              QApplication::palette().color(QPalette::Disabled, QPalette::Text));
     QVERIFY(!model->hasChildren(c));

@@ -301,9 +301,11 @@ QVariant FolderTreeModel::data(const QModelIndex& index, int role) const {
     const bool missing = node->checked && !node->exists;
     switch (role) {
     case Qt::DisplayRole:
-        return node->label;
+        return missing && root ? tr("%1 (offline)").arg(node->label) : node->label;
     case Qt::ToolTipRole:
-        if (missing) return tr("%1\nFolder not found").arg(QDir::toNativeSeparators(node->path));
+        if (missing)
+            return tr("%1\nOffline: folder not found. Its pictures stay in the library until it returns.")
+                .arg(QDir::toNativeSeparators(node->path));
         if (!node->readable) return tr("%1\nThis folder cannot be read").arg(QDir::toNativeSeparators(node->path));
         return QDir::toNativeSeparators(node->path);
     case Qt::DecorationRole: {

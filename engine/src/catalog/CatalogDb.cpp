@@ -125,9 +125,52 @@ Result<std::vector<CatalogRoot>> CatalogDb::roots() {
     std::vector<CatalogRoot> out;
     Stmt s(*db_, Sql::RootList);
     int rc;
-    while ((rc = s.step()) == SQLITE_ROW) out.push_back({s.int64(0), s.bytes(1), s.int64(2)});
+    while ((rc = s.step()) == SQLITE_ROW)
+        out.push_back({s.int64(0), s.bytes(1), s.int64(2), s.is_null(3) ? std::string() : s.bytes(3)});
     if (rc != SQLITE_DONE) return db_->sql_error("roots", rc);
     return out;
+}
+
+Status CatalogDb::set_root_offline(std::int64_t root_id, std::string_view reason) {
+    constexpr std::string_view op = "set_root_offline";
+    Stmt s(*db_, Sql::RootSetOffline);
+    s.bind(1, root_id);
+    if (reason.empty()) s.bind_null(2);
+    else s.bind_text(2, reason);
+    if (int rc = s.step(); rc != SQLITE_DONE) return db_->sql_error(op, rc);
+    if (sqlite3_changes(db_->db()) != 1) return db_->error(op, "no root with id " + std::to_string(root_id));
+    return {};
+}
+
+Result<std::vector<std::string>> CatalogDb::mount_points(std::int64_t root_id) {
+    std::vector<std::string> out;
+    Stmt s(*db_, Sql::MountList);
+    s.bind(1, root_id);
+    int rc;
+    while ((rc = s.step()) == SQLITE_ROW) out.push_back(s.bytes(0));
+    if (rc != SQLITE_DONE) return db_->sql_error("mount_points", rc);
+    return out;
+}
+
+Status CatalogDb::set_mount_points(std::int64_t root_id, const std::vector<std::string>& paths) {
+    constexpr std::string_view op = "set_mount_points";
+    WriteScope scope(*db_, op);
+    if (!scope.started()) return scope.started();
+    {
+        Stmt s(*db_, Sql::MountClear);
+        s.bind(1, root_id);
+        if (int rc = s.step(); rc != SQLITE_DONE) return db_->sql_error(op, rc);
+    }
+    for (const auto& p : paths) {
+        Stmt s(*db_, Sql::MountInsert);
+        s.bind(1, root_id);
+        s.bind_blob(2, p.data(), p.size());
+        if (int rc = s.step(); rc != SQLITE_DONE) {
+            if (rc == SQLITE_CONSTRAINT_FOREIGNKEY) return db_->error(op, "no root with id " + std::to_string(root_id));
+            return db_->sql_error(op, rc);
+        }
+    }
+    return scope.commit();
 }
 
 // --- Settings ---

@@ -6,6 +6,7 @@
 
 #include "catalog/Connection.h"
 #include "ruvision/engine/CatalogDb.h"
+#include "ruvision/engine/VectorIndex.h"
 
 namespace rv {
 
@@ -39,6 +40,7 @@ CatalogFile read_file_row(const Stmt& s) {
     f.error = s.bytes(9);
     f.model_id = s.bytes(10);
     f.updated_at = s.int64(11);
+    if (!s.is_null(12)) f.full_hash = s.bytes(12);
     return f;
 }
 
@@ -146,6 +148,11 @@ Status CatalogDb::mark_indexed(std::int64_t file_id, int width, int height, std:
     if (model_id.empty()) return db_->error(op, "empty model id");
     if (width <= 0 || height <= 0) return db_->error(op, "invalid image size " + std::to_string(width) + "x" +
                                                              std::to_string(height));
+    if (auto why = vector_problem(v, dim); !why.empty())
+        return db_->error(op, "the feature of file " + std::to_string(file_id) + " is refused: " + why);
+    if (rotated)
+        if (auto why = vector_problem(rotated, dim); !why.empty())
+            return db_->error(op, "the rotated feature of file " + std::to_string(file_id) + " is refused: " + why);
     WriteScope scope(*db_, op);
     if (!scope.started()) return scope.started();
     if (Status st = set_indexed(*db_, file_id, width, height, model_id, op); !st) return st;
@@ -176,6 +183,20 @@ Status CatalogDb::mark_error(std::int64_t file_id, std::string_view reason) {
     return scope.commit();
 }
 
+Status CatalogDb::mark_pending(std::int64_t file_id) {
+    constexpr std::string_view op = "mark_pending";
+    WriteScope scope(*db_, op);
+    if (!scope.started()) return scope.started();
+    {
+        Stmt s(*db_, Sql::FileMarkPending);
+        s.bind(1, file_id);
+        s.bind(2, catalog::now_ms());
+        if (Status st = update_one(*db_, s, op, file_id); !st) return st;
+    }
+    if (Status st = delete_feature(*db_, file_id, op); !st) return st;
+    return scope.commit();
+}
+
 Result<std::optional<CatalogFile>> CatalogDb::file(std::int64_t file_id) {
     return first_file(query_files(*db_, Sql::FileById, "file", [&](Stmt& s) { s.bind(1, file_id); }));
 }
@@ -189,11 +210,13 @@ Result<std::vector<CatalogFile>> CatalogDb::find_by_hash(std::string_view conten
     return query_files(*db_, Sql::FilesByHash, "find_by_hash", [&](Stmt& s) { s.bind_text(1, content_hash); });
 }
 
-Status CatalogDb::set_content_hash(std::int64_t file_id, std::string_view content_hash) {
+Status CatalogDb::set_content_hash(std::int64_t file_id, std::string_view content_hash, std::string_view full_hash) {
     Stmt s(*db_, Sql::FileSetHash);
     s.bind(1, file_id);
     if (content_hash.empty()) s.bind_null(2);
     else s.bind_text(2, content_hash);
+    if (full_hash.empty()) s.bind_null(4);
+    else s.bind_text(4, full_hash);
     s.bind(3, catalog::now_ms());
     return update_one(*db_, s, "set_content_hash", file_id);
 }
@@ -294,38 +317,45 @@ Result<std::vector<CatalogFileError>> CatalogDb::errors() {
 namespace {
 
 // Copies a stored vector into `out` (column blobs carry no alignment guarantee for float).
-Status read_vector(Connection& c, const Stmt& s, int dim_col, std::int64_t file_id, std::vector<float>* out,
-                   std::string_view op) {
+// "" if it is sound, else why it is damaged.
+std::string read_vector(const Stmt& s, int dim_col, std::vector<float>* out) {
     const std::int64_t dim = s.int64(dim_col);
     std::size_t n = 0;
     const void* p = s.blob(dim_col + 1, &n);
-    if (dim <= 0 || n != sizeof(float) * static_cast<std::size_t>(dim))
-        return c.error(op, "the stored feature of file " + std::to_string(file_id) + " is damaged (" +
-                               std::to_string(n) + " bytes for " + std::to_string(dim) + " values)");
+    if (dim <= 0 || dim > (1 << 20) || n != sizeof(float) * static_cast<std::size_t>(dim))
+        return "the stored feature is damaged (" + std::to_string(n) + " bytes for " + std::to_string(dim) +
+               " values)";
     out->resize(static_cast<std::size_t>(dim));
     std::memcpy(out->data(), p, n);
+    if (auto why = vector_problem(out->data(), static_cast<int>(dim)); !why.empty())
+        return "the stored feature is damaged: " + why;
     return {};
 }
 
 }  // namespace
 
-Status CatalogDb::for_each_feature(std::string_view model_id, const FeatureVisitor& visit) {
-    return visit_features(Sql::FeaturesOfModel, "for_each_feature", model_id, visit);
+Status CatalogDb::for_each_feature(std::string_view model_id, const FeatureVisitor& visit,
+                                   const DamagedVisitor& damaged) {
+    return visit_features(Sql::FeaturesOfModel, "for_each_feature", model_id, visit, damaged);
 }
 
-Status CatalogDb::for_each_rotated_feature(std::string_view model_id, const FeatureVisitor& visit) {
-    return visit_features(Sql::RotatedOfModel, "for_each_rotated_feature", model_id, visit);
+Status CatalogDb::for_each_rotated_feature(std::string_view model_id, const FeatureVisitor& visit,
+                                           const DamagedVisitor& damaged) {
+    return visit_features(Sql::RotatedOfModel, "for_each_rotated_feature", model_id, visit, damaged);
 }
 
 Status CatalogDb::visit_features(catalog::Sql query, std::string_view op, std::string_view model_id,
-                                 const FeatureVisitor& visit) {
+                                 const FeatureVisitor& visit, const DamagedVisitor& damaged) {
     Stmt s(*db_, query);
     s.bind_text(1, model_id);
     std::vector<float> v;
     int rc;
     while ((rc = s.step()) == SQLITE_ROW) {
         const std::int64_t id = s.int64(0);
-        if (Status st = read_vector(*db_, s, 1, id, &v, op); !st) return st;
+        if (auto why = read_vector(s, 1, &v); !why.empty()) {
+            if (damaged) damaged(id, why);
+            continue;
+        }
         if (!visit(id, v.data(), static_cast<int>(v.size()))) return {};
     }
     if (rc != SQLITE_DONE) return db_->sql_error(op, rc);
@@ -340,7 +370,8 @@ Result<std::optional<std::vector<float>>> CatalogDb::feature(std::int64_t file_i
     if (rc == SQLITE_DONE) return std::optional<std::vector<float>>();
     if (rc != SQLITE_ROW) return db_->sql_error(op, rc);
     std::vector<float> v;
-    if (Status st = read_vector(*db_, s, 0, file_id, &v, op); !st) return st.error();
+    if (auto why = read_vector(s, 0, &v); !why.empty())
+        return db_->error(op, "file " + std::to_string(file_id) + ": " + why);
     return std::optional<std::vector<float>>(std::move(v));
 }
 

@@ -27,6 +27,13 @@ namespace {
 // Version 2:
 //   features.rotated  the feature of the image turned 90 degrees clockwise (same model and dim),
 //             for finding rotated near-duplicates; NULL for files indexed before version 2.
+// Version 3:
+//   files.full_hash  the caller's hash of the whole content (text), confirming a move that the
+//             cheap content_hash suggests; NULL for files hashed before version 3 (never a move).
+//   roots.offline  why the last indexing run found the root offline (missing, unreadable, suddenly
+//             empty); NULL while it is online. Its files are kept while it is offline.
+//   mounts    folders under a root that were mount points (another device than their parent) when
+//             last seen, path raw bytes; their files are kept while they are unmounted.
 constexpr const char* kMigrations[] = {
     R"sql(
 CREATE TABLE roots(
@@ -65,6 +72,15 @@ CREATE TABLE meta(
 )sql",
     R"sql(
 ALTER TABLE features ADD COLUMN rotated BLOB CHECK (rotated IS NULL OR length(rotated) = 4 * dim);
+)sql",
+    R"sql(
+ALTER TABLE files ADD COLUMN full_hash TEXT;
+ALTER TABLE roots ADD COLUMN offline TEXT;
+CREATE TABLE mounts(
+    root_id INTEGER NOT NULL REFERENCES roots(id) ON DELETE CASCADE,
+    path BLOB NOT NULL,
+    PRIMARY KEY(root_id, path)
+) WITHOUT ROWID;
 )sql",
 };
 static_assert(std::size(kMigrations) == CatalogDb::kSchemaVersion, "one migration step per schema version");

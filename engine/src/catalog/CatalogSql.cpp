@@ -17,7 +17,11 @@ constexpr const char* kTexts[kSqlCount] = {
     /* RootInsert */ "INSERT INTO roots(path, added_at) VALUES(?1, ?2) ON CONFLICT(path) DO NOTHING",
     /* RootIdByPath */ "SELECT id FROM roots WHERE path = ?1",
     /* RootDelete */ "DELETE FROM roots WHERE id = ?1",
-    /* RootList */ "SELECT id, path, added_at FROM roots ORDER BY id",
+    /* RootList */ "SELECT id, path, added_at, offline FROM roots ORDER BY id",
+    /* RootSetOffline */ "UPDATE roots SET offline = ?2 WHERE id = ?1",
+    /* MountList */ "SELECT path FROM mounts WHERE root_id = ?1 ORDER BY path",
+    /* MountClear */ "DELETE FROM mounts WHERE root_id = ?1",
+    /* MountInsert */ "INSERT OR IGNORE INTO mounts(root_id, path) VALUES(?1, ?2)",
     /* RootMoveFiles */ "UPDATE files SET root_id = ?2 WHERE root_id = ?1",
     /* RootRename */ "UPDATE roots SET path = ?2 WHERE id = ?1",
 
@@ -25,17 +29,20 @@ constexpr const char* kTexts[kSqlCount] = {
     /* FileInsert */
     "INSERT INTO files(root_id, path, size, mtime_ns, status, updated_at) VALUES(?1, ?2, ?3, ?4, 'pending', ?5)",
     /* FileResetChanged */
-    "UPDATE files SET size = ?2, mtime_ns = ?3, status = 'pending', error = NULL, content_hash = NULL, "
+    "UPDATE files SET size = ?2, mtime_ns = ?3, status = 'pending', error = NULL, content_hash = NULL, full_hash = NULL, "
     "width = NULL, height = NULL, model_id = NULL, updated_at = ?4 WHERE id = ?1",
     /* FileMarkIndexed */
     "UPDATE files SET status = 'indexed', error = NULL, width = ?2, height = ?3, model_id = ?4, updated_at = ?5 "
     "WHERE id = ?1",
     /* FileMarkError */
     "UPDATE files SET status = 'error', error = ?2, model_id = NULL, updated_at = ?3 WHERE id = ?1",
+    /* FileMarkPending */
+    "UPDATE files SET status = 'pending', error = NULL, width = NULL, height = NULL, model_id = NULL, updated_at = ?2 "
+    "WHERE id = ?1",
     /* FileById */ "SELECT " RV_CATALOG_FILE_COLUMNS " FROM files WHERE id = ?1",
     /* FileByPath */ "SELECT " RV_CATALOG_FILE_COLUMNS " FROM files WHERE path = ?1",
     /* FilesByHash */ "SELECT " RV_CATALOG_FILE_COLUMNS " FROM files WHERE content_hash = ?1 ORDER BY id",
-    /* FileSetHash */ "UPDATE files SET content_hash = ?2, updated_at = ?3 WHERE id = ?1",
+    /* FileSetHash */ "UPDATE files SET content_hash = ?2, full_hash = ?4, updated_at = ?3 WHERE id = ?1",
     /* FileMove */
     "UPDATE files SET root_id = ?2, path = ?3, size = ?4, mtime_ns = ?5, updated_at = ?6 WHERE id = ?1",
     /* FilesUnderRoot */ "SELECT " RV_CATALOG_FILE_COLUMNS " FROM files WHERE root_id = ?1 ORDER BY id",

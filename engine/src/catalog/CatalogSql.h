@@ -18,6 +18,10 @@ enum class Sql {
     RootIdByPath,
     RootDelete,
     RootList,
+    RootSetOffline,
+    MountList,
+    MountClear,
+    MountInsert,
     RootMoveFiles,
     RootRename,
 
@@ -26,6 +30,7 @@ enum class Sql {
     FileResetChanged,
     FileMarkIndexed,
     FileMarkError,
+    FileMarkPending,
     FileById,
     FileByPath,
     FilesByHash,
@@ -58,6 +63,6 @@ const char* sql_text(Sql id);
 
 // Column order of every statement that returns whole file rows (read_file_row() relies on it).
 #define RV_CATALOG_FILE_COLUMNS \
-    "id, root_id, path, size, mtime_ns, content_hash, width, height, status, error, model_id, updated_at"
+    "id, root_id, path, size, mtime_ns, content_hash, width, height, status, error, model_id, updated_at, full_hash"
 
 }  // namespace rv::catalog

@@ -49,6 +49,9 @@ Status BruteForceIndex::add(std::int64_t id, const float* v) {
 }
 
 Status BruteForceIndex::add_batch(std::size_t n, const std::int64_t* ids, const float* data) {
+    for (std::size_t i = 0; i < n; ++i)
+        if (auto why = vector_problem(data + i * static_cast<std::size_t>(dim_), dim_); !why.empty())
+            return Error{"brute-force index: the vector of id " + std::to_string(ids[i]) + " is refused: " + why};
     std::unique_lock lock(mutex_);
     try {
         ids_.reserve(ids_.size() + n);

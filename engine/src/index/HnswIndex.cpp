@@ -22,6 +22,10 @@
 #include <unistd.h>
 #endif
 
+// No hnswlib SIMD: our CosineSpace brings its own distance, and hnswlib's SSE prefetches read the
+// slot after a full link list (the vector's first float) as a node id and form a pointer from it:
+// undefined behaviour (UBSan: pointer overflow) on valid graphs, found by fuzz_index_file.
+#define NO_MANUAL_VECTORIZATION
 #include <hnswlib/hnswlib.h>
 
 #include "index/HnswPayload.h"
@@ -226,8 +230,12 @@ Status HnswIndex::Impl::add_new_parallel(const std::vector<std::size_t>& rows,
 }
 
 Status HnswIndex::add_batch(std::size_t n, const std::int64_t* ids, const float* data) {
-    std::unique_lock lock(impl_->mutex);
     const std::size_t d = static_cast<std::size_t>(impl_->dim);
+    // A NaN or a huge value in one vector would poison every distance computed through its node.
+    for (std::size_t i = 0; i < n; ++i)
+        if (auto why = vector_problem(data + i * d, impl_->dim); !why.empty())
+            return Error{"HNSW index: the vector of id " + std::to_string(ids[i]) + " is refused: " + why};
+    std::unique_lock lock(impl_->mutex);
     try {
         // Last row of each id; ids already stored are updated in place, the others inserted.
         std::unordered_map<std::int64_t, std::size_t> last;
@@ -283,6 +291,8 @@ Status HnswIndex::save(const std::string& path) const {
     const Graph& g = *impl_->graph;
     // saveIndex reports no error: its output's size is checked against what it must be.
     const std::string graph_tmp = path + ".hnsw.tmp";
+    // hnswlib writes through std::ofstream, which would wait forever on a FIFO there.
+    if (Status s = index_detail::set_aside_unless_regular(graph_tmp); !s.ok()) return s;
     struct Remove {
         const std::string& p;
         ~Remove() { std::remove(p.c_str()); }

@@ -78,6 +78,7 @@ Result<HnswPayloadFacts> check_hnsw_payload(const std::string& hnsw_file, std::u
     facts.ef_construction = ef_construction;
 
     std::vector<unsigned char> block(bytes_per_element);
+    std::vector<float> vector(dim);  // aligned copy of the element's vector
     std::unordered_set<std::uint64_t> labels;
     labels.reserve(n);
     for (std::uint64_t i = 0; i < n; ++i) {
@@ -88,6 +89,10 @@ Result<HnswPayloadFacts> check_hnsw_payload(const std::string& hnsw_file, std::u
         for (std::uint16_t j = 0; j < count; ++j)
             if (get<std::uint32_t>(block.data() + 4 + 4 * j) >= n)
                 return bad("element " + std::to_string(i) + " links outside the graph");
+        // Deleted elements too: searches still walk through them.
+        std::memcpy(vector.data(), block.data() + data_offset, vector_bytes);
+        if (auto why = vector_problem(vector.data(), static_cast<int>(dim)); !why.empty())
+            return bad("element " + std::to_string(i) + " has a damaged vector: " + why);
         facts.deleted += block[2] & 1u;
         if (!labels.insert(get<std::uint64_t>(block.data() + label_offset)).second)
             return bad("two elements carry the same id");

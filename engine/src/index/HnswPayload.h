@@ -30,7 +30,8 @@ struct HnswPayloadFacts {
 };
 
 // Reads the file hnsw_file (hnswlib bytes only) and checks every size, offset, level, link and
-// label for dim-float vectors. Errors name error_path (the index file the bytes came from).
+// label for dim-float vectors, and that every vector is finite and of unit length
+// (vector_problem()). Errors name error_path (the index file the bytes came from).
 Result<HnswPayloadFacts> check_hnsw_payload(const std::string& hnsw_file, std::uint32_t dim,
                                             const std::string& error_path);
 

@@ -9,6 +9,7 @@
 
 #if defined(__unix__)
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #endif
 
@@ -52,6 +53,71 @@ void sync_directory_of(const std::string& path) {
 }
 
 }  // namespace
+
+File open_regular(const std::string& path, bool write, std::uint64_t* size) {
+#if defined(__unix__)
+    // O_NONBLOCK: opening a FIFO returns at once (or fails) instead of waiting for a peer; it has
+    // no effect on regular files, the only kind kept.
+    const int flags = write ? O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW : O_RDONLY;
+    const int fd = ::open(path.c_str(), flags | O_NONBLOCK | O_CLOEXEC | O_NOCTTY, 0644);
+    if (fd < 0) return File();
+    struct stat st {};
+    const bool stated = ::fstat(fd, &st) == 0;
+    if (!stated || !S_ISREG(st.st_mode)) {
+        const int saved = stated ? EINVAL : errno;
+        ::close(fd);
+        errno = saved;
+        return File();
+    }
+    const int fl = ::fcntl(fd, F_GETFL);
+    if (fl >= 0) ::fcntl(fd, F_SETFL, fl & ~O_NONBLOCK);
+    std::FILE* f = ::fdopen(fd, write ? "wb" : "rb");
+    if (!f) {
+        ::close(fd);
+        return File();
+    }
+    if (size) *size = static_cast<std::uint64_t>(st.st_size);
+    return File(f);
+#else
+    File f(std::fopen(path.c_str(), write ? "wb" : "rb"));
+    std::error_code ec;
+    if (f.get() && size) *size = fs::file_size(path, ec);
+    return f;
+#endif
+}
+
+std::string describe_non_regular(const std::string& path) {
+#if defined(__unix__)
+    struct stat st {};
+    if (::lstat(path.c_str(), &st) != 0) return {};
+    if (S_ISREG(st.st_mode)) return {};
+    if (S_ISFIFO(st.st_mode)) return "a named pipe (FIFO)";
+    if (S_ISDIR(st.st_mode)) return "a folder";
+    if (S_ISLNK(st.st_mode)) return "a symbolic link";
+    if (S_ISSOCK(st.st_mode)) return "a socket";
+    if (S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode)) return "a device";
+    return "not a regular file";
+#else
+    std::error_code ec;
+    const auto st = fs::symlink_status(path, ec);
+    if (ec || !fs::exists(st) || fs::is_regular_file(st)) return {};
+    return fs::is_directory(st) ? "a folder" : "not a regular file";
+#endif
+}
+
+Status set_aside_unless_regular(const std::string& path) {
+    const std::string what = describe_non_regular(path);
+    if (what.empty()) return Status::success();
+    for (int n = 1; n < 1000; ++n) {
+        const std::string aside = path + ".bad-" + std::to_string(n);
+        std::error_code ec;
+        if (fs::exists(fs::symlink_status(aside, ec))) continue;
+        fs::rename(path, aside, ec);
+        if (ec) return file_error(path, "is " + what + " and cannot be moved aside to '" + aside + "': " + ec.message());
+        return Status::success();
+    }
+    return file_error(path, "is " + what + " and too many earlier bad entries are beside it");
+}
 
 void Fnv1a64::update(const void* data, std::size_t n) {
     const auto* p = static_cast<const unsigned char*>(data);
@@ -98,7 +164,9 @@ Status write_index_file(const std::string& path, IndexKind kind, std::uint32_t d
         return file_error(path, "model id is longer than " + std::to_string(kMaxModelIdLength) +
                                     " bytes");
     const std::string tmp = path + ".tmp";
-    File f(std::fopen(tmp.c_str(), "wb"));
+    if (Status s = set_aside_unless_regular(tmp); !s.ok()) return s;
+    if (Status s = set_aside_unless_regular(path); !s.ok()) return s;
+    File f = open_regular(tmp, /*write=*/true);
     if (!f.get()) return file_error(path, "cannot create '" + tmp + "': " + errno_text());
     auto abandon = [&](Error e) {
         f.close();
@@ -186,11 +254,12 @@ Result<std::unique_ptr<VectorIndex>> load_index_unguarded(const std::string& pat
     std::error_code ec;
     const fs::file_status st = fs::status(path, ec);
     if (!fs::exists(st)) return file_error(path, "does not exist");
-    if (fs::is_directory(st)) return file_error(path, "is a directory, not an index file");
-    File f(std::fopen(path.c_str(), "rb"));
-    if (!f.get()) return file_error(path, "cannot be opened: " + errno_text());
-    const std::uint64_t file_size = fs::file_size(path, ec);
-    if (ec) return file_error(path, "cannot read its size: " + ec.message());
+    if (const std::string what = describe_non_regular(path); !what.empty() && !fs::is_regular_file(st))
+        return file_error(path, "is " + what + ", not an index file");
+    // Every read below is bounded by this size, taken from the descriptor that is read.
+    std::uint64_t file_size = 0;
+    File f = open_regular(path, /*write=*/false, &file_size);
+    if (!f.get()) return file_error(path, "cannot be opened as a regular file: " + errno_text());
     if (file_size == 0) return file_error(path, "is empty (truncated)");
 
     auto truncated = [&](const std::string& what) {

@@ -71,6 +71,19 @@ private:
     std::FILE* f_ = nullptr;
 };
 
+// Opens path for reading (write = false) or creates/truncates it for writing, only if it is a
+// regular file: a FIFO, a folder, a device (or, for writing, a symlink) is refused at once, with
+// errno set, never waited on. `size` (reading): the file's size from the opened descriptor.
+File open_regular(const std::string& path, bool write, std::uint64_t* size = nullptr);
+
+// What path is when it exists and is not a regular file ("a named pipe (FIFO)", "a folder", ...);
+// "" when it is a regular file or absent. Does not follow a final symlink.
+std::string describe_non_regular(const std::string& path);
+
+// If path exists and is not a regular file, renames it to path + ".bad-N" (first free N), so that
+// an index can be written there; nothing unknown is deleted. Error if the rename fails.
+[[nodiscard]] Status set_aside_unless_regular(const std::string& path);
+
 // Where a kind writes its payload; tracks length and checksum. Not thread-safe.
 class PayloadWriter {
 public:

@@ -162,7 +162,7 @@ Result<std::vector<DuplicateGroup>> Library::duplicates(const DuplicateParams& p
         };
         for (auto each : {&CatalogDb::for_each_feature, &CatalogDb::for_each_rotated_feature}) {
             if (rotated) proj.rotated.assign(proj.plain.size(), 0.0f);
-            if (auto s = ((*reader_).*each)(model_id_, visit); !s) return s.error();
+            if (auto s = ((*reader_).*each)(model_id_, visit, {}); !s) return s.error();
             if (cancel) return std::vector<DuplicateGroup>();
             find_candidates(*index_, ids, batch, k, rotated, candidates);
             ids.clear();

@@ -239,15 +239,25 @@ Status Library::load_or_rebuild_index() {
         return st;
     };
     Status add_status;
+    auto damaged = [&](std::int64_t id, const std::string& why) { damaged_.push_back({id, {}, why}); };
     auto st = catalog_->for_each_feature(model_id_, [&](std::int64_t id, const float* v, int d) {
-        if (d != dim) return true;
+        if (d != dim) {
+            damaged(id, "the stored feature has " + std::to_string(d) + " values, not " + std::to_string(dim));
+            return true;
+        }
         ids.push_back(id);
         data.insert(data.end(), v, v + d);
         if (ids.size() >= 4096 && !(add_status = flush())) return false;
         return true;
-    });
+    }, damaged);
     if (!st) return st;
     if (!add_status || !(add_status = flush())) return add_status;
+    for (auto& d : damaged_) {
+        auto f = catalog_->file(d.file_id);
+        if (!f) return f.error();
+        if (*f) d.path = (*f)->path;
+        d.reason = d.path + ": " + d.reason + " (embedded again by the next index run)";
+    }
     if (why.empty()) {
         index_state_ = "new";
     } else {
@@ -423,6 +433,10 @@ Result<LibraryStatus> Library::status() {
     auto roots = reader_->roots();
     if (!roots) return roots.error();
     s.roots = std::move(*roots);
+    for (auto& r : s.roots)
+        if (r.offline.empty()) r.offline = root_unavailable(r.path);
+    s.counts.indexed -= static_cast<std::int64_t>(damaged_.size());
+    s.counts.errors += static_cast<std::int64_t>(damaged_.size());
     s.model_id = model_id_;
     s.dim = embedder_->dim();
     s.index_size = index_->size();
@@ -432,7 +446,9 @@ Result<LibraryStatus> Library::status() {
 
 Result<std::vector<CatalogFileError>> Library::errors() {
     std::lock_guard lock(reader_mutex_);
-    return reader_->errors();
+    auto out = reader_->errors();
+    if (out) out->insert(out->end(), damaged_.begin(), damaged_.end());
+    return out;
 }
 
 }  // namespace rv

@@ -5,7 +5,10 @@
 #include <fstream>
 #include <map>
 #include <set>
+#include <dirent.h>
 #include <sys/stat.h>
+
+#include <cerrno>
 
 #include "image/ImageHeader.h"
 
@@ -33,6 +36,7 @@ struct Walker {
     std::vector<ScannedFile>& out;
     std::vector<ScanProblem>* problems;
     const std::function<bool()>& cancelled;
+    std::vector<fs::path>* mount_points;
     std::set<std::pair<dev_t, ino_t>> visited;
     // Symlinked folders wait until every real folder has been walked, so a file is reported under
     // its real path when it has one inside the root.
@@ -45,7 +49,8 @@ struct Walker {
         if (problems) problems->push_back({p, why});
     }
 
-    void walk(const fs::path& dir) {
+    // parent_dev: the device of the real folder holding `dir`; 0 for the root and symlinked folders.
+    void walk(const fs::path& dir, dev_t parent_dev = 0) {
         if (cancelled && cancelled()) return;
         struct stat st {};
         if (::stat(dir.c_str(), &st) != 0) {
@@ -53,6 +58,7 @@ struct Walker {
             return;
         }
         if (!visited.insert({st.st_dev, st.st_ino}).second) return;  // seen: a symlink loop or alias
+        if (parent_dev != 0 && st.st_dev != parent_dev && mount_points) mount_points->push_back(dir);
         std::error_code ec;
         fs::directory_iterator it(dir, fs::directory_options::skip_permission_denied, ec);
         if (ec) {
@@ -97,11 +103,22 @@ struct Walker {
             }
         }
         std::sort(subdirs.begin(), subdirs.end());
-        for (const auto& d : subdirs) walk(d);
+        for (const auto& d : subdirs) walk(d, st.st_dev);
     }
 };
 
 }  // namespace
+
+std::string root_unavailable(const fs::path& root) {
+    struct stat st {};
+    if (::stat(root.c_str(), &st) != 0)
+        return errno == ENOENT ? std::string("missing (folder not found)") : std::string("cannot be read: ") + std::strerror(errno);
+    if (!S_ISDIR(st.st_mode)) return "not a folder";
+    DIR* d = ::opendir(root.c_str());
+    if (!d) return std::string("cannot be read: ") + std::strerror(errno);
+    ::closedir(d);
+    return {};
+}
 
 bool has_image_extension(const fs::path& path) {
     std::string ext = path.extension().string();
@@ -111,9 +128,9 @@ bool has_image_extension(const fs::path& path) {
 }
 
 std::vector<ScannedFile> scan_images(const fs::path& root, const ScanOptions& options, std::vector<ScanProblem>* problems,
-                                     const std::function<bool()>& cancelled) {
+                                     const std::function<bool()>& cancelled, std::vector<fs::path>* mount_points) {
     std::vector<ScannedFile> out;
-    Walker w{options, out, problems, cancelled, {}, {}, {}};
+    Walker w{options, out, problems, cancelled, mount_points, {}, {}, {}};
     w.walk(root);
     for (std::size_t i = 0; i < w.linked.size(); ++i) w.walk(fs::path(w.linked[i]));  // may grow
     std::sort(out.begin(), out.end(), [](const ScannedFile& a, const ScannedFile& b) { return a.path < b.path; });

@@ -46,6 +46,9 @@ struct CatalogRoot {
     std::int64_t id = 0;
     std::string path;
     std::int64_t added_at = 0;
+    // Why the last indexing run found the folder offline (missing, not a folder, unreadable,
+    // suddenly empty); "" while it is online. Its files stay in the catalog meanwhile.
+    std::string offline;
 };
 
 // One image file as the catalog knows it. Times: mtime_ns in nanoseconds since the Unix epoch (as the
@@ -57,6 +60,7 @@ struct CatalogFile {
     std::int64_t size = 0;                    // bytes
     std::int64_t mtime_ns = 0;
     std::optional<std::string> content_hash;  // caller's hash of the content; cleared when the file changes
+    std::optional<std::string> full_hash;     // caller's hash of the whole content; cleared likewise
     int width = 0;                            // pixels; 0 until indexed
     int height = 0;
     FileStatus status = FileStatus::Pending;
@@ -88,7 +92,7 @@ class CatalogDb {
 public:
     // Layout version of the database (PRAGMA user_version). Older files are migrated on open; a
     // newer file is refused (a newer RuVision wrote it).
-    static constexpr int kSchemaVersion = 2;
+    static constexpr int kSchemaVersion = 3;
 
     // ReadOnly: an existing catalog, for reading only. Opening never writes (no migration, no
     // journal-mode change), and reading works where SQLite cannot create its side files (a
@@ -145,6 +149,12 @@ public:
     // Changes a root's path (its files keep their rows); the path must not be another root's.
     [[nodiscard]] Status rename_root(std::int64_t root_id, std::string_view path);
     Result<std::vector<CatalogRoot>> roots();
+    // Records why a root is offline; an empty reason marks it online again.
+    [[nodiscard]] Status set_root_offline(std::int64_t root_id, std::string_view reason);
+    // The mount points remembered under a root (raw path bytes, sorted); set_mount_points replaces
+    // them atomically. Removing the root forgets them.
+    Result<std::vector<std::string>> mount_points(std::int64_t root_id);
+    [[nodiscard]] Status set_mount_points(std::int64_t root_id, const std::vector<std::string>& paths);
 
     // Records that the scanner saw `path` under `root_id` with this size and mtime. New: a Pending
     // row. Same size and mtime: nothing is written. Different: the row goes back to Pending, its
@@ -155,16 +165,23 @@ public:
 
     // Stores the file's feature (`dim` float32 values at `v`, copied) and marks it Indexed, in one
     // atomic step. A previous feature is replaced. `rotated` (optional, `dim` values): the feature
-    // of the image turned 90 degrees clockwise.
+    // of the image turned 90 degrees clockwise. Both must be finite unit vectors (vector_problem()
+    // in VectorIndex.h): anything else is refused with an Error naming the file id and the value,
+    // and the row is left as it was.
     Status mark_indexed(std::int64_t file_id, int width, int height, std::string_view model_id, const float* v,
                         int dim, const float* rotated = nullptr);
     // Marks the file Error with `reason` and drops its feature.
     Status mark_error(std::int64_t file_id, std::string_view reason);
+    // Sends the file back to Pending (to be embedded again) and drops its feature; its size, mtime
+    // and hashes are kept. For a stored feature found damaged.
+    [[nodiscard]] Status mark_pending(std::int64_t file_id);
 
     Result<std::optional<CatalogFile>> file(std::int64_t file_id);
     Result<std::optional<CatalogFile>> find_by_path(std::string_view path);
     Result<std::vector<CatalogFile>> find_by_hash(std::string_view content_hash);  // by id
-    Status set_content_hash(std::int64_t file_id, std::string_view content_hash);
+    // Sets both hashes (empty = NULL). The library stores a cheap fingerprint in content_hash
+    // (the lookup key of find_by_hash) and a hash of the whole file in full_hash.
+    Status set_content_hash(std::int64_t file_id, std::string_view content_hash, std::string_view full_hash = {});
 
     // Moved files, so they need no new forward pass:
     // move_file renames the row in place (id, feature and status kept; the vector index stays
@@ -188,11 +205,17 @@ public:
     // Streams every stored feature of `model_id`, lowest file id first, without loading them all.
     // `v` is valid only during the call. Return false to stop early (the call still returns ok).
     // The callback may read the catalog but must not write to it.
+    // A stored row that is damaged (blob size, or not a finite unit vector: a damaged page, a
+    // value written by hand) is never visited: it goes to `damaged` (if given) with the reason,
+    // and the walk goes on. One bad row never fails the call.
     using FeatureVisitor = std::function<bool(std::int64_t file_id, const float* v, int dim)>;
-    Status for_each_feature(std::string_view model_id, const FeatureVisitor& visit);
+    using DamagedVisitor = std::function<void(std::int64_t file_id, const std::string& reason)>;
+    Status for_each_feature(std::string_view model_id, const FeatureVisitor& visit,
+                            const DamagedVisitor& damaged = {});
     // The same for the rotated features (files indexed without one are skipped).
-    Status for_each_rotated_feature(std::string_view model_id, const FeatureVisitor& visit);
-    // One feature, if the file has one.
+    Status for_each_rotated_feature(std::string_view model_id, const FeatureVisitor& visit,
+                                    const DamagedVisitor& damaged = {});
+    // One feature, if the file has one; a damaged one is an Error.
     Result<std::optional<std::vector<float>>> feature(std::int64_t file_id);
 
     // Library settings (e.g. the current model id, the index state). Values are text.
@@ -206,7 +229,7 @@ public:
 private:
     explicit CatalogDb(std::unique_ptr<catalog::Connection> db);
     Status visit_features(catalog::Sql query, std::string_view op, std::string_view model_id,
-                          const FeatureVisitor& visit);
+                          const FeatureVisitor& visit, const DamagedVisitor& damaged);
     std::unique_ptr<catalog::Connection> db_;  // never null except in a moved-from object
 };
 

@@ -19,6 +19,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -46,6 +47,14 @@ struct IndexProgress {
     double images_per_second = 0;
 };
 
+// A root whose files could not be seen this run (an unplugged drive, an unmounted share): its
+// files stay in the catalog and the index, searchable, until it returns or the root is removed.
+struct OfflineRoot {
+    std::string path;
+    std::string reason;     // missing, not a folder, unreadable, or suddenly empty
+    std::size_t files = 0;  // catalog files kept for it
+};
+
 struct IndexJobResult {
     std::size_t found = 0;      // image files seen by the scan
     std::size_t embedded = 0;   // decoded and embedded in this run
@@ -55,6 +64,8 @@ struct IndexJobResult {
     std::size_t failed = 0;     // errors in this run
     std::vector<CatalogFileError> errors;  // every file in error in the library now
     std::vector<ScanProblem> scan_problems;
+    std::vector<OfflineRoot> offline_roots;  // roots skipped this run, files kept
+    std::size_t repaired = 0;   // files whose stored feature was damaged: re-embedded this run
     bool cancelled = false;
     double seconds = 0;
 };
@@ -121,12 +132,12 @@ struct RootChange {
 };
 
 struct LibraryStatus {
-    CatalogCounts counts;
+    CatalogCounts counts;  // a file whose stored feature is damaged counts as an error, not indexed
     std::string model_id;
     int dim = 0;
     std::size_t index_size = 0;
     std::string index_state;  // what open() found and did about the index
-    std::vector<CatalogRoot> roots;
+    std::vector<CatalogRoot> roots;  // offline: as the last index() found it, or unavailable now
 };
 
 class Library {
@@ -186,6 +197,12 @@ private:
     Status save_index();
     Result<std::int64_t> root_id(const std::filesystem::path& folder);
     Status forget_ids(const std::vector<std::int64_t>& ids);
+    // Sends every file whose stored feature is damaged back to Pending (IndexJob.cpp).
+    [[nodiscard]] Status repair_damaged_features(std::size_t* repaired);
+    // Remembers the root's nested mount points; lists those unmounted now (IndexJob.cpp).
+    [[nodiscard]] Status track_mount_points(const CatalogRoot& root, const std::vector<std::filesystem::path>& now,
+                                            const std::set<std::string>& seen, std::vector<std::string>* offline_dirs,
+                                            IndexJobResult* result);
 
     [[nodiscard]] Status check_writable(std::string_view what) const;
     [[nodiscard]] Status normalise_roots();
@@ -202,6 +219,9 @@ private:
     std::mutex reader_mutex_;
     std::unique_ptr<CatalogDb> reader_;
     std::unique_ptr<Embedder> query_embedder_;
+    // Files whose stored feature open() found damaged (left out of the index): reported as errors
+    // by status() and errors() until an indexing run embeds them again. Guarded by reader_mutex_.
+    std::vector<CatalogFileError> damaged_;
 };
 
 // Held by a process while it indexes a library (an flock on DIR/index.lock, released by the
@@ -212,8 +232,12 @@ bool library_is_being_indexed(const std::filesystem::path& dir);
 // exists (std::filesystem::weakly_canonical), no trailing slash.
 std::filesystem::path canonical_root(const std::filesystem::path& folder);
 
-// A fast fingerprint of a file's content (size + first and last 64 KiB), hex; "" if unreadable.
-// Equal fingerprints are treated as the same picture when a file moves.
+// A fast fingerprint of a file's content (size + first and last 64 KiB), hex; "" if unreadable
+// or not a regular file. Equal fingerprints only suggest a move: scans with the same white margins
+// share them. The move is confirmed by content_full_hash().
 std::string content_fingerprint(const std::filesystem::path& path);
+// A 128-bit hash of the whole content, streamed (32 hex digits); "" if unreadable, not a regular
+// file, or changed while being read. Equal hashes are the same content.
+std::string content_full_hash(const std::filesystem::path& path);
 
 }  // namespace rv

@@ -32,9 +32,17 @@ struct ScanProblem {
 // by extension (case-insensitive) or, for files without a known extension, by their first bytes.
 // Each real folder is visited once, whatever symlinks point at it, so loops end. Sorted by path.
 // Never throws; unreadable entries go to `problems`. `cancelled` is polled between folders.
+// `mount_points` (optional) receives every real folder under root that is on another device
+// (st_dev) than the folder holding it: a drive or share mounted inside the root.
 std::vector<ScannedFile> scan_images(const std::filesystem::path& root, const ScanOptions& options,
                                      std::vector<ScanProblem>* problems = nullptr,
-                                     const std::function<bool()>& cancelled = {});
+                                     const std::function<bool()>& cancelled = {},
+                                     std::vector<std::filesystem::path>* mount_points = nullptr);
+
+// Why `root` cannot be scanned at all right now ("" when it can): missing, not a folder, or
+// unreadable (the reason names errno's text). A root for which this is non-empty is offline.
+// Does not walk the folder; stat and opendir only, so it is cheap enough for a status call.
+std::string root_unavailable(const std::filesystem::path& root);
 
 // True if the name's extension is one RuVision indexes (.jpg .jpeg .jpe .png .webp .tif .tiff
 // .bmp .gif, any case).

@@ -2,8 +2,8 @@
 //
 // Data contract (stated once, holds for every index here):
 //  - a vector is dim() contiguous floats; a batch is row-major, n x dim (row i = vector of ids[i]);
-//  - vectors are L2-normalised by the caller (the embedder does it); the index neither checks nor
-//    renormalises them, and a vector that is not unit length gives meaningless scores;
+//  - vectors are L2-normalised by the caller (the embedder does it) and finite; add/add_batch refuse
+//    a vector that is not (vector_problem() below), and never renormalise one;
 //  - ids are int64 chosen by the caller (catalog row ids); any value is valid, one vector per id;
 //  - score = cosine similarity = inner product of unit vectors, in [-1, 1], higher is closer;
 //  - the index copies what it is given: no pointer passed in is kept after a call returns.
@@ -30,6 +30,14 @@
 
 namespace rv {
 
+// How far a stored vector's L2 norm may be from 1 and still count as unit length. float32
+// normalisation is exact to ~1e-6; anything farther is damage (a flipped bit, a NaN, a zero vector).
+inline constexpr double kUnitNormTolerance = 1e-3;
+
+// Why `dim` floats at v break the data contract ("" when they keep it): a value that is NaN or
+// infinite, or a norm farther than kUnitNormTolerance from 1. The reason names the first bad value.
+std::string vector_problem(const float* v, int dim);
+
 // One search result: the caller's id and its cosine similarity to the query.
 struct Hit {
     std::int64_t id = 0;
@@ -54,11 +62,12 @@ public:
     virtual bool contains(std::int64_t id) const = 0;
 
     // Stores v (dim() floats) under id. An id already present has its vector replaced, and a
-    // removed id comes back. Fails only when memory runs out; the index is then unchanged for
-    // this id.
+    // removed id comes back. Fails when v breaks the data contract (vector_problem(), the error
+    // names the id) or memory runs out; the index is then unchanged for this id.
     virtual Status add(std::int64_t id, const float* v) = 0;
     // add() for n vectors, data row-major n x dim. If an id occurs twice in the batch, the last
-    // row wins. On failure some rows may have been stored and others not.
+    // row wins. Every row is checked first: one bad vector refuses the whole batch, unchanged.
+    // On running out of memory some rows may have been stored and others not.
     virtual Status add_batch(std::size_t n, const std::int64_t* ids, const float* data) = 0;
     // Removes id; false (not an error) if the id is absent or already removed.
     virtual bool remove(std::int64_t id) = 0;
