@@ -54,8 +54,8 @@ LibraryService::~LibraryService() {
     *indexCancel_ = true;
     if (duplicatesCancel_) *duplicatesCancel_ = true;
     latestSearch_ = ~quint64{0};
-    writer_.waitForDone();
-    reader_.waitForDone();
+    waitForTasks<&writerChannel>(writer_);
+    waitForTasks<&readerChannel>(reader_);
     // The pools' last calls queued to this service are deleted with it, unrun.
     tsanAcquire(&guiQueueChannel);
 }

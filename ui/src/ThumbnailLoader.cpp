@@ -82,7 +82,7 @@ ThumbnailLoader::ThumbnailLoader(ThumbnailDiskCache disk, QObject* parent)
 
 ThumbnailLoader::~ThumbnailLoader() {
     cancelPending();
-    pool_.waitForDone();
+    waitForTasks<&drainChannel>(pool_);
     // The workers' last deliveries queued to this loader are deleted with it, unrun.
     tsanAcquire(&guiQueueChannel);
 }

@@ -59,6 +59,7 @@ public:
     void run() override {
         tsanAcquire(Channel);
         f_();
+        tsanRelease(Channel);  // for waitForDone() (see waitForTasks())
     }
 
 private:
@@ -70,6 +71,14 @@ void startTask(QThreadPool& pool, F&& f) {
     QRunnable* task = new HandedOffTask<Channel, std::decay_t<F>>(std::forward<F>(f));
     tsanRelease(Channel);
     pool.start(task);
+}
+
+// pool.waitForDone(), after which everything the pool's tasks (on Channel) did is ordered
+// before what follows.
+template <char* Channel>
+void waitForTasks(QThreadPool& pool) {
+    pool.waitForDone();
+    tsanAcquire(Channel);
 }
 
 // A call queued to an object on the GUI thread by postCall(); the receiver's event() runs it
