@@ -1,5 +1,7 @@
 #include "LibraryService.h"
 
+#include "TsanHandOff.h"
+
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
@@ -17,6 +19,9 @@ namespace {
 QString qpath(const std::string& bytes) { return QFile::decodeName(QByteArray::fromStdString(bytes)); }
 std::filesystem::path fspath(const QString& path) { return QFile::encodeName(path).toStdString(); }
 QString qtext(const std::string& s) { return QString::fromStdString(s); }
+
+// Channels of the two pools' hand-offs (TsanHandOff.h).
+char writerChannel = 0, readerChannel = 0;
 
 // RGB8 copy of a QImage for the engine (alpha composited on white, as viewers show it).
 RgbImage to_rgb(const QImage& image) {
@@ -49,13 +54,17 @@ LibraryService::~LibraryService() {
     *indexCancel_ = true;
     if (duplicatesCancel_) *duplicatesCancel_ = true;
     latestSearch_ = ~quint64{0};
-    writer_.waitForDone();
-    reader_.waitForDone();
+    waitForTasks<&writerChannel>(writer_);
+    waitForTasks<&readerChannel>(reader_);
+    // The pools' last calls queued to this service are deleted with it, unrun.
+    tsanAcquire(&guiQueueChannel);
 }
+
+bool LibraryService::event(QEvent* e) { return runPostedCall(e) || QObject::event(e); }
 
 template <class F>
 void LibraryService::post(F&& f) {
-    QMetaObject::invokeMethod(this, std::forward<F>(f), Qt::QueuedConnection);
+    postCall(this, std::forward<F>(f));
 }
 
 void LibraryService::open(const QString& dir) {
@@ -68,7 +77,7 @@ void LibraryService::open(const QString& dir) {
     snapshot_ = {};
     fileErrors_.clear();
     const quint64 id = ++openRequest_;
-    writer_.start([this, dir, id] {
+    startTask<&writerChannel>(writer_, [this, dir, id] {
         auto lib = Library::open(fspath(dir));
         std::shared_ptr<Library> shared;
         QString error;
@@ -92,7 +101,7 @@ void LibraryService::open(const QString& dir) {
 void LibraryService::refreshSnapshot() {
     if (!library_) return;
     auto lib = library_;
-    reader_.start([this, lib] {
+    startTask<&readerChannel>(reader_, [this, lib] {
         auto s = lib->status();
         if (!s) return post([this, e = qtext(s.error().message)] { emit problem(e); });
         LibrarySnapshot snap;
@@ -125,7 +134,7 @@ void LibraryService::watchRoots() {
     const QStringList roots = snapshot_.roots;
     auto listing = std::make_shared<QStringList>();
     // On the reader pool, which the destructor waits for (a listing takes tens of milliseconds).
-    reader_.start([this, roots, listing] {
+    startTask<&readerChannel>(reader_, [this, roots, listing] {
         QStringList queue;
         for (const auto& r : roots)
             if (QFileInfo(r).isDir()) queue << r;
@@ -162,7 +171,7 @@ void LibraryService::startIndexing(const QStringList& newRoots) {
         // Roots given now are added by a run after this one; a plain rescan is merged into it.
         rescanWanted_ = true;
         for (const auto& r : newRoots)
-            writer_.start([lib = library_, r, this] {
+            startTask<&writerChannel>(writer_, [lib = library_, r, this] {
                 auto st = lib->add_root(fspath(r));
                 post([this, e = st ? QString() : qtext(st.error().message)] {
                     if (!e.isEmpty()) emit problem(e);
@@ -177,7 +186,7 @@ void LibraryService::startIndexing(const QStringList& newRoots) {
     indexCancel_ = std::make_shared<std::atomic<bool>>(false);
     emit indexingStarted();
     auto lib = library_;
-    writer_.start([this, lib, newRoots, cancel = indexCancel_] {
+    startTask<&writerChannel>(writer_, [this, lib, newRoots, cancel = indexCancel_] {
         // New roots are added first, so the folder tree shows them while their files index.
         for (const auto& r : newRoots)
             if (auto st = lib->add_root(fspath(r)); !st) post([this, e = qtext(st.error().message)] { emit problem(e); });
@@ -228,7 +237,7 @@ void LibraryService::removeRoot(const QString& folder) {
         *indexCancel_ = true;  // the running scan may be of that very folder: stop, then scan again
         rescanWanted_ = true;
     }
-    writer_.start([this, lib = library_, folder] {
+    startTask<&writerChannel>(writer_, [this, lib = library_, folder] {
         auto st = lib->remove_root(fspath(folder));
         post([this, st_ok = st.ok(), e = st ? QString() : qtext(st.error().message)] {
             if (!st_ok) emit problem(e);
@@ -241,7 +250,7 @@ void LibraryService::forget(const QStringList& paths) {
     if (!library_ || paths.isEmpty()) return;
     std::vector<std::filesystem::path> files;
     for (const auto& p : paths) files.push_back(fspath(p));
-    writer_.start([this, lib = library_, files] {
+    startTask<&writerChannel>(writer_, [this, lib = library_, files] {
         auto st = lib->forget(files);
         post([this, st_ok = st.ok(), e = st ? QString() : qtext(st.error().message)] {
             if (!st_ok) emit problem(e);
@@ -257,7 +266,7 @@ quint64 LibraryService::runSearch(const QString& label,
         post([this, id, label] { emit searchFinished(id, label, {}, tr("No library is open.")); });
         return id;
     }
-    reader_.start([this, lib = library_, id, label, query = std::move(query)] {
+    startTask<&readerChannel>(reader_, [this, lib = library_, id, label, query = std::move(query)] {
         if (latestSearch_ != id) return;  // a newer query came while this one waited
         auto hits = query(*lib);
         QVector<SearchHit> out;
@@ -290,7 +299,7 @@ void LibraryService::findDuplicates(float threshold) {
     if (duplicatesCancel_) *duplicatesCancel_ = true;
     auto cancel = std::make_shared<std::atomic<bool>>(false);
     duplicatesCancel_ = cancel;
-    reader_.start([this, lib = library_, threshold, cancel] {
+    startTask<&readerChannel>(reader_, [this, lib = library_, threshold, cancel] {
         if (*cancel) return;
         DuplicateParams params;
         params.threshold = threshold;

@@ -91,6 +91,9 @@ signals:
     // A failed add/remove/forget, for the status bar.
     void problem(const QString& text);
 
+protected:
+    bool event(QEvent* e) override;  // runs the calls post() queued
+
 private:
     void startIndexing(const QStringList& newRoots);
     void watchRoots();  // watches the roots' folders for changes (listed off the GUI thread)

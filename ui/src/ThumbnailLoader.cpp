@@ -1,6 +1,7 @@
 #include "ThumbnailLoader.h"
 
 #include "TransparencyBackdrop.h"
+#include "TsanHandOff.h"
 
 #include <QFileInfo>
 #include <QImageReader>
@@ -69,6 +70,10 @@ Decoded decodeScaled(const QString& path, int standardSize) {
 
 }  // namespace
 
+namespace {
+char drainChannel = 0;  // the pool's hand-offs (TsanHandOff.h)
+}  // namespace
+
 ThumbnailLoader::ThumbnailLoader(ThumbnailDiskCache disk, QObject* parent)
     : QObject(parent), disk_(std::move(disk)) {
     pool_.setMaxThreadCount(2);
@@ -78,8 +83,12 @@ ThumbnailLoader::ThumbnailLoader(ThumbnailDiskCache disk, QObject* parent)
 
 ThumbnailLoader::~ThumbnailLoader() {
     cancelPending();
-    pool_.waitForDone();
+    waitForTasks<&drainChannel>(pool_);
+    // The workers' last deliveries queued to this loader are deleted with it, unrun.
+    tsanAcquire(&guiQueueChannel);
 }
+
+bool ThumbnailLoader::event(QEvent* e) { return runPostedCall(e) || QObject::event(e); }
 
 void ThumbnailLoader::request(const QString& path, int sidePx, qreal dpr) {
     if (path.isEmpty() || sidePx <= 0) return;
@@ -104,7 +113,7 @@ void ThumbnailLoader::request(const QString& path, int sidePx, qreal dpr) {
             startDrainer = true;
         }
     }
-    if (startDrainer) pool_.start([this] { drain(); });
+    if (startDrainer) startTask<&drainChannel>(pool_, [this] { drain(); });
 }
 
 int ThumbnailLoader::cancelPending() {
@@ -156,7 +165,7 @@ void ThumbnailLoader::drain() {
         failed_ += counters.failed;
         failureHits_ += counters.failureHits;
         // Queued to the loader's thread; discarded there if the loader is gone by then.
-        QMetaObject::invokeMethod(this, [this, result] { deliver(result); }, Qt::QueuedConnection);
+        postCall(this, [this, result] { deliver(result); });
     }
 }
 

@@ -70,6 +70,9 @@ public:
 signals:
     void finished(const rv::ui::ThumbnailResult& result);
 
+protected:
+    bool event(QEvent* e) override;  // runs the deliveries the workers queued
+
 private:
     using Key = std::pair<QString, int>;  // (path, sidePx)
     struct Job {
