@@ -43,7 +43,7 @@ APT_PACKAGES=(
   libopencv-core-dev libopencv-imgproc-dev libopencv-imgcodecs-dev libopencv-dnn-dev
   libhnswlib-dev libeigen3-dev libxsimd-dev libsqlite3-dev libonnx-dev libprotobuf-dev
   nlohmann-json3-dev zlib1g-dev
-  clang libclang-rt-14-dev
+  clang libclang-rt-14-dev ccache
   xvfb xauth
   gnome-backgrounds mate-backgrounds plasma-workspace-wallpapers dataset-fashion-mnist adwaita-icon-theme
 )
@@ -74,10 +74,20 @@ install_npm() {
   echo "$want" > "$stamp"
 }
 
+# Three builds (Release, checking, TSan) share most sources: ccache compiles each once, also
+# across clones of the repository (paths are taken relative to it).
+LAUNCHER=()
+launcher() {
+  if command -v ccache >/dev/null; then
+    LAUNCHER=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
+    export CCACHE_BASEDIR=${CCACHE_BASEDIR:-$ROOT}
+  fi
+}
+
 build() {
   if [[ ! -f $BUILD/build.ninja ]]; then
     say "configuring (Release) in $BUILD"
-    cmake -S "$ROOT" -B "$BUILD" -G Ninja -DCMAKE_BUILD_TYPE=Release
+    cmake -S "$ROOT" -B "$BUILD" -G Ninja -DCMAKE_BUILD_TYPE=Release "${LAUNCHER[@]}"
   fi
   say "building"
   cmake --build "$BUILD" --parallel "$(nproc)"
@@ -89,7 +99,7 @@ build() {
 check_build() {
   if [[ ! -f $CHECK_BUILD/build.ninja ]]; then
     say "configuring the checking build (clang, ASan + UBSan, libFuzzer) in $CHECK_BUILD"
-    cmake -S "$ROOT" -B "$CHECK_BUILD" -G Ninja -DCMAKE_BUILD_TYPE=Release -DCMAKE_CXX_COMPILER=clang++ \
+    cmake -S "$ROOT" -B "$CHECK_BUILD" -G Ninja -DCMAKE_BUILD_TYPE=Release -DCMAKE_CXX_COMPILER=clang++ "${LAUNCHER[@]}" \
       -DRUVISION_SANITIZE=address,undefined -DRUVISION_FUZZ=ON -DRUVISION_BUILD_GUI=OFF -DRUVISION_BUILD_BENCH=OFF
   fi
   say "building the checking build"
@@ -105,7 +115,7 @@ TSAN_TESTS=(test_embed_pool test_catalog_crash test_library_readers test_library
 tsan_build() {
   if [[ ! -f $TSAN_BUILD/build.ninja ]]; then
     say "configuring the ThreadSanitizer build (clang, RelWithDebInfo) in $TSAN_BUILD"
-    cmake -S "$ROOT" -B "$TSAN_BUILD" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_COMPILER=clang++ \
+    cmake -S "$ROOT" -B "$TSAN_BUILD" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_COMPILER=clang++ "${LAUNCHER[@]}" \
       -DRUVISION_SANITIZE=thread -DRUVISION_BUILD_BENCH=OFF
   fi
   say "building the ThreadSanitizer build"
@@ -140,6 +150,7 @@ fi
 
 install_apt
 install_npm
+launcher
 [[ $MODE == run || " ${LEGS[*]} " == *" release "* ]] && build
 
 case "$MODE" in
