@@ -38,6 +38,7 @@
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 
+#include "wallpaper_picture.h"
 #include "ruvision/engine/Image.h"
 #include "ruvision/engine/PixelVerify.h"
 
@@ -89,21 +90,6 @@ bool is_image(const fs::path& p) {
     return e == ".jpg" || e == ".jpeg" || e == ".png" || e == ".webp";
 }
 
-// The wallpapers' label key (see the file comment).
-std::string wallpaper_key(const fs::path& p) {
-    const std::string s = p.string();
-    const auto at = s.find("/wallpapers/");
-    if (at != std::string::npos) {
-        const std::string rest = s.substr(at + 12);
-        const std::string package = rest.substr(0, rest.find('/'));
-        if (rest.find("/images_dark/") != std::string::npos) return package + "/dark";
-        if (rest.find("/images/") != std::string::npos || rest.find("/screenshot.") != std::string::npos)
-            return package + "/light";
-    }
-    if (p.filename().string().rfind("Elephants", 0) == 0) return "mate/Elephants";
-    return s;
-}
-
 void add_files(std::vector<Item>& items, Labels& labels, const std::vector<fs::path>& roots, const std::string& set) {
     std::set<fs::path> seen;
     std::vector<fs::path> files;
@@ -129,7 +115,7 @@ void add_files(std::vector<Item>& items, Labels& labels, const std::vector<fs::p
         it.name = f.string();
         it.set = set;
         it.kind = "file";
-        it.label = labels(wallpaper_key(f));
+        it.label = labels(rvbench::wallpaper_picture(f));
         it.sig = std::move(*sig);
         if (set == "icons") {
             // The icon over neutral grey, as a person sees it (and as the decoder will composite

@@ -1,4 +1,5 @@
 #include "duplicates_trash_check.h"
+#include "wallpaper_picture.h"
 
 #include <atomic>
 #include <chrono>
@@ -90,20 +91,6 @@ void count_offered(const std::vector<rv::DuplicateGroup>& groups,
                 else ++c.offered_different;
             }
     }
-}
-
-std::string wallpaper_picture(const fs::path& file) {
-    const std::string s = file.string();
-    const auto at = s.find("/wallpapers/");
-    if (at != std::string::npos) {
-        const std::string rest = s.substr(at + 12);
-        const std::string package = rest.substr(0, rest.find('/'));
-        if (rest.find("/images_dark/") != std::string::npos) return package + "/dark";
-        if (rest.find("/images/") != std::string::npos || rest.find("/screenshot.") != std::string::npos)
-            return package + "/light";
-    }
-    if (file.filename().string().rfind("Elephants", 0) == 0) return "mate/Elephants";
-    return s;
 }
 
 void print_trash_table_header() {

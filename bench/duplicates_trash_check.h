@@ -32,11 +32,6 @@ struct TrashCheck {
 void count_offered(const std::vector<rv::DuplicateGroup>& groups,
                    const std::function<std::string(const std::string&)>& label, TrashCheck& check);
 
-// The label of a file of Debian's wallpaper packages: a Plasma package's images/ and its
-// screenshot are one picture (images_dark/ another); MATE's Elephants*.jpg are one picture; every
-// other file is its own.
-std::string wallpaper_picture(const std::filesystem::path& file);
-
 // Indexes and checks: the wallpaper packages, the Adwaita 48x48 icons, `random8` seeded 8x8
 // images, MATE's transparent PNGs with a tiny grey tile, and flat tiles one grey level apart;
 // libraries under workdir (replaced). Prints a Markdown table; returns the number of offered pairs

@@ -5,6 +5,7 @@
 
 #include <fstream>
 
+#include "sample_photos.h"
 #include "ruvision/engine/EmbedPool.h"
 
 namespace fs = std::filesystem;
@@ -25,13 +26,7 @@ std::unique_ptr<rv::Embedder> embedder() {
     return e ? std::move(*e) : nullptr;
 }
 
-std::vector<fs::path> photos() {
-    std::vector<fs::path> out;
-    for (const auto& e : fs::directory_iterator("/usr/share/backgrounds/mate/nature"))
-        if (e.path().extension() == ".jpg") out.push_back(e.path());
-    std::sort(out.begin(), out.end());
-    return out;
-}
+std::vector<fs::path> photos() { return rv_test::nature_photos(); }
 
 }  // namespace
 

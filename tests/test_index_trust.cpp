@@ -31,6 +31,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "sample_photos.h"
 #include "cli_runner.h"
 
 namespace fs = std::filesystem;
@@ -47,10 +48,7 @@ QJsonObject last_json(const Run& r) {
 QString q(const fs::path& p) { return QString::fromStdString(p.string()); }
 
 std::vector<fs::path> nature_photos(std::size_t n) {
-    std::vector<fs::path> out;
-    for (const auto& e : fs::directory_iterator("/usr/share/backgrounds/mate/nature"))
-        if (e.path().extension() == ".jpg") out.push_back(e.path());
-    std::sort(out.begin(), out.end());
+    auto out = rv_test::nature_photos();
     out.resize(std::min(out.size(), n));
     return out;
 }

@@ -15,6 +15,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "sample_photos.h"
 #include "cli_runner.h"
 #include "ruvision/engine/CatalogDb.h"
 
@@ -27,14 +28,7 @@ using cli_test::Run;
 
 QJsonObject obj(const QByteArray& line) { return QJsonDocument::fromJson(line).object(); }
 
-std::vector<fs::path> sample_photos() {
-    std::vector<fs::path> out;
-    for (const char* dir : {"/usr/share/backgrounds/mate/nature"})
-        for (const auto& e : fs::directory_iterator(dir))
-            if (e.path().extension() == ".jpg") out.push_back(e.path());
-    std::sort(out.begin(), out.end());
-    return out;
-}
+std::vector<fs::path> sample_photos() { return rv_test::nature_photos(); }
 
 }  // namespace
 

@@ -11,6 +11,7 @@
 #include <mutex>
 #include <thread>
 
+#include "sample_photos.h"
 #include "ruvision/engine/Library.h"
 
 namespace fs = std::filesystem;
@@ -23,13 +24,7 @@ private slots:
 
 namespace {
 
-std::vector<fs::path> photos() {
-    std::vector<fs::path> out;
-    for (const auto& e : fs::directory_iterator("/usr/share/backgrounds/mate/nature"))
-        if (e.path().extension() == ".jpg") out.push_back(e.path());
-    std::sort(out.begin(), out.end());
-    return out;
-}
+std::vector<fs::path> photos() { return rv_test::nature_photos(); }
 
 }  // namespace
 
