@@ -67,7 +67,9 @@ cv::Mat bgra8() {
 std::vector<float> embedding(rv::Embedder& e, const itf::Bytes& file, const QString& name) {
     auto d = rv::decode_image_bytes(file, name.toStdString());
     if (!d.ok()) qFatal("%s", d.error().message.c_str());
-    return e.embed(d->image);
+    auto v = e.embed(d->image);
+    if (!v.ok()) qFatal("%s", v.error().message.c_str());
+    return std::move(*v);
 }
 
 double cosine(const std::vector<float>& a, const std::vector<float>& b) {
