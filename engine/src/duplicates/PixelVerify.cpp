@@ -56,9 +56,9 @@ float correlation(const std::vector<float>& a, const std::vector<float>& b, int 
     int n = 0;
     for (int y = std::max(0, dy); y < S + std::min(0, dy); ++y) {
         const float* ra = &a[y * S];
-        const float* rb = &b[(y - dy) * S - dx];
+        const float* rb = &b[(y - dy) * S];
         for (int x = std::max(0, dx); x < S + std::min(0, dx); ++x) {
-            const double u = ra[x], v = rb[x];
+            const double u = ra[x], v = rb[x - dx];
             sa += u, sb += v, saa += u * u, sbb += v * v, sab += u * v;
             ++n;
         }
