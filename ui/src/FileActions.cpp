@@ -105,7 +105,10 @@ bool namesPath(const QByteArray& value, const QString& original) {
 
 RestoreResult restoreFromTrash(const QList<QPair<QString, QString>>& items) {
     RestoreResult result;
-    for (const auto& [original, trashed] : items) {
+    for (const auto& item : items) {
+        // Named, not structured bindings: clang 14 (the sanitizer builds) cannot capture those.
+        const QString& original = item.first;
+        const QString& trashed = item.second;
         auto fail = [&](const QString& reason) { result.failed.append({original, reason}); };
         const QFileInfo inTrash(trashed);
         const QDir filesDir = inTrash.dir();
