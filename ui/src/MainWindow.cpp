@@ -39,8 +39,10 @@ namespace {
 
 constexpr const char* kImageFilter = "Images (*.jpg *.jpeg *.jpe *.png *.webp *.tif *.tiff *.bmp *.gif)";
 
+// ~/.local/share/RuVision/library: AppDataLocation would name the organisation and the
+// application, both "RuVision", and say it twice.
 QString defaultLibrary() {
-    return QStandardPaths::writableLocation(QStandardPaths::AppDataLocation) + QStringLiteral("/library");
+    return QStandardPaths::writableLocation(QStandardPaths::GenericDataLocation) + QStringLiteral("/RuVision/library");
 }
 
 }  // namespace
@@ -195,19 +197,14 @@ void MainWindow::buildActions() {
     forward_ = add(go, tr("&Forward"), QKeySequence::Forward, [this] { goForward(); }, tr("The next query"));
 
     auto* image = menuBar()->addMenu(tr("&Image"));
-    auto current = [this] {
-        if (tabs_->currentWidget() == browse_) return browse_->currentPath();
-        return results_->currentPath();
-    };
-    findSimilar_ = add(image, tr("Find &Similar"), QKeySequence(tr("Ctrl+F")), [this, current] {
-        const QString p = current();
-        if (!p.isEmpty()) queryFile(p);
+    findSimilar_ = add(image, tr("Find &Similar"), QKeySequence(tr("Ctrl+F")), [this] {
+        if (const QString p = selectedImage(); !p.isEmpty()) queryFile(p);
     }, tr("Images that look like the selected one (also Enter or double-click)"));
-    openViewer_ = add(image, tr("&Open With System Viewer"), QKeySequence(tr("Ctrl+Return")), [current] {
-        if (!current().isEmpty()) openWithSystemViewer(current());
+    openViewer_ = add(image, tr("&Open With System Viewer"), QKeySequence(tr("Ctrl+Return")), [this] {
+        if (const QString p = selectedImage(); !p.isEmpty()) openWithSystemViewer(p);
     });
-    showInFolder_ = add(image, tr("Show in &Folder"), QKeySequence(tr("Ctrl+Shift+F")), [current] {
-        if (!current().isEmpty()) showInFolder(current());
+    showInFolder_ = add(image, tr("Show in &Folder"), QKeySequence(tr("Ctrl+Shift+F")), [this] {
+        if (const QString p = selectedImage(); !p.isEmpty()) showInFolder(p);
     });
 
     auto* view = menuBar()->addMenu(tr("&View"));
@@ -303,6 +300,7 @@ void MainWindow::connectService() {
 void MainWindow::openLibrary(const QString& dir) {
     opening_ = true;
     history_->clear();
+    preview_->clear();  // nothing of the previous library stays on screen
     results_->gridModel()->clear();
     browse_->gridModel()->clear();
     duplicates_->setGroups({});
@@ -406,6 +404,16 @@ void MainWindow::showContextMenu(const QString& path, const QPoint& globalPos) {
     });
     menu.addAction(tr("Copy Path"), this, [path] { QApplication::clipboard()->setText(path); });
     menu.exec(globalPos);
+}
+
+QString MainWindow::selectedImage() {
+    ImageGrid* grid = tabs_->currentWidget() == browse_ ? browse_ : results_;
+    const QString path = tabs_->currentWidget() == duplicates_ ? QString() : grid->currentPath();
+    if (path.isEmpty())
+        statusBar()->showMessage(tr("Select an image first: click one in the Folder or Similar tab, or find images "
+                                    "like any file with Ctrl+O."),
+                                 8000);
+    return path;
 }
 
 void MainWindow::showBanner(const QString& text) {

@@ -36,6 +36,8 @@ public:
     // Asks "what looks like this?" for a file or for pixels (a pasted or dropped image).
     void queryFile(const QString& path);
     void queryImage(const QImage& image, const QString& label);
+    // Opens (or creates) the library in `dir`; the views of the previous one are emptied first.
+    void openLibrary(const QString& dir);
     // Looks for near-duplicate groups and shows them.
     void findDuplicates();
 
@@ -55,7 +57,6 @@ private:
     void buildActions();
     void buildLayout();
     void connectService();
-    void openLibrary(const QString& dir);
     void chooseLibrary();
     void addFolder();
     void queryFromDialog();
@@ -66,6 +67,9 @@ private:
     void showFolder(const QString& folder);
     void showContextMenu(const QString& path, const QPoint& globalPos);
     void showBanner(const QString& text);
+    // The image the Image menu acts on: the current one of the visible grid; empty (and the
+    // status bar says how to choose one) when there is none.
+    QString selectedImage();
     void updateNavigation();
     void showAbout();
 
