@@ -22,8 +22,11 @@
 #include <QToolButton>
 #include <QVBoxLayout>
 
+#include <array>
+
 #include "DuplicatesView.h"
 #include "FileActions.h"
+#include "FileCommands.h"
 #include "FolderTree.h"
 #include "ImageGrid.h"
 #include "IndexingPanel.h"
@@ -31,6 +34,8 @@
 #include "PreviewWidget.h"
 #include "QueryHistory.h"
 #include "ThumbnailCache.h"
+#include "viewer/ImageViewer.h"
+#include "viewer/PreviewPane.h"
 #include "ruvision/kernels/kernels.h"
 
 namespace rv::ui {
@@ -113,10 +118,12 @@ void MainWindow::buildLayout() {
     folderDock->setObjectName("folders");
     folderDock->setWidget(folders_);
     addDockWidget(Qt::LeftDockWidgetArea, folderDock);
-    preview_ = new PreviewWidget(this);
+    previewPane_ = new PreviewPane(this);
+    preview_ = previewPane_->preview();
+    preview_->setDoubleClickOpens(true);
     auto* previewDock = new QDockWidget(tr("Preview"), this);
     previewDock->setObjectName("preview");
-    previewDock->setWidget(preview_);
+    previewDock->setWidget(previewPane_);
     addDockWidget(Qt::RightDockWidgetArea, previewDock);
     previewAction_ = previewDock->toggleViewAction();
     previewAction_->setShortcut(Qt::Key_F3);
@@ -140,8 +147,16 @@ void MainWindow::buildLayout() {
             QMessageBox::Yes)
             service_->removeRoot(root);
     });
+    viewer_ = new ImageViewer(this);
+    connect(viewer_, &ImageViewer::findSimilarRequested, this, [this](const QString& path) {
+        viewer_->close();
+        queryFile(path);
+    });
+    connect(preview_, &PreviewWidget::openRequested, this, [this](const QString& path) { viewer_->open(activeGrid(), path); });
+    files_ = new FileCommands(this);
     for (ImageGrid* grid : {browse_, results_}) {
         connect(grid, &ImageGrid::queryRequested, this, &MainWindow::queryFile);
+        connect(grid, &ImageGrid::viewRequested, this, [this, grid](const QString& path) { viewer_->open(grid, path); });
         connect(grid, &ImageGrid::contextMenuRequestedFor, this, &MainWindow::showContextMenu);
         connect(grid, &ImageGrid::currentPathChanged, this, [this](const QString& path) {
             if (previewAction_->isChecked() && !path.isEmpty()) preview_->setImage(path);
@@ -196,25 +211,60 @@ void MainWindow::buildActions() {
 
     auto* image = menuBar()->addMenu(tr("&Image"));
     auto current = [this] {
+        if (viewer_->isOpen()) return viewer_->currentPath();
         if (tabs_->currentWidget() == browse_) return browse_->currentPath();
         return results_->currentPath();
     };
     findSimilar_ = add(image, tr("Find &Similar"), QKeySequence(tr("Ctrl+F")), [this, current] {
         const QString p = current();
+        viewer_->close();
         if (!p.isEmpty()) queryFile(p);
-    }, tr("Images that look like the selected one (also Enter or double-click)"));
-    openViewer_ = add(image, tr("&Open With System Viewer"), QKeySequence(tr("Ctrl+Return")), [current] {
-        if (!current().isEmpty()) openWithSystemViewer(current());
+    }, tr("Images that look like the selected one (also Enter)"));
+    viewAction_ = add(image, tr("&View"), QKeySequence(Qt::Key_F11), [this] {
+        if (viewer_->isOpen()) return viewer_->close();
+        ImageGrid* grid = activeGrid();
+        const QString p = grid ? grid->currentPath() : preview_->path();
+        if (!p.isEmpty()) viewer_->open(grid, p);
+    }, tr("The image filling the window, with the previous and next ones (also double-click; Esc goes back)"));
+    image->addSeparator();
+    openViewer_ = add(image, tr("&Open With System Viewer"), QKeySequence(tr("Ctrl+Return")), [this, current] {
+        if (!current().isEmpty()) files_->openWithSystemViewer(current());
     });
-    showInFolder_ = add(image, tr("Show in &Folder"), QKeySequence(tr("Ctrl+Shift+F")), [current] {
-        if (!current().isEmpty()) showInFolder(current());
+    showInFolder_ = add(image, tr("Open Containing &Folder"), QKeySequence(tr("Ctrl+Shift+F")), [this, current] {
+        if (!current().isEmpty()) files_->showInFolder(current());
     });
+    copyPathAction_ = add(image, tr("&Copy Path"), QKeySequence(), [current] {
+        if (!current().isEmpty()) QApplication::clipboard()->setText(current());
+    });
+    image->addSeparator();
+    // On the grids and the viewer only: F2 and Del mean other things elsewhere.
+    renameAction_ = add(image, tr("&Rename…"), QKeySequence(Qt::Key_F2), [this, current] { files_->rename(current()); });
+    trashAction_ = add(image, tr("Move to &Trash…"), QKeySequence::Delete, [this, current] { files_->moveToTrash(current()); });
+    for (QAction* a : {renameAction_, trashAction_, files_->undoAction()}) {
+        a->setShortcutContext(Qt::WidgetWithChildrenShortcut);
+        for (QWidget* w : {static_cast<QWidget*>(browse_), static_cast<QWidget*>(results_), static_cast<QWidget*>(viewer_)})
+            w->addAction(a);
+    }
+    edit->addAction(files_->undoAction());
+    connectFileCommands();
 
     auto* view = menuBar()->addMenu(tr("&View"));
     add(view, tr("&Larger Thumbnails"), QKeySequence::ZoomIn, [this] { sizeSlider_->setValue(sizeSlider_->value() + 32); });
     add(view, tr("&Smaller Thumbnails"), QKeySequence::ZoomOut, [this] { sizeSlider_->setValue(sizeSlider_->value() - 32); });
     view->addSeparator();
     view->addAction(previewAction_);
+    infoAction_ = add(view, tr("File &Information"), QKeySequence(Qt::Key_I), [this](bool on) {
+        previewPane_->setInfoVisible(on);
+        viewer_->setInfoVisible(on);
+        QSettings().setValue("view/info", on);
+    }, tr("Size, date, camera, lens and exposure of the image, in the preview and the full view (I)"));
+    infoAction_->setCheckable(true);
+    infoAction_->setChecked(QSettings().value("view/info", false).toBool());
+    previewPane_->setInfoVisible(infoAction_->isChecked());
+    viewer_->setInfoVisible(infoAction_->isChecked());
+    connect(viewer_, &ImageViewer::infoVisibleChanged, infoAction_, [this](bool on) {
+        if (infoAction_->isChecked() != on) infoAction_->trigger();
+    });
     view->addAction(findChild<QDockWidget*>("folders")->toggleViewAction());
 
     auto* tools = menuBar()->addMenu(tr("&Tools"));
@@ -395,17 +445,46 @@ void MainWindow::showFolder(const QString& folder) {
 }
 
 void MainWindow::showContextMenu(const QString& path, const QPoint& globalPos) {
+    // The grid made `path` its current item: the window's actions act on it.
+    if (path.isEmpty()) return;
     QMenu menu(this);
-    menu.addAction(tr("Find Similar Images"), this, [this, path] { queryFile(path); });
+    for (QAction* a : {findSimilar_, viewAction_}) menu.addAction(a);
     menu.addSeparator();
-    menu.addAction(tr("Open With System Viewer"), this, [path] { openWithSystemViewer(path); });
-    menu.addAction(tr("Show in Folder"), this, [path] { showInFolder(path); });
-    menu.addAction(tr("Preview"), this, [this, path] {
-        previewAction_->setChecked(true);
-        preview_->setImage(path);
-    });
-    menu.addAction(tr("Copy Path"), this, [path] { QApplication::clipboard()->setText(path); });
+    for (QAction* a : {openViewer_, showInFolder_, copyPathAction_}) menu.addAction(a);
+    menu.addSeparator();
+    for (QAction* a : {renameAction_, trashAction_}) menu.addAction(a);
     menu.exec(globalPos);
+}
+
+ImageGrid* MainWindow::activeGrid() const {
+    if (tabs_->currentWidget() == browse_) return browse_;
+    if (tabs_->currentWidget() == results_->parentWidget()) return results_;
+    return nullptr;
+}
+
+void MainWindow::connectFileCommands() {
+    const std::array<ImageGrid*, 2> grids{browse_, results_};
+    connect(files_, &FileCommands::trashed, this, [this, grids](const QString& path) {
+        thumbnails_->forget(path);
+        service_->forget({path});
+        for (ImageGrid* g : grids) g->removePath(path);
+        if (preview_->path() == path) preview_->clear();
+        statusBar()->showMessage(tr("%1 moved to the trash · Undo: %2")
+                                     .arg(QFileInfo(path).fileName(), QKeySequence(QKeySequence::Undo).toString(QKeySequence::NativeText)),
+                                 15000);
+    });
+    connect(files_, &FileCommands::restored, this, [this, grids](const QString& path) {
+        for (ImageGrid* g : grids) g->restorePath(path);
+        service_->rescan();  // the catalog forgot it: indexed again
+        statusBar()->showMessage(tr("%1 is back from the trash").arg(QFileInfo(path).fileName()), 8000);
+    });
+    connect(files_, &FileCommands::renamed, this, [this, grids](const QString& from, const QString& to) {
+        thumbnails_->forget(from);
+        for (ImageGrid* g : grids) g->replacePath(from, to);
+        if (preview_->path() == from) preview_->setImage(to);
+        service_->rescan();  // a move by content hash: the vector is kept, nothing is embedded again
+        statusBar()->showMessage(tr("Renamed %1 to %2").arg(QFileInfo(from).fileName(), QFileInfo(to).fileName()), 8000);
+    });
 }
 
 void MainWindow::showBanner(const QString& text) {
