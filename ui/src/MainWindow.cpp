@@ -220,7 +220,7 @@ void MainWindow::buildActions() {
         viewer_->close();
         if (!p.isEmpty()) queryFile(p);
     }, tr("Images that look like the selected one (also Enter)"));
-    viewAction_ = add(image, tr("&View"), QKeySequence(Qt::Key_F11), [this] {
+    viewAction_ = add(image, tr("&View Full Window"), QKeySequence(Qt::Key_F11), [this] {
         if (viewer_->isOpen()) return viewer_->close();
         ImageGrid* grid = activeGrid();
         const QString p = grid ? grid->currentPath() : preview_->path();
