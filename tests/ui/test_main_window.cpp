@@ -207,6 +207,10 @@ void TestMainWindow::double_click_views_and_escape_returns() {
     QCOMPARE(viewer->positionText(), QStringLiteral("2 / %1").arg(results()->rowCount()));
     QTest::keyClick(viewer->preview(), Qt::Key_Right);
     QCOMPARE(viewer->currentPath(), results()->pathAt(2));
+    if (const QString shots = qEnvironmentVariable("RUVISION_SCREENSHOTS"); !shots.isEmpty()) {
+        QTRY_VERIFY_WITH_TIMEOUT(viewer->preview()->hasImage(), kWait);
+        QVERIFY(window_->grab().save(QDir(shots).filePath(QStringLiteral("window-full-view.png")), "PNG"));
+    }
     QTest::keyClick(viewer->preview(), Qt::Key_Escape);
     QVERIFY(!viewer->isOpen());
     QCOMPARE(grid->currentPath(), results()->pathAt(2));
