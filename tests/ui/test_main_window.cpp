@@ -15,6 +15,7 @@
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QThreadPool>
+#include <QToolButton>
 #include <QTransform>
 #include <QtTest>
 
@@ -227,6 +228,17 @@ void TestMainWindow::double_click_views_and_escape_returns() {
     QCOMPARE(viewer->currentPath(), results()->pathAt(2));
     view->trigger();
     QVERIFY(!viewer->isOpen());
+
+    // Find Similar in the view: the view closes on the new results.
+    view->trigger();
+    QTest::keyClick(viewer->preview(), Qt::Key_Right);
+    const QString reached = viewer->currentPath();
+    QSignalSpy similar(viewer, &rv::ui::ImageViewer::findSimilarRequested);
+    viewer->findChild<QToolButton*>(QStringLiteral("findSimilarButton"))->click();
+    QCOMPARE(similar.count(), 1);
+    QVERIFY(!viewer->isOpen());
+    QTRY_COMPARE_WITH_TIMEOUT(results()->pathAt(0), reached, kWait);
+    QTRY_VERIFY_WITH_TIMEOUT(window_->isSettled(), kWait);
 }
 
 void TestMainWindow::context_menu_offers_the_file_commands() {

@@ -148,10 +148,7 @@ void MainWindow::buildLayout() {
             service_->removeRoot(root);
     });
     viewer_ = new ImageViewer(this);
-    connect(viewer_, &ImageViewer::findSimilarRequested, this, [this](const QString& path) {
-        viewer_->close();
-        queryFile(path);
-    });
+    connect(viewer_, &ImageViewer::findSimilarRequested, this, &MainWindow::queryFile);
     connect(preview_, &PreviewWidget::openRequested, this, [this](const QString& path) { viewer_->open(activeGrid(), path); });
     files_ = new FileCommands(this);
     for (ImageGrid* grid : {browse_, results_}) {
@@ -217,7 +214,6 @@ void MainWindow::buildActions() {
     };
     findSimilar_ = add(image, tr("Find &Similar"), QKeySequence(tr("Ctrl+F")), [this, current] {
         const QString p = current();
-        viewer_->close();
         if (!p.isEmpty()) queryFile(p);
     }, tr("Images that look like the selected one (also Enter)"));
     viewAction_ = add(image, tr("&View Full Window"), QKeySequence(Qt::Key_F11), [this] {
@@ -394,6 +390,7 @@ void MainWindow::queryImage(const QImage& image, const QString& label) { runQuer
 
 void MainWindow::runQuery(const Query& q, bool record) {
     if (record) history_->push(q);
+    viewer_->close();  // a query from anywhere (paste, drop, Ctrl+O) shows its results
     searching_ = true;
     tabs_->setCurrentIndex(1);
     const QString name = q.path.isEmpty() ? q.label : QFileInfo(q.path).fileName();

@@ -49,6 +49,7 @@ ImageViewer::ImageViewer(QWidget* window)
 
     back_ = barButton(tr("← Back"), tr("Back to the grid (Esc)"), this);
     similar_ = barButton(tr("Find Similar"), tr("Images that look like this one (Ctrl+F)"), this);
+    similar_->setObjectName(QStringLiteral("findSimilarButton"));
     infoButton_ = barButton(tr("Information"), tr("File information: size, date, camera, exposure (I)"), this);
     infoButton_->setCheckable(true);
     name_->setTextInteractionFlags(Qt::TextSelectableByMouse);
