@@ -4,6 +4,7 @@
 // with a PATH without xdg-open the message says so and names the package; a failing xdg-open is
 // reported with its reason; a working one gets the path.
 #include <QApplication>
+#include <QScrollBar>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QThreadPool>
@@ -61,6 +62,7 @@ private slots:
     void failing_xdg_open_is_reported();
     void working_xdg_open_gets_the_path();
     void open_containing_folder_without_launchers_is_named();
+    void grid_updates_keep_scroll_and_selection();
 
 private:
     QString messageAfter(const std::function<void(FileCommands&)>& action);
@@ -264,6 +266,45 @@ void TestFileCommands::open_containing_folder_without_launchers_is_named() {
     const QString message = messageAfter([this](FileCommands& c) { c.showInFolder(files_[0]); });
     QVERIFY2(message.contains(QStringLiteral("xdg-open is not installed: install xdg-utils")), qPrintable(message));
     QVERIFY2(message.contains(dir_->path()), qPrintable(message));
+}
+
+// Rows renamed, removed and restored in place: the scroll offset, the selection and the current
+// item stay (a ranked grid keeps its scores).
+void TestFileCommands::grid_updates_keep_scroll_and_selection() {
+    QVector<ImageGridModel::Result> ranked;
+    for (int i = 0; i < 80; ++i) ranked.push_back({dir_->filePath(QStringLiteral("r%1.jpg").arg(i)), 1.0f - i * 0.001f});
+    grid_->setThumbnailSide(120);
+    grid_->gridModel()->setResults(ranked);
+    QTRY_VERIFY(grid_->verticalScrollBar()->maximum() > 0);
+    const QModelIndex at40 = grid_->gridModel()->index(40);
+    grid_->setCurrentIndex(at40);
+    grid_->selectionModel()->select(grid_->gridModel()->index(42), QItemSelectionModel::Select);
+    grid_->scrollTo(at40, QAbstractItemView::PositionAtCenter);
+    QTRY_VERIFY(grid_->verticalScrollBar()->value() > 0);
+    const int scroll = grid_->verticalScrollBar()->value();
+
+    grid_->replacePath(ranked[42].path, dir_->filePath(QStringLiteral("renamed.jpg")));
+    QCOMPARE(grid_->gridModel()->pathAt(42), dir_->filePath(QStringLiteral("renamed.jpg")));
+    QCOMPARE(grid_->gridModel()->index(42).data(ImageGridModel::ScoreRole).toFloat(), ranked[42].score);
+    QCOMPARE(grid_->currentPath(), ranked[40].path);
+    QVERIFY(grid_->selectionModel()->isSelected(grid_->gridModel()->index(42)));
+    QCOMPARE(grid_->verticalScrollBar()->value(), scroll);
+
+    grid_->removePath(ranked[10].path);
+    QCOMPARE(grid_->gridModel()->rowCount(), 79);
+    QCOMPARE(grid_->currentPath(), ranked[40].path);
+    QVERIFY(grid_->selectionModel()->isSelected(grid_->gridModel()->index(41)));  // row 42 moved up
+    QCOMPARE(grid_->verticalScrollBar()->value(), scroll);
+    grid_->restorePath(ranked[10].path);
+    QCOMPARE(grid_->gridModel()->pathAt(10), ranked[10].path);
+    QCOMPARE(grid_->gridModel()->index(10).data(ImageGridModel::ScoreRole).toFloat(), ranked[10].score);
+    QCOMPARE(grid_->verticalScrollBar()->value(), scroll);
+
+    // Rows replaced from outside: nothing to restore any more.
+    grid_->removePath(ranked[11].path);
+    grid_->gridModel()->setResults(ranked.mid(0, 5));
+    grid_->restorePath(ranked[11].path);
+    QCOMPARE(grid_->gridModel()->rowCount(), 5);
 }
 
 int main(int argc, char** argv) {

@@ -85,10 +85,13 @@ QVector<ImageGrid::Row> ImageGrid::rows() const {
     return out;
 }
 
-void ImageGrid::rebuild(const QVector<Row>& rows, const QString& current) {
+void ImageGrid::rebuild(const QVector<Row>& rows, const QString& current, const QString& from, const QString& to) {
     const int scroll = verticalScrollBar()->value();
     QStringList selected;
-    for (const QModelIndex& i : selectionModel()->selectedIndexes()) selected << model_->pathAt(i.row());
+    for (const QModelIndex& i : selectionModel()->selectedIndexes()) {
+        const QString p = model_->pathAt(i.row());
+        selected << (!from.isEmpty() && p == from ? to : p);
+    }
     const bool ranked = std::any_of(rows.begin(), rows.end(), [](const Row& r) { return r.hasScore; });
     rebuilding_ = true;
     if (ranked) {
@@ -119,7 +122,7 @@ void ImageGrid::replacePath(const QString& oldPath, const QString& newPath) {
     QVector<Row> all = rows();
     all[row].path = newPath;
     const QString current = currentPath();
-    rebuild(all, current == oldPath ? newPath : current);
+    rebuild(all, current == oldPath ? newPath : current, oldPath, newPath);
 }
 
 void ImageGrid::removePath(const QString& path) {
@@ -130,12 +133,12 @@ void ImageGrid::removePath(const QString& path) {
     removedAt_.insert(path, row);
     all.remove(row);
     QString current = currentPath();
-    if (current == path) current = row < all.size() ? all[row].path : (all.isEmpty() ? QString() : all.last().path);
+    const bool wasCurrent = current == path;
+    if (wasCurrent) current = row < all.size() ? all[row].path : (all.isEmpty() ? QString() : all.last().path);
     rebuild(all, current);
-    if (!current.isEmpty()) {
-        const QModelIndex i = model_->index(model_->rowOf(current));
-        selectionModel()->setCurrentIndex(i, QItemSelectionModel::ClearAndSelect);
-    }
+    // The next image takes the removed one's place, selected, as file managers do.
+    if (wasCurrent && !current.isEmpty())
+        selectionModel()->setCurrentIndex(model_->index(model_->rowOf(current)), QItemSelectionModel::ClearAndSelect);
 }
 
 void ImageGrid::restorePath(const QString& path) {

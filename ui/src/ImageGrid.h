@@ -53,8 +53,9 @@ private:
         bool hasScore = false;
     };
     QVector<Row> rows() const;
-    // Replaces the rows, keeping the current item (or `current`), selection and scroll offset.
-    void rebuild(const QVector<Row>& rows, const QString& current);
+    // Replaces the rows, making `current` the current item and keeping the selection (a path
+    // renamed from `from` to `to` stays selected) and the scroll offset.
+    void rebuild(const QVector<Row>& rows, const QString& current, const QString& from = {}, const QString& to = {});
 
     ThumbnailCache* thumbnails_;
     QHash<QString, int> removedAt_;  // path -> row it had, for restorePath()
