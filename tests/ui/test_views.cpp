@@ -1,8 +1,7 @@
 // The folder tree and the file actions, on real folders and a real photo, offscreen.
 // HOME and XDG_DATA_HOME point into a temporary folder before anything is trashed, so the user's
-// trash is never touched; DBUS_SESSION_BUS_ADDRESS is unset and file URLs are caught by a handler,
-// so nothing is launched on the desktop.
-#include <QDesktopServices>
+// trash is never touched; DBUS_SESSION_BUS_ADDRESS is unset and PATH holds only an `xdg-open`
+// that records what it is asked to open, so nothing is launched on the desktop.
 #include <QDirIterator>
 #include <QImageReader>
 #include <QMenu>
@@ -32,12 +31,19 @@ QString findPhoto() {
 
 }  // namespace
 
-class UrlCatcher : public QObject {
-    Q_OBJECT
+// The files the recording xdg-open was asked to open, in order.
+class UrlCatcher {
 public:
-    QList<QUrl> urls;
-public slots:
-    void open(const QUrl& url) { urls.append(url); }
+    QString record;
+    QList<QUrl> urls() const {
+        QList<QUrl> out;
+        QFile f(record);
+        if (f.open(QIODevice::ReadOnly))
+            for (const QByteArray& line : f.readAll().split('\n'))
+                if (!line.isEmpty()) out << QUrl::fromLocalFile(QFile::decodeName(line));
+        return out;
+    }
+    void clear() const { QFile::remove(record); }
 };
 
 class TestViews : public QObject {
@@ -72,7 +78,15 @@ void TestViews::initTestCase() {
     qputenv("HOME", home_.path().toLocal8Bit());
     qputenv("XDG_DATA_HOME", home_.filePath(QStringLiteral("data")).toLocal8Bit());
     qunsetenv("DBUS_SESSION_BUS_ADDRESS");
-    QDesktopServices::setUrlHandler(QStringLiteral("file"), &catcher_, "open");
+    const QString bin = home_.filePath(QStringLiteral("bin"));
+    QVERIFY(QDir().mkpath(bin));
+    catcher_.record = home_.filePath(QStringLiteral("opened.txt"));
+    QFile script(bin + QStringLiteral("/xdg-open"));
+    QVERIFY(script.open(QIODevice::WriteOnly));
+    script.write("#!/bin/sh\nprintf '%s\\n' \"$1\" >> '" + QFile::encodeName(catcher_.record) + "'\n");
+    script.close();
+    QVERIFY(script.setPermissions(QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner));
+    qputenv("PATH", QFile::encodeName(bin));
 
     const QString source = findPhoto();
     if (source.isEmpty()) QSKIP("no JPEG photo in /usr/share/backgrounds or /usr/share/wallpapers");
@@ -81,7 +95,6 @@ void TestViews::initTestCase() {
 }
 
 void TestViews::cleanupTestCase() {
-    QDesktopServices::unsetUrlHandler(QStringLiteral("file"));
     QThreadPool::globalInstance()->waitForDone();  // no worker outlives the temporary folders
 }
 
@@ -102,12 +115,12 @@ void TestViews::trash_moves_files_into_xdg_trash() {
 }
 
 void TestViews::open_and_show_in_folder_use_file_urls() {
-    catcher_.urls.clear();
+    catcher_.clear();
     QVERIFY(rv::ui::openWithSystemViewer(photo_));
-    QCOMPARE(catcher_.urls, QList<QUrl>{QUrl::fromLocalFile(photo_)});
+    QTRY_COMPARE(catcher_.urls(), QList<QUrl>{QUrl::fromLocalFile(photo_)});
     QVERIFY(rv::ui::showInFolder(photo_));
-    QTRY_COMPARE(catcher_.urls.size(), 2);
-    QCOMPARE(catcher_.urls[1], QUrl::fromLocalFile(QFileInfo(photo_).absolutePath()));
+    QTRY_COMPARE(catcher_.urls().size(), 2);
+    QCOMPARE(catcher_.urls()[1], QUrl::fromLocalFile(QFileInfo(photo_).absolutePath()));
     QVERIFY(!rv::ui::showInFolder(dir_.filePath(QStringLiteral("no/such/folder/x.jpg"))));
 }
 
@@ -229,9 +242,9 @@ void TestViews::folder_tree_context_menu() {
     remove->trigger();
     QCOMPARE(removeSpy.count(), 1);
     QCOMPARE(removeSpy.at(0).at(0).toString(), roots[0]);
-    catcher_.urls.clear();
+    catcher_.clear();
     open->trigger();
-    QCOMPARE(catcher_.urls, QList<QUrl>{QUrl::fromLocalFile(roots[0])});
+    QTRY_COMPARE(catcher_.urls(), QList<QUrl>{QUrl::fromLocalFile(roots[0])});
 
     // A missing root can be removed but not opened.
     std::unique_ptr<QMenu> missingMenu(tree.createContextMenu(model->index(2, 0), nullptr));

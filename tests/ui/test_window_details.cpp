@@ -81,9 +81,9 @@ void TestWindowDetails::image_command_without_selection_says_what_to_do() {
     QTemporaryDir tmp;
     MainWindow window(tmp.filePath(QStringLiteral("empty")));
     QTRY_VERIFY_WITH_TIMEOUT(window.isSettled(), ui_test::kWait);
-    for (const char* text : {"Find &Similar", "&Open With System Viewer", "Show in &Folder"}) {
+    for (const char* text : {"Find &Similar", "&Open With System Viewer", "Open Containing &Folder", "&Copy Path", "&Rename…", "Move to &Trash…"}) {
         window.statusBar()->clearMessage();
-        QAction* action = actionByText(&window, QString::fromLatin1(text));
+        QAction* action = actionByText(&window, QString::fromUtf8(text));
         QVERIFY2(action, text);
         action->trigger();
         QVERIFY2(window.statusBar()->currentMessage().startsWith(QStringLiteral("Select an image first")),

@@ -22,8 +22,11 @@
 #include <QToolButton>
 #include <QVBoxLayout>
 
+#include <array>
+
 #include "DuplicatesView.h"
 #include "FileActions.h"
+#include "FileCommands.h"
 #include "FolderTree.h"
 #include "ImageGrid.h"
 #include "IndexingPanel.h"
@@ -31,6 +34,8 @@
 #include "PreviewWidget.h"
 #include "QueryHistory.h"
 #include "ThumbnailCache.h"
+#include "viewer/ImageViewer.h"
+#include "viewer/PreviewPane.h"
 #include "ruvision/kernels/kernels.h"
 
 namespace rv::ui {
@@ -115,10 +120,12 @@ void MainWindow::buildLayout() {
     folderDock->setObjectName("folders");
     folderDock->setWidget(folders_);
     addDockWidget(Qt::LeftDockWidgetArea, folderDock);
-    preview_ = new PreviewWidget(this);
+    previewPane_ = new PreviewPane(this);
+    preview_ = previewPane_->preview();
+    preview_->setDoubleClickOpens(true);
     auto* previewDock = new QDockWidget(tr("Preview"), this);
     previewDock->setObjectName("preview");
-    previewDock->setWidget(preview_);
+    previewDock->setWidget(previewPane_);
     addDockWidget(Qt::RightDockWidgetArea, previewDock);
     previewAction_ = previewDock->toggleViewAction();
     previewAction_->setShortcut(Qt::Key_F3);
@@ -142,8 +149,13 @@ void MainWindow::buildLayout() {
             QMessageBox::Yes)
             service_->removeRoot(root);
     });
+    viewer_ = new ImageViewer(this);
+    connect(viewer_, &ImageViewer::findSimilarRequested, this, &MainWindow::queryFile);
+    connect(preview_, &PreviewWidget::openRequested, this, [this](const QString& path) { viewer_->open(activeGrid(), path); });
+    files_ = new FileCommands(this);
     for (ImageGrid* grid : {browse_, results_}) {
         connect(grid, &ImageGrid::queryRequested, this, &MainWindow::queryFile);
+        connect(grid, &ImageGrid::viewRequested, this, [this, grid](const QString& path) { viewer_->open(grid, path); });
         connect(grid, &ImageGrid::contextMenuRequestedFor, this, &MainWindow::showContextMenu);
         connect(grid, &ImageGrid::currentPathChanged, this, [this](const QString& path) {
             if (previewAction_->isChecked() && !path.isEmpty()) preview_->setImage(path);
@@ -199,19 +211,56 @@ void MainWindow::buildActions() {
     auto* image = menuBar()->addMenu(tr("&Image"));
     findSimilar_ = add(image, tr("Find &Similar"), QKeySequence(tr("Ctrl+F")), [this] {
         if (const QString p = selectedImage(); !p.isEmpty()) queryFile(p);
-    }, tr("Images that look like the selected one (also Enter or double-click)"));
+    }, tr("Images that look like the selected one (also Enter)"));
+    viewAction_ = add(image, tr("&View Full Window"), QKeySequence(Qt::Key_F11), [this] {
+        if (viewer_->isOpen()) return viewer_->close();
+        ImageGrid* grid = activeGrid();
+        const QString p = grid ? grid->currentPath() : preview_->path();
+        if (!p.isEmpty()) viewer_->open(grid, p);
+    }, tr("The image filling the window, with the previous and next ones (also double-click; Esc goes back)"));
+    image->addSeparator();
     openViewer_ = add(image, tr("&Open With System Viewer"), QKeySequence(tr("Ctrl+Return")), [this] {
-        if (const QString p = selectedImage(); !p.isEmpty()) openWithSystemViewer(p);
+        if (const QString p = selectedImage(); !p.isEmpty()) files_->openWithSystemViewer(p);
     });
-    showInFolder_ = add(image, tr("Show in &Folder"), QKeySequence(tr("Ctrl+Shift+F")), [this] {
-        if (const QString p = selectedImage(); !p.isEmpty()) showInFolder(p);
+    showInFolder_ = add(image, tr("Open Containing &Folder"), QKeySequence(tr("Ctrl+Shift+F")), [this] {
+        if (const QString p = selectedImage(); !p.isEmpty()) files_->showInFolder(p);
     });
+    copyPathAction_ = add(image, tr("&Copy Path"), QKeySequence(), [this] {
+        if (const QString p = selectedImage(); !p.isEmpty()) QApplication::clipboard()->setText(p);
+    });
+    image->addSeparator();
+    // On the grids and the viewer only: F2 and Del mean other things elsewhere.
+    renameAction_ = add(image, tr("&Rename…"), QKeySequence(Qt::Key_F2), [this] {
+        if (const QString p = selectedImage(); !p.isEmpty()) files_->rename(p);
+    });
+    trashAction_ = add(image, tr("Move to &Trash…"), QKeySequence::Delete, [this] {
+        if (const QString p = selectedImage(); !p.isEmpty()) files_->moveToTrash(p);
+    });
+    for (QAction* a : {renameAction_, trashAction_, files_->undoAction()}) {
+        a->setShortcutContext(Qt::WidgetWithChildrenShortcut);
+        for (QWidget* w : {static_cast<QWidget*>(browse_), static_cast<QWidget*>(results_), static_cast<QWidget*>(viewer_)})
+            w->addAction(a);
+    }
+    edit->addAction(files_->undoAction());
+    connectFileCommands();
 
     auto* view = menuBar()->addMenu(tr("&View"));
     add(view, tr("&Larger Thumbnails"), QKeySequence::ZoomIn, [this] { sizeSlider_->setValue(sizeSlider_->value() + 32); });
     add(view, tr("&Smaller Thumbnails"), QKeySequence::ZoomOut, [this] { sizeSlider_->setValue(sizeSlider_->value() - 32); });
     view->addSeparator();
     view->addAction(previewAction_);
+    infoAction_ = add(view, tr("File &Information"), QKeySequence(Qt::Key_I), [this](bool on) {
+        previewPane_->setInfoVisible(on);
+        viewer_->setInfoVisible(on);
+        QSettings().setValue("view/info", on);
+    }, tr("Size, date, camera, lens and exposure of the image, in the preview and the full view (I)"));
+    infoAction_->setCheckable(true);
+    infoAction_->setChecked(QSettings().value("view/info", false).toBool());
+    previewPane_->setInfoVisible(infoAction_->isChecked());
+    viewer_->setInfoVisible(infoAction_->isChecked());
+    connect(viewer_, &ImageViewer::infoVisibleChanged, infoAction_, [this](bool on) {
+        if (infoAction_->isChecked() != on) infoAction_->trigger();
+    });
     view->addAction(findChild<QDockWidget*>("folders")->toggleViewAction());
 
     auto* tools = menuBar()->addMenu(tr("&Tools"));
@@ -342,6 +391,7 @@ void MainWindow::queryImage(const QImage& image, const QString& label) { runQuer
 
 void MainWindow::runQuery(const Query& q, bool record) {
     if (record) history_->push(q);
+    viewer_->close();  // a query from anywhere (paste, drop, Ctrl+O) shows its results
     searching_ = true;
     tabs_->setCurrentIndex(1);
     const QString name = q.path.isEmpty() ? q.label : QFileInfo(q.path).fileName();
@@ -393,27 +443,56 @@ void MainWindow::showFolder(const QString& folder) {
 }
 
 void MainWindow::showContextMenu(const QString& path, const QPoint& globalPos) {
+    // The grid made `path` its current item: the window's actions act on it.
+    if (path.isEmpty()) return;
     QMenu menu(this);
-    menu.addAction(tr("Find Similar Images"), this, [this, path] { queryFile(path); });
+    for (QAction* a : {findSimilar_, viewAction_}) menu.addAction(a);
     menu.addSeparator();
-    menu.addAction(tr("Open With System Viewer"), this, [path] { openWithSystemViewer(path); });
-    menu.addAction(tr("Show in Folder"), this, [path] { showInFolder(path); });
-    menu.addAction(tr("Preview"), this, [this, path] {
-        previewAction_->setChecked(true);
-        preview_->setImage(path);
-    });
-    menu.addAction(tr("Copy Path"), this, [path] { QApplication::clipboard()->setText(path); });
+    for (QAction* a : {openViewer_, showInFolder_, copyPathAction_}) menu.addAction(a);
+    menu.addSeparator();
+    for (QAction* a : {renameAction_, trashAction_}) menu.addAction(a);
     menu.exec(globalPos);
 }
 
 QString MainWindow::selectedImage() {
-    ImageGrid* grid = tabs_->currentWidget() == browse_ ? browse_ : results_;
-    const QString path = tabs_->currentWidget() == duplicates_ ? QString() : grid->currentPath();
+    ImageGrid* grid = activeGrid();
+    const QString path = viewer_->isOpen() ? viewer_->currentPath() : grid ? grid->currentPath() : QString();
     if (path.isEmpty())
         statusBar()->showMessage(tr("Select an image first: click one in the Folder or Similar tab, or find images "
                                     "like any file with Ctrl+O."),
                                  8000);
     return path;
+}
+
+ImageGrid* MainWindow::activeGrid() const {
+    if (tabs_->currentWidget() == browse_) return browse_;
+    if (tabs_->currentWidget() == results_->parentWidget()) return results_;
+    return nullptr;
+}
+
+void MainWindow::connectFileCommands() {
+    const std::array<ImageGrid*, 2> grids{browse_, results_};
+    connect(files_, &FileCommands::trashed, this, [this, grids](const QString& path) {
+        thumbnails_->forget(path);
+        service_->forget({path});
+        for (ImageGrid* g : grids) g->removePath(path);
+        if (preview_->path() == path) preview_->clear();
+        statusBar()->showMessage(tr("%1 moved to the trash · Undo: %2")
+                                     .arg(QFileInfo(path).fileName(), QKeySequence(QKeySequence::Undo).toString(QKeySequence::NativeText)),
+                                 15000);
+    });
+    connect(files_, &FileCommands::restored, this, [this, grids](const QString& path) {
+        for (ImageGrid* g : grids) g->restorePath(path);
+        service_->rescan();  // the catalog forgot it: indexed again
+        statusBar()->showMessage(tr("%1 is back from the trash").arg(QFileInfo(path).fileName()), 8000);
+    });
+    connect(files_, &FileCommands::renamed, this, [this, grids](const QString& from, const QString& to) {
+        thumbnails_->forget(from);
+        for (ImageGrid* g : grids) g->replacePath(from, to);
+        if (preview_->path() == from) preview_->setImage(to);
+        service_->rescan();  // a move by content hash: the vector is kept, nothing is embedded again
+        statusBar()->showMessage(tr("Renamed %1 to %2").arg(QFileInfo(from).fileName(), QFileInfo(to).fileName()), 8000);
+    });
 }
 
 void MainWindow::showBanner(const QString& text) {

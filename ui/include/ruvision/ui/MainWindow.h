@@ -17,10 +17,13 @@ class QTabWidget;
 namespace rv::ui {
 
 class DuplicatesView;
+class FileCommands;
 class FolderTree;
 class ImageGrid;
 class IndexingPanel;
 class LibraryService;
+class ImageViewer;
+class PreviewPane;
 class PreviewWidget;
 class QueryHistory;
 class ThumbnailCache;
@@ -47,6 +50,8 @@ public:
     LibraryService* service() const { return service_; }
     ImageGrid* resultsGrid() const { return results_; }
     ImageGrid* folderGrid() const { return browse_; }
+    ImageViewer* viewer() const { return viewer_; }
+    FileCommands* fileCommands() const { return files_; }
 
 protected:
     void closeEvent(QCloseEvent* event) override;
@@ -66,6 +71,8 @@ private:
     void goForward();
     void showFolder(const QString& folder);
     void showContextMenu(const QString& path, const QPoint& globalPos);
+    void connectFileCommands();
+    ImageGrid* activeGrid() const;  // the grid of the tab shown, if it is a grid
     void showBanner(const QString& text);
     // The image the Image menu acts on: the current one of the visible grid; empty (and the
     // status bar says how to choose one) when there is none.
@@ -84,10 +91,14 @@ private:
     QLabel* banner_ = nullptr;
     DuplicatesView* duplicates_ = nullptr;
     PreviewWidget* preview_ = nullptr;
+    PreviewPane* previewPane_ = nullptr;
+    ImageViewer* viewer_ = nullptr;
+    FileCommands* files_ = nullptr;
     IndexingPanel* indexing_ = nullptr;
     QSlider* sizeSlider_ = nullptr;
     QAction *back_ = nullptr, *forward_ = nullptr, *findSimilar_ = nullptr, *openViewer_ = nullptr,
-            *showInFolder_ = nullptr, *previewAction_ = nullptr;
+            *showInFolder_ = nullptr, *previewAction_ = nullptr, *viewAction_ = nullptr, *infoAction_ = nullptr,
+            *renameAction_ = nullptr, *trashAction_ = nullptr, *copyPathAction_ = nullptr;
     quint64 folderListing_ = 0;  // newest folder listing; older ones are dropped
     bool opening_ = true, searching_ = false, duplicatesPending_ = false;
 };
