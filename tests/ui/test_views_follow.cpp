@@ -18,6 +18,7 @@
 #include "DuplicatesView.h"
 #include "FolderTree.h"
 #include "ImageGrid.h"
+#include "PreviewWidget.h"
 #include "LibraryService.h"
 #include "ui_test_util.h"
 #include "ruvision/ui/MainWindow.h"
@@ -35,6 +36,7 @@ private slots:
     void cleanupTestCase();
     void a_copy_joins_the_duplicates_asked_before();
     void a_new_file_appears_and_keep_choices_stay();
+    void a_click_on_a_duplicate_previews_it();
     void a_renamed_file_follows_in_both_grids();
 
 private:
@@ -131,6 +133,17 @@ void TestViewsFollow::a_new_file_appears_and_keep_choices_stay() {
     QCOMPARE(duplicates()->groupCount(), 1);
     QVERIFY(duplicates()->isKept(copy));
     QVERIFY(!duplicates()->isKept(photos_[0]));
+}
+
+void TestViewsFollow::a_click_on_a_duplicate_previews_it() {
+    if (!ready() || duplicates()->groupCount() != 1) QSKIP("no duplicates group");
+    auto* preview = window_->findChild<rv::ui::PreviewWidget*>();
+    QVERIFY(preview && preview->isVisible());
+    QTRY_VERIFY(duplicates()->isVisible());
+    for (const QString& path : duplicates()->groupPaths(0)) {
+        QTest::mouseClick(duplicates()->cardArea(), Qt::LeftButton, {}, duplicates()->cardRect(path).topLeft() + QPoint(50, 50));
+        QCOMPARE(preview->path(), path);
+    }
 }
 
 void TestViewsFollow::a_renamed_file_follows_in_both_grids() {
