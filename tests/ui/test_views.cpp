@@ -372,6 +372,10 @@ void TestViews::folder_tree_greys_roots_the_library_found_offline() {
     // Back online.
     tree.followLibrary({});
     QVERIFY(!model->index(0, 0).data(FolderTreeModel::MissingRole).toBool());
+    // As a window opening a library learns it: with the roots.
+    tree.setRoots({root, other}, {{other, QStringLiteral("suddenly empty")}});
+    QVERIFY(!model->index(0, 0).data(FolderTreeModel::MissingRole).toBool());
+    QVERIFY(model->index(1, 0).data(FolderTreeModel::MissingRole).toBool());
     QTRY_VERIFY(!model->isBusy());
 }
 

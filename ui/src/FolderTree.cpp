@@ -435,7 +435,10 @@ FolderTree::FolderTree(QWidget* parent) : QTreeView(parent), model_(new FolderTr
     });
 }
 
-void FolderTree::setRoots(const QStringList& roots) { model_->setRoots(roots); }
+void FolderTree::setRoots(const QStringList& roots, const QHash<QString, QString>& offlineRoots) {
+    model_->setRoots(roots);
+    model_->setOfflineRoots(offlineRoots);
+}
 
 void FolderTree::followLibrary(const QHash<QString, QString>& offlineRoots) {
     model_->setOfflineRoots(offlineRoots);

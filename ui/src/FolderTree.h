@@ -79,7 +79,8 @@ class FolderTree : public QTreeView {
 public:
     explicit FolderTree(QWidget* parent = nullptr);
 
-    void setRoots(const QStringList& roots);
+    // The roots, and those the library found offline (root -> reason; see setOfflineRoots()).
+    void setRoots(const QStringList& roots, const QHash<QString, QString>& offlineRoots = {});
     QStringList roots() const { return model_->roots(); }
     // The selected folder, empty if none.
     QString currentFolder() const;

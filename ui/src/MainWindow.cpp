@@ -259,7 +259,7 @@ void MainWindow::connectService() {
         QSettings().setValue("library/path", service_->snapshot().dir);
     });
     connect(service_, &LibraryService::snapshotChanged, this, [this](const LibrarySnapshot& s) {
-        folders_->setRoots(s.roots);
+        folders_->setRoots(s.roots, s.offlineRoots);
         setWindowTitle(tr("RuVision — %1").arg(s.dir));
         statusBar()->showMessage(tr("%L1 images indexed · model %2").arg(s.indexed).arg(s.model));
         if (s.roots.isEmpty() && !service_->isIndexing())
