@@ -1,7 +1,11 @@
 // rv::suggest_keep (KeepSuggestion.h): the rule on members as Library::duplicates reports them,
 // and on a real library of real copies (a turned copy, a larger copy, a low-quality re-encode),
-// where the original must be the file suggested to keep.
+// where the original must be the file suggested to keep, by the engine and by
+// `ruvision-cli duplicates` (text and --json).
 #include <QImage>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QTemporaryDir>
 #include <QTransform>
 #include <QtTest>
@@ -12,6 +16,7 @@
 
 #include "ruvision/engine/KeepSuggestion.h"
 #include "ruvision/engine/Library.h"
+#include "cli_runner.h"
 #include "sample_photos.h"
 
 namespace {
@@ -158,6 +163,23 @@ void TestKeepSuggestion::originals_are_kept_on_real_files() {
     QCOMPARE(reason.value(QLatin1Char('c')), QStringLiteral("largest file"));
     QCOMPARE(kept.value(QLatin1Char('d')), QStringLiteral("d-original.jpg"));
     QVERIFY2(reason.value(QLatin1Char('d')).contains(QLatin1String("not turned")), qPrintable(reason.value(QLatin1Char('d'))));
+
+    // The CLI says the same, with the reason.
+    lib->reset();
+    const QString libDir = dir.filePath(QStringLiteral("library"));
+    const auto json = cli_test::cli({"duplicates", "--library", libDir, "--json"});
+    QCOMPARE(json.code, 0);
+    QCOMPARE(json.lines.size(), kept.size());
+    for (const QByteArray& line : json.lines) {
+        const QJsonObject g = QJsonDocument::fromJson(line).object();
+        const QString name = QFileInfo(g["suggested_keep"].toString()).fileName();
+        QVERIFY2(!name.isEmpty(), line.constData());
+        QCOMPARE(name, kept.value(name.at(0)));
+        QCOMPARE(g["keep_reason"].toString(), reason.value(name.at(0)));
+    }
+    const auto text = cli_test::cli({"duplicates", "--library", libDir});
+    QCOMPARE(text.code, 0);
+    QVERIFY(text.lines.contains("  keep: " + (pics + QStringLiteral("/c-original.jpg (largest file)")).toUtf8()));
 }
 
 QTEST_MAIN(TestKeepSuggestion)
