@@ -60,6 +60,8 @@ private slots:
     void folder_tree_context_menu();
     void folder_tree_reset_during_listing();
     void folder_tree_keeps_staying_roots();
+    void folder_tree_follows_new_and_vanished_folders();
+    void folder_tree_greys_roots_the_library_found_offline();
 
 private:
     // dir_/lib/A (sub2, sub10 with deeper, .hidden), dir_/lib/B (no subfolders); C is missing.
@@ -312,6 +314,82 @@ void TestViews::folder_tree_keeps_staying_roots() {
     QCOMPARE(spy.count(), 2);
     QVERIFY(spy.at(1).at(0).toString().isEmpty());
     QVERIFY(tree.currentFolder().isEmpty());
+}
+
+// After a change of the library the tree lists its listed folders again: a new folder appears at
+// its place, a vanished one goes, the expanded folder and the selection that stay are kept.
+void TestViews::folder_tree_follows_new_and_vanished_folders() {
+    const QString root = dir_.filePath(QStringLiteral("follow"));
+    for (const char* sub : {"2023", "2025/june"})
+        QVERIFY(QDir().mkpath(root + QLatin1Char('/') + QLatin1String(sub)));
+    FolderTree tree;
+    tree.resize(300, 400);
+    tree.show();
+    FolderTreeModel* model = tree.folderModel();
+    tree.setRoots({root});
+    const QModelIndex r = model->index(0, 0);
+    tree.expand(r);
+    QTRY_COMPARE(model->rowCount(r), 2);
+    const QModelIndex y2025 = model->index(1, 0, r);
+    tree.expand(y2025);
+    QTRY_COMPARE(model->rowCount(y2025), 1);
+    tree.setCurrentIndex(y2025);
+    QSignalSpy selected(&tree, &FolderTree::folderSelected);
+
+    QVERIFY(QDir().mkpath(root + QStringLiteral("/2024")));
+    QVERIFY(QDir().mkpath(root + QStringLiteral("/2025/july")));
+    QVERIFY(QDir(root + QStringLiteral("/2023")).removeRecursively());
+    tree.followLibrary({});
+    QTRY_VERIFY(!model->isBusy());
+    QStringList names;
+    for (int i = 0; i < model->rowCount(r); ++i) names << model->index(i, 0, r).data().toString();
+    QCOMPARE(names, (QStringList{QStringLiteral("2024"), QStringLiteral("2025")}));
+    const QModelIndex after = model->index(1, 0, r);
+    QCOMPARE(model->rowCount(after), 2);  // listed again, though only listed once before
+    QCOMPARE(model->index(0, 0, after).data().toString(), QStringLiteral("july"));  // in name order
+    QCOMPARE(model->index(1, 0, after).data().toString(), QStringLiteral("june"));
+    QVERIFY(tree.isExpanded(after));
+    QCOMPARE(tree.currentFolder(), root + QStringLiteral("/2025"));
+    QCOMPARE(selected.count(), 0);  // the selection did not move
+
+    // The selected folder vanishes: the selection moves to a folder that is there (the view hands
+    // it to a neighbour), and the window is told.
+    QVERIFY(QDir(root + QStringLiteral("/2025")).removeRecursively());
+    tree.followLibrary({});
+    QTRY_COMPARE(selected.count(), 1);
+    QCOMPARE(model->rowCount(r), 1);
+    QVERIFY(selected.at(0).at(0).toString() != root + QStringLiteral("/2025"));
+    QCOMPARE(selected.at(0).at(0).toString(), tree.currentFolder());
+}
+
+// A root the engine found offline though the folder exists (its files all vanished at once: an
+// unmounted disk leaves an empty mount point) is greyed, with the engine's reason.
+void TestViews::folder_tree_greys_roots_the_library_found_offline() {
+    const QString root = dir_.filePath(QStringLiteral("mountpoint")), other = dir_.filePath(QStringLiteral("online"));
+    QVERIFY(QDir().mkpath(root) && QDir().mkpath(other));
+    FolderTree tree;
+    FolderTreeModel* model = tree.folderModel();
+    tree.setRoots({root, other});
+    QTRY_VERIFY(!model->isBusy());
+    QVERIFY(!model->index(0, 0).data(FolderTreeModel::MissingRole).toBool());
+    QSignalSpy changed(model, &QAbstractItemModel::dataChanged);
+    tree.followLibrary({{root, QStringLiteral("suddenly empty (its 12 files are kept)")}});
+    QVERIFY(!changed.isEmpty());
+    const QModelIndex r = model->index(0, 0);
+    QVERIFY(r.data(FolderTreeModel::MissingRole).toBool());
+    QVERIFY(r.data(Qt::DisplayRole).toString().endsWith(QStringLiteral("(offline)")));
+    QVERIFY(r.data(Qt::ToolTipRole).toString().contains(QStringLiteral("suddenly empty")));
+    QCOMPARE(r.data(Qt::ForegroundRole).value<QBrush>().color(),
+             QApplication::palette().color(QPalette::Disabled, QPalette::Text));
+    QVERIFY(!model->index(1, 0).data(FolderTreeModel::MissingRole).toBool());
+    // Back online.
+    tree.followLibrary({});
+    QVERIFY(!model->index(0, 0).data(FolderTreeModel::MissingRole).toBool());
+    // As a window opening a library learns it: with the roots.
+    tree.setRoots({root, other}, {{other, QStringLiteral("suddenly empty")}});
+    QVERIFY(!model->index(0, 0).data(FolderTreeModel::MissingRole).toBool());
+    QVERIFY(model->index(1, 0).data(FolderTreeModel::MissingRole).toBool());
+    QTRY_VERIFY(!model->isBusy());
 }
 
 QTEST_MAIN(TestViews)

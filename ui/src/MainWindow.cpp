@@ -1,5 +1,7 @@
 #include "ruvision/ui/MainWindow.h"
 
+#include <utility>
+
 #include <QAction>
 #include <QApplication>
 #include <QClipboard>
@@ -28,6 +30,7 @@
 #include "FileActions.h"
 #include "FileCommands.h"
 #include "FolderTree.h"
+#include "GridPlace.h"
 #include "ImageGrid.h"
 #include "IndexingPanel.h"
 #include "LibraryService.h"
@@ -166,6 +169,9 @@ void MainWindow::buildLayout() {
         previewAction_->setChecked(true);
         preview_->setImage(path);
     });
+    connect(duplicates_, &DuplicatesView::currentPathChanged, this, [this](const QString& path) {
+        if (previewAction_->isChecked() && !path.isEmpty()) preview_->setImage(path);
+    });
     connect(duplicates_, &DuplicatesView::filesTrashed, this, [this](const QStringList& paths) {
         for (const auto& p : paths) thumbnails_->forget(p);
         service_->forget(paths);
@@ -299,7 +305,7 @@ void MainWindow::connectService() {
         QSettings().setValue("library/path", service_->snapshot().dir);
     });
     connect(service_, &LibraryService::snapshotChanged, this, [this](const LibrarySnapshot& s) {
-        folders_->setRoots(s.roots);
+        folders_->setRoots(s.roots, s.offlineRoots);
         setWindowTitle(tr("RuVision — %1").arg(s.dir));
         statusBar()->showMessage(tr("%L1 images indexed · model %2").arg(s.indexed).arg(s.model));
         if (s.roots.isEmpty() && !service_->isIndexing())
@@ -319,8 +325,13 @@ void MainWindow::connectService() {
             });
     connect(indexing_, &IndexingPanel::cancelRequested, service_, &LibraryService::cancelIndexing);
     connect(service_, &LibraryService::searchFinished, this,
-            [this](quint64, const QString&, const QVector<SearchHit>& hits, const QString& error) {
+            [this](quint64 id, const QString&, const QVector<SearchHit>& hits, const QString& error) {
                 searching_ = false;
+                const bool refresh = id == refreshSearch_;  // asked again after a change: stay in place
+                const GridPlace place = gridPlace(results_);
+                // A refresh that cannot be answered (the query file was trashed or moved away) keeps
+                // the results shown; the grids already dropped the files that left.
+                if (!error.isEmpty() && refresh) return;
                 if (!error.isEmpty()) {
                     results_->gridModel()->clear();
                     statusBar()->showMessage(error, 15000);
@@ -331,19 +342,36 @@ void MainWindow::connectService() {
                 ranked.reserve(hits.size());
                 for (const auto& h : hits) ranked.push_back({h.path, h.score});
                 results_->gridModel()->setResults(ranked);
+                if (refresh && restoreGridPlace(results_, place, refreshMoved_)) return;
                 results_->scrollToTop();
                 if (!ranked.isEmpty()) results_->setCurrentIndex(results_->gridModel()->index(0));
             });
     connect(service_, &LibraryService::duplicatesFinished, this,
             [this](const std::vector<DuplicateGroup>& groups, const QString& error) {
                 duplicatesPending_ = false;
-                duplicates_->setGroups(groups);
+                duplicates_->setGroups(groups, std::exchange(duplicatesRefresh_, false));
                 statusBar()->showMessage(error.isEmpty() ? tr("%n group(s) of near-duplicates", nullptr,
                                                               static_cast<int>(groups.size()))
                                                          : error,
                                          15000);
             });
     connect(service_, &LibraryService::problem, this, [this](const QString& text) { statusBar()->showMessage(text, 15000); });
+    connect(service_, &LibraryService::libraryChanged, this, &MainWindow::followLibrary);
+}
+
+void MainWindow::followLibrary(const LibraryChange& change) {
+    folders_->followLibrary(service_->snapshot().offlineRoots);
+    if (const QString folder = folders_->currentFolder(); !folder.isEmpty()) listFolder(folder, &change);
+    if (const Query* q = history_->current()) {
+        searching_ = true;
+        refreshMoved_ = change.movedPaths;
+        refreshSearch_ = q->path.isEmpty() ? service_->search(q->image, q->label)
+                                           : service_->search(change.movedPaths.value(q->path, q->path));
+    }
+    if (duplicatesAsked_) {
+        duplicatesPending_ = duplicatesRefresh_ = true;
+        service_->findDuplicates();
+    }
 }
 
 void MainWindow::openLibrary(const QString& dir) {
@@ -353,6 +381,7 @@ void MainWindow::openLibrary(const QString& dir) {
     results_->gridModel()->clear();
     browse_->gridModel()->clear();
     duplicates_->setGroups({});
+    duplicatesAsked_ = duplicatesRefresh_ = false;
     updateNavigation();
     service_->open(dir);
 }
@@ -404,7 +433,8 @@ void MainWindow::runQuery(const Query& q, bool record) {
 
 void MainWindow::findDuplicates() {
     if (!service_->isOpen()) return;
-    duplicatesPending_ = true;
+    duplicatesPending_ = duplicatesAsked_ = true;
+    duplicatesRefresh_ = false;
     tabs_->setCurrentWidget(duplicates_);
     statusBar()->showMessage(tr("Looking for near-duplicates…"));
     service_->findDuplicates();
@@ -424,22 +454,31 @@ void MainWindow::updateNavigation() {
 }
 
 void MainWindow::showFolder(const QString& folder) {
+    listFolder(folder, nullptr);
+    if (!folder.isEmpty() && tabs_->currentIndex() != 0 && !searching_) tabs_->setCurrentIndex(0);
+}
+
+void MainWindow::listFolder(const QString& folder, const LibraryChange* change) {
     const quint64 id = ++folderListing_;
     if (folder.isEmpty()) return browse_->gridModel()->clear();
     auto* watcher = new QFutureWatcher<QStringList>(this);
-    connect(watcher, &QFutureWatcher<QStringList>::finished, this, [this, watcher, id] {
+    const bool relist = change != nullptr;
+    const QHash<QString, QString> moved = relist ? change->movedPaths : QHash<QString, QString>();
+    connect(watcher, &QFutureWatcher<QStringList>::finished, this, [this, watcher, id, relist, moved] {
         if (id == folderListing_) {
             const QStringList files = watcher->result();
+            const GridPlace place = gridPlace(browse_);
             browse_->gridModel()->setFolderFiles(files);
-            statusBar()->showMessage(files.isEmpty() ? tr("No images directly in this folder: open one of its "
-                                                          "subfolders in the tree.")
-                                                     : tr("%n image(s) in this folder", nullptr, files.size()),
-                                     8000);
+            if (relist) restoreGridPlace(browse_, place, moved);
+            else
+                statusBar()->showMessage(files.isEmpty() ? tr("No images directly in this folder: open one of its "
+                                                              "subfolders in the tree.")
+                                                         : tr("%n image(s) in this folder", nullptr, files.size()),
+                                         8000);
         }
         watcher->deleteLater();
     });
     watcher->setFuture(listImagesAsync(folder));
-    if (tabs_->currentIndex() != 0 && !searching_) tabs_->setCurrentIndex(0);
 }
 
 void MainWindow::showContextMenu(const QString& path, const QPoint& globalPos) {

@@ -6,6 +6,7 @@
 // every engine call on its own threads.
 #pragma once
 
+#include <QHash>
 #include <QMainWindow>
 #include <memory>
 
@@ -24,6 +25,7 @@ class IndexingPanel;
 class LibraryService;
 class ImageViewer;
 class PreviewPane;
+struct LibraryChange;
 class PreviewWidget;
 class QueryHistory;
 class ThumbnailCache;
@@ -70,6 +72,11 @@ private:
     void goBack();
     void goForward();
     void showFolder(const QString& folder);
+    // Lists the folder into the folder grid; `change` non-null: the same folder again after that
+    // change, keeping the current picture and the scroll.
+    void listFolder(const QString& folder, const LibraryChange* change);
+    // Every view follows a change of the library (LibraryService::libraryChanged).
+    void followLibrary(const LibraryChange& change);
     void showContextMenu(const QString& path, const QPoint& globalPos);
     void connectFileCommands();
     ImageGrid* activeGrid() const;  // the grid of the tab shown, if it is a grid
@@ -101,6 +108,10 @@ private:
             *renameAction_ = nullptr, *trashAction_ = nullptr, *copyPathAction_ = nullptr;
     quint64 folderListing_ = 0;  // newest folder listing; older ones are dropped
     bool opening_ = true, searching_ = false, duplicatesPending_ = false;
+    bool duplicatesAsked_ = false;    // asked in this library's session: recomputed on changes
+    bool duplicatesRefresh_ = false;  // the pending duplicates request is such a recomputation
+    quint64 refreshSearch_ = 0;       // id of the search asked again after a change (0: none)
+    QHash<QString, QString> refreshMoved_;  // that change's moved paths (old -> new)
 };
 
 }  // namespace rv::ui
