@@ -28,7 +28,9 @@ void print_error(const std::string& message) { std::fprintf(stderr, "ruvision-cl
 // The library, or null after printing why it cannot be opened. The "library DIR: model M, index
 // STATE" line is printed with --verbose, and always when the index was not found in order (rebuilt,
 // being updated elsewhere) or the catalog is read without shared memory: those explain what follows.
-std::unique_ptr<Library> open_library(const Parsed& a, LibraryAccess access) {
+// `says_state`: the command's own output names library, model and index state (status in text),
+// so the line would only repeat them.
+std::unique_ptr<Library> open_library(const Parsed& a, LibraryAccess access, bool says_state = false) {
     const std::string dir = a.text("library");
     auto lib = Library::open(dir, access, access == LibraryAccess::Read ? std::string() : a.text("model"));
     if (!lib) {
@@ -39,7 +41,7 @@ std::unique_ptr<Library> open_library(const Parsed& a, LibraryAccess access) {
     const std::string& fallback = (*lib)->catalog().read_fallback();
     const std::string state = s ? s->index_state : "?";
     const bool usual = state == "new" || state.rfind("ok (", 0) == 0;
-    if (a.has("verbose") || !usual || !fallback.empty())
+    if ((!says_state && (a.has("verbose") || !usual)) || !fallback.empty())
         std::fprintf(stderr, "library %s: model %s, index %s%s\n", printable(dir).c_str(),
                      printable((*lib)->model_id()).c_str(), printable(state).c_str(),
                      fallback.empty() ? ""
@@ -178,7 +180,7 @@ int cmd_search(const Parsed& a) {
 
 int cmd_status(const Parsed& a) {
     const std::string library = a.text("library");
-    auto lib = open_library(a, LibraryAccess::Read);
+    auto lib = open_library(a, LibraryAccess::Read, !a.has("json") && !a.has("errors"));
     if (!lib) return 1;
     auto s = lib->status();
     if (!s) {
