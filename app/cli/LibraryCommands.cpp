@@ -275,7 +275,9 @@ int cmd_roots(const Parsed& a) {
             print_error("roots: " + c.error().message);
             return 1;
         }
-        message = c->message.empty() ? "added " + c->root + " (ruvision-cli index indexes it)" : c->message;
+        message = c->message.empty()
+                      ? "added " + c->root + " (to index it: ruvision-cli index --library " + a.text("library") + ")"
+                      : c->message;
         out["added"] = c->added ? json(c->root) : json(nullptr);
         out["absorbed"] = c->absorbed;
     } else if (a.has("remove")) {
