@@ -32,6 +32,7 @@ private slots:
     void bad_values_name_the_option();
     void option_forms_and_rounded_scores();
     void status_lists_the_files_in_error();
+    void rebuilt_index_is_said_without_verbose();
     void progress_without_a_terminal();
     void warnings_never_split_the_progress_line();
     void gui_help_without_a_display();
@@ -244,6 +245,28 @@ void TestCliUsage::status_lists_the_files_in_error() {
     QVERIFY(!o["reason"].toString().isEmpty());
 }
 
+void TestCliUsage::rebuilt_index_is_said_without_verbose() {
+    make_library();
+    if (QTest::currentTestFailed()) return;
+    // A copy of the library whose index file is missing, then one whose index file is garbage:
+    // the reader rebuilds the index from the catalog and says so, in plain words, without -v.
+    const QString copy = dir_.filePath("lib-copy");
+    QVERIFY(QDir().mkpath(copy));
+    for (const auto& f : QDir(lib_).entryList(QDir::Files)) QVERIFY(QFile::copy(lib_ + "/" + f, copy + "/" + f));
+    QVERIFY(QFile::remove(copy + "/vectors.rvi"));
+    auto r = cli({"search", "--library", copy, "-k1", photo_a_});
+    QCOMPARE(r.code, 0);
+    QVERIFY2(r.err.contains("index rebuilt from the catalog (4 vectors): the index file is missing"), r.err.constData());
+    QFile garbage(copy + "/vectors.rvi");
+    QVERIFY(garbage.open(QIODevice::WriteOnly));
+    garbage.write("not an index\n");
+    garbage.close();
+    r = cli({"search", "--library", copy, "-k1", photo_a_});
+    QCOMPARE(r.code, 0);
+    QVERIFY2(r.err.contains("index rebuilt from the catalog (4 vectors): index file '"), r.err.constData());
+    QVERIFY2(!r.err.contains("index index"), r.err.constData());
+}
+
 void TestCliUsage::progress_without_a_terminal() {
     // N files indexed with stderr on a pipe: never a line per file. With the default period the
     // lines are bounded by the run's length (one per 5 s, and the last); with a period longer than
@@ -276,7 +299,8 @@ void TestCliUsage::progress_without_a_terminal() {
 void TestCliUsage::warnings_never_split_the_progress_line() {
     // libpng warns "iCCP: known incorrect sRGB profile" from the decoding threads, straight to
     // stderr. In a terminal each warning must stand on a line of its own, never glued to the
-    // progress text, and the progress line comes back after it.
+    // progress text, and the progress line comes back after it. The same text again (it names no
+    // file) is written once, then counted: "(7 more times)" at the end.
     const QString png = "/usr/share/wallpapers/Altai/contents/screenshot.png";  // has such a profile
     QVERIFY2(QFile::exists(png), "plasma-workspace-wallpapers is not installed");
     const QString photos = dir_.filePath("srgb-photos");
@@ -289,16 +313,25 @@ void TestCliUsage::warnings_never_split_the_progress_line() {
     QCOMPARE(r.code, 0);
     const QByteArray warning = "libpng warning: iCCP: known incorrect sRGB profile";
     QVERIFY2(r.output.count(warning) >= 1, r.output.constData());  // the case this test is about happened
+    QVERIFY2(QRegularExpression("\n" + QRegularExpression::escape(QString(warning)) + R"( \(\d+ more times?\)\r\n)")
+                 .match(QString::fromUtf8(r.output))
+                 .hasMatch(),
+             r.output.constData());
     QVERIFY2(r.output.contains("indexed 12 / 12 (100 %)"), r.output.constData());
     // What the terminal shows: split at newlines, each line then at the erase-line sequence
     // ("\r\e[K"), which starts every redraw. A warning is always a whole piece of its own.
+    int plain = 0;  // the warning's text alone
     for (const auto& line : r.output.split('\n')) {
         for (const auto& piece : line.split('\x1b')) {
             const QByteArray shown = piece.startsWith("[K") ? piece.mid(2) : piece;
             if (!shown.contains("libpng")) continue;
-            QVERIFY2(shown.startsWith(warning) && shown.mid(warning.size()).trimmed().isEmpty(), line.constData());
+            static const QRegularExpression rest(R"(^(\(\d+ more times?\))?$)");
+            QVERIFY2(shown.startsWith(warning) && rest.match(QString::fromUtf8(shown.mid(warning.size()).trimmed())).hasMatch(),
+                     line.constData());
+            if (shown.trimmed() == warning) ++plain;
         }
     }
+    QCOMPARE(plain, 1);
     QVERIFY2(r.output.contains("\ndone in "), r.output.constData());  // the summary starts a line of its own
 }
 

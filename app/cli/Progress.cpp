@@ -84,6 +84,8 @@ void ProgressLine::finish() {
     if (pending_) draw_locked();
     if (terminal_ && !erased_) write_all("\n");
     erased_ = true;
+    for (const auto& [line, times] : repeats_)
+        if (times > 0) write_all(line + " (" + count(times, "more time") + ")\n");
     finished_ = true;
     shown_.clear();
 }
@@ -109,6 +111,14 @@ ssize_t ProgressLine::write_through(void* cookie, const char* data, std::size_t 
     auto* self = static_cast<ProgressLine*>(cookie);
     std::lock_guard lock(self->mutex_);
     if (size == 0) return 0;
+    // A whole line seen before is only counted (line buffering hands whole lines over here).
+    if (!self->partial_ && data[size - 1] == '\n') {
+        const auto [it, first] = self->repeats_.try_emplace(std::string(data, size - 1), 0);
+        if (!first) {
+            ++it->second;
+            return static_cast<ssize_t>(size);
+        }
+    }
     self->erase_locked();
     write_all(data, size);
     self->partial_ = data[size - 1] != '\n';

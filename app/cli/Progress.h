@@ -6,8 +6,10 @@
 // `stderr` is a stream of its own (glibc lets a program assign stderr; libpng and libjpeg use the
 // same variable): every line written to it first erases the progress line, is written whole, and
 // the progress line is drawn again below it, so a warning never lands in the middle of the
-// progress text and the progress never lands in the middle of a warning. Nothing is redirected at
-// the file-descriptor level: what is written straight to fd 2 (a sanitizer's report) still appears.
+// progress text and the progress never lands in the middle of a warning. A line exactly like one
+// already written (a codec's warning names no file: the same text for every such file) is written
+// once; finish() says how many times each was repeated. Nothing is redirected at the
+// file-descriptor level: what is written straight to fd 2 (a sanitizer's report) still appears.
 //
 // Without a terminal (a script, a CI log) progress is a whole line every `every_seconds` (the
 // last one always), never one per file unless every_seconds is 0.
@@ -18,6 +20,7 @@
 
 #include <chrono>
 #include <cstdio>
+#include <map>
 #include <mutex>
 #include <string>
 
@@ -56,6 +59,7 @@ private:
     bool finished_ = false;
     std::chrono::steady_clock::time_point last_{};
     IndexProgress latest_;
+    std::map<std::string, std::size_t> repeats_;  // whole lines written to stderr -> times seen again
 };
 
 }  // namespace rv::cli
