@@ -328,10 +328,10 @@ void TestCli::bad_descriptor_is_refused() {
 }
 
 void TestCli::models_nodes() {
-    // --help lists `models --nodes NAME`: it works, and names every alias a descriptor can use.
-    auto help = cli({"--help"});
+    // `models --help` lists --nodes NAME: it works, and names every alias a descriptor can use.
+    auto help = cli({"models", "--help"});
     QCOMPARE(help.code, 0);
-    QVERIFY(help.lines.join('\n').contains("models [--json] [--nodes NAME]"));
+    QVERIFY(help.lines.join('\n').contains("--nodes NAME"));
     auto r = cli({"models", "--nodes", "mobilenet_v2"});
     QCOMPARE(r.code, 0);
     const QByteArray all = r.lines.join('\n');

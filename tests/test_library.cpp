@@ -154,11 +154,12 @@ void TestLibrary::kill_during_indexing_then_resume() {
 
     QProcess p;
     p.setProcessEnvironment(cli_test::environment());
-    p.start(RUVISION_CLI, {"index", "--library", lib, QString::fromStdString(root.string())});
+    // --progress-every 0: a progress line per file, so the test sees the 40th.
+    p.start(RUVISION_CLI, {"index", "--library", lib, "--progress-every", "0", QString::fromStdString(root.string())});
     QVERIFY(p.waitForStarted());
     QByteArray err;
     // Wait until some files are stored (the job commits every 32), then kill -9.
-    while (p.state() == QProcess::Running && !err.contains("[40/")) {
+    while (p.state() == QProcess::Running && !err.contains("indexed 40 / ")) {
         p.waitForReadyRead(100);
         err += p.readAllStandardError();
     }
@@ -198,10 +199,10 @@ void TestLibrary::second_indexer_is_refused() {
     auto slow = cli_test::environment();
     slow.insert("RUVISION_ISA", "scalar");  // ~40x slower: the second indexer surely meets it running
     first.setProcessEnvironment(slow);
-    first.start(RUVISION_CLI, {"index", "--library", lib, QString::fromStdString(root.string())});
+    first.start(RUVISION_CLI, {"index", "--library", lib, "--progress-every", "0", QString::fromStdString(root.string())});
     QVERIFY(first.waitForStarted());
     QByteArray err;
-    while (first.state() == QProcess::Running && !err.contains("[4/")) {
+    while (first.state() == QProcess::Running && !err.contains("indexed 4 / ")) {
         first.waitForReadyRead(100);
         err += first.readAllStandardError();
     }
@@ -354,7 +355,7 @@ void TestLibrary::readers_never_change_the_model() {
     // Only index --model changes it, and says what it will re-embed.
     r = cli({"index", "--library", lib, "--json", "--model", "mobilenet_v3_centernet"});
     QCOMPARE(r.code, 0);
-    QVERIFY2(r.err.contains("3 indexed file(s) will be re-embedded"), r.err.constData());
+    QVERIFY2(r.err.contains("3 indexed files will be embedded again"), r.err.constData());
     QCOMPARE(obj(r.lines.last())["embedded"].toInt(), 3);
     s = obj(cli({"status", "--library", lib, "--json"}).lines.last());
     QVERIFY(s["model"].toString().startsWith("mobilenet_v3_centernet/"));

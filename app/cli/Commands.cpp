@@ -14,11 +14,6 @@ using nlohmann::json;
 
 std::string dump(const json& j) { return j.dump(-1, ' ', false, json::error_handler_t::replace); }
 
-int usage_error(const std::string& msg) {
-    std::fprintf(stderr, "ruvision-cli: %s (see ruvision-cli --help)\n", msg.c_str());
-    return 2;
-}
-
 namespace {
 
 // `models --nodes NAME`: the nodes a descriptor can name, with their output at the native size.
@@ -51,20 +46,9 @@ int print_nodes(const std::string& name, bool as_json) {
 
 }  // namespace
 
-int cmd_models(const Args& args) {
-    bool as_json = false;
-    std::string nodes_of;
-    bool want_nodes = false;
-    for (std::size_t i = 0; i < args.size(); ++i) {
-        const auto& a = args[i];
-        if (a == "--json") as_json = true;
-        else if (a == "--nodes") {
-            if (i + 1 >= args.size()) return usage_error("models: --nodes needs a model name");
-            want_nodes = true;
-            nodes_of = args[++i];
-        } else return usage_error("models: unknown option " + a);
-    }
-    if (want_nodes) return print_nodes(nodes_of, as_json);
+int cmd_models(const Parsed& args) {
+    const bool as_json = args.has("json");
+    if (args.has("nodes")) return print_nodes(args.text("nodes"), as_json);
     // Every file is read whole and checked (checksum included), so "ok" here means usable.
     auto models = list_models(/*verify_data=*/true);
     if (models.empty()) {
@@ -104,22 +88,10 @@ int cmd_models(const Args& args) {
     return broken ? 1 : 0;
 }
 
-int cmd_embed(const Args& args) {
-    std::string model_name, descriptor;
-    bool as_json = false;
-    std::vector<std::string> images;
-    for (std::size_t i = 0; i < args.size(); ++i) {
-        const auto& a = args[i];
-        if (a == "--json") as_json = true;
-        else if ((a == "--model" || a == "--descriptor") && i + 1 >= args.size())
-            return usage_error("embed: " + a + " needs a value");
-        else if (a == "--model") model_name = args[++i];
-        else if (a == "--descriptor") descriptor = args[++i];
-        else if (a == "--") { images.insert(images.end(), args.begin() + i + 1, args.end()); break; }
-        else if (a.rfind("--", 0) == 0) return usage_error("embed: unknown option " + a);
-        else images.push_back(a);
-    }
-    if (images.empty()) return usage_error("embed: no images given");
+int cmd_embed(const Parsed& args) {
+    const std::string model_name = args.text("model"), descriptor = args.text("descriptor");
+    const bool as_json = args.has("json");
+    const std::vector<std::string>& images = args.operands();
     auto model = find_model(model_name);
     if (!model) {
         std::fprintf(stderr, "ruvision-cli: %s\n", model.error().message.c_str());
@@ -154,17 +126,9 @@ int cmd_embed(const Args& args) {
     return failures ? 1 : 0;
 }
 
-int cmd_rank(const Args& args) {
-    std::string model_name;
-    std::vector<std::string> images;
-    for (std::size_t i = 0; i < args.size(); ++i) {
-        if (args[i] == "--model" && i + 1 >= args.size()) return usage_error("rank: --model needs a value");
-        else if (args[i] == "--model") model_name = args[++i];
-        else if (args[i] == "--") { images.insert(images.end(), args.begin() + i + 1, args.end()); break; }
-        else if (args[i].rfind("--", 0) == 0) return usage_error("rank: unknown option " + args[i]);
-        else images.push_back(args[i]);
-    }
-    if (images.size() < 2) return usage_error("rank: expected QUERY IMAGE...");
+int cmd_rank(const Parsed& args) {
+    const std::string model_name = args.text("model");
+    const std::vector<std::string>& images = args.operands();
     auto model = find_model(model_name);
     if (!model) {
         std::fprintf(stderr, "ruvision-cli: %s\n", model.error().message.c_str());
@@ -195,14 +159,12 @@ int cmd_rank(const Args& args) {
     }
     std::stable_sort(ranked.begin(), ranked.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
     for (std::size_t r = 0; r < ranked.size(); ++r)
-        std::printf("%2zu  %.4f  %s\n", r + 1, ranked[r].first, ranked[r].second.c_str());
+        std::printf("%2zu  %.3f  %s\n", r + 1, ranked[r].first, ranked[r].second.c_str());
     return failures ? 1 : 0;
 }
 
-int cmd_import_model(const Args& args) {
-    for (const auto& a : args)
-        if (a.rfind("--", 0) == 0) return usage_error("import-model: unknown option " + a);
-    if (args.size() != 3) return usage_error("import-model: expected RECIPE SOURCE_DIR OUT.rvm");
+int cmd_import_model(const Parsed& parsed) {
+    const std::vector<std::string>& args = parsed.operands();
     std::string summary;
     auto st = import_model(args[0], args[1], args[2], &summary);
     if (!st) {

@@ -1,5 +1,6 @@
-// ruvision-cli subcommands. Each takes its arguments (after the subcommand name) and returns
-// the process exit status: 0 success, 1 some input failed, 2 usage error.
+// ruvision-cli subcommands. Each takes its arguments, parsed against its entry in the command
+// table (CommandTable.cpp), and returns the process exit status: 0 success, 1 some input
+// failed, 2 usage error.
 #pragma once
 
 #include <string>
@@ -8,9 +9,9 @@
 
 #include <nlohmann/json.hpp>
 
-namespace rv::cli {
+#include "cli/Options.h"
 
-using Args = std::vector<std::string>;
+namespace rv::cli {
 
 // One JSON line; paths need not be UTF-8: invalid bytes become U+FFFD rather than failing.
 std::string dump(const nlohmann::json& j);
@@ -18,19 +19,21 @@ std::string dump(const nlohmann::json& j);
 // bidirectional overrides and bytes that are not UTF-8 become visible escapes (\n, \e, \x1B,
 // \u202E); a backslash is doubled, so the output is never ambiguous (TextOutput.cpp).
 std::string printable(std::string_view text);
-// Prints "ruvision-cli: MSG (see ruvision-cli --help)" and returns the usage exit status, 2.
-int usage_error(const std::string& msg);
+// 1234567 -> "1,234,567".
+std::string thousands(std::size_t n);
+// "1 error", "2 errors", "1,200 images": the count and the noun, singular or plural (plural: noun + "s").
+std::string count(std::size_t n, std::string_view noun);
 
-int cmd_models(const Args& args);
-int cmd_embed(const Args& args);
-int cmd_rank(const Args& args);
-int cmd_import_model(const Args& args);
+int cmd_models(const Parsed& args);
+int cmd_embed(const Parsed& args);
+int cmd_rank(const Parsed& args);
+int cmd_import_model(const Parsed& args);
 
 // Library commands (LibraryCommands.cpp).
-int cmd_index(const Args& args);
-int cmd_search(const Args& args);
-int cmd_status(const Args& args);
-int cmd_duplicates(const Args& args);
-int cmd_roots(const Args& args);
+int cmd_index(const Parsed& args);
+int cmd_search(const Parsed& args);
+int cmd_status(const Parsed& args);
+int cmd_duplicates(const Parsed& args);
+int cmd_roots(const Parsed& args);
 
 }  // namespace rv::cli

@@ -3,19 +3,15 @@
 
 #include <algorithm>
 #include <atomic>
-#include <charconv>
-#include <chrono>
-#include <cmath>
 #include <csignal>
 #include <cstdio>
 #include <filesystem>
-#include <map>
-#include <sstream>
-#include <type_traits>
+#include <optional>
 
 #include <nlohmann/json.hpp>
 
 #include "cli/Commands.h"
+#include "cli/Progress.h"
 #include "ruvision/engine/KeepSuggestion.h"
 #include "ruvision/engine/Library.h"
 
@@ -28,93 +24,29 @@ using nlohmann::json;
 std::atomic<bool> g_cancel{false};
 extern "C" void on_sigint(int) { g_cancel = true; }
 
-// The options of the library commands. Each command names the ones it takes; any other option is
-// a usage error naming it, so that an option meant for another command never changes anything.
-enum Option : unsigned { kJson = 1, kModel = 2, kTopK = 4, kThreshold = 8, kAdd = 16, kRemove = 32 };
-
-struct LibraryArgs {
-    std::string library, model, add, remove;
-    bool json = false;
-    int k = 10;
-    float threshold = -1;  // duplicates: < 0 = the library default
-    std::vector<std::string> rest;
-};
-
-// A number written whole: std::from_chars must take every character ("1e3" is not an integer,
-// "0.5x" not a number), the value must be finite and within [lo, hi].
-template <class T>
-bool parse_number(const std::string& option, const std::string& text, T lo, T hi, T& out, std::string& error) {
-    T v{};
-    const char* end = text.data() + text.size();
-    const auto [ptr, ec] = std::from_chars(text.data(), end, v);
-    bool ok = ec == std::errc() && ptr == end && !text.empty();
-    if constexpr (std::is_floating_point_v<T>) ok = ok && std::isfinite(v);
-    if (ok && v >= lo && v <= hi) {
-        out = v;
-        return true;
-    }
-    std::ostringstream expected;
-    expected << (std::is_integral_v<T> ? "a whole number" : "a number") << " from " << lo << " to " << hi;
-    error = option + " '" + printable(text) + "': " + (ok ? "out of range, " : "") + "expected " + expected.str();
-    return false;
-}
-
-// Parses --library DIR and the options in `takes`; everything else goes to `rest` ("--" ends the
-// options).
-bool parse(const std::string& cmd, const Args& args, unsigned takes, LibraryArgs& out, std::string& error) {
-    const std::map<std::string, unsigned> known = {{"--json", kJson},           {"--model", kModel},
-                                                   {"-k", kTopK},               {"--threshold", kThreshold},
-                                                   {"--add", kAdd},             {"--remove", kRemove}};
-    bool have_library = false;
-    for (std::size_t i = 0; i < args.size(); ++i) {
-        const auto& a = args[i];
-        if (a == "--") {
-            out.rest.insert(out.rest.end(), args.begin() + static_cast<std::ptrdiff_t>(i) + 1, args.end());
-            break;
-        }
-        if (a.size() < 2 || a[0] != '-') {
-            out.rest.push_back(a);
-            continue;
-        }
-        const auto opt = known.find(a);
-        if (a != "--library" && opt == known.end()) { error = "unknown option " + printable(a); return false; }
-        if (a != "--library" && !(takes & opt->second)) {
-            error = cmd + " does not take " + a;
-            if (a == "--model") error += " (only index --model changes a library's model)";
-            return false;
-        }
-        if (a == "--json") { out.json = true; continue; }
-        if (i + 1 >= args.size()) { error = a + " needs a value"; return false; }
-        const std::string& v = args[++i];
-        if (a == "--library") {
-            if (have_library) { error = "--library given twice"; return false; }
-            have_library = true;
-            out.library = v;
-        } else if (a == "--model") out.model = v;
-        else if (a == "--add") out.add = v;
-        else if (a == "--remove") out.remove = v;
-        else if (a == "--threshold") { if (!parse_number(a, v, 0.0f, 1.0f, out.threshold, error)) return false; }
-        else if (!parse_number(a, v, 1, 10000, out.k, error)) return false;
-    }
-    if (out.library.empty()) { error = "--library DIR is required"; return false; }
-    return true;
-}
-
 void print_error(const std::string& message) { std::fprintf(stderr, "ruvision-cli: %s\n", printable(message).c_str()); }
 
-// The library, or null after printing why it cannot be opened.
-std::unique_ptr<Library> open_library(const LibraryArgs& a, LibraryAccess access) {
-    auto lib = Library::open(a.library, access, access == LibraryAccess::Read ? std::string() : a.model);
+// The library, or null after printing why it cannot be opened. The "library DIR: model M, index
+// STATE" line is printed with --verbose, and always when the index was not found in order (rebuilt,
+// being updated elsewhere) or the catalog is read without shared memory: those explain what follows.
+// `says_state`: the command's own output names library, model and index state (status in text),
+// so the line would only repeat them.
+std::unique_ptr<Library> open_library(const Parsed& a, LibraryAccess access, bool says_state = false) {
+    const std::string dir = a.text("library");
+    auto lib = Library::open(dir, access, access == LibraryAccess::Read ? std::string() : a.text("model"));
     if (!lib) {
         print_error(lib.error().message);
         return nullptr;
     }
     auto s = (*lib)->status();
     const std::string& fallback = (*lib)->catalog().read_fallback();
-    std::fprintf(stderr, "library %s: model %s, index %s%s\n", printable(a.library).c_str(),
-                 printable((*lib)->model_id()).c_str(), s ? printable(s->index_state).c_str() : "?",
-                 fallback.empty() ? ""
-                                  : " (read without shared memory: its folder is read-only here or the disk is full)");
+    const std::string state = s ? s->index_state : "?";
+    const bool usual = state == "new" || state.rfind("ok (", 0) == 0;
+    if ((!says_state && (a.has("verbose") || !usual)) || !fallback.empty())
+        std::fprintf(stderr, "library %s: model %s, index %s%s\n", printable(dir).c_str(),
+                     printable((*lib)->model_id()).c_str(), printable(state).c_str(),
+                     fallback.empty() ? ""
+                                      : " (read without shared memory: its folder is read-only here or the disk is full)");
     return std::move(*lib);
 }
 
@@ -131,37 +63,57 @@ std::string stored_model(const std::string& dir) {
     return m && *m ? **m : std::string();
 }
 
+// `status --errors`: every file in error, one per line (text: the reason, which starts with the
+// path; JSON: path and reason).
+int print_errors(Library& lib, bool as_json) {
+    auto errors = lib.errors();
+    if (!errors) {
+        print_error(errors.error().message);
+        return 1;
+    }
+    for (const auto& e : *errors) {
+        if (as_json) {
+            std::printf("%s\n", dump({{"path", e.path}, {"reason", e.reason}}).c_str());
+        } else {
+            const bool named = e.reason.rfind(e.path + ": ", 0) == 0;
+            std::printf("%s\n", printable(named ? e.reason : e.path + ": " + e.reason).c_str());
+        }
+    }
+    return 0;
+}
+
 }  // namespace
 
-int cmd_index(const Args& args) {
-    LibraryArgs a;
-    std::string err;
-    if (!parse("index", args, kJson | kModel, a, err)) return usage_error("index: " + err);
+int cmd_index(const Parsed& a) {
+    const std::string library = a.text("library"), model = a.text("model");
+    const std::vector<std::string>& roots = a.operands();
     // The roots are checked before anything is created: a mistyped folder creates no library.
-    for (const auto& r : a.rest) {
+    for (const auto& r : roots) {
         std::error_code ec;
         if (!std::filesystem::is_directory(r, ec)) {
             print_error("index: " + r + (std::filesystem::exists(r, ec) ? ": not a folder" : ": no such folder"));
             return 1;
         }
     }
-    const bool exists = library_exists(a.library);
-    if (!exists && a.rest.empty()) {
-        print_error("no library at " + a.library + " (to create one, give the folders to index: ruvision-cli index --library DIR FOLDER...)");
+    const bool exists = library_exists(library);
+    if (!exists && roots.empty()) {
+        print_error("no library at " + library + " (to create one, give the folders to index: ruvision-cli index --library DIR FOLDER...)");
         return 1;
     }
-    const std::string before = exists && !a.model.empty() ? stored_model(a.library) : std::string();
+    const std::string before = exists && !model.empty() ? stored_model(library) : std::string();
     auto lib = open_library(a, exists ? LibraryAccess::Update : LibraryAccess::Create);
     if (!lib) return 1;
     if (!before.empty() && lib->model_id().rfind(before + "/", 0) != 0) {
         auto s = lib->status();
         if (s) {
             const long long other = static_cast<long long>(s->counts.indexed) - static_cast<long long>(s->index_size);
-            std::fprintf(stderr, "model changes from %s to %s: %lld indexed file(s) will be re-embedded (%zu already have its features)\n",
-                         printable(before).c_str(), printable(lib->model_id()).c_str(), std::max(0LL, other), s->index_size);
+            std::fprintf(stderr, "model changes from %s to %s: %s will be embedded again (%s already %s its features)\n",
+                         printable(before).c_str(), printable(lib->model_id()).c_str(),
+                         count(static_cast<std::size_t>(std::max(0LL, other)), "indexed file").c_str(),
+                         thousands(s->index_size).c_str(), s->index_size == 1 ? "has" : "have");
         }
     }
-    for (const auto& r : a.rest) {
+    for (const auto& r : roots) {
         auto change = lib->add_root(r);
         if (!change) {
             print_error("index: " + change.error().message);
@@ -172,19 +124,10 @@ int cmd_index(const Args& args) {
     IndexJobParams p;  // the roots are added above, with their messages
     std::signal(SIGINT, on_sigint);
     std::signal(SIGTERM, on_sigint);
-    // Progress on stderr: redrawn in place on a terminal (5 times a second); otherwise a line per
-    // 1% of the files or every 2 s, whichever comes first.
-    const bool tty = isatty(STDERR_FILENO);
-    auto last = std::chrono::steady_clock::time_point{};
-    auto r = lib->index(p, g_cancel, [&](const IndexProgress& pr) {
-        const auto now = std::chrono::steady_clock::now();
-        const bool percent = !tty && pr.done % std::max<std::size_t>(1, pr.total / 100) == 0;
-        if (pr.done != pr.total && !percent && now - last < std::chrono::milliseconds(tty ? 200 : 2000)) return;
-        last = now;
-        std::fprintf(stderr, "%s[%zu/%zu] %.1f img/s, %zu errors%s", tty ? "\r" : "", pr.done, pr.total,
-                     pr.images_per_second, pr.errors, tty ? "  " : "\n");
-    });
-    if (tty) std::fprintf(stderr, "\n");
+    // Progress on stderr, and every line written to stderr meanwhile kept whole (Progress.h).
+    std::optional<ProgressLine> progress(std::in_place, isatty(STDERR_FILENO) == 1, a.number("progress-every", 5));
+    auto r = lib->index(p, g_cancel, [&progress](const IndexProgress& pr) { progress->update(pr); });
+    progress.reset();
     if (!r) {
         print_error("index: " + r.error().message);
         return 1;
@@ -195,7 +138,7 @@ int cmd_index(const Args& args) {
     json offline_roots = json::array();
     for (const auto& o : r->offline_roots)
         offline_roots.push_back({{"path", o.path}, {"reason", o.reason}, {"files", o.files}});
-    if (a.json) {
+    if (a.has("json")) {
         std::printf("%s\n", dump({{"found", r->found}, {"embedded", r->embedded}, {"unchanged", r->unchanged},
                                   {"moved", r->moved}, {"removed", r->removed}, {"failed", r->failed},
                                   {"cancelled", r->cancelled}, {"seconds", r->seconds}, {"errors", errors},
@@ -203,71 +146,76 @@ int cmd_index(const Args& args) {
                                   {"repaired", r->repaired}})
                                 .c_str());
     } else {
-        std::printf("%s: %zu image files, %zu embedded, %zu unchanged, %zu moved, %zu removed, %zu failed in %.1f s\n",
-                    r->cancelled ? "cancelled" : "done", r->found, r->embedded, r->unchanged, r->moved, r->removed,
-                    r->failed, r->seconds);
-        for (const auto& e : r->errors) std::printf("error: %s\n", printable(e.reason).c_str());
+        std::printf("%s in %.1f s: %s, %s embedded, %s unchanged, %s moved, %s removed, %s failed\n",
+                    r->cancelled ? "cancelled" : "done", r->seconds, count(r->found, "image file").c_str(),
+                    thousands(r->embedded).c_str(), thousands(r->unchanged).c_str(), thousands(r->moved).c_str(),
+                    thousands(r->removed).c_str(), thousands(r->failed).c_str());
+        // Every file in error in the library now, this run's failures and earlier ones.
+        if (!r->errors.empty()) std::printf("%s in error:\n", count(r->errors.size(), "file").c_str());
+        for (const auto& e : r->errors) std::printf("  %s\n", printable(e.reason).c_str());
         for (const auto& pr : r->scan_problems)
             std::printf("scan: %s: %s\n", printable(pr.path.string()).c_str(), printable(pr.reason).c_str());
         for (const auto& o : r->offline_roots)
-            std::printf("offline: %s: %s (%zu files kept)\n", printable(o.path).c_str(), printable(o.reason).c_str(), o.files);
+            std::printf("offline: %s: %s (%s kept)\n", printable(o.path).c_str(), printable(o.reason).c_str(),
+                        count(o.files, "file").c_str());
     }
     return r->cancelled ? 130 : (r->failed ? 1 : 0);
 }
 
-int cmd_search(const Args& args) {
-    LibraryArgs a;
-    std::string err;
-    if (!parse("search", args, kJson | kTopK, a, err)) return usage_error("search: " + err);
-    if (a.rest.size() != 1) return usage_error("search: expected one IMAGE");
+int cmd_search(const Parsed& a) {
     auto lib = open_library(a, LibraryAccess::Read);
     if (!lib) return 1;
-    auto hits = lib->search(a.rest[0], a.k);
+    auto hits = lib->search(a.operands()[0], static_cast<int>(a.number("top", 10)));
     if (!hits) {
         print_error("search: " + hits.error().message);
         return 1;
     }
     for (std::size_t i = 0; i < hits->size(); ++i) {
         const auto& h = (*hits)[i];
-        if (a.json) std::printf("%s\n", dump({{"rank", i + 1}, {"path", h.path}, {"score", h.score}}).c_str());
-        else std::printf("%3zu  %.4f  %s\n", i + 1, h.score, printable(h.path).c_str());
+        // Text: the score to 3 decimals (what tells results apart); --json: the engine's float.
+        if (a.has("json")) std::printf("%s\n", dump({{"rank", i + 1}, {"path", h.path}, {"score", h.score}}).c_str());
+        else std::printf("%3zu  %.3f  %s\n", i + 1, h.score, printable(h.path).c_str());
     }
     return 0;
 }
 
-int cmd_status(const Args& args) {
-    LibraryArgs a;
-    std::string err;
-    if (!parse("status", args, kJson, a, err)) return usage_error("status: " + err);
-    if (!a.rest.empty()) return usage_error("status: unexpected argument " + printable(a.rest[0]));
-    auto lib = open_library(a, LibraryAccess::Read);
+int cmd_status(const Parsed& a) {
+    const std::string library = a.text("library");
+    auto lib = open_library(a, LibraryAccess::Read, !a.has("json") && !a.has("errors"));
     if (!lib) return 1;
     auto s = lib->status();
     if (!s) {
         print_error(s.error().message);
         return 1;
     }
+    if (a.has("errors")) return print_errors(*lib, a.has("json"));
     json roots = json::array();
     json offline_roots = json::array();
     for (const auto& r : s->roots) {
         roots.push_back(r.path);
         if (!r.offline.empty()) offline_roots.push_back({{"path", r.path}, {"reason", r.offline}});
     }
-    if (a.json) {
-        std::printf("%s\n", dump({{"library", a.library}, {"model", s->model_id}, {"dim", s->dim},
+    if (a.has("json")) {
+        std::printf("%s\n", dump({{"library", library}, {"model", s->model_id}, {"dim", s->dim},
                                   {"files", s->counts.total}, {"indexed", s->counts.indexed},
                                   {"pending", s->counts.pending}, {"errors", s->counts.errors},
                                   {"index", {{"vectors", s->index_size}, {"state", s->index_state}}},
                                   {"roots", roots}, {"offline_roots", offline_roots}})
                                 .c_str());
     } else {
-        std::printf("library %s\nmodel %s (%d-d)\nfiles %lld: %lld indexed, %lld pending, %lld errors\nindex: %zu vectors, %s\n",
-                    printable(a.library).c_str(), printable(s->model_id).c_str(), s->dim, static_cast<long long>(s->counts.total),
-                    static_cast<long long>(s->counts.indexed), static_cast<long long>(s->counts.pending),
-                    static_cast<long long>(s->counts.errors), s->index_size, printable(s->index_state).c_str());
+        // The index state names its vector count when it has one ("ok (158 vectors)").
+        std::string index = s->index_state;
+        if (index.find(" vectors") == std::string::npos) index += " (" + count(s->index_size, "vector") + ")";
+        std::printf("library %s\nmodel %s (%d-d)\n%s: %s indexed, %s pending, %s\nindex: %s\n",
+                    printable(library).c_str(), printable(s->model_id).c_str(), s->dim,
+                    count(static_cast<std::size_t>(s->counts.total), "file").c_str(),
+                    thousands(static_cast<std::size_t>(s->counts.indexed)).c_str(),
+                    thousands(static_cast<std::size_t>(s->counts.pending)).c_str(),
+                    count(static_cast<std::size_t>(s->counts.errors), "error").c_str(), printable(index).c_str());
         for (const auto& r : s->roots)
             std::printf("root %s%s%s%s\n", printable(r.path).c_str(), r.offline.empty() ? "" : " (offline: ",
                         printable(r.offline).c_str(), r.offline.empty() ? "" : ")");
+        if (s->counts.errors > 0) std::printf("(ruvision-cli status --errors lists the files in error)\n");
     }
     return 0;
 }
@@ -277,15 +225,12 @@ namespace {
 float shown(float score) { return std::clamp(score, -1.0f, 1.0f); }
 }  // namespace
 
-int cmd_duplicates(const Args& args) {
-    LibraryArgs a;
-    std::string err;
-    if (!parse("duplicates", args, kJson | kThreshold, a, err)) return usage_error("duplicates: " + err);
-    if (!a.rest.empty()) return usage_error("duplicates: unexpected argument " + printable(a.rest[0]));
+int cmd_duplicates(const Parsed& a) {
+    const bool as_json = a.has("json");
     auto lib = open_library(a, LibraryAccess::Read);
     if (!lib) return 1;
     DuplicateParams p;
-    p.threshold = a.threshold;
+    p.threshold = static_cast<float>(a.number("threshold", -1));  // < 0: the library's default
     std::signal(SIGINT, on_sigint);
     auto groups = lib->duplicates(p, g_cancel);
     if (!groups) {
@@ -296,7 +241,7 @@ int cmd_duplicates(const Args& args) {
         const auto& g = (*groups)[i];
         const KeepSuggestion keep = suggest_keep(g.members);
         const std::string keep_path = keep.index < 0 ? std::string() : g.members[keep.index].path;
-        if (a.json) {
+        if (as_json) {
             json members = json::array();
             for (const auto& m : g.members)
                 members.push_back({{"path", m.path}, {"score", shown(m.score)}, {"size", m.size}, {"width", m.width},
@@ -308,51 +253,51 @@ int cmd_duplicates(const Args& args) {
                                       {"keep_reason", keep_reason_text(keep.reasons)}})
                                     .c_str());
         } else {
-            std::printf("group %zu (%zu files)\n", i + 1, g.members.size());
+            std::printf("group %zu (%s)\n", i + 1, count(g.members.size(), "file").c_str());
             // "same" marks a member whose pixels verified it as the centre's picture (the centre
             // itself too); the others are only similar, with the reason.
             for (const auto& m : g.members)
-                std::printf("  %.4f  %-7s %5dx%-5d %10lld  %s%s%s\n", shown(m.score), m.verified ? "same" : "similar",
+                std::printf("  %.3f  %-7s %5dx%-5d %10lld  %s%s%s\n", shown(m.score), m.verified ? "same" : "similar",
                             m.width, m.height, static_cast<long long>(m.size), printable(m.path).c_str(),
                             m.verified ? "" : "  -- not verified: ", m.verified ? "" : printable(m.pixel_note).c_str());
             if (keep.index >= 0)
                 std::printf("  keep: %s (%s)\n", printable(keep_path).c_str(), keep_reason_text(keep.reasons).c_str());
         }
     }
-    if (!a.json)
-        std::printf("%zu groups at threshold %.3f\n", groups->size(),
-                    a.threshold < 0 ? lib->default_duplicate_threshold() : a.threshold);
+    if (!as_json)
+        std::printf("%s at threshold %.3f\n", count(groups->size(), "group").c_str(),
+                    p.threshold < 0 ? lib->default_duplicate_threshold() : p.threshold);
     return g_cancel ? 130 : 0;
 }
 
-int cmd_roots(const Args& args) {
-    LibraryArgs a;
-    std::string err;
-    if (!parse("roots", args, kJson | kAdd | kRemove, a, err)) return usage_error("roots: " + err);
-    if (!a.rest.empty()) return usage_error("roots: unexpected argument " + printable(a.rest[0]));
-    if (!a.add.empty() && !a.remove.empty()) return usage_error("roots: --add and --remove go in separate calls");
-    const bool change = !a.add.empty() || !a.remove.empty();
+int cmd_roots(const Parsed& a) {
+    const std::string add = a.text("add"), remove = a.text("remove");
+    if (a.has("add") && a.has("remove")) return usage_error("roots", "--add and --remove go in separate calls");
+    const bool change = a.has("add") || a.has("remove");
     auto lib = open_library(a, change ? LibraryAccess::Update : LibraryAccess::Read);
     if (!lib) return 1;
     json out = json::object();
     std::string message;
-    if (!a.add.empty()) {
-        auto c = lib->add_root(a.add);
+    if (a.has("add")) {
+        auto c = lib->add_root(add);
         if (!c) {
             print_error("roots: " + c.error().message);
             return 1;
         }
-        message = c->message.empty() ? "added " + c->root + " (ruvision-cli index indexes it)" : c->message;
+        message = c->message.empty()
+                      ? "added " + c->root + " (to index it: ruvision-cli index --library " + a.text("library") + ")"
+                      : c->message;
         out["added"] = c->added ? json(c->root) : json(nullptr);
         out["absorbed"] = c->absorbed;
-    } else if (!a.remove.empty()) {
-        auto n = lib->remove_root(a.remove);
+    } else if (a.has("remove")) {
+        auto n = lib->remove_root(remove);
         if (!n) {
             print_error("roots: " + n.error().message);
             return 1;
         }
-        message = "removed " + a.remove + ": " + std::to_string(*n) + " file(s) forgotten by the library (the files themselves are untouched)";
-        out["removed"] = canonical_root(a.remove).string();
+        message = "removed " + remove + ": " + count(static_cast<std::size_t>(*n), "file") +
+                  " forgotten by the library (the files themselves are untouched)";
+        out["removed"] = canonical_root(remove).string();
         out["forgotten"] = *n;
     }
     auto s = lib->status();
@@ -360,7 +305,7 @@ int cmd_roots(const Args& args) {
         print_error(s.error().message);
         return 1;
     }
-    if (a.json) {
+    if (a.has("json")) {
         json roots = json::array();
         for (const auto& r : s->roots) roots.push_back(r.path);
         out["roots"] = roots;

@@ -1,4 +1,4 @@
-// printable(): file names and messages made safe for a terminal line.
+// printable(): file names and messages made safe for a terminal line; numbers and counts as text.
 #include <cstdio>
 #include <string>
 #include <string_view>
@@ -66,6 +66,19 @@ std::string printable(std::string_view text) {
         i += n;
     }
     return out;
+}
+
+std::string thousands(std::size_t n) {
+    std::string digits = std::to_string(n), out;
+    for (std::size_t i = 0; i < digits.size(); ++i) {
+        if (i && (digits.size() - i) % 3 == 0) out += ',';
+        out += digits[i];
+    }
+    return out;
+}
+
+std::string count(std::size_t n, std::string_view noun) {
+    return thousands(n) + " " + std::string(noun) + (n == 1 ? "" : "s");
 }
 
 }  // namespace rv::cli

@@ -7,23 +7,57 @@
 //     --screenshot  write a PNG of the window once it has settled (library open, indexing done,
 //                   results and their thumbnails shown), then quit: for headless checks under
 //                   xvfb-run. Gives up waiting after --settle-timeout seconds (default 600).
+//   --help and --version print and exit without a display: they are answered by a QCoreApplication,
+//   before the QApplication (which needs a display) exists.
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QElapsedTimer>
 #include <QTimer>
 
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+
 #include "LibraryService.h"
 #include "ruvision/ui/MainWindow.h"
 
-int main(int argc, char** argv) {
-    QApplication app(argc, argv);
-    QApplication::setApplicationName("RuVision");
-    QApplication::setOrganizationName("RuVision");
-    QApplication::setDesktopFileName("ruvision");
+namespace {
 
+void name_application() {
+    QCoreApplication::setApplicationName("RuVision");
+    QCoreApplication::setApplicationVersion(RUVISION_VERSION);
+    QCoreApplication::setOrganizationName("RuVision");
+}
+
+// True when the arguments ask only for text (--help, -h, --help-all, --version, -v): answered
+// without a window, so without a display.
+bool asks_for_text(int argc, char** argv) {
+    for (int i = 1; i < argc; ++i) {
+        const char* a = argv[i];
+        if (!std::strcmp(a, "--")) break;
+        for (const char* t : {"--help", "-h", "-?", "--help-all", "--version", "-v"})
+            if (!std::strcmp(a, t)) return true;
+    }
+    return false;
+}
+
+// Where a window can be shown: an X or Wayland display, or a platform chosen explicitly
+// (QT_QPA_PLATFORM=offscreen, -platform NAME).
+bool has_display(int argc, char** argv) {
+    for (const char* v : {"DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM"})
+        if (const char* e = std::getenv(v); e && *e) return true;
+    for (int i = 1; i < argc; ++i)
+        if (!std::strcmp(argv[i], "-platform")) return true;
+    return false;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
     QCommandLineParser parser;
     parser.setApplicationDescription("Visual image search");
     parser.addHelpOption();
+    parser.addVersionOption();
     QCommandLineOption library("library", "Open the library in DIR.", "DIR");
     QCommandLineOption query("query", "Find images like IMAGE.", "IMAGE");
     QCommandLineOption screenshot("screenshot", "Write a PNG of the window to FILE once it settles, then quit.",
@@ -32,6 +66,22 @@ int main(int argc, char** argv) {
     QCommandLineOption duplicates("duplicates", "Show the near-duplicate groups once indexing is done.");
     QCommandLineOption timeout("settle-timeout", "Seconds --screenshot waits at most.", "S", "600");
     parser.addOptions({library, addFolder, query, duplicates, screenshot, timeout});
+    if (asks_for_text(argc, argv)) {
+        QCoreApplication text(argc, argv);
+        name_application();
+        parser.process(text);  // prints the usage or the version and exits
+        return 0;
+    }
+    if (!has_display(argc, argv)) {
+        std::fprintf(stderr,
+                     "ruvision: no display to show the window on (DISPLAY and WAYLAND_DISPLAY are not set); "
+                     "run it in a desktop session or under xvfb-run, or use ruvision-cli (see ruvision --help)\n");
+        return 1;
+    }
+
+    QApplication app(argc, argv);
+    name_application();
+    QApplication::setDesktopFileName("ruvision");
     parser.process(app);
 
     rv::ui::MainWindow window(parser.value(library));

@@ -207,9 +207,9 @@ Status Library::load_or_rebuild_index() {
     auto dirty = catalog_->get_meta("index_dirty");
     if (!dirty) return dirty.error();
     if (library_is_being_indexed(dir_)) {
-        why = "being updated by an indexing run in another process";
+        why = "the library is being updated by an indexing run in another process";
     } else if (!fs::exists(path)) {
-        why = counts->indexed ? "missing" : "";
+        why = counts->indexed ? "the index file is missing" : "";
     } else if (*dirty && **dirty == "1") {
         why = "the last indexing run did not finish";
     } else {
@@ -217,7 +217,7 @@ Status Library::load_or_rebuild_index() {
         if (!loaded) {
             why = loaded.error().message;
         } else if (static_cast<std::int64_t>((*loaded)->size()) != counts->indexed) {
-            why = "stale (" + std::to_string((*loaded)->size()) + " vectors, the catalog has " +
+            why = "the index file is stale (" + std::to_string((*loaded)->size()) + " vectors, the catalog has " +
                   std::to_string(counts->indexed) + " indexed files)";
         } else {
             index_ = std::move(*loaded);
@@ -263,7 +263,7 @@ Status Library::load_or_rebuild_index() {
     } else {
         // Rebuilt in memory only: another process may be indexing this library right now, and
         // only an indexing run (which knows the catalog is complete) writes the index file.
-        index_state_ = "rebuilt from the catalog (" + std::to_string(index_->size()) + " vectors): index " + why;
+        index_state_ = "rebuilt from the catalog (" + std::to_string(index_->size()) + " vectors): " + why;
     }
     return Status::success();
 }

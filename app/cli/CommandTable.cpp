@@ -1,0 +1,86 @@
+// Every ruvision-cli command with its options, declared once: main() dispatches through this table
+// and the usage text is written from it (Options.h).
+#include "cli/Commands.h"
+#include "cli/Options.h"
+
+namespace rv::cli {
+
+namespace {
+
+using Kind = OptionSpec::Kind;
+
+OptionSpec library_option() {
+    return {"library", 0, Kind::Text, "DIR", "the library: a folder of its own (index creates it)", 0, 0, true};
+}
+OptionSpec json_option(const char* help = "one JSON object per line instead of text") {
+    return {"json", 0, Kind::Flag, "", help};
+}
+OptionSpec verbose_option() {
+    return {"verbose", 'v', Kind::Flag, "", "name the library, model and index state opened, even when all is well"};
+}
+OptionSpec model_option(const char* help) { return {"model", 0, Kind::Text, "NAME", help}; }
+
+std::vector<CommandSpec> make_commands() {
+    return {
+        {"models", "", "the installed models (dimension, source, descriptor; broken ones with the reason)",
+         {json_option(), {"nodes", 0, Kind::Text, "NAME", "list one model's nodes and the aliases a descriptor can use"}},
+         "ruvision-cli models --nodes mobilenet_v2", "", 0, 0, cmd_models},
+        {"embed", "IMAGE...", "print the L2-normalised embedding of each image",
+         {model_option("the model to use (default: the default model, see `models`)"),
+          {"descriptor", 0, Kind::Text, "SPEC", "how features are pooled, e.g. gem3:expand13 (default: the model's)"},
+          json_option()},
+         "ruvision-cli embed --json photo.jpg", "", 1, kMany, cmd_embed},
+        {"rank", "QUERY IMAGE...", "rank the images by cosine similarity to QUERY, best first",
+         {model_option("the model to use (default: the default model)")},
+         "ruvision-cli rank query.jpg a.jpg b.jpg", "", 2, kMany, cmd_rank},
+        {"index", "[FOLDER...]",
+         "index a library's folders (new, changed, moved, vanished files); adds FOLDERs, creates the library",
+         {library_option(), model_option("change the library's model (its files are embedded again)"),
+          json_option("print the summary as one JSON object"), verbose_option(),
+          {"progress-every", 0, Kind::Number, "S",
+           "seconds between progress lines without a terminal (0: every file)", 0, 3600, false, "5"}},
+         "ruvision-cli index --library ~/.local/share/ruvision/photos ~/Pictures",
+         "On a terminal the progress is one line, rewritten in place; otherwise (a script, a CI log) a\n"
+         "line every few seconds. Exit status: 0 all indexed, 1 some files failed, 130 interrupted.",
+         0, kMany, cmd_index},
+        {"search", "IMAGE", "the library files most similar to IMAGE, best first",
+         {library_option(), {"top", 'k', Kind::Integer, "N", "how many results", 1, 10000, false, "10"},
+          json_option("one JSON object per hit, scores at full precision"), verbose_option()},
+         "ruvision-cli search --library ~/.local/share/ruvision/photos -k5 query.jpg", "", 1, 1, cmd_search},
+        {"duplicates", "", "groups of near-duplicate files, each checked pixel by pixel",
+         {library_option(),
+          {"threshold", 0, Kind::Number, "T",
+           "the similarity a group's members reach at least", 0, 1, false, "0.56-0.70 by library size"},
+          json_option("one JSON object per group"), verbose_option()},
+         "ruvision-cli duplicates --library ~/.local/share/ruvision/photos --threshold=0.8", "", 0, 0,
+         cmd_duplicates},
+        {"status", "", "the library's counts, errors, model, index state and folders",
+         {library_option(), {"errors", 0, Kind::Flag, "", "list the files in error, path and reason, one per line"},
+          json_option(), verbose_option()},
+         "ruvision-cli status --library ~/.local/share/ruvision/photos --errors", "", 0, 0, cmd_status},
+        {"roots", "", "the library's folders; add or remove one (its files leave the library, never the disk)",
+         {library_option(), {"add", 0, Kind::Text, "DIR", "add this folder (index then indexes it)"},
+          {"remove", 0, Kind::Text, "DIR", "remove this folder from the library; the files stay on disk"},
+          json_option(), verbose_option()},
+         "ruvision-cli roots --library ~/.local/share/ruvision/photos --add ~/Pictures/2024", "", 0, 0, cmd_roots},
+        {"import-model", "RECIPE SOURCE_DIR OUT.rvm", "import a TF.js model into RuVision's model format",
+         {},
+         "ruvision-cli import-model packaging/models/mobilenet_v2.json build/model-sources/x build/models/x.rvm",
+         "", 3, 3, cmd_import_model},
+    };
+}
+
+}  // namespace
+
+const std::vector<CommandSpec>& commands() {
+    static const std::vector<CommandSpec> table = make_commands();
+    return table;
+}
+
+const CommandSpec* find_command(std::string_view name) {
+    for (const auto& c : commands())
+        if (name == c.name) return &c;
+    return nullptr;
+}
+
+}  // namespace rv::cli
