@@ -228,8 +228,16 @@ int cmd_search(const Args& args) {
     }
     for (std::size_t i = 0; i < hits->size(); ++i) {
         const auto& h = (*hits)[i];
-        if (a.json) std::printf("%s\n", dump({{"rank", i + 1}, {"path", h.path}, {"score", h.score}}).c_str());
-        else std::printf("%3zu  %.4f  %s\n", i + 1, h.score, printable(h.path).c_str());
+        // Copies of the hit's picture (SearchCopies.h): in the JSON object, or indented under it.
+        if (a.json) {
+            json copies = json::array();
+            for (const auto& c : h.copies) copies.push_back({{"path", c.path}, {"score", c.score}, {"why", c.why}});
+            std::printf("%s\n", dump({{"rank", i + 1}, {"path", h.path}, {"score", h.score}, {"copies", copies}}).c_str());
+            continue;
+        }
+        std::printf("%3zu  %.4f  %s\n", i + 1, h.score, printable(h.path).c_str());
+        for (const auto& c : h.copies)
+            std::printf("     %.4f    copy: %s (%s)\n", c.score, printable(c.path).c_str(), printable(c.why).c_str());
     }
     return 0;
 }
