@@ -23,6 +23,7 @@ class IndexingPanel;
 class LibraryService;
 class PreviewWidget;
 class QueryHistory;
+class SearchPage;
 class ThumbnailCache;
 struct Query;
 
@@ -76,7 +77,7 @@ private:
     QTabWidget* tabs_ = nullptr;
     ImageGrid* browse_ = nullptr;
     ImageGrid* results_ = nullptr;
-    QLabel* queryLabel_ = nullptr;
+    SearchPage* search_ = nullptr;  // the Similar page: query card, header, results_
     QLabel* banner_ = nullptr;
     DuplicatesView* duplicates_ = nullptr;
     PreviewWidget* preview_ = nullptr;
