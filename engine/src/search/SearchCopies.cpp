@@ -117,7 +117,7 @@ std::vector<CopyGroup> group_copies(const std::vector<CopyCandidate>& candidates
     });
     std::vector<char> taken(n, 0);
     std::vector<CopyGroup> groups;
-    std::vector<std::size_t> best_index;  // per group: its best member (for the order of groups)
+    std::vector<std::size_t> best_index;  // per group: its best member (ties in the order of groups)
     for (std::size_t rep : order) {
         if (taken[rep]) continue;
         taken[rep] = 1;
@@ -143,7 +143,12 @@ std::vector<CopyGroup> group_copies(const std::vector<CopyCandidate>& candidates
     }
     std::vector<std::size_t> by_rank(groups.size());
     std::iota(by_rank.begin(), by_rank.end(), std::size_t{0});
-    std::sort(by_rank.begin(), by_rank.end(), [&](std::size_t a, std::size_t b) { return best_index[a] < best_index[b]; });
+    // By the representative's own score, so that the scores a person reads go down the list.
+    std::stable_sort(by_rank.begin(), by_rank.end(), [&](std::size_t a, std::size_t b) {
+        const float sa = candidates[groups[a].representative].score, sb = candidates[groups[b].representative].score;
+        if (sa != sb) return sa > sb;
+        return best_index[a] < best_index[b];
+    });
     std::vector<CopyGroup> out;
     out.reserve(groups.size());
     for (std::size_t g : by_rank) out.push_back(std::move(groups[g]));

@@ -165,7 +165,7 @@ public:
     // Top-k pictures most similar to an image (inside the library or not), each file once; scores
     // are cosines, clamped to [-1, 1] (the query must be unit length). Copies of one picture
     // among the results (SearchCopies.h) come as one result with `copies`, ranked by its
-    // best-scoring file; k counts pictures: the index is asked for more files (up to 4k + 32)
+    // representative's score; k counts pictures: the index is asked for more files (up to 4k + 32)
     // until k pictures are found or the library has no more. Pixels are decoded, on this thread
     // and one more, only for pairs that pass the copy gates. A search that cannot answer is an
     // Error, never an empty list: nothing indexed with the library's model, a query of another
