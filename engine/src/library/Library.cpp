@@ -439,7 +439,7 @@ Result<std::vector<SearchResult>> Library::search(const std::vector<float>& embe
             found.push_back(std::move(c));
         }
         lock.unlock();  // decoding takes a while: other readers (status, duplicates) go on meanwhile
-        groups = group_copies(found, CopyRule{}, never, &copy_signatures_);
+        groups = group_copies(found, CopyRule{}, never, &copy_signatures_, nullptr, static_cast<std::size_t>(k));
         lock.lock();
         if (groups.size() >= static_cast<std::size_t>(k) || want >= most) break;
         want = std::min(most, want * 2);

@@ -4,7 +4,6 @@
 #include <cmath>
 #include <cstdio>
 #include <numeric>
-#include <set>
 #include <thread>
 #include <utility>
 
@@ -46,22 +45,21 @@ Signature decode(const CopyCandidate& c, const PixelVerifyParams& params) {
     return e;
 }
 
-// Signatures of the candidates marked `needed` (null where not needed or cancelled), from the
-// cache or decoded on this thread and one more.
-std::vector<Signature> signatures(const std::vector<CopyCandidate>& candidates, const std::vector<char>& needed,
-                                  const PixelVerifyParams& params, const std::atomic<bool>& cancel,
-                                  CopySignatureCache* cache, std::size_t* decoded) {
-    std::vector<Signature> out(candidates.size());
+// Fills sigs[i] for each i of `wanted` that has none yet: from the cache, or decoded on this
+// thread and one more. Counts the files decoded into *decoded. A cancelled file stays null.
+void fetch_signatures(const std::vector<CopyCandidate>& candidates, const std::vector<std::size_t>& wanted,
+                      const PixelVerifyParams& params, const std::atomic<bool>& cancel, CopySignatureCache* cache,
+                      std::vector<Signature>& sigs, std::size_t& decoded) {
     std::vector<std::size_t> todo;
-    for (std::size_t i = 0; i < candidates.size(); ++i) {
-        if (!needed[i]) continue;
+    for (std::size_t i : wanted) {
+        if (sigs[i]) continue;
         const CopyCandidate& c = candidates[i];
-        if (cache) out[i] = cache->find(c.file_id, c.size, c.mtime_ns);
-        if (!out[i]) todo.push_back(i);
+        if (cache) sigs[i] = cache->find(c.file_id, c.size, c.mtime_ns);
+        if (!sigs[i]) todo.push_back(i);
     }
     std::atomic<std::size_t> next{0};
     auto work = [&] {
-        for (std::size_t t; !cancel && (t = next.fetch_add(1)) < todo.size();) out[todo[t]] = decode(candidates[todo[t]], params);
+        for (std::size_t t; !cancel && (t = next.fetch_add(1)) < todo.size();) sigs[todo[t]] = decode(candidates[todo[t]], params);
     };
     if (todo.size() > 1) {
         std::thread other(work);
@@ -70,14 +68,11 @@ std::vector<Signature> signatures(const std::vector<CopyCandidate>& candidates, 
     } else {
         work();
     }
-    std::size_t count = 0;
     for (std::size_t i : todo)
-        if (out[i]) {
-            ++count;
-            if (cache) cache->put(candidates[i].file_id, out[i]);
+        if (sigs[i]) {
+            ++decoded;
+            if (cache) cache->put(candidates[i].file_id, sigs[i]);
         }
-    if (decoded) *decoded = count;
-    return out;
 }
 
 // Why b is a copy of a on pixels ("" if it is not, or pixels cannot tell).
@@ -93,66 +88,71 @@ std::string pixel_copy(const Signature& a, const Signature& b, const PixelVerify
 }  // namespace
 
 std::vector<CopyGroup> group_copies(const std::vector<CopyCandidate>& candidates, const CopyRule& rule,
-                                    const std::atomic<bool>& cancel, CopySignatureCache* cache,
-                                    std::size_t* decoded) {
+                                    const std::atomic<bool>& cancel, CopySignatureCache* cache, std::size_t* decoded,
+                                    std::size_t max_groups) {
     const std::size_t n = candidates.size();
     const std::size_t window = std::min(n, rule.pixel_window);
-    // Pairs (i < j) worth a look on pixels, and the files they need.
-    std::set<std::pair<std::size_t, std::size_t>> gated;
-    std::vector<char> needed(n, 0);
-    for (std::size_t i = 0; i < window; ++i)
-        for (std::size_t j = i + 1; j < window; ++j)
-            if (!same_content(candidates[i], candidates[j]) && pixel_candidates(candidates[i], candidates[j], rule)) {
-                gated.emplace(i, j);
-                needed[i] = needed[j] = 1;
-            }
-    const std::vector<Signature> sigs = signatures(candidates, needed, rule.pixels, cancel, cache, decoded);
-
-    // Representatives first: most pixels, then most bytes, then the best score (lowest index).
-    std::vector<std::size_t> order(n);
-    std::iota(order.begin(), order.end(), std::size_t{0});
-    std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
-        if (pixels(candidates[a]) != pixels(candidates[b])) return pixels(candidates[a]) > pixels(candidates[b]);
-        return candidates[a].size > candidates[b].size;
-    });
+    std::vector<Signature> sigs(n);
+    std::size_t decoded_files = 0;
     std::vector<char> taken(n, 0);
     std::vector<CopyGroup> groups;
-    std::vector<std::size_t> best_index;  // per group: its best member (ties in the order of groups)
-    for (std::size_t rep : order) {
-        if (taken[rep]) continue;
-        taken[rep] = 1;
-        CopyGroup g;
-        g.representative = rep;
-        std::size_t best = rep;
-        for (std::size_t other = 0; other < n; ++other) {  // by index: by score, best first
+    // In rank order: each file not taken yet heads a group of the files that are copies of it.
+    for (std::size_t head = 0; head < n && groups.size() < max_groups; ++head) {
+        if (taken[head]) continue;
+        taken[head] = 1;
+        std::vector<std::size_t> members{head};
+        std::vector<std::string> why{std::string()};
+        std::vector<std::size_t> on_pixels;  // further files that need their pixels compared with the head's
+        for (std::size_t other = head + 1; other < n; ++other) {
             if (taken[other]) continue;
-            std::string why;
-            if (same_content(candidates[rep], candidates[other]))
-                why = "same content";
-            else if (gated.count({std::min(rep, other), std::max(rep, other)}))
-                why = pixel_copy(sigs[rep], sigs[other], rule.pixels);
-            if (why.empty()) continue;
-            taken[other] = 1;
-            g.copies.push_back(other);
-            g.why.push_back(std::move(why));
-            best = std::min(best, other);
+            if (same_content(candidates[head], candidates[other])) {
+                taken[other] = 1;
+                members.push_back(other);
+                why.emplace_back("same content");
+            } else if (head < window && other < window && pixel_candidates(candidates[head], candidates[other], rule)) {
+                on_pixels.push_back(other);
+            }
         }
-        g.best_score = candidates[best].score;
+        if (!on_pixels.empty()) {
+            fetch_signatures(candidates, {head}, rule.pixels, cancel, cache, sigs, decoded_files);
+            // A head pixels cannot vouch for (tiny, flat, undecodable) needs no partner decoded.
+            if (sigs[head] && sigs[head]->weak.empty()) {
+                fetch_signatures(candidates, on_pixels, rule.pixels, cancel, cache, sigs, decoded_files);
+                for (std::size_t other : on_pixels)
+                    if (std::string w = pixel_copy(sigs[head], sigs[other], rule.pixels); !w.empty()) {
+                        taken[other] = 1;
+                        members.push_back(other);
+                        why.push_back(std::move(w));
+                    }
+            }
+        }
+        // The representative: most pixels, then most bytes, then the best score.
+        std::size_t rep = 0;
+        for (std::size_t m = 1; m < members.size(); ++m) {
+            const CopyCandidate& a = candidates[members[m]];
+            const CopyCandidate& b = candidates[members[rep]];
+            if (pixels(a) > pixels(b) || (pixels(a) == pixels(b) && a.size > b.size)) rep = m;
+        }
+        CopyGroup g;
+        g.representative = members[rep];
+        g.best_score = candidates[head].score;
+        std::vector<std::size_t> order;
+        for (std::size_t m = 0; m < members.size(); ++m)
+            if (m != rep) order.push_back(m);
+        std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return members[a] < members[b]; });
+        for (std::size_t m : order) {
+            g.copies.push_back(members[m]);
+            // The head's own reason is the representative's: the head is a copy of it.
+            g.why.push_back(m == 0 ? why[rep] : why[m]);
+        }
         groups.push_back(std::move(g));
-        best_index.push_back(best);
     }
-    std::vector<std::size_t> by_rank(groups.size());
-    std::iota(by_rank.begin(), by_rank.end(), std::size_t{0});
+    if (decoded) *decoded = decoded_files;
     // By the representative's own score, so that the scores a person reads go down the list.
-    std::stable_sort(by_rank.begin(), by_rank.end(), [&](std::size_t a, std::size_t b) {
-        const float sa = candidates[groups[a].representative].score, sb = candidates[groups[b].representative].score;
-        if (sa != sb) return sa > sb;
-        return best_index[a] < best_index[b];
+    std::stable_sort(groups.begin(), groups.end(), [&](const CopyGroup& a, const CopyGroup& b) {
+        return candidates[a.representative].score > candidates[b.representative].score;
     });
-    std::vector<CopyGroup> out;
-    out.reserve(groups.size());
-    for (std::size_t g : by_rank) out.push_back(std::move(groups[g]));
-    return out;
+    return groups;
 }
 
 }  // namespace rv

@@ -10,17 +10,20 @@
 // Pixels cannot vouch for tiny or flat pictures: such files are copies only of a file with the
 // same bytes. Two different pictures are never grouped on descriptors alone.
 //
-// A group is a star around its representative, the file with the most pixels (then the most
-// bytes, then the best score); every other member is a copy of the representative itself.
+// Groups are made in rank order: the best-scoring file not in a group yet heads a new one, and
+// every file that is a copy of that head joins it. The group's representative, the file shown,
+// is its member with the most pixels (then the most bytes, then the best score).
 //
-// Cost: decoding. Only files of pairs that pass the gates are decoded, only among the first
-// CopyRule::pixel_window hits, and a CopySignatureCache keeps their signatures between searches.
+// Cost: decoding. A file is decoded only when a pair with a head passes the gates, only among the
+// first CopyRule::pixel_window hits, only until enough groups are made, and a CopySignatureCache
+// keeps the signatures between searches.
 //
 // Threads: group_copies() is reentrant; it decodes on the calling thread and one more of its own
 // and returns when they are done. CopySignatureCache is thread-safe.
 #pragma once
 
 #include <atomic>
+#include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <mutex>
@@ -69,8 +72,8 @@ struct CopyCandidate {
 struct CopyGroup {
     std::size_t representative = 0;
     std::vector<std::size_t> copies;  // by score, best first
-    std::vector<std::string> why;     // per copy: why it is one
-    float best_score = 0;             // the best score among the group's members
+    std::vector<std::string> why;     // per copy: why it is one (its pixels or bytes against the head's)
+    float best_score = 0;             // the head's: the best score among the group's members
 };
 
 // Pixel signatures of library files kept between searches, so that the next query decodes only
@@ -103,11 +106,12 @@ private:
 // Groups `candidates` (ranked, best first). Groups come in the order of their representative's
 // own score (ties: the best member first), so the scores shown go down the list; copies of one
 // picture score within a few thousandths of each other, so a picture moves little.
-// Files are decoded only for pairs that pass the hash, aspect and cosine gates and that the
-// cache (optional) does not hold; `decoded` (optional) receives how many were decoded. cancel
-// stops the decoding early (files left undecoded are not grouped on pixels).
+// Stops after `max_groups` groups (files after the last head are then in no group). Files are
+// decoded only for pairs that pass the hash, aspect and cosine gates and that the cache
+// (optional) does not hold; `decoded` (optional) receives how many were decoded. cancel stops the
+// decoding early (files left undecoded are not grouped on pixels).
 std::vector<CopyGroup> group_copies(const std::vector<CopyCandidate>& candidates, const CopyRule& rule,
                                     const std::atomic<bool>& cancel, CopySignatureCache* cache = nullptr,
-                                    std::size_t* decoded = nullptr);
+                                    std::size_t* decoded = nullptr, std::size_t max_groups = SIZE_MAX);
 
 }  // namespace rv
