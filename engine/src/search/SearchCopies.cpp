@@ -114,10 +114,12 @@ std::vector<CopyGroup> group_copies(const std::vector<CopyCandidate>& candidates
             }
         }
         if (!on_pixels.empty()) {
-            fetch_signatures(candidates, {head}, rule.pixels, cancel, cache, sigs, decoded_files);
-            // A head pixels cannot vouch for (tiny, flat, undecodable) needs no partner decoded.
+            // The head and its partners in one batch, so that both threads decode (most heads
+            // have one partner). A weak head (tiny, flat, undecodable) makes no copy.
+            std::vector<std::size_t> batch{head};
+            batch.insert(batch.end(), on_pixels.begin(), on_pixels.end());
+            fetch_signatures(candidates, batch, rule.pixels, cancel, cache, sigs, decoded_files);
             if (sigs[head] && sigs[head]->weak.empty()) {
-                fetch_signatures(candidates, on_pixels, rule.pixels, cancel, cache, sigs, decoded_files);
                 for (std::size_t other : on_pixels)
                     if (std::string w = pixel_copy(sigs[head], sigs[other], rule.pixels); !w.empty()) {
                         taken[other] = 1;
