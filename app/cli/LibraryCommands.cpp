@@ -173,8 +173,16 @@ int cmd_search(const Parsed& a) {
     for (std::size_t i = 0; i < hits->size(); ++i) {
         const auto& h = (*hits)[i];
         // Text: the score to 3 decimals (what tells results apart); --json: the engine's float.
-        if (a.has("json")) std::printf("%s\n", dump({{"rank", i + 1}, {"path", h.path}, {"score", h.score}}).c_str());
-        else std::printf("%3zu  %.3f  %s\n", i + 1, h.score, printable(h.path).c_str());
+        // Copies of the hit's picture (SearchCopies.h): in the JSON object, or indented under it.
+        if (a.has("json")) {
+            json copies = json::array();
+            for (const auto& c : h.copies) copies.push_back({{"path", c.path}, {"score", c.score}, {"why", c.why}});
+            std::printf("%s\n", dump({{"rank", i + 1}, {"path", h.path}, {"score", h.score}, {"copies", copies}}).c_str());
+            continue;
+        }
+        std::printf("%3zu  %.3f  %s\n", i + 1, h.score, printable(h.path).c_str());
+        for (const auto& c : h.copies)
+            std::printf("     %.3f    copy: %s (%s)\n", c.score, printable(c.path).c_str(), printable(c.why).c_str());
     }
     return 0;
 }

@@ -63,6 +63,7 @@ private slots:
     void working_xdg_open_gets_the_path();
     void open_containing_folder_without_launchers_is_named();
     void grid_updates_keep_scroll_and_selection();
+    void grid_updates_keep_copies_under_their_picture();
 
 private:
     QString messageAfter(const std::function<void(FileCommands&)>& action);
@@ -305,6 +306,39 @@ void TestFileCommands::grid_updates_keep_scroll_and_selection() {
     grid_->gridModel()->setResults(ranked.mid(0, 5));
     grid_->restorePath(ranked[11].path);
     QCOMPARE(grid_->gridModel()->rowCount(), 5);
+}
+
+// A result's copies (the "+2 copies" badge) survive a rename, a trash and its undo, of the
+// picture or of one of its copies, and the copy rows never become pictures of their own.
+void TestFileCommands::grid_updates_keep_copies_under_their_picture() {
+    auto file = [this](const char* name) { return dir_->filePath(QString::fromLatin1(name)); };
+    QVector<ImageGridModel::Result> ranked{
+        {file("a.jpg"), 0.99f, {{file("a-small.jpg"), 0.98f, QStringLiteral("resized")}, {file("a-copy.jpg"), 0.97f, QStringLiteral("same content")}}},
+        {file("b.jpg"), 0.90f, {}},
+    };
+    ImageGridModel* model = grid_->gridModel();
+    model->setResults(ranked);
+    QVERIFY(model->toggleCopies(0));  // the copies shown as rows under a.jpg
+    QCOMPARE(model->rowCount(), 4);
+
+    grid_->replacePath(file("a-small.jpg"), file("a-half.jpg"));  // a copy renamed
+    QCOMPARE(model->rowCount(), 2);  // pictures only, copies folded again
+    QCOMPARE(model->index(0).data(ImageGridModel::CopiesRole).toInt(), 2);
+    QCOMPARE(model->copiesAt(0).value(0).path, file("a-half.jpg"));
+
+    grid_->removePath(file("a-copy.jpg"));  // a copy trashed: the picture stays with one copy
+    QCOMPARE(model->rowCount(), 2);
+    QCOMPARE(model->index(0).data(ImageGridModel::CopiesRole).toInt(), 1);
+    grid_->restorePath(file("a-copy.jpg"));
+    QCOMPARE(model->index(0).data(ImageGridModel::CopiesRole).toInt(), 2);
+
+    grid_->removePath(file("a.jpg"));  // the picture trashed: its copies leave the grid with it
+    QCOMPARE(model->rowCount(), 1);
+    QCOMPARE(model->pathAt(0), file("b.jpg"));
+    grid_->restorePath(file("a.jpg"));
+    QCOMPARE(model->pathAt(0), file("a.jpg"));
+    QCOMPARE(model->index(0).data(ImageGridModel::CopiesRole).toInt(), 2);
+    QCOMPARE(model->index(1).data(ImageGridModel::RankRole).toInt(), 2);
 }
 
 int main(int argc, char** argv) {

@@ -9,6 +9,7 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include "DisplayName.h"
 #include "ImageGridModel.h"
 #include "ThumbnailCache.h"
 #include "ThumbnailDelegate.h"
@@ -221,6 +222,104 @@ private slots:
         QCOMPARE(differingPixels(withBadges, without, bottom), 0);
         // The photo itself is drawn where no badge is.
         QVERIFY(near(without.pixel(area.center()), QColor(120, 160, 90)));
+    }
+
+    void scoresShowThreeDecimals() {
+        // 0.973 and 0.971 both read "0.97" with two decimals: the badges must differ.
+        FakeThumbnails thumbnails;
+        ImageGridModel model(&thumbnails);
+        model.setResults({{QStringLiteral("/p/a.jpg"), 0.973f}, {QStringLiteral("/p/b.jpg"), 0.971f}});
+        ThumbnailDelegate delegate;
+        delegate.setThumbnailSide(128);
+        const QImage a = paintCell(delegate, model, 0), b = paintCell(delegate, model, 1);
+        const QRect area = delegate.thumbnailRect(a.rect());
+        const QRect topRight(area.center().x() + 1, area.top(), area.width() / 2, area.height() / 4);
+        QVERIFY2(differingPixels(a, b, topRight) > 0, "the score badges read the same");
+        QVERIFY(model.index(0).data(Qt::ToolTipRole).toString().contains(QStringLiteral("0.973")));
+    }
+
+    void copiesFoldUnderTheirPicture() {
+        FakeThumbnails thumbnails;
+        ImageGridModel model(&thumbnails);
+        const QString big = QStringLiteral("/usr/share/wallpapers/Kite/contents/images/2560x1600.jpg");
+        ImageGridModel::Result kite{big, 0.951f, {}};
+        kite.copies = {{QStringLiteral("/usr/share/wallpapers/Kite/contents/screenshot.jpg"), 0.96f,
+                        QStringLiteral("same picture on pixels (structure 1.000)")},
+                       {QStringLiteral("/home/u/kite-copy.jpg"), 0.95f, QStringLiteral("same content")}};
+        model.setResults({kite, {QStringLiteral("/p/other.jpg"), 0.9f, {}}});
+        // Collapsed: one row per picture, the count on the picture's row.
+        QCOMPARE(model.rowCount(), 2);
+        QCOMPARE(model.index(0).data(ImageGridModel::CopiesRole).toInt(), 2);
+        QCOMPARE(model.index(1).data(ImageGridModel::CopiesRole).toInt(), 0);
+        QCOMPARE(ThumbnailDelegate::copiesBadgeText(model.index(0)), QStringLiteral("+2 copies"));
+        QVERIFY(ThumbnailDelegate::copiesBadgeText(model.index(1)).isEmpty());
+        QCOMPARE(model.rowOf(QStringLiteral("/home/u/kite-copy.jpg")), -1);
+        QVERIFY(model.index(0).data(Qt::ToolTipRole).toString().contains(QStringLiteral("2 more files are copies")));
+        // Expanded: the copies right under it, marked as copies of #1, without a rank of their own.
+        QVERIFY(model.toggleCopies(0));
+        QCOMPARE(model.rowCount(), 4);
+        QVERIFY(model.index(0).data(ImageGridModel::CopiesShownRole).toBool());
+        QCOMPARE(ThumbnailDelegate::copiesBadgeText(model.index(0)), QStringLiteral("Hide 2 copies"));
+        for (int row : {1, 2}) {
+            QCOMPARE(model.index(row).data(ImageGridModel::CopyOfRole).toInt(), 1);
+            QVERIFY(!model.index(row).data(ImageGridModel::RankRole).isValid());
+            QCOMPARE(model.index(row).data(ImageGridModel::CopiesRole).toInt(), 0);
+            QCOMPARE(model.resultRowOf(row), 0);
+        }
+        QCOMPARE(model.pathAt(2), QStringLiteral("/home/u/kite-copy.jpg"));
+        QCOMPARE(model.index(1).data(ImageGridModel::ScoreRole).toFloat(), 0.96f);
+        QVERIFY(model.index(2).data(Qt::ToolTipRole).toString().contains(QStringLiteral("A copy of #1: same content")));
+        QCOMPARE(model.index(3).data(ImageGridModel::RankRole).toInt(), 2);
+        QCOMPARE(model.rowOf(QStringLiteral("/p/other.jpg")), 3);
+        // Collapsed again, also from a copy's row; a row without copies has nothing to toggle.
+        QVERIFY(model.toggleCopies(2));
+        QCOMPARE(model.rowCount(), 2);
+        QCOMPARE(model.rowOf(QStringLiteral("/p/other.jpg")), 1);
+        QVERIFY(!model.toggleCopies(1));
+        QVERIFY(!model.toggleCopies(7));
+        QCOMPARE(model.rowCount(), 2);
+    }
+
+    void clickOnTheBadgeTogglesCopies() {
+        FakeThumbnails thumbnails;
+        ImageGridModel model(&thumbnails);
+        ImageGridModel::Result dune{QStringLiteral("/p/Dune.jpg"), 0.9f, {}};
+        dune.copies = {{QStringLiteral("/p/Dune-small.jpg"), 0.89f, QStringLiteral("same content")}};
+        model.setResults({dune, {QStringLiteral("/p/b.jpg"), 0.8f, {}}});
+        QListView view;
+        view.setViewMode(QListView::IconMode);
+        view.setUniformItemSizes(true);
+        auto* delegate = new ThumbnailDelegate(&view);
+        delegate->setThumbnailSide(128);
+        view.setItemDelegate(delegate);
+        view.setModel(&model);
+        view.resize(900, 600);
+        view.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&view));
+        const QModelIndex first = model.index(0);
+        const QRect badge = delegate->copiesBadgeRect(view.visualRect(first), first, view.font());
+        QVERIFY(!badge.isEmpty());
+        QCOMPARE(ThumbnailDelegate::copiesBadgeText(first), QStringLiteral("+1 copy"));
+        // A click elsewhere on the cell only selects it.
+        QTest::mouseClick(view.viewport(), Qt::LeftButton, {}, view.visualRect(first).topLeft() + QPoint(20, 20));
+        QCOMPARE(model.rowCount(), 2);
+        QTest::mouseClick(view.viewport(), Qt::LeftButton, {}, badge.center());
+        QCOMPARE(model.rowCount(), 3);
+        QCOMPARE(model.pathAt(1), QStringLiteral("/p/Dune-small.jpg"));
+        const QRect hide = delegate->copiesBadgeRect(view.visualRect(model.index(0)), model.index(0), view.font());
+        QTest::mouseClick(view.viewport(), Qt::LeftButton, {}, hide.center());
+        QCOMPARE(model.rowCount(), 2);
+    }
+
+    void namesArePersonsNames() {
+        FakeThumbnails thumbnails;
+        ImageGridModel model(&thumbnails);
+        const QString kite = QStringLiteral("/usr/share/wallpapers/Kite/contents/images/2560x1600.jpg");
+        model.setFolderFiles({kite, QStringLiteral("/home/u/DCIM/IMG_1234.JPG")});
+        QCOMPARE(model.index(0).data(Qt::DisplayRole).toString(), displayName(kite));
+        QCOMPARE(model.index(0).data(Qt::DisplayRole).toString(), QStringLiteral("Kite · 2560x1600.jpg"));
+        QCOMPARE(model.index(1).data(Qt::DisplayRole).toString(), QStringLiteral("IMG_1234.JPG"));
+        QVERIFY(model.index(0).data(Qt::ToolTipRole).toString().startsWith(kite));
     }
 
     void thumbnailCentredWithAspectKept() {

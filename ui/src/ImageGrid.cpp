@@ -79,10 +79,20 @@ QVector<ImageGrid::Row> ImageGrid::rows() const {
     QVector<Row> out;
     out.reserve(model_->rowCount());
     for (int r = 0; r < model_->rowCount(); ++r) {
+        if (model_->index(r).data(ImageGridModel::CopyOfRole).isValid()) continue;  // shown under its picture
         const QVariant score = model_->index(r).data(ImageGridModel::ScoreRole);
-        out.push_back({model_->pathAt(r), score.toFloat(), score.isValid()});
+        out.push_back({model_->pathAt(r), score.toFloat(), score.isValid(), model_->copiesAt(r)});
     }
     return out;
+}
+
+std::pair<int, int> ImageGrid::locate(const QVector<Row>& rows, const QString& path) {
+    for (int r = 0; r < rows.size(); ++r) {
+        if (rows[r].path == path) return {r, -1};
+        for (int c = 0; c < rows[r].copies.size(); ++c)
+            if (rows[r].copies[c].path == path) return {r, c};
+    }
+    return {-1, -1};
 }
 
 void ImageGrid::rebuild(const QVector<Row>& rows, const QString& current, const QString& from, const QString& to) {
@@ -97,7 +107,7 @@ void ImageGrid::rebuild(const QVector<Row>& rows, const QString& current, const 
     if (ranked) {
         QVector<ImageGridModel::Result> results;
         results.reserve(rows.size());
-        for (const Row& r : rows) results.push_back({r.path, r.score});
+        for (const Row& r : rows) results.push_back({r.path, r.score, r.copies});
         model_->setResults(results);
     } else {
         QStringList paths;
@@ -117,24 +127,31 @@ void ImageGrid::rebuild(const QVector<Row>& rows, const QString& current, const 
 }
 
 void ImageGrid::replacePath(const QString& oldPath, const QString& newPath) {
-    const int row = model_->rowOf(oldPath);
-    if (row < 0) return;
     QVector<Row> all = rows();
-    all[row].path = newPath;
+    const auto [row, copy] = locate(all, oldPath);
+    if (row < 0) return;
+    (copy < 0 ? all[row].path : all[row].copies[copy].path) = newPath;
     const QString current = currentPath();
     rebuild(all, current == oldPath ? newPath : current, oldPath, newPath);
 }
 
 void ImageGrid::removePath(const QString& path) {
-    const int row = model_->rowOf(path);
-    if (row < 0) return;
     QVector<Row> all = rows();
-    removed_.insert(path, all[row]);
-    removedAt_.insert(path, row);
-    all.remove(row);
+    const auto [row, copy] = locate(all, path);
+    if (row < 0) return;
     QString current = currentPath();
     const bool wasCurrent = current == path;
-    if (wasCurrent) current = row < all.size() ? all[row].path : (all.isEmpty() ? QString() : all.last().path);
+    if (copy >= 0) {  // a copy leaves its picture's list; the picture stays
+        const ImageGridModel::Copy c = all[row].copies.takeAt(copy);
+        removed_.insert(path, Row{c.path, c.score, true, {c}});
+        removedCopyOf_.insert(path, all[row].path);
+        if (wasCurrent) current = all[row].path;
+    } else {
+        removed_.insert(path, all[row]);
+        removedAt_.insert(path, row);
+        all.remove(row);
+        if (wasCurrent) current = row < all.size() ? all[row].path : (all.isEmpty() ? QString() : all.last().path);
+    }
     rebuild(all, current);
     // The next image takes the removed one's place, selected, as file managers do.
     if (wasCurrent && !current.isEmpty())
@@ -144,9 +161,14 @@ void ImageGrid::removePath(const QString& path) {
 void ImageGrid::restorePath(const QString& path) {
     if (!removed_.contains(path) || model_->rowOf(path) >= 0) return;
     QVector<Row> all = rows();
-    const int row = std::clamp(removedAt_.value(path), 0, int(all.size()));
-    all.insert(row, removed_.take(path));
-    removedAt_.remove(path);
+    const Row back = removed_.take(path);
+    if (const QString picture = removedCopyOf_.take(path); !picture.isEmpty()) {
+        const int row = locate(all, picture).first;
+        if (row < 0) return;  // its picture left too: nothing to fold it under
+        all[row].copies.push_back(back.copies.value(0));
+    } else {
+        all.insert(std::clamp(removedAt_.take(path), 0, int(all.size())), back);
+    }
     rebuild(all, currentPath());
 }
 

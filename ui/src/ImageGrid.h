@@ -8,6 +8,7 @@
 #pragma once
 
 #include <QListView>
+#include <utility>
 
 #include "ImageGridModel.h"
 #include "ThumbnailCache.h"
@@ -47,12 +48,17 @@ protected:
     void startDrag(Qt::DropActions supported) override;
 
 private:
+    // One picture of the grid: a result (with the copies folded under it) or a folder's file.
+    // Copies shown as rows under their picture are not Rows of their own.
     struct Row {
         QString path;
         float score = 0.0f;
         bool hasScore = false;
+        QVector<ImageGridModel::Copy> copies = {};
     };
     QVector<Row> rows() const;
+    // Where `path` is in `rows`: {row, -1} for a picture, {row, i} for its i-th copy; {-1, -1} if absent.
+    static std::pair<int, int> locate(const QVector<Row>& rows, const QString& path);
     // Replaces the rows, making `current` the current item and keeping the selection (a path
     // renamed from `from` to `to` stays selected) and the scroll offset.
     void rebuild(const QVector<Row>& rows, const QString& current, const QString& from = {}, const QString& to = {});
@@ -60,6 +66,7 @@ private:
     ThumbnailCache* thumbnails_;
     QHash<QString, int> removedAt_;  // path -> row it had, for restorePath()
     QHash<QString, Row> removed_;
+    QHash<QString, QString> removedCopyOf_;  // a removed copy's path -> the path of its picture
     bool rebuilding_ = false;
     ImageGridModel* model_;
     ThumbnailDelegate* delegate_;

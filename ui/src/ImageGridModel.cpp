@@ -9,6 +9,7 @@
 
 #include <algorithm>
 
+#include "DisplayName.h"
 #include "ruvision/engine/Scanner.h"
 
 namespace rv::ui {
@@ -22,7 +23,7 @@ ImageGridModel::ImageGridModel(ThumbnailSource* thumbnails, QObject* parent)
 void ImageGridModel::setFolderFiles(const QStringList& absPaths) {
     QVector<Item> items;
     items.reserve(absPaths.size());
-    for (const QString& path : absPaths) items.push_back(Item{path, 0.0f, 0, false});
+    for (const QString& path : absPaths) items.push_back(Item{path, 0.0f, 0, false, false, false, {}});
     replaceItems(std::move(items));
 }
 
@@ -30,20 +31,56 @@ void ImageGridModel::setResults(const QVector<Result>& ranked) {
     QVector<Item> items;
     items.reserve(ranked.size());
     for (qsizetype i = 0; i < ranked.size(); ++i)
-        items.push_back(Item{ranked[i].path, ranked[i].score, int(i + 1), true});
+        items.push_back(Item{ranked[i].path, ranked[i].score, int(i + 1), true, false, false, ranked[i].copies});
     replaceItems(std::move(items));
 }
 
 void ImageGridModel::clear() { replaceItems({}); }
 
+int ImageGridModel::resultRowOf(int row) const {
+    if (row < 0 || row >= items_.size()) return -1;
+    while (row > 0 && items_[row].isCopy) --row;
+    return row;
+}
+
+bool ImageGridModel::toggleCopies(int row) {
+    row = resultRowOf(row);
+    if (row < 0 || items_[row].copies.isEmpty()) return false;
+    Item& head = items_[row];
+    const int n = int(head.copies.size());
+    if (head.copiesShown) {
+        beginRemoveRows({}, row + 1, row + n);
+        head.copiesShown = false;
+        items_.remove(row + 1, n);
+        reindex();
+        endRemoveRows();
+    } else {
+        QVector<Item> shown;
+        for (const Copy& c : head.copies) shown.push_back(Item{c.path, c.score, head.rank, true, true, false, {c}});
+        beginInsertRows({}, row + 1, row + n);
+        items_.insert(row + 1, n, Item{});
+        std::move(shown.begin(), shown.end(), items_.begin() + row + 1);
+        items_[row].copiesShown = true;
+        reindex();
+        endInsertRows();
+    }
+    const QModelIndex changed = index(row);
+    emit dataChanged(changed, changed, {CopiesShownRole, Qt::ToolTipRole});
+    return true;
+}
+
 void ImageGridModel::replaceItems(QVector<Item> items) {
     beginResetModel();
     items_ = std::move(items);
+    reindex();
+    endResetModel();
+}
+
+void ImageGridModel::reindex() {
     rowOfPath_.clear();
     rowOfPath_.reserve(items_.size());
     // Backwards, as insert() replaces: the first row of a duplicated path wins.
     for (int row = int(items_.size()) - 1; row >= 0; --row) rowOfPath_.insert(items_[row].path, row);
-    endResetModel();
 }
 
 void ImageGridModel::setThumbnailSide(int side) {
@@ -57,6 +94,10 @@ QString ImageGridModel::pathAt(int row) const {
     return row >= 0 && row < items_.size() ? items_[row].path : QString();
 }
 
+QVector<ImageGridModel::Copy> ImageGridModel::copiesAt(int row) const {
+    return row >= 0 && row < items_.size() && !items_[row].isCopy ? items_[row].copies : QVector<Copy>();
+}
+
 int ImageGridModel::rowOf(const QString& path) const { return rowOfPath_.value(path, -1); }
 
 int ImageGridModel::rowCount(const QModelIndex& parent) const {
@@ -68,11 +109,20 @@ QVariant ImageGridModel::data(const QModelIndex& index, int role) const {
     const Item& item = items_[index.row()];
     switch (role) {
     case Qt::DisplayRole:
-        return item.path.mid(item.path.lastIndexOf(u'/') + 1);
+        return displayName(item.path);
     case Qt::ToolTipRole: {
         QString tip = item.path;
-        if (item.rank > 0) tip += tr("\nRank #%1").arg(item.rank);
+        if (item.isCopy)
+            tip += tr("\nA copy of #%1: %2").arg(item.rank).arg(item.copies.value(0).why);
+        else if (item.rank > 0)
+            tip += tr("\nRank #%1").arg(item.rank);
         if (item.hasScore) tip += tr("\nSimilarity %1").arg(double(item.score), 0, 'f', 3);
+        if (!item.isCopy && !item.copies.isEmpty())
+            tip += item.copiesShown ? tr("\nIts copies are shown after it (click the badge or press Space to hide them)")
+                                    : (item.copies.size() == 1 ? tr("\nOne more file is a copy of this picture")
+                                                               : tr("\n%1 more files are copies of this picture")
+                                                                     .arg(item.copies.size())) +
+                                          tr(" (click the badge or press Space to show)");
         if (thumbnails_ && thumbnails_->failed(item.path)) tip += tr("\nNo thumbnail: cannot read this file");
         return tip;
     }
@@ -86,7 +136,13 @@ QVariant ImageGridModel::data(const QModelIndex& index, int role) const {
     case ScoreRole:
         return item.hasScore ? QVariant(item.score) : QVariant();
     case RankRole:
-        return item.rank > 0 ? QVariant(item.rank) : QVariant();
+        return item.rank > 0 && !item.isCopy ? QVariant(item.rank) : QVariant();
+    case CopiesRole:
+        return item.isCopy ? 0 : int(item.copies.size());
+    case CopiesShownRole:
+        return item.copiesShown;
+    case CopyOfRole:
+        return item.isCopy ? QVariant(item.rank) : QVariant();
     case ThumbnailFailedRole:
         return thumbnails_ && thumbnails_->failed(item.path);
     default:
@@ -100,6 +156,9 @@ QHash<int, QByteArray> ImageGridModel::roleNames() const {
     names.insert(ScoreRole, "score");
     names.insert(RankRole, "rank");
     names.insert(ThumbnailFailedRole, "thumbnailFailed");
+    names.insert(CopiesRole, "copies");
+    names.insert(CopiesShownRole, "copiesShown");
+    names.insert(CopyOfRole, "copyOf");
     return names;
 }
 

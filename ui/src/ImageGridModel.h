@@ -1,5 +1,6 @@
 // The items of an image grid: a folder's files, or a ranked search result, with thumbnails from a
-// ThumbnailSource.
+// ThumbnailSource. A ranked result may carry copies of its picture (rv::SearchCopy): the row shows
+// how many, and toggleCopies() shows them as rows right under it, or hides them again.
 //
 // Thread: GUI thread. Nothing here touches the disk: paths are taken as given (no stat), file
 // names are derived from the path text, and DecorationRole only asks the ThumbnailSource, which
@@ -28,11 +29,20 @@ public:
         ScoreRole,                    // float similarity, or an invalid QVariant when none
         RankRole,                     // int, 1 = best, or an invalid QVariant when none
         ThumbnailFailedRole,          // bool: the source could not make a thumbnail
+        CopiesRole,                   // int: copies of this row's picture (0 on other rows)
+        CopiesShownRole,              // bool: those copies are shown as rows under it
+        CopyOfRole,                   // int: on a copy's row, the rank of its picture; else invalid
     };
 
+    struct Copy {
+        QString path;  // absolute
+        float score = 0.0f;
+        QString why;   // why it is the same picture, for a person ("same content", ...)
+    };
     struct Result {
         QString path;  // absolute
         float score = 0.0f;
+        QVector<Copy> copies = {};  // the same picture in other files, best score first
     };
 
     // `thumbnails` is not owned and may be null (no decorations); if it is destroyed first the
@@ -45,12 +55,19 @@ public:
     void setResults(const QVector<Result>& ranked);
     void clear();
 
+    // Shows or hides the copies of the picture at `row` (a result row with copies, or one of its
+    // shown copies). Returns false if the row has none.
+    bool toggleCopies(int row);
+    // The row of the result a row belongs to (itself for a result row), -1 if out of range.
+    int resultRowOf(int row) const;
     // The side (device-independent px) DecorationRole asks the ThumbnailSource for; set it with
     // the delegate's. Changing it refreshes the decorations of all rows.
     void setThumbnailSide(int side);
     int thumbnailSide() const { return side_; }
 
     QString pathAt(int row) const;
+    // The copies folded under a result row (empty on other rows and on a copy's own row).
+    QVector<Copy> copiesAt(int row) const;
     int rowOf(const QString& path) const;  // -1 if absent
 
     int rowCount(const QModelIndex& parent = {}) const override;
@@ -61,11 +78,15 @@ private:
     struct Item {
         QString path;
         float score = 0.0f;
-        int rank = 0;  // 0 = none
+        int rank = 0;  // 0 = none; a copy's row: its picture's rank
         bool hasScore = false;
+        bool isCopy = false;     // a copy shown under its picture's row
+        bool copiesShown = false;
+        QVector<Copy> copies;    // on a result row; a copy's row keeps its `why` in copies[0]
     };
 
     void replaceItems(QVector<Item> items);
+    void reindex();
     void onThumbnailReady(const QString& path);
 
     QPointer<ThumbnailSource> thumbnails_;

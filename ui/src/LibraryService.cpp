@@ -314,7 +314,11 @@ quint64 LibraryService::runSearch(const QString& label,
         QVector<SearchHit> out;
         QString error;
         if (hits)
-            for (const auto& h : *hits) out.push_back({qpath(h.path), h.score});
+            for (const auto& h : *hits) {
+                SearchHit hit{qpath(h.path), h.score, {}};
+                for (const auto& c : h.copies) hit.copies.push_back({qpath(c.path), c.score, qtext(c.why)});
+                out.push_back(std::move(hit));
+            }
         else
             error = qtext(hits.error().message);
         post([this, id, label, out, error] {

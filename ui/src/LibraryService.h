@@ -28,9 +28,17 @@
 
 namespace rv::ui {
 
+// One picture of a search (rv::SearchResult): its largest file, and the other files that are the
+// same picture (rv::SearchCopy), best score first.
 struct SearchHit {
+    struct Copy {
+        QString path;
+        float score = 0;
+        QString why;  // why it is the same picture, for a person
+    };
     QString path;
     float score = 0;  // cosine similarity, 1 = identical
+    QVector<Copy> copies = {};
 };
 
 struct FileError {

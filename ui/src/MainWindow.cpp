@@ -36,6 +36,7 @@
 #include "LibraryService.h"
 #include "PreviewWidget.h"
 #include "QueryHistory.h"
+#include "search/SearchPage.h"
 #include "ThumbnailCache.h"
 #include "viewer/ImageViewer.h"
 #include "viewer/PreviewPane.h"
@@ -99,18 +100,9 @@ void MainWindow::buildLayout() {
     browse_ = new ImageGrid(thumbnails_, tabs_);
     tabs_->addTab(browse_, tr("Folder"));
 
-    auto* similar = new QWidget(tabs_);
-    auto* similarColumn = new QVBoxLayout(similar);
-    similarColumn->setContentsMargins(0, 4, 0, 0);
-    auto* header = new QHBoxLayout;
-    queryLabel_ = new QLabel(tr("Choose an image and press Enter, drop one here, or paste one (Ctrl+V) to see what looks like it."),
-                             similar);
-    queryLabel_->setWordWrap(true);
-    header->addWidget(queryLabel_, 1);
-    similarColumn->addLayout(header);
-    results_ = new ImageGrid(thumbnails_, similar);
-    similarColumn->addWidget(results_, 1);
-    tabs_->addTab(similar, tr("Similar"));
+    search_ = new SearchPage(thumbnails_, tabs_);
+    results_ = search_->grid();
+    tabs_->addTab(search_, tr("Similar"));
 
     duplicates_ = new DuplicatesView(thumbnails_, tabs_);
     tabs_->addTab(duplicates_, tr("Duplicates"));
@@ -165,6 +157,10 @@ void MainWindow::buildLayout() {
             updateNavigation();
         });
     }
+    connect(search_, &SearchPage::queryClicked, this, [this](const QString& path) {
+        previewAction_->setChecked(true);
+        preview_->setImage(path);
+    });
     connect(duplicates_, &DuplicatesView::previewRequested, this, [this](const QString& path) {
         previewAction_->setChecked(true);
         preview_->setImage(path);
@@ -333,18 +329,14 @@ void MainWindow::connectService() {
                 // the results shown; the grids already dropped the files that left.
                 if (!error.isEmpty() && refresh) return;
                 if (!error.isEmpty()) {
-                    results_->gridModel()->clear();
+                    search_->setError(error);
                     statusBar()->showMessage(error, 15000);
-                    queryLabel_->setText(queryLabel_->text() + QStringLiteral("\n") + error);
                     return;
                 }
-                QVector<ImageGridModel::Result> ranked;
-                ranked.reserve(hits.size());
-                for (const auto& h : hits) ranked.push_back({h.path, h.score});
-                results_->gridModel()->setResults(ranked);
-                if (refresh && restoreGridPlace(results_, place, refreshMoved_)) return;
-                results_->scrollToTop();
-                if (!ranked.isEmpty()) results_->setCurrentIndex(results_->gridModel()->index(0));
+                // No result is made current: the preview keeps the query until the person picks one;
+                // a refresh after a library change keeps the person's place.
+                search_->setResults(hits);
+                if (refresh) restoreGridPlace(results_, place, refreshMoved_);
             });
     connect(service_, &LibraryService::duplicatesFinished, this,
             [this](const std::vector<DuplicateGroup>& groups, const QString& error) {
@@ -378,7 +370,7 @@ void MainWindow::openLibrary(const QString& dir) {
     opening_ = true;
     history_->clear();
     preview_->clear();  // nothing of the previous library stays on screen
-    results_->gridModel()->clear();
+    search_->clear();
     browse_->gridModel()->clear();
     duplicates_->setGroups({});
     duplicatesAsked_ = duplicatesRefresh_ = false;
@@ -423,9 +415,8 @@ void MainWindow::runQuery(const Query& q, bool record) {
     viewer_->close();  // a query from anywhere (paste, drop, Ctrl+O) shows its results
     searching_ = true;
     tabs_->setCurrentIndex(1);
-    const QString name = q.path.isEmpty() ? q.label : QFileInfo(q.path).fileName();
-    queryLabel_->setText(tr("Images like <b>%1</b>").arg(name.toHtmlEscaped()));
-    queryLabel_->setToolTip(q.label);
+    search_->setQuery(q);
+    if (previewAction_->isChecked()) preview_->setImage(q.path);  // pixels: cleared (the card shows them)
     if (q.path.isEmpty()) service_->search(q.image, q.label);
     else service_->search(q.path);
     updateNavigation();
@@ -568,7 +559,7 @@ void MainWindow::closeEvent(QCloseEvent* event) {
 }
 
 bool MainWindow::isSettled() const {
-    return !opening_ && !service_->isIndexing() && !searching_ && !duplicatesPending_ &&
+    return !opening_ && !service_->isIndexing() && !searching_ && !duplicatesPending_ && search_->isSettled() &&
            thumbnails_->loader()->queuedCount() == 0;
 }
 

@@ -1,5 +1,6 @@
 #include "ThumbnailDelegate.h"
 
+#include <QMouseEvent>
 #include <QPainter>
 #include <QPainterPath>
 #include <QPixmap>
@@ -47,20 +48,31 @@ void paintBrokenMark(QPainter* painter, const QRect& area, const QStyleOptionVie
     painter->drawPath(crack);
 }
 
-// A dark rounded label over the photo; white on dark reads on any photo, light or dark theme.
-// `topRight` chooses the corner of `area` (else top-left).
-void paintBadge(QPainter* painter, const QRect& area, const QString& text, const QFont& baseFont, bool topRight) {
+QFont badgeFont(const QFont& baseFont) {
     QFont font = baseFont;
     font.setBold(true);
     if (font.pointSizeF() > 0) font.setPointSizeF(font.pointSizeF() * 0.85);
-    const QFontMetrics metrics(font);
+    return font;
+}
+
+enum class Corner { TopLeft, TopRight, BottomRight };
+
+QRect badgeRect(const QRect& area, const QString& text, const QFont& baseFont, Corner corner) {
+    const QFontMetrics metrics(badgeFont(baseFont));
     const QSize size(metrics.horizontalAdvance(text) + 8, metrics.height() + 2);
-    const int x = topRight ? area.right() + 1 - kBadgeInset - size.width() : area.left() + kBadgeInset;
-    const QRect badge(QPoint(x, area.top() + kBadgeInset), size);
+    const int x = corner == Corner::TopLeft ? area.left() + kBadgeInset : area.right() + 1 - kBadgeInset - size.width();
+    const int y = corner == Corner::BottomRight ? area.bottom() + 1 - kBadgeInset - size.height() : area.top() + kBadgeInset;
+    return QRect(QPoint(x, y), size);
+}
+
+// A dark rounded label over the photo; white on dark reads on any photo, light or dark theme.
+void paintBadge(QPainter* painter, const QRect& area, const QString& text, const QFont& baseFont, Corner corner,
+                const QColor& fill = QColor(0, 0, 0, 170)) {
+    const QRect badge = badgeRect(area, text, baseFont, corner);
     painter->setPen(Qt::NoPen);
-    painter->setBrush(QColor(0, 0, 0, 170));
+    painter->setBrush(fill);
     painter->drawRoundedRect(badge, 4, 4);
-    painter->setFont(font);
+    painter->setFont(badgeFont(baseFont));
     painter->setPen(Qt::white);
     painter->drawText(badge, Qt::AlignCenter, text);
 }
@@ -80,6 +92,35 @@ QRect ThumbnailDelegate::thumbnailRect(const QRect& cell) const {
     return QRect(cell.left() + (cell.width() - side_) / 2, cell.top() + kPadding, side_, side_);
 }
 
+QString ThumbnailDelegate::copiesBadgeText(const QModelIndex& index) {
+    const int copies = index.data(ImageGridModel::CopiesRole).toInt();
+    if (copies <= 0) return {};
+    if (index.data(ImageGridModel::CopiesShownRole).toBool())
+        return copies == 1 ? tr("Hide the copy") : tr("Hide %1 copies").arg(copies);
+    return copies == 1 ? tr("+1 copy") : tr("+%1 copies").arg(copies);
+}
+
+QRect ThumbnailDelegate::copiesBadgeRect(const QRect& cell, const QModelIndex& index, const QFont& font) const {
+    const QString text = copiesBadgeText(index);
+    return text.isEmpty() ? QRect() : badgeRect(thumbnailRect(cell), text, font, Corner::BottomRight);
+}
+
+bool ThumbnailDelegate::editorEvent(QEvent* event, QAbstractItemModel* model, const QStyleOptionViewItem& option,
+                                    const QModelIndex& index) {
+    const bool press = event->type() == QEvent::MouseButtonPress || event->type() == QEvent::MouseButtonDblClick;
+    if (press || event->type() == QEvent::MouseButtonRelease) {
+        const auto* mouse = static_cast<QMouseEvent*>(event);
+        if (mouse->button() == Qt::LeftButton &&
+            copiesBadgeRect(option.rect, index, option.font).contains(mouse->position().toPoint())) {
+            // Toggled on release; the press is taken too, so the badge never starts a drag or a query.
+            if (event->type() == QEvent::MouseButtonRelease)
+                if (auto* grid = qobject_cast<ImageGridModel*>(model)) grid->toggleCopies(index.row());
+            return true;
+        }
+    }
+    return QStyledItemDelegate::editorEvent(event, model, option, index);
+}
+
 QSize ThumbnailDelegate::sizeHint(const QStyleOptionViewItem& option, const QModelIndex&) const {
     return QSize(side_ + 2 * kPadding, side_ + 2 * kPadding + kTextGap + option.fontMetrics.height());
 }
@@ -91,7 +132,14 @@ void ThumbnailDelegate::paint(QPainter* painter, const QStyleOptionViewItem& opt
     const QRect cell = option.rect;
     const QPalette::ColorGroup group = colorGroup(option);
     const bool selected = option.state & QStyle::State_Selected;
+    const QVariant copyOf = index.data(ImageGridModel::CopyOfRole);
 
+    if (copyOf.isValid()) {  // a copy shown under its picture: a tinted cell, set apart from results
+        QColor tint = option.palette.color(group, QPalette::AlternateBase);
+        painter->setPen(QPen(option.palette.color(group, QPalette::Mid), 1, Qt::DashLine));
+        painter->setBrush(tint);
+        painter->drawRoundedRect(QRectF(cell).adjusted(2.5, 2.5, -2.5, -2.5), 6, 6);
+    }
     if (selected || (option.state & QStyle::State_MouseOver)) {
         QColor fill = option.palette.color(group, QPalette::Highlight);
         if (!selected) fill.setAlphaF(0.3f);  // hover: a tint of the selection colour
@@ -117,9 +165,15 @@ void ThumbnailDelegate::paint(QPainter* painter, const QStyleOptionViewItem& opt
     }
 
     if (const QVariant rank = index.data(ImageGridModel::RankRole); rank.isValid())
-        paintBadge(painter, area, QStringLiteral("#%1").arg(rank.toInt()), option.font, false);
+        paintBadge(painter, area, QStringLiteral("#%1").arg(rank.toInt()), option.font, Corner::TopLeft);
+    else if (copyOf.isValid())
+        paintBadge(painter, area, tr("copy of #%1").arg(copyOf.toInt()), option.font, Corner::TopLeft,
+                   QColor(60, 60, 60, 200));
+    // Three decimals: what the engine gives (two made the first results all read 0.97).
     if (const QVariant score = index.data(ImageGridModel::ScoreRole); score.isValid())
-        paintBadge(painter, area, QString::number(score.toDouble(), 'f', 2), option.font, true);
+        paintBadge(painter, area, QString::number(score.toDouble(), 'f', 3), option.font, Corner::TopRight);
+    if (const QString copies = copiesBadgeText(index); !copies.isEmpty())
+        paintBadge(painter, area, copies, option.font, Corner::BottomRight, QColor(20, 90, 170, 220));
 
     const QRect textRect(cell.left() + kPadding, area.bottom() + 1 + kTextGap, cell.width() - 2 * kPadding,
                          option.fontMetrics.height());

@@ -1,8 +1,11 @@
 // Paints one grid cell of an ImageGridModel: the thumbnail centred in a square of thumbnailSide()
 // px (aspect kept, never enlarged), a placeholder while it loads, a broken-image mark when it
-// failed, the file name elided below, the similarity score ("0.93") in the top-right corner and
-// the rank ("#1") in the top-left corner when the row has them. Selection and hover use the
-// view's palette (Highlight / HighlightedText), so light and dark themes both work.
+// failed, the name a person reads (DisplayName.h) elided below, the similarity score ("0.973", as
+// the engine gives it) in the top-right corner and the rank ("#1") in the top-left corner when
+// the row has them. A result with copies of its picture has a "+2 copies" badge at the bottom
+// right; clicking it shows or hides the copies (ImageGridModel::toggleCopies). A copy's row is
+// tinted, marked "copy of #3" and has no rank of its own. Selection and hover use the view's
+// palette (Highlight / HighlightedText), so light and dark themes both work.
 //
 // Thread: GUI thread. Painting reads only model data (DecorationRole never decodes).
 // Meant for a QListView in IconMode with setUniformItemSizes(true): every cell has the same
@@ -28,9 +31,16 @@ public:
 
     // Where the thumbnail square lies in a cell of rect `cell` (for hit tests and tests).
     QRect thumbnailRect(const QRect& cell) const;
+    // Where the copies badge of `index` lies in a cell of rect `cell` (empty if it has none).
+    QRect copiesBadgeRect(const QRect& cell, const QModelIndex& index, const QFont& font) const;
+    // The text of that badge: "+2 copies", or "Hide 2 copies" while they are shown.
+    static QString copiesBadgeText(const QModelIndex& index);
 
     void paint(QPainter* painter, const QStyleOptionViewItem& option, const QModelIndex& index) const override;
     QSize sizeHint(const QStyleOptionViewItem& option, const QModelIndex& index) const override;
+    // A click on the copies badge toggles the copies (the click goes no further).
+    bool editorEvent(QEvent* event, QAbstractItemModel* model, const QStyleOptionViewItem& option,
+                     const QModelIndex& index) override;
 
 private:
     int side_ = 160;

@@ -400,7 +400,7 @@ Result<std::vector<SearchResult>> Library::search(const std::vector<float>& embe
     for (float x : embedding) norm2 += static_cast<double>(x) * x;
     if (!std::isfinite(norm2) || std::fabs(norm2 - 1.0) > 1e-3)
         return Error{"search: the query vector is not unit length (squared norm " + std::to_string(norm2) + ")"};
-    std::lock_guard lock(reader_mutex_);
+    std::unique_lock lock(reader_mutex_);
     if (index_->size() == 0) {
         auto counts = reader_->counts();
         if (!counts) return counts.error();
@@ -409,18 +409,55 @@ Result<std::vector<SearchResult>> Library::search(const std::vector<float>& embe
                                             " indexed files were indexed with another model; run ruvision-cli index)"
                                       : " (run ruvision-cli index)")};
     }
-    std::vector<SearchResult> out;
-    for (const auto& hit : index_->search(embedding.data(), k)) {
-        auto f = reader_->file(hit.id);
-        if (!f) return f.error();
-        if (!*f) continue;  // removed since
-        // Unit vectors give |score| <= 1 up to float rounding (1 + ~1e-7); clamped so that a
-        // cosine is never shown above 1.
-        out.push_back({hit.id, (*f)->path, std::clamp(hit.score, -1.0f, 1.0f)});
+    // k pictures, not k files: ask the index for more files until k groups or the library's end.
+    const std::size_t live = index_->size();
+    std::size_t want = std::min<std::size_t>(live, 2 * static_cast<std::size_t>(k) + 16);
+    const std::size_t most = std::min<std::size_t>(live, 4 * static_cast<std::size_t>(k) + 32);
+    std::vector<CopyCandidate> found;
+    std::vector<CopyGroup> groups;
+    const std::atomic<bool> never{false};
+    for (;;) {
+        found.clear();
+        for (const auto& hit : index_->search(embedding.data(), static_cast<int>(want))) {
+            auto f = reader_->file(hit.id);
+            if (!f) return f.error();
+            if (!*f) continue;  // removed since
+            const CatalogFile& row = **f;
+            CopyCandidate c;
+            c.file_id = hit.id;
+            c.path = row.path;
+            // Unit vectors give |score| <= 1 up to float rounding (1 + ~1e-7); clamped so that a
+            // cosine is never shown above 1.
+            c.score = std::clamp(hit.score, -1.0f, 1.0f);
+            c.width = row.width;
+            c.height = row.height;
+            c.size = row.size;
+            c.mtime_ns = row.mtime_ns;
+            c.full_hash = row.full_hash.value_or(std::string());
+            // A damaged feature only keeps this file out of pixel grouping (open() reports it).
+            if (auto v = reader_->feature(hit.id); v && *v) c.feature = std::move(**v);
+            found.push_back(std::move(c));
+        }
+        lock.unlock();  // decoding takes a while: other readers (status, duplicates) go on meanwhile
+        groups = group_copies(found, CopyRule{}, never, &copy_signatures_, nullptr, static_cast<std::size_t>(k));
+        lock.lock();
+        if (groups.size() >= static_cast<std::size_t>(k) || want >= most) break;
+        want = std::min(most, want * 2);
     }
-    if (out.empty())
+    if (found.empty())
         return Error{where + ": the index (" + std::to_string(index_->size()) +
                      " vectors) found no file still in the catalog; run ruvision-cli index"};
+    std::vector<SearchResult> out;
+    for (const CopyGroup& g : groups) {
+        if (out.size() == static_cast<std::size_t>(k)) break;
+        const CopyCandidate& rep = found[g.representative];
+        SearchResult r{rep.file_id, rep.path, rep.score, rep.width, rep.height, {}};
+        for (std::size_t i = 0; i < g.copies.size(); ++i) {
+            const CopyCandidate& c = found[g.copies[i]];
+            r.copies.push_back({c.file_id, c.path, c.score, c.width, c.height, g.why[i]});
+        }
+        out.push_back(std::move(r));
+    }
     return out;
 }
 

@@ -29,6 +29,7 @@
 #include "ruvision/engine/Embedder.h"
 #include "ruvision/engine/Result.h"
 #include "ruvision/engine/Scanner.h"
+#include "ruvision/engine/SearchCopies.h"
 #include "ruvision/engine/VectorIndex.h"
 
 namespace rv {
@@ -73,10 +74,14 @@ struct IndexJobResult {
     double seconds = 0;
 };
 
+// One picture of a search: its representative file (the copy with the most pixels) and the other
+// files that are the same picture (SearchCopies.h), best score first.
 struct SearchResult {
     std::int64_t file_id = 0;
     std::string path;
-    float score = 0;  // cosine similarity, 1 = identical
+    float score = 0;  // this file's cosine similarity, 1 = identical
+    int width = 0, height = 0;  // pixels, as indexed
+    std::vector<SearchCopy> copies;
 };
 
 // Near-duplicates: star groups (NearDuplicates.h). A group's first file is its centre, and every
@@ -164,10 +169,14 @@ public:
     Result<IndexJobResult> index(const IndexJobParams& params, const std::atomic<bool>& cancel,
                                  const std::function<void(const IndexProgress&)>& progress = {});
 
-    // Top-k library files most similar to an image (inside the library or not), best first,
-    // each file once; scores are cosines, clamped to [-1, 1] (the query must be unit length). A
-    // search that cannot answer is an Error, never an empty list: nothing indexed with the
-    // library's model, a query of another dimension, or an index that found no live file.
+    // Top-k pictures most similar to an image (inside the library or not), each file once; scores
+    // are cosines, clamped to [-1, 1] (the query must be unit length). Copies of one picture
+    // among the results (SearchCopies.h) come as one result with `copies`, ranked by its
+    // representative's score; k counts pictures: the index is asked for more files (up to 4k + 32)
+    // until k pictures are found or the library has no more. Pixels are decoded, on this thread
+    // and one more, only for pairs that pass the copy gates. A search that cannot answer is an
+    // Error, never an empty list: nothing indexed with the library's model, a query of another
+    // dimension, or an index that found no live file.
     Result<std::vector<SearchResult>> search(const std::filesystem::path& image, int k);
     Result<std::vector<SearchResult>> search(const std::vector<float>& embedding, int k);
     // The same for pixels not in a file (e.g. pasted from the clipboard); the image must be non-empty.
@@ -229,6 +238,8 @@ private:
     // Files whose stored feature open() found damaged (left out of the index): reported as errors
     // by status() and errors() until an indexing run embeds them again. Guarded by reader_mutex_.
     std::vector<CatalogFileError> damaged_;
+    // Pixel signatures search() decoded to find copies, kept for the next searches (thread-safe).
+    CopySignatureCache copy_signatures_;
 };
 
 // Held by a process while it indexes a library (an flock on DIR/index.lock, released by the

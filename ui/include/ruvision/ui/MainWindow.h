@@ -28,6 +28,7 @@ class PreviewPane;
 struct LibraryChange;
 class PreviewWidget;
 class QueryHistory;
+class SearchPage;
 class ThumbnailCache;
 struct Query;
 
@@ -94,7 +95,7 @@ private:
     QTabWidget* tabs_ = nullptr;
     ImageGrid* browse_ = nullptr;
     ImageGrid* results_ = nullptr;
-    QLabel* queryLabel_ = nullptr;
+    SearchPage* search_ = nullptr;  // the Similar page: query card, header, results_
     QLabel* banner_ = nullptr;
     DuplicatesView* duplicates_ = nullptr;
     PreviewWidget* preview_ = nullptr;
