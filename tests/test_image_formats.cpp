@@ -2,6 +2,9 @@
 // embedded preview (libraw), and the pictures RuVision cannot read, counted and named. Every file
 // is made in the test (libheif's own encoders, a DNG written tag by tag) and decoded by the real
 // engine; pixels are compared with the source.
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QTemporaryDir>
 #include <QtTest>
 
@@ -10,6 +13,7 @@
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 
+#include "cli_runner.h"
 #include "heif_raw_test_files.h"
 #include "image_test_files.h"
 #include "image/Flatten.h"
@@ -285,7 +289,66 @@ private slots:
         QVERIFY2(d.ok(), qPrintable(message(d)));
         QCOMPARE(d->image.width, 64);
     }
+
+    void index_a_phone_and_camera_folder_with_the_cli();
 };
+
+// A user's folder as a phone and a camera fill it, indexed by ruvision-cli: the HEIC, AVIF and RAW
+// are embedded and found; the broken ones are errors naming the file; GIF, PSD and SVG are counted
+// and named by `status`.
+void TestImageFormats::index_a_phone_and_camera_folder_with_the_cli() {
+    QTemporaryDir dir;
+    const QString photos = dir.filePath("photos"), lib = dir.filePath("lib");
+    QVERIFY(QDir().mkpath(photos));
+    auto in = [&](const char* name) { return photos + "/" + name; };
+    const Bytes heic = encode_or_fail(itf::picture(320, 240, 100, 120), heif_compression_HEVC, 90);
+    const Bytes avif = encode_or_fail(itf::picture(240, 320, 60, 200), heif_compression_AV1, 90);
+    QVERIFY(!heic.empty() && !avif.empty());
+    write_file(in("IMG_0001.HEIC"), heic);
+    write_file(in("IMG_0002.avif"), avif);
+    write_file(in("DSC_0003.dng"), hrf::dng(64, 48, itf::encode(itf::picture(300, 200, 220, 60), ".jpg"), 300, 200, 6));
+    write_file(in("DSC_0004.dng"), hrf::dng(64, 48, {}, 0, 0));
+    write_file(in("IMG_0005.heic"), Bytes(heic.begin(), heic.begin() + long(heic.size() / 2)));
+    write_file(in("anim.gif"), itf::gif(64, 48));
+    write_file(in("layers.psd"), Bytes(512, 0x38));
+    const std::string svg = "<svg xmlns='http://www.w3.org/2000/svg' width='10' height='10'/>";
+    write_file(in("logo.svg"), Bytes(svg.begin(), svg.end()));
+
+    auto run = cli_test::cli({"index", "--library", lib, "--json", photos});
+    QVERIFY2(run.finished && run.code == 1, run.err.constData());
+    const QJsonObject r = QJsonDocument::fromJson(run.lines.last()).object();
+    QCOMPARE(r["found"].toInt(), 8);
+    QCOMPARE(r["embedded"].toInt(), 3);
+    QCOMPARE(r["failed"].toInt(), 5);
+    QMap<QString, QString> reasons;
+    for (const auto& e : r["errors"].toArray())
+        reasons[QFileInfo(e.toObject()["path"].toString()).fileName()] = e.toObject()["reason"].toString();
+    QVERIFY2(reasons["DSC_0004.dng"].startsWith(in("DSC_0004.dng") + ": camera RAW with no embedded preview"),
+             qPrintable(reasons["DSC_0004.dng"]));
+    QVERIFY2(reasons["IMG_0005.heic"].startsWith(in("IMG_0005.heic") + ": cannot decode HEIF ("), qPrintable(reasons["IMG_0005.heic"]));
+    QCOMPARE(reasons["anim.gif"], in("anim.gif") + ": GIF is not supported");
+    QCOMPARE(reasons["layers.psd"], in("layers.psd") + ": PSD is not supported");
+    QCOMPARE(reasons["logo.svg"], in("logo.svg") + ": SVG is not supported");
+
+    // Each readable one is found by itself first.
+    for (const char* name : {"IMG_0001.HEIC", "IMG_0002.avif", "DSC_0003.dng"}) {
+        auto s = cli_test::cli({"search", "--library", lib, "--json", "-k", "1", in(name)});
+        QVERIFY2(s.code == 0 && !s.lines.isEmpty(), s.err.constData());
+        QCOMPARE(QJsonDocument::fromJson(s.lines.first()).object()["path"].toString(), in(name));
+    }
+
+    auto st = cli_test::cli({"status", "--library", lib});
+    QCOMPARE(st.code, 0);
+    QVERIFY2(st.lines.contains("3 files in formats RuVision cannot read: 1 GIF, 1 PSD, 1 SVG (status --errors lists them)"),
+             qPrintable(st.lines.join('\n')));
+    auto js = cli_test::cli({"status", "--library", lib, "--json"});
+    QCOMPARE(js.code, 0);
+    const QJsonObject u = QJsonDocument::fromJson(js.lines.last()).object()["unsupported"].toObject();
+    QCOMPARE(u["files"].toInt(), 3);
+    QCOMPARE(u["formats"].toArray().size(), 3);
+    QCOMPARE(u["formats"].toArray()[0].toObject()["format"].toString(), QString("GIF"));
+    QCOMPARE(u["formats"].toArray()[0].toObject()["files"].toInt(), 1);
+}
 
 QTEST_GUILESS_MAIN(TestImageFormats)
 #include "test_image_formats.moc"

@@ -16,6 +16,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/Commands.h"
+#include "ruvision/engine/ImageFormats.h"
 #include "ruvision/engine/Library.h"
 
 namespace rv::cli {
@@ -246,6 +247,21 @@ int cmd_status(const Args& args) {
         print_error(s.error().message);
         return 1;
     }
+    // Pictures in formats RuVision cannot read (GIF, PSD...), counted per format.
+    auto errors = lib->errors();
+    if (!errors) {
+        print_error(errors.error().message);
+        return 1;
+    }
+    const auto unsupported = rv::count_unsupported_formats(*errors);
+    std::int64_t unsupported_files = 0;
+    json unsupported_formats = json::array();
+    std::string unsupported_text;
+    for (const auto& u : unsupported) {
+        unsupported_files += u.files;
+        unsupported_formats.push_back({{"format", u.format}, {"files", u.files}});
+        unsupported_text += (unsupported_text.empty() ? "" : ", ") + std::to_string(u.files) + " " + u.format;
+    }
     json roots = json::array();
     json offline_roots = json::array();
     for (const auto& r : s->roots) {
@@ -257,6 +273,7 @@ int cmd_status(const Args& args) {
                                   {"files", s->counts.total}, {"indexed", s->counts.indexed},
                                   {"pending", s->counts.pending}, {"errors", s->counts.errors},
                                   {"index", {{"vectors", s->index_size}, {"state", s->index_state}}},
+                                  {"unsupported", {{"files", unsupported_files}, {"formats", unsupported_formats}}},
                                   {"roots", roots}, {"offline_roots", offline_roots}})
                                 .c_str());
     } else {
@@ -264,6 +281,10 @@ int cmd_status(const Args& args) {
                     printable(a.library).c_str(), printable(s->model_id).c_str(), s->dim, static_cast<long long>(s->counts.total),
                     static_cast<long long>(s->counts.indexed), static_cast<long long>(s->counts.pending),
                     static_cast<long long>(s->counts.errors), s->index_size, printable(s->index_state).c_str());
+        if (unsupported_files > 0)
+            std::printf("%lld %s in formats RuVision cannot read: %s (status --errors lists them)\n",
+                        static_cast<long long>(unsupported_files), unsupported_files == 1 ? "file" : "files",
+                        unsupported_text.c_str());
         for (const auto& r : s->roots)
             std::printf("root %s%s%s%s\n", printable(r.path).c_str(), r.offline.empty() ? "" : " (offline: ",
                         printable(r.offline).c_str(), r.offline.empty() ? "" : ")");
