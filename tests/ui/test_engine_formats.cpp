@@ -10,13 +10,23 @@
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 
+#include <QApplication>
+#include <QDialog>
+#include <QLabel>
+#include <QTableWidget>
+
 #include "EngineImageReader.h"
+#include "IndexingPanel.h"
+#include "LibraryService.h"
 #include "PreviewWidget.h"
 #include "ThumbnailLoader.h"
 #include "heif_raw_test_files.h"
 #include "image_test_files.h"
 
 using rv::ui::EngineImageReader::handles;
+using rv::ui::IndexingPanel;
+using rv::ui::IndexSummary;
+using rv::ui::LibraryService;
 using rv::ui::PreviewWidget;
 using rv::ui::ThumbnailLoader;
 using rv::ui::ThumbnailResult;
@@ -138,6 +148,48 @@ private slots:
         QVERIFY(!loaded.last().at(0).toBool());
         const QString error = loaded.last().at(1).toString();
         QVERIFY2(error.contains("DSC_0003.DNG") && error.contains("no embedded preview"), qPrintable(error));
+    }
+
+    // A folder indexed by the window's service: the HEIC and the RAW are indexed, the GIFs and the
+    // PSD are counted per format in the indexing summary and at the head of the errors list.
+    void indexingPanelCountsUnsupportedFormats() {
+        const QString folder = dir_.filePath("photos");
+        QVERIFY(QDir().mkpath(folder));
+        for (const QString& f : {heic_, dngTurned_, dngBare_, psd_})
+            QVERIFY(QFile::copy(f, folder + "/" + QFileInfo(f).fileName()));
+        write("photos/party.gif", itf::gif(64, 48));
+        write("photos/cat.GIF", itf::gif(48, 64));
+
+        LibraryService service;
+        QList<IndexSummary> finished;
+        connect(&service, &LibraryService::indexFinished, this,
+                [&finished](bool, const QString&, const IndexSummary& s) { finished << s; });
+        QSignalSpy opened(&service, &LibraryService::opened);
+        service.open(dir_.filePath("library"));
+        QTRY_COMPARE_WITH_TIMEOUT(opened.count(), 1, 60000);
+        QVERIFY2(opened[0][0].toBool(), qPrintable(opened[0][1].toString()));
+        service.addRoot(folder);
+        QTRY_VERIFY_WITH_TIMEOUT(!service.isIndexing() && !finished.isEmpty() && finished.last().found == 6, 120000);
+        QCOMPARE(finished.last().embedded, qint64(2));
+        QCOMPARE(finished.last().failed, qint64(4));
+
+        IndexingPanel panel;
+        panel.finished(true, {}, finished.last(), service.fileErrors());
+        const QString expected = "3 files in formats RuVision cannot read: 2 GIF, 1 PSD";
+        QCOMPARE(panel.unsupportedText(), expected);
+        QVERIFY2(panel.text().endsWith(" · " + expected), qPrintable(panel.text()));
+        QCOMPARE(panel.errorCount(), 4);  // + the RAW without a preview
+
+        panel.showErrors();
+        QDialog* dialog = nullptr;
+        for (QWidget* w : QApplication::topLevelWidgets())
+            if (auto* d = qobject_cast<QDialog*>(w); d && d->isVisible()) dialog = d;
+        QVERIFY(dialog);
+        auto* label = dialog->findChild<QLabel*>("unsupportedFormats");
+        QVERIFY(label);
+        QVERIFY2(label->text().startsWith(expected + ". "), qPrintable(label->text()));
+        QCOMPARE(dialog->findChild<QTableWidget*>()->rowCount(), 4);
+        dialog->close();
     }
 };
 
