@@ -37,7 +37,9 @@ namespace rv::ui {
 
 namespace {
 
-constexpr const char* kImageFilter = "Images (*.jpg *.jpeg *.jpe *.png *.webp *.tif *.tiff *.bmp *.gif)";
+constexpr const char* kImageFilter =
+    "Images (*.jpg *.jpeg *.jpe *.png *.webp *.tif *.tiff *.bmp *.heic *.heif *.hif *.avif "
+    "*.cr2 *.cr3 *.crw *.nef *.nrw *.arw *.srf *.sr2 *.dng *.raf *.orf *.rw2 *.rwl *.pef *.srw *.3fr *.iiq *.erf *.kdc *.mrw)";
 
 QString defaultLibrary() {
     return QStandardPaths::writableLocation(QStandardPaths::AppDataLocation) + QStringLiteral("/library");

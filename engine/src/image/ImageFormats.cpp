@@ -19,7 +19,7 @@ std::string lower_extension(const std::filesystem::path& path) {
 const std::vector<std::string> kDecoded = {"jpg", "jpeg", "jpe", "png", "webp", "tif", "tiff", "bmp",
                                            "heic", "heif", "hif", "avif"};
 const std::vector<std::string> kRaw = {"cr2", "cr3", "crw", "nef", "nrw", "arw", "srf", "sr2", "dng", "raf",
-                                       "orf", "rw2", "rwl", "pef", "srw", "3fr", "iiq", "erf", "kdc", "mrw", "x3f"};
+                                       "orf", "rw2", "rwl", "pef", "srw", "3fr", "iiq", "erf", "kdc", "mrw"};
 
 // Pictures by name that RuVision cannot read, and the format's name as the user knows it.
 const std::map<std::string, std::string>& unreadable() {
