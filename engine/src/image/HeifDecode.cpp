@@ -72,8 +72,13 @@ Result<DecodedImage> decode_heif(const std::uint8_t* data, std::size_t size, con
     const int w = heif_image_handle_get_width(handle.get());  // after the transformations
     const int h = heif_image_handle_get_height(handle.get());
     if (w <= 0 || h <= 0) return fail(std::string("damaged ") + kind + " (no image size)");
-    if (static_cast<std::int64_t>(w) * h > opt.max_pixels)
-        return fail("image too large (" + std::to_string(w) + "x" + std::to_string(h) + " pixels, limit " +
+    // libheif decodes the coded size (ispe) before cropping it (clap): both must fit.
+    const int ispe_w = heif_image_handle_get_ispe_width(handle.get());
+    const int ispe_h = heif_image_handle_get_ispe_height(handle.get());
+    const bool coded_larger = static_cast<std::int64_t>(ispe_w) * ispe_h > static_cast<std::int64_t>(w) * h;
+    const int coded_w = coded_larger ? ispe_w : w, coded_h = coded_larger ? ispe_h : h;
+    if (static_cast<std::int64_t>(coded_w) * coded_h > opt.max_pixels)
+        return fail("image too large (" + std::to_string(coded_w) + "x" + std::to_string(coded_h) + " pixels, limit " +
                     std::to_string(opt.max_pixels) + ")");
     const bool alpha = heif_image_handle_has_alpha_channel(handle.get()) != 0;
     const bool premultiplied = alpha && heif_image_handle_is_premultiplied_alpha(handle.get()) != 0;
