@@ -132,28 +132,20 @@ Result<DecodedImage> decode_with_alpha(const std::uint8_t* bytes, std::size_t si
 Result<DecodedImage> decode(const std::uint8_t* bytes, std::size_t size, const std::string& name,
                             const DecodeOptions& opt);
 
-// A camera RAW: its embedded preview, decoded like any JPEG (or taken as libraw's bitmap), then
-// turned by the RAW's own orientation.
+// A camera RAW: its embedded JPEG preview, decoded like any JPEG, then turned by the RAW's own
+// orientation.
 Result<DecodedImage> decode_raw(const std::uint8_t* bytes, std::size_t size, const std::string& name,
                                 const DecodeOptions& opt) {
     auto preview = read_raw_preview(bytes, size, opt.max_pixels);
     if (!preview.ok()) return Error{fail(name, preview.error().message)};
-    DecodedImage out;
-    if (!preview->jpeg.empty()) {
-        if (sniff_image_header(preview->jpeg.data(), preview->jpeg.size()).format != ImageFormat::Jpeg)
-            return Error{fail(name, "camera RAW with no embedded preview (its thumbnail is not a JPEG)")};
-        auto d = decode(preview->jpeg.data(), preview->jpeg.size(), name, opt);
-        if (!d.ok()) {
-            const std::string& m = d.error().message;  // "<name>: <reason>"
-            return Error{fail(name, "damaged embedded preview (" + m.substr(std::min(m.size(), name.size() + 2)) + ")")};
-        }
-        out = std::move(*d);
-    } else {
-        out.image = std::move(preview->bitmap);
-        out.original_width = out.image.width;
-        out.original_height = out.image.height;
+    if (sniff_image_header(preview->jpeg.data(), preview->jpeg.size()).format != ImageFormat::Jpeg)
+        return Error{fail(name, "camera RAW with no embedded preview (its thumbnail is not a JPEG)")};
+    auto out = decode(preview->jpeg.data(), preview->jpeg.size(), name, opt);
+    if (!out.ok()) {
+        const std::string& m = out.error().message;  // "<name>: <reason>"
+        return Error{fail(name, "damaged embedded preview (" + m.substr(std::min(m.size(), name.size() + 2)) + ")")};
     }
-    apply_raw_flip(out.image, preview->flip);
+    apply_raw_flip(out->image, preview->flip);
     return out;
 }
 

@@ -10,8 +10,21 @@ namespace rv {
 
 namespace {
 
-struct RawClose {
-    void operator()(libraw_data_t* r) const { libraw_close(r); }
+// libraw 0.20 (Debian 12) overflows a heap buffer in unpack_thumb() on crafted bitmap previews
+// (found by fuzz_image_decode: it sizes the buffer from the preview's dimensions and reads by
+// another count). Its JPEG path allocates exactly what it reads. So unpack_thumb() is called
+// only when that is the path it will take, for a preview lying wholly inside the file: checked
+// on libraw's own state, which only a subclass can see.
+class PreviewReader : public LibRaw {
+public:
+    PreviewReader() : LibRaw(LIBRAW_OPIONS_NO_MEMERR_CALLBACK | LIBRAW_OPIONS_NO_DATAERR_CALLBACK) {}
+
+    bool jpeg_preview_within(std::size_t file_size) const {
+        const INT64 offset = libraw_internal_data.internal_data.toffset;
+        const unsigned length = imgdata.thumbnail.tlength;
+        return write_thumb == &PreviewReader::jpeg_thumb && thumb_load_raw == nullptr && offset > 0 &&
+               length >= 4 && static_cast<std::uint64_t>(offset) + length <= file_size;
+    }
 };
 
 // libraw's own words, e.g. "Unsupported file format or not RAW file".
@@ -56,40 +69,32 @@ void apply_raw_flip(RgbImage& image, int flip) {
 }
 
 Result<RawPreview> read_raw_preview(const std::uint8_t* data, std::size_t size, std::int64_t max_pixels) {
-    // No callbacks: libraw's defaults print to stderr.
-    std::unique_ptr<libraw_data_t, RawClose> raw(
-        libraw_init(LIBRAW_OPIONS_NO_MEMERR_CALLBACK | LIBRAW_OPIONS_NO_DATAERR_CALLBACK));
-    if (!raw) return Error{"cannot decode (out of memory)"};
+    (void)max_pixels;  // a JPEG preview is bounded when it is decoded
+    std::unique_ptr<PreviewReader> raw;
+    try {
+        raw = std::make_unique<PreviewReader>();
+    } catch (const std::bad_alloc&) {
+        return Error{"cannot decode (out of memory)"};
+    }
     // libraw reads the buffer only; its API is not const-correct.
-    if (int rc = libraw_open_buffer(raw.get(), const_cast<std::uint8_t*>(data), size); rc != LIBRAW_SUCCESS)
+    if (int rc = raw->open_buffer(const_cast<std::uint8_t*>(data), size); rc != LIBRAW_SUCCESS)
         return Error{"cannot read camera RAW (" + raw_reason(rc) + ")"};
-    if (int rc = libraw_unpack_thumb(raw.get()); rc != LIBRAW_SUCCESS) {
+    if (!raw->jpeg_preview_within(size))
+        return Error{"camera RAW with no embedded preview (none as a JPEG; RuVision reads only the preview)"};
+    if (int rc = raw->unpack_thumb(); rc != LIBRAW_SUCCESS) {
         if (rc == LIBRAW_NO_THUMBNAIL || rc == LIBRAW_UNSUPPORTED_THUMBNAIL)
             return Error{"camera RAW with no embedded preview (RuVision reads only the preview)"};
         return Error{"cannot read the camera RAW's embedded preview (" + raw_reason(rc) + ")"};
     }
-    const libraw_thumbnail_t& t = raw->thumbnail;
+    const libraw_thumbnail_t& t = raw->imgdata.thumbnail;
+    if (t.tformat != LIBRAW_THUMBNAIL_JPEG || !t.thumb || t.tlength < 4)
+        return Error{"camera RAW with no embedded preview (none as a JPEG; RuVision reads only the preview)"};
+    const auto* b = reinterpret_cast<const std::uint8_t*>(t.thumb);
+    if (b[0] != 0xFF || b[1] != 0xD8) return Error{"camera RAW with no embedded preview (its thumbnail is not a JPEG)"};
     RawPreview out;
-    out.flip = raw->sizes.flip;
-    if (t.tformat == LIBRAW_THUMBNAIL_JPEG && t.thumb && t.tlength >= 4) {
-        const auto* b = reinterpret_cast<const std::uint8_t*>(t.thumb);
-        if (b[0] != 0xFF || b[1] != 0xD8) return Error{"camera RAW with no embedded preview (its thumbnail is not a JPEG)"};
-        out.jpeg.assign(b, b + t.tlength);
-        return out;
-    }
-    if (t.tformat == LIBRAW_THUMBNAIL_BITMAP && t.thumb && t.tcolors == 3 && t.twidth > 0 && t.theight > 0) {
-        const std::size_t pixels = static_cast<std::size_t>(t.twidth) * t.theight;
-        if (static_cast<std::int64_t>(pixels) > max_pixels)
-            return Error{"image too large (" + std::to_string(t.twidth) + "x" + std::to_string(t.theight) + " pixels, limit " +
-                         std::to_string(max_pixels) + ")"};
-        if (t.tlength < pixels * 3) return Error{"camera RAW with no embedded preview (its thumbnail is truncated)"};
-        out.bitmap.width = t.twidth;
-        out.bitmap.height = t.theight;
-        const auto* b = reinterpret_cast<const std::uint8_t*>(t.thumb);
-        out.bitmap.data.assign(b, b + pixels * 3);
-        return out;
-    }
-    return Error{"camera RAW with no embedded preview (none in a form RuVision reads)"};
+    out.flip = raw->imgdata.sizes.flip;
+    out.jpeg.assign(b, b + t.tlength);
+    return out;
 }
 
 }  // namespace rv

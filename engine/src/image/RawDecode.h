@@ -13,21 +13,20 @@
 
 namespace rv {
 
-// The embedded preview of a RAW file: either a JPEG stream (`jpeg`, to be decoded like any JPEG)
-// or an 8-bit RGB bitmap (`bitmap`), and how the camera says it must be turned (`flip`, libraw's
-// dcraw convention: 0 none, 3 180 degrees, 5 90 counter-clockwise, 6 90 clockwise; 1, 2, 4 and 7
-// the mirrored variants). libraw offers the largest preview it finds.
+// The embedded JPEG preview of a RAW file (to be decoded like any JPEG), and how the camera says it
+// must be turned (`flip`, libraw's dcraw convention: 0 none, 3 180 degrees, 5 90 counter-clockwise,
+// 6 90 clockwise; 1, 2, 4 and 7 the mirrored variants). libraw offers the largest preview it finds.
 struct RawPreview {
     std::vector<std::uint8_t> jpeg;
-    RgbImage bitmap;
     int flip = 0;
 };
 
 // Reads the preview of `data` (`size` bytes, owned by the caller, read only during the call).
-// A RAW without a usable preview (none, or in a form other than JPEG or 8-bit RGB) is an error
-// that says "no embedded preview": the sensor data is never developed instead. Errors carry the
-// reason only (the caller adds the file name). A bitmap preview of more than `max_pixels` is
-// refused; memory is bounded by the file's size plus that bitmap. Thread-safe (libraw_r).
+// A RAW without a usable preview (none, or not a JPEG: libraw 0.20's bitmap previews are not read,
+// see RawDecode.cpp) is an error that says "no embedded preview": the sensor data is never
+// developed instead. Errors carry the reason only (the caller adds the file name). Memory: the
+// preview's bytes, which lie inside the file. `max_pixels` is applied when the JPEG is decoded.
+// Thread-safe (one libraw object per call, libraw_r).
 Result<RawPreview> read_raw_preview(const std::uint8_t* data, std::size_t size, std::int64_t max_pixels);
 
 // Turns `image` as libraw's `flip` asks (see RawPreview).
