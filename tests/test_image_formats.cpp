@@ -186,6 +186,14 @@ private slots:
         }
     }
 
+    // libheif 1.15 would recurse until the stack overflows on an image derived from itself (the
+    // input fuzz_image_decode found, kept in its corpus).
+    void heic_derived_from_itself_is_refused() {
+        const QString path = QStringLiteral(RUVISION_TEST_DATA "/../fuzz/corpus/image_decode/regression_heif_derivation_loop.heic");
+        auto d = rv::decode_image(path.toStdString());
+        QCOMPARE(message(d), path + ": damaged HEIF (image derivations form a loop)");
+    }
+
     void huge_heic_is_refused_before_decoding() {
         const Bytes heic = encode_or_fail(smooth_picture(160, 120), heif_compression_HEVC, 50);
         QVERIFY(!heic.empty());

@@ -8,6 +8,7 @@
 #include <libheif/heif.h>
 
 #include "image/Flatten.h"
+#include "image/HeifReferences.h"
 #include "ruvision/engine/ImageFormats.h"
 
 namespace rv {
@@ -54,6 +55,8 @@ Result<DecodedImage> decode_heif(const std::uint8_t* data, std::size_t size, con
     };
     if (format == ImageFormat::Avif && !avif_decoding_available())
         return fail("AVIF decoding is not available (libheif has no AV1 decoder on this system)");
+
+    if (auto why = heif_reference_problem(data, size); !why.empty()) return fail(why);
 
     std::unique_ptr<heif_context, ContextFree> ctx(heif_context_alloc());
     if (!ctx) return fail("cannot decode (out of memory)");
