@@ -136,7 +136,7 @@ Result<DecodedImage> decode(const std::uint8_t* bytes, std::size_t size, const s
 // orientation.
 Result<DecodedImage> decode_raw(const std::uint8_t* bytes, std::size_t size, const std::string& name,
                                 const DecodeOptions& opt) {
-    auto preview = read_raw_preview(bytes, size, opt.max_pixels);
+    auto preview = read_raw_preview(bytes, size);
     if (!preview.ok()) return Error{fail(name, preview.error().message)};
     if (sniff_image_header(preview->jpeg.data(), preview->jpeg.size()).format != ImageFormat::Jpeg)
         return Error{fail(name, "camera RAW with no embedded preview (its thumbnail is not a JPEG)")};

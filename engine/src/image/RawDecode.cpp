@@ -68,8 +68,7 @@ void apply_raw_flip(RgbImage& image, int flip) {
     image.data = std::move(out);
 }
 
-Result<RawPreview> read_raw_preview(const std::uint8_t* data, std::size_t size, std::int64_t max_pixels) {
-    (void)max_pixels;  // a JPEG preview is bounded when it is decoded
+Result<RawPreview> read_raw_preview(const std::uint8_t* data, std::size_t size) {
     std::unique_ptr<PreviewReader> raw;
     try {
         raw = std::make_unique<PreviewReader>();

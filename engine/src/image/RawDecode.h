@@ -25,9 +25,9 @@ struct RawPreview {
 // A RAW without a usable preview (none, or not a JPEG: libraw 0.20's bitmap previews are not read,
 // see RawDecode.cpp) is an error that says "no embedded preview": the sensor data is never
 // developed instead. Errors carry the reason only (the caller adds the file name). Memory: the
-// preview's bytes, which lie inside the file. `max_pixels` is applied when the JPEG is decoded.
+// preview's bytes, which lie inside the file (the pixel limit applies when the JPEG is decoded).
 // Thread-safe (one libraw object per call, libraw_r).
-Result<RawPreview> read_raw_preview(const std::uint8_t* data, std::size_t size, std::int64_t max_pixels);
+Result<RawPreview> read_raw_preview(const std::uint8_t* data, std::size_t size);
 
 // Turns `image` as libraw's `flip` asks (see RawPreview).
 void apply_raw_flip(RgbImage& image, int flip);
