@@ -43,6 +43,8 @@ APT_PACKAGES=(
   libopencv-core-dev libopencv-imgproc-dev libopencv-imgcodecs-dev libopencv-dnn-dev
   libhnswlib-dev libeigen3-dev libxsimd-dev libsqlite3-dev libonnx-dev libprotobuf-dev
   nlohmann-json3-dev zlib1g-dev
+  # HEIC/AVIF (libheif1 brings its libde265, dav1d, aom and x265 plugins) and camera RAW previews
+  libheif-dev libraw-dev
   clang libclang-rt-14-dev ccache
   xvfb xauth
   gnome-backgrounds mate-backgrounds plasma-workspace-wallpapers dataset-fashion-mnist adwaita-icon-theme

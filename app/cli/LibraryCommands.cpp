@@ -13,6 +13,7 @@
 #include "cli/Commands.h"
 #include "cli/Progress.h"
 #include "ruvision/engine/KeepSuggestion.h"
+#include "ruvision/engine/ImageFormats.h"
 #include "ruvision/engine/Library.h"
 
 namespace rv::cli {
@@ -197,6 +198,21 @@ int cmd_status(const Parsed& a) {
         return 1;
     }
     if (a.has("errors")) return print_errors(*lib, a.has("json"));
+    // Pictures in formats RuVision cannot read (GIF, PSD...), counted per format.
+    auto errors = lib->errors();
+    if (!errors) {
+        print_error(errors.error().message);
+        return 1;
+    }
+    const auto unsupported = rv::count_unsupported_formats(*errors);
+    std::int64_t unsupported_files = 0;
+    json unsupported_formats = json::array();
+    std::string unsupported_text;
+    for (const auto& u : unsupported) {
+        unsupported_files += u.files;
+        unsupported_formats.push_back({{"format", u.format}, {"files", u.files}});
+        unsupported_text += (unsupported_text.empty() ? "" : ", ") + std::to_string(u.files) + " " + u.format;
+    }
     json roots = json::array();
     json offline_roots = json::array();
     for (const auto& r : s->roots) {
@@ -208,6 +224,7 @@ int cmd_status(const Parsed& a) {
                                   {"files", s->counts.total}, {"indexed", s->counts.indexed},
                                   {"pending", s->counts.pending}, {"errors", s->counts.errors},
                                   {"index", {{"vectors", s->index_size}, {"state", s->index_state}}},
+                                  {"unsupported", {{"files", unsupported_files}, {"formats", unsupported_formats}}},
                                   {"roots", roots}, {"offline_roots", offline_roots}})
                                 .c_str());
     } else {
@@ -220,6 +237,9 @@ int cmd_status(const Parsed& a) {
                     thousands(static_cast<std::size_t>(s->counts.indexed)).c_str(),
                     thousands(static_cast<std::size_t>(s->counts.pending)).c_str(),
                     count(static_cast<std::size_t>(s->counts.errors), "error").c_str(), printable(index).c_str());
+        if (unsupported_files > 0)
+            std::printf("%s in formats RuVision cannot read: %s (status --errors lists them)\n",
+                        count(static_cast<std::size_t>(unsupported_files), "file").c_str(), unsupported_text.c_str());
         for (const auto& r : s->roots)
             std::printf("root %s%s%s%s\n", printable(r.path).c_str(), r.offline.empty() ? "" : " (offline: ",
                         printable(r.offline).c_str(), r.offline.empty() ? "" : ")");

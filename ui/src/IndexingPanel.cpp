@@ -5,6 +5,7 @@
 #include <QDialog>
 #include <QDialogButtonBox>
 #include <QDir>
+#include <QFile>
 #include <QFileInfo>
 #include <QHBoxLayout>
 #include <QHeaderView>
@@ -16,6 +17,9 @@
 #include <QVBoxLayout>
 
 #include <cmath>
+#include <vector>
+
+#include "ruvision/engine/ImageFormats.h"
 
 namespace rv::ui {
 
@@ -25,6 +29,22 @@ QString timeLeftText(int done, int total, double ips) {
     if (s < 60) return QObject::tr("%1 s left").arg(static_cast<int>(std::ceil(s)));
     if (s < 3600) return QObject::tr("%1 min left").arg(static_cast<int>(std::ceil(s / 60)));
     return QObject::tr("%1 h %2 min left").arg(static_cast<int>(s / 3600)).arg(static_cast<int>(std::fmod(s, 3600) / 60));
+}
+
+QString unsupportedFormatsText(const QList<FileError>& errors) {
+    std::vector<rv::CatalogFileError> all;
+    all.reserve(static_cast<std::size_t>(errors.size()));
+    for (const auto& e : errors) all.push_back({0, QFile::encodeName(e.path).toStdString(), {}});
+    qint64 files = 0;
+    QStringList parts;
+    for (const auto& u : rv::count_unsupported_formats(all)) {
+        files += u.files;
+        parts << QStringLiteral("%L1 %2").arg(u.files).arg(QString::fromStdString(u.format));
+    }
+    if (files == 0) return {};
+    // No translator is loaded, so %n plurals would read "file(s)": both forms spelled out.
+    if (files == 1) return QObject::tr("1 file in a format RuVision cannot read: %1").arg(parts.join(QString()));
+    return QObject::tr("%L1 files in formats RuVision cannot read: %2").arg(files).arg(parts.join(QStringLiteral(", ")));
 }
 
 IndexingPanel::IndexingPanel(QWidget* parent) : QWidget(parent) {
@@ -74,6 +94,7 @@ void IndexingPanel::finished(bool ok, const QString& error, const IndexSummary& 
     bar_->hide();
     cancel_->hide();
     errors_ = errors;
+    unsupported_ = unsupportedFormatsText(errors_);
     if (!ok) {
         label_->setText(tr("Indexing failed: %1").arg(error));
     } else {
@@ -85,6 +106,7 @@ void IndexingPanel::finished(bool ok, const QString& error, const IndexSummary& 
                                          .arg(s.moved)
                                          .arg(s.removed)
                                          .arg(s.seconds, 0, 'f', 1);
+        if (!unsupported_.isEmpty()) text += QStringLiteral(" · ") + unsupported_;
         label_->setText(text);
     }
     label_->setToolTip({});
@@ -99,6 +121,14 @@ void IndexingPanel::showErrors() {
     dialog->setAttribute(Qt::WA_DeleteOnClose);
     dialog->setWindowTitle(tr("Files That Could Not Be Indexed"));
     auto* layout = new QVBoxLayout(dialog);
+    if (!unsupported_.isEmpty()) {
+        auto* formats = new QLabel(unsupported_ + QStringLiteral(". ") +
+                                       tr("Convert them to JPEG, PNG, WebP, TIFF or HEIC to find them by their picture."),
+                                   dialog);
+        formats->setObjectName(QStringLiteral("unsupportedFormats"));
+        formats->setWordWrap(true);
+        layout->addWidget(formats);
+    }
     auto* table = new QTableWidget(errors_.size(), 3, dialog);
     table->setHorizontalHeaderLabels({tr("File"), tr("Folder"), tr("Reason")});
     table->setEditTriggers(QAbstractItemView::NoEditTriggers);

@@ -1,6 +1,7 @@
 // The status-bar part that shows background indexing: a progress bar with files done and total,
 // images per second and time left, a Cancel button, and "N errors" which opens the list of files
-// that could not be indexed (file, reason).
+// that could not be indexed (file, reason). Pictures in formats RuVision cannot read (GIF, PSD...)
+// are counted per format in the summary and at the head of that list.
 //
 // Thread: GUI thread. Fed by LibraryService's signals.
 #pragma once
@@ -28,6 +29,8 @@ public:
     // Text of the progress label (for tests and the screenshot check).
     QString text() const;
     int errorCount() const { return errors_.size(); }
+    // "3 files in formats RuVision cannot read: 2 GIF, 1 PSD"; empty when there are none.
+    QString unsupportedText() const { return unsupported_; }
     void showErrors();
 
 signals:
@@ -39,7 +42,11 @@ private:
     QToolButton* cancel_;
     QToolButton* errorsButton_;
     QList<FileError> errors_;
+    QString unsupported_;
 };
+
+// The unsupported-format summary of `errors` (see IndexingPanel::unsupportedText).
+QString unsupportedFormatsText(const QList<FileError>& errors);
 
 // "2 min left", "40 s left"; empty when unknown.
 QString timeLeftText(int done, int total, double imagesPerSecond);

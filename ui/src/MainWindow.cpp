@@ -46,7 +46,9 @@ namespace rv::ui {
 
 namespace {
 
-constexpr const char* kImageFilter = "Images (*.jpg *.jpeg *.jpe *.png *.webp *.tif *.tiff *.bmp *.gif)";
+constexpr const char* kImageFilter =
+    "Images (*.jpg *.jpeg *.jpe *.png *.webp *.tif *.tiff *.bmp *.heic *.heif *.hif *.avif "
+    "*.cr2 *.cr3 *.crw *.nef *.nrw *.arw *.srf *.sr2 *.dng *.raf *.orf *.rw2 *.rwl *.pef *.srw *.3fr *.iiq *.erf *.kdc *.mrw)";
 
 // ~/.local/share/RuVision/library: AppDataLocation would name the organisation and the
 // application, both "RuVision", and say it twice.

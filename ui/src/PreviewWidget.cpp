@@ -1,4 +1,5 @@
 #include "PreviewWidget.h"
+#include "EngineImageReader.h"
 #include "TransparencyBackdrop.h"
 
 #include <QDir>
@@ -69,6 +70,10 @@ PreviewWidget::Decoded PreviewWidget::decode(const QString& path) {
         if (info.isDir()) {
             out.error = tr("is a folder");
             return out;
+        }
+        if (EngineImageReader::handles(path)) {  // HEIC, AVIF, camera RAW: no Qt reader
+            EngineImage e = EngineImageReader::read(path, kMaxDecodeSide);
+            return {std::move(e.image), e.original, e.reason};
         }
         QImageReader reader(path);
         reader.setAutoTransform(true);

@@ -1,5 +1,6 @@
 #include "ThumbnailLoader.h"
 
+#include "EngineImageReader.h"
 #include "TransparencyBackdrop.h"
 #include "TsanHandOff.h"
 
@@ -39,6 +40,10 @@ struct Decoded {
 // than QImageReader::allocationLimit() (process-wide, 256 MB by default): bigger images fail
 // with a reason instead of exhausting memory.
 Decoded decodeScaled(const QString& path, int standardSize) {
+    if (EngineImageReader::handles(path)) {  // HEIC, AVIF, camera RAW: no Qt reader
+        EngineImage e = EngineImageReader::read(path, standardSize);
+        return {std::move(e.image), e.original, e.error};
+    }
     const QString name = QFileInfo(path).fileName();
     QImageReader reader(path);
     reader.setAutoTransform(true);  // EXIF orientation

@@ -135,6 +135,9 @@ std::string decode_failure_reason(ImageFormat format, const std::uint8_t* data, 
         }
         case ImageFormat::Tiff: return "damaged or unsupported TIFF (the decoder rejected it)";
         case ImageFormat::Gif: return "GIF is not supported";
+        case ImageFormat::Heif: return "damaged HEIF (libheif rejected it)";
+        case ImageFormat::Avif: return "damaged AVIF (libheif rejected it)";
+        case ImageFormat::Raw: return "damaged camera RAW (libraw rejected it)";
         default: return "not an image (unrecognised content)";
     }
 }

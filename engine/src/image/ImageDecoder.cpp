@@ -15,8 +15,11 @@
 #include "image/DecodeFailure.h"
 #include "image/DecodeTarget.h"
 #include "image/Flatten.h"
+#include "image/HeifDecode.h"
 #include "image/ImageHeader.h"
+#include "image/RawDecode.h"
 #include "ruvision/engine/Image.h"
+#include "ruvision/engine/ImageFormats.h"
 
 namespace rv {
 
@@ -127,12 +130,37 @@ Result<DecodedImage> decode_with_alpha(const std::uint8_t* bytes, std::size_t si
 }
 
 Result<DecodedImage> decode(const std::uint8_t* bytes, std::size_t size, const std::string& name,
+                            const DecodeOptions& opt);
+
+// A camera RAW: its embedded JPEG preview, decoded like any JPEG, then turned by the RAW's own
+// orientation.
+Result<DecodedImage> decode_raw(const std::uint8_t* bytes, std::size_t size, const std::string& name,
+                                const DecodeOptions& opt) {
+    auto preview = read_raw_preview(bytes, size);
+    if (!preview.ok()) return Error{fail(name, preview.error().message)};
+    if (sniff_image_header(preview->jpeg.data(), preview->jpeg.size()).format != ImageFormat::Jpeg)
+        return Error{fail(name, "camera RAW with no embedded preview (its thumbnail is not a JPEG)")};
+    auto out = decode(preview->jpeg.data(), preview->jpeg.size(), name, opt);
+    if (!out.ok()) {
+        const std::string& m = out.error().message;  // "<name>: <reason>"
+        return Error{fail(name, "damaged embedded preview (" + m.substr(std::min(m.size(), name.size() + 2)) + ")")};
+    }
+    apply_raw_flip(out->image, preview->flip);
+    return out;
+}
+
+Result<DecodedImage> decode(const std::uint8_t* bytes, std::size_t size, const std::string& name,
                             const DecodeOptions& opt) {
     if (size == 0) return Error{fail(name, "empty file (0 bytes)")};
     if (size > static_cast<std::size_t>(std::numeric_limits<int>::max()))
         return Error{fail(name, "file too large (" + std::to_string(size >> 20) + " MiB)")};
     const ImageHeader h = sniff_image_header(bytes, size);
+    // Most RAWs are TIFF inside (NEF, ARW, PEF, SRW...): the extension tells them apart.
+    if (h.format == ImageFormat::Raw ||
+        ((h.format == ImageFormat::Tiff || h.format == ImageFormat::Unknown) && has_raw_extension(name)))
+        return decode_raw(bytes, size, name, opt);
     if (auto why = refusal(h, opt); !why.empty()) return Error{fail(name, why)};
+    if (h.format == ImageFormat::Heif || h.format == ImageFormat::Avif) return decode_heif(bytes, size, name, h.format, opt);
     if (h.format == ImageFormat::Webp && could_reach_another_reader(bytes, size))
         return Error{fail(name, "damaged WebP (not a WebP header libwebp reads)")};
     if (h.format == ImageFormat::Jpeg && !jpeg_has_end_marker(bytes, size, h.jpeg_scan_offset))
@@ -230,7 +258,12 @@ Result<DecodedImage> decode_image(const std::filesystem::path& path, const Decod
     const std::size_t head = static_cast<std::size_t>(std::min<std::uint64_t>(size, kHeadBytes));
     ssize_t got = read_fully(fd, bytes.get(), head);
     if (got < 0) return Error{fail(name, std::string("read failed: ") + std::strerror(errno))};
-    if (auto why = refusal(sniff_image_header(bytes.get(), static_cast<std::size_t>(got)), options); !why.empty())
+    const ImageHeader head_header = sniff_image_header(bytes.get(), static_cast<std::size_t>(got));
+    // A picture format RuVision cannot read is named as such, not as "not an image".
+    if (auto format = unsupported_format(path);
+        !format.empty() && (head_header.format == ImageFormat::Unknown || head_header.format == ImageFormat::Gif))
+        return Error{fail(name, format + " is not supported")};
+    if (auto why = refusal(head_header, options); !why.empty() && !has_raw_extension(path))
         return Error{fail(name, why)};
     if (static_cast<std::size_t>(got) == head && size > head) {
         const ssize_t rest = read_fully(fd, bytes.get() + head, size - head);

@@ -114,6 +114,8 @@ void tiff_size(const std::uint8_t* d, std::size_t n, ImageHeader& h) {
         } else if (tag == 257 && !seen_height) {
             seen_height = true;
             h.height = value;
+        } else if (tag == 50706) {  // DNGVersion: a DNG, which libraw reads, not libtiff
+            h.format = ImageFormat::Raw;
         } else if ((tag == 277 && (!known || v == 2 || v >= 4)) || tag == 338) {
             h.may_have_alpha = true;
         }
@@ -136,6 +138,30 @@ void bmp_size(const std::uint8_t* d, std::size_t n, ImageHeader& h) {
     h.may_have_alpha = n >= 30 && le16(d + 28) == 32;
 }
 
+bool brand_is(const std::uint8_t* b, const char* name) { return std::memcmp(b, name, 4) == 0; }
+
+// ISO BMFF 'ftyp' box: the major brand, then the compatible brands up to the box's end. Only the
+// format is read here; the sizes of HEIF and AVIF images come from libheif's parse of the boxes.
+void bmff_format(const std::uint8_t* d, std::size_t n, ImageHeader& h) {
+    const std::size_t box = std::min<std::size_t>(n, std::max<std::uint32_t>(be32(d), 16));
+    bool avif = false, heif = false;
+    for (std::size_t at = 8; at + 4 <= box; at += at == 8 ? 8 : 4) {  // skips minor_version
+        const std::uint8_t* b = d + at;
+        if (brand_is(b, "crx ")) {
+            h.format = ImageFormat::Raw;  // Canon CR3
+            return;
+        }
+        if (brand_is(b, "avif") || brand_is(b, "avis")) avif = true;
+        if (brand_is(b, "heic") || brand_is(b, "heix") || brand_is(b, "heim") || brand_is(b, "heis") ||
+            brand_is(b, "hevc") || brand_is(b, "hevx") || brand_is(b, "mif1") || brand_is(b, "msf1"))
+            heif = true;
+    }
+    // An AVIF lists mif1 as well; the major brand decides when both appear.
+    if (avif && (!heif || brand_is(d + 8, "avif") || brand_is(d + 8, "avis"))) h.format = ImageFormat::Avif;
+    else if (heif) h.format = ImageFormat::Heif;
+    h.may_have_alpha = h.format == ImageFormat::Heif || h.format == ImageFormat::Avif;
+}
+
 }  // namespace
 
 const char* format_name(ImageFormat f) {
@@ -146,6 +172,9 @@ const char* format_name(ImageFormat f) {
         case ImageFormat::Tiff: return "TIFF";
         case ImageFormat::Bmp: return "BMP";
         case ImageFormat::Gif: return "GIF";
+        case ImageFormat::Heif: return "HEIF";
+        case ImageFormat::Avif: return "AVIF";
+        case ImageFormat::Raw: return "camera RAW";
         default: return "unknown";
     }
 }
@@ -169,6 +198,15 @@ ImageHeader sniff_image_header(const std::uint8_t* d, std::size_t n) {
     } else if (n >= 4 && (std::memcmp(d, "II*\0", 4) == 0 || std::memcmp(d, "MM\0*", 4) == 0)) {
         h.format = ImageFormat::Tiff;
         tiff_size(d, n, h);
+        if (n >= 10 && d[8] == 'C' && d[9] == 'R') h.format = ImageFormat::Raw;  // Canon CR2
+        if (h.format == ImageFormat::Raw) h.width = h.height = 0;  // IFD0 is not the preview
+    } else if (n >= 4 && (std::memcmp(d, "IIRO", 4) == 0 || std::memcmp(d, "IIRS", 4) == 0 ||
+                          std::memcmp(d, "MMOR", 4) == 0 || std::memcmp(d, "IIU\0", 4) == 0)) {
+        h.format = ImageFormat::Raw;  // Olympus ORF, Panasonic RW2
+    } else if (n >= 15 && std::memcmp(d, "FUJIFILMCCD-RAW", 15) == 0) {
+        h.format = ImageFormat::Raw;
+    } else if (n >= 16 && std::memcmp(d + 4, "ftyp", 4) == 0) {
+        bmff_format(d, n, h);
     } else if (n >= 26 && d[0] == 'B' && d[1] == 'M') {
         h.format = ImageFormat::Bmp;
         bmp_size(d, n, h);

@@ -10,7 +10,10 @@
 
 namespace rv {
 
-enum class ImageFormat { Unknown, Jpeg, Png, Webp, Tiff, Bmp, Gif };
+// Heif: an ISO BMFF file of HEIF brands (HEVC-coded HEIC and the generic mif1); Avif: of AVIF
+// brands; Raw: a camera RAW recognised by content (CR2, CR3, RAF, ORF, RW2, DNG). Other TIFF-based
+// RAWs (NEF, ARW, PEF, SRW...) read as Tiff: only their extension tells them apart.
+enum class ImageFormat { Unknown, Jpeg, Png, Webp, Tiff, Bmp, Gif, Heif, Avif, Raw };
 
 struct ImageHeader {
     ImageFormat format = ImageFormat::Unknown;

@@ -11,6 +11,7 @@
 #include <cerrno>
 
 #include "image/ImageHeader.h"
+#include "ruvision/engine/ImageFormats.h"
 
 namespace rv {
 
@@ -122,9 +123,10 @@ std::string root_unavailable(const fs::path& root) {
 
 bool has_image_extension(const fs::path& path) {
     std::string ext = path.extension().string();
+    if (ext.size() < 2) return false;
     std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return std::tolower(c); });
-    static const std::set<std::string> known = {".jpg", ".jpeg", ".jpe", ".png", ".webp", ".tif", ".tiff", ".bmp", ".gif"};
-    return known.count(ext) > 0;
+    static const std::set<std::string> known(picture_extensions().begin(), picture_extensions().end());
+    return known.count(ext.substr(1)) > 0;
 }
 
 std::vector<ScannedFile> scan_images(const fs::path& root, const ScanOptions& options, std::vector<ScanProblem>* problems,

@@ -28,8 +28,10 @@ struct ScanProblem {
     std::string reason;
 };
 
-// Recursively lists image files under `root`: JPEG, PNG, WebP, TIFF, BMP (and GIF), recognised
-// by extension (case-insensitive) or, for files without a known extension, by their first bytes.
+// Recursively lists image files under `root`: JPEG, PNG, WebP, TIFF, BMP, HEIC/HEIF, AVIF, camera
+// RAW, and the pictures RuVision cannot read (GIF, PSD, SVG...: picture_extensions() in
+// ImageFormats.h), recognised by extension (case-insensitive) or, for files without an extension,
+// by their first bytes (HEIF and AVIF by their 'ftyp' brands).
 // Each real folder is visited once, whatever symlinks point at it, so loops end. Sorted by path.
 // Never throws; unreadable entries go to `problems`. `cancelled` is polled between folders.
 // `mount_points` (optional) receives every real folder under root that is on another device
@@ -44,8 +46,7 @@ std::vector<ScannedFile> scan_images(const std::filesystem::path& root, const Sc
 // Does not walk the folder; stat and opendir only, so it is cheap enough for a status call.
 std::string root_unavailable(const std::filesystem::path& root);
 
-// True if the name's extension is one RuVision indexes (.jpg .jpeg .jpe .png .webp .tif .tiff
-// .bmp .gif, any case).
+// True if the name's extension (any case) is one of picture_extensions().
 bool has_image_extension(const std::filesystem::path& path);
 
 }  // namespace rv
