@@ -2,7 +2,9 @@
 # RuVision set-up, the only two commands a new user needs:
 #   packaging/quickstart.sh run    install what is missing, build (Release) what running needs
 #                                  (ruvision, ruvision-cli, the models; no tests, no benchmarks),
-#                                  start RuVision
+#                                  start RuVision (arguments after `run` go to ruvision, e.g.
+#                                  `xvfb-run -a packaging/quickstart.sh run --screenshot shot.png`
+#                                  times the set-up up to the settled window)
 #   packaging/quickstart.sh test   install what is missing, build (Release) everything, run the
 #                                  whole test suite;
 #                                  then the checking build: clang with ASan + UBSan and libFuzzer
