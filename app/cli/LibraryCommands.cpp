@@ -16,6 +16,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/Commands.h"
+#include "ruvision/engine/KeepSuggestion.h"
 #include "ruvision/engine/Library.h"
 
 namespace rv::cli {
@@ -293,13 +294,19 @@ int cmd_duplicates(const Args& args) {
     }
     for (std::size_t i = 0; i < groups->size(); ++i) {
         const auto& g = (*groups)[i];
+        const KeepSuggestion keep = suggest_keep(g.members);
+        const std::string keep_path = keep.index < 0 ? std::string() : g.members[keep.index].path;
         if (a.json) {
             json members = json::array();
             for (const auto& m : g.members)
                 members.push_back({{"path", m.path}, {"score", shown(m.score)}, {"size", m.size}, {"width", m.width},
                                    {"height", m.height}, {"verified", m.verified}, {"pixel_score", m.pixel_score},
                                    {"pixel_note", m.pixel_note}});
-            std::printf("%s\n", dump({{"group", i + 1}, {"members", members}}).c_str());
+            std::printf("%s\n", dump({{"group", i + 1},
+                                      {"members", members},
+                                      {"suggested_keep", keep.index < 0 ? json(nullptr) : json(keep_path)},
+                                      {"keep_reason", keep_reason_text(keep.reasons)}})
+                                    .c_str());
         } else {
             std::printf("group %zu (%zu files)\n", i + 1, g.members.size());
             // "same" marks a member whose pixels verified it as the centre's picture (the centre
@@ -308,6 +315,8 @@ int cmd_duplicates(const Args& args) {
                 std::printf("  %.4f  %-7s %5dx%-5d %10lld  %s%s%s\n", shown(m.score), m.verified ? "same" : "similar",
                             m.width, m.height, static_cast<long long>(m.size), printable(m.path).c_str(),
                             m.verified ? "" : "  -- not verified: ", m.verified ? "" : printable(m.pixel_note).c_str());
+            if (keep.index >= 0)
+                std::printf("  keep: %s (%s)\n", printable(keep_path).c_str(), keep_reason_text(keep.reasons).c_str());
         }
     }
     if (!a.json)

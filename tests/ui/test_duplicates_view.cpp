@@ -33,9 +33,10 @@ public:
         ++asked[path];
         if (broken.contains(path)) return {};
         QPixmap pixmap(side, side * 3 / 4);
-        pixmap.fill(Qt::darkGray);
+        pixmap.fill(colour);
         return pixmap;
     }
+    QColor colour = Qt::darkGray;
     bool failed(const QString& path) const override { return broken.contains(path); }
     QHash<QString, int> asked;
     QSet<QString> broken;
@@ -109,6 +110,10 @@ private slots:
     void last_kept_member_cannot_be_unchecked();
     void failures_are_reported_and_cards_stay();
     void double_click_and_enter_request_a_preview();
+    void a_click_and_the_arrows_preview();
+    void cards_for_the_trash_stay_legible();
+    void the_suggestion_is_explained();
+    void recomputed_groups_keep_the_choices();
     void thousand_groups_ask_only_visible_thumbnails();
 
 private:
@@ -163,6 +168,8 @@ void TestDuplicatesView::suggested_keep_data() {
     QTest::newRow("none verified") << QList<int>{10, 20} << QList<int>{10, 20} << QList<int>{1, 2}
                                    << QList<bool>{false, false} << -1;
     QTest::newRow("empty") << QList<int>{} << QList<int>{} << QList<int>{} << QList<bool>{} << -1;
+    QTest::newRow("pixel tie: sizes within 5% do not decide") << QList<int>{100, 100} << QList<int>{100, 100}
+                                                              << QList<int>{100, 104} << QList<bool>{true, true} << 0;
 }
 
 void TestDuplicatesView::suggested_keep() {
@@ -525,6 +532,120 @@ void TestDuplicatesView::double_click_and_enter_request_a_preview() {
     QTest::keyClick(view.cardArea()->parentWidget(), Qt::Key_Return);
     QCOMPARE(preview.count(), 2);
     QCOMPARE(preview.at(1).at(0).toString(), view.groupPaths(1)[0]);
+}
+
+void TestDuplicatesView::a_click_and_the_arrows_preview() {
+    DuplicatesView view(nullptr);
+    view.resize(900, 700);
+    view.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&view));
+    view.setGroups(fakeGroups(3, 2));
+    const QString target = view.groupPaths(1)[1];
+    QSignalSpy current(&view, &DuplicatesView::currentPathChanged);
+    QSignalSpy preview(&view, &DuplicatesView::previewRequested);
+    QTest::mouseClick(view.cardArea(), Qt::LeftButton, {}, view.cardRect(target).topLeft() + QPoint(40, 40));
+    QCOMPARE(current.count(), 1);
+    QCOMPARE(current.at(0).at(0).toString(), target);
+    QCOMPARE(view.currentPath(), target);
+    QCOMPARE(preview.count(), 0);  // a single click previews; it does not open a hidden preview
+    // A click on the Keep box moves there too, and toggles it.
+    const QString first = view.groupPaths(0)[0];
+    QVERIFY(!view.isKept(first));
+    QTest::mouseClick(view.cardArea(), Qt::LeftButton, {}, view.keepBoxRect(first).center());
+    QCOMPARE(current.count(), 2);
+    QCOMPARE(current.at(1).at(0).toString(), first);
+    QVERIFY(view.isKept(first));
+    // The arrows: Right to the next card, then on to the next group's first; Down to the next group.
+    QTest::keyClick(view.cardArea()->parentWidget(), Qt::Key_Right);
+    QCOMPARE(current.last().at(0).toString(), view.groupPaths(0)[1]);
+    QTest::keyClick(view.cardArea()->parentWidget(), Qt::Key_Right);
+    QCOMPARE(current.last().at(0).toString(), view.groupPaths(1)[0]);
+    QTest::keyClick(view.cardArea()->parentWidget(), Qt::Key_Down);
+    QCOMPARE(current.last().at(0).toString(), view.groupPaths(2)[0]);
+    QCOMPARE(current.count(), 5);
+}
+
+void TestDuplicatesView::cards_for_the_trash_stay_legible() {
+    FakeThumbnails thumbs;
+    thumbs.colour = QColor(18, 20, 28);  // a night sky
+    DuplicatesView view(&thumbs);
+    view.resize(900, 700);
+    view.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&view));
+    view.setGroups(fakeGroups(1, 2));
+    const QString kept = view.groupPaths(0)[1], trashed = view.groupPaths(0)[0];
+    QVERIFY(view.isKept(kept));
+    QVERIFY(!view.isKept(trashed));  // the suggestion: the larger is kept
+    const QImage shot = view.cardArea()->grab().toImage();
+    const QRect card = view.cardRect(trashed);
+    // The picture (160 x 120, centred in the 160 x 160 thumbnail box 8 px inside the card) keeps its
+    // colours: no veil. Its centre is far from the ribbon across the top-left corner.
+    const QPoint centre = card.topLeft() + QPoint(8 + 80, 8 + 80);
+    const QColor seen = shot.pixelColor(centre * shot.devicePixelRatio());
+    QVERIFY2(std::abs(seen.red() - 18) <= 2 && std::abs(seen.green() - 20) <= 2 && std::abs(seen.blue() - 28) <= 2,
+             qPrintable(seen.name()));
+    // The same spot of the kept card is the same colour.
+    QCOMPARE(shot.pixelColor((view.cardRect(kept).topLeft() + QPoint(88, 88)) * shot.devicePixelRatio()), seen);
+    // A red sign marks it: the ribbon across the picture's top-left corner, and the border.
+    auto redPixels = [&](const QRect& r) {
+        int n = 0;
+        for (int y = r.top(); y <= r.bottom(); ++y)
+            for (int x = r.left(); x <= r.right(); ++x) {
+                const QColor c = shot.pixelColor(QPoint(x, y) * shot.devicePixelRatio());
+                n += c.red() > 150 && c.green() < 80 && c.blue() < 80;
+            }
+        return n;
+    };
+    const QRect corner(card.left() + 8, card.top() + 8 + 20, 50, 50);  // the picture starts 20 px down
+    QVERIFY2(redPixels(corner) > 300, qPrintable(QString::number(redPixels(corner))));
+    QCOMPARE(redPixels(QRect(view.cardRect(kept).left() + 8, view.cardRect(kept).top() + 28, 50, 50)), 0);
+}
+
+void TestDuplicatesView::the_suggestion_is_explained() {
+    // An original and its copy turned 90 degrees, same pixels and about the same size: the older
+    // file is kept, and the group says why. Then a third, upright copy makes "not turned" decide.
+    auto m = [](const QString& path, QSize size, qint64 bytes, int orientation, qint64 mtime) {
+        rv::DuplicateMember x = member(path, size, 0.95f, bytes);
+        x.orientation = orientation;
+        x.mtime_ns = mtime;
+        return x;
+    };
+    rv::DuplicateGroup g;
+    g.members = {m(QStringLiteral("/p/turned.jpg"), QSize(800, 1200), 402000, 0, 2000),
+                 m(QStringLiteral("/p/original.jpg"), QSize(1200, 800), 400000, 1, 1000)};
+    DuplicatesView view(nullptr);
+    view.setGroups({g});
+    QCOMPARE(view.suggestedPath(0), QStringLiteral("/p/original.jpg"));
+    QCOMPARE(view.keepReason(0), QStringLiteral("oldest file"));
+    QVERIFY(view.isKept(QStringLiteral("/p/original.jpg")));
+    QVERIFY(!view.isKept(QStringLiteral("/p/turned.jpg")));
+    g.members.push_back(m(QStringLiteral("/p/original copy.jpg"), QSize(1200, 800), 400000, 1, 500));
+    view.setGroups({g});
+    QCOMPARE(view.suggestedPath(0), QStringLiteral("/p/original copy.jpg"));
+    QCOMPARE(view.keepReason(0), QStringLiteral("not turned, oldest file"));
+}
+
+void TestDuplicatesView::recomputed_groups_keep_the_choices() {
+    const auto groups = fakeGroups(2, 3);
+    DuplicatesView view(nullptr);
+    view.setGroups(groups);
+    const QStringList g0 = view.groupPaths(0), g1 = view.groupPaths(1);
+    QVERIFY(view.isKept(g0[2]) && !view.isKept(g0[0]));
+    QVERIFY(view.setKept(g0[0], true));
+    QVERIFY(view.setKept(g0[2], false));
+    QVERIFY(view.setKept(g1[1], true));
+    // The same groups computed again after a change: the choices stay.
+    view.setGroups(groups, true);
+    QVERIFY(view.isKept(g0[0]) && !view.isKept(g0[2]) && view.isKept(g1[1]));
+    // A group whose files changed gets the suggestion; the other keeps its choice.
+    auto changed = groups;
+    changed[1].members.pop_back();
+    view.setGroups(changed, true);
+    QVERIFY(view.isKept(g0[0]) && !view.isKept(g0[2]));
+    QVERIFY(view.isKept(g1[1]) && !view.isKept(g1[0]));
+    // A new request starts from the suggestion.
+    view.setGroups(groups);
+    QVERIFY(!view.isKept(g0[0]) && view.isKept(g0[2]));
 }
 
 void TestDuplicatesView::thousand_groups_ask_only_visible_thumbnails() {

@@ -24,6 +24,7 @@
 #include "ruvision/engine/Library.h"
 
 using rv::ui::IndexSummary;
+using rv::ui::LibraryChange;
 using rv::ui::LibraryService;
 using rv::ui::LibrarySnapshot;
 using rv::ui::SearchHit;
@@ -70,6 +71,7 @@ struct ServiceLog {
                              duplicates.push_back({g, error});
                          });
         QObject::connect(s, &LibraryService::problem, &context, [this](const QString& text) { problems << text; });
+        QObject::connect(s, &LibraryService::libraryChanged, &context, [this](const LibraryChange& c) { changes << c; });
     }
 
     const Search* searchWithId(quint64 id) const {
@@ -90,6 +92,7 @@ struct ServiceLog {
     QVector<Search> searches;
     QVector<Duplicates> duplicates;
     QStringList problems;
+    QList<LibraryChange> changes;
 };
 
 // Hits are a ranking: best first, scores never increase, each file once.
@@ -124,6 +127,7 @@ private slots:
     void destroy_while_indexing_keeps_progress_and_resumes();
     void removing_a_folder_mid_run_still_indexes_the_other();
     void a_photo_added_in_a_subfolder_is_indexed_by_itself();
+    void changes_report_moves_and_a_root_gone_empty();
     void opening_another_library_mid_run_switches_cleanly();
 
 private:
@@ -314,8 +318,13 @@ void TestLibraryService::forget_drops_a_file() {
     if (!sharedLibraryIndexed()) QSKIP("the shared library was not indexed");
     const qint64 before = service_->snapshot().indexed;
     // The file stays on disk and its folder unchanged, so no re-scan brings it back meanwhile.
+    const int changes = log_->changes.size();
     service_->forget({copy_});
     QTRY_COMPARE_WITH_TIMEOUT(service_->snapshot().indexed, before - 1, kWait);
+    // The views hear of it: one change, naming the file.
+    QTRY_COMPARE_WITH_TIMEOUT(log_->changes.size(), changes + 1, kWait);
+    QCOMPARE(log_->changes.last().forgotten, QStringList{copy_});
+    QVERIFY(!log_->changes.last().rootsChanged);
     const quint64 id = service_->search(photos_[0]);
     QTRY_VERIFY_WITH_TIMEOUT(log_->searchWithId(id), kWait);
     const auto& hits = log_->searchWithId(id)->hits;
@@ -327,8 +336,11 @@ void TestLibraryService::forget_drops_a_file() {
 
 void TestLibraryService::remove_folder_forgets_its_files() {
     if (!service_ || service_->snapshot().roots.isEmpty()) QSKIP("the shared library has no folder");
+    const int changes = log_->changes.size();
     service_->removeRoot(folder_);
     QTRY_VERIFY_WITH_TIMEOUT(service_->snapshot().roots.isEmpty(), kWait);
+    QTRY_COMPARE_WITH_TIMEOUT(log_->changes.size(), changes + 1, kWait);
+    QVERIFY(log_->changes.last().rootsChanged);
     QCOMPARE(service_->snapshot().indexed, qint64(0));
     QCOMPARE(service_->snapshot().files, qint64(0));
     QVERIFY(QFile::exists(photos_[0]));  // the files stay on disk
@@ -440,6 +452,53 @@ void TestLibraryService::a_photo_added_in_a_subfolder_is_indexed_by_itself() {
     QTRY_VERIFY_WITH_TIMEOUT(service.watchedFolders().contains(sub), kWait);  // listed off the GUI thread
     QVERIFY(QFile::copy(photos_[1], sub + QStringLiteral("/second.jpg")));
     QTRY_VERIFY_WITH_TIMEOUT(log.finished.size() > runs && service.snapshot().indexed == 2, kWait);
+}
+
+// A rescan reports what it found to the views: a renamed file as moved (old -> new path), nothing
+// when nothing changed, and a root whose files all vanished (the folder still there) as offline.
+void TestLibraryService::changes_report_moves_and_a_root_gone_empty() {
+    if (photos_.size() < 2) QSKIP("no photos");
+    const QString root = tmp_.filePath(QStringLiteral("renames"));
+    QVERIFY(QDir().mkpath(root));
+    const QString a = root + QStringLiteral("/a.jpg"), b = root + QStringLiteral("/b.jpg");
+    QVERIFY(QFile::copy(photos_[0], a));
+    QVERIFY(QFile::copy(photos_[1], b));
+    LibraryService service;
+    ServiceLog log(&service);
+    QSignalSpy opened(&service, &LibraryService::opened);
+    service.open(tmp_.filePath(QStringLiteral("renames library")));
+    QTRY_COMPARE_WITH_TIMEOUT(opened.count(), 1, kWait);
+    service.addRoot(root);
+    QTRY_VERIFY_WITH_TIMEOUT(!service.isIndexing() && service.snapshot().indexed == 2, kWait);
+    QTRY_VERIFY_WITH_TIMEOUT(!log.changes.isEmpty(), kWait);  // a root added, two files new
+    QCOMPARE(log.changes.last().embedded, qint64(2));
+
+    const QString renamed = root + QStringLiteral("/a renamed.jpg");
+    QVERIFY(QFile::rename(a, renamed));
+    int changes = log.changes.size();
+    service.rescan();
+    QTRY_COMPARE_WITH_TIMEOUT(log.changes.size(), changes + 1, kWait);
+    const LibraryChange moved = log.changes.last();
+    QCOMPARE(moved.moved, qint64(1));
+    QCOMPARE(moved.embedded, qint64(0));
+    QCOMPARE(moved.movedPaths.value(a), renamed);
+    QCOMPARE(moved.movedPaths.size(), 1);
+
+    // Nothing changed: the run ends, a snapshot follows, and no change is reported.
+    changes = log.changes.size();
+    const int runs = log.finished.size(), snapshots = log.snapshots.size();
+    service.rescan();
+    QTRY_VERIFY_WITH_TIMEOUT(log.finished.size() > runs && log.snapshots.size() > snapshots && !service.isIndexing(), kWait);
+    QCOMPARE(log.changes.size(), changes);
+
+    // Every file gone, the folder still there: the engine keeps them and calls the root offline.
+    QVERIFY(QFile::remove(renamed));
+    QVERIFY(QFile::remove(b));
+    service.rescan();
+    QTRY_COMPARE_WITH_TIMEOUT(log.changes.size(), changes + 1, kWait);
+    QVERIFY(log.changes.last().rootsChanged);
+    QVERIFY2(service.snapshot().offlineRoots.contains(QDir(root).canonicalPath()) || service.snapshot().offlineRoots.contains(root),
+             qPrintable(QStringList(service.snapshot().offlineRoots.keys()).join(',')));
 }
 
 // Opening another library while one indexes: the old run is cancelled and its results dropped; the

@@ -15,14 +15,18 @@
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QThreadPool>
+#include <QToolButton>
 #include <QTransform>
 #include <QtTest>
 
 #include <algorithm>
 #include <memory>
 
+#include "FileCommands.h"
 #include "ImageGrid.h"
 #include "LibraryService.h"
+#include "PreviewWidget.h"
+#include "viewer/ImageViewer.h"
 #include "ui_test_util.h"
 #include "ruvision/ui/MainWindow.h"
 
@@ -57,6 +61,10 @@ private slots:
     void query_ranks_the_photo_then_its_resized_copy();
     void back_and_forward_rerun_earlier_queries();
     void dropping_a_file_runs_a_query();
+    void double_click_views_and_escape_returns();
+    void context_menu_offers_the_file_commands();
+    void rename_is_followed_without_embedding_again();
+    void trash_forgets_and_undo_brings_back();
     void window_renders_to_png();
 
 private:
@@ -181,6 +189,123 @@ void TestMainWindow::dropping_a_file_runs_a_query() {
 
     QTRY_COMPARE_WITH_TIMEOUT(results()->pathAt(0), dropped, kWait);
     QVERIFY(results()->index(0).data(ImageGridModel::ScoreRole).toFloat() > 0.99f);
+    QTRY_VERIFY_WITH_TIMEOUT(window_->isSettled(), kWait);
+}
+
+void TestMainWindow::double_click_views_and_escape_returns() {
+    if (!ready()) QSKIP("the library was not indexed");
+    window_->queryFile(photos_[2]);
+    QTRY_COMPARE_WITH_TIMEOUT(results()->pathAt(0), photos_[2], kWait);
+    QTRY_VERIFY_WITH_TIMEOUT(window_->isSettled(), kWait);
+    rv::ui::ImageGrid* grid = window_->resultsGrid();
+    QSignalSpy searches(window_->service(), &LibraryService::searchFinished);
+    const QModelIndex second = results()->index(1);
+    QTest::mouseDClick(grid->viewport(), Qt::LeftButton, {}, grid->visualRect(second).center());
+    rv::ui::ImageViewer* viewer = window_->viewer();
+    QVERIFY(viewer->isOpen());
+    QCOMPARE(viewer->currentPath(), results()->pathAt(1));
+    QCOMPARE(viewer->geometry(), window_->rect());
+    QCOMPARE(viewer->positionText(), QStringLiteral("2 / %1").arg(results()->rowCount()));
+    QTest::keyClick(viewer->preview(), Qt::Key_Right);
+    QCOMPARE(viewer->currentPath(), results()->pathAt(2));
+    if (const QString shots = qEnvironmentVariable("RUVISION_SCREENSHOTS"); !shots.isEmpty()) {
+        QTRY_VERIFY_WITH_TIMEOUT(viewer->preview()->hasImage(), kWait);
+        QVERIFY(window_->grab().save(QDir(shots).filePath(QStringLiteral("window-full-view.png")), "PNG"));
+    }
+    QTest::keyClick(viewer->preview(), Qt::Key_Escape);
+    QVERIFY(!viewer->isOpen());
+    QCOMPARE(grid->currentPath(), results()->pathAt(2));
+    QTest::qWait(200);
+    QCOMPARE(searches.count(), 0);  // double-click is no query any more
+    QCOMPARE(results()->pathAt(0), photos_[2]);
+
+    // F11 opens the view on the current image and closes it again.
+    QAction* view = actionByText(window_.get(), QStringLiteral("&View Full Window"));
+    QVERIFY(view);
+    QCOMPARE(view->shortcut(), QKeySequence(Qt::Key_F11));
+    view->trigger();
+    QVERIFY(viewer->isOpen());
+    QCOMPARE(viewer->currentPath(), results()->pathAt(2));
+    view->trigger();
+    QVERIFY(!viewer->isOpen());
+
+    // Find Similar in the view: the view closes on the new results.
+    view->trigger();
+    QTest::keyClick(viewer->preview(), Qt::Key_Right);
+    const QString reached = viewer->currentPath();
+    QSignalSpy similar(viewer, &rv::ui::ImageViewer::findSimilarRequested);
+    viewer->findChild<QToolButton*>(QStringLiteral("findSimilarButton"))->click();
+    QCOMPARE(similar.count(), 1);
+    QVERIFY(!viewer->isOpen());
+    QTRY_COMPARE_WITH_TIMEOUT(results()->pathAt(0), reached, kWait);
+    QTRY_VERIFY_WITH_TIMEOUT(window_->isSettled(), kWait);
+}
+
+void TestMainWindow::context_menu_offers_the_file_commands() {
+    if (!window_) QSKIP("no window");
+    for (const char* text : {"Find &Similar", "&View Full Window", "&Open With System Viewer", "Open Containing &Folder", "&Copy Path",
+                             "&Rename…", "Move to &Trash…", "&Undo Move to Trash", "File &Information"})
+        QVERIFY2(actionByText(window_.get(), QString::fromUtf8(text)), text);
+    QVERIFY(actionByText(window_.get(), QStringLiteral("Find &Similar"))->toolTip().contains(QStringLiteral("Enter")));
+    QVERIFY(!actionByText(window_.get(), QStringLiteral("Find &Similar"))->toolTip().contains(QStringLiteral("double-click")));
+}
+
+void TestMainWindow::rename_is_followed_without_embedding_again() {
+    if (!ready()) QSKIP("the library was not indexed");
+    window_->queryFile(photos_[6]);
+    QTRY_COMPARE_WITH_TIMEOUT(results()->pathAt(0), photos_[6], kWait);
+    QTRY_VERIFY_WITH_TIMEOUT(window_->isSettled(), kWait);
+    const QString renamed = QFileInfo(photos_[6]).absolutePath() + QStringLiteral("/renamed meadow.jpg");
+    rv::ui::FileCommands* files = window_->fileCommands();
+    files->askNewName = [](const QString&) { return QStringLiteral("renamed meadow.jpg"); };
+    qint64 moved = 0, embedded = 0;
+    int runs = 0;
+    auto counting = connect(window_->service(), &LibraryService::indexFinished, this,
+                            [&](bool, const QString&, const rv::ui::IndexSummary& s) {
+                                moved += s.moved, embedded += s.embedded, ++runs;
+                            });
+    QSignalSpy done(files, &rv::ui::FileCommands::renamed);
+    files->rename(photos_[6]);
+    QVERIFY(done.wait(kWait));
+    QCOMPARE(results()->pathAt(0), renamed);  // at once, before the library knows
+    QTRY_VERIFY_WITH_TIMEOUT(runs > 0 && !window_->service()->isIndexing(), kWait);
+    disconnect(counting);
+    QCOMPARE(moved, qint64(1));
+    QCOMPARE(embedded, qint64(0));
+    QCOMPARE(window_->service()->snapshot().indexed, expectedIndexed_);
+    window_->queryFile(renamed);
+    QTRY_COMPARE_WITH_TIMEOUT(results()->pathAt(0), renamed, kWait);
+    QCOMPARE(results()->rowOf(photos_[6]), -1);
+    photos_[6] = renamed;
+    QTRY_VERIFY_WITH_TIMEOUT(window_->isSettled(), kWait);
+}
+
+void TestMainWindow::trash_forgets_and_undo_brings_back() {
+    if (!ready()) QSKIP("the library was not indexed");
+    const QString victim = photos_[7];
+    window_->queryFile(victim);
+    QTRY_COMPARE_WITH_TIMEOUT(results()->pathAt(0), victim, kWait);
+    QTRY_VERIFY_WITH_TIMEOUT(window_->isSettled(), kWait);
+    rv::ui::FileCommands* files = window_->fileCommands();
+    QStringList asked;
+    files->confirmTrash = [&asked](const QString& p) {
+        asked << p;
+        return true;
+    };
+    QSignalSpy trashed(files, &rv::ui::FileCommands::trashed);
+    files->moveToTrash(victim);
+    QVERIFY(trashed.wait(kWait));
+    QCOMPARE(asked, QStringList{victim});
+    QVERIFY(!QFileInfo::exists(victim));
+    QCOMPARE(results()->rowOf(victim), -1);
+    QTRY_COMPARE_WITH_TIMEOUT(window_->service()->snapshot().indexed, expectedIndexed_ - 1, kWait);
+
+    QSignalSpy restored(files, &rv::ui::FileCommands::restored);
+    files->undoTrash();
+    QVERIFY(restored.wait(kWait));
+    QVERIFY(QFileInfo::exists(victim));
+    QCOMPARE(results()->pathAt(0), victim);  // back in its row
+    QTRY_COMPARE_WITH_TIMEOUT(window_->service()->snapshot().indexed, expectedIndexed_, kWait);
     QTRY_VERIFY_WITH_TIMEOUT(window_->isSettled(), kWait);
 }
 

@@ -106,6 +106,7 @@ private slots:
     void preview_caps_the_decode_size();
     void preview_keeps_a_big_square_jpeg_under_the_allocation_limit();
     void preview_survives_a_huge_png();
+    void preview_double_click_opens_when_asked();
 
 
 private:
@@ -365,6 +366,36 @@ void TestPreview::preview_survives_a_huge_png() {
     QVERIFY(!w.hasImage());
     QVERIFY2(w.errorString().contains(QStringLiteral("huge.png")), qPrintable(w.errorString()));
     QVERIFY(!w.grab().isNull());
+}
+
+// In the dock, double-click opens the full-window view instead of toggling 100 %; pathChanged
+// tells the information panel which file to read.
+void TestPreview::preview_double_click_opens_when_asked() {
+    if (photo_.isEmpty()) QSKIP("no photo");
+    PreviewWidget w;
+    QSignalSpy paths(&w, &PreviewWidget::pathChanged);
+    QVERIFY(load(w, photo_));
+    QCOMPARE(paths.count(), 1);
+    QCOMPARE(paths[0][0].toString(), photo_);
+    w.setImage(photo_);  // the same file again: no change to report
+    QCOMPARE(paths.count(), 1);
+    QTRY_VERIFY(w.hasImage());
+
+    const QPoint centre = w.viewport()->rect().center();
+    QSignalSpy open(&w, &PreviewWidget::openRequested);
+    QTest::mouseDClick(w.viewport(), Qt::LeftButton, {}, centre);
+    QCOMPARE(open.count(), 0);  // default: zoom toggle
+    QCOMPARE(w.zoomFactor(), 1.0);
+    w.fit();
+    w.setDoubleClickOpens(true);
+    const double fitted = w.zoomFactor();
+    QTest::mouseDClick(w.viewport(), Qt::LeftButton, {}, centre);
+    QCOMPARE(open.count(), 1);
+    QCOMPARE(open[0][0].toString(), photo_);
+    QCOMPARE(w.zoomFactor(), fitted);  // no zoom change
+    w.clear();
+    QCOMPARE(paths.count(), 2);
+    QCOMPARE(paths[1][0].toString(), QString());
 }
 
 QTEST_MAIN(TestPreview)

@@ -1,8 +1,7 @@
 // The folder tree and the file actions, on real folders and a real photo, offscreen.
 // HOME and XDG_DATA_HOME point into a temporary folder before anything is trashed, so the user's
-// trash is never touched; DBUS_SESSION_BUS_ADDRESS is unset and file URLs are caught by a handler,
-// so nothing is launched on the desktop.
-#include <QDesktopServices>
+// trash is never touched; DBUS_SESSION_BUS_ADDRESS is unset and PATH holds only an `xdg-open`
+// that records what it is asked to open, so nothing is launched on the desktop.
 #include <QDirIterator>
 #include <QImageReader>
 #include <QMenu>
@@ -32,12 +31,19 @@ QString findPhoto() {
 
 }  // namespace
 
-class UrlCatcher : public QObject {
-    Q_OBJECT
+// The files the recording xdg-open was asked to open, in order.
+class UrlCatcher {
 public:
-    QList<QUrl> urls;
-public slots:
-    void open(const QUrl& url) { urls.append(url); }
+    QString record;
+    QList<QUrl> urls() const {
+        QList<QUrl> out;
+        QFile f(record);
+        if (f.open(QIODevice::ReadOnly))
+            for (const QByteArray& line : f.readAll().split('\n'))
+                if (!line.isEmpty()) out << QUrl::fromLocalFile(QFile::decodeName(line));
+        return out;
+    }
+    void clear() const { QFile::remove(record); }
 };
 
 class TestViews : public QObject {
@@ -54,6 +60,8 @@ private slots:
     void folder_tree_context_menu();
     void folder_tree_reset_during_listing();
     void folder_tree_keeps_staying_roots();
+    void folder_tree_follows_new_and_vanished_folders();
+    void folder_tree_greys_roots_the_library_found_offline();
 
 private:
     // dir_/lib/A (sub2, sub10 with deeper, .hidden), dir_/lib/B (no subfolders); C is missing.
@@ -72,7 +80,15 @@ void TestViews::initTestCase() {
     qputenv("HOME", home_.path().toLocal8Bit());
     qputenv("XDG_DATA_HOME", home_.filePath(QStringLiteral("data")).toLocal8Bit());
     qunsetenv("DBUS_SESSION_BUS_ADDRESS");
-    QDesktopServices::setUrlHandler(QStringLiteral("file"), &catcher_, "open");
+    const QString bin = home_.filePath(QStringLiteral("bin"));
+    QVERIFY(QDir().mkpath(bin));
+    catcher_.record = home_.filePath(QStringLiteral("opened.txt"));
+    QFile script(bin + QStringLiteral("/xdg-open"));
+    QVERIFY(script.open(QIODevice::WriteOnly));
+    script.write("#!/bin/sh\nprintf '%s\\n' \"$1\" >> '" + QFile::encodeName(catcher_.record) + "'\n");
+    script.close();
+    QVERIFY(script.setPermissions(QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner));
+    qputenv("PATH", QFile::encodeName(bin));
 
     const QString source = findPhoto();
     if (source.isEmpty()) QSKIP("no JPEG photo in /usr/share/backgrounds or /usr/share/wallpapers");
@@ -81,7 +97,6 @@ void TestViews::initTestCase() {
 }
 
 void TestViews::cleanupTestCase() {
-    QDesktopServices::unsetUrlHandler(QStringLiteral("file"));
     QThreadPool::globalInstance()->waitForDone();  // no worker outlives the temporary folders
 }
 
@@ -102,12 +117,12 @@ void TestViews::trash_moves_files_into_xdg_trash() {
 }
 
 void TestViews::open_and_show_in_folder_use_file_urls() {
-    catcher_.urls.clear();
+    catcher_.clear();
     QVERIFY(rv::ui::openWithSystemViewer(photo_));
-    QCOMPARE(catcher_.urls, QList<QUrl>{QUrl::fromLocalFile(photo_)});
+    QTRY_COMPARE(catcher_.urls(), QList<QUrl>{QUrl::fromLocalFile(photo_)});
     QVERIFY(rv::ui::showInFolder(photo_));
-    QTRY_COMPARE(catcher_.urls.size(), 2);
-    QCOMPARE(catcher_.urls[1], QUrl::fromLocalFile(QFileInfo(photo_).absolutePath()));
+    QTRY_COMPARE(catcher_.urls().size(), 2);
+    QCOMPARE(catcher_.urls()[1], QUrl::fromLocalFile(QFileInfo(photo_).absolutePath()));
     QVERIFY(!rv::ui::showInFolder(dir_.filePath(QStringLiteral("no/such/folder/x.jpg"))));
 }
 
@@ -229,9 +244,9 @@ void TestViews::folder_tree_context_menu() {
     remove->trigger();
     QCOMPARE(removeSpy.count(), 1);
     QCOMPARE(removeSpy.at(0).at(0).toString(), roots[0]);
-    catcher_.urls.clear();
+    catcher_.clear();
     open->trigger();
-    QCOMPARE(catcher_.urls, QList<QUrl>{QUrl::fromLocalFile(roots[0])});
+    QTRY_COMPARE(catcher_.urls(), QList<QUrl>{QUrl::fromLocalFile(roots[0])});
 
     // A missing root can be removed but not opened.
     std::unique_ptr<QMenu> missingMenu(tree.createContextMenu(model->index(2, 0), nullptr));
@@ -299,6 +314,82 @@ void TestViews::folder_tree_keeps_staying_roots() {
     QCOMPARE(spy.count(), 2);
     QVERIFY(spy.at(1).at(0).toString().isEmpty());
     QVERIFY(tree.currentFolder().isEmpty());
+}
+
+// After a change of the library the tree lists its listed folders again: a new folder appears at
+// its place, a vanished one goes, the expanded folder and the selection that stay are kept.
+void TestViews::folder_tree_follows_new_and_vanished_folders() {
+    const QString root = dir_.filePath(QStringLiteral("follow"));
+    for (const char* sub : {"2023", "2025/june"})
+        QVERIFY(QDir().mkpath(root + QLatin1Char('/') + QLatin1String(sub)));
+    FolderTree tree;
+    tree.resize(300, 400);
+    tree.show();
+    FolderTreeModel* model = tree.folderModel();
+    tree.setRoots({root});
+    const QModelIndex r = model->index(0, 0);
+    tree.expand(r);
+    QTRY_COMPARE(model->rowCount(r), 2);
+    const QModelIndex y2025 = model->index(1, 0, r);
+    tree.expand(y2025);
+    QTRY_COMPARE(model->rowCount(y2025), 1);
+    tree.setCurrentIndex(y2025);
+    QSignalSpy selected(&tree, &FolderTree::folderSelected);
+
+    QVERIFY(QDir().mkpath(root + QStringLiteral("/2024")));
+    QVERIFY(QDir().mkpath(root + QStringLiteral("/2025/july")));
+    QVERIFY(QDir(root + QStringLiteral("/2023")).removeRecursively());
+    tree.followLibrary({});
+    QTRY_VERIFY(!model->isBusy());
+    QStringList names;
+    for (int i = 0; i < model->rowCount(r); ++i) names << model->index(i, 0, r).data().toString();
+    QCOMPARE(names, (QStringList{QStringLiteral("2024"), QStringLiteral("2025")}));
+    const QModelIndex after = model->index(1, 0, r);
+    QCOMPARE(model->rowCount(after), 2);  // listed again, though only listed once before
+    QCOMPARE(model->index(0, 0, after).data().toString(), QStringLiteral("july"));  // in name order
+    QCOMPARE(model->index(1, 0, after).data().toString(), QStringLiteral("june"));
+    QVERIFY(tree.isExpanded(after));
+    QCOMPARE(tree.currentFolder(), root + QStringLiteral("/2025"));
+    QCOMPARE(selected.count(), 0);  // the selection did not move
+
+    // The selected folder vanishes: the selection moves to a folder that is there (the view hands
+    // it to a neighbour), and the window is told.
+    QVERIFY(QDir(root + QStringLiteral("/2025")).removeRecursively());
+    tree.followLibrary({});
+    QTRY_COMPARE(selected.count(), 1);
+    QCOMPARE(model->rowCount(r), 1);
+    QVERIFY(selected.at(0).at(0).toString() != root + QStringLiteral("/2025"));
+    QCOMPARE(selected.at(0).at(0).toString(), tree.currentFolder());
+}
+
+// A root the engine found offline though the folder exists (its files all vanished at once: an
+// unmounted disk leaves an empty mount point) is greyed, with the engine's reason.
+void TestViews::folder_tree_greys_roots_the_library_found_offline() {
+    const QString root = dir_.filePath(QStringLiteral("mountpoint")), other = dir_.filePath(QStringLiteral("online"));
+    QVERIFY(QDir().mkpath(root) && QDir().mkpath(other));
+    FolderTree tree;
+    FolderTreeModel* model = tree.folderModel();
+    tree.setRoots({root, other});
+    QTRY_VERIFY(!model->isBusy());
+    QVERIFY(!model->index(0, 0).data(FolderTreeModel::MissingRole).toBool());
+    QSignalSpy changed(model, &QAbstractItemModel::dataChanged);
+    tree.followLibrary({{root, QStringLiteral("suddenly empty (its 12 files are kept)")}});
+    QVERIFY(!changed.isEmpty());
+    const QModelIndex r = model->index(0, 0);
+    QVERIFY(r.data(FolderTreeModel::MissingRole).toBool());
+    QVERIFY(r.data(Qt::DisplayRole).toString().endsWith(QStringLiteral("(offline)")));
+    QVERIFY(r.data(Qt::ToolTipRole).toString().contains(QStringLiteral("suddenly empty")));
+    QCOMPARE(r.data(Qt::ForegroundRole).value<QBrush>().color(),
+             QApplication::palette().color(QPalette::Disabled, QPalette::Text));
+    QVERIFY(!model->index(1, 0).data(FolderTreeModel::MissingRole).toBool());
+    // Back online.
+    tree.followLibrary({});
+    QVERIFY(!model->index(0, 0).data(FolderTreeModel::MissingRole).toBool());
+    // As a window opening a library learns it: with the roots.
+    tree.setRoots({root, other}, {{other, QStringLiteral("suddenly empty")}});
+    QVERIFY(!model->index(0, 0).data(FolderTreeModel::MissingRole).toBool());
+    QVERIFY(model->index(1, 0).data(FolderTreeModel::MissingRole).toBool());
+    QTRY_VERIFY(!model->isBusy());
 }
 
 QTEST_MAIN(TestViews)

@@ -105,13 +105,28 @@ void DuplicateCards::paintEvent(QPaintEvent* event) {
         }
         const auto& cards = groups_[g].cards;
         p.setPen(palette().color(QPalette::WindowText));
-        p.drawText(QRect(kMargin, y, viewport()->width() - 2 * kMargin, headerH_), Qt::AlignLeft | Qt::AlignVCenter,
-                   tr("Group %1 · %2").arg(g + 1).arg(fileCountText(int(cards.size()))));
+        const QRect title(kMargin, y, viewport()->width() - 2 * kMargin, headerH_);
+        p.drawText(title, Qt::AlignLeft | Qt::AlignVCenter, fontMetrics().elidedText(groupTitle(g), Qt::ElideRight, title.width()));
         for (int c = 0; c < int(cards.size()); ++c) {
             const QRect r = cardRect(g, c);
-            if (r.intersects(event->rect())) paintCard(p, cards[c], r, c == 0, focus_.group == g && focus_.card == c);
+            if (r.intersects(event->rect()))
+                paintCard(p, cards[c], r, c == 0, c == groups_[g].suggested, focus_.group == g && focus_.card == c);
         }
     }
+}
+
+QString DuplicateCards::groupTitle(int g) const {
+    const auto& group = groups_[g];
+    QString title = tr("Group %1 · %2").arg(g + 1).arg(fileCountText(int(group.cards.size())));
+    if (group.suggested >= 0 && group.suggested < int(group.cards.size()))
+        title += tr(" · Suggested keep: %1 (%2)").arg(group.cards[group.suggested].name, group.keepReason);
+    return title;
+}
+
+QString DuplicateCards::currentPath() const {
+    if (focus_.group < 0 || focus_.group >= int(groups_.size()) || focus_.card >= int(groups_[focus_.group].cards.size()))
+        return {};
+    return groups_[focus_.group].cards[focus_.card].path;
 }
 
 void DuplicateCards::mousePressEvent(QMouseEvent* event) {
@@ -193,7 +208,10 @@ bool DuplicateCards::viewportEvent(QEvent* event) {
                             : tr("\nSimilarity to the group's first picture: %1").arg(score(c)) +
                                   (c.verified ? tr("\nVerified on pixels: the same picture")
                                               : tr("\nSimilar, not verified: ") + c.note)) +
-               tr("\nDouble-click to preview");
+               (w.card == groups_[w.group].suggested ? tr("\nSuggested keep: %1").arg(groups_[w.group].keepReason)
+                                                     : QString()) +
+               (c.keep ? QString() : tr("\nUnchecked: goes to the Trash with “Move Unchecked to Trash…”")) +
+               tr("\nClick to preview; double-click or Enter also opens a hidden preview");
     }
     QToolTip::showText(help->globalPos(), text, viewport(), r);
     return true;
@@ -217,6 +235,7 @@ DuplicateCardPos DuplicateCards::cardAt(QPoint pos) const {
 
 void DuplicateCards::setFocusCard(DuplicateCardPos w) {
     if (focus_.group >= 0) updateCard(focus_.group, focus_.card);
+    const bool moved = focus_.group != w.group || focus_.card != w.card;
     focus_ = w;
     const QRect r = cardRect(w.group, w.card);
     if (r.top() < 0)
@@ -224,6 +243,7 @@ void DuplicateCards::setFocusCard(DuplicateCardPos w) {
     else if (r.bottom() > viewport()->height())
         verticalScrollBar()->setValue(verticalScrollBar()->value() + r.bottom() - viewport()->height() + kMargin);
     updateCard(w.group, w.card);
+    if (moved) emit currentPathChanged(groups_[w.group].cards[w.card].path);
 }
 
 void DuplicateCards::toggle(DuplicateCardPos w) {
@@ -244,17 +264,22 @@ QString DuplicateCards::dimensions(const DuplicateCard& c) {
 
 QString DuplicateCards::score(const DuplicateCard& c) { return QLocale().toString(double(c.score), 'f', 2); }
 
-void DuplicateCards::paintCard(QPainter& p, const DuplicateCard& c, const QRect& r, bool reference, bool focused) {
+void DuplicateCards::paintCard(QPainter& p, const DuplicateCard& c, const QRect& r, bool reference, bool suggested,
+                               bool focused) {
     const QPalette& pal = palette();
+    // A card that goes to the trash keeps its picture as it is (a veil turns dark pictures grey):
+    // it gets a red border, a red "Trash" ribbon over the picture's corner and a struck-out name.
+    const QColor trashRed(200, 30, 30);
     p.save();
     p.setRenderHint(QPainter::Antialiasing, true);
-    p.setPen(c.keep ? QPen(pal.color(QPalette::Highlight), 2) : QPen(pal.color(QPalette::Mid), 1));
+    p.setPen(c.keep ? QPen(pal.color(QPalette::Highlight), 2) : QPen(trashRed, 3));
     p.setBrush(pal.base());
-    p.drawRoundedRect(QRectF(r).adjusted(1, 1, -1, -1), 4, 4);
+    p.drawRoundedRect(QRectF(r).adjusted(1.5, 1.5, -1.5, -1.5), 4, 4);
     p.restore();
 
     const QRect thumb(r.left() + kPad, r.top() + kPad, kThumbSide, kThumbSide);
     const QPixmap pix = thumbnails_ ? thumbnails_->thumbnail(c.path, kThumbSide) : QPixmap();
+    QRect picture = thumb;  // where the picture is drawn (the ribbon and badge sit on it)
     if (!pix.isNull()) {
         QSizeF size = pix.deviceIndependentSize();
         size.scale(size.boundedTo(QSizeF(thumb.size())), Qt::KeepAspectRatio);
@@ -264,15 +289,39 @@ void DuplicateCards::paintCard(QPainter& p, const DuplicateCard& c, const QRect&
         p.setRenderHint(QPainter::SmoothPixmapTransform, true);
         p.drawPixmap(target, pix, QRectF(pix.rect()));
         p.restore();
+        picture = target.toAlignedRect() & thumb;
     } else {
         const bool failed = thumbnails_ && thumbnails_->failed(c.path);
         p.setPen(pal.color(QPalette::PlaceholderText));
         p.drawText(thumb, Qt::AlignCenter, failed ? tr("No preview") : tr("Loading…"));
     }
-    if (!c.keep) {  // dimmed: this one goes to the trash
-        QColor veil = pal.color(QPalette::Base);
-        veil.setAlpha(150);
-        p.fillRect(thumb, veil);
+    if (!c.keep) {  // a ribbon across the top-left corner of the picture
+        p.save();
+        p.setRenderHint(QPainter::Antialiasing, true);
+        p.setClipRect(picture);
+        const int band = line_ + 6;
+        p.translate(picture.left() + band * 1.6, picture.top() + band * 1.6);
+        p.rotate(-45);
+        const QRect ribbon(-kThumbSide / 2, -band / 2, kThumbSide, band);
+        p.fillRect(ribbon, trashRed);
+        QFont bold = font();
+        bold.setBold(true);
+        p.setFont(bold);
+        p.setPen(Qt::white);
+        p.drawText(ribbon, Qt::AlignCenter, tr("Trash"));
+        p.restore();
+    } else if (suggested) {  // a small badge: this is the file the suggestion keeps
+        const QString text = tr("Suggested");
+        const int tw = fontMetrics().horizontalAdvance(text) + 10;
+        const QRect badge(picture.left() + 4, picture.top() + 4, tw, line_ + 4);
+        p.save();
+        p.setRenderHint(QPainter::Antialiasing, true);
+        p.setPen(Qt::NoPen);
+        p.setBrush(pal.color(QPalette::Highlight));
+        p.drawRoundedRect(badge, 3, 3);
+        p.setPen(pal.color(QPalette::HighlightedText));
+        p.drawText(badge, Qt::AlignCenter, text);
+        p.restore();
     }
     if (!c.verified) {  // a banner across the thumbnail's foot: this one is only similar
         const QRect banner(thumb.left(), thumb.bottom() + 1 - line_ - 4, thumb.width(), line_ + 4);
@@ -287,8 +336,9 @@ void DuplicateCards::paintCard(QPainter& p, const DuplicateCard& c, const QRect&
     int y = thumb.bottom() + 1 + kPad / 2;
     QFont bold = font();
     bold.setBold(true);
+    bold.setStrikeOut(!c.keep);
     p.setFont(bold);
-    p.setPen(pal.color(QPalette::Text));
+    p.setPen(c.keep ? pal.color(QPalette::Text) : trashRed);
     p.drawText(QRect(thumb.left(), y, w, line_), Qt::AlignLeft | Qt::AlignVCenter,
                QFontMetrics(bold).elidedText(c.name, Qt::ElideMiddle, w));
     p.setFont(font());

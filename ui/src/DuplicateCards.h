@@ -37,10 +37,14 @@ struct DuplicateCard {
     // An unverified card is only "similar": always kept, its Keep box locked.
     bool verified = false;
     QString note;                // why (not) verified, shown in the tooltip
+    int orientation = 0;         // rv::DuplicateMember::orientation (turned/mirrored against the first card)
+    qint64 mtimeNs = 0;          // modification time, nanoseconds since the epoch
 };
 // Cards of one group; the first is the group's reference picture.
 struct DuplicateCardGroup {
     std::vector<DuplicateCard> cards;
+    int suggested = -1;    // the card suggested to keep (rv::suggest_keep), -1 if none
+    QString keepReason;    // why, for a person ("not turned, oldest file")
 };
 // A card's place: indices into the group vector and its cards; -1 for none.
 struct DuplicateCardPos {
@@ -82,8 +86,13 @@ public:
     static QString fileCountText(int n);
     static QString sizeText(qint64 bytes);
 
+    // The focused card's path, empty if none.
+    QString currentPath() const;
+
 signals:
     void previewRequested(const QString& path);  // double-click or Enter on a card
+    // The focused card changed (a click, the arrow keys): the window previews it.
+    void currentPathChanged(const QString& path);
 
 protected:
     void resizeEvent(QResizeEvent* event) override;
@@ -102,7 +111,8 @@ private:
     DuplicateCardPos cardAt(QPoint pos) const;  // {} if `pos` is on no card
     void setFocusCard(DuplicateCardPos w);      // scrolls the card into view
     void toggle(DuplicateCardPos w);
-    void paintCard(QPainter& p, const DuplicateCard& c, const QRect& r, bool reference, bool focused);
+    void paintCard(QPainter& p, const DuplicateCard& c, const QRect& r, bool reference, bool suggested, bool focused);
+    QString groupTitle(int g) const;
     static QString dimensions(const DuplicateCard& c);
     static QString score(const DuplicateCard& c);
 

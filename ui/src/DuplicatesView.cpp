@@ -15,6 +15,7 @@
 #include <algorithm>
 
 #include "FileActions.h"
+#include "ruvision/engine/KeepSuggestion.h"
 #include "ThumbnailSource.h"
 
 namespace rv::ui {
@@ -29,53 +30,51 @@ QString groupCountText(int n) {
     return n == 1 ? DuplicatesView::tr("1 group") : DuplicatesView::tr("%1 groups").arg(n);
 }
 
-// Index of the best of the `n` items that `eligible` accepts, by (pixels, bytes), the first on
-// ties; -1 if none.
-template <class Key, class Eligible>
-int bestIndex(int n, Key key, Eligible eligible) {
-    int best = -1;
-    std::pair<qint64, qint64> bestKey{-1, -1};
-    for (int i = 0; i < n; ++i) {
-        if (!eligible(i)) continue;
-        const auto k = key(i);
-        if (k > bestKey) {
-            best = i;
-            bestKey = k;
-        }
-    }
-    return best;
-}
-
 }  // namespace
 
-int suggestedKeepIndex(const std::vector<rv::DuplicateMember>& members) {
-    return bestIndex(
-        int(members.size()),
-        [&](int i) {
-            const auto& m = members[i];
-            return std::pair<qint64, qint64>{qint64(m.width) * m.height, m.size};
-        },
-        [&](int i) { return members[i].verified; });
+int suggestedKeepIndex(const std::vector<rv::DuplicateMember>& members) { return rv::suggest_keep(members).index; }
+
+QString keepReasonText(unsigned reasons) {
+    const std::pair<unsigned, QString> text[] = {
+        {rv::kKeepMorePixels, DuplicatesView::tr("most pixels")},
+        {rv::kKeepUpright, DuplicatesView::tr("not turned")},
+        {rv::kKeepLargerFile, DuplicatesView::tr("largest file")},
+        {rv::kKeepOlder, DuplicatesView::tr("oldest file")},
+        {rv::kKeepPlainName, DuplicatesView::tr("name without a copy mark")},
+        {rv::kKeepFirst, DuplicatesView::tr("the first of equal files")}};
+    QStringList parts;
+    for (const auto& t : text)
+        if (reasons & t.first) parts.append(t.second);
+    return parts.join(DuplicatesView::tr(", "));
 }
 
-int DuplicatesView::suggestedCard(const std::vector<Card>& cards) {
-    return bestIndex(
-        int(cards.size()),
-        [&](int i) {
-            const auto& c = cards[i];
-            return std::pair<qint64, qint64>{qint64(c.width) * c.height, c.bytes};
-        },
-        [&](int i) { return cards[i].verified; });
+void DuplicatesView::suggest(Group& group) {
+    std::vector<rv::DuplicateMember> members;
+    members.reserve(group.cards.size());
+    for (const Card& c : group.cards) {
+        rv::DuplicateMember m;
+        m.path = QFile::encodeName(c.path).toStdString();
+        m.size = c.bytes;
+        m.width = c.width;
+        m.height = c.height;
+        m.verified = c.verified;
+        m.orientation = c.orientation;
+        m.mtime_ns = c.mtimeNs;
+        members.push_back(std::move(m));
+    }
+    const rv::KeepSuggestion s = rv::suggest_keep(members);
+    group.suggested = s.index;
+    group.keepReason = s.index < 0 ? QString() : keepReasonText(s.reasons);
 }
 
 // Unverified cards are kept; if no verified card is, the suggested one is.
+// The suggestion is made again (cards may have left the group).
 void DuplicatesView::enforceKeepRules(Group& group) {
+    suggest(group);
     for (Card& c : group.cards)
         if (!c.verified) c.keep = true;
-    if (std::none_of(group.cards.begin(), group.cards.end(), [](const Card& c) { return c.verified && c.keep; })) {
-        const int best = suggestedCard(group.cards);
-        if (best >= 0) group.cards[best].keep = true;
-    }
+    if (std::none_of(group.cards.begin(), group.cards.end(), [](const Card& c) { return c.verified && c.keep; }))
+        if (group.suggested >= 0) group.cards[group.suggested].keep = true;
 }
 
 QString DuplicatesView::confirmationText(const QStringList& paths, qint64 bytes) {
@@ -97,7 +96,8 @@ DuplicatesView::DuplicatesView(ThumbnailSource* thumbnails, QWidget* parent)
     summary_->setTextFormat(Qt::PlainText);
     suggestButton_ = new QPushButton(tr("Keep Suggested"), this);
     suggestButton_->setObjectName(QStringLiteral("suggestButton"));
-    suggestButton_->setToolTip(tr("In every group, keep only the file with the most pixels (then the largest file)"));
+    suggestButton_->setToolTip(tr("In every group, keep only the suggested file: the most pixels; on equal pixels the one "
+                                  "not turned, then the clearly larger file, the oldest, a name without a copy mark"));
     trashButton_ = new QPushButton(tr("Move Unchecked to Trash…"), this);
     trashButton_->setObjectName(QStringLiteral("trashButton"));
     trashButton_->setToolTip(tr("Move every file whose Keep box is unchecked to the desktop Trash, "
@@ -112,6 +112,7 @@ DuplicatesView::DuplicatesView(ThumbnailSource* thumbnails, QWidget* parent)
     cards_ = new DuplicateCards(groups_, thumbnails, this);
     cards_->setKeepSetter([this](const QString& path, bool keep) { return setKept(path, keep); });
     connect(cards_, &DuplicateCards::previewRequested, this, &DuplicatesView::previewRequested);
+    connect(cards_, &DuplicateCards::currentPathChanged, this, &DuplicatesView::currentPathChanged);
 
     auto* header = new QHBoxLayout;
     header->addWidget(summary_, 1);
@@ -148,7 +149,17 @@ DuplicatesView::DuplicatesView(ThumbnailSource* thumbnails, QWidget* parent)
 
 DuplicatesView::~DuplicatesView() = default;
 
-void DuplicatesView::setGroups(const std::vector<rv::DuplicateGroup>& groups) {
+void DuplicatesView::setGroups(const std::vector<rv::DuplicateGroup>& groups, bool keepChoices) {
+    // The person's choices, by the sorted paths of their group.
+    QHash<QString, QHash<QString, bool>> choices;
+    if (keepChoices)
+        for (const Group& g : groups_) {
+            QStringList paths;
+            QHash<QString, bool> keep;
+            for (const Card& c : g.cards) paths.append(c.path), keep.insert(c.path, c.keep);
+            paths.sort();
+            choices.insert(paths.join(QChar(0)), keep);
+        }
     groups_.clear();
     groups_.reserve(groups.size());
     for (const rv::DuplicateGroup& g : groups) {
@@ -167,15 +178,35 @@ void DuplicatesView::setGroups(const std::vector<rv::DuplicateGroup>& groups) {
             c.score = m.score;
             c.verified = m.verified;
             c.note = QString::fromStdString(m.pixel_note);
+            c.orientation = m.orientation;
+            c.mtimeNs = m.mtime_ns;
             group.cards.push_back(std::move(c));
         }
+        suggest(group);
+        QStringList paths;
+        for (const Card& c : group.cards) paths.append(c.path);
+        paths.sort();
+        const auto before = choices.constFind(paths.join(QChar(0)));
+        for (int i = 0; i < int(group.cards.size()); ++i)
+            group.cards[i].keep = before != choices.constEnd() ? before->value(group.cards[i].path)
+                                                                : i == group.suggested || !group.cards[i].verified;
         enforceKeepRules(group);
         groups_.push_back(std::move(group));
     }
     beforeTrash_.clear();  // an undo brings files back but no longer these cards
     rebuildIndex();
-    cards_->reset();
+    if (keepChoices) cards_->relayout();
+    else cards_->reset();
     updateHeader();
+}
+
+QString DuplicatesView::suggestedPath(int group) const {
+    if (group < 0 || group >= groupCount() || groups_[group].suggested < 0) return {};
+    return groups_[group].cards[groups_[group].suggested].path;
+}
+
+QString DuplicatesView::keepReason(int group) const {
+    return group < 0 || group >= groupCount() ? QString() : groups_[group].keepReason;
 }
 
 QStringList DuplicatesView::groupPaths(int group) const {
@@ -216,8 +247,8 @@ bool DuplicatesView::setKept(const QString& path, bool keep) {
 void DuplicatesView::keepSuggested() {
     if (trashing_) return;
     for (Group& g : groups_) {
-        const int best = suggestedCard(g.cards);
-        for (int i = 0; i < int(g.cards.size()); ++i) g.cards[i].keep = i == best || !g.cards[i].verified;
+        suggest(g);
+        for (int i = 0; i < int(g.cards.size()); ++i) g.cards[i].keep = i == g.suggested || !g.cards[i].verified;
     }
     cards_->viewport()->update();
     updateHeader();

@@ -43,9 +43,12 @@ class ThumbnailSource;
 struct TrashResult;
 struct RestoreResult;
 
-// The member kept by default: of the verified members, most pixels, then the larger file, then the
-// first. -1 if none is verified.
+// The member kept by default (rv::suggest_keep: of the verified members, most pixels, the
+// majority's orientation, a clearly larger file, the older file, a name without a copy mark).
+// -1 if none is verified.
 int suggestedKeepIndex(const std::vector<rv::DuplicateMember>& members);
+// rv::KeepReason bits in words, translated ("not turned, oldest file").
+QString keepReasonText(unsigned reasons);
 
 class DuplicatesView : public QWidget {
     Q_OBJECT
@@ -61,7 +64,15 @@ public:
     ~DuplicatesView() override;
 
     // Replaces the groups (groups of fewer than two files are left out) and suggests what to keep.
-    void setGroups(const std::vector<rv::DuplicateGroup>& groups);
+    // With keepChoices (the same request computed again after the library changed), a group with
+    // exactly the files of a group shown before keeps the person's Keep boxes, and the scroll
+    // stays; other groups get the suggestion.
+    void setGroups(const std::vector<rv::DuplicateGroup>& groups, bool keepChoices = false);
+    // The card with the keyboard focus (last clicked or reached with the arrows), empty if none.
+    QString currentPath() const { return cards_->currentPath(); }
+    // The file suggested to keep in a group and why ("" if none).
+    QString suggestedPath(int group) const;
+    QString keepReason(int group) const;
     int groupCount() const { return int(groups_.size()); }
     QStringList groupPaths(int group) const;
 
@@ -103,6 +114,7 @@ signals:
     void trashFinished(int trashed, int failed);
     void undoFinished(int restored, int failed);
     void previewRequested(const QString& path);   // double-click or Enter on a card
+    void currentPathChanged(const QString& path); // a click or the arrow keys moved to a card
     void keepChanged(const QString& path, bool keep);
 
 private:
@@ -118,7 +130,7 @@ private:
     void setBusy(bool busy);
     static void enforceKeepRules(Group& group);
     void showFailures(const QList<QPair<QString, QString>>& failed);
-    static int suggestedCard(const std::vector<Card>& cards);
+    static void suggest(Group& group);  // sets group.suggested and keepReason
 
     std::vector<Group> groups_;  // read by cards_ (by reference) whenever it paints or handles input
     QHash<QString, Where> where_;

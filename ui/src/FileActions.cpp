@@ -1,6 +1,5 @@
 #include "FileActions.h"
 
-#include <QDesktopServices>
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
@@ -8,17 +7,88 @@
 #include <QStandardPaths>
 #include <QUrl>
 
+#include <cerrno>
+#include <cstring>
+#ifdef Q_OS_LINUX
+#include <fcntl.h>
+#include <stdio.h>
+#endif
+
 namespace rv::ui {
 
-bool openWithSystemViewer(const QString& path) {
-    return QDesktopServices::openUrl(QUrl::fromLocalFile(path));
+namespace {
+
+// What xdg-open's exit status means (xdg-utils' documented codes).
+QString xdgOpenReason(int code) {
+    switch (code) {
+        case 1: return QObject::tr("xdg-open refused the command line");
+        case 2: return QObject::tr("the file does not exist");
+        case 3: return QObject::tr("a tool xdg-open needs is missing (no desktop environment or MIME tools found)");
+        case 4: return QObject::tr("no application could open it");
+        default: return QObject::tr("xdg-open ended with status %1").arg(code);
+    }
 }
 
-bool showInFolder(const QString& path) {
+// Runs `program args` and reports a start failure or a non-zero exit through onFailure. The
+// process is not detached so that its exit status can be read; it deletes itself when done (a
+// launcher that waits for the application it started just stays until that application ends).
+void launch(const QString& program, const QStringList& args, const QString& shown, bool isXdgOpen,
+            LaunchFailure onFailure) {
+    auto* process = new QProcess;  // no parent: it may outlive any window
+    process->setStandardOutputFile(QProcess::nullDevice());
+    const QString name = QFileInfo(program).fileName();
+    QObject::connect(process, &QProcess::errorOccurred, process, [process, name, shown, onFailure](QProcess::ProcessError e) {
+        if (e != QProcess::FailedToStart) return;  // other errors end in finished()
+        if (onFailure)
+            onFailure(QObject::tr("Cannot open %1: %2 could not be started (%3)").arg(shown, name, process->errorString()));
+        process->deleteLater();
+    });
+    QObject::connect(process, &QProcess::finished, process,
+                     [process, name, shown, isXdgOpen, onFailure](int code, QProcess::ExitStatus status) {
+                         process->deleteLater();
+                         if (status == QProcess::NormalExit && code == 0) return;
+                         QString reason = status != QProcess::NormalExit ? QObject::tr("%1 crashed").arg(name)
+                                          : isXdgOpen                   ? xdgOpenReason(code)
+                                                                        : QObject::tr("%1 ended with status %2").arg(name).arg(code);
+                         const QString err = QString::fromLocal8Bit(process->readAllStandardError()).trimmed();
+                         if (!err.isEmpty()) reason += QStringLiteral(" — ") + err.section(QLatin1Char('\n'), 0, 2);
+                         if (onFailure) onFailure(QObject::tr("Cannot open %1: %2").arg(shown, reason));
+                     });
+    process->start(program, args);
+}
+
+}  // namespace
+
+bool openWithSystemViewer(const QString& path, LaunchFailure onFailure) {
+    const QString shown = QDir::toNativeSeparators(path);
+    const QString xdgOpen = QStandardPaths::findExecutable(QStringLiteral("xdg-open"));
+    if (!xdgOpen.isEmpty()) {
+        launch(xdgOpen, {path}, shown, true, std::move(onFailure));
+        return true;
+    }
+    // GLib's launcher is on most desktops that lack xdg-utils.
+    const QString gio = QStandardPaths::findExecutable(QStringLiteral("gio"));
+    if (!gio.isEmpty()) {
+        launch(gio, {QStringLiteral("open"), path}, shown, false,
+               [onFailure](const QString& message) {
+                   if (onFailure)
+                       onFailure(message + QLatin1Char('\n') +
+                                 QObject::tr("xdg-open is not installed: install xdg-utils."));
+               });
+        return true;
+    }
+    if (onFailure)
+        onFailure(QObject::tr("Cannot open %1: xdg-open is not installed: install xdg-utils.").arg(shown));
+    return false;
+}
+
+bool showInFolder(const QString& path, LaunchFailure onFailure) {
     const QFileInfo info(path);
     const QString folder = info.isDir() ? info.absoluteFilePath() : info.absolutePath();
-    if (!QFileInfo(folder).isDir()) return false;
-    const QUrl folderUrl = QUrl::fromLocalFile(folder);
+    if (!QFileInfo(folder).isDir()) {
+        if (onFailure) onFailure(QObject::tr("Cannot show %1: the folder %2 no longer exists.").arg(path, folder));
+        return false;
+    }
 
 #ifdef Q_OS_LINUX
     // Qt6::DBus is not linked into the UI, so the freedesktop call goes through dbus-send; any
@@ -30,13 +100,13 @@ bool showInFolder(const QString& path) {
         url.replace(QLatin1Char(','), QLatin1String("%2C"));
         auto* process = new QProcess;  // deletes itself when done; no parent outlives it on purpose
         QObject::connect(process, &QProcess::finished, process,
-                         [process, folderUrl](int code, QProcess::ExitStatus status) {
-                             if (status != QProcess::NormalExit || code != 0) QDesktopServices::openUrl(folderUrl);
+                         [process, folder, onFailure](int code, QProcess::ExitStatus status) {
+                             if (status != QProcess::NormalExit || code != 0) openWithSystemViewer(folder, onFailure);
                              process->deleteLater();
                          });
-        QObject::connect(process, &QProcess::errorOccurred, process, [process, folderUrl](QProcess::ProcessError e) {
+        QObject::connect(process, &QProcess::errorOccurred, process, [process, folder, onFailure](QProcess::ProcessError e) {
             if (e != QProcess::FailedToStart) return;  // other errors end in finished()
-            QDesktopServices::openUrl(folderUrl);
+            openWithSystemViewer(folder, onFailure);
             process->deleteLater();
         });
         process->start(dbusSend, {QStringLiteral("--session"), QStringLiteral("--print-reply"),
@@ -48,8 +118,38 @@ bool showInFolder(const QString& path) {
         return true;
     }
 #endif
-    QDesktopServices::openUrl(folderUrl);
-    return true;
+    return openWithSystemViewer(folder, std::move(onFailure));
+}
+
+QString renameFile(const QString& path, const QString& newName, QString* newPath) {
+    const QString name = newName.trimmed();
+    if (name.isEmpty()) return QObject::tr("The name is empty");
+    if (name.contains(QLatin1Char('/')) || name.contains(QChar(0)))
+        return QObject::tr("A name cannot contain “/”");
+    if (name == QLatin1String(".") || name == QLatin1String("..")) return QObject::tr("“%1” is not a file name").arg(name);
+    const QFileInfo from(path);
+    if (!from.exists() && !from.isSymLink()) return QObject::tr("The file no longer exists");
+    if (from.fileName() == name) return QObject::tr("The name is unchanged");
+    const QString target = from.dir().filePath(name);
+    const QByteArray fromBytes = QFile::encodeName(path), toBytes = QFile::encodeName(target);
+#ifdef Q_OS_LINUX
+    // RENAME_NOREPLACE: the check for an existing name and the rename are one step.
+    if (::renameat2(AT_FDCWD, fromBytes.constData(), AT_FDCWD, toBytes.constData(), RENAME_NOREPLACE) != 0) {
+        const int err = errno;
+        if (err == EEXIST) return QObject::tr("“%1” already exists in this folder").arg(name);
+        if (err != EINVAL && err != ENOSYS) return QString::fromLocal8Bit(std::strerror(err));
+        // A file system without RENAME_NOREPLACE: check, then rename.
+        if (QFileInfo::exists(target)) return QObject::tr("“%1” already exists in this folder").arg(name);
+        if (::rename(fromBytes.constData(), toBytes.constData()) != 0)
+            return QString::fromLocal8Bit(std::strerror(errno));
+    }
+#else
+    if (QFileInfo::exists(target)) return QObject::tr("“%1” already exists in this folder").arg(name);
+    QFile file(path);
+    if (!file.rename(target)) return file.errorString();
+#endif
+    if (newPath) *newPath = target;
+    return {};
 }
 
 TrashResult moveToTrash(const QStringList& paths) {

@@ -214,6 +214,73 @@ void FolderTreeModel::checkRoots(const std::vector<std::shared_ptr<Node>>& nodes
     }));
 }
 
+void FolderTreeModel::setOfflineRoots(const QHash<QString, QString>& reasons) {
+    if (reasons == offline_) return;
+    offline_ = reasons;
+    if (!roots_.empty()) emit dataChanged(indexOf(roots_.front().get()), indexOf(roots_.back().get()));
+}
+
+void FolderTreeModel::refresh() {
+    checkRoots(roots_);
+    std::vector<Node*> listed;
+    for (const auto& root : roots_) listed.push_back(root.get());
+    for (std::size_t i = 0; i < listed.size(); ++i)  // breadth first; grows as it goes
+        if (listed[i]->listing == Node::Listing::Done)
+            for (const auto& child : listed[i]->children) listed.push_back(child.get());
+    for (Node* node : listed)
+        if (node->listing == Node::Listing::Done) relist(node);
+}
+
+void FolderTreeModel::relist(Node* node) {
+    auto* watcher = new QFutureWatcher<std::vector<FolderEntry>>(this);
+    connect(watcher, &QFutureWatcherBase::finished, this, [this, watcher, weak = weakOf(node)] {
+        watcher->deleteLater();
+        jobEnded();
+        const std::shared_ptr<Node> node = weak.lock();
+        if (!node || node->listing != Node::Listing::Done) return;  // removed or reset meanwhile
+        const std::vector<FolderEntry> found = watcher->result();
+        QHash<QString, const FolderEntry*> wanted;
+        for (const FolderEntry& f : found) wanted.insert(f.path, &f);
+        const QModelIndex parent = indexOf(node.get());
+        auto& children = node->children;
+        auto renumber = [&] {
+            for (std::size_t i = 0; i < children.size(); ++i) children[i]->row = int(i);
+        };
+        for (int r = int(children.size()) - 1; r >= 0; --r) {
+            if (const FolderEntry* f = wanted.value(children[r]->path)) {  // stays: its state may change
+                children[r]->readable = f->readable;
+                if (children[r]->listing != Node::Listing::Done) children[r]->hasSubfolders = f->hasSubfolders;
+                continue;
+            }
+            beginRemoveRows(parent, r, r);
+            children.erase(children.begin() + r);
+            renumber();
+            endRemoveRows();
+        }
+        // New folders go in at their place in the listing's (natural) order.
+        for (int i = 0; i < int(found.size()); ++i) {
+            if (i < int(children.size()) && children[i]->path == found[i].path) continue;
+            auto child = std::make_shared<Node>();
+            child->label = found[i].name;
+            child->path = found[i].path;
+            child->hasSubfolders = found[i].hasSubfolders;
+            child->readable = found[i].readable;
+            child->checked = true;
+            child->parent = node.get();
+            beginInsertRows(parent, i, i);
+            children.insert(children.begin() + i, std::move(child));
+            renumber();
+            endInsertRows();
+        }
+        node->hasSubfolders = !children.empty();
+        if (!children.empty()) emit dataChanged(index(0, 0, parent), index(int(children.size()) - 1, 0, parent));
+        emit layoutAboutToBeChanged();  // expanders come and go
+        emit layoutChanged();
+    });
+    jobStarted();
+    watcher->setFuture(QtConcurrent::run(listSubfolders, node->path));
+}
+
 FolderTreeModel::Node* FolderTreeModel::nodeOf(const QModelIndex& index) const {
     return index.isValid() ? static_cast<Node*>(index.internalPointer()) : nullptr;
 }
@@ -298,14 +365,16 @@ QVariant FolderTreeModel::data(const QModelIndex& index, int role) const {
     const Node* node = nodeOf(index);
     if (!node) return {};
     const bool root = node->parent == nullptr;
-    const bool missing = node->checked && !node->exists;
+    const QString offlineReason = root ? offline_.value(node->path) : QString();
+    const bool missing = (node->checked && !node->exists) || !offlineReason.isEmpty();
     switch (role) {
     case Qt::DisplayRole:
         return missing && root ? tr("%1 (offline)").arg(node->label) : node->label;
     case Qt::ToolTipRole:
         if (missing)
-            return tr("%1\nOffline: folder not found. Its pictures stay in the library until it returns.")
-                .arg(QDir::toNativeSeparators(node->path));
+            return tr("%1\nOffline: %2. Its pictures stay in the library until it returns.")
+                .arg(QDir::toNativeSeparators(node->path),
+                     offlineReason.isEmpty() ? tr("folder not found") : offlineReason);
         if (!node->readable) return tr("%1\nThis folder cannot be read").arg(QDir::toNativeSeparators(node->path));
         return QDir::toNativeSeparators(node->path);
     case Qt::DecorationRole: {
@@ -366,7 +435,15 @@ FolderTree::FolderTree(QWidget* parent) : QTreeView(parent), model_(new FolderTr
     });
 }
 
-void FolderTree::setRoots(const QStringList& roots) { model_->setRoots(roots); }
+void FolderTree::setRoots(const QStringList& roots, const QHash<QString, QString>& offlineRoots) {
+    model_->setRoots(roots);
+    model_->setOfflineRoots(offlineRoots);
+}
+
+void FolderTree::followLibrary(const QHash<QString, QString>& offlineRoots) {
+    model_->setOfflineRoots(offlineRoots);
+    model_->refresh();
+}
 
 void FolderTree::selectionLost() {
     lastSelected_.clear();

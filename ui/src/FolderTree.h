@@ -10,6 +10,7 @@
 #pragma once
 
 #include <QAbstractItemModel>
+#include <QHash>
 #include <QStringList>
 #include <QTreeView>
 
@@ -48,6 +49,12 @@ public:
     QModelIndex rootIndex(const QString& path) const;
     // True while workers are checking roots or listing folders.
     bool isBusy() const { return jobs_ > 0; }
+    // Roots the library found offline (root -> reason, e.g. "suddenly empty"): shown greyed with
+    // the reason, like a root that is missing on disk. Roots not in the map are online.
+    void setOfflineRoots(const QHash<QString, QString>& reasons);
+    // Checks the roots again and lists again every folder listed so far: new subfolders appear,
+    // vanished ones go; folders that stay keep their rows (expansion, selection). Off the GUI thread.
+    void refresh();
 
 signals:
     void busyChanged(bool busy);
@@ -58,6 +65,8 @@ private:
     QModelIndex indexOf(const Node* node) const;
     std::weak_ptr<Node> weakOf(const Node* node) const;
     void checkRoots(const std::vector<std::shared_ptr<Node>>& nodes);
+    void relist(Node* node);  // lists a listed folder again and merges the result
+    QHash<QString, QString> offline_;
     void jobStarted();
     void jobEnded();
 
@@ -70,13 +79,16 @@ class FolderTree : public QTreeView {
 public:
     explicit FolderTree(QWidget* parent = nullptr);
 
-    void setRoots(const QStringList& roots);
+    // The roots, and those the library found offline (root -> reason; see setOfflineRoots()).
+    void setRoots(const QStringList& roots, const QHash<QString, QString>& offlineRoots = {});
     QStringList roots() const { return model_->roots(); }
     // The selected folder, empty if none.
     QString currentFolder() const;
     // Selects a root (not subfolders: they may not be listed yet). False if it is not a root.
     bool selectRoot(const QString& root);
     FolderTreeModel* folderModel() const { return model_; }
+    // Follows a change of the library: the offline roots as given, folders listed again.
+    void followLibrary(const QHash<QString, QString>& offlineRoots);
 
     // The context menu for `index` (null if there is nothing to offer); the caller owns it.
     // Actions: "openFolder" (any existing folder), "removeRoot" (roots only).

@@ -4,6 +4,7 @@
 #include <QClipboard>
 #include <QDialog>
 #include <QDialogButtonBox>
+#include <QDir>
 #include <QFileInfo>
 #include <QHBoxLayout>
 #include <QHeaderView>
@@ -98,24 +99,31 @@ void IndexingPanel::showErrors() {
     dialog->setAttribute(Qt::WA_DeleteOnClose);
     dialog->setWindowTitle(tr("Files That Could Not Be Indexed"));
     auto* layout = new QVBoxLayout(dialog);
-    auto* table = new QTableWidget(errors_.size(), 2, dialog);
-    table->setHorizontalHeaderLabels({tr("File"), tr("Reason")});
+    auto* table = new QTableWidget(errors_.size(), 3, dialog);
+    table->setHorizontalHeaderLabels({tr("File"), tr("Folder"), tr("Reason")});
     table->setEditTriggers(QAbstractItemView::NoEditTriggers);
     table->setSelectionBehavior(QAbstractItemView::SelectRows);
     table->verticalHeader()->hide();
     table->horizontalHeader()->setStretchLastSection(true);
     for (int i = 0; i < errors_.size(); ++i) {
-        auto* file = new QTableWidgetItem(QFileInfo(errors_[i].path).fileName());
+        // Names alone are ambiguous (every camera writes IMG_0001.JPG): the folder has its column.
+        const QFileInfo info(errors_[i].path);
+        auto* file = new QTableWidgetItem(info.fileName());
         file->setToolTip(errors_[i].path);
         table->setItem(i, 0, file);
+        auto* folder = new QTableWidgetItem(QDir::toNativeSeparators(info.path()));
+        folder->setToolTip(errors_[i].path);
+        table->setItem(i, 1, folder);
         // The engine's reason starts with the path: show only the reason.
         QString reason = errors_[i].reason;
         if (reason.startsWith(errors_[i].path + QStringLiteral(": "))) reason = reason.mid(errors_[i].path.size() + 2);
         auto* why = new QTableWidgetItem(reason);
         why->setToolTip(errors_[i].reason);
-        table->setItem(i, 1, why);
+        table->setItem(i, 2, why);
     }
     table->resizeColumnToContents(0);
+    table->resizeColumnToContents(1);
+    table->setSortingEnabled(true);
     layout->addWidget(table);
     auto* buttons = new QDialogButtonBox(QDialogButtonBox::Close, dialog);
     auto* copy = buttons->addButton(tr("Copy List"), QDialogButtonBox::ActionRole);
@@ -126,7 +134,7 @@ void IndexingPanel::showErrors() {
     });
     connect(buttons, &QDialogButtonBox::rejected, dialog, &QDialog::close);
     layout->addWidget(buttons);
-    dialog->resize(760, 360);
+    dialog->resize(960, 360);
     dialog->show();
 }
 

@@ -10,6 +10,7 @@
 #include <QPainter>
 
 #include <chrono>
+#include <utility>
 #include <cstring>
 
 namespace rv::ui {
@@ -76,6 +77,8 @@ void LibraryService::open(const QString& dir) {
     indexing_ = false;
     snapshot_ = {};
     fileErrors_.clear();
+    pendingChange_ = {};
+    haveSnapshot_ = false;
     const quint64 id = ++openRequest_;
     startTask<&writerChannel>(writer_, [this, dir, id] {
         auto lib = Library::open(fspath(dir));
@@ -103,7 +106,10 @@ void LibraryService::refreshSnapshot() {
     auto lib = library_;
     startTask<&readerChannel>(reader_, [this, lib] {
         auto s = lib->status();
-        if (!s) return post([this, e = qtext(s.error().message)] { emit problem(e); });
+        if (!s) return post([this, lib, e = qtext(s.error().message)] {
+            emit problem(e);
+            if (lib == library_) emitChange();
+        });
         LibrarySnapshot snap;
         snap.model = qtext(s->model_id);
         snap.indexState = qtext(s->index_state);
@@ -113,14 +119,21 @@ void LibraryService::refreshSnapshot() {
         snap.pending = s->counts.pending;
         snap.errors = s->counts.errors;
         snap.vectors = static_cast<qint64>(s->index_size);
-        for (const auto& r : s->roots) snap.roots << qpath(r.path);
+        for (const auto& r : s->roots) {
+            snap.roots << qpath(r.path);
+            if (!r.offline.empty()) snap.offlineRoots.insert(qpath(r.path), qtext(r.offline));
+        }
         post([this, lib, snap]() mutable {
             if (lib != library_) return;  // another library was opened since
             snap.dir = snapshot_.dir;
             const bool rootsChanged = snap.roots != snapshot_.roots;
+            const bool offlineChanged = snap.offlineRoots != snapshot_.offlineRoots;
             snapshot_ = snap;
             if (rootsChanged) watchRoots();
             emit snapshotChanged(snapshot_);
+            if (haveSnapshot_ && (rootsChanged || offlineChanged)) pendingChange_.rootsChanged = true;
+            haveSnapshot_ = true;
+            emitChange();
         });
     });
 }
@@ -154,6 +167,27 @@ void LibraryService::watchRoots() {
             if (!listing->isEmpty()) watcher_.addPaths(*listing);
         });
     });
+}
+
+void LibraryService::mergeChange(const LibraryChange& c) {
+    LibraryChange& p = pendingChange_;
+    p.embedded += c.embedded;
+    p.moved += c.moved;
+    p.removed += c.removed;
+    for (auto it = c.movedPaths.begin(); it != c.movedPaths.end(); ++it) {
+        // A file moved twice before anyone looked: its first path leads to the last one.
+        for (auto& to : p.movedPaths)
+            if (to == it.key()) to = it.value();
+        p.movedPaths.insert(it.key(), it.value());
+    }
+    p.forgotten += c.forgotten;
+    p.rootsChanged = p.rootsChanged || c.rootsChanged;
+}
+
+void LibraryService::emitChange() {
+    if (pendingChange_.isEmpty()) return;
+    const LibraryChange change = std::exchange(pendingChange_, {});
+    emit libraryChanged(change);
 }
 
 void LibraryService::addRoot(const QString& folder) { startIndexing({folder}); }
@@ -207,7 +241,12 @@ void LibraryService::startIndexing(const QStringList& newRoots) {
         IndexSummary sum;
         QList<FileError> errors;
         QString error;
+        LibraryChange change;
         if (result) {
+            change.embedded = static_cast<qint64>(result->embedded);
+            change.moved = static_cast<qint64>(result->moved);
+            change.removed = static_cast<qint64>(result->removed);
+            for (const auto& m : result->moved_paths) change.movedPaths.insert(qpath(m.first), qpath(m.second));
             sum = {static_cast<qint64>(result->found),   static_cast<qint64>(result->embedded),
                    static_cast<qint64>(result->unchanged), static_cast<qint64>(result->moved),
                    static_cast<qint64>(result->removed), static_cast<qint64>(result->failed),
@@ -217,10 +256,11 @@ void LibraryService::startIndexing(const QStringList& newRoots) {
         } else {
             error = qtext(result.error().message);
         }
-        post([this, lib, sum, errors, error] {
+        post([this, lib, sum, errors, error, change] {
             if (lib != library_) return;
             indexing_ = false;
             fileErrors_ = errors;
+            mergeChange(change);
             emit indexFinished(error.isEmpty(), error, sum);
             refreshSnapshot();
             watchRoots();  // folders may have come or gone
@@ -239,8 +279,9 @@ void LibraryService::removeRoot(const QString& folder) {
     }
     startTask<&writerChannel>(writer_, [this, lib = library_, folder] {
         auto st = lib->remove_root(fspath(folder));
-        post([this, st_ok = st.ok(), e = st ? QString() : qtext(st.error().message)] {
+        post([this, lib, st_ok = st.ok(), e = st ? QString() : qtext(st.error().message)] {
             if (!st_ok) emit problem(e);
+            if (st_ok && lib == library_) pendingChange_.rootsChanged = true;
             refreshSnapshot();
         });
     });
@@ -250,10 +291,11 @@ void LibraryService::forget(const QStringList& paths) {
     if (!library_ || paths.isEmpty()) return;
     std::vector<std::filesystem::path> files;
     for (const auto& p : paths) files.push_back(fspath(p));
-    startTask<&writerChannel>(writer_, [this, lib = library_, files] {
+    startTask<&writerChannel>(writer_, [this, lib = library_, files, paths] {
         auto st = lib->forget(files);
-        post([this, st_ok = st.ok(), e = st ? QString() : qtext(st.error().message)] {
+        post([this, lib, paths, st_ok = st.ok(), e = st ? QString() : qtext(st.error().message)] {
             if (!st_ok) emit problem(e);
+            if (st_ok && lib == library_) pendingChange_.forgotten += paths;
             refreshSnapshot();
         });
     });

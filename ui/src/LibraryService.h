@@ -12,6 +12,7 @@
 #pragma once
 
 #include <QFileSystemWatcher>
+#include <QHash>
 #include <QImage>
 #include <QObject>
 #include <QStringList>
@@ -48,6 +49,20 @@ struct LibrarySnapshot {
     int dim = 0;
     qint64 files = 0, indexed = 0, pending = 0, errors = 0, vectors = 0;
     QStringList roots;
+    QHash<QString, QString> offlineRoots;  // root -> why the last indexing run found it offline
+};
+
+// What changed in the open library since the last libraryChanged(): files found new, changed,
+// moved or vanished by an indexing run (the file watcher's, F5's, after a root was added or files
+// restored), files the person trashed, roots added, removed, gone offline or back.
+struct LibraryChange {
+    qint64 embedded = 0, moved = 0, removed = 0;  // files, as in IndexSummary
+    QHash<QString, QString> movedPaths;           // old path -> new path, of the moved files
+    QStringList forgotten;                        // trashed by the person (forget())
+    bool rootsChanged = false;                    // the roots or their offline state
+    bool isEmpty() const {
+        return embedded == 0 && moved == 0 && removed == 0 && forgotten.isEmpty() && !rootsChanged;
+    }
 };
 
 class LibraryService : public QObject {
@@ -88,6 +103,10 @@ signals:
     void searchFinished(quint64 id, const QString& query, const QVector<rv::ui::SearchHit>& hits,
                         const QString& error);
     void duplicatesFinished(const std::vector<rv::DuplicateGroup>& groups, const QString& error);
+    // The library changed (see LibraryChange); emitted after snapshotChanged() of the new state,
+    // at most once per indexing run, removal or forget. Views follow it: every view shows the
+    // library as it now is without the person asking.
+    void libraryChanged(const rv::ui::LibraryChange& change);
     // A failed add/remove/forget, for the status bar.
     void problem(const QString& text);
 
@@ -96,7 +115,9 @@ protected:
 
 private:
     void startIndexing(const QStringList& newRoots);
-    void watchRoots();  // watches the roots' folders for changes (listed off the GUI thread)
+    void watchRoots();
+    void mergeChange(const LibraryChange& change);  // into pendingChange_
+    void emitChange();                              // emits pendingChange_ unless empty, and clears it  // watches the roots' folders for changes (listed off the GUI thread)
     quint64 runSearch(const QString& label, std::function<Result<std::vector<SearchResult>>(Library&)> query);
     template <class F>
     void post(F&& f);  // runs f on the GUI thread (dropped if this service is gone)
@@ -104,6 +125,8 @@ private:
     std::shared_ptr<Library> library_;
     LibrarySnapshot snapshot_;
     QList<FileError> fileErrors_;
+    LibraryChange pendingChange_;  // reported by the next snapshot refresh
+    bool haveSnapshot_ = false;    // a snapshot of the open library arrived (the first is no change)
     QThreadPool writer_, reader_;
     // The running indexing run's cancel flag (each run has its own, so a new run or library never
     // clears an old run's cancel).

@@ -1,5 +1,7 @@
 #include "ruvision/ui/MainWindow.h"
 
+#include <utility>
+
 #include <QAction>
 #include <QApplication>
 #include <QClipboard>
@@ -22,15 +24,21 @@
 #include <QToolButton>
 #include <QVBoxLayout>
 
+#include <array>
+
 #include "DuplicatesView.h"
 #include "FileActions.h"
+#include "FileCommands.h"
 #include "FolderTree.h"
+#include "GridPlace.h"
 #include "ImageGrid.h"
 #include "IndexingPanel.h"
 #include "LibraryService.h"
 #include "PreviewWidget.h"
 #include "QueryHistory.h"
 #include "ThumbnailCache.h"
+#include "viewer/ImageViewer.h"
+#include "viewer/PreviewPane.h"
 #include "ruvision/kernels/kernels.h"
 
 namespace rv::ui {
@@ -39,8 +47,10 @@ namespace {
 
 constexpr const char* kImageFilter = "Images (*.jpg *.jpeg *.jpe *.png *.webp *.tif *.tiff *.bmp *.gif)";
 
+// ~/.local/share/RuVision/library: AppDataLocation would name the organisation and the
+// application, both "RuVision", and say it twice.
 QString defaultLibrary() {
-    return QStandardPaths::writableLocation(QStandardPaths::AppDataLocation) + QStringLiteral("/library");
+    return QStandardPaths::writableLocation(QStandardPaths::GenericDataLocation) + QStringLiteral("/RuVision/library");
 }
 
 }  // namespace
@@ -113,10 +123,12 @@ void MainWindow::buildLayout() {
     folderDock->setObjectName("folders");
     folderDock->setWidget(folders_);
     addDockWidget(Qt::LeftDockWidgetArea, folderDock);
-    preview_ = new PreviewWidget(this);
+    previewPane_ = new PreviewPane(this);
+    preview_ = previewPane_->preview();
+    preview_->setDoubleClickOpens(true);
     auto* previewDock = new QDockWidget(tr("Preview"), this);
     previewDock->setObjectName("preview");
-    previewDock->setWidget(preview_);
+    previewDock->setWidget(previewPane_);
     addDockWidget(Qt::RightDockWidgetArea, previewDock);
     previewAction_ = previewDock->toggleViewAction();
     previewAction_->setShortcut(Qt::Key_F3);
@@ -140,8 +152,13 @@ void MainWindow::buildLayout() {
             QMessageBox::Yes)
             service_->removeRoot(root);
     });
+    viewer_ = new ImageViewer(this);
+    connect(viewer_, &ImageViewer::findSimilarRequested, this, &MainWindow::queryFile);
+    connect(preview_, &PreviewWidget::openRequested, this, [this](const QString& path) { viewer_->open(activeGrid(), path); });
+    files_ = new FileCommands(this);
     for (ImageGrid* grid : {browse_, results_}) {
         connect(grid, &ImageGrid::queryRequested, this, &MainWindow::queryFile);
+        connect(grid, &ImageGrid::viewRequested, this, [this, grid](const QString& path) { viewer_->open(grid, path); });
         connect(grid, &ImageGrid::contextMenuRequestedFor, this, &MainWindow::showContextMenu);
         connect(grid, &ImageGrid::currentPathChanged, this, [this](const QString& path) {
             if (previewAction_->isChecked() && !path.isEmpty()) preview_->setImage(path);
@@ -151,6 +168,9 @@ void MainWindow::buildLayout() {
     connect(duplicates_, &DuplicatesView::previewRequested, this, [this](const QString& path) {
         previewAction_->setChecked(true);
         preview_->setImage(path);
+    });
+    connect(duplicates_, &DuplicatesView::currentPathChanged, this, [this](const QString& path) {
+        if (previewAction_->isChecked() && !path.isEmpty()) preview_->setImage(path);
     });
     connect(duplicates_, &DuplicatesView::filesTrashed, this, [this](const QStringList& paths) {
         for (const auto& p : paths) thumbnails_->forget(p);
@@ -195,26 +215,58 @@ void MainWindow::buildActions() {
     forward_ = add(go, tr("&Forward"), QKeySequence::Forward, [this] { goForward(); }, tr("The next query"));
 
     auto* image = menuBar()->addMenu(tr("&Image"));
-    auto current = [this] {
-        if (tabs_->currentWidget() == browse_) return browse_->currentPath();
-        return results_->currentPath();
-    };
-    findSimilar_ = add(image, tr("Find &Similar"), QKeySequence(tr("Ctrl+F")), [this, current] {
-        const QString p = current();
-        if (!p.isEmpty()) queryFile(p);
-    }, tr("Images that look like the selected one (also Enter or double-click)"));
-    openViewer_ = add(image, tr("&Open With System Viewer"), QKeySequence(tr("Ctrl+Return")), [current] {
-        if (!current().isEmpty()) openWithSystemViewer(current());
+    findSimilar_ = add(image, tr("Find &Similar"), QKeySequence(tr("Ctrl+F")), [this] {
+        if (const QString p = selectedImage(); !p.isEmpty()) queryFile(p);
+    }, tr("Images that look like the selected one (also Enter)"));
+    viewAction_ = add(image, tr("&View Full Window"), QKeySequence(Qt::Key_F11), [this] {
+        if (viewer_->isOpen()) return viewer_->close();
+        ImageGrid* grid = activeGrid();
+        const QString p = grid ? grid->currentPath() : preview_->path();
+        if (!p.isEmpty()) viewer_->open(grid, p);
+    }, tr("The image filling the window, with the previous and next ones (also double-click; Esc goes back)"));
+    image->addSeparator();
+    openViewer_ = add(image, tr("&Open With System Viewer"), QKeySequence(tr("Ctrl+Return")), [this] {
+        if (const QString p = selectedImage(); !p.isEmpty()) files_->openWithSystemViewer(p);
     });
-    showInFolder_ = add(image, tr("Show in &Folder"), QKeySequence(tr("Ctrl+Shift+F")), [current] {
-        if (!current().isEmpty()) showInFolder(current());
+    showInFolder_ = add(image, tr("Open Containing &Folder"), QKeySequence(tr("Ctrl+Shift+F")), [this] {
+        if (const QString p = selectedImage(); !p.isEmpty()) files_->showInFolder(p);
     });
+    copyPathAction_ = add(image, tr("&Copy Path"), QKeySequence(), [this] {
+        if (const QString p = selectedImage(); !p.isEmpty()) QApplication::clipboard()->setText(p);
+    });
+    image->addSeparator();
+    // On the grids and the viewer only: F2 and Del mean other things elsewhere.
+    renameAction_ = add(image, tr("&Rename…"), QKeySequence(Qt::Key_F2), [this] {
+        if (const QString p = selectedImage(); !p.isEmpty()) files_->rename(p);
+    });
+    trashAction_ = add(image, tr("Move to &Trash…"), QKeySequence::Delete, [this] {
+        if (const QString p = selectedImage(); !p.isEmpty()) files_->moveToTrash(p);
+    });
+    for (QAction* a : {renameAction_, trashAction_, files_->undoAction()}) {
+        a->setShortcutContext(Qt::WidgetWithChildrenShortcut);
+        for (QWidget* w : {static_cast<QWidget*>(browse_), static_cast<QWidget*>(results_), static_cast<QWidget*>(viewer_)})
+            w->addAction(a);
+    }
+    edit->addAction(files_->undoAction());
+    connectFileCommands();
 
     auto* view = menuBar()->addMenu(tr("&View"));
     add(view, tr("&Larger Thumbnails"), QKeySequence::ZoomIn, [this] { sizeSlider_->setValue(sizeSlider_->value() + 32); });
     add(view, tr("&Smaller Thumbnails"), QKeySequence::ZoomOut, [this] { sizeSlider_->setValue(sizeSlider_->value() - 32); });
     view->addSeparator();
     view->addAction(previewAction_);
+    infoAction_ = add(view, tr("File &Information"), QKeySequence(Qt::Key_I), [this](bool on) {
+        previewPane_->setInfoVisible(on);
+        viewer_->setInfoVisible(on);
+        QSettings().setValue("view/info", on);
+    }, tr("Size, date, camera, lens and exposure of the image, in the preview and the full view (I)"));
+    infoAction_->setCheckable(true);
+    infoAction_->setChecked(QSettings().value("view/info", false).toBool());
+    previewPane_->setInfoVisible(infoAction_->isChecked());
+    viewer_->setInfoVisible(infoAction_->isChecked());
+    connect(viewer_, &ImageViewer::infoVisibleChanged, infoAction_, [this](bool on) {
+        if (infoAction_->isChecked() != on) infoAction_->trigger();
+    });
     view->addAction(findChild<QDockWidget*>("folders")->toggleViewAction());
 
     auto* tools = menuBar()->addMenu(tr("&Tools"));
@@ -253,7 +305,7 @@ void MainWindow::connectService() {
         QSettings().setValue("library/path", service_->snapshot().dir);
     });
     connect(service_, &LibraryService::snapshotChanged, this, [this](const LibrarySnapshot& s) {
-        folders_->setRoots(s.roots);
+        folders_->setRoots(s.roots, s.offlineRoots);
         setWindowTitle(tr("RuVision — %1").arg(s.dir));
         statusBar()->showMessage(tr("%L1 images indexed · model %2").arg(s.indexed).arg(s.model));
         if (s.roots.isEmpty() && !service_->isIndexing())
@@ -273,8 +325,13 @@ void MainWindow::connectService() {
             });
     connect(indexing_, &IndexingPanel::cancelRequested, service_, &LibraryService::cancelIndexing);
     connect(service_, &LibraryService::searchFinished, this,
-            [this](quint64, const QString&, const QVector<SearchHit>& hits, const QString& error) {
+            [this](quint64 id, const QString&, const QVector<SearchHit>& hits, const QString& error) {
                 searching_ = false;
+                const bool refresh = id == refreshSearch_;  // asked again after a change: stay in place
+                const GridPlace place = gridPlace(results_);
+                // A refresh that cannot be answered (the query file was trashed or moved away) keeps
+                // the results shown; the grids already dropped the files that left.
+                if (!error.isEmpty() && refresh) return;
                 if (!error.isEmpty()) {
                     results_->gridModel()->clear();
                     statusBar()->showMessage(error, 15000);
@@ -285,27 +342,46 @@ void MainWindow::connectService() {
                 ranked.reserve(hits.size());
                 for (const auto& h : hits) ranked.push_back({h.path, h.score});
                 results_->gridModel()->setResults(ranked);
+                if (refresh && restoreGridPlace(results_, place, refreshMoved_)) return;
                 results_->scrollToTop();
                 if (!ranked.isEmpty()) results_->setCurrentIndex(results_->gridModel()->index(0));
             });
     connect(service_, &LibraryService::duplicatesFinished, this,
             [this](const std::vector<DuplicateGroup>& groups, const QString& error) {
                 duplicatesPending_ = false;
-                duplicates_->setGroups(groups);
+                duplicates_->setGroups(groups, std::exchange(duplicatesRefresh_, false));
                 statusBar()->showMessage(error.isEmpty() ? tr("%n group(s) of near-duplicates", nullptr,
                                                               static_cast<int>(groups.size()))
                                                          : error,
                                          15000);
             });
     connect(service_, &LibraryService::problem, this, [this](const QString& text) { statusBar()->showMessage(text, 15000); });
+    connect(service_, &LibraryService::libraryChanged, this, &MainWindow::followLibrary);
+}
+
+void MainWindow::followLibrary(const LibraryChange& change) {
+    folders_->followLibrary(service_->snapshot().offlineRoots);
+    if (const QString folder = folders_->currentFolder(); !folder.isEmpty()) listFolder(folder, &change);
+    if (const Query* q = history_->current()) {
+        searching_ = true;
+        refreshMoved_ = change.movedPaths;
+        refreshSearch_ = q->path.isEmpty() ? service_->search(q->image, q->label)
+                                           : service_->search(change.movedPaths.value(q->path, q->path));
+    }
+    if (duplicatesAsked_) {
+        duplicatesPending_ = duplicatesRefresh_ = true;
+        service_->findDuplicates();
+    }
 }
 
 void MainWindow::openLibrary(const QString& dir) {
     opening_ = true;
     history_->clear();
+    preview_->clear();  // nothing of the previous library stays on screen
     results_->gridModel()->clear();
     browse_->gridModel()->clear();
     duplicates_->setGroups({});
+    duplicatesAsked_ = duplicatesRefresh_ = false;
     updateNavigation();
     service_->open(dir);
 }
@@ -344,6 +420,7 @@ void MainWindow::queryImage(const QImage& image, const QString& label) { runQuer
 
 void MainWindow::runQuery(const Query& q, bool record) {
     if (record) history_->push(q);
+    viewer_->close();  // a query from anywhere (paste, drop, Ctrl+O) shows its results
     searching_ = true;
     tabs_->setCurrentIndex(1);
     const QString name = q.path.isEmpty() ? q.label : QFileInfo(q.path).fileName();
@@ -356,7 +433,8 @@ void MainWindow::runQuery(const Query& q, bool record) {
 
 void MainWindow::findDuplicates() {
     if (!service_->isOpen()) return;
-    duplicatesPending_ = true;
+    duplicatesPending_ = duplicatesAsked_ = true;
+    duplicatesRefresh_ = false;
     tabs_->setCurrentWidget(duplicates_);
     statusBar()->showMessage(tr("Looking for near-duplicates…"));
     service_->findDuplicates();
@@ -376,36 +454,84 @@ void MainWindow::updateNavigation() {
 }
 
 void MainWindow::showFolder(const QString& folder) {
+    listFolder(folder, nullptr);
+    if (!folder.isEmpty() && tabs_->currentIndex() != 0 && !searching_) tabs_->setCurrentIndex(0);
+}
+
+void MainWindow::listFolder(const QString& folder, const LibraryChange* change) {
     const quint64 id = ++folderListing_;
     if (folder.isEmpty()) return browse_->gridModel()->clear();
     auto* watcher = new QFutureWatcher<QStringList>(this);
-    connect(watcher, &QFutureWatcher<QStringList>::finished, this, [this, watcher, id] {
+    const bool relist = change != nullptr;
+    const QHash<QString, QString> moved = relist ? change->movedPaths : QHash<QString, QString>();
+    connect(watcher, &QFutureWatcher<QStringList>::finished, this, [this, watcher, id, relist, moved] {
         if (id == folderListing_) {
             const QStringList files = watcher->result();
+            const GridPlace place = gridPlace(browse_);
             browse_->gridModel()->setFolderFiles(files);
-            statusBar()->showMessage(files.isEmpty() ? tr("No images directly in this folder: open one of its "
-                                                          "subfolders in the tree.")
-                                                     : tr("%n image(s) in this folder", nullptr, files.size()),
-                                     8000);
+            if (relist) restoreGridPlace(browse_, place, moved);
+            else
+                statusBar()->showMessage(files.isEmpty() ? tr("No images directly in this folder: open one of its "
+                                                              "subfolders in the tree.")
+                                                         : tr("%n image(s) in this folder", nullptr, files.size()),
+                                         8000);
         }
         watcher->deleteLater();
     });
     watcher->setFuture(listImagesAsync(folder));
-    if (tabs_->currentIndex() != 0 && !searching_) tabs_->setCurrentIndex(0);
 }
 
 void MainWindow::showContextMenu(const QString& path, const QPoint& globalPos) {
+    // The grid made `path` its current item: the window's actions act on it.
+    if (path.isEmpty()) return;
     QMenu menu(this);
-    menu.addAction(tr("Find Similar Images"), this, [this, path] { queryFile(path); });
+    for (QAction* a : {findSimilar_, viewAction_}) menu.addAction(a);
     menu.addSeparator();
-    menu.addAction(tr("Open With System Viewer"), this, [path] { openWithSystemViewer(path); });
-    menu.addAction(tr("Show in Folder"), this, [path] { showInFolder(path); });
-    menu.addAction(tr("Preview"), this, [this, path] {
-        previewAction_->setChecked(true);
-        preview_->setImage(path);
-    });
-    menu.addAction(tr("Copy Path"), this, [path] { QApplication::clipboard()->setText(path); });
+    for (QAction* a : {openViewer_, showInFolder_, copyPathAction_}) menu.addAction(a);
+    menu.addSeparator();
+    for (QAction* a : {renameAction_, trashAction_}) menu.addAction(a);
     menu.exec(globalPos);
+}
+
+QString MainWindow::selectedImage() {
+    ImageGrid* grid = activeGrid();
+    const QString path = viewer_->isOpen() ? viewer_->currentPath() : grid ? grid->currentPath() : QString();
+    if (path.isEmpty())
+        statusBar()->showMessage(tr("Select an image first: click one in the Folder or Similar tab, or find images "
+                                    "like any file with Ctrl+O."),
+                                 8000);
+    return path;
+}
+
+ImageGrid* MainWindow::activeGrid() const {
+    if (tabs_->currentWidget() == browse_) return browse_;
+    if (tabs_->currentWidget() == results_->parentWidget()) return results_;
+    return nullptr;
+}
+
+void MainWindow::connectFileCommands() {
+    const std::array<ImageGrid*, 2> grids{browse_, results_};
+    connect(files_, &FileCommands::trashed, this, [this, grids](const QString& path) {
+        thumbnails_->forget(path);
+        service_->forget({path});
+        for (ImageGrid* g : grids) g->removePath(path);
+        if (preview_->path() == path) preview_->clear();
+        statusBar()->showMessage(tr("%1 moved to the trash · Undo: %2")
+                                     .arg(QFileInfo(path).fileName(), QKeySequence(QKeySequence::Undo).toString(QKeySequence::NativeText)),
+                                 15000);
+    });
+    connect(files_, &FileCommands::restored, this, [this, grids](const QString& path) {
+        for (ImageGrid* g : grids) g->restorePath(path);
+        service_->rescan();  // the catalog forgot it: indexed again
+        statusBar()->showMessage(tr("%1 is back from the trash").arg(QFileInfo(path).fileName()), 8000);
+    });
+    connect(files_, &FileCommands::renamed, this, [this, grids](const QString& from, const QString& to) {
+        thumbnails_->forget(from);
+        for (ImageGrid* g : grids) g->replacePath(from, to);
+        if (preview_->path() == from) preview_->setImage(to);
+        service_->rescan();  // a move by content hash: the vector is kept, nothing is embedded again
+        statusBar()->showMessage(tr("Renamed %1 to %2").arg(QFileInfo(from).fileName(), QFileInfo(to).fileName()), 8000);
+    });
 }
 
 void MainWindow::showBanner(const QString& text) {

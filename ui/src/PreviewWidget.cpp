@@ -124,7 +124,9 @@ void PreviewWidget::setImage(const QString& path) {
     originalSize_ = {};
     error_.clear();
     errorReason_.clear();
+    const bool changed = path != path_;
     path_ = path;
+    if (changed) emit pathChanged(path_);
     fit_ = true;
     zoom_ = 1.0;
     dragging_ = false;
@@ -390,7 +392,12 @@ void PreviewWidget::mouseReleaseEvent(QMouseEvent* event) {
 }
 
 void PreviewWidget::mouseDoubleClickEvent(QMouseEvent* event) {
-    if (event->button() != Qt::LeftButton || !hasImage()) return;
+    if (event->button() != Qt::LeftButton || path_.isEmpty()) return;
+    if (doubleClickOpens_) {
+        emit openRequested(path_);
+        return;
+    }
+    if (!hasImage()) return;
     if (fit_ && std::abs(zoom_ - 1.0) > 1e-9)
         applyZoom(1.0, event->position(), false);
     else

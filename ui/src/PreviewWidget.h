@@ -39,6 +39,10 @@ public:
     void clear() { setImage(QString()); }
     QString path() const { return path_; }
 
+    // Double-click: false (default) toggles fit / 100 % at the cursor; true emits
+    // openRequested() instead (the dock's preview opens the full-window view).
+    void setDoubleClickOpens(bool opens) { doubleClickOpens_ = opens; }
+
     bool isLoading() const { return state_ == State::Loading; }
     bool hasImage() const { return state_ == State::Ready; }
     QString errorString() const { return error_; }
@@ -63,6 +67,9 @@ public slots:
 signals:
     // Once per setImage() that was not superseded. error names the file and the reason.
     void loaded(bool ok, const QString& error);
+    // Every setImage() with another path than the one shown (also "" when cleared).
+    void pathChanged(const QString& path);
+    void openRequested(const QString& path);
     void zoomChanged(double zoom);
 
 protected:
@@ -110,6 +117,7 @@ private:
     QPoint dragStart_;
     QPoint dragScroll_;
     bool dragging_ = false;
+    bool doubleClickOpens_ = false;
     QFutureWatcher<Decoded>* pendingDecode_ = nullptr;  // newest decode, cancelled when replaced
 };
 

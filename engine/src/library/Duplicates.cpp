@@ -250,6 +250,7 @@ Result<std::vector<DuplicateGroup>> Library::duplicates(const DuplicateParams& p
             member.size = f.size;
             member.width = f.width;
             member.height = f.height;
+            member.mtime_ns = f.mtime_ns;
             if (g.members.empty()) {
                 member.verified = true;
                 member.pixel_score = 1;
@@ -264,6 +265,7 @@ Result<std::vector<DuplicateGroup>> Library::duplicates(const DuplicateParams& p
                 member.verified = v.same();
                 member.pixel_score = v.structure;
                 member.pixel_note = v.reason;
+                if (v.same()) member.orientation = v.orientation;
             }
             g.members.push_back(std::move(member));
         }

@@ -186,6 +186,7 @@ Result<IndexJobResult> Library::index(const IndexJobParams& params, const std::a
                         if (h.full.empty() || *c.full_hash != h.full) continue;
                         if (auto st = catalog_->move_file(c.id, root.id, p, size, f.mtime_ns); !st) return st.error();
                         ++result.moved;
+                        result.moved_paths.emplace_back(c.path, p);
                         moved = true;
                         break;
                     }

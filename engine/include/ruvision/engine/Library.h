@@ -21,6 +21,7 @@
 #include <mutex>
 #include <set>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "ruvision/engine/CatalogDb.h"
@@ -65,6 +66,8 @@ struct IndexJobResult {
     std::vector<CatalogFileError> errors;  // every file in error in the library now
     std::vector<ScanProblem> scan_problems;
     std::vector<OfflineRoot> offline_roots;  // roots skipped this run, files kept
+    // (old path, new path) of each moved file (`moved` of them), raw bytes as in the catalog.
+    std::vector<std::pair<std::string, std::string>> moved_paths;
     std::size_t repaired = 0;   // files whose stored feature was damaged: re-embedded this run
     bool cancelled = false;
     double seconds = 0;
@@ -102,6 +105,10 @@ struct DuplicateMember {
     bool verified = false;      // pixels verified the same picture as the centre (true for the centre)
     float pixel_score = 0;      // structure correlation with the centre on pixels (PixelVerdict), 0 if not compared
     std::string pixel_note;     // why (not) verified, e.g. "flat image (grey deviation 0.0)"
+    // How the pixels match the centre's, when verified: turned (orientation & 3) times 90 degrees,
+    // mirrored when orientation & 4 (PixelVerdict::orientation); 0 for the centre and unverified.
+    int orientation = 0;
+    std::int64_t mtime_ns = 0;  // the file's modification time, as the catalog saw it
 };
 
 // Members: the centre first, then by score.

@@ -6,6 +6,7 @@
 // every engine call on its own threads.
 #pragma once
 
+#include <QHash>
 #include <QMainWindow>
 #include <memory>
 
@@ -17,10 +18,14 @@ class QTabWidget;
 namespace rv::ui {
 
 class DuplicatesView;
+class FileCommands;
 class FolderTree;
 class ImageGrid;
 class IndexingPanel;
 class LibraryService;
+class ImageViewer;
+class PreviewPane;
+struct LibraryChange;
 class PreviewWidget;
 class QueryHistory;
 class ThumbnailCache;
@@ -36,6 +41,8 @@ public:
     // Asks "what looks like this?" for a file or for pixels (a pasted or dropped image).
     void queryFile(const QString& path);
     void queryImage(const QImage& image, const QString& label);
+    // Opens (or creates) the library in `dir`; the views of the previous one are emptied first.
+    void openLibrary(const QString& dir);
     // Looks for near-duplicate groups and shows them.
     void findDuplicates();
 
@@ -45,6 +52,8 @@ public:
     LibraryService* service() const { return service_; }
     ImageGrid* resultsGrid() const { return results_; }
     ImageGrid* folderGrid() const { return browse_; }
+    ImageViewer* viewer() const { return viewer_; }
+    FileCommands* fileCommands() const { return files_; }
 
 protected:
     void closeEvent(QCloseEvent* event) override;
@@ -55,7 +64,6 @@ private:
     void buildActions();
     void buildLayout();
     void connectService();
-    void openLibrary(const QString& dir);
     void chooseLibrary();
     void addFolder();
     void queryFromDialog();
@@ -64,8 +72,18 @@ private:
     void goBack();
     void goForward();
     void showFolder(const QString& folder);
+    // Lists the folder into the folder grid; `change` non-null: the same folder again after that
+    // change, keeping the current picture and the scroll.
+    void listFolder(const QString& folder, const LibraryChange* change);
+    // Every view follows a change of the library (LibraryService::libraryChanged).
+    void followLibrary(const LibraryChange& change);
     void showContextMenu(const QString& path, const QPoint& globalPos);
+    void connectFileCommands();
+    ImageGrid* activeGrid() const;  // the grid of the tab shown, if it is a grid
     void showBanner(const QString& text);
+    // The image the Image menu acts on: the current one of the visible grid; empty (and the
+    // status bar says how to choose one) when there is none.
+    QString selectedImage();
     void updateNavigation();
     void showAbout();
 
@@ -80,12 +98,20 @@ private:
     QLabel* banner_ = nullptr;
     DuplicatesView* duplicates_ = nullptr;
     PreviewWidget* preview_ = nullptr;
+    PreviewPane* previewPane_ = nullptr;
+    ImageViewer* viewer_ = nullptr;
+    FileCommands* files_ = nullptr;
     IndexingPanel* indexing_ = nullptr;
     QSlider* sizeSlider_ = nullptr;
     QAction *back_ = nullptr, *forward_ = nullptr, *findSimilar_ = nullptr, *openViewer_ = nullptr,
-            *showInFolder_ = nullptr, *previewAction_ = nullptr;
+            *showInFolder_ = nullptr, *previewAction_ = nullptr, *viewAction_ = nullptr, *infoAction_ = nullptr,
+            *renameAction_ = nullptr, *trashAction_ = nullptr, *copyPathAction_ = nullptr;
     quint64 folderListing_ = 0;  // newest folder listing; older ones are dropped
     bool opening_ = true, searching_ = false, duplicatesPending_ = false;
+    bool duplicatesAsked_ = false;    // asked in this library's session: recomputed on changes
+    bool duplicatesRefresh_ = false;  // the pending duplicates request is such a recomputation
+    quint64 refreshSearch_ = 0;       // id of the search asked again after a change (0: none)
+    QHash<QString, QString> refreshMoved_;  // that change's moved paths (old -> new)
 };
 
 }  // namespace rv::ui
