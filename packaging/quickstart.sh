@@ -1,7 +1,12 @@
 #!/usr/bin/env bash
 # RuVision set-up, the only two commands a new user needs:
-#   packaging/quickstart.sh run    install what is missing, build (Release), start RuVision
-#   packaging/quickstart.sh test   install what is missing, build (Release), run the whole test suite;
+#   packaging/quickstart.sh run    install what is missing, build (Release) what running needs
+#                                  (ruvision, ruvision-cli, the models; no tests, no benchmarks),
+#                                  start RuVision (arguments after `run` go to ruvision, e.g.
+#                                  `xvfb-run -a packaging/quickstart.sh run --screenshot shot.png`
+#                                  times the set-up up to the settled window)
+#   packaging/quickstart.sh test   install what is missing, build (Release) everything, run the
+#                                  whole test suite;
 #                                  then the checking build: clang with ASan + UBSan and libFuzzer
 #                                  coverage (no GUI), its engine and CLI tests, and each fuzz target
 #                                  for RUVISION_FUZZ_SECONDS (default 60) from its seed corpus
@@ -34,12 +39,13 @@ case "$MODE" in
   *) echo "usage: packaging/quickstart.sh run|test" >&2; exit 2 ;;
 esac
 
-# Debian 12 packages: toolchain, Qt 6 (with the WebP and TIFF readers for thumbnails), OpenCV,
+# Debian 12 packages: toolchain, Qt 6 (with the WebP and TIFF readers for thumbnails, and the XKB
+# headers its CMake files look for), OpenCV,
 # hnswlib, Eigen, xsimd, SQLite, ONNX protobufs,
 # JSON, a virtual display for headless GUI runs, sample photos and a labelled data set.
 APT_PACKAGES=(
   build-essential cmake ninja-build pkg-config
-  qt6-base-dev qt6-base-dev-tools qt6-image-formats-plugins libgl-dev
+  qt6-base-dev qt6-base-dev-tools qt6-image-formats-plugins libgl-dev libxkbcommon-dev
   libopencv-core-dev libopencv-imgproc-dev libopencv-imgcodecs-dev libopencv-dnn-dev
   libhnswlib-dev libeigen3-dev libxsimd-dev libsqlite3-dev libonnx-dev libprotobuf-dev
   nlohmann-json3-dev zlib1g-dev
@@ -86,13 +92,21 @@ launcher() {
   fi
 }
 
+# build [TARGET...]: the Release build, all of it or only the targets named. `run` and `test`
+# share one configuration and build folder, so what `run` built is not built again by `test`.
+RUN_TARGETS=(ruvision ruvision-cli models)
 build() {
   if [[ ! -f $BUILD/build.ninja ]]; then
     say "configuring (Release) in $BUILD"
     cmake -S "$ROOT" -B "$BUILD" -G Ninja -DCMAKE_BUILD_TYPE=Release "${LAUNCHER[@]}"
   fi
-  say "building"
-  cmake --build "$BUILD" --parallel "$(nproc)"
+  if [[ $# -gt 0 ]]; then
+    say "building $*"
+    cmake --build "$BUILD" --parallel "$(nproc)" --target "$@"
+  else
+    say "building everything"
+    cmake --build "$BUILD" --parallel "$(nproc)"
+  fi
 }
 
 # The checking build: every engine and CLI test under AddressSanitizer + UndefinedBehaviorSanitizer
@@ -153,7 +167,11 @@ fi
 install_apt
 install_npm
 launcher
-[[ $MODE == run || " ${LEGS[*]} " == *" release "* ]] && build
+if [[ $MODE == run ]]; then
+  build "${RUN_TARGETS[@]}"
+elif [[ " ${LEGS[*]} " == *" release "* ]]; then
+  build
+fi
 
 case "$MODE" in
   test)
@@ -178,6 +196,7 @@ case "$MODE" in
     fi
     ;;
   run)
+    say "ready after ${SECONDS} s (installing, building)"
     if [[ -n ${DISPLAY:-} || -n ${WAYLAND_DISPLAY:-} ]]; then
       args=(--library "$SAMPLE_LIBRARY")
       for d in "${SAMPLE_ROOTS[@]}"; do args+=(--add-folder "$d"); done

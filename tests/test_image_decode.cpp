@@ -51,6 +51,7 @@ std::vector<std::uint8_t> with_exif_orientation(const std::vector<std::uint8_t>&
     app1.insert(app1.end(), std::begin(tiff), std::end(tiff));
     const std::size_t len = app1.size() + 2;
     std::vector<std::uint8_t> out(jpeg.begin(), jpeg.begin() + 2);
+    out.reserve(jpeg.size() + 4 + app1.size());  // one allocation (and no GCC 12 -Warray-bounds, PR 107852)
     out.insert(out.end(), {0xFF, 0xE1, static_cast<std::uint8_t>(len >> 8), static_cast<std::uint8_t>(len & 0xff)});
     out.insert(out.end(), app1.begin(), app1.end());
     out.insert(out.end(), jpeg.begin() + 2, jpeg.end());
@@ -74,6 +75,7 @@ std::vector<std::uint8_t> with_exif_thumbnail(const std::vector<std::uint8_t>& j
     app1.insert(app1.end(), thumbnail.begin(), thumbnail.end());
     const std::size_t len = app1.size() + 2;
     std::vector<std::uint8_t> out(jpeg.begin(), jpeg.begin() + 2);
+    out.reserve(jpeg.size() + 4 + app1.size());  // one allocation (and no GCC 12 -Warray-bounds, PR 107852)
     out.insert(out.end(), {0xFF, 0xE1, static_cast<std::uint8_t>(len >> 8), static_cast<std::uint8_t>(len & 0xff)});
     out.insert(out.end(), app1.begin(), app1.end());
     out.insert(out.end(), jpeg.begin() + 2, jpeg.end());

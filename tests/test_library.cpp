@@ -150,7 +150,7 @@ void TestLibrary::kill_during_indexing_then_resume() {
     const auto photos = sample_photos();
     const int total = 120;
     for (int i = 0; i < total; ++i)
-        fs::copy_file(photos[i % photos.size()], root / ("p" + std::to_string(1000 + i) + ".jpg"));
+        fs::copy_file(photos[i % photos.size()], root / (std::string("p") + std::to_string(1000 + i) + ".jpg"));
 
     QProcess p;
     p.setProcessEnvironment(cli_test::environment());
@@ -193,7 +193,7 @@ void TestLibrary::second_indexer_is_refused() {
     const QString lib = tmp.filePath("library");
     fs::create_directories(root);
     const auto photos = sample_photos();
-    for (int i = 0; i < 40; ++i) fs::copy_file(photos[i % photos.size()], root / ("p" + std::to_string(i) + ".jpg"));
+    for (int i = 0; i < 40; ++i) fs::copy_file(photos[i % photos.size()], root / (std::string("p") + std::to_string(i) + ".jpg"));
 
     QProcess first;
     auto slow = cli_test::environment();

@@ -122,7 +122,7 @@ void TestScanner::sizes_and_times() {
 void TestScanner::cancel_stops_early() {
     QTemporaryDir tmp;
     const fs::path root = tmp.path().toStdString();
-    for (int i = 0; i < 20; ++i) touch(root / ("d" + std::to_string(i)) / "a.jpg");
+    for (int i = 0; i < 20; ++i) touch(root / (std::string("d") + std::to_string(i)) / "a.jpg");
     int polls = 0;
     auto files = rv::scan_images(root, {}, nullptr, [&] { return ++polls > 5; });
     QVERIFY(files.size() < 20);
