@@ -238,7 +238,7 @@ int cmd_status(const Parsed& a) {
                     thousands(static_cast<std::size_t>(s->counts.pending)).c_str(),
                     count(static_cast<std::size_t>(s->counts.errors), "error").c_str(), printable(index).c_str());
         if (unsupported_files > 0)
-            std::printf("%s in formats RuVision cannot read: %s (status --errors lists them)\n",
+            std::printf("%s in formats RuVision cannot read: %s\n",
                         count(static_cast<std::size_t>(unsupported_files), "file").c_str(), unsupported_text.c_str());
         for (const auto& r : s->roots)
             std::printf("root %s%s%s%s\n", printable(r.path).c_str(), r.offline.empty() ? "" : " (offline: ",
