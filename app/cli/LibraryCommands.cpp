@@ -288,8 +288,11 @@ int cmd_duplicates(const Parsed& a) {
                 std::printf("  %.3f  %-7s %5dx%-5d %10lld  %s%s%s\n", shown(m.score), m.verified ? "same" : "similar",
                             m.width, m.height, static_cast<long long>(m.size), printable(m.path).c_str(),
                             m.verified ? "" : "  -- not verified: ", m.verified ? "" : printable(m.pixel_note).c_str());
-            if (keep.index >= 0)
+            // No reason: no other member is a verified copy of it, so nothing is to be chosen.
+            if (keep.index >= 0 && keep.reasons != 0)
                 std::printf("  keep: %s (%s)\n", printable(keep_path).c_str(), keep_reason_text(keep.reasons).c_str());
+            else
+                std::printf("  keep all: none is a verified copy of another\n");
         }
     }
     if (!as_json)

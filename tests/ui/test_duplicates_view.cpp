@@ -18,6 +18,7 @@
 
 #include <algorithm>
 
+#include "DuplicateCards.h"
 #include "DuplicatesView.h"
 #include "FileActions.h"
 #include "ThumbnailSource.h"
@@ -623,6 +624,20 @@ void TestDuplicatesView::the_suggestion_is_explained() {
     view.setGroups({g});
     QCOMPARE(view.suggestedPath(0), QStringLiteral("/p/original copy.jpg"));
     QCOMPARE(view.keepReason(0), QStringLiteral("not turned, oldest file"));
+    auto* cards = view.findChild<rv::ui::DuplicateCards*>();
+    QVERIFY(cards);
+    QVERIFY2(cards->groupTitle(0).contains(QStringLiteral("Suggested keep: original copy.jpg (not turned, oldest file)")),
+             qPrintable(cards->groupTitle(0)));
+
+    // Only the centre verified (flat or faint pictures that are merely similar): nothing to
+    // choose, every file kept, and the group says so instead of "Suggested keep: x ()".
+    rv::DuplicateGroup similar;
+    similar.members = {member(QStringLiteral("/p/grey.webp"), QSize(256, 256), 1.0f, 178),
+                       member(QStringLiteral("/p/dark.webp"), QSize(256, 256), 0.97f, 184, false)};
+    view.setGroups({similar});
+    QVERIFY(view.isKept(QStringLiteral("/p/grey.webp")) && view.isKept(QStringLiteral("/p/dark.webp")));
+    QVERIFY2(!cards->groupTitle(0).contains(QStringLiteral("Suggested")), qPrintable(cards->groupTitle(0)));
+    QVERIFY2(cards->groupTitle(0).contains(QStringLiteral("every file is kept")), qPrintable(cards->groupTitle(0)));
 }
 
 void TestDuplicatesView::recomputed_groups_keep_the_choices() {

@@ -110,7 +110,8 @@ void DuplicateCards::paintEvent(QPaintEvent* event) {
         for (int c = 0; c < int(cards.size()); ++c) {
             const QRect r = cardRect(g, c);
             if (r.intersects(event->rect()))
-                paintCard(p, cards[c], r, c == 0, c == groups_[g].suggested, focus_.group == g && focus_.card == c);
+                paintCard(p, cards[c], r, c == 0, c == groups_[g].suggested && !groups_[g].keepReason.isEmpty(),
+                          focus_.group == g && focus_.card == c);
         }
     }
 }
@@ -118,7 +119,10 @@ void DuplicateCards::paintEvent(QPaintEvent* event) {
 QString DuplicateCards::groupTitle(int g) const {
     const auto& group = groups_[g];
     QString title = tr("Group %1 · %2").arg(g + 1).arg(fileCountText(int(group.cards.size())));
-    if (group.suggested >= 0 && group.suggested < int(group.cards.size()))
+    // No reason: no other member is a verified copy of the suggestion, so there is nothing to choose.
+    if (group.suggested < 0 || group.suggested >= int(group.cards.size()) || group.keepReason.isEmpty())
+        title += tr(" · Similar pictures, none a verified copy of another: every file is kept");
+    else
         title += tr(" · Suggested keep: %1 (%2)").arg(group.cards[group.suggested].name, group.keepReason);
     return title;
 }
@@ -208,7 +212,7 @@ bool DuplicateCards::viewportEvent(QEvent* event) {
                             : tr("\nSimilarity to the group's first picture: %1").arg(score(c)) +
                                   (c.verified ? tr("\nVerified on pixels: the same picture")
                                               : tr("\nSimilar, not verified: ") + c.note)) +
-               (w.card == groups_[w.group].suggested ? tr("\nSuggested keep: %1").arg(groups_[w.group].keepReason)
+               (w.card == groups_[w.group].suggested && !groups_[w.group].keepReason.isEmpty() ? tr("\nSuggested keep: %1").arg(groups_[w.group].keepReason)
                                                      : QString()) +
                (c.keep ? QString() : tr("\nUnchecked: goes to the Trash with “Move Unchecked to Trash…”")) +
                tr("\nClick to preview; double-click or Enter also opens a hidden preview");

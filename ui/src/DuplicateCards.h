@@ -54,6 +54,8 @@ struct DuplicateCardPos {
 class DuplicateCards : public QAbstractScrollArea {
     Q_OBJECT
 public:
+    // The line above group g's cards: its number, size and the suggested keep with the reason.
+    QString groupTitle(int g) const;
     static constexpr int kThumbSide = 160;  // device-independent pixels
     // Asked to set a card's keep flag (and update the card); false if refused.
     using KeepSetter = std::function<bool(const QString& path, bool keep)>;
@@ -112,7 +114,6 @@ private:
     void setFocusCard(DuplicateCardPos w);      // scrolls the card into view
     void toggle(DuplicateCardPos w);
     void paintCard(QPainter& p, const DuplicateCard& c, const QRect& r, bool reference, bool suggested, bool focused);
-    QString groupTitle(int g) const;
     static QString dimensions(const DuplicateCard& c);
     static QString score(const DuplicateCard& c);
 
