@@ -5,6 +5,7 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QFile>
 #include <QTemporaryDir>
 #include <QtTest>
 
@@ -192,6 +193,26 @@ private slots:
         const QString path = QStringLiteral(RUVISION_TEST_DATA "/../fuzz/corpus/image_decode/regression_heif_derivation_loop.heic");
         auto d = rv::decode_image(path.toStdString());
         QCOMPARE(message(d), path + ": damaged HEIF (image derivations form a loop)");
+    }
+
+    // libraw 0.20 reads a wild pointer in parse_tiff_ifd on this damaged TIFF-based RAW (the input
+    // fuzz_image_decode found, kept in its corpus): it runs in a child process, so the crash is
+    // this file's error and the caller goes on; the next RAW still decodes.
+    void libraw_crash_is_this_files_error() {
+        const QString path =
+            QStringLiteral(RUVISION_TEST_DATA "/../fuzz/corpus/image_decode/regression_libraw_parse_tiff_ifd_crash.tif");
+        QFile file(path);
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        const QByteArray all = file.readAll();
+        const Bytes bytes(all.begin(), all.end());
+        QVERIFY(!bytes.empty());
+        auto d = rv::decode_image_bytes(bytes, "damaged.dng");
+        QVERIFY(!d.ok());
+        QVERIFY2(message(d).startsWith("damaged.dng: "), qPrintable(message(d)));
+        QVERIFY2(message(d).contains("crashed"), qPrintable(message(d)));
+        const QString good = QStringLiteral(RUVISION_TEST_DATA "/../fuzz/corpus/image_decode/small_preview.dng");
+        auto next = rv::decode_image(good.toStdString());
+        QVERIFY2(next.ok(), qPrintable(message(next)));
     }
 
     void huge_heic_is_refused_before_decoding() {

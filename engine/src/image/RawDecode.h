@@ -26,7 +26,9 @@ struct RawPreview {
 // see RawDecode.cpp) is an error that says "no embedded preview": the sensor data is never
 // developed instead. Errors carry the reason only (the caller adds the file name). Memory: the
 // preview's bytes, which lie inside the file (the pixel limit applies when the JPEG is decoded).
-// Thread-safe (one libraw object per call, libraw_r).
+// libraw runs in a child process (see RawDecode.cpp): a file that crashes or hangs it is an error
+// ("the camera RAW reader (libraw) crashed on this file"), never a crash of the caller.
+// Thread-safe (one child and one libraw object per call, libraw_r).
 Result<RawPreview> read_raw_preview(const std::uint8_t* data, std::size_t size);
 
 // Turns `image` as libraw's `flip` asks (see RawPreview).
