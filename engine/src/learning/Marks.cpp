@@ -29,8 +29,6 @@ Status check_writable(Library& lib, std::string_view what) {
     return Error{"library " + library_name(lib) + ": " + std::string(what) + " needs the library opened for writing"};
 }
 
-// The catalog file of `p`: the path as given, else made absolute and normal, else with symlinks
-// resolved. nullopt when none is in the catalog.
 Result<std::optional<CatalogFile>> resolve(CatalogDb& db, const fs::path& p) {
     std::vector<std::string> tries{p.string()};
     std::error_code ec;
@@ -93,6 +91,10 @@ Result<Mark> store(Library& lib, std::int64_t a, std::int64_t b, MarkVerdict ver
 }
 
 }  // namespace
+
+Result<std::optional<CatalogFile>> find_library_file(Library& lib, const fs::path& path) {
+    return resolve(lib.catalog(), path);
+}
 
 const char* to_string(MarkVerdict v) { return v == MarkVerdict::Alike ? "alike" : "different"; }
 

@@ -18,6 +18,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <istream>
+#include <optional>
 #include <ostream>
 #include <string>
 #include <vector>
@@ -41,6 +42,10 @@ struct Mark {
     std::int64_t session = 0;  // the search session it came from; 0: none
     std::int64_t time = 0;     // Unix ms
 };
+
+// The library file at `path`: the path as the catalog has it, else made absolute and normal, else
+// with symlinks resolved. nullopt when it is not a file of the library.
+[[nodiscard]] Result<std::optional<CatalogFile>> find_library_file(Library& lib, const std::filesystem::path& path);
 
 // Stores (or replaces) the verdict on the pair. Both must be files of the library (a path given as
 // the catalog has it, or one that resolves to it: relative, through symlinks) and differ; otherwise
