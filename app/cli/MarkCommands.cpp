@@ -31,14 +31,9 @@ std::unique_ptr<Library> open_for(const Parsed& a, LibraryAccess access) {
     return std::move(*lib);
 }
 
-json to_json(const Mark& m) {
-    return {{"a", m.a}, {"b", m.b}, {"verdict", to_string(m.verdict)}, {"source", to_string(m.source)},
-            {"time", m.time}};
-}
-
 void print_mark(const Mark& m, bool as_json) {
     if (as_json)
-        std::printf("%s\n", dump(to_json(m)).c_str());
+        std::printf("%s\n", mark_json_line(m).c_str());  // the export's line
     else
         std::printf("%s %s %s (%s)\n", to_string(m.verdict), printable(m.a).c_str(), printable(m.b).c_str(),
                     to_string(m.source));
