@@ -2,7 +2,8 @@
 // listed, the latest verdict of a pair wins in either order, a renamed file keeps its marks after
 // `index`, a file that leaves the library (deleted, forgotten, its root removed) takes its marks
 // with it, remove, export then import into a second library, an import line that cannot be placed
-// is reported, kill -9 of an import in the middle loses no committed mark, bad arguments exit 2.
+// is reported, kill -9 of an import in the middle loses no committed mark, bad arguments exit 2;
+// and the engine API itself (Marks.h): errors naming the file, a read-only opening refuses writes.
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
@@ -12,6 +13,7 @@
 #include <csignal>
 #include <filesystem>
 #include <fstream>
+#include <sstream>
 #include <string>
 
 #include "cli_runner.h"
@@ -73,6 +75,7 @@ private slots:
     void import_reports_lines_it_cannot_place();
     void kill_during_import_loses_no_committed_mark();
     void bad_arguments_exit_2();
+    void engine_api_errors_name_the_cause();
 };
 
 void TestMarks::initTestCase() { QVERIFY(rv_test::nature_photos().size() >= 6); }
@@ -309,6 +312,49 @@ void TestMarks::bad_arguments_exit_2() {
     QCOMPARE(cli({"marks", "--library", lib, "--export", "a", "--import", "b"}).code, 2);
     QCOMPARE(cli({"marks", "--library", lib, "--import", tmp.filePath("missing.jsonl")}).code, 2);
     QCOMPARE(marks(lib).size(), 0);  // none of them stored anything
+}
+
+// The engine API directly: errors are values naming the file or the cause; a library opened for
+// reading lists and exports but refuses every write; nothing is stored by a refused call.
+void TestMarks::engine_api_errors_name_the_cause() {
+    QTemporaryDir tmp;
+    const QString lib = tmp.filePath("library");
+    const auto p = make_library(tmp, lib, 3);
+    {
+        auto l = rv::Library::open(lib.toStdString(), rv::LibraryAccess::Update);
+        QVERIFY(l.ok());
+        auto m = rv::add_mark(**l, p[0], p[1], rv::MarkVerdict::Different, rv::MarkSource::Duplicates, 42);
+        QVERIFY2(m.ok(), m.ok() ? "" : m.error().message.c_str());
+        QCOMPARE(m->source, rv::MarkSource::Duplicates);
+        QCOMPARE(m->session, std::int64_t(42));
+        QVERIFY(m->a_id < m->b_id);
+        const fs::path outside = fs::path(tmp.path().toStdString()) / "nowhere.jpg";
+        auto bad = rv::add_mark(**l, p[0], outside, rv::MarkVerdict::Alike, rv::MarkSource::Search);
+        QVERIFY(!bad.ok());
+        QVERIFY2(bad.error().message.find(outside.string() + ": not a file of the library") != std::string::npos,
+                 bad.error().message.c_str());
+        QVERIFY(!rv::add_mark(**l, p[2], p[2], rv::MarkVerdict::Alike, rv::MarkSource::Search).ok());
+        QCOMPARE(*rv::count_marks(**l), std::int64_t(1));
+    }
+    auto r = rv::Library::open(lib.toStdString(), rv::LibraryAccess::Read);
+    QVERIFY(r.ok());
+    auto listed = rv::list_marks(**r);
+    QVERIFY(listed.ok());
+    QCOMPARE(listed->size(), std::size_t(1));
+    QCOMPARE(listed->front().verdict, rv::MarkVerdict::Different);
+    std::ostringstream out;
+    auto n = rv::export_marks(**r, out);
+    QVERIFY(n.ok());
+    QCOMPARE(*n, std::size_t(1));
+    QCOMPARE(out.str(), rv::mark_json_line(listed->front()) + "\n");
+    auto w = rv::add_mark(**r, p[1], p[2], rv::MarkVerdict::Alike, rv::MarkSource::Search);
+    QVERIFY(!w.ok());
+    QVERIFY2(w.error().message.find("needs the library opened for writing") != std::string::npos,
+             w.error().message.c_str());
+    std::istringstream in(out.str());
+    QVERIFY(!rv::import_marks(**r, in).ok());
+    QVERIFY(!rv::remove_mark(**r, p[0], p[1]).ok());
+    QCOMPARE(*rv::count_marks(**r), std::int64_t(1));
 }
 
 QTEST_GUILESS_MAIN(TestMarks)
