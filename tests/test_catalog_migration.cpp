@@ -1,11 +1,13 @@
 // Catalog schema versions: a version-1 catalog (before rotated features) and a version-2 one
 // (before full hashes and offline roots) open, are migrated in place keeping every row; rotated
-// features round-trip, are copied and streamed; the version-3 columns are writable.
+// features round-trip, are copied and streamed; the version-3 columns are writable; a version-3
+// catalog gains the marks table, whose marks follow a moved file and leave with a removed one.
 #include <QTemporaryDir>
 #include <QtTest>
 
 #include <sqlite3.h>
 
+#include <algorithm>
 #include <filesystem>
 
 #include "catalog_test_util.h"
@@ -32,6 +34,8 @@ private slots:
     void version1_is_migrated();
     void version2_is_migrated();
     void rotated_features_round_trip();
+    void version3_is_migrated();
+    void marks_follow_their_files();
 };
 
 void TestCatalogMigration::version1_is_migrated() {
@@ -49,7 +53,7 @@ void TestCatalogMigration::version1_is_migrated() {
     }
     // Turn it into what version 1 wrote.
     QCOMPARE(exec(file, "ALTER TABLE features DROP COLUMN rotated; ALTER TABLE files DROP COLUMN full_hash; "
-                        "ALTER TABLE roots DROP COLUMN offline; DROP TABLE mounts; PRAGMA user_version = 1;"),
+                        "ALTER TABLE roots DROP COLUMN offline; DROP TABLE mounts; DROP TABLE marks; PRAGMA user_version = 1;"),
              SQLITE_OK);
 
     // A reader does not migrate (it never writes): it says what is needed, and the file stays as it was.
@@ -96,7 +100,7 @@ void TestCatalogMigration::version2_is_migrated() {
         CHECK_OK(db->set_content_hash(seen->file_id, "cheap"));
     }
     QCOMPARE(exec(file, "ALTER TABLE files DROP COLUMN full_hash; ALTER TABLE roots DROP COLUMN offline; "
-                        "DROP TABLE mounts; PRAGMA user_version = 2;"),
+                        "DROP TABLE mounts; DROP TABLE marks; PRAGMA user_version = 2;"),
              SQLITE_OK);
     auto db = CatalogDb::open(file);
     CHECK_OK(db);
@@ -155,6 +159,96 @@ void TestCatalogMigration::rotated_features_round_trip() {
     ids.clear();
     CHECK_OK(db->for_each_rotated_feature("m", [&](std::int64_t id, const float*, int) { return ids.push_back(id), true; }));
     QCOMPARE(ids, (std::vector<std::int64_t>{c->file_id}));
+}
+
+void TestCatalogMigration::version3_is_migrated() {
+    QTemporaryDir tmp;
+    const auto file = std::filesystem::path(tmp.path().toStdString()) / "catalog.sqlite";
+    std::int64_t a = 0, b = 0;
+    {
+        auto db = CatalogDb::open(file);
+        CHECK_OK(db);
+        auto root = db->add_root("/photos");
+        CHECK_OK(root);
+        a = db->upsert_file_seen(*root, "/photos/a.jpg", 10, 20)->file_id;
+        b = db->upsert_file_seen(*root, "/photos/b.jpg", 10, 20)->file_id;
+        CHECK_OK(db->set_content_hash(a, "cheap", "full"));
+    }
+    QCOMPARE(exec(file, "DROP TABLE marks; PRAGMA user_version = 3;"), SQLITE_OK);
+    {
+        auto reader = CatalogDb::open(file, CatalogDb::OpenMode::ReadOnly);
+        QVERIFY(!reader.ok());
+        QVERIFY2(reader.error().message.find("schema version 3 is older") != std::string::npos,
+                 reader.error().message.c_str());
+    }
+    auto db = CatalogDb::open(file);
+    CHECK_OK(db);
+    QCOMPARE(db->file(a)->value().full_hash.value_or(""), std::string("full"));  // rows kept
+    QCOMPARE(*db->mark_count(), std::int64_t(0));
+    CHECK_OK(db->set_mark(b, a, "alike", "search", 7, 1000));
+    auto marks = db->marks();
+    CHECK_OK(marks);
+    QCOMPARE(marks->size(), std::size_t(1));
+    QCOMPARE(marks->front().a, std::min(a, b));  // the smaller id first, whatever the order given
+    QCOMPARE(marks->front().b, std::max(a, b));
+    QCOMPARE(marks->front().verdict, std::string("alike"));
+    QCOMPARE(marks->front().session, std::int64_t(7));
+    CHECK_OK(db->check_integrity());
+}
+
+void TestCatalogMigration::marks_follow_their_files() {
+    QTemporaryDir tmp;
+    auto db = CatalogDb::open(std::filesystem::path(tmp.path().toStdString()) / "catalog.sqlite");
+    CHECK_OK(db);
+    auto r1 = db->add_root("/p");
+    auto r2 = db->add_root("/q");
+    CHECK_OK(r1);
+    CHECK_OK(r2);
+    const auto a = db->upsert_file_seen(*r1, "/p/a.jpg", 1, 1)->file_id;
+    const auto b = db->upsert_file_seen(*r1, "/p/b.jpg", 1, 1)->file_id;
+    const auto c = db->upsert_file_seen(*r1, "/p/c.jpg", 1, 1)->file_id;
+    const auto d = db->upsert_file_seen(*r2, "/q/d.jpg", 1, 1)->file_id;
+
+    // One verdict per unordered pair: the latest wins, in either order.
+    CHECK_OK(db->set_mark(a, b, "alike", "search", 0, 1));
+    CHECK_OK(db->set_mark(b, a, "different", "duplicates", 0, 2));
+    QCOMPARE(*db->mark_count(), std::int64_t(1));
+    QCOMPARE(db->marks()->front().verdict, std::string("different"));
+    QCOMPARE(db->marks()->front().source, std::string("duplicates"));
+    QCOMPARE(db->marks()->front().session, std::int64_t(0));
+
+    // Refused: unknown files, a file against itself, unknown values; nothing stored by them.
+    QVERIFY(!db->set_mark(a, 999, "alike", "search", 0, 3).ok());
+    QVERIFY(!db->set_mark(a, a, "alike", "search", 0, 3).ok());
+    QVERIFY(!db->set_mark(a, c, "same", "search", 0, 3).ok());
+    QVERIFY(!db->set_mark(a, c, "alike", "elsewhere", 0, 3).ok());
+    QCOMPARE(*db->mark_count(), std::int64_t(1));
+
+    CHECK_OK(db->set_mark(a, c, "alike", "pairs", 0, 3));
+    CHECK_OK(db->set_mark(c, d, "alike", "import", 0, 4));
+    CHECK_OK(db->set_mark(b, d, "different", "search", 0, 5));
+    QCOMPARE(*db->mark_count(), std::int64_t(4));
+
+    // A moved file keeps its id, so its marks.
+    CHECK_OK(db->move_file(a, *r2, "/q/a-renamed.jpg", 1, 2));
+    QCOMPARE(*db->mark_count(), std::int64_t(4));
+
+    // A forgotten file takes its marks with it.
+    const std::int64_t gone[] = {c};
+    CHECK_OK(db->remove_files(gone));
+    auto left = db->marks();
+    CHECK_OK(left);
+    QCOMPARE(left->size(), std::size_t(2));  // (a,b) and (b,d)
+    for (const auto& m : *left) QVERIFY(m.a != c && m.b != c);
+
+    // remove_mark: true once, then false.
+    QCOMPARE(*db->remove_mark(b, a), true);
+    QCOMPARE(*db->remove_mark(a, b), false);
+
+    // A removed root takes its files' marks with it.
+    CHECK_OK(db->remove_root(*r2));
+    QCOMPARE(*db->mark_count(), std::int64_t(0));
+    CHECK_OK(db->check_integrity());
 }
 
 QTEST_GUILESS_MAIN(TestCatalogMigration)

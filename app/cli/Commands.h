@@ -36,4 +36,8 @@ int cmd_status(const Parsed& args);
 int cmd_duplicates(const Parsed& args);
 int cmd_roots(const Parsed& args);
 
+// Marks (MarkCommands.cpp).
+int cmd_mark(const Parsed& args);
+int cmd_marks(const Parsed& args);
+
 }  // namespace rv::cli

@@ -15,6 +15,7 @@
 #include "ruvision/engine/KeepSuggestion.h"
 #include "ruvision/engine/ImageFormats.h"
 #include "ruvision/engine/Library.h"
+#include "ruvision/engine/Marks.h"
 
 namespace rv::cli {
 
@@ -219,13 +220,18 @@ int cmd_status(const Parsed& a) {
         roots.push_back(r.path);
         if (!r.offline.empty()) offline_roots.push_back({{"path", r.path}, {"reason", r.offline}});
     }
+    auto marks = count_marks(*lib);
+    if (!marks) {
+        print_error(marks.error().message);
+        return 1;
+    }
     if (a.has("json")) {
         std::printf("%s\n", dump({{"library", library}, {"model", s->model_id}, {"dim", s->dim},
                                   {"files", s->counts.total}, {"indexed", s->counts.indexed},
                                   {"pending", s->counts.pending}, {"errors", s->counts.errors},
                                   {"index", {{"vectors", s->index_size}, {"state", s->index_state}}},
                                   {"unsupported", {{"files", unsupported_files}, {"formats", unsupported_formats}}},
-                                  {"roots", roots}, {"offline_roots", offline_roots}})
+                                  {"roots", roots}, {"offline_roots", offline_roots}, {"marks", *marks}})
                                 .c_str());
     } else {
         // The index state names its vector count when it has one ("ok (158 vectors)").
@@ -240,6 +246,7 @@ int cmd_status(const Parsed& a) {
         if (unsupported_files > 0)
             std::printf("%s in formats RuVision cannot read: %s\n",
                         count(static_cast<std::size_t>(unsupported_files), "file").c_str(), unsupported_text.c_str());
+        std::printf("marks: %s\n", thousands(static_cast<std::size_t>(*marks)).c_str());
         for (const auto& r : s->roots)
             std::printf("root %s%s%s%s\n", printable(r.path).c_str(), r.offline.empty() ? "" : " (offline: ",
                         printable(r.offline).c_str(), r.offline.empty() ? "" : ")");

@@ -34,6 +34,13 @@ namespace {
 //             empty); NULL while it is online. Its files are kept while it is offline.
 //   mounts    folders under a root that were mount points (another device than their parent) when
 //             last seen, path raw bytes; their files are kept while they are unmounted.
+// Version 4:
+//   marks     a person's verdict on a pair of files: one row per unordered pair, the smaller file id
+//             in a (a < b), the latest verdict replacing the earlier one. verdict 'alike' |
+//             'different'; source where it was given ('search' | 'duplicates' | 'pairs' | 'import');
+//             session the search session id (NULL when none); time Unix ms. Keyed on file ids, so a
+//             moved file (same id) keeps its marks; a file that leaves the catalog takes its marks
+//             with it (ON DELETE CASCADE).
 constexpr const char* kMigrations[] = {
     R"sql(
 CREATE TABLE roots(
@@ -81,6 +88,19 @@ CREATE TABLE mounts(
     path BLOB NOT NULL,
     PRIMARY KEY(root_id, path)
 ) WITHOUT ROWID;
+)sql",
+    R"sql(
+CREATE TABLE marks(
+    a INTEGER NOT NULL REFERENCES files(id) ON DELETE CASCADE,
+    b INTEGER NOT NULL REFERENCES files(id) ON DELETE CASCADE,
+    verdict TEXT NOT NULL CHECK (verdict IN ('alike', 'different')),
+    source TEXT NOT NULL CHECK (source IN ('search', 'duplicates', 'pairs', 'import')),
+    session INTEGER,
+    time INTEGER NOT NULL,
+    PRIMARY KEY(a, b),
+    CHECK (a < b)
+) WITHOUT ROWID;
+CREATE INDEX marks_by_b ON marks(b);
 )sql",
 };
 static_assert(std::size(kMigrations) == CatalogDb::kSchemaVersion, "one migration step per schema version");

@@ -66,6 +66,14 @@ constexpr const char* kTexts[kSqlCount] = {
     /* RotatedOfModel */
     "SELECT file_id, dim, rotated FROM features WHERE model_id = ?1 AND rotated IS NOT NULL ORDER BY file_id",
 
+    /* MarkUpsert */
+    "INSERT INTO marks(a, b, verdict, source, session, time) VALUES(?1, ?2, ?3, ?4, ?5, ?6) "
+    "ON CONFLICT(a, b) DO UPDATE SET verdict = excluded.verdict, source = excluded.source, "
+    "session = excluded.session, time = excluded.time",
+    /* MarkDelete */ "DELETE FROM marks WHERE a = ?1 AND b = ?2",
+    /* MarkList */ "SELECT a, b, verdict, source, session, time FROM marks ORDER BY time, a, b",
+    /* MarkCount */ "SELECT count(*) FROM marks",
+
     /* MetaGet */ "SELECT value FROM meta WHERE key = ?1",
     /* MetaSet */ "INSERT INTO meta(key, value) VALUES(?1, ?2) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
     /* MetaDelete */ "DELETE FROM meta WHERE key = ?1",

@@ -49,6 +49,11 @@ enum class Sql {
     FeaturesOfModel,
     RotatedOfModel,
 
+    MarkUpsert,
+    MarkDelete,
+    MarkList,
+    MarkCount,
+
     MetaGet,
     MetaSet,
     MetaDelete,

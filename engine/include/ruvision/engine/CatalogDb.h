@@ -82,6 +82,17 @@ struct CatalogCounts {
     std::int64_t errors = 0;
 };
 
+// A person's verdict on a pair of files (schema version 4). Stored once per unordered pair: a < b.
+// verdict "alike" | "different"; source "search" | "duplicates" | "pairs" | "import"; session the
+// search session it came from (0: none); time Unix ms.
+struct CatalogMark {
+    std::int64_t a = 0, b = 0;  // file ids, a < b
+    std::string verdict;
+    std::string source;
+    std::int64_t session = 0;
+    std::int64_t time = 0;
+};
+
 struct CatalogFileError {
     std::int64_t file_id = 0;
     std::string path;
@@ -92,7 +103,7 @@ class CatalogDb {
 public:
     // Layout version of the database (PRAGMA user_version). Older files are migrated on open; a
     // newer file is refused (a newer RuVision wrote it).
-    static constexpr int kSchemaVersion = 3;
+    static constexpr int kSchemaVersion = 4;
 
     // ReadOnly: an existing catalog, for reading only. Opening never writes (no migration, no
     // journal-mode change), and reading works where SQLite cannot create its side files (a
@@ -217,6 +228,17 @@ public:
                                     const DamagedVisitor& damaged = {});
     // One feature, if the file has one; a damaged one is an Error.
     Result<std::optional<std::vector<float>>> feature(std::int64_t file_id);
+
+    // Marks (CatalogMarks.cpp). set_mark stores the verdict on the pair {a, b} (in either order),
+    // replacing an earlier one; both must be files of the catalog and differ; verdict and source
+    // must be of the values CatalogMark lists. A mark leaves with either file (remove_files,
+    // remove_root); move_file keeps it. remove_mark returns whether there was one.
+    [[nodiscard]] Status set_mark(std::int64_t a, std::int64_t b, std::string_view verdict, std::string_view source,
+                                  std::int64_t session, std::int64_t time_ms);
+    [[nodiscard]] Result<bool> remove_mark(std::int64_t a, std::int64_t b);
+    // Every mark, oldest first (then by ids).
+    [[nodiscard]] Result<std::vector<CatalogMark>> marks();
+    [[nodiscard]] Result<std::int64_t> mark_count();
 
     // Library settings (e.g. the current model id, the index state). Values are text.
     Result<std::optional<std::string>> get_meta(std::string_view key);
