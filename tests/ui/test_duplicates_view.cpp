@@ -94,6 +94,15 @@ std::vector<rv::DuplicateGroup> fakeGroups(int groups, int members) {
 
 }  // namespace
 
+// Shows `view` at a size that fits a few groups, exposed, with `groups`; false if never exposed.
+bool showGroups(DuplicatesView& view, const std::vector<rv::DuplicateGroup>& groups) {
+    view.resize(900, 700);
+    view.show();
+    if (!QTest::qWaitForWindowExposed(&view)) return false;
+    view.setGroups(groups);
+    return true;
+}
+
 class TestDuplicatesView : public QObject {
     Q_OBJECT
 private slots:
@@ -195,10 +204,7 @@ void TestDuplicatesView::trashes_unchecked_and_collapses_groups() {
 
     FakeThumbnails thumbs;
     DuplicatesView view(&thumbs);
-    view.resize(900, 700);
-    view.show();
-    QVERIFY(QTest::qWaitForWindowExposed(&view));
-    view.setGroups(groups);
+    QVERIFY(showGroups(view, groups));
     QCOMPARE(view.groupCount(), 2);
     // By default exactly the largest of each group is kept.
     QVERIFY(!view.isKept(path(0, 0)) && view.isKept(path(0, 1)) && !view.isKept(path(0, 2)));
@@ -269,10 +275,7 @@ void TestDuplicatesView::unverified_member_cannot_be_checked_for_trash() {
     group.members[2].pixel_note = "cannot tell by pixels: flat image (grey deviation 0.0)";
     auto path = [&](int m) { return QFile::decodeName(QByteArray::fromStdString(group.members[m].path)); };
     DuplicatesView view(nullptr);
-    view.resize(900, 700);
-    view.show();
-    QVERIFY(QTest::qWaitForWindowExposed(&view));
-    view.setGroups({group});
+    QVERIFY(showGroups(view, {group}));
     QVERIFY(!view.isVerified(path(2)) && view.isVerified(path(0)) && view.isVerified(path(1)));
     // Kept, and the suggestion is the best verified member (photo 1), not the unverified largest one.
     QVERIFY(view.isKept(path(2)));
@@ -304,10 +307,7 @@ void TestDuplicatesView::unverified_member_cannot_be_checked_for_trash() {
 void TestDuplicatesView::confirmation_lists_the_files() {
     const std::vector<rv::DuplicateGroup> groups{realGroup(QStringLiteral("ask-"), {0, 1, 2})};
     DuplicatesView view(nullptr);
-    view.resize(900, 700);
-    view.show();
-    QVERIFY(QTest::qWaitForWindowExposed(&view));
-    view.setGroups(groups);
+    QVERIFY(showGroups(view, groups));
     const QStringList unchecked = view.uncheckedPaths();
     QCOMPARE(unchecked.size(), 2);
     QString shown, details;
@@ -353,10 +353,7 @@ QByteArray sha(const QString& path) {
 void TestDuplicatesView::undo_restores_trashed_files() {
     const std::vector<rv::DuplicateGroup> groups{realGroup(QStringLiteral("undo-"), {0, 1, 4})};
     DuplicatesView view(nullptr);
-    view.resize(900, 700);
-    view.show();
-    QVERIFY(QTest::qWaitForWindowExposed(&view));
-    view.setGroups(groups);
+    QVERIFY(showGroups(view, groups));
     const QStringList paths = view.groupPaths(0);
     const QStringList unchecked = view.uncheckedPaths();
     QCOMPARE(unchecked.size(), 2);
@@ -461,10 +458,7 @@ void TestDuplicatesView::restore_reads_the_trash_record() {
 
 void TestDuplicatesView::last_kept_member_cannot_be_unchecked() {
     DuplicatesView view(nullptr);
-    view.resize(900, 700);
-    view.show();
-    QVERIFY(QTest::qWaitForWindowExposed(&view));
-    view.setGroups(fakeGroups(2, 3));
+    QVERIFY(showGroups(view, fakeGroups(2, 3)));
     const QStringList paths = view.groupPaths(0);
     QCOMPARE(paths.size(), 3);
     const QString kept = paths[2];
@@ -518,10 +512,7 @@ void TestDuplicatesView::failures_are_reported_and_cards_stay() {
 
 void TestDuplicatesView::double_click_and_enter_request_a_preview() {
     DuplicatesView view(nullptr);
-    view.resize(900, 700);
-    view.show();
-    QVERIFY(QTest::qWaitForWindowExposed(&view));
-    view.setGroups(fakeGroups(3, 2));
+    QVERIFY(showGroups(view, fakeGroups(3, 2)));
     const QString target = view.groupPaths(1)[1];
     QSignalSpy preview(&view, &DuplicatesView::previewRequested);
     const QPoint onThumbnail = view.cardRect(target).topLeft() + QPoint(40, 40);
@@ -537,10 +528,7 @@ void TestDuplicatesView::double_click_and_enter_request_a_preview() {
 
 void TestDuplicatesView::a_click_and_the_arrows_preview() {
     DuplicatesView view(nullptr);
-    view.resize(900, 700);
-    view.show();
-    QVERIFY(QTest::qWaitForWindowExposed(&view));
-    view.setGroups(fakeGroups(3, 2));
+    QVERIFY(showGroups(view, fakeGroups(3, 2)));
     const QString target = view.groupPaths(1)[1];
     QSignalSpy current(&view, &DuplicatesView::currentPathChanged);
     QSignalSpy preview(&view, &DuplicatesView::previewRequested);
@@ -570,10 +558,7 @@ void TestDuplicatesView::cards_for_the_trash_stay_legible() {
     FakeThumbnails thumbs;
     thumbs.colour = QColor(18, 20, 28);  // a night sky
     DuplicatesView view(&thumbs);
-    view.resize(900, 700);
-    view.show();
-    QVERIFY(QTest::qWaitForWindowExposed(&view));
-    view.setGroups(fakeGroups(1, 2));
+    QVERIFY(showGroups(view, fakeGroups(1, 2)));
     const QString kept = view.groupPaths(0)[1], trashed = view.groupPaths(0)[0];
     QVERIFY(view.isKept(kept));
     QVERIFY(!view.isKept(trashed));  // the suggestion: the larger is kept
@@ -666,10 +651,7 @@ void TestDuplicatesView::recomputed_groups_keep_the_choices() {
 void TestDuplicatesView::thousand_groups_ask_only_visible_thumbnails() {
     FakeThumbnails thumbs;
     DuplicatesView view(&thumbs);
-    view.resize(900, 700);
-    view.show();
-    QVERIFY(QTest::qWaitForWindowExposed(&view));
-    view.setGroups(fakeGroups(1000, 3));
+    QVERIFY(showGroups(view, fakeGroups(1000, 3)));
     QCOMPARE(view.groupCount(), 1000);
     const QString first = view.groupPaths(0)[0], last = view.groupPaths(999)[2];
     QTRY_VERIFY(thumbs.asked.contains(first));
