@@ -195,6 +195,19 @@ private slots:
         QCOMPARE(message(d), path + ": damaged HEIF (image derivations form a loop)");
     }
 
+    // libheif 1.15 reads an 'iref' box's references back to back, ignoring each reference box's
+    // size, so a loop can hide from a reader that follows the sizes (a reference box that claims
+    // the next one, or one too short for what it holds): both are refused before libheif runs.
+    // Each file decoded before the check read references both ways.
+    void heic_loop_hidden_from_box_sizes_is_refused() {
+        for (const char* name : {"regression_heif_loop_inside_reference_box.heic",
+                                 "regression_heif_loop_short_reference_box.heic"}) {
+            const QString path = QStringLiteral(RUVISION_TEST_DATA "/../fuzz/corpus/image_decode/") + name;
+            auto d = rv::decode_image(path.toStdString());
+            QCOMPARE(message(d), path + ": damaged HEIF (image derivations form a loop)");
+        }
+    }
+
     // libraw 0.20 reads a wild pointer in parse_tiff_ifd on this damaged TIFF-based RAW (the input
     // fuzz_image_decode found, kept in its corpus): it runs in a child process, so the crash is
     // this file's error and the caller goes on; the next RAW still decodes.
