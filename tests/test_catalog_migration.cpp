@@ -1,7 +1,8 @@
 // Catalog schema versions: a version-1 catalog (before rotated features) and a version-2 one
 // (before full hashes and offline roots) open, are migrated in place keeping every row; rotated
 // features round-trip, are copied and streamed; the version-3 columns are writable; a version-3
-// catalog gains the marks table, whose marks follow a moved file and leave with a removed one.
+// catalog gains the marks table, whose marks follow a moved file and leave with a removed one; a
+// version-4 catalog gains the learning tables (adapters, fast_adapter, sessions, patterns).
 #include <QTemporaryDir>
 #include <QtTest>
 
@@ -17,6 +18,8 @@ using rv::CatalogDb;
 
 namespace {
 
+// Drops what version 5 added (the learning tables).
+#define V5_TABLES "DROP TABLE adapters; DROP TABLE fast_adapter; DROP TABLE sessions; DROP TABLE patterns; "
 
 int exec(const std::filesystem::path& file, const char* sql) {
     sqlite3* db = nullptr;
@@ -36,6 +39,7 @@ private slots:
     void rotated_features_round_trip();
     void version3_is_migrated();
     void marks_follow_their_files();
+    void version4_is_migrated();
 };
 
 void TestCatalogMigration::version1_is_migrated() {
@@ -53,7 +57,7 @@ void TestCatalogMigration::version1_is_migrated() {
     }
     // Turn it into what version 1 wrote.
     QCOMPARE(exec(file, "ALTER TABLE features DROP COLUMN rotated; ALTER TABLE files DROP COLUMN full_hash; "
-                        "ALTER TABLE roots DROP COLUMN offline; DROP TABLE mounts; DROP TABLE marks; PRAGMA user_version = 1;"),
+                        "ALTER TABLE roots DROP COLUMN offline; DROP TABLE mounts; DROP TABLE marks; " V5_TABLES "PRAGMA user_version = 1;"),
              SQLITE_OK);
 
     // A reader does not migrate (it never writes): it says what is needed, and the file stays as it was.
@@ -100,7 +104,7 @@ void TestCatalogMigration::version2_is_migrated() {
         CHECK_OK(db->set_content_hash(seen->file_id, "cheap"));
     }
     QCOMPARE(exec(file, "ALTER TABLE files DROP COLUMN full_hash; ALTER TABLE roots DROP COLUMN offline; "
-                        "DROP TABLE mounts; DROP TABLE marks; PRAGMA user_version = 2;"),
+                        "DROP TABLE mounts; DROP TABLE marks; " V5_TABLES "PRAGMA user_version = 2;"),
              SQLITE_OK);
     auto db = CatalogDb::open(file);
     CHECK_OK(db);
@@ -174,7 +178,7 @@ void TestCatalogMigration::version3_is_migrated() {
         b = db->upsert_file_seen(*root, "/photos/b.jpg", 10, 20)->file_id;
         CHECK_OK(db->set_content_hash(a, "cheap", "full"));
     }
-    QCOMPARE(exec(file, "DROP TABLE marks; PRAGMA user_version = 3;"), SQLITE_OK);
+    QCOMPARE(exec(file, "DROP TABLE marks; " V5_TABLES "PRAGMA user_version = 3;"), SQLITE_OK);
     {
         auto reader = CatalogDb::open(file, CatalogDb::OpenMode::ReadOnly);
         QVERIFY(!reader.ok());
@@ -249,6 +253,38 @@ void TestCatalogMigration::marks_follow_their_files() {
     CHECK_OK(db->remove_root(*r2));
     QCOMPARE(*db->mark_count(), std::int64_t(0));
     CHECK_OK(db->check_integrity());
+}
+
+
+void TestCatalogMigration::version4_is_migrated() {
+    QTemporaryDir tmp;
+    const auto file = std::filesystem::path(tmp.path().toStdString()) / "catalog.sqlite";
+    std::int64_t a = 0, b = 0;
+    {
+        auto db = CatalogDb::open(file);
+        CHECK_OK(db);
+        auto root = db->add_root("/photos");
+        CHECK_OK(root);
+        a = db->upsert_file_seen(*root, "/photos/a.jpg", 10, 20)->file_id;
+        b = db->upsert_file_seen(*root, "/photos/b.jpg", 10, 20)->file_id;
+        CHECK_OK(db->set_mark(a, b, "different", "pairs", 0, 1000));
+    }
+    QCOMPARE(exec(file, V5_TABLES "PRAGMA user_version = 4;"), SQLITE_OK);
+    QCOMPARE(exec(file, "SELECT * FROM adapters"), SQLITE_ERROR);
+    {
+        auto db = CatalogDb::open(file);
+        CHECK_OK(db);
+        QCOMPARE(*db->mark_count(), std::int64_t(1));  // the version-4 rows are kept
+        CHECK_OK(db->check_integrity());
+    }
+    for (const char* sql : {"INSERT INTO adapters VALUES(1, 'm', 3, 1, x'00', 10, 2, 0.5, 0.7, 1, 'better', 'learn', '{}', 5)",
+                            "INSERT INTO fast_adapter VALUES(1, 1, x'00', 3, 5)",
+                            "INSERT INTO sessions VALUES(1, 'm', x'00', NULL, x'00', 1, 5)",
+                            "INSERT INTO patterns VALUES(1, 'm', x'00', x'00', 4, 5)"})
+        QVERIFY2(exec(file, sql) == SQLITE_OK, sql);
+    QCOMPARE(exec(file, "INSERT INTO adapters VALUES(2, 'm', 3, 1, x'00', 10, 2, 0.5, 0.7, 1, 'x', 'typo', '{}', 5)"),
+             SQLITE_CONSTRAINT);
+    QCOMPARE(exec(file, "INSERT INTO fast_adapter VALUES(2, 1, x'00', 3, 5)"), SQLITE_CONSTRAINT);  // only one
 }
 
 QTEST_GUILESS_MAIN(TestCatalogMigration)

@@ -41,6 +41,25 @@ namespace {
 //             session the search session id (NULL when none); time Unix ms. Keyed on file ids, so a
 //             moved file (same id) keeps its marks; a file that leaves the catalog takes its marks
 //             with it (ON DELETE CASCADE).
+// Version 5 (learning from marks; Adapter.h, Feedback.h):
+//   adapters  one row per trained or imported base adapter version (1, 2, ...; never reused):
+//             model_id the feature it fits (network + descriptor), dim and rank, params the bytes
+//             of serialize_adapter(), marks the marks it learned from and held_out those kept for
+//             the guard, held_out_before / held_out_after the guard's scores of the version active
+//             then and of this one, activated whether the guard let it become active, reason why
+//             (not), source 'learn' | 'import', summary a JSON text about its marks or origin,
+//             created Unix ms. The active version is meta 'adapter.active' (absent: none).
+//   fast_adapter  the one fast adapter (rank 1-2) updated after each mark, on top of the base
+//             version base_version (0: none); params as for adapters; marks the marks it has
+//             seen; time Unix ms. Dropped when another base version becomes active.
+//   sessions  one search session: query the float32 query vector as searched (unit), refined the
+//             query after the person's marks (NULL while unrefined), shown the int64 file ids in
+//             the order shown, query_file the library file searched with (NULL: from outside),
+//             model_id the feature space of the vectors, time Unix ms. marks.session names it.
+//   patterns  the pattern memory: clusters of sessions' queries, all rows replaced together at
+//             each re-clustering (never appended); centroid the unit float32 mean direction,
+//             refinement the float32 mean of (refined - query) of its sessions, sessions how many
+//             it holds, model_id, built Unix ms of the clustering.
 constexpr const char* kMigrations[] = {
     R"sql(
 CREATE TABLE roots(
@@ -101,6 +120,48 @@ CREATE TABLE marks(
     CHECK (a < b)
 ) WITHOUT ROWID;
 CREATE INDEX marks_by_b ON marks(b);
+)sql",
+    R"sql(
+CREATE TABLE adapters(
+    version INTEGER PRIMARY KEY,
+    model_id TEXT NOT NULL,
+    dim INTEGER NOT NULL,
+    rank INTEGER NOT NULL,
+    params BLOB NOT NULL,
+    marks INTEGER NOT NULL,
+    held_out INTEGER NOT NULL,
+    held_out_before REAL,
+    held_out_after REAL,
+    activated INTEGER NOT NULL,
+    reason TEXT NOT NULL,
+    source TEXT NOT NULL CHECK (source IN ('learn', 'import')),
+    summary TEXT NOT NULL,
+    created INTEGER NOT NULL
+);
+CREATE TABLE fast_adapter(
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    base_version INTEGER NOT NULL,
+    params BLOB NOT NULL,
+    marks INTEGER NOT NULL,
+    time INTEGER NOT NULL
+);
+CREATE TABLE sessions(
+    id INTEGER PRIMARY KEY,
+    model_id TEXT NOT NULL,
+    query BLOB NOT NULL,
+    refined BLOB,
+    shown BLOB NOT NULL,
+    query_file INTEGER REFERENCES files(id) ON DELETE SET NULL,
+    time INTEGER NOT NULL
+);
+CREATE TABLE patterns(
+    id INTEGER PRIMARY KEY,
+    model_id TEXT NOT NULL,
+    centroid BLOB NOT NULL,
+    refinement BLOB NOT NULL,
+    sessions INTEGER NOT NULL,
+    built INTEGER NOT NULL
+);
 )sql",
 };
 static_assert(std::size(kMigrations) == CatalogDb::kSchemaVersion, "one migration step per schema version");
