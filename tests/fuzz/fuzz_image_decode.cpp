@@ -13,6 +13,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     // enough that a lying header cannot make one input take seconds under ASan.
     rv::DecodeOptions options;
     options.max_pixels = 4'000'000;
+    options.reader_seconds = 4;  // libheif/libraw children: well inside libFuzzer's 10 s per input
     options.min_side = size % 2 ? 224 : 0;  // both the full and the DCT-reduced JPEG paths
     const std::vector<std::uint8_t> bytes(data, data + size);
     auto d = rv::decode_image_bytes(bytes, "fuzz", options);

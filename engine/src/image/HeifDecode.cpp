@@ -1,6 +1,7 @@
 #include "image/HeifDecode.h"
 
 #include <algorithm>
+#include <cstring>
 #include <limits>
 #include <memory>
 #include <new>
@@ -9,6 +10,7 @@
 
 #include "image/Flatten.h"
 #include "image/HeifReferences.h"
+#include "image/ReaderProcess.h"
 #include "ruvision/engine/ImageFormats.h"
 
 namespace rv {
@@ -41,10 +43,10 @@ inline std::uint8_t composite(unsigned c, unsigned a, bool premultiplied) {
     return static_cast<std::uint8_t>(std::min(255u, c + (kTransparencyBackdrop * (255u - a) + 127u) / 255u));
 }
 
-}  // namespace
 
-Result<DecodedImage> decode_heif(const std::uint8_t* data, std::size_t size, const std::string& name,
-                                 ImageFormat format, const DecodeOptions& opt) {
+// In this process: what decode_heif() runs in its child.
+Result<DecodedImage> decode_heif_here(const std::uint8_t* data, std::size_t size, const std::string& name,
+                                      ImageFormat format, const DecodeOptions& opt) {
     const char* kind = format == ImageFormat::Avif ? "AVIF" : "HEIF";
     auto fail = [&](const std::string& why) { return Error{name + ": " + why}; };
     auto heif_fail = [&](const heif_error& e) {
@@ -53,10 +55,6 @@ Result<DecodedImage> decode_heif(const std::uint8_t* data, std::size_t size, con
         while (!m.empty() && m.back() == ' ') m.pop_back();
         return fail(std::string("cannot decode ") + kind + " (" + m + ")");
     };
-    if (format == ImageFormat::Avif && !avif_decoding_available())
-        return fail("AVIF decoding is not available (libheif has no AV1 decoder on this system)");
-
-    if (auto why = heif_reference_problem(data, size); !why.empty()) return fail(why);
 
     std::unique_ptr<heif_context, ContextFree> ctx(heif_context_alloc());
     if (!ctx) return fail("cannot decode (out of memory)");
@@ -138,6 +136,62 @@ Result<DecodedImage> decode_heif(const std::uint8_t* data, std::size_t size, con
         }
     }
     return out;
+}
+
+// The child's answer: 'I', then width, height, original width and height (int32, native order)
+// and the RGB bytes; or 'E' and the message.
+std::vector<std::uint8_t> encode(const Result<DecodedImage>& r) {
+    if (!r) {
+        const std::string& m = r.error().message;
+        std::vector<std::uint8_t> out(1 + m.size());
+        out[0] = 'E';
+        std::memcpy(out.data() + 1, m.data(), m.size());
+        return out;
+    }
+    const std::int32_t dims[4] = {r->image.width, r->image.height, r->original_width, r->original_height};
+    std::vector<std::uint8_t> out(1 + sizeof dims + r->image.data.size());
+    out[0] = 'I';
+    std::memcpy(out.data() + 1, dims, sizeof dims);
+    std::memcpy(out.data() + 1 + sizeof dims, r->image.data.data(), r->image.data.size());
+    return out;
+}
+
+Result<DecodedImage> decode(const std::vector<std::uint8_t>& in, const std::string& name) {
+    const Error garbled{name + ": the HEIF reader (libheif) gave a garbled answer"};
+    if (in.empty()) return garbled;
+    if (in[0] == 'E') return Error{std::string(in.begin() + 1, in.end())};
+    std::int32_t dims[4];
+    if (in[0] != 'I' || in.size() < 1 + sizeof dims) return garbled;
+    std::memcpy(dims, in.data() + 1, sizeof dims);
+    if (dims[0] <= 0 || dims[1] <= 0 ||
+        in.size() - 1 - sizeof dims != static_cast<std::size_t>(dims[0]) * static_cast<std::size_t>(dims[1]) * 3)
+        return garbled;
+    DecodedImage out;
+    out.image.width = dims[0];
+    out.image.height = dims[1];
+    out.original_width = dims[2];
+    out.original_height = dims[3];
+    out.image.data.assign(in.begin() + 1 + sizeof dims, in.end());
+    return out;
+}
+
+// libheif's memory while decoding: its planes, the converted picture and ours, per pixel allowed.
+constexpr std::uint64_t kHeifBytesPerPixel = 24;
+constexpr std::uint64_t kHeifReaderBaseMemory = std::uint64_t{256} << 20;
+
+}  // namespace
+
+Result<DecodedImage> decode_heif(const std::uint8_t* data, std::size_t size, const std::string& name,
+                                 ImageFormat format, const DecodeOptions& opt) {
+    if (format == ImageFormat::Avif && !avif_decoding_available())
+        return Error{name + ": AVIF decoding is not available (libheif has no AV1 decoder on this system)"};
+    if (auto why = heif_reference_problem(data, size); !why.empty()) return Error{name + ": " + why};
+    const ReaderLimits limits{opt.reader_seconds,
+                              kHeifReaderBaseMemory + kHeifBytesPerPixel * static_cast<std::uint64_t>(std::max<std::int64_t>(opt.max_pixels, 0))};
+    auto answer = run_reader_process("the HEIF reader (libheif)", "it is damaged or not a HEIF libheif 1.15 can read",
+                                     limits, [&] { return encode(decode_heif_here(data, size, name, format, opt)); });
+    if (!answer) return Error{name + ": " + answer.error().message};
+    return decode(*answer, name);
 }
 
 }  // namespace rv

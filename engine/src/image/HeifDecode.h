@@ -20,7 +20,9 @@ namespace rv {
 // `opt.max_pixels` is refused before any pixel is decoded (`opt.min_side` is ignored: full size).
 // `format` is what the header sniff found (Heif or Avif): an AVIF without an AV1 decoder in
 // libheif is "AVIF decoding is not available". Errors are "<name>: <reason>", libheif's own
-// message included. Thread-safe (one libheif context per call, no decoding threads of its own).
+// message included. libheif runs in a child process (ReaderProcess.h) within opt.reader_seconds
+// and a memory bound that grows with opt.max_pixels: a file that crashes, hangs or bloats it is an
+// error for that file. Thread-safe (one child and one libheif context per call).
 Result<DecodedImage> decode_heif(const std::uint8_t* data, std::size_t size, const std::string& name,
                                  ImageFormat format, const DecodeOptions& opt);
 

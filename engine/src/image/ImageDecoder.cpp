@@ -132,11 +132,14 @@ Result<DecodedImage> decode_with_alpha(const std::uint8_t* bytes, std::size_t si
 Result<DecodedImage> decode(const std::uint8_t* bytes, std::size_t size, const std::string& name,
                             const DecodeOptions& opt);
 
+// libraw reads the header and copies the preview: a child growing past this is stuck in a bug.
+constexpr std::uint64_t kRawReaderMemory = std::uint64_t{512} << 20;
+
 // A camera RAW: its embedded JPEG preview, decoded like any JPEG, then turned by the RAW's own
 // orientation.
 Result<DecodedImage> decode_raw(const std::uint8_t* bytes, std::size_t size, const std::string& name,
                                 const DecodeOptions& opt) {
-    auto preview = read_raw_preview(bytes, size);
+    auto preview = read_raw_preview(bytes, size, ReaderLimits{opt.reader_seconds, kRawReaderMemory});
     if (!preview.ok()) return Error{fail(name, preview.error().message)};
     if (sniff_image_header(preview->jpeg.data(), preview->jpeg.size()).format != ImageFormat::Jpeg)
         return Error{fail(name, "camera RAW with no embedded preview (its thumbnail is not a JPEG)")};

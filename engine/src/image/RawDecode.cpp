@@ -1,16 +1,10 @@
 #include "image/RawDecode.h"
 
-#include <cerrno>
-#include <chrono>
+#include "image/ReaderProcess.h"
+
 #include <cstring>
 #include <memory>
 #include <new>
-
-#include <fcntl.h>
-#include <poll.h>
-#include <signal.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include <libraw/libraw.h>
 
@@ -111,24 +105,19 @@ Result<RawPreview> read_preview_here(const std::uint8_t* data, std::size_t size)
 // flip (int32) and the JPEG's length (uint64) and bytes, for an error the message's length
 // (uint64) and bytes. Native byte order: the same program writes and reads it.
 std::vector<std::uint8_t> encode(const Result<RawPreview>& r) {
-    std::vector<std::uint8_t> out;
-    auto put = [&out](const void* p, std::size_t n) {
-        const auto* b = static_cast<const std::uint8_t*>(p);
-        out.insert(out.end(), b, b + n);
-    };
-    const char tag = r ? 'P' : 'E';
-    put(&tag, 1);
+    const std::string* message = r ? nullptr : &r.error().message;
+    const std::uint64_t n = r ? r->jpeg.size() : message->size();
+    const std::int32_t flip = r ? r->flip : 0;
+    std::vector<std::uint8_t> out(1 + (r ? sizeof flip : 0) + sizeof n + n);
+    std::uint8_t* p = out.data();
+    *p++ = r ? 'P' : 'E';
     if (r) {
-        const std::int32_t flip = r->flip;
-        const std::uint64_t n = r->jpeg.size();
-        put(&flip, sizeof flip);
-        put(&n, sizeof n);
-        put(r->jpeg.data(), r->jpeg.size());
-    } else {
-        const std::uint64_t n = r.error().message.size();
-        put(&n, sizeof n);
-        put(r.error().message.data(), r.error().message.size());
+        std::memcpy(p, &flip, sizeof flip);
+        p += sizeof flip;
     }
+    std::memcpy(p, &n, sizeof n);
+    p += sizeof n;
+    if (n > 0) std::memcpy(p, r ? static_cast<const void*>(r->jpeg.data()) : message->data(), n);
     return out;
 }
 
@@ -155,80 +144,17 @@ Result<RawPreview> decode(const std::vector<std::uint8_t>& in) {
     return Error{std::string(in.begin() + static_cast<std::ptrdiff_t>(at), in.end())};
 }
 
-bool write_all(int fd, const std::uint8_t* p, std::size_t n) {
-    while (n > 0) {
-        const ssize_t w = ::write(fd, p, n);
-        if (w < 0 && errno == EINTR) continue;
-        if (w <= 0) return false;
-        p += w;
-        n -= static_cast<std::size_t>(w);
-    }
-    return true;
-}
-
-constexpr int kRawReaderSeconds = 30;  // a child still reading after this long is stopped
-
 }  // namespace
 
 // libraw 0.20's parsers crash on some damaged files: fuzz_image_decode found a wild read in
-// parse_tiff_ifd, inside open_buffer(), before anything of ours can look. A crash there must not
-// take the indexer or the window with it, so libraw runs in a child process (fork without exec:
-// the child runs libraw on the bytes it shares copy-on-write, sends its answer through a pipe and
-// leaves with _exit). A child that dies, or is still reading after kRawReaderSeconds, is an error
-// for this file alone.
-Result<RawPreview> read_raw_preview(const std::uint8_t* data, std::size_t size) {
-    int fds[2];
-    if (::pipe2(fds, O_CLOEXEC) != 0)
-        return Error{std::string("cannot start the camera RAW reader: ") + std::strerror(errno)};
-    const pid_t child = ::fork();
-    if (child < 0) {
-        const int e = errno;
-        ::close(fds[0]);
-        ::close(fds[1]);
-        return Error{std::string("cannot start the camera RAW reader: ") + std::strerror(e)};
-    }
-    if (child == 0) {
-        // A crash dies quietly here: not through the parent's crash handlers (a test framework's
-        // backtrace, a sanitizer's report), which belong to the parent's own faults.
-        for (int sig : {SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT}) ::signal(sig, SIG_DFL);
-        ::close(fds[0]);
-        std::vector<std::uint8_t> answer;
-        try {
-            answer = encode(read_preview_here(data, size));
-        } catch (...) {
-            ::_exit(3);
-        }
-        ::_exit(write_all(fds[1], answer.data(), answer.size()) ? 0 : 2);
-    }
-    ::close(fds[1]);
-    std::vector<std::uint8_t> answer;
-    bool late = false;
-    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(kRawReaderSeconds);
-    std::uint8_t buffer[1 << 16];
-    for (;;) {
-        const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
-        if (left.count() <= 0) {
-            late = true;
-            break;
-        }
-        pollfd p{fds[0], POLLIN, 0};
-        const int ready = ::poll(&p, 1, static_cast<int>(left.count()));
-        if (ready < 0 && errno == EINTR) continue;
-        if (ready <= 0) continue;  // the deadline is checked above
-        const ssize_t got = ::read(fds[0], buffer, sizeof buffer);
-        if (got < 0 && errno == EINTR) continue;
-        if (got <= 0) break;  // the child closed its end: done or dead
-        answer.insert(answer.end(), buffer, buffer + got);
-    }
-    ::close(fds[0]);
-    if (late) ::kill(child, SIGKILL);
-    int status = 0;
-    while (::waitpid(child, &status, 0) < 0 && errno == EINTR) {
-    }
-    if (late) return Error{"the camera RAW reader (libraw) was still reading after " + std::to_string(kRawReaderSeconds) + " s"};
-    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
-        return Error{"the camera RAW reader (libraw) crashed on this file: it is damaged or not a RAW libraw 0.20 can read"};
-    return decode(answer);
+// parse_tiff_ifd, inside open_buffer(), before anything of ours can look. So libraw runs in a child
+// process (ReaderProcess.h): a file that crashes or hangs it is an error for this file alone.
+Result<RawPreview> read_raw_preview(const std::uint8_t* data, std::size_t size, const ReaderLimits& limits) {
+    auto answer = run_reader_process("the camera RAW reader (libraw)",
+                                     "it is damaged or not a RAW libraw 0.20 can read", limits,
+                                     [data, size] { return encode(read_preview_here(data, size)); });
+    if (!answer) return answer.error();
+    return decode(*answer);
 }
 
 }  // namespace rv

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "image/ReaderProcess.h"
 #include "ruvision/engine/Image.h"
 #include "ruvision/engine/Result.h"
 
@@ -26,10 +27,10 @@ struct RawPreview {
 // see RawDecode.cpp) is an error that says "no embedded preview": the sensor data is never
 // developed instead. Errors carry the reason only (the caller adds the file name). Memory: the
 // preview's bytes, which lie inside the file (the pixel limit applies when the JPEG is decoded).
-// libraw runs in a child process (see RawDecode.cpp): a file that crashes or hangs it is an error
-// ("the camera RAW reader (libraw) crashed on this file"), never a crash of the caller.
+// libraw runs in a child process within `limits` (ReaderProcess.h): a file that crashes or hangs it
+// is an error ("the camera RAW reader (libraw) crashed on this file"), never a crash of the caller.
 // Thread-safe (one child and one libraw object per call, libraw_r).
-Result<RawPreview> read_raw_preview(const std::uint8_t* data, std::size_t size);
+Result<RawPreview> read_raw_preview(const std::uint8_t* data, std::size_t size, const ReaderLimits& limits);
 
 // Turns `image` as libraw's `flip` asks (see RawPreview).
 void apply_raw_flip(RgbImage& image, int flip);

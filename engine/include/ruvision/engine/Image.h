@@ -28,6 +28,10 @@ struct DecodeOptions {
     int min_side = 0;
     // Files whose header announces more pixels than this are refused (decompression bombs).
     std::int64_t max_pixels = 100'000'000;
+    // libheif and libraw run in a child process (bugs in the versions Debian ships crash or hang
+    // them on some damaged files): a child still reading after this many seconds is stopped and
+    // the file is in error.
+    int reader_seconds = 30;
 };
 
 // What was decoded, beyond the pixels.
