@@ -310,6 +310,15 @@ private slots:
         QVERIFY(!p.ok());
         QVERIFY(p.error().message.find("batch") != std::string::npos);
 
+        rv::AdapterTrainer other_start(16, params, rv::LowRankAdapter::initial(8, 2, 2, 1));
+        auto start = other_start.train(s.features, {{0, 1, true}}, kNoCancel);
+        QVERIFY(!start.ok());
+        QVERIFY(start.error().message.find("starting adapter has dimension 8") != std::string::npos);
+
+        auto none = trainer.train(s.features, {}, kNoCancel);  // nothing to learn: no step, no error
+        QVERIFY(none.ok());
+        QCOMPARE(none->steps, 0);
+
         // After the refusals the trainer still trains.
         auto fine = trainer.train(s.features, {{0, 2, true}, {0, 1, false}}, kNoCancel);
         QVERIFY(fine.ok());
