@@ -151,7 +151,7 @@ Result<TrainReport> AdapterTrainer::train(const FeatureMatrix& features, const s
     const learning::PairRelations relations(pairs, kMaxNegativeCandidates);
     learning::MiningSnapshot mining;
     const bool triplets = p.losses.triplet && p.hard_negatives > 0;
-    learning::StepBuilder builder(features, relations, mining, p.hard_negatives, triplets, p.losses.infonce);
+    learning::StepBuilder builder(features, relations, mining, p.hard_negatives, triplets, p.losses.infonce, s.rng);
     const learning::LossConfig cfg = loss_config(p);
     learning::Adam adam(s.theta.size());
     const bool ewc = p.ewc && !s.fisher.empty() && p.ewc_lambda > 0;
