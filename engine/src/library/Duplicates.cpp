@@ -107,6 +107,17 @@ Result<std::vector<DuplicateGroup>> Library::duplicates(const DuplicateParams& p
                                                          const std::atomic<bool>& cancel) {
     const int k = std::max(2, params.neighbours + 1);  // + the file itself
     const int dim = index_->dim();
+    // The space groups are found in: the active version's adapted features and its index (held
+    // until this returns), or the plain ones. Pixels decide membership either way.
+    const std::shared_ptr<const ActiveAdapter> space =
+        params.no_adapter ? std::make_shared<const ActiveAdapter>() : active_adapter();
+    const VectorIndex& index = space->index ? *space->index : *index_;
+    std::vector<float> adapted(static_cast<std::size_t>(dim));
+    auto in_space = [&](const float* v) -> const float* {
+        if (space->base.empty()) return v;
+        space->base.apply(v, adapted.data());
+        return adapted.data();
+    };
     CloseNeighbours close;
     std::vector<Candidate> plain_only;  // plain cosine >= kPlainAccept and the threshold, whitened score below it
     std::unordered_map<std::int64_t, CatalogFile> files;  // of every file in close or plain_only
@@ -121,8 +132,11 @@ Result<std::vector<DuplicateGroup>> Library::duplicates(const DuplicateParams& p
         const std::size_t stride = std::max<std::size_t>(1, static_cast<std::size_t>(counts->indexed) / kLearnRows);
         std::vector<float> sample;
         std::size_t seen = 0;
-        auto st = reader_->for_each_feature(model_id_, [&](std::int64_t, const float* v, int d) {
-            if (d == dim && seen++ % stride == 0) sample.insert(sample.end(), v, v + d);
+        auto st = reader_->for_each_feature(model_id_, [&](std::int64_t, const float* raw, int d) {
+            if (d == dim && seen++ % stride == 0) {
+                const float* v = in_space(raw);
+                sample.insert(sample.end(), v, v + d);
+            }
             return !cancel;
         });
         if (!st) return st.error();
@@ -139,9 +153,10 @@ Result<std::vector<DuplicateGroup>> Library::duplicates(const DuplicateParams& p
         std::vector<std::int64_t> ids;
         std::vector<float> batch;
         bool rotated = false;
-        auto visit = [&](std::int64_t id, const float* v, int d) {
+        auto visit = [&](std::int64_t id, const float* raw, int d) {
             if (cancel) return false;
             if (d != dim) return true;
+            const float* v = in_space(raw);
             if (!rotated) {
                 proj.row.emplace(id, proj.row.size());
                 proj.plain.resize(proj.plain.size() + proj.dim);
@@ -154,7 +169,7 @@ Result<std::vector<DuplicateGroup>> Library::duplicates(const DuplicateParams& p
             ids.push_back(id);
             batch.insert(batch.end(), v, v + d);
             if (ids.size() >= kBatch) {
-                find_candidates(*index_, ids, batch, k, rotated, candidates);
+                find_candidates(index, ids, batch, k, rotated, candidates);
                 ids.clear();
                 batch.clear();
             }
@@ -164,7 +179,7 @@ Result<std::vector<DuplicateGroup>> Library::duplicates(const DuplicateParams& p
             if (rotated) proj.rotated.assign(proj.plain.size(), 0.0f);
             if (auto s = ((*reader_).*each)(model_id_, visit, {}); !s) return s.error();
             if (cancel) return std::vector<DuplicateGroup>();
-            find_candidates(*index_, ids, batch, k, rotated, candidates);
+            find_candidates(index, ids, batch, k, rotated, candidates);
             ids.clear();
             batch.clear();
             rotated = true;
