@@ -61,6 +61,12 @@ enum class Sql {
     FastAdapterGet,
     FastAdapterSet,
     FastAdapterClear,
+    SessionInsert,
+    SessionSetRefined,
+    SessionList,
+    PatternClear,
+    PatternInsert,
+    PatternList,
 
     MetaGet,
     MetaSet,
