@@ -14,6 +14,7 @@
 #include "ruvision/engine/Learning.h"
 #include "ruvision/engine/Library.h"
 #include "ruvision/engine/Marks.h"
+#include "ruvision/engine/SearchSessions.h"
 
 namespace fs = std::filesystem;
 
@@ -45,6 +46,7 @@ private slots:
     void missing_or_damaged_adapted_index_is_rebuilt();
     void index_adds_new_files_to_the_active_version();
     void read_only_library_cannot_learn();
+    void feedback_search_records_a_session();
 
 private:
     QTemporaryDir tmp_;
@@ -240,6 +242,35 @@ void TestAdapterVersions::read_only_library_cannot_learn() {
     QVERIFY(rv::export_adapter(**lib, 1, out).ok());  // exporting only reads
     QVERIFY(fs::file_size(out) > 1000);
     QVERIFY(!rv::export_adapter(**lib, 5, out).ok());
+}
+
+void TestAdapterVersions::feedback_search_records_a_session() {
+    auto lib = rv::Library::open(dir_, rv::LibraryAccess::Update);
+    QVERIFY(lib.ok());
+    rv::SearchOptions options;
+    options.alike = {desktop_[2]};
+    options.different = {nature_[1]};
+    auto found = rv::search_with_feedback(**lib, nature_[0], 5, options);
+    QVERIFY2(found.ok(), found.ok() ? "" : found.error().message.c_str());
+    QCOMPARE(found->results.size(), std::size_t(5));
+    QVERIFY2(found->session > 0, found->session_note.c_str());
+    auto sessions = rv::list_sessions(**lib);
+    QVERIFY(sessions.ok());
+    const auto& s = sessions->back();
+    QCOMPARE(s.id, found->session);
+    QCOMPARE(s.query, query_);  // the query's feature, as embedded (the same as the stored one)
+    QCOMPARE(s.refined.size(), query_.size());
+    QVERIFY(s.refined != s.query);
+    QCOMPARE(s.shown.front(), found->results.front().file_id);
+    QVERIFY(s.query_file > 0);
+    // Without feedback nothing is recorded; opened for reading, the note says why.
+    auto plain = rv::search_with_feedback(**lib, nature_[0], 5, {});
+    QVERIFY(plain.ok() && plain->session == 0 && plain->session_note.empty());
+    auto reader = rv::Library::open(dir_, rv::LibraryAccess::Read);
+    QVERIFY(reader.ok());
+    auto ro = rv::search_with_feedback(**reader, nature_[0], 5, options);
+    QVERIFY(ro.ok() && ro->session == 0);
+    QVERIFY2(ro->session_note.find("opened for reading") != std::string::npos, ro->session_note.c_str());
 }
 
 QTEST_GUILESS_MAIN(TestAdapterVersions)

@@ -342,6 +342,10 @@ void TestLearningCli::search_feedback_moves_files() {
     QCOMPARE(moved.size(), plain.size());
     QVERIFY2(moved.indexOf(low) < plain.indexOf(low), qPrintable(moved.join('\n')));
     QVERIFY2(moved.indexOf(high) > plain.indexOf(high), qPrintable(moved.join('\n')));
+    // Recorded as a search session (the library is writable).
+    auto r = cli({"search", "--library", lib_, "-v", q(query), "--alike", low});
+    QCOMPARE(r.code, 0);
+    QVERIFY2(r.err.contains("search session 1 recorded"), r.err.constData());
     // Two alike files, one option given twice.
     const QStringList twice = ranking(lib_, query, {"--alike", low, "--alike", plain[plain.size() - 2]});
     QVERIFY(twice.indexOf(low) < plain.indexOf(low));

@@ -14,6 +14,7 @@
 #include "cli/Progress.h"
 #include "ruvision/engine/KeepSuggestion.h"
 #include "ruvision/engine/ImageFormats.h"
+#include "ruvision/engine/Learning.h"
 #include "ruvision/engine/Library.h"
 #include "ruvision/engine/Marks.h"
 
@@ -165,7 +166,12 @@ int cmd_index(const Parsed& a) {
 }
 
 int cmd_search(const Parsed& a) {
-    auto lib = open_library(a, LibraryAccess::Read);
+    // Feedback is recorded as a search session where the library may be written.
+    const bool feedback = a.has("alike") || a.has("different");
+    const bool writable = feedback && library_exists(a.text("library")) &&
+                          ::access(a.text("library").c_str(), W_OK) == 0 &&
+                          ::access((a.text("library") + "/catalog.sqlite").c_str(), W_OK) == 0;
+    auto lib = open_library(a, writable ? LibraryAccess::Update : LibraryAccess::Read);
     if (!lib) return 1;
     SearchOptions options;
     options.no_adapter = a.has("no-adapter");
@@ -183,11 +189,15 @@ int cmd_search(const Parsed& a) {
             (std::string_view(kind) == "alike" ? options.alike : options.different).emplace_back((*f)->path);
         }
     }
-    auto hits = lib->search(a.operands()[0], static_cast<int>(a.number("top", 10)), options);
-    if (!hits) {
-        print_error("search: " + hits.error().message);
+    auto found = search_with_feedback(*lib, a.operands()[0], static_cast<int>(a.number("top", 10)), options);
+    if (!found) {
+        print_error("search: " + found.error().message);
         return 1;
     }
+    if (!found->session_note.empty()) print_error("search: " + found->session_note);
+    else if (found->session && a.has("verbose"))
+        std::fprintf(stderr, "search session %lld recorded\n", static_cast<long long>(found->session));
+    const std::vector<SearchResult>* hits = &found->results;
     for (std::size_t i = 0; i < hits->size(); ++i) {
         const auto& h = (*hits)[i];
         // Text: the score to 3 decimals (what tells results apart); --json: the engine's float.

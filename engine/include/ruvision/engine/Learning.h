@@ -116,4 +116,19 @@ struct AdapterVersion {
 inline constexpr std::size_t kFastRecentMarks = 32;
 [[nodiscard]] Result<std::size_t> update_fast_adapter_after_mark(Library& lib);
 
+// A search with the person's in-session feedback (SearchOptions::alike / different), recorded as
+// a search session (SearchSessions.h) when the library is writable: the query's feature as
+// embedded, the files shown (each result and its copies, in order), the library file searched
+// with, and the refined query (Rocchio on the stored features, so sessions stay in the feature
+// space of the model whatever adapter version is active). Embeds with the writer's embedder: call
+// it on the writer's thread. A session that cannot be recorded leaves the results as they are and
+// says why in `session_note`.
+struct FeedbackSearch {
+    std::vector<SearchResult> results;
+    std::int64_t session = 0;  // 0: not recorded
+    std::string session_note;  // why not, when it was asked for
+};
+[[nodiscard]] Result<FeedbackSearch> search_with_feedback(Library& lib, const std::filesystem::path& image, int k,
+                                                          const SearchOptions& options);
+
 }  // namespace rv
