@@ -45,12 +45,20 @@ std::vector<CommandSpec> make_commands() {
          0, kMany, cmd_index},
         {"search", "IMAGE", "the library files most similar to IMAGE, best first",
          {library_option(), {"top", 'k', Kind::Integer, "N", "how many results", 1, 10000, false, "10"},
+          {"alike", 0, Kind::List, "IMAGE", "library files alike to what you seek: the query is refined towards them"},
+          {"different", 0, Kind::List, "IMAGE", "library files unlike what you seek: the query is moved away"},
+          {"no-adapter", 0, Kind::Flag, "", "ignore what the library learned from marks (the plain ranking)"},
           json_option("one JSON object per hit, scores at full precision"), verbose_option()},
-         "ruvision-cli search --library ~/.local/share/RuVision/my-photos -k5 query.jpg", "", 1, 1, cmd_search},
+         "ruvision-cli search --library ~/.local/share/RuVision/my-photos -k5 query.jpg --alike a.jpg --different b.jpg",
+         "Uses the active adapter version (ruvision-cli adapters) and the fast adapter the latest marks\n"
+         "trained. IMAGE goes before --alike/--different (their lists run to the next option) or after --.\n"
+         "A file of --alike/--different that is not a library file is a usage error (exit status 2).",
+         1, 1, cmd_search},
         {"duplicates", "", "groups of near-duplicate files, each checked pixel by pixel",
          {library_option(),
           {"threshold", 0, Kind::Number, "T",
            "the similarity a group's members reach at least", 0, 1, false, "0.56-0.70 by library size"},
+          {"no-adapter", 0, Kind::Flag, "", "compare the plain features, not the active adapter version's"},
           json_option("one JSON object per group"), verbose_option()},
          "ruvision-cli duplicates --library ~/.local/share/RuVision/my-photos --threshold=0.8", "", 0, 0,
          cmd_duplicates},
@@ -77,6 +85,27 @@ std::vector<CommandSpec> make_commands() {
          "ruvision-cli marks --library ~/.local/share/RuVision/my-photos --export marks.jsonl",
          "An import reports each line it could not place, with the reason, and exits with status 1.", 0, 2,
          cmd_marks},
+        {"learn", "", "train an adapter version on every mark; activate it if it orders held-out marks better",
+         {library_option(),
+          json_option("print the result as one JSON object: version, activated, reason, marks, held_out_before, "
+                      "held_out_after, seconds")},
+         "ruvision-cli learn --library ~/.local/share/RuVision/my-photos",
+         "A fifth of the alike and of the different marks are held out (seeded); the version is trained on\n"
+         "the rest and becomes active only if it orders the held-out ones strictly better than the active\n"
+         "version (or none). With fewer than 10 marks, or fewer than 2 alike or 2 different ones, it is\n"
+         "stored, not activated. Progress on stderr. Exit status: 0 stored (active or not), 1 failed,\n"
+         "130 interrupted (nothing stored).",
+         0, 0, cmd_learn},
+        {"adapters", "", "the library's adapter versions; activate one or none, export or import one",
+         {library_option(), json_option("one JSON object per version"),
+          {"activate", 0, Kind::Integer, "N", "make version N active (whatever the guard said)", 1, 1e15},
+          {"none", 0, Kind::Flag, "", "make no version active: search answers as before any learning"},
+          {"export", 0, Kind::Text, "N FILE", "write version N to FILE (JSON: model, rank, parameters, marks)"},
+          {"import", 0, Kind::Text, "FILE", "add an exported version; active if it orders this library's marks better"}},
+         "ruvision-cli adapters --library ~/.local/share/RuVision/my-photos --activate 2",
+         "--export takes the version and the file: --export 3 mine.json. An imported version must fit the\n"
+         "library's model and descriptor.",
+         0, 1, cmd_adapters},
         {"import-model", "RECIPE SOURCE_DIR OUT.rvm", "import a TF.js model into RuVision's model format",
          {},
          "ruvision-cli import-model packaging/models/mobilenet_v2.json build/model-sources/x build/models/x.rvm",

@@ -40,4 +40,8 @@ int cmd_roots(const Parsed& args);
 int cmd_mark(const Parsed& args);
 int cmd_marks(const Parsed& args);
 
+// Learning (LearnCommands.cpp).
+int cmd_learn(const Parsed& args);
+int cmd_adapters(const Parsed& args);
+
 }  // namespace rv::cli

@@ -14,6 +14,7 @@
 #include "cli/Progress.h"
 #include "ruvision/engine/KeepSuggestion.h"
 #include "ruvision/engine/ImageFormats.h"
+#include "ruvision/engine/Learning.h"
 #include "ruvision/engine/Library.h"
 #include "ruvision/engine/Marks.h"
 
@@ -165,13 +166,38 @@ int cmd_index(const Parsed& a) {
 }
 
 int cmd_search(const Parsed& a) {
-    auto lib = open_library(a, LibraryAccess::Read);
+    // Feedback is recorded as a search session where the library may be written.
+    const bool feedback = a.has("alike") || a.has("different");
+    const bool writable = feedback && library_exists(a.text("library")) &&
+                          ::access(a.text("library").c_str(), W_OK) == 0 &&
+                          ::access((a.text("library") + "/catalog.sqlite").c_str(), W_OK) == 0;
+    auto lib = open_library(a, writable ? LibraryAccess::Update : LibraryAccess::Read);
     if (!lib) return 1;
-    auto hits = lib->search(a.operands()[0], static_cast<int>(a.number("top", 10)));
-    if (!hits) {
-        print_error("search: " + hits.error().message);
+    SearchOptions options;
+    options.no_adapter = a.has("no-adapter");
+    if (options.no_adapter && (a.has("alike") || a.has("different")))
+        return usage_error("search", "--no-adapter goes without --alike/--different (feedback refines in the learned space)");
+    // Feedback names library files: anything else is a usage error naming it.
+    for (const char* kind : {"alike", "different"}) {
+        for (const auto& p : a.list(kind)) {
+            auto f = find_library_file(*lib, p);
+            if (!f) {
+                print_error("search: " + f.error().message);
+                return 1;
+            }
+            if (!*f) return usage_error("search", "--" + std::string(kind) + " " + p + ": not a file of the library " + a.text("library"));
+            (std::string_view(kind) == "alike" ? options.alike : options.different).emplace_back((*f)->path);
+        }
+    }
+    auto found = search_with_feedback(*lib, a.operands()[0], static_cast<int>(a.number("top", 10)), options);
+    if (!found) {
+        print_error("search: " + found.error().message);
         return 1;
     }
+    if (!found->session_note.empty()) print_error("search: " + found->session_note);
+    else if (found->session && a.has("verbose"))
+        std::fprintf(stderr, "search session %lld recorded\n", static_cast<long long>(found->session));
+    const std::vector<SearchResult>* hits = &found->results;
     for (std::size_t i = 0; i < hits->size(); ++i) {
         const auto& h = (*hits)[i];
         // Text: the score to 3 decimals (what tells results apart); --json: the engine's float.
@@ -231,7 +257,10 @@ int cmd_status(const Parsed& a) {
                                   {"pending", s->counts.pending}, {"errors", s->counts.errors},
                                   {"index", {{"vectors", s->index_size}, {"state", s->index_state}}},
                                   {"unsupported", {{"files", unsupported_files}, {"formats", unsupported_formats}}},
-                                  {"roots", roots}, {"offline_roots", offline_roots}, {"marks", *marks}})
+                                  {"roots", roots}, {"offline_roots", offline_roots}, {"marks", *marks},
+                                  {"adapter", {{"active", s->adapter_version ? json(s->adapter_version) : json(nullptr)},
+                                               {"state", s->adapter_state},
+                                               {"fast_marks", s->fast_adapter_marks}}}})
                                 .c_str());
     } else {
         // The index state names its vector count when it has one ("ok (158 vectors)").
@@ -247,6 +276,14 @@ int cmd_status(const Parsed& a) {
             std::printf("%s in formats RuVision cannot read: %s\n",
                         count(static_cast<std::size_t>(unsupported_files), "file").c_str(), unsupported_text.c_str());
         std::printf("marks: %s\n", thousands(static_cast<std::size_t>(*marks)).c_str());
+        if (s->adapter_version)
+            std::printf("adapter: version %lld active, its index %s\n", static_cast<long long>(s->adapter_version),
+                        printable(s->adapter_state).c_str());
+        else
+            std::printf("adapter: none active%s%s\n", s->adapter_state.empty() ? "" : " (",
+                        s->adapter_state.empty() ? "" : (printable(s->adapter_state) + ")").c_str());
+        if (s->fast_adapter_marks)
+            std::printf("fast adapter: updated by %s\n", count(static_cast<std::size_t>(s->fast_adapter_marks), "mark").c_str());
         for (const auto& r : s->roots)
             std::printf("root %s%s%s%s\n", printable(r.path).c_str(), r.offline.empty() ? "" : " (offline: ",
                         printable(r.offline).c_str(), r.offline.empty() ? "" : ")");
@@ -266,6 +303,7 @@ int cmd_duplicates(const Parsed& a) {
     if (!lib) return 1;
     DuplicateParams p;
     p.threshold = static_cast<float>(a.number("threshold", -1));  // < 0: the library's default
+    p.no_adapter = a.has("no-adapter");
     std::signal(SIGINT, on_sigint);
     auto groups = lib->duplicates(p, g_cancel);
     if (!groups) {

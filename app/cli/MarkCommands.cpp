@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/Commands.h"
+#include "ruvision/engine/Learning.h"
 #include "ruvision/engine/Library.h"
 #include "ruvision/engine/Marks.h"
 
@@ -118,6 +119,9 @@ int cmd_mark(const Parsed& a) {
         return 1;
     }
     print_mark(*m, a.has("json"));
+    // The mark is stored; the fast adapter learning from it is a bonus the next search uses.
+    if (auto fast = update_fast_adapter_after_mark(*lib); !fast)
+        print_error("mark: stored, but the fast adapter was not updated: " + fast.error().message);
     return 0;
 }
 

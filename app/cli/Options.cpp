@@ -27,6 +27,7 @@ std::string label(const OptionSpec& o) {
     if (o.short_name) s += std::string("-") + o.short_name + ", ";
     s += long_form(o);
     if (o.kind != Kind::Flag) s += std::string(" ") + o.value_name;
+    if (o.kind == Kind::List) s += "...";
     return s;
 }
 
@@ -93,6 +94,12 @@ std::string Parsed::text(std::string_view name, const std::string& fallback) con
     return it == values_.end() ? fallback : it->second;
 }
 
+const std::vector<std::string>& Parsed::list(std::string_view name) const {
+    static const std::vector<std::string> none;
+    const auto it = lists_.find(std::string(name));
+    return it == lists_.end() ? none : it->second;
+}
+
 double Parsed::number(std::string_view name, double fallback) const {
     const auto it = numbers_.find(std::string(name));
     return it == numbers_.end() ? fallback : it->second;
@@ -141,6 +148,16 @@ int parse(const CommandSpec& spec, const Args& args, Parsed& out) {
         if (!o) return fail(unknown_option(spec, written));
         if (o->kind == Kind::Flag) {
             if (has_attached) return fail(written + " takes no value");
+            out.values_[o->name] = "";
+            continue;
+        }
+        if (o->kind == Kind::List) {
+            // Every following argument up to the next option (or "--") is one of its values.
+            auto& values = out.lists_[o->name];
+            const std::size_t before = values.size();
+            if (has_attached) values.push_back(attached);
+            while (i + 1 < args.size() && !(args[i + 1].size() >= 2 && args[i + 1][0] == '-')) values.push_back(args[++i]);
+            if (values.size() == before) return fail(written + " needs at least one " + o->value_name);
             out.values_[o->name] = "";
             continue;
         }

@@ -2,7 +2,9 @@
 // (name, short letter, value or flag, help line); the same table parses the arguments and writes
 // the usage text, so the two cannot drift apart.
 //
-// Accepted forms: --name VALUE, --name=VALUE, -k VALUE, -k5, flags (--json, -v); "--" ends the
+// Accepted forms: --name VALUE, --name=VALUE, -k VALUE, -k5, flags (--json, -v), lists (--alike A
+// B C: every following argument up to the next option; the option may be given again to add
+// more, so operands go before a list or after "--"); "--" ends the
 // options (what follows are operands, even when it starts with '-'); --help / -h anywhere before
 // "--" asks for the command's usage. Numbers are read whole (std::from_chars must take every
 // character) and checked against the option's range before anything else happens.
@@ -20,7 +22,7 @@ using Args = std::vector<std::string>;
 inline constexpr std::size_t kMany = static_cast<std::size_t>(-1);
 
 struct OptionSpec {
-    enum class Kind { Flag, Text, Integer, Number };
+    enum class Kind { Flag, Text, Integer, Number, List };
     const char* name;        // without the dashes: "library"
     char short_name = 0;     // 'k' for -k; 0: none
     Kind kind = Kind::Flag;
@@ -53,12 +55,15 @@ public:
     std::string text(std::string_view name, const std::string& fallback = {}) const;
     double number(std::string_view name, double fallback) const;
     const std::vector<std::string>& operands() const { return operands_; }
+    // A List option's values, in order (empty when it was not given).
+    const std::vector<std::string>& list(std::string_view name) const;
 
 private:
     friend int parse(const CommandSpec&, const Args&, Parsed&);
     std::map<std::string, std::string> values_;  // a flag's value is ""
     std::vector<std::string> operands_;
     std::map<std::string, double> numbers_;
+    std::map<std::string, std::vector<std::string>> lists_;
 };
 
 // Every command, in the order the overall usage lists them (the table: CommandTable.cpp).

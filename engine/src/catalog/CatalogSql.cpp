@@ -74,6 +74,20 @@ constexpr const char* kTexts[kSqlCount] = {
     /* MarkList */ "SELECT a, b, verdict, source, session, time FROM marks ORDER BY time, a, b",
     /* MarkCount */ "SELECT count(*) FROM marks",
 
+    /* AdapterInsert */
+    "INSERT INTO adapters(version, model_id, dim, rank, params, marks, held_out, held_out_before, held_out_after, "
+    "activated, reason, source, summary, created) "
+    "VALUES((SELECT coalesce(max(version), 0) + 1 FROM adapters), ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13) "
+    "RETURNING version",
+    /* AdapterList */ "SELECT " RV_CATALOG_ADAPTER_COLUMNS " FROM adapters ORDER BY version",
+    /* AdapterOne */ "SELECT " RV_CATALOG_ADAPTER_COLUMNS " FROM adapters WHERE version = ?1",
+    /* AdapterSetVerdict */ "UPDATE adapters SET activated = ?2, reason = ?3 WHERE version = ?1",
+    /* FastAdapterGet */ "SELECT base_version, params, marks, time FROM fast_adapter WHERE id = 1",
+    /* FastAdapterSet */
+    "INSERT INTO fast_adapter(id, base_version, params, marks, time) VALUES(1, ?1, ?2, ?3, ?4) "
+    "ON CONFLICT(id) DO UPDATE SET base_version = excluded.base_version, params = excluded.params, "
+    "marks = excluded.marks, time = excluded.time",
+    /* FastAdapterClear */ "DELETE FROM fast_adapter",
     /* SessionInsert */
     "INSERT INTO sessions(model_id, query, refined, shown, query_file, time) VALUES(?1, ?2, NULL, ?3, ?4, ?5)",
     /* SessionSetRefined */ "UPDATE sessions SET refined = ?2 WHERE id = ?1",

@@ -54,6 +54,13 @@ enum class Sql {
     MarkList,
     MarkCount,
 
+    AdapterInsert,
+    AdapterList,
+    AdapterOne,
+    AdapterSetVerdict,
+    FastAdapterGet,
+    FastAdapterSet,
+    FastAdapterClear,
     SessionInsert,
     SessionSetRefined,
     SessionList,
@@ -74,6 +81,11 @@ inline constexpr std::size_t kSqlCount = static_cast<std::size_t>(Sql::Count_);
 const char* sql_text(Sql id);
 
 // Column order of every statement that returns whole file rows (read_file_row() relies on it).
+// Column order of the adapter statements (read_adapter_row() relies on it).
+#define RV_CATALOG_ADAPTER_COLUMNS                                                                           \
+    "version, model_id, dim, rank, params, marks, held_out, held_out_before, held_out_after, activated, reason, " \
+    "source, summary, created"
+
 #define RV_CATALOG_FILE_COLUMNS \
     "id, root_id, path, size, mtime_ns, content_hash, width, height, status, error, model_id, updated_at, full_hash"
 

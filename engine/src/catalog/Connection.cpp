@@ -252,11 +252,17 @@ void Stmt::bind_null(int i) {
     if (rc_ == SQLITE_OK) rc_ = sqlite3_bind_null(s_, i);
 }
 
+void Stmt::bind_double(int i, double v) {
+    if (rc_ == SQLITE_OK) rc_ = sqlite3_bind_double(s_, i, v);
+}
+
 int Stmt::step() { return rc_ != SQLITE_OK ? rc_ : sqlite3_step(s_); }
 
 bool Stmt::is_null(int col) const { return sqlite3_column_type(s_, col) == SQLITE_NULL; }
 
 std::int64_t Stmt::int64(int col) const { return sqlite3_column_int64(s_, col); }
+
+double Stmt::real(int col) const { return sqlite3_column_double(s_, col); }
 
 std::string Stmt::bytes(int col) const {
     std::size_t n = 0;

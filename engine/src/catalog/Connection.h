@@ -80,12 +80,14 @@ public:
     void bind_text(int i, std::string_view v);
     void bind_blob(int i, const void* p, std::size_t n);  // zero bytes binds an empty blob, not NULL
     void bind_null(int i);
+    void bind_double(int i, double v);
 
     // SQLITE_ROW, SQLITE_DONE, or an error code (a failed prepare or bind reports here).
     int step();
 
     bool is_null(int col) const;
     std::int64_t int64(int col) const;
+    double real(int col) const;
     std::string bytes(int col) const;  // TEXT or BLOB, byte for byte
     const void* blob(int col, std::size_t* n) const;
 

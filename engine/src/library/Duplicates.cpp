@@ -46,14 +46,20 @@ Result<float> chosen_threshold(CatalogDb& reader, std::string_view model_id, con
 
 // Learns the whitening on a strided sample of at most kLearnRows of the model's features;
 // nullopt when fewer than 2 rows (or cancelled). *rows: the rows it learned on.
+// With `adapter` (an active version's), on the features it adapts.
 Result<std::optional<Whitening>> learn_whitening(CatalogDb& reader, std::string_view model_id, int dim,
                                                  std::int64_t indexed, const std::atomic<bool>& cancel,
-                                                 std::size_t* rows) {
+                                                 std::size_t* rows, const LowRankAdapter* adapter = nullptr) {
     const std::size_t stride = std::max<std::size_t>(1, static_cast<std::size_t>(indexed) / kLearnRows);
     std::vector<float> sample;
     std::size_t seen = 0;
     auto st = reader.for_each_feature(model_id, [&](std::int64_t, const float* v, int d) {
-        if (d == dim && seen++ % stride == 0) sample.insert(sample.end(), v, v + d);
+        if (d == dim && seen++ % stride == 0) {
+            sample.resize(sample.size() + static_cast<std::size_t>(d));
+            float* row = sample.data() + sample.size() - static_cast<std::size_t>(d);
+            if (adapter) adapter->apply(v, row);
+            else std::copy(v, v + d, row);
+        }
         return !cancel;
     });
     if (!st) return st.error();
@@ -122,7 +128,7 @@ float Library::default_duplicate_threshold() {
         size_duplicate_threshold(counts ? std::min<std::size_t>(static_cast<std::size_t>(counts->indexed), kLearnRows) : 0);
     // Calibrating needs the whitening: learned only when the marks can calibrate.
     auto usable = marks_calibrate_duplicates(*reader_);
-    if (!counts || !usable || !*usable) return size_default;
+    if (!counts || !usable || !*usable || !active_adapter()->base.empty()) return size_default;
     const std::atomic<bool> never{false};
     std::size_t rows = 0;
     auto w = learn_whitening(*reader_, model_id_, index_->dim(), counts->indexed, never, &rows);
@@ -135,6 +141,17 @@ Result<std::vector<DuplicateGroup>> Library::duplicates(const DuplicateParams& p
                                                          const std::atomic<bool>& cancel) {
     const int k = std::max(2, params.neighbours + 1);  // + the file itself
     const int dim = index_->dim();
+    // The space groups are found in: the active version's adapted features and its index (held
+    // until this returns), or the plain ones. Pixels decide membership either way.
+    const std::shared_ptr<const ActiveAdapter> space =
+        params.no_adapter ? std::make_shared<const ActiveAdapter>() : active_adapter();
+    const VectorIndex& index = space->index ? *space->index : *index_;
+    std::vector<float> adapted(static_cast<std::size_t>(dim));
+    auto in_space = [&](const float* v) -> const float* {
+        if (space->base.empty()) return v;
+        space->base.apply(v, adapted.data());
+        return adapted.data();
+    };
     CloseNeighbours close;
     std::vector<Candidate> plain_only;  // plain cosine >= kPlainAccept and the threshold, whitened score below it
     std::unordered_map<std::int64_t, CatalogFile> files;  // of every file in close or plain_only
@@ -147,11 +164,14 @@ Result<std::vector<DuplicateGroup>> Library::duplicates(const DuplicateParams& p
 
         // 1. Learn the whitening on a strided sample of the features; choose the threshold.
         std::size_t rows = 0;
-        auto learned = learn_whitening(*reader_, model_id_, dim, counts->indexed, cancel, &rows);
+        auto learned = learn_whitening(*reader_, model_id_, dim, counts->indexed, cancel, &rows,
+                                       space->base.empty() ? nullptr : &space->base);
         if (!learned) return learned.error();
         if (!*learned) return std::vector<DuplicateGroup>();
         const Whitening& w = **learned;
         float threshold = params.threshold;
+        // Marks calibrate the threshold in the plain space only (they are scored on plain features).
+        if (threshold < 0 && !space->base.empty()) threshold = size_duplicate_threshold(rows);
         if (threshold < 0) {
             auto chosen = chosen_threshold(*reader_, model_id_, w, rows, cancel);
             if (!chosen) return chosen.error();
@@ -165,9 +185,10 @@ Result<std::vector<DuplicateGroup>> Library::duplicates(const DuplicateParams& p
         std::vector<std::int64_t> ids;
         std::vector<float> batch;
         bool rotated = false;
-        auto visit = [&](std::int64_t id, const float* v, int d) {
+        auto visit = [&](std::int64_t id, const float* raw, int d) {
             if (cancel) return false;
             if (d != dim) return true;
+            const float* v = in_space(raw);
             if (!rotated) {
                 proj.row.emplace(id, proj.row.size());
                 proj.plain.resize(proj.plain.size() + proj.dim);
@@ -180,7 +201,7 @@ Result<std::vector<DuplicateGroup>> Library::duplicates(const DuplicateParams& p
             ids.push_back(id);
             batch.insert(batch.end(), v, v + d);
             if (ids.size() >= kBatch) {
-                find_candidates(*index_, ids, batch, k, rotated, candidates);
+                find_candidates(index, ids, batch, k, rotated, candidates);
                 ids.clear();
                 batch.clear();
             }
@@ -190,7 +211,7 @@ Result<std::vector<DuplicateGroup>> Library::duplicates(const DuplicateParams& p
             if (rotated) proj.rotated.assign(proj.plain.size(), 0.0f);
             if (auto s = ((*reader_).*each)(model_id_, visit, {}); !s) return s.error();
             if (cancel) return std::vector<DuplicateGroup>();
-            find_candidates(*index_, ids, batch, k, rotated, candidates);
+            find_candidates(index, ids, batch, k, rotated, candidates);
             ids.clear();
             batch.clear();
             rotated = true;

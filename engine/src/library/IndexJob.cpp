@@ -10,42 +10,12 @@
 #include <set>
 #include <unordered_map>
 
+#include "library/IndexLock.h"
 #include "ruvision/engine/Library.h"
 
 namespace rv {
 
 namespace fs = std::filesystem;
-
-namespace {
-
-constexpr const char* kLockFile = "index.lock";
-
-// An flock on DIR/index.lock, held while this object lives. flock (unlike fcntl locks) conflicts
-// between two descriptors of one process too, and the kernel drops it when the process dies.
-class IndexLock {
-public:
-    static Result<IndexLock> take(const fs::path& dir) {
-        const fs::path path = dir / kLockFile;
-        const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-        if (fd < 0) return Error{path.string() + ": cannot open the lock file"};
-        if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
-            ::close(fd);
-            return Error{"library " + dir.string() + ": another process is indexing it (" + path.string() + " is locked)"};
-        }
-        return IndexLock(fd);
-    }
-    IndexLock(IndexLock&& o) noexcept : fd_(std::exchange(o.fd_, -1)) {}
-    IndexLock& operator=(IndexLock&&) = delete;
-    ~IndexLock() {
-        if (fd_ >= 0) ::close(fd_);  // closing the last descriptor releases the flock
-    }
-
-private:
-    explicit IndexLock(int fd) : fd_(fd) {}
-    int fd_;
-};
-
-}  // namespace
 
 bool library_is_being_indexed(const fs::path& dir) {
     // O_NONBLOCK: a FIFO under that name must not make every command wait.
@@ -209,7 +179,7 @@ Result<IndexJobResult> Library::index(const IndexJobParams& params, const std::a
             for (const auto& k : *known)
                 if (!seen.count(k.path) && !kept_offline(k)) gone.push_back(k.id);
             if (auto st = catalog_->remove_files(gone); !st) return st.error();
-            for (auto id : gone) index_->remove(id);
+            for (auto id : gone) index_remove(id);
             result.removed += gone.size();
         }
     }
@@ -268,7 +238,7 @@ Result<IndexJobResult> Library::index(const IndexJobParams& params, const std::a
                 if (h.full.empty()) h.full = content_full_hash(r.path);
                 failure = catalog_->set_content_hash(id, h.fingerprint, h.full);
             }
-            if (failure) failure = index_->add(id, r.embedding.data());
+            if (failure) failure = index_add(id, r.embedding.data());
             ++result.embedded;
         } else {
             failure = catalog_->mark_error(id, r.ok() ? r.path.string() + ": the embedding is not usable (" + bad + ")"
@@ -350,7 +320,7 @@ Status Library::repair_damaged_features(std::size_t* repaired) {
     if (auto st = catalog_->for_each_rotated_feature(model_id_, any, collect); !st) return st;
     for (std::int64_t id : damaged) {
         if (auto st = catalog_->mark_pending(id); !st) return st;
-        index_->remove(id);
+        index_remove(id);
     }
     *repaired = damaged.size();
     std::lock_guard lock(reader_mutex_);

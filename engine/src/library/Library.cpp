@@ -1,5 +1,6 @@
-// Library: opening (and rebuilding the index), roots, search and status. The indexing job is in
-// IndexJob.cpp, near-duplicates in Duplicates.cpp.
+// Library: opening (and rebuilding the index), roots and status. The indexing job is in
+// IndexJob.cpp, search in Search.cpp, near-duplicates in Duplicates.cpp, the adapted index in
+// src/learning/AdaptedIndex.cpp.
 #include "ruvision/engine/Library.h"
 
 #include <fcntl.h>
@@ -222,7 +223,7 @@ Status Library::load_or_rebuild_index() {
         } else {
             index_ = std::move(*loaded);
             index_state_ = "ok (" + std::to_string(index_->size()) + " vectors)";
-            return Status::success();
+            return load_or_rebuild_adapted(false);
         }
     }
     // ef_search 128: recall@10 0.973 at 1M vectors (0.933 at hnswlib's usual 64), 0.47 ms median
@@ -265,12 +266,39 @@ Status Library::load_or_rebuild_index() {
         // only an indexing run (which knows the catalog is complete) writes the index file.
         index_state_ = "rebuilt from the catalog (" + std::to_string(index_->size()) + " vectors): " + why;
     }
-    return Status::success();
+    return load_or_rebuild_adapted(!why.empty());
 }
 
 Status Library::save_index() {
     if (auto st = index_->save((dir_ / kIndexFile).string()); !st) return st;
+    const auto active = active_adapter();
+    if (active->index)
+        if (auto st = active->index->save((dir_ / adapted_index_file(active->version)).string()); !st) return st;
     return catalog_->set_meta("index_dirty", "0");
+}
+
+Status Library::index_add(std::int64_t id, const float* v) {
+    if (auto st = index_->add(id, v); !st) return st;
+    const auto active = active_adapter();
+    if (!active->index) return Status::success();
+    std::vector<float> adapted(static_cast<std::size_t>(index_->dim()));
+    active->base.apply(v, adapted.data());
+    return active->index->add(id, adapted.data());
+}
+
+void Library::index_remove(std::int64_t id) {
+    index_->remove(id);
+    if (const auto active = active_adapter(); active->index) active->index->remove(id);
+}
+
+std::shared_ptr<const ActiveAdapter> Library::active_adapter() const {
+    std::lock_guard lock(active_mutex_);
+    return active_;
+}
+
+void Library::set_active(std::shared_ptr<const ActiveAdapter> a) {
+    std::lock_guard lock(active_mutex_);
+    active_ = std::move(a);
 }
 
 Result<std::int64_t> Library::root_id(const fs::path& folder) {
@@ -335,7 +363,7 @@ Result<RootChange> Library::add_root(const fs::path& folder) {
 
 Status Library::forget_ids(const std::vector<std::int64_t>& ids) {
     if (auto st = catalog_->remove_files(ids); !st) return st;
-    for (auto id : ids) index_->remove(id);
+    for (auto id : ids) index_remove(id);
     return save_index();
 }
 
@@ -366,101 +394,6 @@ Status Library::forget(const std::vector<fs::path>& files) {
     return ids.empty() ? Status::success() : forget_ids(ids);
 }
 
-Result<std::vector<SearchResult>> Library::search(const fs::path& image, int k) {
-    std::vector<float> v;
-    {
-        std::lock_guard lock(reader_mutex_);
-        auto e = query_embedder_->embed_file(image);
-        if (!e) return e.error();
-        v = std::move(*e);
-    }
-    return search(v, k);
-}
-
-Result<std::vector<SearchResult>> Library::search(const RgbImage& image, int k) {
-    if (image.width <= 0 || image.height <= 0) return Error{"the query image is empty"};
-    std::vector<float> v;
-    {
-        std::lock_guard lock(reader_mutex_);
-        auto e = query_embedder_->embed(image);
-        if (!e) return Error{"the query image: " + e.error().message};
-        v = std::move(*e);
-    }
-    return search(v, k);
-}
-
-Result<std::vector<SearchResult>> Library::search(const std::vector<float>& embedding, int k) {
-    const std::string where = "library " + dir_.string();
-    if (k < 1) return Error{"search: k must be at least 1 (got " + std::to_string(k) + ")"};
-    if (static_cast<int>(embedding.size()) != index_->dim())
-        return Error{where + ": the query has " + std::to_string(embedding.size()) + " values, the index of model " +
-                     model_id_ + " " + std::to_string(index_->dim())};
-    // Scores are inner products: they are cosines, within [-1, 1], only for unit vectors.
-    double norm2 = 0;
-    for (float x : embedding) norm2 += static_cast<double>(x) * x;
-    if (!std::isfinite(norm2) || std::fabs(norm2 - 1.0) > 1e-3)
-        return Error{"search: the query vector is not unit length (squared norm " + std::to_string(norm2) + ")"};
-    std::unique_lock lock(reader_mutex_);
-    if (index_->size() == 0) {
-        auto counts = reader_->counts();
-        if (!counts) return counts.error();
-        return Error{where + ": nothing to search: no image is indexed with model " + model_id_ +
-                     (counts->indexed ? " (its " + std::to_string(counts->indexed) +
-                                            " indexed files were indexed with another model; run ruvision-cli index)"
-                                      : " (run ruvision-cli index)")};
-    }
-    // k pictures, not k files: ask the index for more files until k groups or the library's end.
-    const std::size_t live = index_->size();
-    std::size_t want = std::min<std::size_t>(live, 2 * static_cast<std::size_t>(k) + 16);
-    const std::size_t most = std::min<std::size_t>(live, 4 * static_cast<std::size_t>(k) + 32);
-    std::vector<CopyCandidate> found;
-    std::vector<CopyGroup> groups;
-    const std::atomic<bool> never{false};
-    for (;;) {
-        found.clear();
-        for (const auto& hit : index_->search(embedding.data(), static_cast<int>(want))) {
-            auto f = reader_->file(hit.id);
-            if (!f) return f.error();
-            if (!*f) continue;  // removed since
-            const CatalogFile& row = **f;
-            CopyCandidate c;
-            c.file_id = hit.id;
-            c.path = row.path;
-            // Unit vectors give |score| <= 1 up to float rounding (1 + ~1e-7); clamped so that a
-            // cosine is never shown above 1.
-            c.score = std::clamp(hit.score, -1.0f, 1.0f);
-            c.width = row.width;
-            c.height = row.height;
-            c.size = row.size;
-            c.mtime_ns = row.mtime_ns;
-            c.full_hash = row.full_hash.value_or(std::string());
-            // A damaged feature only keeps this file out of pixel grouping (open() reports it).
-            if (auto v = reader_->feature(hit.id); v && *v) c.feature = std::move(**v);
-            found.push_back(std::move(c));
-        }
-        lock.unlock();  // decoding takes a while: other readers (status, duplicates) go on meanwhile
-        groups = group_copies(found, CopyRule{}, never, &copy_signatures_, nullptr, static_cast<std::size_t>(k));
-        lock.lock();
-        if (groups.size() >= static_cast<std::size_t>(k) || want >= most) break;
-        want = std::min(most, want * 2);
-    }
-    if (found.empty())
-        return Error{where + ": the index (" + std::to_string(index_->size()) +
-                     " vectors) found no file still in the catalog; run ruvision-cli index"};
-    std::vector<SearchResult> out;
-    for (const CopyGroup& g : groups) {
-        if (out.size() == static_cast<std::size_t>(k)) break;
-        const CopyCandidate& rep = found[g.representative];
-        SearchResult r{rep.file_id, rep.path, rep.score, rep.width, rep.height, {}};
-        for (std::size_t i = 0; i < g.copies.size(); ++i) {
-            const CopyCandidate& c = found[g.copies[i]];
-            r.copies.push_back({c.file_id, c.path, c.score, c.width, c.height, g.why[i]});
-        }
-        out.push_back(std::move(r));
-    }
-    return out;
-}
-
 Result<LibraryStatus> Library::status() {
     std::lock_guard lock(reader_mutex_);
     LibraryStatus s;
@@ -478,6 +411,10 @@ Result<LibraryStatus> Library::status() {
     s.dim = embedder_->dim();
     s.index_size = index_->size();
     s.index_state = index_state_;
+    const auto active = active_adapter();
+    s.adapter_version = active->version;
+    s.adapter_state = active->state;
+    s.fast_adapter_marks = active->fast.empty() ? 0 : active->fast_marks;
     return s;
 }
 

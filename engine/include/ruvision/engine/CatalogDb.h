@@ -93,6 +93,32 @@ struct CatalogMark {
     std::int64_t time = 0;
 };
 
+// A stored base adapter version (schema version 5, table adapters; the fields are its columns).
+// params: serialize_adapter() bytes (Adapter.h); held_out_before / held_out_after: the guard's
+// scores (pair_auc) of the version active then and of this one, negative when not measured;
+// activated: the guard let it become active; source "learn" | "import"; summary JSON text.
+struct CatalogAdapter {
+    std::int64_t version = 0;  // assigned by insert_adapter: 1, 2, ..., never reused
+    std::string model_id;
+    int dim = 0, rank = 0;
+    std::vector<std::uint8_t> params;
+    std::int64_t marks = 0, held_out = 0;
+    double held_out_before = -1, held_out_after = -1;
+    bool activated = false;
+    std::string reason;
+    std::string source = "learn";
+    std::string summary = "{}";
+    std::int64_t created = 0;  // Unix ms
+};
+
+// The one fast adapter (table fast_adapter), on top of base version base_version (0: none).
+struct CatalogFastAdapter {
+    std::int64_t base_version = 0;
+    std::vector<std::uint8_t> params;  // serialize_adapter() bytes
+    std::int64_t marks = 0;
+    std::int64_t time = 0;  // Unix ms
+};
+
 // A search session and a pattern of the session memory (schema version 5; SearchSessions.h).
 // Vectors are float32 (host byte order), ids int64; the catalog checks only that a blob is a whole
 // number of values (else an Error naming the row), not dimensions or values.
@@ -257,6 +283,17 @@ public:
     [[nodiscard]] Result<std::vector<CatalogMark>> marks();
     [[nodiscard]] Result<std::int64_t> mark_count();
 
+    // Adapter versions (CatalogAdapters.cpp). insert_adapter stores a new version (its `version`
+    // field is ignored) and returns the number it was given. The active version is the meta key
+    // 'adapter.active' (kept by the library, not here). set_adapter_verdict records the guard's
+    // answer (activated, reason) on a stored version.
+    [[nodiscard]] Result<std::int64_t> insert_adapter(const CatalogAdapter& a);
+    [[nodiscard]] Result<std::vector<CatalogAdapter>> adapters();  // by version
+    [[nodiscard]] Result<std::optional<CatalogAdapter>> adapter(std::int64_t version);
+    [[nodiscard]] Status set_adapter_verdict(std::int64_t version, bool activated, std::string_view reason);
+    [[nodiscard]] Result<std::optional<CatalogFastAdapter>> fast_adapter();
+    [[nodiscard]] Status set_fast_adapter(const CatalogFastAdapter& f);
+    [[nodiscard]] Status clear_fast_adapter();
     // Sessions and patterns (CatalogSessions.cpp). add_session stores an unrefined session
     // (query_file 0: none; otherwise a file of the catalog) and returns its id; set_session_refined
     // replaces its refined query (an unknown id is an Error). sessions() and patterns() list the

@@ -1,13 +1,22 @@
 // A library: the folders a user added, a SQLite catalog and a vector index, in a folder of ours.
 //
 // Layout of DIR: catalog.sqlite (files, features, roots; see CatalogDb.h), vectors.rvi (the HNSW
-// index of the library's model), index.lock (held by the process that indexes). The catalog is the truth: the index is rebuilt from the stored
-// features whenever it is missing, stale (counts differ), corrupt or built for another model.
+// index of the library's model), vectors.adapterN.rvi (the index of the active adapter version N,
+// Learning.h), index.lock (held by the process that indexes or learns). The catalog is the truth:
+// each index is rebuilt from the stored features whenever it is missing, stale (counts differ),
+// corrupt or built for another model (or adapter version).
+//
+// Identity: a stored feature is named by what produced it, model_id() = network + descriptor
+// ("mobilenet_v2/gem3:expand13"); an index by that plus the adapter version applied to the
+// features it holds ("mobilenet_v2/gem3:expand13@adapter3", its file header's model id).
 //
 // Threads: index(), add_root(), remove_root() and forget() run on one thread at a time (the
 // writer). search(), duplicates(), status() and errors() may be called from any other thread,
 // also while index() runs: they use their own catalog connection and query embedder, and see
-// what the writer has committed. index() runs its decoding/embedding on params.threads workers
+// what the writer has committed. The active adapter (Learning.h) is swapped atomically: a search
+// holds the version, adapters and index it started with until it returns, so a search running
+// while a version is activated answers entirely in the old space or entirely in the new one.
+// index() runs its decoding/embedding on params.threads workers
 // and reports progress on the calling thread. Two processes may open one library; only one
 // indexes at a time (index() takes the library's lock file and fails if another process holds it).
 // Opening takes an flock on DIR itself for a moment (exclusive to create, migrate or change the
@@ -24,6 +33,7 @@
 #include <utility>
 #include <vector>
 
+#include "ruvision/engine/Adapter.h"
 #include "ruvision/engine/CatalogDb.h"
 #include "ruvision/engine/EmbedPool.h"
 #include "ruvision/engine/Embedder.h"
@@ -84,6 +94,28 @@ struct SearchResult {
     std::vector<SearchCopy> copies;
 };
 
+// How a search uses what the library learned from the person's marks (Learning.h).
+struct SearchOptions {
+    // Ignore the active adapter version and the fast adapter: the ranking of the plain features,
+    // exactly as with no learning at all.
+    bool no_adapter = false;
+    // In-session feedback: library files the person said are alike / different to what is sought.
+    // The query is refined with Rocchio (Feedback.h) in the active space before searching. A path
+    // that is not an indexed library file makes the search an Error naming it.
+    std::vector<std::filesystem::path> alike, different;
+};
+
+// What search and duplicates answer with: swapped whole (a new version, none, a new fast
+// adapter); readers hold a copy while they use it.
+struct ActiveAdapter {
+    std::int64_t version = 0;  // 0: none (plain features, the plain index)
+    LowRankAdapter base;       // empty when version is 0
+    LowRankAdapter fast;       // re-ranks the index's candidates on top of base; empty: none
+    std::int64_t fast_marks = 0;  // marks the fast adapter has seen
+    std::shared_ptr<VectorIndex> index;  // the base-adapted features (null when version is 0)
+    std::string state;  // what open() or the activation did about its index
+};
+
 // Near-duplicates: star groups (NearDuplicates.h). A group's first file is its centre, and every
 // other member scores at least `threshold` with it, among each file's `neighbours` nearest in the
 // index; a file is in at most one group. Scores are cosine similarities after PCA whitening learned
@@ -99,6 +131,9 @@ struct DuplicateParams {
     float threshold = -1;       // < 0: the library default
     int neighbours = 16;        // neighbours examined per file
     bool verify_pixels = true;  // false: no decoding; no member is verified (for measurements)
+    // false: scores on the active adapter version's features (the whitening learned on them);
+    // true: on the plain features, as with no learning.
+    bool no_adapter = false;
 };
 
 struct DuplicateMember {
@@ -150,6 +185,9 @@ struct LibraryStatus {
     std::size_t index_size = 0;
     std::string index_state;  // what open() found and did about the index
     std::vector<CatalogRoot> roots;  // offline: as the last index() found it, or unavailable now
+    std::int64_t adapter_version = 0;   // the active adapter version (0: none)
+    std::string adapter_state;          // its index: what open() or the activation did
+    std::int64_t fast_adapter_marks = 0;  // marks the fast adapter has seen (0: none)
 };
 
 class Library {
@@ -181,6 +219,15 @@ public:
     Result<std::vector<SearchResult>> search(const std::vector<float>& embedding, int k);
     // The same for pixels not in a file (e.g. pasted from the clipboard); the image must be non-empty.
     Result<std::vector<SearchResult>> search(const RgbImage& image, int k);
+    // The same with the person's feedback or without the learned adapter (SearchOptions). Without
+    // options a search uses the active version and the fast adapter: the index of the active
+    // version is asked for its candidates (up to 4k + 32 with a fast adapter) and they are
+    // re-ranked with the fast adapter on top; scores are cosines in that space.
+    Result<std::vector<SearchResult>> search(const std::filesystem::path& image, int k, const SearchOptions& options);
+    Result<std::vector<SearchResult>> search(const std::vector<float>& embedding, int k, const SearchOptions& options);
+
+    // The adapters searches use now (never null; version 0 when none is active).
+    std::shared_ptr<const ActiveAdapter> active_adapter() const;
 
     // Groups of near-duplicate files, largest groups first. cancel stops early (partial result).
     Result<std::vector<DuplicateGroup>> duplicates(const DuplicateParams& params, const std::atomic<bool>& cancel);
@@ -209,9 +256,16 @@ public:
     CatalogDb& catalog();
 
 private:
+    friend struct LearningAccess;  // src/learning: activation, fast adapter, index swaps
     Library() = default;
     Status load_or_rebuild_index();
+    // The active version's index, from its file or rebuilt from the catalog (AdaptedIndex.cpp).
+    Status load_or_rebuild_adapted(bool plain_rebuilt);
     Status save_index();
+    // A vector enters (or leaves) the plain index and, adapted, the active version's index.
+    Status index_add(std::int64_t id, const float* v);
+    void index_remove(std::int64_t id);
+    void set_active(std::shared_ptr<const ActiveAdapter> a);
     Result<std::int64_t> root_id(const std::filesystem::path& folder);
     Status forget_ids(const std::vector<std::int64_t>& ids);
     // Sends every file whose stored feature is damaged back to Pending (IndexJob.cpp).
@@ -228,7 +282,11 @@ private:
     LibraryAccess access_ = LibraryAccess::Read;
     std::unique_ptr<CatalogDb> catalog_;  // the writer's connection (read-only with LibraryAccess::Read)
     std::unique_ptr<Embedder> embedder_;  // the writer's (index()'s) embedder
-    std::unique_ptr<VectorIndex> index_;  // thread-safe itself; the pointer never changes after open()
+    std::unique_ptr<VectorIndex> index_;  // plain features; thread-safe itself; the pointer never changes after open()
+    // The active adapter version, its index and the fast adapter: replaced whole under
+    // active_mutex_ (by the writer's thread), copied by readers.
+    mutable std::mutex active_mutex_;
+    std::shared_ptr<const ActiveAdapter> active_ = std::make_shared<const ActiveAdapter>();
     std::string model_id_;
     std::string index_state_;  // set by open()
 
@@ -246,6 +304,9 @@ private:
 // Held by a process while it indexes a library (an flock on DIR/index.lock, released by the
 // kernel when the process dies, also by kill -9).
 bool library_is_being_indexed(const std::filesystem::path& dir);
+
+// The file name (in the library's folder) of adapter version N's index: "vectors.adapterN.rvi".
+std::string adapted_index_file(std::int64_t version);
 
 // A root as the catalog stores it: absolute, lexically normal, symlinks resolved as far as the path
 // exists (std::filesystem::weakly_canonical), no trailing slash.

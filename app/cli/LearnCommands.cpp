@@ -1,0 +1,220 @@
+// ruvision-cli learn / adapters: adapter versions learned from the person's marks
+// (ruvision/engine/Learning.h). Exit status: 0 done, 1 the library, the catalog or a file failed,
+// 2 a usage error, 130 interrupted.
+#include <unistd.h>
+
+#include <atomic>
+#include <chrono>
+#include <csignal>
+#include <cstdio>
+#include <memory>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "cli/Commands.h"
+#include "ruvision/engine/Learning.h"
+#include "ruvision/engine/Library.h"
+
+namespace rv::cli {
+
+namespace {
+
+using nlohmann::json;
+
+std::atomic<bool> g_cancel{false};
+extern "C" void on_learn_signal(int) { g_cancel = true; }
+
+void print_error(const std::string& message) { std::fprintf(stderr, "ruvision-cli: %s\n", printable(message).c_str()); }
+
+std::unique_ptr<Library> open_for(const Parsed& a, LibraryAccess access) {
+    auto lib = Library::open(a.text("library"), access);
+    if (!lib) {
+        print_error(lib.error().message);
+        return nullptr;
+    }
+    return std::move(*lib);
+}
+
+// Progress on stderr: on a terminal one line rewritten in place; otherwise a line when the stage
+// changes and at most one a second.
+class LearnProgressLine {
+public:
+    LearnProgressLine() : terminal_(isatty(STDERR_FILENO) == 1) {}
+    ~LearnProgressLine() {
+        if (terminal_ && drawn_) std::fputc('\n', stderr);
+    }
+    void update(const LearnProgress& p) {
+        const auto now = std::chrono::steady_clock::now();
+        const bool last = p.total > 0 && p.done >= p.total;
+        if (p.stage == stage_ && !last && now - shown_ < std::chrono::seconds(1)) return;
+        std::string text = p.stage + " " + thousands(p.done) + " / " + thousands(p.total);
+        if (p.stage == "training") {
+            char loss[32];
+            std::snprintf(loss, sizeof loss, ", loss %.4f", p.loss);
+            text += loss;
+        }
+        if (terminal_) std::fprintf(stderr, "\r\033[K%s", text.c_str());
+        else std::fprintf(stderr, "%s\n", text.c_str());
+        std::fflush(stderr);
+        drawn_ = true;
+        stage_ = p.stage;
+        shown_ = now;
+    }
+
+private:
+    bool terminal_;
+    bool drawn_ = false;
+    std::string stage_;
+    std::chrono::steady_clock::time_point shown_{};
+};
+
+json result_json(const LearnResult& r) {
+    return {{"version", r.version},          {"activated", r.activated},
+            {"reason", r.reason},            {"marks", r.marks},
+            {"held_out", r.held_out},        {"held_out_before", r.held_out_before},
+            {"held_out_after", r.held_out_after}, {"seconds", r.seconds}};
+}
+
+void print_result(const LearnResult& r, bool as_json, const char* verb) {
+    if (as_json) {
+        std::printf("%s\n", dump(result_json(r)).c_str());
+        return;
+    }
+    std::printf("version %lld %s from %s (%s held out) in %.1f s: %s\n", static_cast<long long>(r.version), verb,
+                count(r.marks, "mark").c_str(), thousands(r.held_out).c_str(), r.seconds,
+                r.activated ? "active" : "stored, not active");
+    std::printf("  %s\n", printable(r.reason).c_str());
+}
+
+// held_out_* are -1 in the catalog when the guard did not measure them.
+json score_or_null(double v) { return v < 0 ? json(nullptr) : json(v); }
+
+int list_versions(Library& lib, bool as_json) {
+    auto versions = list_adapter_versions(lib);
+    if (!versions) {
+        print_error(versions.error().message);
+        return 1;
+    }
+    for (const auto& v : *versions) {
+        if (as_json) {
+            std::printf("%s\n", dump({{"version", v.version},
+                                      {"active", v.active},
+                                      {"activated", v.activated},
+                                      {"reason", v.reason},
+                                      {"source", v.source},
+                                      {"model", v.model_id},
+                                      {"dim", v.dim},
+                                      {"rank", v.rank},
+                                      {"alpha", v.alpha},
+                                      {"marks", v.marks},
+                                      {"held_out", v.held_out},
+                                      {"held_out_before", score_or_null(v.held_out_before)},
+                                      {"held_out_after", score_or_null(v.held_out_after)},
+                                      {"created", v.created}})
+                                    .c_str());
+            continue;
+        }
+        std::string scores;
+        if (v.held_out_after >= 0) {
+            char s[96];
+            std::snprintf(s, sizeof s, ", held-out AUC %.3f (before %.3f)", v.held_out_after, v.held_out_before);
+            scores = s;
+        }
+        std::printf("%s version %lld  %s, rank %d, %s%s\n  %s\n", v.active ? "*" : " ",
+                    static_cast<long long>(v.version), v.source.c_str(), v.rank, count(v.marks, "mark").c_str(),
+                    scores.c_str(), printable(v.reason).c_str());
+    }
+    if (!as_json) {
+        const auto active = lib.active_adapter()->version;
+        if (versions->empty()) std::printf("no adapter versions yet (ruvision-cli learn --help)\n");
+        else if (active) std::printf("active: version %lld (* above)\n", static_cast<long long>(active));
+        else std::printf("active: none (search uses the plain features)\n");
+    }
+    return 0;
+}
+
+}  // namespace
+
+int cmd_learn(const Parsed& a) {
+    auto lib = open_for(a, LibraryAccess::Update);
+    if (!lib) return 1;
+    std::signal(SIGINT, on_learn_signal);
+    std::signal(SIGTERM, on_learn_signal);
+    std::optional<LearnProgressLine> progress(std::in_place);
+    auto r = learn(*lib, LearnParams{}, g_cancel, [&progress](const LearnProgress& p) { progress->update(p); });
+    progress.reset();
+    if (!r) {
+        print_error("learn: " + r.error().message);
+        return g_cancel ? 130 : 1;
+    }
+    print_result(*r, a.has("json"), "learned");
+    return g_cancel ? 130 : 0;
+}
+
+int cmd_adapters(const Parsed& a) {
+    const bool as_json = a.has("json");
+    const int actions = int(a.has("activate")) + int(a.has("none")) + int(a.has("export")) + int(a.has("import"));
+    if (actions > 1) return usage_error("adapters", "--activate, --none, --export and --import go in separate calls");
+    const auto& ops = a.operands();
+    if (a.has("export") && ops.size() != 1) return usage_error("adapters", "--export needs a version and a file: --export N FILE");
+    if (!a.has("export") && !ops.empty()) return usage_error("adapters", "unexpected argument " + printable(ops[0]));
+    std::int64_t export_version = 0;
+    if (a.has("export")) {
+        const std::string n = a.text("export");
+        try {
+            std::size_t used = 0;
+            export_version = std::stoll(n, &used);
+            if (used != n.size() || export_version < 1) throw std::invalid_argument(n);
+        } catch (const std::exception&) {
+            return usage_error("adapters", "--export '" + printable(n) + "': expected a version number (1, 2, ...)");
+        }
+    }
+    const bool writes = a.has("activate") || a.has("none") || a.has("import");
+    auto lib = open_for(a, writes ? LibraryAccess::Update : LibraryAccess::Read);
+    if (!lib) return 1;
+    std::signal(SIGINT, on_learn_signal);
+    std::signal(SIGTERM, on_learn_signal);
+    if (a.has("activate") || a.has("none")) {
+        const auto version = a.has("none") ? 0 : static_cast<std::int64_t>(a.number("activate", 0));
+        std::optional<LearnProgressLine> progress(std::in_place);
+        auto st = activate_adapter(*lib, version, g_cancel, [&progress](const LearnProgress& p) { progress->update(p); });
+        progress.reset();
+        if (!st) {
+            print_error("adapters: " + st.error().message);
+            return g_cancel ? 130 : 1;
+        }
+        if (as_json)
+            std::printf("%s\n", dump({{"active", version ? json(version) : json(nullptr)}}).c_str());
+        else if (version)
+            std::printf("version %lld is active\n", static_cast<long long>(version));
+        else
+            std::printf("no adapter version is active: search uses the plain features\n");
+        return 0;
+    }
+    if (a.has("export")) {
+        const std::string file = ops[0];
+        if (auto st = export_adapter(*lib, export_version, file); !st) {
+            print_error("adapters --export: " + st.error().message);
+            return 1;
+        }
+        if (as_json) std::printf("%s\n", dump({{"exported", export_version}, {"file", file}}).c_str());
+        else std::printf("exported version %lld to %s\n", static_cast<long long>(export_version), printable(file).c_str());
+        return 0;
+    }
+    if (a.has("import")) {
+        std::optional<LearnProgressLine> progress(std::in_place);
+        auto r = import_adapter(*lib, a.text("import"), g_cancel,
+                                [&progress](const LearnProgress& p) { progress->update(p); });
+        progress.reset();
+        if (!r) {
+            print_error("adapters --import: " + r.error().message);
+            return g_cancel ? 130 : 1;
+        }
+        print_result(*r, as_json, "imported, judged on");
+        return 0;
+    }
+    return list_versions(*lib, as_json);
+}
+
+}  // namespace rv::cli

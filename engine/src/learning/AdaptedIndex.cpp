@@ -1,0 +1,207 @@
+// The index of the active adapter version: re-projected from the stored features (the CNN never
+// runs again), saved in a file of its own, loaded or rebuilt when the library opens, and swapped
+// in whole when another version becomes active.
+#include <charconv>
+#include <system_error>
+
+#include "learning/LearningAccess.h"
+#include "library/IndexLock.h"
+#include "ruvision/engine/Library.h"
+
+namespace rv {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr const char* kActiveKey = "adapter.active";
+constexpr std::size_t kBatchRows = 4096;
+
+// hnswlib's parameters as for the plain index (Library.cpp), built on two threads.
+HnswParams adapted_params() {
+    HnswParams p;
+    p.ef_search = 128;
+    p.build_threads = 2;
+    return p;
+}
+
+std::int64_t parse_version(const std::string& text) {
+    std::int64_t v = 0;
+    const auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+    return ec == std::errc() && ptr == text.data() + text.size() && v > 0 ? v : -1;
+}
+
+// Removes the index files of every adapter version but `keep` (0: all of them).
+void remove_other_adapted_files(const fs::path& dir, std::int64_t keep) {
+    std::error_code ec;
+    const std::string kept = keep > 0 ? adapted_index_file(keep) : std::string();
+    for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
+        const std::string name = it->path().filename().string();
+        if (name.rfind("vectors.adapter", 0) != 0 || name == kept) continue;
+        std::error_code rm;
+        fs::remove(it->path(), rm);
+    }
+}
+
+}  // namespace
+
+std::string adapted_index_file(std::int64_t version) { return "vectors.adapter" + std::to_string(version) + ".rvi"; }
+
+std::string adapted_model_id(const std::string& model_id, std::int64_t version) {
+    return model_id + "@adapter" + std::to_string(version);
+}
+
+Result<std::shared_ptr<VectorIndex>> reproject(CatalogDb& db, const std::string& model_id, int dim,
+                                               std::int64_t version, const LowRankAdapter& base,
+                                               const std::atomic<bool>& cancel, const ReprojectProgress& progress) {
+    auto counts = db.counts();
+    if (!counts) return counts.error();
+    const auto total = static_cast<std::size_t>(std::max<std::int64_t>(0, counts->indexed));
+    auto index = std::make_shared<HnswIndex>(dim, adapted_model_id(model_id, version), adapted_params());
+    std::vector<std::int64_t> ids;
+    std::vector<float> rows, adapted;
+    std::size_t done = 0;
+    Status add_status;
+    auto flush = [&]() -> Status {
+        if (ids.empty()) return Status::success();
+        adapted.resize(rows.size());
+        base.apply_rows(rows.data(), adapted.data(), ids.size());
+        Status st = index->add_batch(ids.size(), ids.data(), adapted.data());
+        done += ids.size();
+        ids.clear();
+        rows.clear();
+        if (progress) progress(done, std::max(total, done));
+        return st;
+    };
+    auto st = db.for_each_feature(model_id, [&](std::int64_t id, const float* v, int d) {
+        if (cancel) return false;
+        if (d != dim) return true;  // damaged: open() reports it, the next index run embeds it again
+        ids.push_back(id);
+        rows.insert(rows.end(), v, v + d);
+        if (ids.size() >= kBatchRows && !(add_status = flush())) return false;
+        return true;
+    });
+    if (!st) return st.error();
+    if (!add_status) return add_status.error();
+    if (cancel) return Error{"cancelled"};
+    if (auto s = flush(); !s) return s.error();
+    return std::shared_ptr<VectorIndex>(std::move(index));
+}
+
+Status Library::load_or_rebuild_adapted(bool plain_rebuilt) {
+    auto active = std::make_shared<ActiveAdapter>();
+    auto meta = catalog_->get_meta(kActiveKey);
+    if (!meta) return meta.error();
+    const std::int64_t version = *meta ? parse_version(**meta) : 0;
+    const int dim = index_->dim();
+    auto fast_row = catalog_->fast_adapter();
+    if (!fast_row) return fast_row.error();
+    // A problem with the active version never keeps the library from opening: it searches without.
+    auto without = [&](const std::string& why) {
+        active->state = why + "; searching without it";
+        set_active(active);
+        return Status::success();
+    };
+    if (version < 0) return without("meta adapter.active is not a version number (\"" + **meta + "\")");
+    if (version > 0) {
+        auto row = catalog_->adapter(version);
+        if (!row) return row.error();
+        const std::string name = "adapter version " + std::to_string(version);
+        if (!*row) return without(name + " is not in the catalog");
+        if ((*row)->model_id != model_id_)
+            return without(name + " was learned for model " + (*row)->model_id + ", the library uses " + model_id_);
+        auto base = parse_adapter((*row)->params.data(), (*row)->params.size());
+        if (!base) return without(name + ": " + base.error().message);
+        if (base->dim != dim) return without(name + " has " + std::to_string(base->dim) + " dimensions, not " +
+                                             std::to_string(dim));
+        active->version = version;
+        active->base = std::move(*base);
+        const fs::path file = dir_ / adapted_index_file(version);
+        std::string why;
+        std::error_code ec;
+        if (plain_rebuilt) {
+            why = "the plain index was rebuilt";
+        } else if (!fs::exists(file, ec)) {
+            why = "its index file is missing";
+        } else {
+            auto loaded = load_index(file.string(), dim, adapted_model_id(model_id_, version));
+            if (!loaded) {
+                why = loaded.error().message;
+            } else if ((*loaded)->size() != index_->size()) {
+                why = "its index file is stale (" + std::to_string((*loaded)->size()) + " vectors, the plain index " +
+                      std::to_string(index_->size()) + ")";
+            } else {
+                active->index = std::shared_ptr<VectorIndex>(std::move(*loaded));
+                active->state = "ok (" + std::to_string(active->index->size()) + " vectors)";
+            }
+        }
+        if (!active->index) {
+            // In memory only, like the plain index: only a writer that holds the index lock saves.
+            const std::atomic<bool> never{false};
+            auto built = reproject(*catalog_, model_id_, dim, version, active->base, never, {});
+            if (!built) return built.error();
+            active->index = std::move(*built);
+            active->state = "rebuilt from the catalog (" + std::to_string(active->index->size()) + " vectors): " + why;
+        }
+    }
+    if (*fast_row && (*fast_row)->base_version == version) {
+        auto fast = parse_adapter((*fast_row)->params.data(), (*fast_row)->params.size());
+        if (fast && fast->dim == dim) {
+            active->fast = std::move(*fast);
+            active->fast_marks = (*fast_row)->marks;
+        }
+    }
+    set_active(active);
+    return Status::success();
+}
+
+Status activate_version(Library& lib, std::int64_t version, const std::atomic<bool>& cancel,
+                        const ReprojectProgress& progress, const std::function<Status(CatalogDb&)>& in_commit) {
+    if (auto st = LearningAccess::check_writable(lib, "activating an adapter version"); !st) return st;
+    CatalogDb& db = LearningAccess::catalog(lib);
+    const fs::path& dir = LearningAccess::dir(lib);
+    const int dim = LearningAccess::dim(lib);
+    auto lock = IndexLock::take(dir);
+    if (!lock) return lock.error();
+    auto active = std::make_shared<ActiveAdapter>();
+    active->version = version;
+    if (version > 0) {
+        auto row = db.adapter(version);
+        if (!row) return row.error();
+        if (!*row)
+            return Error{"library " + dir.string() + ": no adapter version " + std::to_string(version) +
+                         " (ruvision-cli adapters lists them)"};
+        if ((*row)->model_id != lib.model_id())
+            return Error{"adapter version " + std::to_string(version) + " was learned for model " + (*row)->model_id +
+                         ", the library uses " + lib.model_id()};
+        auto base = parse_adapter((*row)->params.data(), (*row)->params.size());
+        if (!base) return Error{"adapter version " + std::to_string(version) + ": " + base.error().message};
+        if (base->dim != dim)
+            return Error{"adapter version " + std::to_string(version) + " has " + std::to_string(base->dim) +
+                         " dimensions, the library's features " + std::to_string(dim)};
+        active->base = std::move(*base);
+        auto built = reproject(db, lib.model_id(), dim, version, active->base, cancel, progress);
+        if (!built) return built.error();
+        active->index = std::move(*built);
+        // The file first: the catalog names the version active only once its index is on disk.
+        if (auto st = active->index->save((dir / adapted_index_file(version)).string()); !st) return st;
+        active->state = "ok (" + std::to_string(active->index->size()) + " vectors)";
+    }
+    auto tx = db.begin();
+    if (!tx) return tx.error();
+    if (version > 0) {
+        if (auto st = db.set_meta(kActiveKey, std::to_string(version)); !st) return st;
+    } else if (auto st = db.remove_meta(kActiveKey); !st) {
+        return st;
+    }
+    // The fast adapter learned on top of the previous base: its marks are in the new one.
+    if (auto st = db.clear_fast_adapter(); !st) return st;
+    if (in_commit)
+        if (auto st = in_commit(db); !st) return st;
+    if (auto st = tx->commit(); !st) return st;
+    LearningAccess::set_active(lib, active);
+    remove_other_adapted_files(dir, version);
+    return Status::success();
+}
+
+}  // namespace rv

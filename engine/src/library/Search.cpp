@@ -1,0 +1,197 @@
+// Library::search: a query vector against the index of the space searches answer in (the active
+// adapter version's, or the plain one), with the fast adapter's re-ranking and the person's
+// in-session feedback (Rocchio), then copies of one picture folded together (SearchCopies.h).
+#include <algorithm>
+#include <cmath>
+
+#include "ruvision/engine/Feedback.h"
+#include "ruvision/engine/Library.h"
+
+namespace rv {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+float dot(const float* a, const float* b, int n) {
+    double s = 0;
+    for (int i = 0; i < n; ++i) s += static_cast<double>(a[i]) * b[i];
+    return static_cast<float>(s);
+}
+
+// The catalog's file for a path given as the catalog has it, made absolute, or through symlinks.
+Result<std::optional<CatalogFile>> find_file(CatalogDb& db, const fs::path& p) {
+    std::vector<std::string> tries{p.string()};
+    std::error_code ec;
+    const fs::path abs = fs::absolute(p, ec).lexically_normal();
+    if (!ec) tries.push_back(abs.string());
+    const fs::path canon = fs::weakly_canonical(p, ec);
+    if (!ec) tries.push_back(canon.string());
+    for (const auto& t : tries) {
+        auto f = db.find_by_path(t);
+        if (!f || *f) return f;
+    }
+    return std::optional<CatalogFile>();
+}
+
+// y = the adapter applied to x (dim floats); x itself for an empty adapter (which knows no dim).
+void apply(const LowRankAdapter& adapter, const float* x, float* y, int dim) {
+    if (adapter.empty()) std::copy(x, x + dim, y);
+    else adapter.apply(x, y);
+}
+
+}  // namespace
+
+Result<std::vector<SearchResult>> Library::search(const fs::path& image, int k) { return search(image, k, {}); }
+
+Result<std::vector<SearchResult>> Library::search(const std::vector<float>& embedding, int k) {
+    return search(embedding, k, SearchOptions{});
+}
+
+Result<std::vector<SearchResult>> Library::search(const fs::path& image, int k, const SearchOptions& options) {
+    std::vector<float> v;
+    {
+        std::lock_guard lock(reader_mutex_);
+        auto e = query_embedder_->embed_file(image);
+        if (!e) return e.error();
+        v = std::move(*e);
+    }
+    return search(v, k, options);
+}
+
+Result<std::vector<SearchResult>> Library::search(const RgbImage& image, int k) {
+    if (image.width <= 0 || image.height <= 0) return Error{"the query image is empty"};
+    std::vector<float> v;
+    {
+        std::lock_guard lock(reader_mutex_);
+        auto e = query_embedder_->embed(image);
+        if (!e) return Error{"the query image: " + e.error().message};
+        v = std::move(*e);
+    }
+    return search(v, k);
+}
+
+Result<std::vector<SearchResult>> Library::search(const std::vector<float>& embedding, int k,
+                                                  const SearchOptions& options) {
+    const std::string where = "library " + dir_.string();
+    if (k < 1) return Error{"search: k must be at least 1 (got " + std::to_string(k) + ")"};
+    const int dim = index_->dim();
+    if (static_cast<int>(embedding.size()) != dim)
+        return Error{where + ": the query has " + std::to_string(embedding.size()) + " values, the index of model " +
+                     model_id_ + " " + std::to_string(dim)};
+    // Scores are inner products: they are cosines, within [-1, 1], only for unit vectors.
+    double norm2 = 0;
+    for (float x : embedding) norm2 += static_cast<double>(x) * x;
+    if (!std::isfinite(norm2) || std::fabs(norm2 - 1.0) > 1e-3)
+        return Error{"search: the query vector is not unit length (squared norm " + std::to_string(norm2) + ")"};
+
+    // The space this search answers in, held until it returns (a swap meanwhile does not touch it).
+    const std::shared_ptr<const ActiveAdapter> space =
+        options.no_adapter ? std::make_shared<const ActiveAdapter>() : active_adapter();
+    const VectorIndex& index = space->index ? *space->index : *index_;
+    const bool rerank = !space->fast.empty();
+    // The query in the base-adapted space, refined by the person's feedback there.
+    std::vector<float> query(static_cast<std::size_t>(dim));
+    apply(space->base, embedding.data(), query.data(), dim);
+
+    std::unique_lock lock(reader_mutex_);
+    if (!options.alike.empty() || !options.different.empty()) {
+        std::vector<std::vector<float>> alike, different;
+        for (const auto* list : {&options.alike, &options.different}) {
+            for (const auto& p : *list) {
+                auto f = find_file(*reader_, p);
+                if (!f) return f.error();
+                if (!*f) return Error{p.string() + ": not a file of the library " + dir_.string()};
+                auto v = reader_->feature((*f)->id);
+                if (!v) return v.error();
+                if (!*v || (*f)->model_id != model_id_ || static_cast<int>((*v)->size()) != dim)
+                    return Error{p.string() + ": not indexed with the library's model yet (run ruvision-cli index)"};
+                std::vector<float> adapted(static_cast<std::size_t>(dim));
+                apply(space->base, (*v)->data(), adapted.data(), dim);
+                (list == &options.alike ? alike : different).push_back(std::move(adapted));
+            }
+        }
+        std::vector<const float*> a, d;
+        for (const auto& v : alike) a.push_back(v.data());
+        for (const auto& v : different) d.push_back(v.data());
+        query = rocchio(query.data(), dim, a, d);
+    }
+    std::vector<float> fast_query;
+    if (rerank) {
+        fast_query.resize(static_cast<std::size_t>(dim));
+        apply(space->fast, query.data(), fast_query.data(), dim);
+    }
+
+    if (index.size() == 0) {
+        auto counts = reader_->counts();
+        if (!counts) return counts.error();
+        return Error{where + ": nothing to search: no image is indexed with model " + model_id_ +
+                     (counts->indexed ? " (its " + std::to_string(counts->indexed) +
+                                            " indexed files were indexed with another model; run ruvision-cli index)"
+                                      : " (run ruvision-cli index)")};
+    }
+    // k pictures, not k files: ask the index for more files until k groups or the library's end.
+    // With a fast adapter the index's candidates are re-ranked: it is asked for the most at once.
+    const std::size_t live = index.size();
+    const std::size_t most = std::min<std::size_t>(live, 4 * static_cast<std::size_t>(k) + 32);
+    std::size_t want = rerank ? most : std::min<std::size_t>(live, 2 * static_cast<std::size_t>(k) + 16);
+    std::vector<CopyCandidate> found;
+    std::vector<CopyGroup> groups;
+    std::vector<float> adapted(static_cast<std::size_t>(dim)), fast(static_cast<std::size_t>(dim));
+    const std::atomic<bool> never{false};
+    for (;;) {
+        found.clear();
+        for (const auto& hit : index.search(query.data(), static_cast<int>(want))) {
+            auto f = reader_->file(hit.id);
+            if (!f) return f.error();
+            if (!*f) continue;  // removed since
+            const CatalogFile& row = **f;
+            CopyCandidate c;
+            c.file_id = hit.id;
+            c.path = row.path;
+            // Unit vectors give |score| <= 1 up to float rounding (1 + ~1e-7); clamped so that a
+            // cosine is never shown above 1.
+            c.score = std::clamp(hit.score, -1.0f, 1.0f);
+            c.width = row.width;
+            c.height = row.height;
+            c.size = row.size;
+            c.mtime_ns = row.mtime_ns;
+            c.full_hash = row.full_hash.value_or(std::string());
+            // A damaged feature only keeps this file out of pixel grouping (open() reports it).
+            if (auto v = reader_->feature(hit.id); v && *v) c.feature = std::move(**v);
+            if (rerank) {
+                if (static_cast<int>(c.feature.size()) != dim) continue;  // cannot be placed in the fast space
+                apply(space->base, c.feature.data(), adapted.data(), dim);
+                apply(space->fast, adapted.data(), fast.data(), dim);
+                c.score = std::clamp(dot(fast_query.data(), fast.data(), dim), -1.0f, 1.0f);
+            }
+            found.push_back(std::move(c));
+        }
+        if (rerank)
+            std::stable_sort(found.begin(), found.end(), [](const CopyCandidate& a, const CopyCandidate& b) {
+                return a.score != b.score ? a.score > b.score : a.file_id < b.file_id;
+            });
+        lock.unlock();  // decoding takes a while: other readers (status, duplicates) go on meanwhile
+        groups = group_copies(found, CopyRule{}, never, &copy_signatures_, nullptr, static_cast<std::size_t>(k));
+        lock.lock();
+        if (groups.size() >= static_cast<std::size_t>(k) || want >= most) break;
+        want = std::min(most, want * 2);
+    }
+    if (found.empty())
+        return Error{where + ": the index (" + std::to_string(index.size()) +
+                     " vectors) found no file still in the catalog; run ruvision-cli index"};
+    std::vector<SearchResult> out;
+    for (const CopyGroup& g : groups) {
+        if (out.size() == static_cast<std::size_t>(k)) break;
+        const CopyCandidate& rep = found[g.representative];
+        SearchResult r{rep.file_id, rep.path, rep.score, rep.width, rep.height, {}};
+        for (std::size_t i = 0; i < g.copies.size(); ++i) {
+            const CopyCandidate& c = found[g.copies[i]];
+            r.copies.push_back({c.file_id, c.path, c.score, c.width, c.height, g.why[i]});
+        }
+        out.push_back(std::move(r));
+    }
+    return out;
+}
+
+}  // namespace rv
