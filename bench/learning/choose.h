@@ -1,0 +1,29 @@
+// Choosing bench_learning's parameters on the CHOOSE half of the held-out queries only (the
+// figures are reported on the REPORT half). Coordinate search: one parameter at a time over a
+// small grid, the others held at their current best, in a fixed order; a value replaces the
+// current one only if it scores strictly higher.
+#pragma once
+
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "learning/person.h"
+
+namespace rvlearn {
+
+struct Choice {
+    Settings settings;
+    double lda_shrink = 0.1;
+    std::vector<std::string> log;  // one line per value tried: "group param=value: score"
+};
+
+// `worlds` are built on CHOOSE queries (one per seed). `checkpoints` are the mark counts the
+// learned parts are judged at (their mean mAP@10 is the score). `progress` gets each log line.
+Choice choose_parameters(const std::vector<World>& worlds, const std::vector<int>& checkpoints, Settings start,
+                         const std::function<void(const std::string&)>& progress);
+
+// The LDA reference's shrinkage, chosen on the CHOOSE queries (cheap: every run chooses it).
+double choose_lda_shrink(const std::vector<World>& worlds, std::vector<std::string>& log);
+
+}  // namespace rvlearn
