@@ -35,7 +35,9 @@ struct LowRankAdapter {
     std::size_t parameter_count() const { return a.size() + b.size(); }
 
     // y = normalize(x + (alpha/r) B A x) for one vector of dim floats; a result of norm 0 stays 0.
-    // y must not overlap x. An empty adapter copies x.
+    // y must not overlap x. An empty adapter copies x (dim floats; none when dim is 0). Expects
+    // valid() (initial(), parse_adapter() and the trainer only make valid ones); an adapter whose
+    // sizes disagree with dim and rank copies x rather than read out of range.
     void apply(const float* x, float* y) const;
     // The same for n rows (row-major n x dim).
     void apply_rows(const float* x, float* y, std::size_t n) const;
@@ -47,12 +49,15 @@ struct AdapterStack {
     LowRankAdapter fast;
 
     bool empty() const { return base.empty() && fast.empty(); }
+    // x, y: dim floats per row. An adapter of another dim than `dim` is not applied (callers
+    // check dims when loading adapters; this only keeps a mismatch from reading out of range).
     void apply(const float* x, float* y, int dim) const;
     void apply_rows(const float* x, float* y, std::size_t n, int dim) const;
 };
 
 // The adapter as bytes (catalog rows, exported files): a magic, format version, dim, rank, alpha,
-// A, B, and a checksum. parse_adapter checks every field (sizes, finiteness, checksum) before
+// A, B, and a checksum (layout in engine/src/learning/AdapterBytes.cpp; limits dim <= 65536,
+// rank <= 1024). parse_adapter checks every field (sizes, finiteness, checksum) before
 // trusting any; a damaged or foreign blob is an Error saying what is wrong.
 std::vector<std::uint8_t> serialize_adapter(const LowRankAdapter& adapter);
 [[nodiscard]] Result<LowRankAdapter> parse_adapter(const std::uint8_t* data, std::size_t size);
