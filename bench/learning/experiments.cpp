@@ -125,7 +125,7 @@ MarkSpeed measure_mark_speed(const World& w, const Settings& s, int base_session
         const std::vector<rv::TrainingPair> recent(pairs.end() - static_cast<std::ptrdiff_t>(n), pairs.end());
         const auto t0 = std::chrono::steady_clock::now();
         fast = rv::update_fast_adapter(fast, base_adapted, recent, fp);
-        fast.apply_rows(base_adapted.rows.data(), cur.rows.data(), base_adapted.size());
+        rv::AdapterStack{{}, fast}.apply_rows(base_adapted.rows.data(), cur.rows.data(), base_adapted.size(), cur.dim);
         const auto top = top_k(cur, cur.row(static_cast<std::size_t>(qpos)), 10, qpos);
         out.ms.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
         if (top.empty()) break;

@@ -17,7 +17,9 @@ struct Session {
     std::vector<std::pair<int, bool>> marks;  // (lib position, alike)
 };
 
+// An empty adapter (dim 0) is the identity.
 rv::FeatureMatrix apply(const rv::LowRankAdapter& a, const rv::FeatureMatrix& x) {
+    if (a.empty()) return x;
     rv::FeatureMatrix y;
     y.dim = x.dim;
     y.rows.resize(x.rows.size());
