@@ -74,6 +74,17 @@ constexpr const char* kTexts[kSqlCount] = {
     /* MarkList */ "SELECT a, b, verdict, source, session, time FROM marks ORDER BY time, a, b",
     /* MarkCount */ "SELECT count(*) FROM marks",
 
+    /* SessionInsert */
+    "INSERT INTO sessions(model_id, query, refined, shown, query_file, time) VALUES(?1, ?2, NULL, ?3, ?4, ?5)",
+    /* SessionSetRefined */ "UPDATE sessions SET refined = ?2 WHERE id = ?1",
+    /* SessionList */
+    "SELECT id, query, refined, shown, query_file, time FROM sessions WHERE model_id = ?1 ORDER BY time, id",
+    /* PatternClear */ "DELETE FROM patterns",
+    /* PatternInsert */
+    "INSERT INTO patterns(model_id, centroid, refinement, sessions, built) VALUES(?1, ?2, ?3, ?4, ?5)",
+    /* PatternList */
+    "SELECT id, centroid, refinement, sessions, built FROM patterns WHERE model_id = ?1 ORDER BY id",
+
     /* MetaGet */ "SELECT value FROM meta WHERE key = ?1",
     /* MetaSet */ "INSERT INTO meta(key, value) VALUES(?1, ?2) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
     /* MetaDelete */ "DELETE FROM meta WHERE key = ?1",

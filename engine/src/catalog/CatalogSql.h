@@ -54,6 +54,13 @@ enum class Sql {
     MarkList,
     MarkCount,
 
+    SessionInsert,
+    SessionSetRefined,
+    SessionList,
+    PatternClear,
+    PatternInsert,
+    PatternList,
+
     MetaGet,
     MetaSet,
     MetaDelete,

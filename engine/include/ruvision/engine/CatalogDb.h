@@ -93,6 +93,23 @@ struct CatalogMark {
     std::int64_t time = 0;
 };
 
+// A search session and a pattern of the session memory (schema version 5; SearchSessions.h).
+// Vectors are float32 (host byte order), ids int64; the catalog checks only that a blob is a whole
+// number of values (else an Error naming the row), not dimensions or values.
+struct CatalogSession {
+    std::int64_t id = 0;
+    std::vector<float> query, refined;  // refined empty: not refined
+    std::vector<std::int64_t> shown;    // file ids in the order shown
+    std::int64_t query_file = 0;        // 0: outside the library, or the file has left it
+    std::int64_t time = 0;              // Unix ms
+};
+struct CatalogPattern {
+    std::int64_t id = 0;
+    std::vector<float> centroid, refinement;
+    std::int64_t sessions = 0;
+    std::int64_t built = 0;  // Unix ms of the clustering
+};
+
 struct CatalogFileError {
     std::int64_t file_id = 0;
     std::string path;
@@ -239,6 +256,20 @@ public:
     // Every mark, oldest first (then by ids).
     [[nodiscard]] Result<std::vector<CatalogMark>> marks();
     [[nodiscard]] Result<std::int64_t> mark_count();
+
+    // Sessions and patterns (CatalogSessions.cpp). add_session stores an unrefined session
+    // (query_file 0: none; otherwise a file of the catalog) and returns its id; set_session_refined
+    // replaces its refined query (an unknown id is an Error). sessions() and patterns() list the
+    // rows of `model_id`, sessions oldest first, patterns in insertion order. replace_patterns
+    // deletes every pattern (of any model) and inserts these, atomically.
+    [[nodiscard]] Result<std::int64_t> add_session(std::string_view model_id, std::span<const float> query,
+                                                   std::span<const std::int64_t> shown, std::int64_t query_file,
+                                                   std::int64_t time_ms);
+    [[nodiscard]] Status set_session_refined(std::int64_t session, std::span<const float> refined);
+    [[nodiscard]] Result<std::vector<CatalogSession>> sessions(std::string_view model_id);
+    [[nodiscard]] Status replace_patterns(std::string_view model_id, const std::vector<CatalogPattern>& patterns,
+                                          std::int64_t built_ms);
+    [[nodiscard]] Result<std::vector<CatalogPattern>> patterns(std::string_view model_id);
 
     // Library settings (e.g. the current model id, the index state). Values are text.
     Result<std::optional<std::string>> get_meta(std::string_view key);
