@@ -65,18 +65,19 @@ struct LossWorkspace {
     std::vector<T> at, sbt, h, z, norm, g, dz, dzt, dh, dht;
 };
 
-// Loss of `batch` for adapter `p` on rows X (batch.rows x p.dim). When grad_a and grad_b are not
-// null they receive (overwritten) dL/dA (r x d) and dL/dB (d x r).
+// Loss of `batch` for adapter `p` on rows X (batch.rows x p.dim). When grad_b is not null it
+// receives (overwritten) dL/dB (d x r), and grad_a, when not null too, dL/dA (r x d).
 template <class T>
 T batch_loss(const AdapterParams<T>& p, const T* X, const LossBatch& batch, const LossConfig& cfg, T* grad_a,
              T* grad_b, LossWorkspace<T>& ws) {
     const std::size_t d = static_cast<std::size_t>(p.dim), r = static_cast<std::size_t>(p.rank);
     const std::size_t m = batch.rows;
     const int M = static_cast<int>(m), D = p.dim, R = p.rank;
-    const bool want_grad = grad_a != nullptr && grad_b != nullptr;
-    if (want_grad) {
-        for (std::size_t i = 0; i < r * d; ++i) grad_a[i] = grad_b[i] = T(0);
-    }
+    const bool want_grad = grad_b != nullptr;
+    if (want_grad)
+        for (std::size_t i = 0; i < r * d; ++i) grad_b[i] = T(0);
+    if (grad_a != nullptr)
+        for (std::size_t i = 0; i < r * d; ++i) grad_a[i] = T(0);
     if (m == 0 || d == 0 || r == 0) return T(0);
 
     // Forward: H = X A^T, Z = X + H (s B^T), y = z / |z|.
@@ -195,6 +196,7 @@ T batch_loss(const AdapterParams<T>& p, const T* X, const LossBatch& batch, cons
     transpose(ws.dz.data(), m, d, ws.dzt.data());
     gemm(D, R, M, ws.dzt.data(), ws.h.data(), grad_b);
     for (std::size_t i = 0; i < d * r; ++i) grad_b[i] *= p.scale;
+    if (grad_a == nullptr) return loss;
     ws.dh.resize(m * r);
     gemm(M, R, D, ws.dz.data(), p.b, ws.dh.data());
     for (auto& v : ws.dh) v *= p.scale;

@@ -106,10 +106,15 @@ private:
 };
 
 // The fast adapter's update after one new mark: a few Adam steps (milliseconds) on the new pair
-// and `recent` ones (rows of `features`, already adapted by the base adapter), starting from
-// `fast` (empty: a fresh rank-`rank` one). Returns the updated fast adapter.
+// and `recent` ones (rows of `features`, already adapted by the base adapter; the newest mark is
+// the last of `recent`), starting from `fast` (empty: a fresh rank-`rank` one). Returns the updated
+// fast adapter. A is not trained but set to the directions the verdicts are about (the newest
+// pair's difference, then the principal directions of the other pairs' differences), so rows with
+// no component along them are left in place; B takes the Adam steps of the pair contrastive loss
+// (engine/src/learning/FastAdapter.cpp says why). Invalid pairs are skipped; with none left,
+// `fast` comes back unchanged (or the identity).
 struct FastUpdateParams {
-    int rank = 2;
+    int rank = 2;  // 1 to 8
     float alpha = 2;
     int steps = 20;
     float learning_rate = 2e-2f;
