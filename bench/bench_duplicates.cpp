@@ -1,6 +1,6 @@
 // bench_duplicates: how well near-duplicate groups come out, and where the threshold should be.
 //
-//   bench_duplicates [--threads N] [--k K] [--workdir DIR | --no-library] [--random8 N]
+//   bench_duplicates [--threads N] [--k K] [--workdir DIR | --no-library] [--random8 N] [--calibration]
 //
 // Set: the near-duplicate set of retrieval_quality (retrieval/dataset.h: Debian's MATE nature
 // backgrounds + one photo per Plasma wallpaper, 640 px shorter side, 10 seeded edits each: crop,
@@ -25,6 +25,7 @@
 // with what the window would offer for the trash (pixel-verified members, duplicates_trash_check.h);
 // and the same trash check on the wallpaper packages, the Adwaita 48x48 icons, MATE's transparent
 // PNGs, flat tiles and N (default 10000) random 8x8 images.
+// --calibration: only the threshold calibrated from a person's verdicts (duplicate_calibration.h).
 #include <algorithm>
 #include <atomic>
 #include <map>
@@ -44,6 +45,8 @@
 #include "ruvision/engine/Embedder.h"
 #include "ruvision/engine/Library.h"
 #include "ruvision/engine/NearDuplicates.h"
+#include "ruvision/engine/ThresholdCalibration.h"
+#include "duplicate_calibration.h"
 #include "duplicates_trash_check.h"
 
 using namespace rvbench;
@@ -229,6 +232,7 @@ int library_check(const std::filesystem::path& dir, const std::vector<const rv::
 
 int main(int argc, char** argv) {
     int threads = 2, k = 16, random8 = 10000;
+    bool calibration = false;
     std::filesystem::path workdir = "/tmp/ruvision-bench-duplicates";
     for (int i = 1; i < argc; ++i) {
         if (!std::strcmp(argv[i], "--threads") && i + 1 < argc) threads = std::atoi(argv[++i]);
@@ -236,8 +240,9 @@ int main(int argc, char** argv) {
         else if (!std::strcmp(argv[i], "--workdir") && i + 1 < argc) workdir = argv[++i];
         else if (!std::strcmp(argv[i], "--no-library")) workdir.clear();
         else if (!std::strcmp(argv[i], "--random8") && i + 1 < argc) random8 = std::atoi(argv[++i]);
+        else if (!std::strcmp(argv[i], "--calibration")) calibration = true;
         else {
-            std::fprintf(stderr, "usage: bench_duplicates [--threads N] [--k K] [--workdir DIR | --no-library] [--random8 N]\n");
+            std::fprintf(stderr, "usage: bench_duplicates [--threads N] [--k K] [--workdir DIR | --no-library] [--random8 N] [--calibration]\n");
             return 2;
         }
     }
@@ -268,8 +273,6 @@ int main(int argc, char** argv) {
 
     std::printf("## Near-duplicate groups (%s/%s, %d images = %zu originals x 11, K = %d)\n\n", (*emb)->model_name().c_str(),
                 (*emb)->descriptor().str().c_str(), n, set.originals.size(), k);
-    std::printf("| variant | pos p1 | pos p5 | pos median | neg max | neg p99.9 | R@1 | rot90 min | best F1 threshold | P | R | groups |\n");
-    std::printf("|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|\n");
     // Each space: (name, e, r) transformed the same way, learned on e (the whole collection) or,
     // as in a small library, on 40 of its images only (every 11th and the 5th after it).
     std::vector<int> few;
@@ -299,6 +302,24 @@ int main(int argc, char** argv) {
             variants.emplace_back(name + kOrRaw, std::move(both));
         }
     }
+    if (calibration) {
+        const GroupScorer scorer = [](const std::vector<float>& s, const std::vector<int>& label, int k, float t) {
+            const GroupScore g = group_score(s, label, k, t);
+            return std::pair<double, double>(g.precision, g.recall);
+        };
+        print_calibration_header();
+        for (const auto& [name, s] : variants) {
+            if (name == kChoice)
+                calibration_check(name, s, label, static_cast<int>(set.originals.size()), k,
+                                  rv::size_duplicate_threshold(n), scorer);
+            if (name == kChoice40)
+                calibration_check(name, s, label, static_cast<int>(set.originals.size()), k,
+                                  rv::size_duplicate_threshold(few.size()), scorer);
+        }
+        return 0;
+    }
+    std::printf("| variant | pos p1 | pos p5 | pos median | neg max | neg p99.9 | R@1 | rot90 min | best F1 threshold | P | R | groups |\n");
+    std::printf("|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|\n");
     for (const auto& [name, s] : variants) {
         std::vector<float> pos, neg, rot90;
         int hits = 0, queries = 0;

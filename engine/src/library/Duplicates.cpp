@@ -4,11 +4,14 @@
 // then every member is verified on pixels against its group's centre (PixelVerify.h).
 #include <algorithm>
 #include <cmath>
+#include <optional>
 #include <thread>
 
 #include "ruvision/engine/Library.h"
 #include "ruvision/engine/NearDuplicates.h"
+#include "ruvision/engine/ThresholdCalibration.h"
 #include "ruvision/engine/Whitening.h"
+#include "duplicates/MarkedPairs.h"
 #include "duplicates/PairVerifier.h"
 
 namespace rv {
@@ -31,17 +34,32 @@ constexpr float kRotatedPenalty = 0.10f;
 // the catalog's dimensions, without decoding).
 constexpr float kPlainAccept = 0.99f;
 
-// Default threshold (whitened cosine) for a whitening learned on n features. On the seeded
-// near-duplicate set (bench_duplicates, 42 photos x 10 edits, 462 images) 0.56 is the lowest with
-// a pairwise precision of 1.000 (recall 0.64) when learned on all 462; learned on 40 of them, as
-// in a small library, the precision first reaches 1.000 at 0.70 (recall 0.42): a whitening
-// learned on fewer photos lifts unrelated pairs. Between the two, linear in log n.
-float threshold_for(std::size_t n) {
-    constexpr double kSmall = 40, kLarge = 462, kAtSmall = 0.70, kAtLarge = 0.56;
-    const double t = std::clamp((std::log(static_cast<double>(std::max<std::size_t>(n, 1))) - std::log(kSmall)) /
-                                    (std::log(kLarge) - std::log(kSmall)),
-                                0.0, 1.0);
-    return static_cast<float>(kAtSmall + t * (kAtLarge - kAtSmall));
+// The threshold when none is given: the size default (ThresholdCalibration.h) for a whitening
+// learned on `rows` features, calibrated by the person's marks on copies (MarkedPairs.h).
+Result<float> chosen_threshold(CatalogDb& reader, std::string_view model_id, const Whitening& w, std::size_t rows,
+                               const std::atomic<bool>& cancel) {
+    const float size_default = size_duplicate_threshold(rows);
+    auto verdicts = marked_pair_verdicts(reader, model_id, w, {kRotatedPenalty, kPlainAccept}, cancel);
+    if (!verdicts) return verdicts.error();
+    return calibrate_duplicate_threshold(*verdicts, size_default).threshold;
+}
+
+// Learns the whitening on a strided sample of at most kLearnRows of the model's features;
+// nullopt when fewer than 2 rows (or cancelled). *rows: the rows it learned on.
+Result<std::optional<Whitening>> learn_whitening(CatalogDb& reader, std::string_view model_id, int dim,
+                                                 std::int64_t indexed, const std::atomic<bool>& cancel,
+                                                 std::size_t* rows) {
+    const std::size_t stride = std::max<std::size_t>(1, static_cast<std::size_t>(indexed) / kLearnRows);
+    std::vector<float> sample;
+    std::size_t seen = 0;
+    auto st = reader.for_each_feature(model_id, [&](std::int64_t, const float* v, int d) {
+        if (d == dim && seen++ % stride == 0) sample.insert(sample.end(), v, v + d);
+        return !cancel;
+    });
+    if (!st) return st.error();
+    *rows = sample.size() / dim;
+    if (cancel || *rows < 2) return std::optional<Whitening>();
+    return std::optional<Whitening>(Whitening::learn(sample.data(), *rows, dim, kWhitenShrink, 0, kWhitenCorrected));
 }
 
 // Files decoded per round of pixel verification (~20 KB kept per file until the round ends).
@@ -100,7 +118,17 @@ void add_close(CloseNeighbours& close, std::int64_t a, std::int64_t b, float s) 
 float Library::default_duplicate_threshold() {
     std::lock_guard lock(reader_mutex_);
     auto counts = reader_->counts();
-    return threshold_for(counts ? std::min<std::size_t>(static_cast<std::size_t>(counts->indexed), kLearnRows) : 0);
+    const float size_default =
+        size_duplicate_threshold(counts ? std::min<std::size_t>(static_cast<std::size_t>(counts->indexed), kLearnRows) : 0);
+    // Calibrating needs the whitening: learned only when the marks can calibrate.
+    auto usable = marks_calibrate_duplicates(*reader_);
+    if (!counts || !usable || !*usable) return size_default;
+    const std::atomic<bool> never{false};
+    std::size_t rows = 0;
+    auto w = learn_whitening(*reader_, model_id_, index_->dim(), counts->indexed, never, &rows);
+    if (!w || !*w) return size_default;
+    auto t = chosen_threshold(*reader_, model_id_, **w, rows, never);
+    return t ? *t : size_default;
 }
 
 Result<std::vector<DuplicateGroup>> Library::duplicates(const DuplicateParams& params,
@@ -117,20 +145,18 @@ Result<std::vector<DuplicateGroup>> Library::duplicates(const DuplicateParams& p
         if (!counts) return counts.error();
         if (counts->indexed < 2) return std::vector<DuplicateGroup>();
 
-        // 1. Learn the whitening on a strided sample of the features.
-        const std::size_t stride = std::max<std::size_t>(1, static_cast<std::size_t>(counts->indexed) / kLearnRows);
-        std::vector<float> sample;
-        std::size_t seen = 0;
-        auto st = reader_->for_each_feature(model_id_, [&](std::int64_t, const float* v, int d) {
-            if (d == dim && seen++ % stride == 0) sample.insert(sample.end(), v, v + d);
-            return !cancel;
-        });
-        if (!st) return st.error();
-        const std::size_t rows = sample.size() / dim;
-        if (cancel || rows < 2) return std::vector<DuplicateGroup>();
-        const Whitening w = Whitening::learn(sample.data(), rows, dim, kWhitenShrink, 0, kWhitenCorrected);
-        sample = {};
-        const float threshold = params.threshold < 0 ? threshold_for(rows) : params.threshold;
+        // 1. Learn the whitening on a strided sample of the features; choose the threshold.
+        std::size_t rows = 0;
+        auto learned = learn_whitening(*reader_, model_id_, dim, counts->indexed, cancel, &rows);
+        if (!learned) return learned.error();
+        if (!*learned) return std::vector<DuplicateGroup>();
+        const Whitening& w = **learned;
+        float threshold = params.threshold;
+        if (threshold < 0) {
+            auto chosen = chosen_threshold(*reader_, model_id_, w, rows, cancel);
+            if (!chosen) return chosen.error();
+            threshold = *chosen;
+        }
 
         // 2. Encode every feature and gather candidates from the index, plain features then rotated.
         Codes proj;

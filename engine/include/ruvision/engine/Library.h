@@ -89,7 +89,7 @@ struct SearchResult {
 // index; a file is in at most one group. Scores are cosine similarities after PCA whitening learned
 // on the library's own features (Whitening.h), and each file's feature of the image turned 90
 // degrees is compared too (counting 0.10 less), so rotated copies are found. The default threshold
-// (default_duplicate_threshold()) was chosen with bench/bench_duplicates.
+// (default_duplicate_threshold()) was chosen with bench/bench_duplicates; marks on pairs calibrate it.
 // Descriptors only say "similar". A pair whose plain cosine reaches 0.99 joins a group below the
 // threshold only if its pixels verify it (PixelVerify.h); and every member is checked on pixels
 // against its centre: `verified` says the pixels vouch that it is the same picture (resized,
@@ -184,7 +184,8 @@ public:
 
     // Groups of near-duplicate files, largest groups first. cancel stops early (partial result).
     Result<std::vector<DuplicateGroup>> duplicates(const DuplicateParams& params, const std::atomic<bool>& cancel);
-    // The threshold duplicates() uses when none is given (it depends on the library's size).
+    // The threshold duplicates() uses when none is given: the library's size default, calibrated
+    // by the person's marks on copies (ThresholdCalibration.h; learns the whitening when they can).
     float default_duplicate_threshold();
 
     // Roots are canonical (absolute, symlinks resolved, no trailing slash) and never nested.
