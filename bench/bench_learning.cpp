@@ -15,6 +15,7 @@
 // 0..1000 marks, mean ± sample standard deviation over seeds. Forgetting and speed:
 // learning/experiments.h. Search is exact (brute force) here; the library's HNSW index is not in
 // the loop. Output: a Markdown table on stdout (progress on stderr), or JSON with --json.
+#include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -101,6 +102,10 @@ Stat stat(const std::vector<double>& v) {
     return s;
 }
 
+double seconds_since(std::chrono::steady_clock::time_point t0) {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+}
+
 std::string cpu_name() {
     std::ifstream in("/proc/cpuinfo");
     for (std::string line; std::getline(in, line);)
@@ -148,8 +153,11 @@ int main(int argc, char** argv) {
                 {"seeds", o.seeds}, {"library", o.library}, {"heldout", o.heldout}, {"checkpoints", o.checkpoints}};
 
     if (o.choose) {
+        const auto t0 = std::chrono::steady_clock::now();
         const Choice c = choose_parameters(choose_worlds, o.checkpoints, settings,
-                                           [](const std::string& l) { std::fprintf(stderr, "choose: %s\n", l.c_str()); });
+                                           [t0](const std::string& l) {
+                                               std::fprintf(stderr, "choose [%.0f s]: %s\n", seconds_since(t0), l.c_str());
+                                           });
         out["chosen"] = settings_json(c.settings, c.lda_shrink);
         out["log"] = c.log;
         if (o.as_json) std::printf("%s\n", out.dump(2).c_str());

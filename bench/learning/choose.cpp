@@ -10,6 +10,10 @@ namespace rvlearn {
 
 namespace {
 
+// A value must beat the current one by this much mAP@10 (mean over the checkpoints and seeds) to
+// replace it: smaller differences are within the noise of the seeds and would move defaults for nothing.
+constexpr double kTolerance = 0.001;
+
 struct Knob {
     std::string name;
     std::vector<double> values;
@@ -45,16 +49,16 @@ void search(const std::string& group, const std::vector<World>& worlds, const Pa
     };
     say(group + " start: " + fmt(best));
     for (const auto& k : knobs) {
-        double best_value = 0;
+        double best_value = 0, best_try = -1;
         bool moved = false;
         for (double v : k.values) {
             Settings t = s;
             k.set(t, v);
             const double m = mean_curve(worlds, parts, t, checkpoints);
             say(group + " " + k.name + "=" + fmt(v) + ": " + fmt(m));
-            if (m > best) best = m, best_value = v, moved = true;
+            if (m > best + kTolerance && m > best_try) best_try = m, best_value = v, moved = true;
         }
-        if (moved) k.set(s, best_value);
+        if (moved) k.set(s, best_value), best = best_try;
         say(group + " " + k.name + " -> " + (moved ? fmt(best_value) : std::string("unchanged")) + " (" + fmt(best) + ")");
     }
 }
@@ -85,32 +89,40 @@ Choice choose_parameters(const std::vector<World>& worlds, const std::vector<int
     c.settings = start;
     Settings& s = c.settings;
     c.lda_shrink = choose_lda_shrink(worlds, c.log);
+    {
+        const double plain = mean_curve(worlds, Parts{}, s, checkpoints);
+        c.log.push_back("plain features: " + fmt(plain));
+        if (progress) progress(c.log.back());
+    }
 
     // In-session Rocchio: no learning, so the mark count does not matter.
     Parts rocchio;
     rocchio.rocchio = true;
     search("rocchio", worlds, rocchio, {0},
-           {{"a", {0.3, 0.5, 0.8, 1.0, 1.5, 2.0}, [](Settings& t, double v) { t.rocchio.alike = static_cast<float>(v); }},
-            {"b", {0.0, 0.1, 0.3, 0.5, 0.8}, [](Settings& t, double v) { t.rocchio.different = static_cast<float>(v); }}},
+           {{"a", {0.3, 0.5, 0.8, 1.0, 1.5, 2.0, 3.0, 5.0}, [](Settings& t, double v) { t.rocchio.alike = static_cast<float>(v); }},
+            {"b", {0.0, 0.3, 0.8, 1.2, 2.0, 3.0, 4.0}, [](Settings& t, double v) { t.rocchio.different = static_cast<float>(v); }},
+            {"a", {0.5, 0.8, 1.0, 1.5, 2.0, 3.0, 5.0, 8.0}, [](Settings& t, double v) { t.rocchio.alike = static_cast<float>(v); }}},
            s, progress, c.log);
 
     Parts fast;
     fast.fast = true;
     search("fast", worlds, fast, checkpoints,
-           {{"learning_rate", {5e-3, 1e-2, 2e-2, 5e-2, 1e-1}, [](Settings& t, double v) { t.fast.learning_rate = static_cast<float>(v); }},
-            {"steps", {5, 10, 20, 40}, [](Settings& t, double v) { t.fast.steps = static_cast<int>(v); }},
-            {"window", {10, 20, 50, 100}, [](Settings& t, double v) { t.fast_window = static_cast<int>(v); }},
-            {"margin", {0.2, 0.35, 0.5, 0.7}, [](Settings& t, double v) { t.fast.margin = static_cast<float>(v); }},
-            {"rank", {1, 2}, [](Settings& t, double v) { t.fast.rank = static_cast<int>(v); t.fast.alpha = static_cast<float>(v); }}},
+           {{"margin", {0.3, 0.5, 0.7, 0.8, 0.9}, [](Settings& t, double v) { t.fast.margin = static_cast<float>(v); }},
+            {"learning_rate", {1e-3, 3e-3, 1e-2, 2e-2, 5e-2}, [](Settings& t, double v) { t.fast.learning_rate = static_cast<float>(v); }},
+            {"steps", {2, 5, 10, 20, 40}, [](Settings& t, double v) { t.fast.steps = static_cast<int>(v); }},
+            {"window", {5, 10, 20, 50, 100}, [](Settings& t, double v) { t.fast_window = static_cast<int>(v); }},
+            {"rank", {1, 2, 4}, [](Settings& t, double v) { t.fast.rank = static_cast<int>(v); t.fast.alpha = static_cast<float>(v); }}},
            s, progress, c.log);
 
     Parts base;
     base.base = true;
     search("base", worlds, base, checkpoints,
-           {{"learning_rate", {1e-3, 2e-3, 5e-3, 1e-2, 2e-2}, [](Settings& t, double v) { t.train.learning_rate = static_cast<float>(v); }},
-            {"epochs", {10, 20, 40, 80}, [](Settings& t, double v) { t.train.epochs = static_cast<int>(v); }},
-            {"rank", {8, 16, 32}, [](Settings& t, double v) { t.train.rank = static_cast<int>(v); t.train.alpha = static_cast<float>(v); }},
-            {"margin", {0.2, 0.35, 0.5, 0.7}, [](Settings& t, double v) { t.train.margin = static_cast<float>(v); }},
+           {{"margin", {0.3, 0.5, 0.7, 0.8, 0.9}, [](Settings& t, double v) { t.train.margin = static_cast<float>(v); }},
+            {"learning_rate", {3e-4, 1e-3, 2e-3, 5e-3, 1e-2}, [](Settings& t, double v) { t.train.learning_rate = static_cast<float>(v); }},
+            {"epochs", {5, 10, 20, 40, 80}, [](Settings& t, double v) { t.train.epochs = static_cast<int>(v); }},
+            {"rank", {4, 8, 16, 32}, [](Settings& t, double v) { t.train.rank = static_cast<int>(v); t.train.alpha = static_cast<float>(v); }},
+            {"weight_decay", {0, 1e-2, 1e-1}, [](Settings& t, double v) { t.train.weight_decay = static_cast<float>(v); }},
+            {"alpha/rank", {0.5, 1, 2}, [](Settings& t, double v) { t.train.alpha = static_cast<float>(v * t.train.rank); }},
             {"contrastive", {0, 1}, [](Settings& t, double v) { t.train.losses.contrastive = v > 0; }},
             {"triplet", {0, 1}, [](Settings& t, double v) { t.train.losses.triplet = v > 0; }},
             {"infonce", {0, 1}, [](Settings& t, double v) { t.train.losses.infonce = v > 0; }}},
@@ -120,7 +132,7 @@ Choice choose_parameters(const std::vector<World>& worlds, const std::vector<int
     Parts patterns;
     patterns.patterns = true;
     search("patterns", worlds, patterns, checkpoints,
-           {{"radius", {0.5, 0.6, 0.7, 0.8, 0.9, 0.95}, [](Settings& t, double v) { t.pattern_radius = static_cast<float>(v); }},
+           {{"radius", {0.8, 0.9, 0.95, 0.97, 0.98, 0.99}, [](Settings& t, double v) { t.pattern_radius = static_cast<float>(v); }},
             {"clusters", {0, 4, 10, 20}, [](Settings& t, double v) { t.patterns.clusters = static_cast<int>(v); }}},
            s, progress, c.log);
     return c;

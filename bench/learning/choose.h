@@ -1,7 +1,7 @@
 // Choosing bench_learning's parameters on the CHOOSE half of the held-out queries only (the
 // figures are reported on the REPORT half). Coordinate search: one parameter at a time over a
 // small grid, the others held at their current best, in a fixed order; a value replaces the
-// current one only if it scores strictly higher.
+// current one only if it scores higher by more than a tolerance (choose.cpp).
 #pragma once
 
 #include <functional>
