@@ -2,19 +2,20 @@
 // directly (issue 10, "Measured").
 //
 //   bench_learning [--fashion DIR] [--features FILE] [--threads N] [--seeds N] [--library N]
-//                  [--heldout N] [--quick] [--json] [--choose]
+//                  [--heldout N] [--quick] [--json] [--json-file FILE] [--choose] [--engine-defaults]
 //
 // Data: every t10k image of Debian's dataset-fashion-mnist embedded with the default model
 // (cached, learning/features.h). Per seed: a library (3000) and disjoint held-out queries (1000),
 // half of the library the person's marking part; the held-out queries split into CHOOSE and
-// REPORT halves. --choose runs the parameter search on CHOOSE (learning/choose.h) and prints the
-// values; without it, every figure is on REPORT with the parameters' default values (those of
-// AdapterTraining.h / Feedback.h, and the bench's own for the fast window and pattern radius),
-// and only the LDA reference's shrinkage is chosen, on CHOOSE.
+// REPORT halves. --choose runs the parameter search on CHOOSE (learning/choose.h) from the
+// engine's defaults and prints the values; without it, every figure is on REPORT with the values
+// that search chose (chosen_settings(), choose.h), or with --engine-defaults the defaults of
+// AdapterTraining.h / Feedback.h; the LDA reference's shrinkage is chosen on CHOOSE in every run.
 // Curves (learning/person.h): mAP@10 of the REPORT queries against the whole library after
 // 0..1000 marks, mean ± sample standard deviation over seeds. Forgetting and speed:
 // learning/experiments.h. Search is exact (brute force) here; the library's HNSW index is not in
-// the loop. Output: a Markdown table on stdout (progress on stderr), or JSON with --json.
+// the loop. Output: a Markdown table on stdout (progress on stderr), or JSON with --json;
+// --json-file FILE also writes the JSON there.
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -41,12 +42,12 @@ namespace {
 
 struct Options {
     fs::path fashion_dir = "/usr/share/datasets/fashion-mnist";
-    fs::path features;
+    fs::path features, json_file;
     int threads = 2, seeds = 3, library = 3000, heldout = 1000;
     int forgetting_sessions = 50;  // per phase: 500 marks
     int speed_marks = 200;
     std::vector<int> checkpoints = {0, 20, 50, 100, 200, 500, 1000};
-    bool quick = false, as_json = false, choose = false;
+    bool quick = false, as_json = false, choose = false, engine_defaults = false;
 };
 
 [[noreturn]] void die(const std::string& msg) {
@@ -69,6 +70,7 @@ Options parse(int argc, char** argv) {
         const std::string a = argv[i];
         if (a == "--fashion" && i + 1 < argc) o.fashion_dir = argv[++i];
         else if (a == "--features" && i + 1 < argc) o.features = argv[++i];
+        else if (a == "--json-file" && i + 1 < argc) o.json_file = argv[++i];
         else if (a == "--threads") o.threads = int_arg(i, argc, argv, 1, 64);
         else if (a == "--seeds") o.seeds = int_arg(i, argc, argv, 1, 100);
         else if (a == "--library") o.library = int_arg(i, argc, argv, 500, 8000);
@@ -76,6 +78,7 @@ Options parse(int argc, char** argv) {
         else if (a == "--quick") o.quick = true;
         else if (a == "--json") o.as_json = true;
         else if (a == "--choose") o.choose = true;
+        else if (a == "--engine-defaults") o.engine_defaults = true;
         else die("unknown argument '" + a + "' (see the top of bench/bench_learning.cpp)");
     }
     if (o.quick) {
@@ -116,7 +119,7 @@ std::string cpu_name() {
 json settings_json(const Settings& s, double lda_shrink) {
     const auto& t = s.train;
     return {{"train", {{"rank", t.rank}, {"alpha", t.alpha}, {"epochs", t.epochs}, {"batch", t.batch},
-                       {"learning_rate", t.learning_rate}, {"margin", t.margin}, {"triplet_margin", t.triplet_margin},
+                       {"learning_rate", t.learning_rate}, {"weight_decay", t.weight_decay}, {"margin", t.margin}, {"triplet_margin", t.triplet_margin},
                        {"temperature", t.temperature}, {"contrastive", t.losses.contrastive},
                        {"triplet", t.losses.triplet}, {"infonce", t.losses.infonce}, {"replay", t.replay},
                        {"ewc", t.ewc}, {"ewc_lambda", t.ewc_lambda}}},
@@ -148,13 +151,14 @@ int main(int argc, char** argv) {
         choose_worlds.push_back(make_world(*pool, split, split.choose));
         report_worlds.push_back(make_world(*pool, split, split.report));
     }
-    Settings settings;
+    Settings settings = o.engine_defaults ? Settings{} : chosen_settings();
     json out = {{"model", pool->model}, {"cpu", cpu_name()}, {"hardware_threads", std::thread::hardware_concurrency()},
-                {"seeds", o.seeds}, {"library", o.library}, {"heldout", o.heldout}, {"checkpoints", o.checkpoints}};
+                {"seeds", o.seeds}, {"library", o.library}, {"heldout", o.heldout}, {"checkpoints", o.checkpoints},
+                {"parameters", o.engine_defaults ? "engine defaults" : "chosen on CHOOSE"}};
 
     if (o.choose) {
         const auto t0 = std::chrono::steady_clock::now();
-        const Choice c = choose_parameters(choose_worlds, o.checkpoints, settings,
+        const Choice c = choose_parameters(choose_worlds, o.checkpoints, Settings{},
                                            [t0](const std::string& l) {
                                                std::fprintf(stderr, "choose [%.0f s]: %s\n", seconds_since(t0), l.c_str());
                                            });
@@ -180,6 +184,7 @@ int main(int argc, char** argv) {
 
     json rows = json::array();
     std::vector<double> retrain_1000;
+    std::vector<std::vector<double>> plain;  // the first row's values, per checkpoint and seed
     for (const auto& spec : specs) {
         std::vector<std::vector<double>> per_point(o.checkpoints.size());
         for (std::size_t si = 0; si < report_worlds.size(); ++si) {
@@ -190,11 +195,21 @@ int main(int argc, char** argv) {
             if (spec.parts.base && !spec.parts.fast && !c.train_seconds.empty() && o.checkpoints.back() == 1000)
                 retrain_1000.push_back(c.train_seconds.back());
         }
-        json r = {{"name", spec.name}, {"mean", json::array()}, {"sd", json::array()}, {"per_seed", per_point}};
+        json r = {{"name", spec.name}, {"mean", json::array()}, {"sd", json::array()}, {"per_seed", per_point},
+                  {"gain_mean", json::array()}, {"gain_sd", json::array()}};
         for (const auto& p : per_point) {
             const Stat st = stat(p);
             r["mean"].push_back(st.mean);
             r["sd"].push_back(st.sd);
+        }
+        if (rows.empty()) plain = per_point;
+        // Gains are paired by seed (same library, marks and queries), so the spread of the
+        // libraries drawn does not hide them.
+        for (std::size_t k = 0; k < per_point.size(); ++k) {
+            std::vector<double> g;
+            for (std::size_t si = 0; si < per_point[k].size(); ++si) g.push_back(per_point[k][si] - plain[k][si]);
+            r["gain_mean"].push_back(stat(g).mean);
+            r["gain_sd"].push_back(stat(g).sd);
         }
         rows.push_back(r);
     }
@@ -207,7 +222,10 @@ int main(int argc, char** argv) {
             v.push_back(map10(lda.apply(w.lib), w.lib_labels, lda.apply(w.queries), w.q_labels));
         }
         const Stat st = stat(v);
-        out["lda"] = {{"mean", st.mean}, {"sd", st.sd}, {"per_seed", v}, {"labels", report_worlds[0].marking.size()}};
+        std::vector<double> g;
+        for (std::size_t si = 0; si < v.size(); ++si) g.push_back(v[si] - plain[0][si]);
+        out["lda"] = {{"mean", st.mean}, {"sd", st.sd}, {"per_seed", v}, {"labels", report_worlds[0].marking.size()},
+                      {"gain_mean", stat(g).mean}, {"gain_sd", stat(g).sd}};
     }
     out["curves"] = rows;
 
@@ -263,10 +281,12 @@ int main(int argc, char** argv) {
         out["retrain_1000_seconds"] = {{"median", median(retrain_1000)}, {"runs", retrain_1000}};
     }
 
-    if (o.as_json) {
-        std::printf("%s\n", out.dump(2).c_str());
-        return 0;
+    if (!o.json_file.empty()) {
+        std::ofstream f(o.json_file);
+        f << out.dump(2) << "\n";
+        if (!f) die(o.json_file.string() + ": cannot write");
     }
-    print_table(out);
+    if (o.as_json) std::printf("%s\n", out.dump(2).c_str());
+    else print_table(out);
     return 0;
 }

@@ -65,6 +65,21 @@ void search(const std::string& group, const std::vector<World>& worlds, const Pa
 
 }  // namespace
 
+Settings chosen_settings() {
+    Settings s;
+    s.train.learning_rate = 3e-4f;
+    s.train.margin = 0.3f;
+    s.train.weight_decay = 0.1f;
+    s.fast.margin = 0.9f;
+    s.fast.learning_rate = 1e-3f;
+    s.fast.steps = 2;
+    s.fast_window = 20;
+    s.rocchio.alike = 1.5f;
+    s.rocchio.different = 1.2f;
+    s.pattern_radius = 0.99f;
+    return s;
+}
+
 double choose_lda_shrink(const std::vector<World>& worlds, std::vector<std::string>& log) {
     double best = -1, best_shrink = 0.1;
     for (double shrink : {0.001, 0.01, 0.1, 0.3, 0.6}) {

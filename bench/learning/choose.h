@@ -18,6 +18,12 @@ struct Choice {
     std::vector<std::string> log;  // one line per value tried: "group param=value: score"
 };
 
+// The values `bench_learning --choose --seeds 3` chose (the engine's defaults where it kept them);
+// the report run uses these unless --engine-defaults. They are not (yet) the engine's defaults:
+// its tests use the defaults to show learning on synthetic sets, where these values learn too
+// slowly (see the README's "Learning from marks").
+Settings chosen_settings();
+
 // `worlds` are built on CHOOSE queries (one per seed). `checkpoints` are the mark counts the
 // learned parts are judged at (their mean mAP@10 is the score). `progress` gets each log line.
 Choice choose_parameters(const std::vector<World>& worlds, const std::vector<int>& checkpoints, Settings start,

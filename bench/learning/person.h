@@ -35,13 +35,14 @@ struct Parts {
     bool rocchio = false;   // in-session: each held-out query's own top 10 marked, then re-searched
 };
 
+// Defaults: the engine's defaults (AdapterTraining.h, Feedback.h) and the bench's first guesses.
 struct Settings {
     rv::TrainParams train;
     rv::FastUpdateParams fast;
     int fast_window = 20;  // the newest marks a fast update steps on
     rv::RocchioWeights rocchio;
     rv::PatternParams patterns;
-    float pattern_radius = 0.8f;
+    float pattern_radius = 0.8f;  // cosine to a pattern's centroid for its refinement to apply
 };
 
 // The library, the person's order and the held-out queries one curve is scored on.

@@ -2,6 +2,7 @@
 
 #include <cstdio>
 #include <string>
+#include <vector>
 
 namespace rvlearn {
 
@@ -13,9 +14,9 @@ std::string cell(double mean, double sd) {
     return s;
 }
 
-std::string gain(double v) {
-    char s[24];
-    std::snprintf(s, sizeof s, "%+.3f", v);
+std::string signed_cell(double mean, double sd) {
+    char s[48];
+    std::snprintf(s, sizeof s, "%+.3f ± %.3f", mean, sd);
     return s;
 }
 
@@ -24,27 +25,34 @@ std::string gain(double v) {
 void print_table(const nlohmann::json& run) {
     const auto& cps = run["checkpoints"];
     std::printf("Fashion-MNIST (t10k), %s; library %d, held-out %d (REPORT half: %d queries), %d seeds; "
-                "mAP@10, mean ± sd over seeds\n\n",
+                "mAP@10, mean ± sd over seeds; parameters: %s\n\n",
                 run["model"].get<std::string>().c_str(), run["library"].get<int>(), run["heldout"].get<int>(),
-                run["heldout"].get<int>() / 2, run["seeds"].get<int>());
+                run["heldout"].get<int>() / 2, run["seeds"].get<int>(), run["parameters"].get<std::string>().c_str());
+    // The gain columns: at 200 marks (if measured) and at the last checkpoint, paired by seed.
+    std::vector<std::size_t> gain_at;
+    for (std::size_t k = 0; k < cps.size(); ++k)
+        if (cps[k].get<int>() == 200 && k + 1 != cps.size()) gain_at.push_back(k);
+    gain_at.push_back(cps.size() - 1);
     std::printf("| marks |");
     for (const auto& c : cps) std::printf(" %d |", c.get<int>());
-    std::printf(" gain at %d |\n|---|", cps.back().get<int>());
-    for (std::size_t i = 0; i <= cps.size(); ++i) std::printf("---|");
+    for (std::size_t k : gain_at) std::printf(" gain at %d |", cps[k].get<int>());
+    std::printf("\n|---|");
+    for (std::size_t i = 0; i < cps.size() + gain_at.size(); ++i) std::printf("---|");
     std::printf("\n");
-    const auto& curves = run["curves"];
-    const double plain_last = curves[0]["mean"].back().get<double>();
-    for (const auto& r : curves) {
+    for (const auto& r : run["curves"]) {
         std::printf("| %s |", r["name"].get<std::string>().c_str());
         for (std::size_t k = 0; k < cps.size(); ++k)
             std::printf(" %s |", cell(r["mean"][k].get<double>(), r["sd"][k].get<double>()).c_str());
-        std::printf(" %s |\n", gain(r["mean"].back().get<double>() - plain_last).c_str());
+        for (std::size_t k : gain_at)
+            std::printf(" %s |", signed_cell(r["gain_mean"][k].get<double>(), r["gain_sd"][k].get<double>()).c_str());
+        std::printf("\n");
     }
     const auto& lda = run["lda"];
     std::printf("| LDA given all %d labels of the marking part (reference) |", lda["labels"].get<int>());
     for (std::size_t k = 0; k < cps.size(); ++k) std::printf(" %s |", k == 0 ? cell(lda["mean"].get<double>(), lda["sd"].get<double>()).c_str() : "");
-    std::printf(" %s |\n\n", gain(lda["mean"].get<double>() - plain_last).c_str());
-
+    for (std::size_t k = 0; k < gain_at.size(); ++k)
+        std::printf(" %s |", signed_cell(lda["gain_mean"].get<double>(), lda["gain_sd"].get<double>()).c_str());
+    std::printf("\n\nGains: against the plain features, paired by seed (mean ± sd of the per-seed differences).\n\n");
     const auto& f = run["forgetting"];
     if (!f.empty()) {
         std::printf("Forgetting: %d marks on classes 0-4, then %d on 5-9 (training continued on the new marks only); "
