@@ -263,6 +263,12 @@ private slots:
         LowRankAdapter with_inf = random_adapter(7, 2, 2, 5);
         with_inf.b[13] = -std::numeric_limits<float>::infinity();
         QVERIFY(parse_error(rv::serialize_adapter(with_inf)).contains("matrix B holds a non-finite value"));
+        LowRankAdapter huge = random_adapter(7, 2, 2, 5);
+        huge.b[2] = 3e30f;  // finite, but applying it would overflow
+        QVERIFY(parse_error(rv::serialize_adapter(huge)).contains("matrix B holds an absurd value"));
+        LowRankAdapter huge_alpha = random_adapter(7, 2, 2, 5);
+        huge_alpha.alpha = 1e20f;
+        QVERIFY(parse_error(rv::serialize_adapter(huge_alpha)).contains("absurd alpha"));
         LowRankAdapter nan_alpha = random_adapter(7, 2, 2, 5);
         nan_alpha.alpha = std::numeric_limits<float>::quiet_NaN();
         QVERIFY(parse_error(rv::serialize_adapter(nan_alpha)).contains("alpha"));

@@ -11,8 +11,10 @@
 //   end-8   8  u64   FNV-1a 64 of every byte before it
 //
 // parse_adapter checks, in this order, before trusting anything: length of the fixed part, magic,
-// version, dim and rank limits, exact total length, checksum, finiteness. Each failure is an Error
-// naming the damaged field.
+// version, dim and rank limits, exact total length, checksum, finiteness and magnitude (|alpha|
+// and every entry at most 1e4: trained adapters hold values of order 1, and within these bounds
+// applying the adapter to a unit vector cannot overflow float). Each failure is an Error naming
+// the damaged field.
 #include <algorithm>
 #include <bit>
 #include <cmath>
@@ -29,6 +31,7 @@ constexpr char kMagic[8] = {'R', 'V', 'A', 'D', 'A', 'P', 'T', '\0'};
 constexpr std::uint32_t kVersion = 1;
 constexpr std::uint32_t kMaxDim = 65536;
 constexpr std::uint32_t kMaxRank = 1024;
+constexpr float kMaxMagnitude = 1e4f;
 constexpr std::size_t kHeader = 24;
 constexpr std::size_t kTrailer = 8;
 
@@ -113,6 +116,7 @@ Result<LowRankAdapter> parse_adapter(const std::uint8_t* data, std::size_t size)
     ad.rank = static_cast<int>(rank);
     ad.alpha = get_f32(data + 20);
     if (!std::isfinite(ad.alpha)) return damaged("alpha is not a finite number");
+    if (std::abs(ad.alpha) > kMaxMagnitude) return damaged("absurd alpha " + std::to_string(ad.alpha));
     ad.a.resize(params);
     ad.b.resize(params);
     const std::uint8_t* p = data + kHeader;
@@ -121,6 +125,8 @@ Result<LowRankAdapter> parse_adapter(const std::uint8_t* data, std::size_t size)
     for (std::size_t i = 0; i < params; ++i) {
         if (!std::isfinite(ad.a[i])) return damaged("matrix A holds a non-finite value at " + std::to_string(i));
         if (!std::isfinite(ad.b[i])) return damaged("matrix B holds a non-finite value at " + std::to_string(i));
+        if (std::abs(ad.a[i]) > kMaxMagnitude) return damaged("matrix A holds an absurd value at " + std::to_string(i));
+        if (std::abs(ad.b[i]) > kMaxMagnitude) return damaged("matrix B holds an absurd value at " + std::to_string(i));
     }
     return ad;
 }

@@ -57,10 +57,16 @@ std::optional<Error> check_data(int dim, const FeatureMatrix& f, const std::vect
                          " but the feature matrix has " + std::to_string(n) + " rows"};
         if (p.a == p.b) return Error{"pair " + std::to_string(i) + " pairs row " + std::to_string(p.a) + " with itself"};
     }
-    for (std::size_t i = 0; i < f.rows.size(); ++i)
-        if (!std::isfinite(f.rows[i]))
-            return Error{"row " + std::to_string(i / static_cast<std::size_t>(dim)) +
-                         " of the features holds a non-finite value"};
+    // Only the rows the pairs name are read (mined negatives are among them): a damaged feature
+    // elsewhere in the library does not stop learning.
+    const std::size_t d = static_cast<std::size_t>(dim);
+    for (const auto& p : pairs)
+        for (std::uint32_t r : {p.a, p.b}) {
+            const float* v = f.row(r);
+            for (std::size_t j = 0; j < d; ++j)
+                if (!std::isfinite(v[j]))
+                    return Error{"row " + std::to_string(r) + " of the features holds a non-finite value"};
+        }
     return std::nullopt;
 }
 
@@ -145,7 +151,7 @@ Result<TrainReport> AdapterTrainer::train(const FeatureMatrix& features, const s
     const learning::PairRelations relations(pairs, kMaxNegativeCandidates);
     learning::MiningSnapshot mining;
     const bool triplets = p.losses.triplet && p.hard_negatives > 0;
-    learning::StepBuilder builder(features, relations, mining, p.hard_negatives, triplets, p.losses.infonce);
+    learning::StepBuilder builder(features, relations, mining, p.hard_negatives, triplets, p.losses.infonce, s.rng);
     const learning::LossConfig cfg = loss_config(p);
     learning::Adam adam(s.theta.size());
     const bool ewc = p.ewc && !s.fisher.empty() && p.ewc_lambda > 0;

@@ -25,21 +25,29 @@ const float* MiningSnapshot::adapted(std::uint32_t row) const {
 }
 
 void MiningSnapshot::hardest(std::uint32_t u, const std::vector<std::uint32_t>& candidates, int k,
-                             std::vector<std::uint32_t>& out) const {
+                             std::vector<std::uint32_t>& out, SplitMix64& rng) const {
     out.clear();
     if (k <= 0 || candidates.empty()) return;
+    const std::vector<std::uint32_t>* pool = &candidates;
+    if (candidates.size() > kScoredCandidates) {  // partial Fisher-Yates: a uniform draw without repeats
+        sample_ = candidates;
+        for (std::size_t i = 0; i < kScoredCandidates; ++i)
+            std::swap(sample_[i], sample_[i + rng.below(sample_.size() - i)]);
+        sample_.resize(kScoredCandidates);
+        pool = &sample_;
+    }
     const float* yu = adapted(u);
     std::vector<std::pair<float, std::uint32_t>> scored;
-    scored.reserve(candidates.size());
-    for (std::uint32_t c : candidates) scored.emplace_back(-dot(yu, adapted(c), static_cast<std::size_t>(dim_)), c);
+    scored.reserve(pool->size());
+    for (std::uint32_t c : *pool) scored.emplace_back(-dot(yu, adapted(c), static_cast<std::size_t>(dim_)), c);
     const std::size_t take = std::min(static_cast<std::size_t>(k), scored.size());
     std::partial_sort(scored.begin(), scored.begin() + static_cast<std::ptrdiff_t>(take), scored.end());
     for (std::size_t i = 0; i < take; ++i) out.push_back(scored[i].second);
 }
 
 StepBuilder::StepBuilder(const FeatureMatrix& features, const PairRelations& relations, const MiningSnapshot& mining,
-                         int hard_negatives, bool want_triplets, bool want_nce)
-    : features_(features), relations_(relations), mining_(mining), hard_negatives_(hard_negatives),
+                         int hard_negatives, bool want_triplets, bool want_nce, SplitMix64& rng)
+    : features_(features), relations_(relations), mining_(mining), rng_(rng), hard_negatives_(hard_negatives),
       want_triplets_(want_triplets), want_nce_(want_nce), local_of_(features.size(), -1) {}
 
 std::uint32_t StepBuilder::local_row(std::uint32_t row, std::vector<float>& X) {
@@ -77,7 +85,7 @@ void StepBuilder::build(const TrainingPair* first, std::size_t count, const Repl
         if (!p.alike || !want_triplets_) continue;
         for (int dir = 0; dir < 2; ++dir) {
             const std::uint32_t anchor = dir == 0 ? p.a : p.b, positive = dir == 0 ? p.b : p.a;
-            mining_.hardest(anchor, relations_.negative_candidates(anchor), hard_negatives_, negatives_);
+            mining_.hardest(anchor, relations_.negative_candidates(anchor), hard_negatives_, negatives_, rng_);
             const std::uint32_t la = local_row(anchor, X), lp = local_row(positive, X);
             for (std::uint32_t n : negatives_) batch.triplets.push_back({la, lp, local_row(n, X)});
         }

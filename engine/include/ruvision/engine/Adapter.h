@@ -57,8 +57,9 @@ struct AdapterStack {
 
 // The adapter as bytes (catalog rows, exported files): a magic, format version, dim, rank, alpha,
 // A, B, and a checksum (layout in engine/src/learning/AdapterBytes.cpp; limits dim <= 65536,
-// rank <= 1024). parse_adapter checks every field (sizes, finiteness, checksum) before
-// trusting any; a damaged or foreign blob is an Error saying what is wrong.
+// rank <= 1024, |alpha| and every entry <= 1e4). parse_adapter checks every field (sizes,
+// checksum, finiteness, magnitude) before trusting any; a damaged or foreign blob is an Error
+// saying what is wrong (fuzzed: tests/fuzz/fuzz_adapter.cpp).
 std::vector<std::uint8_t> serialize_adapter(const LowRankAdapter& adapter);
 [[nodiscard]] Result<LowRankAdapter> parse_adapter(const std::uint8_t* data, std::size_t size);
 

@@ -1,18 +1,27 @@
 // Training a LowRankAdapter (Adapter.h) from a person's verdicts on pairs of features.
 //
-// Losses (each can be switched off, for the bench): pair contrastive (an alike pair's adapted
-// cosine pulled towards 1, a different pair's pushed below a margin), triplet with hard negatives
-// (for an anchor and its alike partner, the anchor's nearest rows in the adapted space among those
-// known different from it), and InfoNCE (each alike pair against the other rows of its batch).
-// Gradients are analytic, through the normalisation (checked against finite differences in
-// test_adapter_gradients), optimised with Adam and clipped by global norm.
+// Losses (each can be switched off, for the bench), on adapted cosines c:
+//  - pair contrastive: alike 1 - c; different max(0, c - margin)^2 (squared hinge);
+//  - triplet with hard negatives: max(0, c(anchor, neg) - c(anchor, pos) + triplet_margin) for each
+//    alike pair in both directions, the negatives being the anchor's `hard_negatives` nearest rows
+//    (in the adapted space at the start of the epoch) among those known different from it: marked
+//    different with it, or marked different with a row marked alike with it;
+//  - InfoNCE: each alike pair of a batch, both ways, against the other alike pairs' opposite
+//    sides in that batch (rows marked alike with the anchor left out), at `temperature`.
+// A step's loss is the sum of the switched-on losses' means. Gradients are analytic, through the
+// normalisation (checked against finite differences in test_adapter_gradients), optimised with
+// Adam after L2 weight decay and a global-norm clip. engine/src/learning/ holds one idea per file
+// (PairLosses.h: forward and backward; StepBatch.h: how a step is assembled).
 //
 // Against forgetting (when training continues on new pairs from an earlier adapter): a replay
 // reservoir of earlier pairs (their vectors copied, so they outlive the matrix they came from),
-// mixed into each batch, and online EWC: at consolidate(), a diagonal Fisher estimate from squared
-// gradients is accumulated (decayed) and the parameters remembered as theta*; later training adds
-// the penalty lambda/2 * sum F (theta - theta*)^2.
+// mixed into each batch (contrastive and InfoNCE terms; no triplets), and online EWC: at
+// consolidate(), a diagonal Fisher estimate (the mean over the pairs of each parameter's squared
+// gradient of the pair's contrastive loss) is accumulated (F <- decay F + new) and the parameters
+// remembered as theta*; later training adds the penalty lambda/2 * sum F (theta - theta*)^2.
 //
+// Deterministic: the same parameters, seed and calls give the same adapter bit for bit (on one
+// machine: the SIMD path chosen at run time may round differently on another CPU).
 // Jobs never throw; cancel stops between steps (the adapter so far is kept, the report says so).
 // An AdapterTrainer is used by one thread at a time.
 #pragma once
@@ -56,7 +65,13 @@ struct TrainParams {
     int batch = 64;          // pairs per step
     float learning_rate = 5e-3f;
     float clip = 1.0f;       // global gradient-norm clip; <= 0: none
-    float weight_decay = 0;  // L2 on A and B
+    // L2 on A and B (wd/2 |theta|^2, its gradient added before Adam). Without it a rank-16 map fits
+    // the marked rows through directions the held-out rows share and search gets worse (synthetic
+    // dim 576, 1000 marks: held-out AUC 0.81 -> 0.69; with 0.1: 1.00). 0.1 was chosen on synthetic
+    // seed 1 among 0, 0.01, 0.03, 0.1, 0.3 for all three losses together; its right value depends
+    // on which losses are on (InfoNCE's gradients are 1/temperature larger). The bench may choose
+    // again on real features.
+    float weight_decay = 0.1f;
     float margin = 0.5f;     // contrastive: a different pair's cosine is pushed below this
     float triplet_margin = 0.1f;
     float temperature = 0.1f;  // InfoNCE
@@ -66,14 +81,19 @@ struct TrainParams {
     std::size_t replay_capacity = 4096;  // pairs kept in the reservoir
     float replay_fraction = 0.5f;        // share of each batch drawn from the reservoir (when it has any)
     bool ewc = true;
-    float ewc_lambda = 100.0f;
+    // The Fisher entries are mean squared per-parameter gradients, small numbers: at 100 EWC alone
+    // kept almost nothing of a first task (synthetic conflicting tasks as in test_adapter_training:
+    // task-1 AUC 1.00 -> 0.62 vs 0.58 without). 1e3 was chosen on seeds 1, 11, 21, 31, 41 among
+    // 0, 1e2, 1e3, 3e3, 1e4, 1e5, 1e6 by the sum of both tasks' AUC: task 1 kept at 0.85-1.00,
+    // task 2 at 0.99-1.00; from 3e3 on, task 2 suffered (down to 0.56).
+    float ewc_lambda = 1e3f;
     float ewc_decay = 0.9f;  // online EWC: F <- decay F + new F at each consolidate()
     std::uint64_t seed = 1;
 };
 
 struct TrainProgress {
     int step = 0, steps = 0;
-    float loss = 0;  // mean over the last step's batch
+    float loss = 0;  // the last step's loss (its batch; weight decay and EWC penalty not included)
 };
 
 struct TrainReport {
@@ -88,13 +108,16 @@ public:
     // Starts from `start` (an empty adapter: LowRankAdapter::initial(dim, params.rank, ...)).
     AdapterTrainer(int dim, const TrainParams& params, const LowRankAdapter& start = {});
 
-    // Trains on `pairs` (rows of `features`; rows not in any pair may serve as mined negatives),
-    // plus replayed earlier pairs; then adds these pairs to the reservoir. An Error for pairs that
-    // name rows outside the matrix or a matrix of another dimension.
+    // Trains on `pairs` (rows of `features`), plus replayed earlier pairs; then adds these pairs to
+    // the reservoir (also when cancelled). epochs * ceil(pairs / new pairs per step) steps. An
+    // Error, before any step, for pairs that name rows outside the matrix or a row with itself, a
+    // non-finite value in a row a pair names, a matrix of another dimension, parameters out of
+    // range or a starting adapter of another dimension.
     [[nodiscard]] Result<TrainReport> train(const FeatureMatrix& features, const std::vector<TrainingPair>& pairs,
                                             const std::atomic<bool>& cancel,
                                             const std::function<void(const TrainProgress&)>& progress = {});
-    // An EWC boundary: Fisher from squared gradients of the losses on `pairs`, theta* = now.
+    // An EWC boundary: Fisher from squared gradients of the pair loss on `pairs`, theta* = now.
+    // Pairs training would refuse are skipped.
     void consolidate(const FeatureMatrix& features, const std::vector<TrainingPair>& pairs);
 
     const LowRankAdapter& adapter() const;
