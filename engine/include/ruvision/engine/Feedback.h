@@ -2,7 +2,9 @@
 // sessions (the design's trajectories and pattern bank).
 //
 // Rocchio: q' = normalize(q + a * mean(alike) - b * mean(different)); a term whose list is empty
-// is left out. All vectors are unit floats of one dimension.
+// is left out. All vectors are unit floats of one dimension. When the sum has no length (the marks
+// cancel the query, e.g. q = mean(different) with a = 0, b = 1) q is returned unchanged, so a
+// search always has a query.
 //
 // Sessions and patterns: a session is one search (its query, what was shown, the marks, the
 // refined query). Patterns cluster the sessions' queries with spherical k-means (k-means++ D^2
@@ -47,7 +49,9 @@ struct PatternParams {
 };
 
 // Clusters the sessions' queries (all of one dimension); sessions without a refinement count for
-// the centroids but not the refinements. No sessions: no patterns.
+// the centroids but not the refinements. No sessions: no patterns. A session whose query is empty,
+// has no length or another dimension than the first session's is left out; at most one pattern
+// per session. Deterministic for a seed (SessionClusters.cpp has the algorithm step by step).
 std::vector<Pattern> cluster_sessions(const std::vector<SessionRecord>& sessions, const PatternParams& params);
 
 // The query a new search starts from (see above); q itself when no pattern is close enough.
