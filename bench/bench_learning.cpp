@@ -181,10 +181,13 @@ int main(int argc, char** argv) {
     specs.push_back({"base + fast", {.fast = true, .base = true}});
     specs.push_back({"all together (memory + fast + base)", {.patterns = true, .fast = true, .base = true}});
     specs.push_back({"all together + in-session Rocchio", {.patterns = true, .fast = true, .base = true, .rocchio = true}});
+    // Not held-out: the person's own queries (see Parts::seen), against their own plain row.
+    specs.push_back({"plain features, the person's own 100 queries (seen)", {.seen = true}});
+    specs.push_back({"base adapter, the person's own 100 queries (seen)", {.base = true, .seen = true}});
 
     json rows = json::array();
     std::vector<double> retrain_1000;
-    std::vector<std::vector<double>> plain;  // the first row's values, per checkpoint and seed
+    std::vector<std::vector<double>> plain, plain_seen;  // the plain rows' values, per checkpoint and seed
     for (const auto& spec : specs) {
         std::vector<std::vector<double>> per_point(o.checkpoints.size());
         for (std::size_t si = 0; si < report_worlds.size(); ++si) {
@@ -192,7 +195,7 @@ int main(int argc, char** argv) {
             const Curve c = run_curve(report_worlds[si], spec.parts, settings, o.checkpoints, si + 1);
             if (!c.error.empty()) die(spec.name + ": " + c.error);
             for (std::size_t k = 0; k < c.map.size(); ++k) per_point[k].push_back(c.map[k]);
-            if (spec.parts.base && !spec.parts.fast && !c.train_seconds.empty() && o.checkpoints.back() == 1000)
+            if (spec.parts.base && !spec.parts.fast && !spec.parts.seen && !c.train_seconds.empty() && o.checkpoints.back() == 1000)
                 retrain_1000.push_back(c.train_seconds.back());
         }
         json r = {{"name", spec.name}, {"mean", json::array()}, {"sd", json::array()}, {"per_seed", per_point},
@@ -203,11 +206,13 @@ int main(int argc, char** argv) {
             r["sd"].push_back(st.sd);
         }
         if (rows.empty()) plain = per_point;
+        if (spec.parts.seen && plain_seen.empty()) plain_seen = per_point;
         // Gains are paired by seed (same library, marks and queries), so the spread of the
-        // libraries drawn does not hide them.
+        // libraries drawn does not hide them; seen rows against the plain features on the same queries.
+        const auto& base_row = spec.parts.seen ? plain_seen : plain;
         for (std::size_t k = 0; k < per_point.size(); ++k) {
             std::vector<double> g;
-            for (std::size_t si = 0; si < per_point[k].size(); ++si) g.push_back(per_point[k][si] - plain[k][si]);
+            for (std::size_t si = 0; si < per_point[k].size(); ++si) g.push_back(per_point[k][si] - base_row[k][si]);
             r["gain_mean"].push_back(stat(g).mean);
             r["gain_sd"].push_back(stat(g).sd);
         }

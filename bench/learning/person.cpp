@@ -181,6 +181,14 @@ Curve run_curve(const World& w, const Parts& parts, const Settings& s, const std
             }
             patterns = rv::cluster_sessions(records, pp);
         }
+        if (parts.seen) {
+            const std::vector<int> own(w.marking.begin(),
+                                       w.marking.begin() + std::min<std::ptrdiff_t>(kSeenQueries, static_cast<std::ptrdiff_t>(w.marking.size())));
+            std::vector<int> labels;
+            for (int r : own) labels.push_back(w.lib_labels[static_cast<std::size_t>(r)]);
+            curve.map.push_back(map10(cur, w.lib_labels, select(cur, own), labels, &own));
+            continue;
+        }
         curve.map.push_back(score_adapted(w, cur, apply(stack, w.queries), parts.patterns ? &patterns : nullptr,
                                           s.pattern_radius, parts.rocchio ? &s.rocchio : nullptr));
     }

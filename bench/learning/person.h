@@ -33,7 +33,12 @@ struct Parts {
     bool fast = false;      // fast adapter, updated after every mark
     bool base = false;      // base adapter, retrained on every mark so far at each checkpoint
     bool rocchio = false;   // in-session: each held-out query's own top 10 marked, then re-searched
+    // Scored on the person's own queries instead of the held-out ones: the first kSeenQueries of
+    // the marking part (the queries of the first 1000 marks), each left out of its own results.
+    // Shows how much of what is learned is memorised rather than carried to new queries.
+    bool seen = false;
 };
+inline constexpr int kSeenQueries = 100;
 
 // Defaults: the engine's defaults (AdapterTraining.h, Feedback.h) and the bench's first guesses.
 struct Settings {

@@ -52,7 +52,7 @@ void print_table(const nlohmann::json& run) {
     for (std::size_t k = 0; k < cps.size(); ++k) std::printf(" %s |", k == 0 ? cell(lda["mean"].get<double>(), lda["sd"].get<double>()).c_str() : "");
     for (std::size_t k = 0; k < gain_at.size(); ++k)
         std::printf(" %s |", signed_cell(lda["gain_mean"].get<double>(), lda["gain_sd"].get<double>()).c_str());
-    std::printf("\n\nGains: against the plain features, paired by seed (mean ± sd of the per-seed differences).\n\n");
+    std::printf("\n\nGains: against the plain features on the same queries, paired by seed (mean ± sd of the per-seed differences).\n\n");
     const auto& f = run["forgetting"];
     if (!f.empty()) {
         std::printf("Forgetting: %d marks on classes 0-4, then %d on 5-9 (training continued on the new marks only); "

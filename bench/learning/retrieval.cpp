@@ -45,11 +45,13 @@ std::vector<int> top_k(const rv::FeatureMatrix& lib, const float* q, int k, int 
     return best_of(s.data(), static_cast<int>(s.size()), k, exclude);
 }
 
-std::vector<std::vector<int>> top_k_all(const rv::FeatureMatrix& lib, const rv::FeatureMatrix& queries, int k) {
+std::vector<std::vector<int>> top_k_all(const rv::FeatureMatrix& lib, const rv::FeatureMatrix& queries, int k,
+                                        const std::vector<int>* exclude) {
     const RowMat s = as_map(queries) * as_map(lib).transpose();
     std::vector<std::vector<int>> out(queries.size());
     for (std::size_t i = 0; i < queries.size(); ++i)
-        out[i] = best_of(s.data() + i * static_cast<std::size_t>(s.cols()), static_cast<int>(s.cols()), k, -1);
+        out[i] = best_of(s.data() + i * static_cast<std::size_t>(s.cols()), static_cast<int>(s.cols()), k,
+                         exclude ? (*exclude)[i] : -1);
     return out;
 }
 
@@ -67,14 +69,14 @@ double ap10(const std::vector<int>& ranked, const std::vector<int>& lib_labels, 
 }
 
 double map10(const rv::FeatureMatrix& lib, const std::vector<int>& lib_labels, const rv::FeatureMatrix& queries,
-             const std::vector<int>& q_labels) {
+             const std::vector<int>& q_labels, const std::vector<int>* exclude) {
     if (queries.size() == 0) return 0;
     std::vector<int> count(16, 0);
     for (int l : lib_labels) ++count[static_cast<std::size_t>(l)];
-    const auto tops = top_k_all(lib, queries, 10);
+    const auto tops = top_k_all(lib, queries, 10, exclude);
     double s = 0;
     for (std::size_t i = 0; i < tops.size(); ++i)
-        s += ap10(tops[i], lib_labels, q_labels[i], count[static_cast<std::size_t>(q_labels[i])]);
+        s += ap10(tops[i], lib_labels, q_labels[i], count[static_cast<std::size_t>(q_labels[i])] - (exclude ? 1 : 0));
     return s / static_cast<double>(tops.size());
 }
 
