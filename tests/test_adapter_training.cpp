@@ -46,6 +46,7 @@ private slots:
         const double auc_before = rv::pair_auc({}, s.features, held_out);
 
         rv::TrainParams params;
+        params.learning_rate = 5e-3f;  // these synthetic classes are learnt in few steps (the default is bench_learning's)
         params.margin = 0.3f;
         rv::AdapterTrainer trainer(576, params);
         auto report = trainer.train(s.features, train_pairs, kNoCancel);
@@ -79,6 +80,7 @@ private slots:
         const double before = rv::pair_auc({}, s.features, held_out);
         for (int which = 0; which < 3; ++which) {
             rv::TrainParams params;
+            params.learning_rate = 5e-3f;
             params.rank = 2;
             params.alpha = 2;
             params.margin = 0.1f;  // the plain cosine of different pairs is about 0.2 here
@@ -221,7 +223,10 @@ private slots:
         recent.push_back(newest);
         const rv::AdapterStack none;
         const double before = mean_cosine(none, s.features, {newest}, true);
-        rv::FastUpdateParams params;
+        rv::FastUpdateParams params;  // a strong update, to see the mechanism (the defaults are bench_learning's, far milder)
+        params.steps = 20;
+        params.learning_rate = 2e-2f;
+        params.margin = 0.5f;
         const rv::LowRankAdapter fast = rv::update_fast_adapter({}, s.features, recent, params);
         QVERIFY(fast.valid());
         QCOMPARE(fast.rank, params.rank);
@@ -248,7 +253,10 @@ private slots:
         const Synthetic s = make_features(dim, alternating(2000, 0, 4), 1, 2, 0.25, 0.05);
         const auto stream = random_pairs(s, 0, 1500, 100, 2);
         const auto held_out = random_pairs(s, 1500, 2000, 3000, 3);
-        rv::FastUpdateParams params;
+        rv::FastUpdateParams params;  // a strong update, to see the mechanism (the defaults are bench_learning's, far milder)
+        params.steps = 20;
+        params.learning_rate = 2e-2f;
+        params.margin = 0.5f;
         rv::AdapterStack stack;
         const double plain = rv::pair_auc(stack, s.features, held_out);
         double alike_gain = 0, different_gain = 0;

@@ -109,11 +109,11 @@ void TestFeedback::rocchio_with_empty_lists() {
     for (int i = 0; i < dim; ++i) QVERIFY(std::abs(none[i] - q[i]) < 1e-6f);
     // Only alike: the different term is left out (not a mean over zero vectors).
     const Vec only_a = rv::rocchio(q.data(), dim, {a.data()}, {});
-    const Vec want_a = reference(q, {a}, {}, 0.8f, 0.3f);
+    const Vec want_a = reference(q, {a}, {}, rv::RocchioWeights{}.alike, rv::RocchioWeights{}.different);
     for (int i = 0; i < dim; ++i) QVERIFY(std::abs(only_a[i] - want_a[i]) < 1e-5f);
     QVERIFY(cosine(only_a, a) > cosine(q, a));
     const Vec only_d = rv::rocchio(q.data(), dim, {}, {d.data()});
-    const Vec want_d = reference(q, {}, {d}, 0.8f, 0.3f);
+    const Vec want_d = reference(q, {}, {d}, rv::RocchioWeights{}.alike, rv::RocchioWeights{}.different);
     for (int i = 0; i < dim; ++i) QVERIFY(std::abs(only_d[i] - want_d[i]) < 1e-5f);
     QVERIFY(cosine(only_d, d) < cosine(q, d));
     // No dimension: nothing.

@@ -63,7 +63,7 @@ struct TrainParams {
     float alpha = 16;        // the update is scaled by alpha / rank
     int epochs = 40;         // passes over the pairs (plus replay)
     int batch = 64;          // pairs per step
-    float learning_rate = 5e-3f;
+    float learning_rate = 3e-4f;  // chosen with bench_learning (CHOOSE half), as are margin and weight_decay
     float clip = 1.0f;       // global gradient-norm clip; <= 0: none
     // L2 on A and B (wd/2 |theta|^2, its gradient added before Adam). Without it a rank-16 map fits
     // the marked rows through directions the held-out rows share and search gets worse (synthetic
@@ -72,7 +72,7 @@ struct TrainParams {
     // on which losses are on (InfoNCE's gradients are 1/temperature larger). The bench may choose
     // again on real features.
     float weight_decay = 0.1f;
-    float margin = 0.5f;     // contrastive: a different pair's cosine is pushed below this
+    float margin = 0.3f;     // contrastive: a different pair's cosine is pushed below this
     float triplet_margin = 0.1f;
     float temperature = 0.1f;  // InfoNCE
     int hard_negatives = 4;    // triplet negatives mined per anchor
@@ -139,9 +139,9 @@ private:
 struct FastUpdateParams {
     int rank = 2;  // 1 to 8
     float alpha = 2;
-    int steps = 20;
-    float learning_rate = 2e-2f;
-    float margin = 0.5f;
+    int steps = 2;  // steps, learning_rate and margin chosen with bench_learning (CHOOSE half)
+    float learning_rate = 1e-3f;
+    float margin = 0.9f;
     std::uint64_t seed = 1;
 };
 LowRankAdapter update_fast_adapter(const LowRankAdapter& fast, const FeatureMatrix& base_adapted,

@@ -23,8 +23,8 @@
 namespace rv {
 
 struct RocchioWeights {
-    float alike = 0.8f;      // a; chosen with bench_learning
-    float different = 0.3f;  // b
+    float alike = 1.5f;      // a; chosen with bench_learning (CHOOSE half)
+    float different = 1.2f;  // b
 };
 
 // q (dim floats) refined by the alike and different vectors (each dim floats).
