@@ -173,29 +173,12 @@ Result<LearnResult> import_adapter(Library& lib, const fs::path& file, const std
         row.held_out_before = result.held_out_before;
         row.held_out_after = result.held_out_after;
     }
-    row.reason = pass ? result.reason + " (its activation did not finish)" : result.reason;
     row.source = "import";
     row.summary = summary.dump(-1, ' ', false, json::error_handler_t::replace);
-    auto version = db.insert_adapter(row);
-    if (!version) return version.error();
-    result.version = *version;
-    if (pass) {
-        const std::string reason = result.reason;
-        auto st = activate_version(
-            lib, *version, cancel,
-            [&](std::size_t done, std::size_t total) {
-                if (progress) progress({"re-projecting", done, total, 0});
-            },
-            [&](CatalogDb& c) { return c.set_adapter_verdict(*version, true, reason); });
-        if (!st) {
-            result.reason = "not activated: " + (cancel ? std::string("cancelled") : st.error().message) +
-                            " (the guard had passed: " + result.reason + ")";
-            if (auto s = db.set_adapter_verdict(*version, false, result.reason); !s) return s.error();
-            if (!cancel) return Error{name + ": imported as version " + std::to_string(*version) + ", " + result.reason};
-        } else {
-            result.activated = true;
-        }
-    }
+    if (auto st = store_version(lib, std::move(row), pass, result, cancel, progress,
+                                [&](std::int64_t v) { return name + ": imported as version " + std::to_string(v); });
+        !st)
+        return st.error();
     result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     return result;
 }

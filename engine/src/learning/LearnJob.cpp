@@ -112,34 +112,42 @@ Result<LearnResult> learn(Library& lib, const LearnParams& params, const std::at
         row.held_out_before = result.held_out_before;
         row.held_out_after = result.held_out_after;
     }
-    row.activated = false;
-    // Until the activation has finished (killed meanwhile: the previous version stays active).
-    row.reason = pass ? result.reason + " (its activation did not finish)" : result.reason;
     row.source = "learn";
     row.summary = summary.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    if (auto st = store_version(lib, std::move(row), pass, result, cancel, progress,
+                                [&](std::int64_t v) { return where + ": version " + std::to_string(v) + " stored"; });
+        !st)
+        return st.error();
+    result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    return result;
+}
+
+Status store_version(Library& lib, CatalogAdapter row, bool pass, LearnResult& result, const std::atomic<bool>& cancel,
+                     const std::function<void(const LearnProgress&)>& progress,
+                     const std::function<std::string(std::int64_t version)>& stored_as) {
+    CatalogDb& db = LearningAccess::catalog(lib);
+    row.activated = false;
+    row.reason = pass ? result.reason + " (its activation did not finish)" : result.reason;
     auto version = db.insert_adapter(row);
     if (!version) return version.error();
     result.version = *version;
-
-    if (pass) {
-        const std::string reason = result.reason;
-        auto st = activate_version(
-            lib, *version, cancel,
-            [&](std::size_t done, std::size_t total) {
-                if (progress) progress({"re-projecting", done, total, 0});
-            },
-            [&](CatalogDb& c) { return c.set_adapter_verdict(*version, true, reason); });
-        if (!st) {
-            result.reason = "not activated: " + (cancel ? std::string("cancelled") : st.error().message) +
-                            " (the guard had passed: " + result.reason + ")";
-            if (auto s = db.set_adapter_verdict(*version, false, result.reason); !s) return s.error();
-            if (!cancel) return Error{where + ": version " + std::to_string(*version) + " stored, " + result.reason};
-        } else {
-            result.activated = true;
-        }
+    if (!pass) return {};
+    const std::string reason = result.reason;
+    auto st = activate_version(
+        lib, *version, cancel,
+        [&](std::size_t done, std::size_t total) {
+            if (progress) progress({"re-projecting", done, total, 0});
+        },
+        [&](CatalogDb& c) { return c.set_adapter_verdict(*version, true, reason); });
+    if (st) {
+        result.activated = true;
+        return {};
     }
-    result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-    return result;
+    result.reason = "not activated: " + (cancel ? std::string("cancelled") : st.error().message) +
+                    " (the guard had passed: " + result.reason + ")";
+    if (auto s = db.set_adapter_verdict(*version, false, result.reason); !s) return s;
+    if (!cancel) return Error{stored_as(*version) + ", " + result.reason};
+    return {};
 }
 
 }  // namespace rv

@@ -14,6 +14,7 @@
 #include <memory>
 #include <string>
 
+#include "ruvision/engine/Learning.h"
 #include "ruvision/engine/Library.h"
 
 namespace rv {
@@ -47,5 +48,15 @@ struct LearningAccess {
 Status activate_version(Library& lib, std::int64_t version, const std::atomic<bool>& cancel,
                         const ReprojectProgress& progress,
                         const std::function<Status(CatalogDb&)>& in_commit = {});
+
+// Stores `row` as a new version (learn and import both end here): its reason is result.reason, and
+// "its activation did not finish" while `pass` holds, so a kill before the activation commits
+// leaves a true row. Then, when the guard passed (`pass`), activates it, recording the verdict in
+// the activation's own transaction. Sets result.version, .activated and, when the activation
+// fails, .reason ("not activated: ... (the guard had passed: ...)", stored too). A failure that is
+// not a cancel is an Error: stored_as(version) + ", " + the reason (e.g. "x: version 3 stored").
+Status store_version(Library& lib, CatalogAdapter row, bool pass, LearnResult& result, const std::atomic<bool>& cancel,
+                     const std::function<void(const LearnProgress&)>& progress,
+                     const std::function<std::string(std::int64_t version)>& stored_as);
 
 }  // namespace rv
