@@ -1,6 +1,8 @@
 // Marks: the person's verdicts on pairs of library files, by path, over CatalogDb's marks table.
 #include "ruvision/engine/Marks.h"
 
+#include "learning/LibraryWrites.h"
+
 #include <algorithm>
 #include <chrono>
 #include <optional>
@@ -17,31 +19,11 @@ using nlohmann::json;
 
 namespace {
 
-std::int64_t now_ms() {
-    return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
-        .count();
-}
+using learning::check_writable;
+using learning::library_name;
+using learning::now_ms;
 
-std::string library_name(Library& lib) { return lib.catalog().path().parent_path().string(); }
-
-Status check_writable(Library& lib, std::string_view what) {
-    if (lib.access() != LibraryAccess::Read) return {};
-    return Error{"library " + library_name(lib) + ": " + std::string(what) + " needs the library opened for writing"};
-}
-
-Result<std::optional<CatalogFile>> resolve(CatalogDb& db, const fs::path& p) {
-    std::vector<std::string> tries{p.string()};
-    std::error_code ec;
-    const fs::path abs = fs::absolute(p, ec).lexically_normal();
-    if (!ec) tries.push_back(abs.string());
-    const fs::path canon = fs::weakly_canonical(p, ec);
-    if (!ec) tries.push_back(canon.string());
-    for (const auto& t : tries) {
-        auto f = db.find_by_path(t);
-        if (!f || *f) return f;
-    }
-    return std::optional<CatalogFile>();
-}
+Result<std::optional<CatalogFile>> resolve(CatalogDb& db, const fs::path& p) { return learning::find_catalog_file(db, p); }
 
 Result<std::int64_t> file_id(Library& lib, const fs::path& p) {
     if (p.empty()) return Error{"an empty path is not a file of the library " + library_name(lib)};

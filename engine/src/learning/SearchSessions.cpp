@@ -3,6 +3,8 @@
 // embedder).
 #include "ruvision/engine/SearchSessions.h"
 
+#include "learning/LibraryWrites.h"
+
 #include <chrono>
 #include <cmath>
 #include <span>
@@ -15,17 +17,9 @@ namespace rv {
 
 namespace {
 
-std::int64_t now_ms() {
-    return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
-        .count();
-}
-
-std::string library_name(Library& lib) { return lib.catalog().path().parent_path().string(); }
-
-Status check_writable(Library& lib, std::string_view what) {
-    if (lib.access() != LibraryAccess::Read) return {};
-    return Error{"library " + library_name(lib) + ": " + std::string(what) + " needs the library opened for writing"};
-}
+using learning::check_writable;
+using learning::library_name;
+using learning::now_ms;
 
 // Why v is not a unit vector of the library's dimension ("" when it is).
 std::string unit_problem(Library& lib, const std::vector<float>& v) {

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "learning/LibraryWrites.h"
 #include "ruvision/engine/Feedback.h"
 #include "ruvision/engine/Library.h"
 
@@ -19,20 +20,6 @@ float dot(const float* a, const float* b, int n) {
     return static_cast<float>(s);
 }
 
-// The catalog's file for a path given as the catalog has it, made absolute, or through symlinks.
-Result<std::optional<CatalogFile>> find_file(CatalogDb& db, const fs::path& p) {
-    std::vector<std::string> tries{p.string()};
-    std::error_code ec;
-    const fs::path abs = fs::absolute(p, ec).lexically_normal();
-    if (!ec) tries.push_back(abs.string());
-    const fs::path canon = fs::weakly_canonical(p, ec);
-    if (!ec) tries.push_back(canon.string());
-    for (const auto& t : tries) {
-        auto f = db.find_by_path(t);
-        if (!f || *f) return f;
-    }
-    return std::optional<CatalogFile>();
-}
 
 // y = the adapter applied to x (dim floats); x itself for an empty adapter (which knows no dim).
 void apply(const LowRankAdapter& adapter, const float* x, float* y, int dim) {
@@ -99,7 +86,7 @@ Result<std::vector<SearchResult>> Library::search(const std::vector<float>& embe
         std::vector<std::vector<float>> alike, different;
         for (const auto* list : {&options.alike, &options.different}) {
             for (const auto& p : *list) {
-                auto f = find_file(*reader_, p);
+                auto f = learning::find_catalog_file(*reader_, p);
                 if (!f) return f.error();
                 if (!*f) return Error{p.string() + ": not a file of the library " + dir_.string()};
                 auto v = reader_->feature((*f)->id);
