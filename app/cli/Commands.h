@@ -3,6 +3,7 @@
 // failed, 2 usage error.
 #pragma once
 
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -10,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/Options.h"
+#include "ruvision/engine/Library.h"
 
 namespace rv::cli {
 
@@ -23,6 +25,11 @@ std::string printable(std::string_view text);
 std::string thousands(std::size_t n);
 // "1 error", "2 errors", "1,200 images": the count and the noun, singular or plural (plural: noun + "s").
 std::string count(std::size_t n, std::string_view noun);
+// "ruvision-cli: MESSAGE" on stderr, made printable (TextOutput.cpp).
+void print_error(const std::string& message);
+// The library of --library opened with `access`, or null after printing why it cannot be
+// (TextOutput.cpp; `index`, `search` and the others that report the index state use their own).
+std::unique_ptr<Library> open_for(const Parsed& a, LibraryAccess access);
 
 int cmd_models(const Parsed& args);
 int cmd_embed(const Parsed& args);

@@ -25,17 +25,6 @@ using nlohmann::json;
 std::atomic<bool> g_cancel{false};
 extern "C" void on_learn_signal(int) { g_cancel = true; }
 
-void print_error(const std::string& message) { std::fprintf(stderr, "ruvision-cli: %s\n", printable(message).c_str()); }
-
-std::unique_ptr<Library> open_for(const Parsed& a, LibraryAccess access) {
-    auto lib = Library::open(a.text("library"), access);
-    if (!lib) {
-        print_error(lib.error().message);
-        return nullptr;
-    }
-    return std::move(*lib);
-}
-
 // Progress on stderr: on a terminal one line rewritten in place; otherwise a line when the stage
 // changes and at most one a second.
 class LearnProgressLine {

@@ -27,8 +27,6 @@ using nlohmann::json;
 std::atomic<bool> g_cancel{false};
 extern "C" void on_sigint(int) { g_cancel = true; }
 
-void print_error(const std::string& message) { std::fprintf(stderr, "ruvision-cli: %s\n", printable(message).c_str()); }
-
 // The library, or null after printing why it cannot be opened. The "library DIR: model M, index
 // STATE" line is printed with --verbose, and always when the index was not found in order (rebuilt,
 // being updated elsewhere) or the catalog is read without shared memory: those explain what follows.

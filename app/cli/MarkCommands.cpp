@@ -21,17 +21,6 @@ namespace {
 
 using nlohmann::json;
 
-void print_error(const std::string& message) { std::fprintf(stderr, "ruvision-cli: %s\n", printable(message).c_str()); }
-
-std::unique_ptr<Library> open_for(const Parsed& a, LibraryAccess access) {
-    auto lib = Library::open(a.text("library"), access);
-    if (!lib) {
-        print_error(lib.error().message);
-        return nullptr;
-    }
-    return std::move(*lib);
-}
-
 void print_mark(const Mark& m, bool as_json) {
     if (as_json)
         std::printf("%s\n", mark_json_line(m).c_str());  // the export's line

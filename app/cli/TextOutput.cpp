@@ -81,4 +81,15 @@ std::string count(std::size_t n, std::string_view noun) {
     return thousands(n) + " " + std::string(noun) + (n == 1 ? "" : "s");
 }
 
+void print_error(const std::string& message) { std::fprintf(stderr, "ruvision-cli: %s\n", printable(message).c_str()); }
+
+std::unique_ptr<Library> open_for(const Parsed& a, LibraryAccess access) {
+    auto lib = Library::open(a.text("library"), access);
+    if (!lib) {
+        print_error(lib.error().message);
+        return nullptr;
+    }
+    return std::move(*lib);
+}
+
 }  // namespace rv::cli
