@@ -1,0 +1,76 @@
+// DuplicatesView's "Not a duplicate" (DuplicatesView.h): the verdict's pairs, and the groups
+// updated in place.
+#include "DuplicatesView.h"
+
+#include <QAction>
+#include <QHBoxLayout>
+#include <QMenu>
+#include <QPushButton>
+
+namespace rv::ui {
+
+void DuplicatesView::setUpNotDuplicate(QHBoxLayout* header) {
+    notDuplicateAction_ = new QAction(tr("Not a Duplicate"), this);
+    notDuplicateAction_->setShortcut(Qt::Key_N);
+    notDuplicateAction_->setShortcutContext(Qt::WidgetWithChildrenShortcut);
+    notDuplicateAction_->setToolTip(tr("The selected picture is not the same picture as its group's first one: it "
+                                       "leaves the group, and RuVision learns from it (N)"));
+    addAction(notDuplicateAction_);
+    connect(notDuplicateAction_, &QAction::triggered, this, [this] { markNotDuplicate(currentPath()); });
+    notDuplicateButton_ = new QPushButton(tr("Not a Duplicate"), this);
+    notDuplicateButton_->setObjectName(QStringLiteral("notDuplicateButton"));
+    notDuplicateButton_->setToolTip(notDuplicateAction_->toolTip());
+    connect(notDuplicateButton_, &QPushButton::clicked, notDuplicateAction_, &QAction::trigger);
+    header->insertWidget(1, notDuplicateButton_);
+    connect(cards_, &DuplicateCards::contextMenuRequestedFor, this, &DuplicatesView::showCardMenu);
+}
+
+void DuplicatesView::showCardMenu(const QString& path, const QPoint& globalPos) {
+    const Where w = find(path);
+    if (w.group < 0) return;
+    QMenu menu(this);
+    QAction* one = menu.addAction(w.card == 0 ? tr("Not a Duplicate of the Others") : tr("Not a Duplicate"));
+    one->setShortcut(notDuplicateAction_->shortcut());
+    QAction* all = menu.addAction(tr("None of This Group Are Duplicates"));
+    menu.addSeparator();
+    QAction* preview = menu.addAction(tr("Preview"));
+    for (QAction* a : {one, all}) a->setEnabled(!trashing_);
+    QAction* chosen = menu.exec(globalPos);
+    if (chosen == one) markNotDuplicate(path);
+    else if (chosen == all) markGroupNotDuplicates(path);
+    else if (chosen == preview) emit previewRequested(path);
+}
+
+bool DuplicatesView::markNotDuplicate(const QString& path) {
+    const Where w = find(path);
+    if (w.group < 0 || trashing_) return false;
+    if (w.card == 0) return markGroupNotDuplicates(path);  // the reference: against every other card
+    separate(w.group, {w.card});
+    return true;
+}
+
+bool DuplicatesView::markGroupNotDuplicates(const QString& path) {
+    const Where w = find(path);
+    if (w.group < 0 || trashing_) return false;
+    QList<int> cards;
+    for (int c = 1; c < int(groups_[w.group].cards.size()); ++c) cards << c;
+    separate(w.group, cards);
+    return true;
+}
+
+void DuplicatesView::separate(int g, const QList<int>& cards) {
+    Group& group = groups_[g];
+    const QString reference = group.cards[0].path;
+    QList<QPair<QString, QString>> pairs;
+    for (int c : cards) pairs.append({group.cards[c].path, reference});
+    for (auto it = cards.rbegin(); it != cards.rend(); ++it) group.cards.erase(group.cards.begin() + *it);
+    if (group.cards.size() < 2) groups_.erase(groups_.begin() + g);
+    else enforceKeepRules(group);
+    beforeTrash_.clear();  // an undo of an earlier trash brings its files back, not these cards
+    rebuildIndex();
+    cards_->relayout();
+    updateHeader();
+    emit notDuplicate(pairs);
+}
+
+}  // namespace rv::ui
