@@ -9,6 +9,8 @@
 #include <QApplication>
 #include <QMenu>
 #include <QMenuBar>
+#include <QPainter>
+#include <QStyleOptionViewItem>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QThreadPool>
@@ -174,6 +176,23 @@ void TestResultMarks::a_click_marks_alike_and_the_class_moves_up() {
     QCOMPARE(results()->index(results()->rowOf(marked_)).data(ImageGridModel::MarkRole).toInt(), int(MarkState::Alike));
     QCOMPARE(grid()->currentPath(), marked_);
     QVERIFY(grid()->viewport()->rect().intersects(grid()->visualRect(grid()->currentIndex())));
+    // For a person to look at: RUVISION_TEST_SHOTS=DIR keeps the window as it is now.
+    if (const QString shots = qEnvironmentVariable("RUVISION_TEST_SHOTS"); !shots.isEmpty()) {
+        QTest::mouseMove(grid()->viewport(), grid()->visualRect(grid()->currentIndex()).center());
+        QCoreApplication::processEvents();
+        QVERIFY(window_->grab().save(shots + QStringLiteral("/result-marks-rerank.png")));
+        // The hover state cannot be grabbed offscreen: the card painted as under the pointer.
+        QImage card(grid()->visualRect(grid()->currentIndex()).size(), QImage::Format_ARGB32_Premultiplied);
+        card.fill(Qt::white);
+        QPainter painter(&card);
+        QStyleOptionViewItem option;
+        option.initFrom(grid());
+        option.rect = card.rect();
+        option.state |= QStyle::State_MouseOver;
+        grid()->delegate()->paint(&painter, option, grid()->currentIndex());
+        painter.end();
+        QVERIFY(card.save(shots + QStringLiteral("/result-marks-hover.png")));
+    }
 }
 
 void TestResultMarks::a_second_click_removes_the_mark() {
