@@ -18,6 +18,7 @@
 
 #include <memory>
 
+#include "FileCommands.h"
 #include "ImageGrid.h"
 #include "LibraryService.h"
 #include "marks/ResultMarks.h"
@@ -52,6 +53,7 @@ private slots:
     void the_key_marks_different();
     void undo_and_redo_reach_the_catalog();
     void stored_marks_show_when_the_query_comes_back();
+    void ctrl_z_undoes_a_newer_trash_first();
     void a_pasted_query_cannot_be_marked();
     void the_menus_name_the_keys();
 
@@ -257,6 +259,36 @@ void TestResultMarks::stored_marks_show_when_the_query_comes_back() {
     query(photos_[0]);  // a new query of the same file: its marks come from the catalog
     QCOMPARE(results()->index(results()->rowOf(marked_)).data(ImageGridModel::MarkRole).toInt(), int(MarkState::Alike));
     QCOMPARE(results()->index(results()->rowOf(other_)).data(ImageGridModel::MarkRole).toInt(), int(MarkState::None));
+}
+
+void TestResultMarks::ctrl_z_undoes_a_newer_trash_first() {
+    if (marked_.isEmpty()) QSKIP("no mark");
+    rv::ui::FileCommands* files = window_->fileCommands();
+    files->confirmTrash = [](const QString&) { return true; };
+    const QString victim = crops_[1] == results()->pathAt(0) ? crops_[2] : crops_[1];
+    QSignalSpy trashed(files, &rv::ui::FileCommands::trashed);
+    files->moveToTrash(victim);
+    QVERIFY(trashed.wait(kWait));
+    QVERIFY(!QFileInfo::exists(victim));
+    QCOMPARE(window_->resultMarks()->undoAction()->text(), QStringLiteral("Undo Trash"));
+
+    QSignalSpy restored(files, &rv::ui::FileCommands::restored);
+    QSignalSpy stored(window_->service(), &LibraryService::markStored);
+    grid()->setFocus();
+    QTest::keyClick(grid(), Qt::Key_Z, Qt::ControlModifier);
+    QVERIFY(restored.wait(kWait));
+    QVERIFY(QFileInfo::exists(victim));
+    QCOMPARE(stored.count(), 0);
+    QTRY_COMPARE_WITH_TIMEOUT(window_->service()->snapshot().indexed, expectedIndexed_, kWait);
+    QTRY_VERIFY_WITH_TIMEOUT(window_->isSettled(), kWait);
+    // The next Ctrl+Z is the marks' again: the first mark (alike) goes.
+    QVERIFY(window_->resultMarks()->undoAction()->text().startsWith(QStringLiteral("Undo Mark")));
+    QVERIFY(catalogMark(photos_[0], marked_));
+    grid()->setFocus();
+    QTest::keyClick(grid(), Qt::Key_Z, Qt::ControlModifier);
+    QVERIFY(stored.wait(kWait));
+    QVERIFY(!catalogMark(photos_[0], marked_));
+    QTRY_VERIFY_WITH_TIMEOUT(window_->isSettled(), kWait);
 }
 
 void TestResultMarks::a_pasted_query_cannot_be_marked() {

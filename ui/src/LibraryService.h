@@ -111,7 +111,7 @@ public:
     // (rv::search_with_feedback) and every mark of it carries the session's id (0: no session). Queued behind a
     // running learn or indexing run, never waited for. Reports markStored().
     void setMark(const QString& query, const QString& result, rv::ui::MarkState state, quint64 search);
-    // The marks whose pair includes `query`, read on the writer (rv::list_marks). Reports marksLoaded().
+    // The marks whose pair includes `query`, read on the writer (rv::marks_of_file). Reports marksLoaded().
     void loadMarks(const QString& query);
     // `query` (a library file) searched again with in-session feedback (rv::SearchOptions alike /
     // different, library files) on the reader. Like search(): replaces the search before it and

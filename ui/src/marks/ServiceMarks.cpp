@@ -7,6 +7,7 @@
 #include "TsanHandOff.h"
 #include "ruvision/engine/Learning.h"
 #include "ruvision/engine/Marks.h"
+#include "ruvision/engine/MarksOfFile.h"
 
 namespace rv::ui {
 
@@ -77,7 +78,7 @@ void LibraryService::loadMarks(const QString& query) {
         } else if (*file) {
             libraryQuery = qpath((*file)->path);
             const std::int64_t id = (*file)->id;
-            auto all = rv::list_marks(*lib);
+            auto all = rv::marks_of_file(*lib, id);
             if (!all) {
                 error = qtext(all.error().message);
             } else {
