@@ -26,8 +26,11 @@ ResultMarks::ResultMarks(LibraryService* service, SearchPage* page, QObject* par
         a->setShortcutContext(Qt::WidgetWithChildrenShortcut);
         grid->addAction(a);
     }
-    connect(alike_, &QAction::triggered, this, [this] { toggle(currentResult(), MarkState::Alike); });
-    connect(different_, &QAction::triggered, this, [this] { toggle(currentResult(), MarkState::Different); });
+    for (QAction* a : {alike_, different_})
+        connect(a, &QAction::triggered, this, [this, a] {
+            if (!page_->isVisible()) return emit message(tr("Marks are given on the results of the Similar tab."));
+            toggle(currentResult(), a == alike_ ? MarkState::Alike : MarkState::Different);
+        });
     grid->installEventFilter(this);
 
     undo_ = new QAction(tr("Undo Mark"), this);
@@ -61,6 +64,8 @@ ResultMarks::ResultMarks(LibraryService* service, SearchPage* page, QObject* par
                 if (id == rerankId_ && !error.isEmpty()) {
                     rerankId_ = 0;
                     emit message(tr("The results could not be re-ranked: %1").arg(error));
+                } else if (rerankId_ != 0 && id > rerankId_) {
+                    rerankId_ = 0;  // overtaken by a newer search (its results re-rank again, afterResults)
                 }
             });
 }
@@ -141,7 +146,6 @@ void ResultMarks::rerank(const QString& focus) {
 void ResultMarks::afterResults() {
     ImageGrid* grid = page_->grid();
     ImageGridModel* model = grid->gridModel();
-    if (rerankId_ != 0 && lastFinished_ > rerankId_) rerankId_ = 0;  // overtaken by another search: asked again below
     if (rerankId_ != 0 && lastFinished_ == rerankId_) {
         rerankId_ = 0;
         QHash<QString, int> moves;
