@@ -119,12 +119,14 @@ void TestNotDuplicate::a_member_leaves_its_group_and_the_verdict_is_stored() {
     QVERIFY(reference != small0_);
     const int groups = view->groupCount();
 
-    // Focus the small copy's card with a click, then the button.
+    // No card chosen: the button waits for one. Focus the small copy's card with a click, then the button.
+    auto* button = view->findChild<QPushButton*>(QStringLiteral("notDuplicateButton"));
+    QVERIFY(button);
+    QVERIFY(view->currentPath().isEmpty() && !button->isEnabled());
     QTest::mouseClick(view->cardArea(), Qt::LeftButton, {}, view->cardRect(small0_).center());
     QCOMPARE(view->currentPath(), small0_);
     QSignalSpy stored(window_->service(), &LibraryService::notDuplicateStored);
-    auto* button = view->findChild<QPushButton*>(QStringLiteral("notDuplicateButton"));
-    QVERIFY(button && button->isEnabled());
+    QVERIFY(button->isEnabled());
     QTest::mouseClick(button, Qt::LeftButton);
 
     // At once: the card left its group, the other two stay together.

@@ -289,7 +289,7 @@ void DuplicatesView::updateHeader() {
     trashButton_->setText(trashing_ ? tr("Moving to Trash…") : tr("Move Unchecked to Trash…"));
     suggestButton_->setEnabled(!trashing_ && !groups_.empty());
     undoButton_->setEnabled(!trashing_ && !lastTrash_.isEmpty());
-    if (notDuplicateButton_) notDuplicateButton_->setEnabled(!trashing_ && !groups_.empty());
+    if (notDuplicateButton_) notDuplicateButton_->setEnabled(!trashing_ && find(currentPath()).group >= 0);
 }
 
 bool DuplicatesView::isVerified(const QString& path) const {

@@ -19,10 +19,11 @@ void DuplicatesView::setUpNotDuplicate(QHBoxLayout* header) {
     connect(notDuplicateAction_, &QAction::triggered, this, [this] { markNotDuplicate(currentPath()); });
     notDuplicateButton_ = new QPushButton(tr("Not a Duplicate"), this);
     notDuplicateButton_->setObjectName(QStringLiteral("notDuplicateButton"));
-    notDuplicateButton_->setToolTip(notDuplicateAction_->toolTip());
+    notDuplicateButton_->setToolTip(notDuplicateAction_->toolTip() + tr("; click a card first"));
     connect(notDuplicateButton_, &QPushButton::clicked, notDuplicateAction_, &QAction::trigger);
     header->insertWidget(1, notDuplicateButton_);
     connect(cards_, &DuplicateCards::contextMenuRequestedFor, this, &DuplicatesView::showCardMenu);
+    connect(cards_, &DuplicateCards::currentPathChanged, this, [this] { updateHeader(); });  // the button follows the focus
 }
 
 void DuplicatesView::showCardMenu(const QString& path, const QPoint& globalPos) {
