@@ -42,6 +42,7 @@ private slots:
     void cleanupTestCase();
     void a_member_leaves_its_group_and_the_verdict_is_stored();
     void a_group_of_two_dissolves();
+    void groups_computed_again_keep_them_apart();
 
 private:
     // The (a, b, verdict, source) of every mark in the catalog, a and b sorted.
@@ -155,6 +156,25 @@ void TestNotDuplicate::a_group_of_two_dissolves() {
     QCOMPARE(groupOf(members.first()), -1);
     QVERIFY(stored.wait(kWait));
     QVERIFY(catalogMarks().contains(sortedPair(members[0], members[1]) + QStringList{"alike", "duplicates"}));
+}
+
+void TestNotDuplicate::groups_computed_again_keep_them_apart() {
+    if (!window_ || window_->duplicatesView()->groupCount() < 1) QSKIP("no groups");
+    DuplicatesView* view = window_->duplicatesView();
+    QSignalSpy computed(window_->service(), &LibraryService::duplicatesFinished);
+    window_->findDuplicates();
+    QVERIFY(computed.wait(kWait));
+    // The engine still groups them (its answer); the view keeps the person's verdicts.
+    bool engineGroupsSmall0 = false;
+    for (const rv::DuplicateGroup& g : computed.last()[0].value<std::vector<rv::DuplicateGroup>>())
+        for (const rv::DuplicateMember& m : g.members)
+            if (QFile::decodeName(QByteArray::fromStdString(m.path)) == small0_) engineGroupsSmall0 = true;
+    QVERIFY(engineGroupsSmall0);
+    QTRY_VERIFY_WITH_TIMEOUT(window_->isSettled(), kWait);
+    QCOMPARE(groupOf(small0_), -1);
+    QCOMPARE(groupOf(small1_), -1);
+    QVERIFY(groupOf(turned0_) >= 0);
+    QCOMPARE(view->groupPaths(groupOf(turned0_)).size(), 2);
 }
 
 int main(int argc, char** argv) {

@@ -195,6 +195,7 @@ void DuplicatesView::setGroups(const std::vector<rv::DuplicateGroup>& groups, bo
         groups_.push_back(std::move(group));
     }
     beforeTrash_.clear();  // an undo brings files back but no longer these cards
+    dropSeparated();
     rebuildIndex();
     if (keepChoices) cards_->relayout();
     else cards_->reset();

@@ -25,6 +25,7 @@
 #include <QHash>
 #include <QPair>
 #include <QRect>
+#include <QSet>
 #include <QStringList>
 #include <QWidget>
 
@@ -149,6 +150,9 @@ private:
     void showCardMenu(const QString& path, const QPoint& globalPos);
     // Takes cards `cards` (indices) out of group `g`: the verdict's pairs, then the layout.
     void separate(int g, const QList<int>& cards);
+    // Groups computed again keep apart the pairs separated in this view (separated_).
+    void dropSeparated();
+    static QString pairKey(const QString& a, const QString& b);
     static void suggest(Group& group);  // sets group.suggested and keepReason
 
     std::vector<Group> groups_;  // read by cards_ (by reference) whenever it paints or handles input
@@ -165,6 +169,7 @@ private:
     QPushButton* undoButton_ = nullptr;
     QPushButton* notDuplicateButton_ = nullptr;
     QAction* notDuplicateAction_ = nullptr;
+    QSet<QString> separated_;  // pairKey()s the person said are not the same picture, this session
     DuplicateCards* cards_ = nullptr;  // child widget
 };
 

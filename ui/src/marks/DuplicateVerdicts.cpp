@@ -63,7 +63,10 @@ void DuplicatesView::separate(int g, const QList<int>& cards) {
     Group& group = groups_[g];
     const QString reference = group.cards[0].path;
     QList<QPair<QString, QString>> pairs;
-    for (int c : cards) pairs.append({group.cards[c].path, reference});
+    for (int c : cards) {
+        pairs.append({group.cards[c].path, reference});
+        separated_.insert(pairKey(group.cards[c].path, reference));
+    }
     for (auto it = cards.rbegin(); it != cards.rend(); ++it) group.cards.erase(group.cards.begin() + *it);
     if (group.cards.size() < 2) groups_.erase(groups_.begin() + g);
     else enforceKeepRules(group);
@@ -72,6 +75,23 @@ void DuplicatesView::separate(int g, const QList<int>& cards) {
     cards_->relayout();
     updateHeader();
     emit notDuplicate(pairs);
+}
+
+QString DuplicatesView::pairKey(const QString& a, const QString& b) {
+    return a < b ? a + QChar(0) + b : b + QChar(0) + a;
+}
+
+void DuplicatesView::dropSeparated() {
+    // The engine does not read these verdicts when it groups (until "same picture" marks exist):
+    // a recomputation after a library change would otherwise bring a separated card back.
+    if (separated_.isEmpty()) return;
+    for (Group& group : groups_) {
+        const QString reference = group.cards.front().path;
+        const auto before = group.cards.size();
+        std::erase_if(group.cards, [&](const Card& c) { return separated_.contains(pairKey(c.path, reference)); });
+        if (group.cards.size() != before && group.cards.size() >= 2) enforceKeepRules(group);
+    }
+    std::erase_if(groups_, [](const Group& g) { return g.cards.size() < 2; });
 }
 
 }  // namespace rv::ui
