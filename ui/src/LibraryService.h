@@ -25,6 +25,7 @@
 #include <vector>
 
 #include "ruvision/engine/Library.h"
+#include "marks/MarkState.h"
 
 namespace rv::ui {
 
@@ -102,6 +103,25 @@ public:
     // Errors of the last indexing run (file, reason).
     const QList<FileError>& fileErrors() const { return fileErrors_; }
 
+    // --- marks (i11-marks) --- (ui/src/marks/ServiceMarks.cpp)
+    // The person's verdict on (query, result), two files of the library: stored (Alike, Different;
+    // source "search") or removed (None) on the writer, then the fast adapter is updated
+    // (rv::update_fast_adapter_after_mark). `search` is a number the caller gives each search it
+    // shows: the first mark stored for it records that search as a session refined by that mark
+    // (rv::search_with_feedback) and every mark of it carries the session's id (0: no session). Queued behind a
+    // running learn or indexing run, never waited for. Reports markStored().
+    void setMark(const QString& query, const QString& result, rv::ui::MarkState state, quint64 search);
+    // The marks whose pair includes `query`, read on the writer (rv::marks_of_file). Reports marksLoaded().
+    void loadMarks(const QString& query);
+    // `query` (a library file) searched again with in-session feedback (rv::SearchOptions alike /
+    // different, library files) on the reader. Like search(): replaces the search before it and
+    // reports searchFinished() with the returned id.
+    quint64 searchWithMarks(const QString& query, const QStringList& alike, const QStringList& different, int k = 200);
+    // "Not a duplicate" in the duplicates view: the person says `a` and `b` are not the same
+    // picture. The one place that decides how that is stored (today: alike, source "duplicates").
+    // Reports notDuplicateStored().
+    void markNotDuplicate(const QString& a, const QString& b);
+
 signals:
     void opened(bool ok, const QString& error);
     void snapshotChanged(const rv::ui::LibrarySnapshot& snapshot);
@@ -117,6 +137,16 @@ signals:
     void libraryChanged(const rv::ui::LibraryChange& change);
     // A failed add/remove/forget, for the status bar.
     void problem(const QString& text);
+
+    // --- marks (i11-marks) ---
+    // A setMark() done: `state` is now the pair's verdict in the catalog (unless `error`).
+    void markStored(const QString& query, const QString& result, rv::ui::MarkState state, const QString& error);
+    // loadMarks(): `libraryQuery` is the query's path as the catalog has it (empty: not a file of
+    // the library, `error` empty; or the catalog failed, `error` says why); `marks` maps the other
+    // file of each of its pairs (catalog path) to its MarkState (as int).
+    void marksLoaded(const QString& query, const QString& libraryQuery, const QHash<QString, int>& marks,
+                     const QString& error);
+    void notDuplicateStored(const QString& a, const QString& b, const QString& error);
 
 protected:
     bool event(QEvent* e) override;  // runs the calls post() queued
@@ -147,6 +177,10 @@ private:
     bool userCancelled_ = false;  // the person cancelled the running run (no automatic rescan)
     QFileSystemWatcher watcher_;
     QTimer rescanTimer_;  // debounces folder-change notifications
+
+    // --- marks (i11-marks) ---
+    // setMark()'s search number -> the session recorded for it. Read and written on the writer only.
+    std::shared_ptr<QHash<quint64, qint64>> markSessions_ = std::make_shared<QHash<quint64, qint64>>();
 };
 
 }  // namespace rv::ui

@@ -28,6 +28,7 @@ class PreviewPane;
 struct LibraryChange;
 class PreviewWidget;
 class QueryHistory;
+class ResultMarks;
 class SearchPage;
 class ThumbnailCache;
 struct Query;
@@ -55,6 +56,8 @@ public:
     ImageGrid* folderGrid() const { return browse_; }
     ImageViewer* viewer() const { return viewer_; }
     FileCommands* fileCommands() const { return files_; }
+    ResultMarks* resultMarks() const { return marks_; }
+    DuplicatesView* duplicatesView() const { return duplicates_; }
 
 protected:
     void closeEvent(QCloseEvent* event) override;
@@ -102,6 +105,7 @@ private:
     PreviewPane* previewPane_ = nullptr;
     ImageViewer* viewer_ = nullptr;
     FileCommands* files_ = nullptr;
+    ResultMarks* marks_ = nullptr;  // alike / different on the results (ui/src/marks)
     IndexingPanel* indexing_ = nullptr;
     QSlider* sizeSlider_ = nullptr;
     QAction *back_ = nullptr, *forward_ = nullptr, *findSimilar_ = nullptr, *openViewer_ = nullptr,
