@@ -97,7 +97,7 @@ struct TrainParams {
     float ewc_decay = 0.9f;  // online EWC: F <- decay F + new F at each consolidate()
     // The closed-form start (see above): its strength g per training pair (at most 16) and the
     // within-group scatter's shrinkage, chosen with bench_learning on CHOOSE.
-    float discriminant_strength = 0.005f;
+    float discriminant_strength = 0.0025f;
     float discriminant_shrink = 0.3f;
     std::uint64_t seed = 1;
 };
