@@ -1,6 +1,7 @@
 #include "LibraryService.h"
 
 #include "TsanHandOff.h"
+#include "learning/ServiceChannels.h"
 
 #include <QDir>
 #include <QFile>
@@ -22,7 +23,8 @@ std::filesystem::path fspath(const QString& path) { return QFile::encodeName(pat
 QString qtext(const std::string& s) { return QString::fromStdString(s); }
 
 // Channels of the two pools' hand-offs (TsanHandOff.h).
-char writerChannel = 0, readerChannel = 0;
+constexpr char& writerChannel = serviceWriterChannel;
+constexpr char& readerChannel = serviceReaderChannel;
 
 // RGB8 copy of a QImage for the engine (alpha composited on white, as viewers show it).
 RgbImage to_rgb(const QImage& image) {
@@ -54,6 +56,7 @@ LibraryService::LibraryService(QObject* parent) : QObject(parent) {
 LibraryService::~LibraryService() {
     *indexCancel_ = true;
     if (duplicatesCancel_) *duplicatesCancel_ = true;
+    if (learnCancel_) *learnCancel_ = true;
     latestSearch_ = ~quint64{0};
     waitForTasks<&writerChannel>(writer_);
     waitForTasks<&readerChannel>(reader_);

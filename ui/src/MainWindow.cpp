@@ -34,6 +34,7 @@
 #include "ImageGrid.h"
 #include "IndexingPanel.h"
 #include "LibraryService.h"
+#include "learning/LearningPanel.h"
 #include "PreviewWidget.h"
 #include "QueryHistory.h"
 #include "search/SearchPage.h"
@@ -108,6 +109,9 @@ void MainWindow::buildLayout() {
 
     duplicates_ = new DuplicatesView(thumbnails_, tabs_);
     tabs_->addTab(duplicates_, tr("Duplicates"));
+    learning_ = new LearningPanel(service_, thumbnails_, tabs_);
+    learning_->setQueryProvider([this] { return history_->current() ? history_->current()->path : QString(); });
+    tabs_->addTab(learning_, tr("Learning"));
     column->addWidget(tabs_, 1);
     setCentralWidget(centre);
 
@@ -270,6 +274,8 @@ void MainWindow::buildActions() {
     auto* tools = menuBar()->addMenu(tr("&Tools"));
     auto* dups = add(tools, tr("Find &Duplicates"), QKeySequence(tr("Ctrl+D")), [this] { findDuplicates(); },
                      tr("Groups of near-duplicate images, to choose which to keep"));
+    add(tools, tr("&Learning"), QKeySequence(tr("Ctrl+Shift+L")), [this] { showLearning(); },
+        tr("What RuVision learned from your marks: the marks, the adapter versions, Learn Now"));
 
     menuBar()->addMenu(tr("&Help"))->addAction(tr("&About RuVision"), this, &MainWindow::showAbout);
 
@@ -562,8 +568,10 @@ void MainWindow::closeEvent(QCloseEvent* event) {
 
 bool MainWindow::isSettled() const {
     return !opening_ && !service_->isIndexing() && !searching_ && !duplicatesPending_ && search_->isSettled() &&
-           thumbnails_->loader()->queuedCount() == 0;
+           learning_->isSettled() && thumbnails_->loader()->queuedCount() == 0;
 }
+
+void MainWindow::showLearning() { tabs_->setCurrentWidget(learning_); }
 
 void MainWindow::showAbout() {
     const auto& s = service_->snapshot();
