@@ -18,6 +18,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <memory>
 
 #include "LibraryService.h"
 #include "ruvision/ui/MainWindow.h"
@@ -95,7 +96,16 @@ int main(int argc, char** argv) {
         for (const auto& f : folders) window.service()->addRoot(f);
         if (!image.isEmpty()) window.queryFile(image);
     });
-    if (parser.isSet(learning)) window.showLearning();
+    if (parser.isSet(learning)) {
+        // The folder tree selects the first folder when the library's folders arrive, which shows
+        // the Folder tab: the Learning tab comes back after that, once.
+        window.showLearning();
+        auto once = std::make_shared<QMetaObject::Connection>();
+        *once = QObject::connect(window.service(), &rv::ui::LibraryService::snapshotChanged, &window, [&window, once] {
+            QObject::disconnect(*once);
+            window.showLearning();
+        });
+    }
     if (parser.isSet(duplicates)) {
         // Once the library is indexed (the first time the window settles), look for groups.
         auto* wait = new QTimer(&window);

@@ -123,6 +123,7 @@ QWidget* LearningPanel::buildMarks() {
     marksView_->horizontalHeader()->setSectionResizeMode(MarksModel::PairColumn, QHeaderView::Fixed);
     marksView_->setColumnWidth(MarksModel::PairColumn, 2 * MarksModel::kThumbSide + 30);
     marksView_->horizontalHeader()->setStretchLastSection(true);
+    marksView_->setWordWrap(false);
     marksView_->setAlternatingRowColors(true);
     v->addWidget(marksView_, 1);
 
@@ -259,6 +260,7 @@ void LearningPanel::showMarks(const QVector<MarkRow>& marks, const QString& erro
     marks_->setMarks(marks);
     marksView_->resizeColumnToContents(MarksModel::VerdictColumn);
     marksView_->resizeColumnToContents(MarksModel::SourceColumn);
+    marksView_->resizeColumnToContents(MarksModel::TimeColumn);
     updateCounts();
     updateButtons();
 }

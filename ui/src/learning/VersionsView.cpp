@@ -67,7 +67,7 @@ QVariant VersionsModel::headerData(int section, Qt::Orientation o, int role) con
     case SourceColumn: return tr("Made by");
     case MarksColumn: return tr("Marks");
     case BeforeColumn: return tr("Held-out before");
-    case AfterColumn: return tr("Held-out after");
+    case AfterColumn: return tr("after");
     case ReasonColumn: return tr("Reason");
     default: return {};
     }
@@ -81,7 +81,9 @@ VersionsChart::VersionsChart(QWidget* parent)
       active_(new QScatterSeries),
       x_(new QValueAxis),
       y_(new QValueAxis) {
-    chart_->setTitle(tr("Held-out score per version (pair AUC on the marks the guard held out)"));
+    chart_->setTitle(tr("Held-out score per version"));
+    setToolTip(tr("Each version's pair AUC on the marks the guard held out when it was made (1 = every alike pair "
+                  "scores above every different one; 0.5 = chance)"));
     chart_->legend()->setAlignment(Qt::AlignBottom);
     chart_->setMargins(QMargins(4, 4, 4, 4));
     chart_->setBackgroundRoundness(0);
@@ -92,7 +94,7 @@ VersionsChart::VersionsChart(QWidget* parent)
     active_->setMarkerSize(16);
     active_->setColor(QColor(0x2e, 0x8b, 0x57));
     active_->setPointLabelsVisible(true);
-    active_->setPointLabelsFormat(tr("active @yPoint"));
+    active_->setPointLabelsFormat(tr("active: version @xPoint"));
     for (auto* s : std::initializer_list<QXYSeries*>{line_, dots_, active_}) chart_->addSeries(s);
     x_->setTitleText(tr("version"));
     x_->setLabelFormat(QStringLiteral("%d"));
@@ -134,9 +136,12 @@ void VersionsChart::setVersions(const QVector<VersionRow>& versions) {
     if (last <= 10) x_->setTickCount(static_cast<int>(std::max<qint64>(last, 1)) + 2);
     else x_->applyNiceNumbers();
     if (pts.isEmpty()) lo = 0.5, hi = 1.0;
-    // A little room around the scores, within [0, 1].
     const double pad = std::max(0.02, (hi - lo) * 0.15);
-    y_->setRange(std::max(0.0, std::floor((lo - pad) * 20) / 20), std::min(1.0, std::ceil((hi + pad) * 20) / 20));
+    // A little room around the scores, within [0, 1], ticks on multiples of 0.05 (0.1 past 10 ticks), ends on multiples of 0.1.
+    const double y0 = std::max(0.0, std::floor((lo - pad) * 10) / 10), y1 = std::min(1.0, std::ceil((hi + pad) * 10) / 10);
+    y_->setRange(y0, y1);
+    const int steps = static_cast<int>(std::lround((y1 - y0) / 0.05));
+    y_->setTickCount(steps <= 10 ? steps + 1 : static_cast<int>(std::lround((y1 - y0) / 0.1)) + 1);
 }
 
 QList<QPointF> VersionsChart::points() const { return dots_->points(); }
