@@ -2,7 +2,7 @@
 // in the background (Learn Now, then activations: the re-projection of every stored feature).
 //
 //   bench_ui_stall_learning [--workdir DIR] [--count N] [--side PX] [--marks M] [--runs R]
-//                           [--active-seconds S]
+//                           [--run-seconds S] [--active-seconds S]
 //
 // Makes (once, cached in --workdir, default /tmp/ruvision-bench-ui) the folder of N JPEGs that
 // bench_ui_stall indexes (copies of each wallpaper cropped and mirrored differently) and a library
@@ -13,9 +13,11 @@
 // (bench_ui_stall's: scroll, thumbnail size, window resize), and measures the GUI thread's gaps
 // with a 5 ms timer in two phases:
 //   - the simulated user alone (the peer: what the window's own work costs);
-//   - R runs of: Learn Now (train, store, activate if the guard lets it), then "Use No Adapter"
-//     (activation of none), then activating the new version again (re-projecting every feature),
-//     all through LibraryService as the Learning tab does, the user acting meanwhile.
+//   - R runs of S seconds each (--run-seconds), back to back: Learn Now (train, store, activate if
+//     the guard lets it), then "Use No Adapter" (activation of none), then activating the new
+//     version again (re-projecting every feature), all through LibraryService as the Learning tab
+//     does, the user acting meanwhile.
+// Both phases follow an unmeasured warm-up of the user (thumbnails loaded once).
 // Prints a Markdown table on stdout (per run and the median and max over runs); progress on
 // stderr. Never pass/fail.
 #include <QApplication>
@@ -89,8 +91,9 @@ bool ensureLibrary(const QString& dir, const QString& images, int count, int mar
 struct RunRow {
     Row row;
     double learnSeconds = 0, activationSeconds = 0;
-    qint64 version = 0;
-    bool activated = false;
+    qint64 version = 0;     // the last version learned
+    bool activated = false;  // the guard activated one of the run's versions
+    int cycles = 0;          // learn + two activations
     QString longest;
 };
 
@@ -115,9 +118,10 @@ int main(int argc, char** argv) {
     QCommandLineOption count("count", "Images in the library.", "N", QStringLiteral("1000"));
     QCommandLineOption side("side", "Longer side of the images, px.", "PX", QStringLiteral("800"));
     QCommandLineOption marksOpt("marks", "Marks in the library.", "M", QStringLiteral("400"));
-    QCommandLineOption runsOpt("runs", "Learn + activation runs.", "R", QStringLiteral("5"));
+    QCommandLineOption runsOpt("runs", "Runs (each: learn + activations, back to back).", "R", QStringLiteral("5"));
+    QCommandLineOption runSecondsOpt("run-seconds", "Length of a run.", "S", QStringLiteral("10"));
     QCommandLineOption active("active-seconds", "Length of the simulated-user-only measurement.", "S", QStringLiteral("10"));
-    parser.addOptions({workdir, count, side, marksOpt, runsOpt, active});
+    parser.addOptions({workdir, count, side, marksOpt, runsOpt, runSecondsOpt, active});
     parser.process(app);
 
     const int n = std::max(2, parser.value(count).toInt());
@@ -145,13 +149,21 @@ int main(int argc, char** argv) {
 
     TickProbe probe;
     SimulatedUser user(&window);
+    // A first pass of the user loads the thumbnails it scrolls to (a cold start, which
+    // bench_ui_stall measures): unmeasured, so both phases below see the same warm window.
+    std::fprintf(stderr, "warming up, %s s ...\n", qPrintable(parser.value(active)));
+    user.start();
+    runFor(static_cast<qint64>(parser.value(active).toDouble() * 1000));
+    user.stop();
+    runFor(1000);
     std::fprintf(stderr, "simulated user alone, %s s ...\n", qPrintable(parser.value(active)));
+    const int warm = user.actions();
     probe.start();
     user.start();
     runFor(static_cast<qint64>(parser.value(active).toDouble() * 1000));
     user.stop();
     probe.stop();
-    const Row alone = summarize(QStringLiteral("simulated user, not learning"), probe, user.actions());
+    const Row alone = summarize(QStringLiteral("simulated user, not learning"), probe, user.actions() - warm);
 
     // One learn or activation through the service; returns its outcome (ok false on a timeout).
     auto runOne = [&](const std::function<bool()>& start) {
@@ -167,30 +179,36 @@ int main(int argc, char** argv) {
     };
 
     QVector<RunRow> rows;
+    const qint64 runMs = static_cast<qint64>(parser.value(runSecondsOpt).toDouble() * 1000);
     for (int r = 0; r < runs; ++r) {
-        std::fprintf(stderr, "run %d of %d: learn, no adapter, activate ...\n", r + 1, runs);
+        std::fprintf(stderr, "run %d of %d: learn, no adapter, activate, for %.0f s ...\n", r + 1, runs, runMs / 1000.0);
         runFor(500);
         RunRow row;
         const int before = user.actions();
-        QElapsedTimer t;
+        QElapsedTimer wall, t;
         probe.start();
         user.start();
-        t.start();
-        const auto learned = runOne([&] { return service->learnNow(); });
-        row.learnSeconds = t.elapsed() / 1000.0;
-        t.restart();
-        const auto none = runOne([&] { return service->activateVersion(0); });
-        const auto again = runOne([&] { return service->activateVersion(learned.version); });
-        row.activationSeconds = t.elapsed() / 1000.0;
+        wall.start();
+        // Back to back until the run's time is up: learning as it would run after many marks.
+        while (wall.elapsed() < runMs) {
+            t.start();
+            const auto learned = runOne([&] { return service->learnNow(); });
+            row.learnSeconds += t.elapsed() / 1000.0;
+            t.restart();
+            const auto none = runOne([&] { return service->activateVersion(0); });
+            const auto again = runOne([&] { return service->activateVersion(learned.version); });
+            row.activationSeconds += t.elapsed() / 1000.0;
+            if (!learned.ok || !none.ok || !again.ok) {
+                std::fprintf(stderr, "run %d failed: %s%s%s\n", r + 1, qPrintable(learned.error), qPrintable(none.error),
+                             qPrintable(again.error));
+                return 1;
+            }
+            ++row.cycles;
+            row.version = learned.version;
+            row.activated = row.activated || learned.activated;
+        }
         user.stop();
         probe.stop();
-        if (!learned.ok || !none.ok || !again.ok) {
-            std::fprintf(stderr, "run %d failed: %s%s%s\n", r + 1, qPrintable(learned.error), qPrintable(none.error),
-                         qPrintable(again.error));
-            return 1;
-        }
-        row.version = learned.version;
-        row.activated = learned.activated;
         row.row = summarize(QStringLiteral("run %1").arg(r + 1), probe, user.actions() - before);
         row.longest = longestGaps(probe, 3);
         rows << row;
@@ -202,17 +220,17 @@ int main(int argc, char** argv) {
     std::printf("## GUI-thread stalls while learning (bench_ui_stall_learning)\n\n");
     std::printf("Platform %s, %d CPU threads, %d images of ~%d px, %d marks (half alike).\n\n",
                 qPrintable(QGuiApplication::platformName()), QThread::idealThreadCount(), n, px, marks);
-    std::printf("Each run: Learn Now, then Use No Adapter, then activate the new version again (re-projecting %d "
-                "features), through LibraryService, while a simulated user acts every %d ms. Probe: a %d ms timer; a "
-                "stall is a gap minus %d ms.\n\n",
-                n, kActivityMs, kTickMs, kTickMs);
-    std::printf("| phase | version | guard | learn (s) | activations (s) | user actions | median gap (ms) | p99 gap (ms) | longest stall (ms) | gaps > 50 ms |\n");
-    std::printf("|---|---:|---|---:|---:|---:|---:|---:|---:|---:|\n");
+    std::printf("Each run: for %.0f s, back to back: Learn Now, then Use No Adapter, then activate the new version "
+                "again (re-projecting %d features), through LibraryService, while a simulated user acts every %d ms "
+                "(after an unmeasured warm-up). Probe: a %d ms timer; a stall is a gap minus %d ms.\n\n",
+                runMs / 1000.0, n, kActivityMs, kTickMs, kTickMs);
+    std::printf("| phase | seconds | cycles | learn (s, mean) | 2 activations (s, mean) | user actions | median gap (ms) | p99 gap (ms) | longest stall (ms) | gaps > 50 ms |\n");
+    std::printf("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
     for (const auto& r : rows)
-        std::printf("| %s | %lld | %s | %.2f | %.2f | %d | %.1f | %.1f | %.0f | %d |\n", qPrintable(r.row.phase),
-                    static_cast<long long>(r.version), r.activated ? "activated" : "refused", r.learnSeconds,
-                    r.activationSeconds, r.row.actions, r.row.medianGap, r.row.p99Gap, r.row.longestStall, r.row.over50);
-    std::printf("| %s (%.0f s) | | | | | %d | %.1f | %.1f | %.0f | %d |\n\n", qPrintable(alone.phase), alone.seconds,
+        std::printf("| %s | %.1f | %d | %.2f | %.2f | %d | %.1f | %.1f | %.0f | %d |\n", qPrintable(r.row.phase), r.row.seconds,
+                    r.cycles, r.learnSeconds / std::max(1, r.cycles), r.activationSeconds / std::max(1, r.cycles),
+                    r.row.actions, r.row.medianGap, r.row.p99Gap, r.row.longestStall, r.row.over50);
+    std::printf("| %s | %.1f | | | | %d | %.1f | %.1f | %.0f | %d |\n\n", qPrintable(alone.phase), alone.seconds,
                 alone.actions, alone.medianGap, alone.p99Gap, alone.longestStall, alone.over50);
     std::printf("Longest stall while learning: median %.0f ms, max %.0f ms over %d runs (simulated user alone: %.0f ms).\n",
                 longest[longest.size() / 2], longest.back(), runs, alone.longestStall);

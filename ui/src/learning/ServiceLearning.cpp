@@ -208,7 +208,8 @@ bool LibraryService::startLearn(bool automatic) {
                 out.error = qtext(r.error().message);
             }
         }
-        postCall(this, [this, lib, out] {
+        postCall(this, [this, lib, out, cancel] {
+            if (cancel == learnCancel_) learning_ = false;  // also when another library was opened since
             if (lib == library_) finishLearn(out);
         });
     });
@@ -242,7 +243,8 @@ bool LibraryService::activateVersion(qint64 version) {
             out.cancelled = !st.ok() && *cancel;
             if (!st.ok() && !out.cancelled) out.error = qtext(st.error().message);
         }
-        postCall(this, [this, lib, out] {
+        postCall(this, [this, lib, out, cancel] {
+            if (cancel == learnCancel_) learning_ = false;  // also when another library was opened since
             if (lib == library_) finishLearn(out);
         });
     });
@@ -250,7 +252,6 @@ bool LibraryService::activateVersion(qint64 version) {
 }
 
 void LibraryService::finishLearn(const LearnOutcome& outcome) {
-    learning_ = false;
     if (outcome.automatic && !outcome.ok && !outcome.cancelled) autoFailedAt_ = -2;  // set by the next count
     emit learnFinished(outcome);
     listVersions();
