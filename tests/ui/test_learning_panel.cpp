@@ -5,7 +5,8 @@
 // removes from the catalog; export then import round-trips and a bad line is named; a cancelled
 // learn stores nothing; Learn Now stores and activates a version that the table and the chart
 // show; the next search through the window ranks the query's alike files higher than before;
-// Roll Back and Use No Adapter change the active version in the catalog; Compare shows both
+// Roll Back and Use No Adapter change the active version in the catalog, and the results shown
+// follow; Compare shows both
 // rankings; background learning starts by itself after new marks.
 //
 // Offscreen; XDG_* in a temporary folder; models from RUVISION_MODELS. The checks of the catalog
@@ -224,7 +225,9 @@ void TestLearningPanel::export_remove_import_round_trips() {
     // Remove every alike mark (selected through the filter) ...
     panel_->verdictBox()->setCurrentIndex(MarksFilter::Alike);
     panel_->marksView()->selectAll();
-    panel_->removeSelectedMarks();
+    panel_->marksView()->setFocus();
+    QVERIFY(QTest::qWaitForWindowActive(window_.get()));
+    QTest::keyClick(panel_->marksView(), Qt::Key_Delete);  // Del in the list
     QVERIFY(waitFor([&] { return panel_->isSettled() && panel_->marksModel()->rowCount() == different_; }));
     panel_->verdictBox()->setCurrentIndex(MarksFilter::Any);
     {
@@ -380,6 +383,12 @@ void TestLearningPanel::roll_back_and_no_adapter_change_the_active_version() {
     QCOMPARE(catalogActive(), qint64(0));
     QVERIFY(panel_->chart()->activePoints().isEmpty());
     QVERIFY2(panel_->outcomeLabel()->text().contains("No adapter"), qPrintable(panel_->outcomeLabel()->text()));
+    // The Similar results follow: the current query (photos_[0]) ranks as before any learning.
+    QVERIFY(waitFor([&] { return window_->isSettled(); }));
+    std::map<QString, int> shown;
+    ImageGridModel* results = window_->resultsGrid()->gridModel();
+    for (int r = 0; r < results->rowCount(); ++r) shown[results->pathAt(r)] = r + 1;
+    QCOMPARE(shown, before_);
     // Back to version 1 for what follows.
     selectVersion(1);
     o = waitLearn([&] { panel_->activateSelectedVersion(); });

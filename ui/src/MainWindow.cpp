@@ -357,6 +357,11 @@ void MainWindow::connectService() {
             });
     connect(service_, &LibraryService::problem, this, [this](const QString& text) { statusBar()->showMessage(text, 15000); });
     connect(service_, &LibraryService::libraryChanged, this, &MainWindow::followLibrary);
+    // A new active adapter version (or none) changes what search and duplicates answer: the views
+    // follow it as they follow a change of the files.
+    connect(service_, &LibraryService::learnFinished, this, [this](const LearnOutcome& o) {
+        if (o.ok && (o.activated || o.kind == LearnOutcome::Activate)) followLibrary({});
+    });
 }
 
 void MainWindow::followLibrary(const LibraryChange& change) {

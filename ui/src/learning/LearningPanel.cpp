@@ -1,5 +1,6 @@
 #include "learning/LearningPanel.h"
 
+#include <QAction>
 #include <QCheckBox>
 #include <QComboBox>
 #include <QFileDialog>
@@ -129,8 +130,13 @@ QWidget* LearningPanel::buildMarks() {
 
     auto* buttons = new QHBoxLayout;
     removeButton_ = new QPushButton(tr("Remove"), box);
-    removeButton_->setShortcut(QKeySequence::Delete);
-    removeButton_->setToolTip(tr("Remove the selected marks from the library (Del)"));
+    removeButton_->setToolTip(tr("Remove the selected marks from the library (Del in the list)"));
+    // Del on the list only: on the grids it moves a file to the trash.
+    auto* removeAction = new QAction(tr("Remove Marks"), marksView_);
+    removeAction->setShortcut(QKeySequence::Delete);
+    removeAction->setShortcutContext(Qt::WidgetShortcut);
+    marksView_->addAction(removeAction);
+    connect(removeAction, &QAction::triggered, this, &LearningPanel::removeSelectedMarks);
     auto* exportButton = new QPushButton(tr("Export…"), box);
     auto* importButton = new QPushButton(tr("Import…"), box);
     buttons->addWidget(removeButton_);
