@@ -132,7 +132,16 @@ int main(int argc, char** argv) {
     const QString libDir = parser.value(workdir) + QStringLiteral("/library-%1-%2-%3").arg(n).arg(px).arg(marks);
     if (!ensureImages(images, n, px) || !ensureLibrary(libDir, images, n, marks)) return 1;
 
-    rv::ui::MainWindow window(libDir);
+    // The runs learn into a copy, so every invocation starts from the same library (no versions).
+    QTemporaryDir work;
+    const QString runLib = work.filePath(QStringLiteral("library"));
+    QDir().mkpath(runLib);
+    for (const QString& f : QDir(libDir).entryList(QDir::Files | QDir::Hidden))
+        if (!f.startsWith(QLatin1String("vectors.adapter")) && !QFile::copy(libDir + QLatin1Char('/') + f, runLib + QLatin1Char('/') + f)) {
+            std::fprintf(stderr, "cannot copy %s to %s\n", qPrintable(f), qPrintable(runLib));
+            return 1;
+        }
+    rv::ui::MainWindow window(runLib);
     rv::ui::LibraryService* service = window.service();
     bool opened = false, openOk = false;
     QObject::connect(service, &rv::ui::LibraryService::opened, &window, [&](bool ok) { opened = true, openOk = ok; });

@@ -357,10 +357,19 @@ void MainWindow::connectService() {
             });
     connect(service_, &LibraryService::problem, this, [this](const QString& text) { statusBar()->showMessage(text, 15000); });
     connect(service_, &LibraryService::libraryChanged, this, &MainWindow::followLibrary);
-    // A new active adapter version (or none) changes what search and duplicates answer: the views
-    // follow it as they follow a change of the files.
+    // A new active adapter version (or none) changes what search and duplicates answer (not the
+    // folders): the results and the duplicates shown are asked again, in place.
     connect(service_, &LibraryService::learnFinished, this, [this](const LearnOutcome& o) {
-        if (o.ok && (o.activated || o.kind == LearnOutcome::Activate)) followLibrary({});
+        if (!o.ok || !(o.activated || o.kind == LearnOutcome::Activate)) return;
+        if (const Query* q = history_->current()) {
+            searching_ = true;
+            refreshMoved_.clear();
+            refreshSearch_ = q->path.isEmpty() ? service_->search(q->image, q->label) : service_->search(q->path);
+        }
+        if (duplicatesAsked_) {
+            duplicatesPending_ = duplicatesRefresh_ = true;
+            service_->findDuplicates();
+        }
     });
 }
 

@@ -19,6 +19,8 @@
 #include <QTableView>
 #include <QVBoxLayout>
 
+#include <algorithm>
+
 #include "ThumbnailCache.h"
 #include "learning/CompareDialog.h"
 #include "learning/MarksTable.h"
@@ -125,6 +127,18 @@ QWidget* LearningPanel::buildMarks() {
     marksView_->setColumnWidth(MarksModel::PairColumn, 2 * MarksModel::kThumbSide + 30);
     marksView_->horizontalHeader()->setStretchLastSection(true);
     marksView_->setWordWrap(false);
+    // Widths from the longest texts these columns can hold, not measured row by row: a library
+    // may have thousands of marks, listed again after every change.
+    const QFontMetrics fm = marksView_->fontMetrics();
+    auto fit = [&](int column, const QStringList& texts) {
+        int w = 0;
+        for (const QString& t : texts) w = std::max(w, fm.horizontalAdvance(t));
+        marksView_->setColumnWidth(column, w + 24);
+    };
+    fit(MarksModel::VerdictColumn, {tr("Verdict"), tr("alike"), tr("different")});
+    fit(MarksModel::SourceColumn, {tr("Source"), QStringLiteral("search"), QStringLiteral("duplicates"), QStringLiteral("pairs"),
+                                   QStringLiteral("import")});
+    fit(MarksModel::TimeColumn, {QStringLiteral("2026-12-31 23:59")});
     marksView_->setAlternatingRowColors(true);
     v->addWidget(marksView_, 1);
 
@@ -179,6 +193,7 @@ QWidget* LearningPanel::buildVersions() {
     versionsView_->verticalHeader()->hide();
     versionsView_->horizontalHeader()->setStretchLastSection(true);
     versionsView_->setWordWrap(false);
+    versionsView_->horizontalHeader()->setResizeContentsPrecision(64);
     v->addWidget(versionsView_, 1);
     auto* buttons = new QHBoxLayout;
     activateButton_ = new QPushButton(tr("Activate"), box);
@@ -264,9 +279,6 @@ void LearningPanel::showMarks(const QVector<MarkRow>& marks, const QString& erro
     pendingLists_ = std::max(0, pendingLists_ - 1);
     if (!error.isEmpty()) return showReport(tr("The marks cannot be listed: %1").arg(error));
     marks_->setMarks(marks);
-    marksView_->resizeColumnToContents(MarksModel::VerdictColumn);
-    marksView_->resizeColumnToContents(MarksModel::SourceColumn);
-    marksView_->resizeColumnToContents(MarksModel::TimeColumn);
     updateCounts();
     updateButtons();
 }
@@ -277,7 +289,9 @@ void LearningPanel::showVersions(const QVector<VersionRow>& versions, const QStr
     const qint64 selected = selectedVersion();
     versions_->setVersions(versions);
     chart_->setVersions(versions);
-    versionsView_->resizeColumnsToContents();
+    // Measured on the rows a person can see (at most 64), and only when shown: a hidden tab is
+    // listed again after every learn and activation.
+    if (isVisible()) versionsView_->resizeColumnsToContents();
     for (int r = 0; r < versions_->rowCount(); ++r)
         if (versions_->index(r, 0).data(VersionsModel::VersionRole).toLongLong() == selected) versionsView_->selectRow(r);
     updateCounts();
