@@ -73,8 +73,9 @@ LearningPanel::LearningPanel(LibraryService* service, ThumbnailCache* thumbnails
     auto* split = new QSplitter(Qt::Horizontal, this);
     split->addWidget(buildMarks());
     split->addWidget(buildVersions());
-    split->setStretchFactor(0, 1);
-    split->setStretchFactor(1, 1);
+    split->setStretchFactor(0, 6);
+    split->setStretchFactor(1, 5);
+    split->setSizes({600, 500});
     column->addWidget(split, 1);
 
     report_ = new QPlainTextEdit(this);
@@ -133,7 +134,7 @@ QWidget* LearningPanel::buildMarks() {
     auto fit = [&](int column, const QStringList& texts) {
         int w = 0;
         for (const QString& t : texts) w = std::max(w, fm.horizontalAdvance(t));
-        marksView_->setColumnWidth(column, w + 24);
+        marksView_->setColumnWidth(column, w + 16);
     };
     fit(MarksModel::VerdictColumn, {tr("Verdict"), tr("alike"), tr("different")});
     fit(MarksModel::SourceColumn, {tr("Source"), QStringLiteral("search"), QStringLiteral("duplicates"), QStringLiteral("pairs"),
