@@ -7,7 +7,8 @@
 // show; the next search through the window ranks the query's alike files higher than before;
 // Roll Back and Use No Adapter change the active version in the catalog, and the results shown
 // follow; Compare shows both
-// rankings; background learning starts by itself after new marks.
+// rankings; background learning starts by itself after new marks; a learn overtaken by opening
+// another library does not keep the new one from learning.
 //
 // Offscreen; XDG_* in a temporary folder; models from RUVISION_MODELS. The checks of the catalog
 // open a second, read-only rv::Library on the same folder (as another process would). Nothing is
@@ -99,6 +100,7 @@ private slots:
     void roll_back_and_no_adapter_change_the_active_version();
     void compare_shows_both_rankings();
     void background_learning_starts_after_new_marks();
+    void another_library_opened_mid_learn_can_learn_again();
 
 private:
     // Ranks (1 = first) of every result of a search through the window for `query`.
@@ -437,6 +439,21 @@ void TestLearningPanel::background_learning_starts_after_new_marks() {
     QTest::qWait(1500);
     QCOMPARE(started.count(), 1);
     window_->service()->setAutoLearn(false);
+}
+
+void TestLearningPanel::another_library_opened_mid_learn_can_learn_again() {
+    QSignalSpy opened(window_->service(), &LibraryService::opened);
+    QVERIFY(window_->service()->learnNow());
+    window_->openLibrary(tmp_->filePath("empty-library"));  // the learn's answer is for the old one
+    QVERIFY(opened.wait(kWait));
+    QVERIFY(opened.at(0).at(0).toBool());
+    QVERIFY(waitFor([&] { return !window_->service()->isLearning(); }));
+    QCOMPARE(panel_->marksModel()->rowCount(), 0);
+    QCOMPARE(panel_->versionsModel()->rowCount(), 0);
+    // A learn on the new library runs, and says why it cannot learn: it has no marks.
+    const auto o = waitLearn([&] { QVERIFY(window_->service()->learnNow()); });
+    QVERIFY(!o.ok && !o.cancelled);
+    QVERIFY2(panel_->outcomeLabel()->text().startsWith("Learning failed"), qPrintable(panel_->outcomeLabel()->text()));
 }
 
 int main(int argc, char** argv) {
