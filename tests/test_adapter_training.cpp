@@ -46,6 +46,7 @@ private slots:
         const double auc_before = rv::pair_auc({}, s.features, held_out);
 
         rv::TrainParams params;
+        params.discriminant_strength = 0;  // the gradient steps alone (test_group_discriminant checks the start)
         params.learning_rate = 5e-3f;  // these synthetic classes are learnt in few steps (the default is bench_learning's)
         params.margin = 0.3f;
         rv::AdapterTrainer trainer(576, params);
@@ -80,6 +81,7 @@ private slots:
         const double before = rv::pair_auc({}, s.features, held_out);
         for (int which = 0; which < 3; ++which) {
             rv::TrainParams params;
+            params.discriminant_strength = 0;  // the gradient steps alone (test_group_discriminant checks the start)
             params.learning_rate = 5e-3f;
             params.rank = 2;
             params.alpha = 2;
@@ -161,6 +163,7 @@ private slots:
         };
         auto run = [&](bool replay, bool ewc) {
             rv::TrainParams params;
+            params.discriminant_strength = 0;  // the gradient steps alone (test_group_discriminant checks the start)
             params.rank = 2;
             params.alpha = 4;
             params.learning_rate = 1e-2f;
@@ -317,6 +320,18 @@ private slots:
         auto p = bad_params.train(s.features, {{0, 1, true}}, kNoCancel);
         QVERIFY(!p.ok());
         QVERIFY(p.error().message.find("batch") != std::string::npos);
+        for (float shrink : {-0.1f, 1.5f, std::numeric_limits<float>::quiet_NaN()}) {
+            rv::TrainParams bad_shrink = params;
+            bad_shrink.discriminant_shrink = shrink;
+            auto r = rv::AdapterTrainer(16, bad_shrink).train(s.features, {{0, 1, true}}, kNoCancel);
+            QVERIFY(!r.ok());
+            QVERIFY(r.error().message.find("discriminant shrink") != std::string::npos);
+        }
+        rv::TrainParams bad_strength = params;
+        bad_strength.discriminant_strength = -1;
+        auto strength = rv::AdapterTrainer(16, bad_strength).train(s.features, {{0, 1, true}}, kNoCancel);
+        QVERIFY(!strength.ok());
+        QVERIFY(strength.error().message.find("discriminant strength") != std::string::npos);
 
         rv::AdapterTrainer other_start(16, params, rv::LowRankAdapter::initial(8, 2, 2, 1));
         auto start = other_start.train(s.features, {{0, 1, true}}, kNoCancel);

@@ -132,9 +132,11 @@ Choice choose_parameters(const std::vector<World>& worlds, const std::vector<int
     Parts base;
     base.base = true;
     search("base", worlds, base, checkpoints,
-           {{"margin", {0.3, 0.5, 0.7, 0.8, 0.9}, [](Settings& t, double v) { t.train.margin = static_cast<float>(v); }},
+           {{"discriminant_strength", {0, 0.0025, 0.005, 0.01, 0.02}, [](Settings& t, double v) { t.train.discriminant_strength = static_cast<float>(v); }},
+            {"discriminant_shrink", {0.1, 0.3, 0.6}, [](Settings& t, double v) { t.train.discriminant_shrink = static_cast<float>(v); }},
+            {"margin", {0.3, 0.5, 0.7, 0.8, 0.9}, [](Settings& t, double v) { t.train.margin = static_cast<float>(v); }},
             {"learning_rate", {3e-4, 1e-3, 2e-3, 5e-3, 1e-2}, [](Settings& t, double v) { t.train.learning_rate = static_cast<float>(v); }},
-            {"epochs", {5, 10, 20, 40, 80}, [](Settings& t, double v) { t.train.epochs = static_cast<int>(v); }},
+            {"epochs", {0, 5, 10, 20, 40, 80}, [](Settings& t, double v) { t.train.epochs = static_cast<int>(v); }},
             {"rank", {4, 8, 16, 32}, [](Settings& t, double v) { t.train.rank = static_cast<int>(v); t.train.alpha = static_cast<float>(v); }},
             {"weight_decay", {0, 1e-2, 1e-1}, [](Settings& t, double v) { t.train.weight_decay = static_cast<float>(v); }},
             {"alpha/rank", {0.5, 1, 2}, [](Settings& t, double v) { t.train.alpha = static_cast<float>(v * t.train.rank); }},

@@ -1,5 +1,7 @@
 #include "DuplicateCards.h"
 
+#include <QContextMenuEvent>
+
 #include <QDir>
 #include <QHelpEvent>
 #include <QKeyEvent>
@@ -185,6 +187,16 @@ void DuplicateCards::keyPressEvent(QKeyEvent* event) {
         return QAbstractScrollArea::keyPressEvent(event);
     }
     setFocusCard(w);
+}
+
+void DuplicateCards::contextMenuEvent(QContextMenuEvent* event) {
+    DuplicateCardPos w = focus_;
+    if (event->reason() == QContextMenuEvent::Mouse) w = cardAt(viewport()->mapFrom(this, event->pos()));
+    if (w.group < 0) return;
+    setFocusCard(w);
+    const QPoint at = event->reason() == QContextMenuEvent::Mouse ? event->globalPos()
+                                                                  : viewport()->mapToGlobal(cardRect(w.group, w.card).center());
+    emit contextMenuRequestedFor(groups_[w.group].cards[w.card].path, at);
 }
 
 bool DuplicateCards::viewportEvent(QEvent* event) {

@@ -95,6 +95,8 @@ signals:
     void previewRequested(const QString& path);  // double-click or Enter on a card
     // The focused card changed (a click, the arrow keys): the window previews it.
     void currentPathChanged(const QString& path);
+    // A right click (or the menu key) on a card, made the focused card: the owner shows a menu.
+    void contextMenuRequestedFor(const QString& path, const QPoint& globalPos);
 
 protected:
     void resizeEvent(QResizeEvent* event) override;
@@ -104,6 +106,7 @@ protected:
     void mousePressEvent(QMouseEvent* event) override;
     void mouseDoubleClickEvent(QMouseEvent* event) override;
     void keyPressEvent(QKeyEvent* event) override;
+    void contextMenuEvent(QContextMenuEvent* event) override;
     bool viewportEvent(QEvent* event) override;  // tooltips
 
 private:

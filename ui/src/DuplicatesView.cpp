@@ -119,6 +119,7 @@ DuplicatesView::DuplicatesView(ThumbnailSource* thumbnails, QWidget* parent)
     header->addWidget(suggestButton_);
     header->addWidget(trashButton_);
     header->addWidget(undoButton_);
+    setUpNotDuplicate(header);
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->addLayout(header);
@@ -194,6 +195,7 @@ void DuplicatesView::setGroups(const std::vector<rv::DuplicateGroup>& groups, bo
         groups_.push_back(std::move(group));
     }
     beforeTrash_.clear();  // an undo brings files back but no longer these cards
+    dropSeparated();
     rebuildIndex();
     if (keepChoices) cards_->relayout();
     else cards_->reset();
@@ -288,6 +290,7 @@ void DuplicatesView::updateHeader() {
     trashButton_->setText(trashing_ ? tr("Moving to Trash…") : tr("Move Unchecked to Trash…"));
     suggestButton_->setEnabled(!trashing_ && !groups_.empty());
     undoButton_->setEnabled(!trashing_ && !lastTrash_.isEmpty());
+    if (notDuplicateButton_) notDuplicateButton_->setEnabled(!trashing_ && find(currentPath()).group >= 0);
 }
 
 bool DuplicatesView::isVerified(const QString& path) const {

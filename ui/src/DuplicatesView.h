@@ -25,6 +25,7 @@
 #include <QHash>
 #include <QPair>
 #include <QRect>
+#include <QSet>
 #include <QStringList>
 #include <QWidget>
 
@@ -34,6 +35,8 @@
 #include "DuplicateCards.h"
 #include "ruvision/engine/Library.h"
 
+class QAction;
+class QHBoxLayout;
 class QLabel;
 class QPushButton;
 
@@ -101,6 +104,17 @@ public:
     QRect cardRect(const QString& path) const;
     QRect keepBoxRect(const QString& path) const;
 
+    // "Not a duplicate" (ui/src/marks/DuplicateVerdicts.cpp): the person says `path` is not the same
+    // picture as its group's first card; on the first card itself, as none of the others. Those
+    // cards leave the group at once (a group left with one card goes; no recomputation) and
+    // notDuplicate() carries the pairs for the catalog. False if refused (unknown path, a trash or
+    // undo running).
+    bool markNotDuplicate(const QString& path);
+    // The same for every card of `path`'s group against its first: the group goes.
+    bool markGroupNotDuplicates(const QString& path);
+    // "Not a Duplicate" (N) on the focused card: the header button's and the context menu's action.
+    QAction* notDuplicateAction() const { return notDuplicateAction_; }
+
 public slots:
     // Confirms, then trashes the unchecked files in the background.
     void trashUnchecked();
@@ -116,6 +130,8 @@ signals:
     void previewRequested(const QString& path);   // double-click or Enter on a card
     void currentPathChanged(const QString& path); // a click or the arrow keys moved to a card
     void keepChanged(const QString& path, bool keep);
+    // Pairs the person said are not the same picture (a member, its group's first card).
+    void notDuplicate(const QList<QPair<QString, QString>>& pairs);
 
 private:
     using Card = DuplicateCard;
@@ -130,6 +146,13 @@ private:
     void setBusy(bool busy);
     static void enforceKeepRules(Group& group);
     void showFailures(const QList<QPair<QString, QString>>& failed);
+    void setUpNotDuplicate(QHBoxLayout* header);  // the action, the button and the cards' menu
+    void showCardMenu(const QString& path, const QPoint& globalPos);
+    // Takes cards `cards` (indices) out of group `g`: the verdict's pairs, then the layout.
+    void separate(int g, const QList<int>& cards);
+    // Groups computed again keep apart the pairs separated in this view (separated_).
+    void dropSeparated();
+    static QString pairKey(const QString& a, const QString& b);
     static void suggest(Group& group);  // sets group.suggested and keepReason
 
     std::vector<Group> groups_;  // read by cards_ (by reference) whenever it paints or handles input
@@ -144,6 +167,9 @@ private:
     QPushButton* suggestButton_ = nullptr;
     QPushButton* trashButton_ = nullptr;
     QPushButton* undoButton_ = nullptr;
+    QPushButton* notDuplicateButton_ = nullptr;
+    QAction* notDuplicateAction_ = nullptr;
+    QSet<QString> separated_;  // pairKey()s the person said are not the same picture, this session
     DuplicateCards* cards_ = nullptr;  // child widget
 };
 

@@ -123,6 +123,8 @@ QVariant ImageGridModel::data(const QModelIndex& index, int role) const {
                                                                : tr("\n%1 more files are copies of this picture")
                                                                      .arg(item.copies.size())) +
                                           tr(" (click the badge or press Space to show)");
+        if (const int mark = item.rank > 0 && !item.isCopy ? marks_.value(item.path, 0) : 0; mark != 0)
+            tip += mark == 1 ? tr("\nMarked alike to the query") : tr("\nMarked different from the query");
         if (thumbnails_ && thumbnails_->failed(item.path)) tip += tr("\nNo thumbnail: cannot read this file");
         return tip;
     }
@@ -145,6 +147,15 @@ QVariant ImageGridModel::data(const QModelIndex& index, int role) const {
         return item.isCopy ? QVariant(item.rank) : QVariant();
     case ThumbnailFailedRole:
         return thumbnails_ && thumbnails_->failed(item.path);
+    case MarkRole:
+        return item.rank > 0 && !item.isCopy ? QVariant(marks_.value(item.path, 0)) : QVariant();
+    case MarkableRole:
+        if (marking_ == Marking::Off || item.rank == 0 || item.isCopy) return {};
+        return marking_ == Marking::On;
+    case MoveRole: {
+        const auto it = moves_.constFind(item.path);
+        return it != moves_.constEnd() && item.rank > 0 && !item.isCopy ? QVariant(*it) : QVariant();
+    }
     default:
         return {};
     }
@@ -160,6 +171,34 @@ QHash<int, QByteArray> ImageGridModel::roleNames() const {
     names.insert(CopiesShownRole, "copiesShown");
     names.insert(CopyOfRole, "copyOf");
     return names;
+}
+
+void ImageGridModel::setMarking(Marking marking, const QString& reason) {
+    marking_ = marking;
+    markingReason_ = reason;
+    marksChanged();
+}
+
+void ImageGridModel::setMarks(const QHash<QString, int>& marks) {
+    marks_ = marks;
+    marksChanged();
+}
+
+void ImageGridModel::setMark(const QString& path, int state) {
+    if (state == 0) marks_.remove(path);
+    else marks_.insert(path, state);
+    if (const int row = rowOf(path); row >= 0) emit dataChanged(index(row), index(row), {MarkRole, Qt::ToolTipRole});
+}
+
+void ImageGridModel::setMoves(const QHash<QString, int>& moves) {
+    if (moves.isEmpty() && moves_.isEmpty()) return;
+    moves_ = moves;
+    marksChanged();
+}
+
+void ImageGridModel::marksChanged() {
+    if (!items_.isEmpty())
+        emit dataChanged(index(0), index(int(items_.size()) - 1), {MarkRole, MarkableRole, MoveRole, Qt::ToolTipRole});
 }
 
 void ImageGridModel::onThumbnailReady(const QString& path) {

@@ -32,7 +32,13 @@ public:
         CopiesRole,                   // int: copies of this row's picture (0 on other rows)
         CopiesShownRole,              // bool: those copies are shown as rows under it
         CopyOfRole,                   // int: on a copy's row, the rank of its picture; else invalid
+        // Marks (ui/src/marks): on a result row only (a ranked row that is not a copy).
+        MarkRole,      // int (MarkState): the person's verdict on (query, this row's file)
+        MarkableRole,  // bool: the row can be marked; false: controls shown disabled; invalid: none
+        MoveRole,      // int: places this row moved up (> 0) or down (< 0) in the last re-rank,
+                       // kMovedIn for a row that was not shown before; invalid: none to show
     };
+    static constexpr int kMovedIn = 1 << 20;
 
     struct Copy {
         QString path;  // absolute
@@ -70,6 +76,19 @@ public:
     QVector<Copy> copiesAt(int row) const;
     int rowOf(const QString& path) const;  // -1 if absent
 
+    // Marks of the ranked rows (MarkRole, MarkableRole, MoveRole), kept across setResults() and
+    // clear(): they belong to the query, which the caller changes with setMarks().
+    enum class Marking { Off, Disabled, On };  // no controls; shown disabled (with `reason`); usable
+    void setMarking(Marking marking, const QString& reason = {});
+    Marking marking() const { return marking_; }
+    QString markingReason() const { return markingReason_; }
+    // Path -> MarkState (as int); paths not listed are unmarked.
+    void setMarks(const QHash<QString, int>& marks);
+    void setMark(const QString& path, int state);
+    int markOf(const QString& path) const { return marks_.value(path, 0); }
+    // Path -> MoveRole value; empty: no moves shown.
+    void setMoves(const QHash<QString, int>& moves);
+
     int rowCount(const QModelIndex& parent = {}) const override;
     QVariant data(const QModelIndex& index, int role) const override;
     QHash<int, QByteArray> roleNames() const override;
@@ -95,6 +114,10 @@ private:
     // refreshed when its thumbnail arrives; the other rows catch up at their next repaint).
     QHash<QString, int> rowOfPath_;
     int side_ = 128;
+    Marking marking_ = Marking::Off;
+    QString markingReason_;
+    QHash<QString, int> marks_, moves_;
+    void marksChanged();  // repaints every row's marks
 };
 
 // Image files directly in `folder` (not recursive, hidden files skipped), by the engine's list of

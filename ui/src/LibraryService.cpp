@@ -1,7 +1,6 @@
 #include "LibraryService.h"
 
 #include "TsanHandOff.h"
-#include "learning/ServiceChannels.h"
 
 #include <QDir>
 #include <QFile>
@@ -22,10 +21,6 @@ QString qpath(const std::string& bytes) { return QFile::decodeName(QByteArray::f
 std::filesystem::path fspath(const QString& path) { return QFile::encodeName(path).toStdString(); }
 QString qtext(const std::string& s) { return QString::fromStdString(s); }
 
-// Channels of the two pools' hand-offs (TsanHandOff.h).
-constexpr char& writerChannel = serviceWriterChannel;
-constexpr char& readerChannel = serviceReaderChannel;
-
 // RGB8 copy of a QImage for the engine (alpha composited on white, as viewers show it).
 RgbImage to_rgb(const QImage& image) {
     QImage rgb(image.size(), QImage::Format_RGB888);
@@ -43,6 +38,9 @@ RgbImage to_rgb(const QImage& image) {
 }
 
 }  // namespace
+
+// Channels of the two pools' hand-offs (TsanHandOff.h); ServiceMarks.cpp starts tasks on them too.
+char writerChannel = 0, readerChannel = 0;
 
 LibraryService::LibraryService(QObject* parent) : QObject(parent) {
     writer_.setMaxThreadCount(1);

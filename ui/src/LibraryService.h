@@ -26,6 +26,7 @@
 
 #include "learning/LearningData.h"
 #include "ruvision/engine/Library.h"
+#include "marks/MarkState.h"
 
 namespace rv::ui {
 
@@ -103,6 +104,24 @@ public:
     // Errors of the last indexing run (file, reason).
     const QList<FileError>& fileErrors() const { return fileErrors_; }
 
+    // --- marks (i11-marks) --- (ui/src/marks/ServiceMarks.cpp)
+    // The person's verdict on (query, result), two files of the library: stored (Alike, Different;
+    // source "search") or removed (None) on the writer, then the fast adapter is updated
+    // (rv::update_fast_adapter_after_mark). `search` is a number the caller gives each search it
+    // shows: the first mark stored for it records that search as a session refined by that mark
+    // (rv::search_with_feedback) and every mark of it carries the session's id (0: no session). Queued behind a
+    // running learn or indexing run, never waited for. Reports markStored().
+    void setMark(const QString& query, const QString& result, rv::ui::MarkState state, quint64 search);
+    // The marks whose pair includes `query`, read on the writer (rv::marks_of_file). Reports marksLoaded().
+    void loadMarks(const QString& query);
+    // `query` (a library file) searched again with in-session feedback (rv::SearchOptions alike /
+    // different, library files) on the reader. Like search(): replaces the search before it and
+    // reports searchFinished() with the returned id.
+    quint64 searchWithMarks(const QString& query, const QStringList& alike, const QStringList& different, int k = 200);
+    // "Not a duplicate" in the duplicates view: the person says `a` and `b` are not the same
+    // picture. The one place that decides how that is stored (today: alike, source "duplicates").
+    // Reports notDuplicateStored().
+    void markNotDuplicate(const QString& a, const QString& b);
     // --- learning panel (i11-panel); defined in learning/ServiceLearning.cpp ---
     // Marks, versions, learn and activation run on the writer pool (a learn or an activation can
     // hold it for seconds: nothing here waits for it); searches on the reader. Each answers with
@@ -144,6 +163,15 @@ signals:
     // A failed add/remove/forget, for the status bar.
     void problem(const QString& text);
 
+    // --- marks (i11-marks) ---
+    // A setMark() done: `state` is now the pair's verdict in the catalog (unless `error`).
+    void markStored(const QString& query, const QString& result, rv::ui::MarkState state, const QString& error);
+    // loadMarks(): `libraryQuery` is the query's path as the catalog has it (empty: not a file of
+    // the library, `error` empty; or the catalog failed, `error` says why); `marks` maps the other
+    // file of each of its pairs (catalog path) to its MarkState (as int).
+    void marksLoaded(const QString& query, const QString& libraryQuery, const QHash<QString, int>& marks,
+                     const QString& error);
+    void notDuplicateStored(const QString& a, const QString& b, const QString& error);
     // --- learning panel (i11-panel) ---
     void marksListed(const QVector<rv::ui::MarkRow>& marks, const QString& error);
     void marksChanged();  // marks were removed or imported through this service
@@ -187,6 +215,9 @@ private:
     QFileSystemWatcher watcher_;
     QTimer rescanTimer_;  // debounces folder-change notifications
 
+    // --- marks (i11-marks) ---
+    // setMark()'s search number -> the session recorded for it. Read and written on the writer only.
+    std::shared_ptr<QHash<quint64, qint64>> markSessions_ = std::make_shared<QHash<quint64, qint64>>();
     // --- learning panel (i11-panel) ---
     bool startLearn(bool automatic);
     void finishLearn(const LearnOutcome& outcome);

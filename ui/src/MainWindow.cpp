@@ -34,6 +34,7 @@
 #include "ImageGrid.h"
 #include "IndexingPanel.h"
 #include "LibraryService.h"
+#include "marks/ResultMarks.h"
 #include "learning/LearningPanel.h"
 #include "PreviewWidget.h"
 #include "QueryHistory.h"
@@ -106,6 +107,8 @@ void MainWindow::buildLayout() {
     search_ = new SearchPage(thumbnails_, tabs_);
     results_ = search_->grid();
     tabs_->addTab(search_, tr("Similar"));
+    marks_ = new ResultMarks(service_, search_, this);
+    connect(marks_, &ResultMarks::message, this, [this](const QString& text) { statusBar()->showMessage(text, 8000); });
 
     duplicates_ = new DuplicatesView(thumbnails_, tabs_);
     tabs_->addTab(duplicates_, tr("Duplicates"));
@@ -179,6 +182,14 @@ void MainWindow::buildLayout() {
         service_->forget(paths);
         statusBar()->showMessage(tr("%n file(s) moved to the trash", nullptr, paths.size()), 8000);
     });
+    // "Not a duplicate": the view already took the cards out; the catalog keeps the verdict.
+    connect(duplicates_, &DuplicatesView::notDuplicate, this, [this](const QList<QPair<QString, QString>>& pairs) {
+        for (const auto& p : pairs) service_->markNotDuplicate(p.first, p.second);
+    });
+    connect(service_, &LibraryService::notDuplicateStored, this, [this](const QString& a, const QString& b, const QString& e) {
+        statusBar()->showMessage(e.isEmpty() ? tr("Noted: %1 and %2 are not the same picture").arg(QFileInfo(a).fileName(), QFileInfo(b).fileName())
+                                             : tr("The verdict on %1 was not stored: %2").arg(QFileInfo(a).fileName(), e), 8000);
+    });
     // Undo Trash put files back: the catalog forgot them, so the library indexes them again.
     connect(duplicates_, &DuplicatesView::filesRestored, this, [this](const QStringList& paths) {
         service_->rescan();
@@ -220,6 +231,7 @@ void MainWindow::buildActions() {
     findSimilar_ = add(image, tr("Find &Similar"), QKeySequence(tr("Ctrl+F")), [this] {
         if (const QString p = selectedImage(); !p.isEmpty()) queryFile(p);
     }, tr("Images that look like the selected one (also Enter)"));
+    image->addActions({marks_->alikeAction(), marks_->differentAction()});
     viewAction_ = add(image, tr("&View Full Window"), QKeySequence(Qt::Key_F11), [this] {
         if (viewer_->isOpen()) return viewer_->close();
         ImageGrid* grid = activeGrid();
@@ -250,6 +262,10 @@ void MainWindow::buildActions() {
             w->addAction(a);
     }
     edit->addAction(files_->undoAction());
+    // On the results, Ctrl+Z is the marks' Undo, which undoes a newer trash first (ResultMarks.h).
+    results_->removeAction(files_->undoAction());
+    marks_->setFileCommands(files_);
+    edit->addActions({marks_->undoAction(), marks_->redoAction()});
     connectFileCommands();
 
     auto* view = menuBar()->addMenu(tr("&View"));
@@ -499,6 +515,7 @@ void MainWindow::showContextMenu(const QString& path, const QPoint& globalPos) {
     if (path.isEmpty()) return;
     QMenu menu(this);
     for (QAction* a : {findSimilar_, viewAction_}) menu.addAction(a);
+    if (activeGrid() == results_) menu.addActions({marks_->alikeAction(), marks_->differentAction()});
     menu.addSeparator();
     for (QAction* a : {openViewer_, showInFolder_, copyPathAction_}) menu.addAction(a);
     menu.addSeparator();
@@ -582,7 +599,8 @@ void MainWindow::closeEvent(QCloseEvent* event) {
 
 bool MainWindow::isSettled() const {
     return !opening_ && !service_->isIndexing() && !searching_ && !duplicatesPending_ && search_->isSettled() &&
-           learning_->isSettled() && thumbnails_->loader()->queuedCount() == 0;
+           marks_->isSettled() && learning_->isSettled() &&
+           thumbnails_->loader()->queuedCount() == 0;
 }
 
 void MainWindow::showLearning() { tabs_->setCurrentWidget(learning_); }

@@ -1,11 +1,15 @@
 #include "ThumbnailDelegate.h"
 
+#include <QAbstractItemView>
+#include <QHelpEvent>
 #include <QMouseEvent>
+#include <QToolTip>
 #include <QPainter>
 #include <QPainterPath>
 #include <QPixmap>
 
 #include "ImageGridModel.h"
+#include "marks/MarkControls.h"
 
 namespace rv::ui {
 namespace {
@@ -110,6 +114,14 @@ bool ThumbnailDelegate::editorEvent(QEvent* event, QAbstractItemModel* model, co
     const bool press = event->type() == QEvent::MouseButtonPress || event->type() == QEvent::MouseButtonDblClick;
     if (press || event->type() == QEvent::MouseButtonRelease) {
         const auto* mouse = static_cast<QMouseEvent*>(event);
+        if (mouse->button() == Qt::LeftButton)
+            for (MarkState which : {MarkState::Alike, MarkState::Different})
+                if (markButtonRect(option.rect, index, which, option.font).contains(mouse->position().toPoint())) {
+                    // On release, like the copies badge; a disabled button takes the click too.
+                    if (event->type() == QEvent::MouseButtonRelease && index.data(ImageGridModel::MarkableRole).toBool())
+                        emit markRequested(index.data(ImageGridModel::PathRole).toString(), which);
+                    return true;
+                }
         if (mouse->button() == Qt::LeftButton &&
             copiesBadgeRect(option.rect, index, option.font).contains(mouse->position().toPoint())) {
             // Toggled on release; the press is taken too, so the badge never starts a drag or a query.
@@ -119,6 +131,28 @@ bool ThumbnailDelegate::editorEvent(QEvent* event, QAbstractItemModel* model, co
         }
     }
     return QStyledItemDelegate::editorEvent(event, model, option, index);
+}
+
+QRect ThumbnailDelegate::markButtonRect(const QRect& cell, const QModelIndex& index, MarkState which,
+                                        const QFont& font) const {
+    if (!index.data(ImageGridModel::MarkableRole).isValid()) return {};
+    return marks::buttonRect(thumbnailRect(cell), which, font);
+}
+
+bool ThumbnailDelegate::helpEvent(QHelpEvent* event, QAbstractItemView* view, const QStyleOptionViewItem& option,
+                                  const QModelIndex& index) {
+    if (event && event->type() == QEvent::ToolTip)
+        for (MarkState which : {MarkState::Alike, MarkState::Different})
+            if (markButtonRect(option.rect, index, which, option.font).contains(event->pos())) {
+                const auto* grid = qobject_cast<const ImageGridModel*>(index.model());
+                QToolTip::showText(event->globalPos(),
+                                   marks::buttonToolTip(which, MarkState(index.data(ImageGridModel::MarkRole).toInt()),
+                                                        index.data(ImageGridModel::MarkableRole).toBool(),
+                                                        grid ? grid->markingReason() : QString()),
+                                   view, markButtonRect(option.rect, index, which, option.font));
+                return true;
+            }
+    return QStyledItemDelegate::helpEvent(event, view, option, index);
 }
 
 QSize ThumbnailDelegate::sizeHint(const QStyleOptionViewItem& option, const QModelIndex&) const {
@@ -164,9 +198,13 @@ void ThumbnailDelegate::paint(QPainter* painter, const QStyleOptionViewItem& opt
         paintPlaceholder(painter, area, option);
     }
 
-    if (const QVariant rank = index.data(ImageGridModel::RankRole); rank.isValid())
-        paintBadge(painter, area, QStringLiteral("#%1").arg(rank.toInt()), option.font, Corner::TopLeft);
-    else if (copyOf.isValid())
+    if (const QVariant rank = index.data(ImageGridModel::RankRole); rank.isValid()) {
+        const QString text = QStringLiteral("#%1").arg(rank.toInt());
+        paintBadge(painter, area, text, option.font, Corner::TopLeft);
+        if (const QVariant move = index.data(ImageGridModel::MoveRole); move.isValid())
+            marks::paintMove(painter, area, badgeRect(area, text, option.font, Corner::TopLeft).right() + 4,
+                             move.toInt(), option.font);
+    } else if (copyOf.isValid())
         paintBadge(painter, area, tr("copy of #%1").arg(copyOf.toInt()), option.font, Corner::TopLeft,
                    QColor(60, 60, 60, 200));
     // Three decimals: what the engine gives (two made the first results all read 0.97).
@@ -174,6 +212,12 @@ void ThumbnailDelegate::paint(QPainter* painter, const QStyleOptionViewItem& opt
         paintBadge(painter, area, QString::number(score.toDouble(), 'f', 3), option.font, Corner::TopRight);
     if (const QString copies = copiesBadgeText(index); !copies.isEmpty())
         paintBadge(painter, area, copies, option.font, Corner::BottomRight, QColor(20, 90, 170, 220));
+
+    if (const QVariant markable = index.data(ImageGridModel::MarkableRole); markable.isValid()) {
+        const auto mark = MarkState(index.data(ImageGridModel::MarkRole).toInt());
+        if (option.state & QStyle::State_MouseOver) marks::paintButtons(painter, area, mark, markable.toBool(), option.font);
+        else marks::paintBadge(painter, area, mark, option.font);
+    }
 
     const QRect textRect(cell.left() + kPadding, area.bottom() + 1 + kTextGap, cell.width() - 2 * kPadding,
                          option.fontMetrics.height());

@@ -7,12 +7,19 @@
 // tinted, marked "copy of #3" and has no rank of its own. Selection and hover use the view's
 // palette (Highlight / HighlightedText), so light and dark themes both work.
 //
+// Result cards of a query carry marks (ImageGridModel::MarkableRole valid): alike / different
+// buttons at the bottom left while the pointer is over the card (a click on one asks for that
+// verdict: markRequested(); the click goes no further), the badge of the card's mark otherwise,
+// and the card's move in the last re-rank next to its rank (marks/MarkControls.h).
+//
 // Thread: GUI thread. Painting reads only model data (DecorationRole never decodes).
 // Meant for a QListView in IconMode with setUniformItemSizes(true): every cell has the same
 // sizeHint, which depends only on the side and the view's font.
 #pragma once
 
 #include <QStyledItemDelegate>
+
+#include "marks/MarkState.h"
 
 namespace rv::ui {
 
@@ -41,6 +48,16 @@ public:
     // A click on the copies badge toggles the copies (the click goes no further).
     bool editorEvent(QEvent* event, QAbstractItemModel* model, const QStyleOptionViewItem& option,
                      const QModelIndex& index) override;
+    // Where the alike / different button of `index` lies in a cell of rect `cell` (empty if the
+    // row has no mark controls).
+    QRect markButtonRect(const QRect& cell, const QModelIndex& index, MarkState which, const QFont& font) const;
+    // Tooltips of the mark buttons.
+    bool helpEvent(QHelpEvent* event, QAbstractItemView* view, const QStyleOptionViewItem& option,
+                   const QModelIndex& index) override;
+
+signals:
+    // A click on a mark button of an enabled row: the person asks for `which` on `path`.
+    void markRequested(const QString& path, rv::ui::MarkState which);
 
 private:
     int side_ = 160;

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "learning/Adam.h"
+#include "learning/GroupDiscriminant.h"
 #include "learning/PairLosses.h"
 #include "learning/PairRelations.h"
 #include "learning/Random.h"
@@ -38,6 +39,10 @@ std::optional<Error> check_params(const TrainParams& p) {
     if (!(p.replay_fraction >= 0 && p.replay_fraction < 1)) return bad("replay fraction " + num(p.replay_fraction) + " (0 to below 1)");
     if (!(p.ewc_lambda >= 0) || !std::isfinite(p.ewc_lambda)) return bad("EWC lambda " + num(p.ewc_lambda));
     if (!(p.ewc_decay >= 0) || !std::isfinite(p.ewc_decay)) return bad("EWC decay " + num(p.ewc_decay));
+    if (!(p.discriminant_strength >= 0) || !std::isfinite(p.discriminant_strength))
+        return bad("discriminant strength " + num(p.discriminant_strength));
+    if (!(p.discriminant_shrink >= 0 && p.discriminant_shrink <= 1))
+        return bad("discriminant shrink " + num(p.discriminant_shrink) + " (0 to 1)");
     return std::nullopt;
 }
 
@@ -97,6 +102,32 @@ struct AdapterTrainer::State {
         return {adapter.dim, adapter.rank, adapter.alpha / static_cast<float>(adapter.rank), theta.data(),
                 theta.data() + half()};
     }
+    // Still the identity map (B = 0): nothing learned yet, so the closed-form start applies.
+    bool is_identity() const {
+        return std::all_of(theta.begin() + static_cast<std::ptrdiff_t>(half()), theta.end(), [](float v) { return v == 0.0f; });
+    }
+    // Puts the group discriminant's directions into the first rows of A and columns of B (the
+    // rest stay as they were: random A rows, zero B columns). Returns its summary.
+    std::string start_from_discriminant(const FeatureMatrix& features, const std::vector<TrainingPair>& pairs) {
+        if (!(adapter.alpha > 0)) return "group discriminant: needs a positive alpha; none fitted";
+        learning::DiscriminantParams dp;
+        dp.rank = adapter.rank;
+        dp.shrink = params.discriminant_shrink;
+        dp.strength = params.discriminant_strength;
+        const learning::DiscriminantFit fit = learning::fit_group_discriminant(features, pairs, dp);
+        if (!fit.fitted) return fit.summary;
+        const std::size_t d = static_cast<std::size_t>(dim), r = static_cast<std::size_t>(adapter.rank);
+        const std::size_t k = static_cast<std::size_t>(fit.adapter.rank);
+        // The fit has scale 1; this adapter's is alpha / r.
+        const float f = std::sqrt(static_cast<float>(r) / adapter.alpha);
+        float* a = theta.data();
+        float* b = theta.data() + half();
+        for (std::size_t i = 0; i < k * d; ++i) a[i] = fit.adapter.a[i] * f;  // rows 0..k-1 of A (k x d)
+        for (std::size_t j = 0; j < d; ++j)
+            for (std::size_t i = 0; i < k; ++i) b[j * r + i] = fit.adapter.b[j * k + i] * f;
+        sync_adapter();
+        return fit.summary;
+    }
     void sync_adapter() {
         std::copy(theta.begin(), theta.begin() + static_cast<std::ptrdiff_t>(half()), adapter.a.begin());
         std::copy(theta.begin() + static_cast<std::ptrdiff_t>(half()), theta.end(), adapter.b.begin());
@@ -139,6 +170,13 @@ Result<TrainReport> AdapterTrainer::train(const FeatureMatrix& features, const s
     if (auto e = check_data(s.dim, features, pairs)) return *e;
     const TrainParams& p = s.params;
     TrainReport report;
+    // Weight decay pulls towards the closed-form start when there is one (what the gradient steps
+    // refine), else towards zero.
+    std::vector<float> decay_to;
+    if (p.discriminant_strength > 0 && s.is_identity()) {
+        report.start = s.start_from_discriminant(features, pairs);
+        if (!s.is_identity()) decay_to = s.theta;
+    }
     const bool replay = p.replay && s.reservoir.size() > 0 && p.replay_fraction > 0;
     const std::size_t per_step = static_cast<std::size_t>(p.batch);
     const std::size_t new_per_step =
@@ -184,7 +222,8 @@ Result<TrainReport> AdapterTrainer::train(const FeatureMatrix& features, const s
         const auto view = s.view();
         const float loss = learning::batch_loss(view, X.data(), batch, cfg, grad.data(), grad.data() + s.half(), s.ws);
         if (p.weight_decay > 0)
-            for (std::size_t i = 0; i < n; ++i) grad[i] += p.weight_decay * s.theta[i];
+            for (std::size_t i = 0; i < n; ++i)
+                grad[i] += p.weight_decay * (s.theta[i] - (decay_to.empty() ? 0.0f : decay_to[i]));
         if (ewc) (void)learning::ewc_penalty(s.theta.data(), s.star.data(), s.fisher.data(), n, p.ewc_lambda, grad.data());
         learning::clip_global_norm(grad.data(), n, p.clip);
         adam.step(s.theta.data(), grad.data(), p.learning_rate);

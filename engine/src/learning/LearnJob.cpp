@@ -100,7 +100,8 @@ Result<LearnResult> learn(Library& lib, const LearnParams& params, const std::at
                               {"held_out", held.size()},      {"unusable", mf->unusable},
                               {"files", mf->file_ids.size()}, {"steps", report->steps},
                               {"first_loss", report->first_loss}, {"last_loss", report->last_loss},
-                              {"rank", base.rank},            {"alpha", base.alpha}};
+                              {"rank", base.rank},            {"alpha", base.alpha},
+                              {"start", report->start.empty() ? std::string("identity") : report->start}};
     CatalogAdapter row;
     row.model_id = lib.model_id();
     row.dim = dim;

@@ -14,11 +14,13 @@
 #include <fstream>
 
 #include "TsanHandOff.h"
-#include "learning/ServiceChannels.h"
 #include "ruvision/engine/Learning.h"
 #include "ruvision/engine/Marks.h"
 
 namespace rv::ui {
+
+// The pools' hand-off channels (LibraryService.cpp), so its destructor's waits order these tasks too.
+extern char writerChannel, readerChannel;
 
 namespace {
 
@@ -72,7 +74,7 @@ private:
 
 void LibraryService::listMarks() {
     if (!library_) return;
-    startTask<&serviceWriterChannel>(writer_, [this, lib = library_] {
+    startTask<&writerChannel>(writer_, [this, lib = library_] {
         auto marks = list_marks(*lib);
         QVector<MarkRow> rows;
         QString error;
@@ -89,7 +91,7 @@ void LibraryService::listMarks() {
 
 void LibraryService::removeMarks(const QVector<MarkRow>& marks) {
     if (!library_ || marks.isEmpty()) return;
-    startTask<&serviceWriterChannel>(writer_, [this, lib = library_, marks] {
+    startTask<&writerChannel>(writer_, [this, lib = library_, marks] {
         QStringList errors;
         for (const auto& m : marks)
             if (auto r = remove_mark(*lib, fspath(m.a), fspath(m.b)); !r) errors << qtext(r.error().message);
@@ -104,7 +106,7 @@ void LibraryService::removeMarks(const QVector<MarkRow>& marks) {
 
 void LibraryService::exportMarks(const QString& file) {
     if (!library_) return;
-    startTask<&serviceWriterChannel>(writer_, [this, lib = library_, file] {
+    startTask<&writerChannel>(writer_, [this, lib = library_, file] {
         qint64 count = 0;
         QString error;
         // Written beside the target and renamed over it, so a failed export leaves the old file.
@@ -134,7 +136,7 @@ void LibraryService::exportMarks(const QString& file) {
 
 void LibraryService::importMarks(const QString& file) {
     if (!library_) return;
-    startTask<&serviceWriterChannel>(writer_, [this, lib = library_, file] {
+    startTask<&writerChannel>(writer_, [this, lib = library_, file] {
         MarkImportReport report;
         report.file = file;
         std::ifstream in(fspath(file), std::ios::binary);
@@ -158,7 +160,7 @@ void LibraryService::importMarks(const QString& file) {
 
 void LibraryService::listVersions() {
     if (!library_) return;
-    startTask<&serviceWriterChannel>(writer_, [this, lib = library_] {
+    startTask<&writerChannel>(writer_, [this, lib = library_] {
         auto versions = list_adapter_versions(*lib);
         QVector<VersionRow> rows;
         QString error;
@@ -178,7 +180,7 @@ bool LibraryService::startLearn(bool automatic) {
     learnCancel_ = std::make_shared<std::atomic<bool>>(false);
     emit learnStarted(LearnOutcome::Learn, automatic, 0);
     if (indexing_) emit learnProgress(QStringLiteral("waiting"), 0, 0);  // the writer finishes indexing first
-    startTask<&serviceWriterChannel>(writer_, [this, lib = library_, cancel = learnCancel_, automatic] {
+    startTask<&writerChannel>(writer_, [this, lib = library_, cancel = learnCancel_, automatic] {
         LearnOutcome out;
         out.kind = LearnOutcome::Learn;
         out.automatic = automatic;
@@ -222,7 +224,7 @@ bool LibraryService::activateVersion(qint64 version) {
     learnCancel_ = std::make_shared<std::atomic<bool>>(false);
     emit learnStarted(LearnOutcome::Activate, false, version);
     if (indexing_) emit learnProgress(QStringLiteral("waiting"), 0, 0);
-    startTask<&serviceWriterChannel>(writer_, [this, lib = library_, cancel = learnCancel_, version] {
+    startTask<&writerChannel>(writer_, [this, lib = library_, cancel = learnCancel_, version] {
         LearnOutcome out;
         out.kind = LearnOutcome::Activate;
         out.version = version;
@@ -275,7 +277,7 @@ void LibraryService::setAutoLearn(bool on, int minNewMarks, int quietMs, int pol
 void LibraryService::checkAutoLearn() {
     if (!autoLearnOn_ || !library_ || learning_ || indexing_ || autoChecking_) return;
     autoChecking_ = true;
-    startTask<&serviceWriterChannel>(writer_, [this, lib = library_] {
+    startTask<&writerChannel>(writer_, [this, lib = library_] {
         // How many marks now, the newest one's time, and how many the newest version learned from.
         qint64 count = -1, newest = 0, learned = 0;
         if (auto marks = list_marks(*lib)) {
@@ -302,7 +304,7 @@ quint64 LibraryService::compare(const QString& imagePath, int k) {
         postCall(this, [this, id] { emit compareFinished(id, {}, {}, tr("No library is open.")); });
         return id;
     }
-    startTask<&serviceReaderChannel>(reader_, [this, lib = library_, id, path = fspath(imagePath), k] {
+    startTask<&readerChannel>(reader_, [this, lib = library_, id, path = fspath(imagePath), k] {
         if (latestCompare_ != id) return;
         SearchOptions with, without;
         without.no_adapter = true;

@@ -48,6 +48,7 @@ void SearchPage::setQuery(const Query& query) {
     header_->setToolTip(query.path.isEmpty() ? query.label : query.path);
     summary_->setText(tr("Searching…"));
     grid_->gridModel()->clear();
+    emit queryChanged(query);
 }
 
 void SearchPage::setResults(const QVector<SearchHit>& hits) {
@@ -71,6 +72,7 @@ void SearchPage::setResults(const QVector<SearchHit>& hits) {
     summary_->setText(text);
     summary_->setToolTip(tr("Files that are the same picture (equal contents, or resized and re-encoded copies "
                             "verified on pixels) are shown once, as the largest file."));
+    emit resultsShown();
 }
 
 void SearchPage::setError(const QString& error) {
@@ -82,6 +84,7 @@ void SearchPage::clear() {
     card_->clear();
     grid_->gridModel()->clear();
     summary_->clear();
+    emit queryChanged({});
 }
 
 QString SearchPage::summary() const { return summary_->text(); }

@@ -40,6 +40,10 @@ public:
 
 signals:
     void queryClicked(const QString& path);  // the card was clicked; "" for pixels
+    // For the marks (ResultMarks): a new query was set (an empty Query: cleared); results were
+    // put in the grid (setResults(), after the rows are set).
+    void queryChanged(const rv::ui::Query& query);
+    void resultsShown();
 
 protected:
     bool eventFilter(QObject* watched, QEvent* event) override;

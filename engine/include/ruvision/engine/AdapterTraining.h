@@ -13,6 +13,12 @@
 // Adam after L2 weight decay and a global-norm clip. engine/src/learning/ holds one idea per file
 // (PairLosses.h: forward and backward; StepBatch.h: how a step is assembled).
 //
+// Start: a trainer whose adapter is still the identity (B = 0: a fresh one) first fits the group
+// discriminant of the alike marks in closed form (engine/src/learning/GroupDiscriminant.h: what
+// it is, and why pair losses alone carry little to new queries), then takes the gradient steps
+// from there, their weight decay pulling towards that start rather than towards zero.
+// discriminant_strength 0 starts from the identity.
+//
 // Against forgetting (when training continues on new pairs from an earlier adapter): a replay
 // reservoir of earlier pairs (their vectors copied, so they outlive the matrix they came from),
 // mixed into each batch (contrastive and InfoNCE terms; no triplets), and online EWC: at
@@ -31,6 +37,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <string>
 #include <vector>
 
 #include "ruvision/engine/Adapter.h"
@@ -59,8 +66,8 @@ struct LossSwitches {
 };
 
 struct TrainParams {
-    int rank = 16;
-    float alpha = 16;        // the update is scaled by alpha / rank
+    int rank = 32;
+    float alpha = 32;        // the update is scaled by alpha / rank
     int epochs = 40;         // passes over the pairs (plus replay)
     int batch = 64;          // pairs per step
     float learning_rate = 3e-4f;  // chosen with bench_learning (CHOOSE half), as are margin and weight_decay
@@ -88,6 +95,10 @@ struct TrainParams {
     // task 2 at 0.99-1.00; from 3e3 on, task 2 suffered (down to 0.56).
     float ewc_lambda = 1e3f;
     float ewc_decay = 0.9f;  // online EWC: F <- decay F + new F at each consolidate()
+    // The closed-form start (see above): its strength g per training pair (at most 16) and the
+    // within-group scatter's shrinkage, chosen with bench_learning on CHOOSE.
+    float discriminant_strength = 0.005f;
+    float discriminant_shrink = 0.3f;
     std::uint64_t seed = 1;
 };
 
@@ -101,6 +112,7 @@ struct TrainReport {
     float first_loss = 0, last_loss = 0;
     double seconds = 0;
     bool cancelled = false;
+    std::string start;  // the closed-form start's summary; empty when training started as it was given
 };
 
 class AdapterTrainer {

@@ -29,6 +29,7 @@ class PreviewPane;
 struct LibraryChange;
 class PreviewWidget;
 class QueryHistory;
+class ResultMarks;
 class SearchPage;
 class ThumbnailCache;
 struct Query;
@@ -56,6 +57,8 @@ public:
     ImageGrid* folderGrid() const { return browse_; }
     ImageViewer* viewer() const { return viewer_; }
     FileCommands* fileCommands() const { return files_; }
+    ResultMarks* resultMarks() const { return marks_; }
+    DuplicatesView* duplicatesView() const { return duplicates_; }
     // The Learning tab (marks, adapter versions, Learn Now); showLearning() brings it to front.
     LearningPanel* learningPanel() const { return learning_; }
     void showLearning();
@@ -107,6 +110,7 @@ private:
     PreviewPane* previewPane_ = nullptr;
     ImageViewer* viewer_ = nullptr;
     FileCommands* files_ = nullptr;
+    ResultMarks* marks_ = nullptr;  // alike / different on the results (ui/src/marks)
     IndexingPanel* indexing_ = nullptr;
     QSlider* sizeSlider_ = nullptr;
     QAction *back_ = nullptr, *forward_ = nullptr, *findSimilar_ = nullptr, *openViewer_ = nullptr,
