@@ -39,13 +39,14 @@ case "$MODE" in
   *) echo "usage: packaging/quickstart.sh run|test" >&2; exit 2 ;;
 esac
 
-# Debian 12 packages: toolchain, Qt 6 (with the WebP and TIFF readers for thumbnails, and the XKB
+# Debian 12 packages: toolchain, Qt 6 (with the WebP and TIFF readers for thumbnails, Qt Charts for
+# the learning chart and the OpenGL files its CMake package needs but does not depend on, and the XKB
 # headers its CMake files look for), OpenCV,
 # hnswlib, Eigen, xsimd, SQLite, ONNX protobufs,
 # JSON, a virtual display for headless GUI runs, sample photos and a labelled data set.
 APT_PACKAGES=(
   build-essential cmake ninja-build pkg-config
-  qt6-base-dev qt6-base-dev-tools qt6-image-formats-plugins libgl-dev libxkbcommon-dev
+  qt6-base-dev qt6-base-dev-tools qt6-charts-dev libqt6opengl6-dev qt6-image-formats-plugins libgl-dev libxkbcommon-dev
   libopencv-core-dev libopencv-imgproc-dev libopencv-imgcodecs-dev libopencv-dnn-dev
   libhnswlib-dev libeigen3-dev libxsimd-dev libsqlite3-dev libonnx-dev libprotobuf-dev
   nlohmann-json3-dev zlib1g-dev

@@ -1,9 +1,10 @@
 // ruvision: the desktop application.
-//   ruvision [--library DIR] [--add-folder DIR]... [--query IMAGE | --duplicates] [--screenshot FILE]
+//   ruvision [--library DIR] [--add-folder DIR]... [--query IMAGE | --duplicates | --learning] [--screenshot FILE]
 //     --library     open this library (default: the last one used)
 //     --add-folder  add this folder of photos to the library (kept; indexed in the background)
 //     --query       ask "what looks like this?" for IMAGE once the library is open
 //     --duplicates  show the near-duplicate groups once indexing is done
+//     --learning    open on the Learning tab (marks, adapter versions, Learn Now)
 //     --screenshot  write a PNG of the window once it has settled (library open, indexing done,
 //                   results and their thumbnails shown), then quit: for headless checks under
 //                   xvfb-run. Gives up waiting after --settle-timeout seconds (default 600).
@@ -17,6 +18,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <memory>
 
 #include "LibraryService.h"
 #include "ruvision/ui/MainWindow.h"
@@ -64,8 +66,9 @@ int main(int argc, char** argv) {
                                   "FILE");
     QCommandLineOption addFolder("add-folder", "Add the folder DIR to the library.", "DIR");
     QCommandLineOption duplicates("duplicates", "Show the near-duplicate groups once indexing is done.");
+    QCommandLineOption learning("learning", "Open on the Learning tab (marks, adapter versions, Learn Now).");
     QCommandLineOption timeout("settle-timeout", "Seconds --screenshot waits at most.", "S", "600");
-    parser.addOptions({library, addFolder, query, duplicates, screenshot, timeout});
+    parser.addOptions({library, addFolder, query, duplicates, learning, screenshot, timeout});
     if (asks_for_text(argc, argv)) {
         QCoreApplication text(argc, argv);
         name_application();
@@ -93,6 +96,16 @@ int main(int argc, char** argv) {
         for (const auto& f : folders) window.service()->addRoot(f);
         if (!image.isEmpty()) window.queryFile(image);
     });
+    if (parser.isSet(learning)) {
+        // The folder tree selects the first folder when the library's folders arrive, which shows
+        // the Folder tab: the Learning tab comes back after that, once.
+        window.showLearning();
+        auto once = std::make_shared<QMetaObject::Connection>();
+        *once = QObject::connect(window.service(), &rv::ui::LibraryService::snapshotChanged, &window, [&window, once] {
+            QObject::disconnect(*once);
+            window.showLearning();
+        });
+    }
     if (parser.isSet(duplicates)) {
         // Once the library is indexed (the first time the window settles), look for groups.
         auto* wait = new QTimer(&window);

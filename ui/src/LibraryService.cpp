@@ -54,6 +54,7 @@ LibraryService::LibraryService(QObject* parent) : QObject(parent) {
 LibraryService::~LibraryService() {
     *indexCancel_ = true;
     if (duplicatesCancel_) *duplicatesCancel_ = true;
+    if (learnCancel_) *learnCancel_ = true;
     latestSearch_ = ~quint64{0};
     waitForTasks<&writerChannel>(writer_);
     waitForTasks<&readerChannel>(reader_);

@@ -24,6 +24,7 @@
 #include <memory>
 #include <vector>
 
+#include "learning/LearningData.h"
 #include "ruvision/engine/Library.h"
 #include "marks/MarkState.h"
 
@@ -121,6 +122,30 @@ public:
     // picture. The one place that decides how that is stored (today: alike, source "duplicates").
     // Reports notDuplicateStored().
     void markNotDuplicate(const QString& a, const QString& b);
+    // --- learning panel (i11-panel); defined in learning/ServiceLearning.cpp ---
+    // Marks, versions, learn and activation run on the writer pool (a learn or an activation can
+    // hold it for seconds: nothing here waits for it); searches on the reader. Each answers with
+    // the signal named below, on the GUI thread, for the library open when it was asked.
+    void listMarks();                                   // -> marksListed
+    void removeMarks(const QVector<rv::ui::MarkRow>& marks);  // -> marksChanged, marksListed
+    void exportMarks(const QString& file);              // -> marksExported
+    void importMarks(const QString& file);              // -> marksImported, marksChanged
+    void listVersions();                                // -> versionsListed
+    // Learn Now: trains, stores and (if the guard lets it) activates a version. Ignored (false)
+    // while a learn or an activation runs or is queued.
+    bool learnNow() { return startLearn(false); }
+    // Makes `version` active (0: none), whatever the guard said. Ignored (false) while busy.
+    bool activateVersion(qint64 version);
+    void cancelLearning();                              // the running or queued learn / activation
+    bool isLearning() const { return learning_; }
+    // Background learning: after at least `minNewMarks` marks more than the newest version learned
+    // from, and `quietMs` without a new mark, a learn starts by itself; never while indexing or
+    // learning. Checked every `pollMs` (a count on the writer). Off until enabled.
+    void setAutoLearn(bool on, int minNewMarks = 10, int quietMs = 20000, int pollMs = 5000);
+    bool autoLearn() const { return autoLearnOn_; }
+    // The same query with and without the adapter (rv::SearchOptions::no_adapter), for Compare.
+    // Returns the id compareFinished() carries; a newer compare replaces an older one.
+    quint64 compare(const QString& imagePath, int k = 60);
 
 signals:
     void opened(bool ok, const QString& error);
@@ -147,6 +172,18 @@ signals:
     void marksLoaded(const QString& query, const QString& libraryQuery, const QHash<QString, int>& marks,
                      const QString& error);
     void notDuplicateStored(const QString& a, const QString& b, const QString& error);
+    // --- learning panel (i11-panel) ---
+    void marksListed(const QVector<rv::ui::MarkRow>& marks, const QString& error);
+    void marksChanged();  // marks were removed or imported through this service
+    void marksExported(const QString& file, qint64 count, const QString& error);
+    void marksImported(const rv::ui::MarkImportReport& report);
+    void versionsListed(const QVector<rv::ui::VersionRow>& versions, const QString& error);
+    void learnStarted(rv::ui::LearnOutcome::Kind kind, bool automatic, qint64 version);
+    // stage: "waiting", "training" (step of steps) or "re-projecting" (features of total).
+    void learnProgress(const QString& stage, qint64 done, qint64 total);
+    void learnFinished(const rv::ui::LearnOutcome& outcome);  // then versionsListed follows
+    void compareFinished(quint64 id, const QVector<rv::ui::SearchHit>& withAdapter,
+                         const QVector<rv::ui::SearchHit>& without, const QString& error);
 
 protected:
     bool event(QEvent* e) override;  // runs the calls post() queued
@@ -181,6 +218,18 @@ private:
     // --- marks (i11-marks) ---
     // setMark()'s search number -> the session recorded for it. Read and written on the writer only.
     std::shared_ptr<QHash<quint64, qint64>> markSessions_ = std::make_shared<QHash<quint64, qint64>>();
+    // --- learning panel (i11-panel) ---
+    bool startLearn(bool automatic);
+    void finishLearn(const LearnOutcome& outcome);
+    void checkAutoLearn();  // the poll: counts marks on the writer, may start a learn
+    bool learning_ = false;
+    std::shared_ptr<std::atomic<bool>> learnCancel_;
+    bool autoLearnOn_ = false;
+    int autoMinNew_ = 10, autoQuietMs_ = 20000;
+    bool autoChecking_ = false;      // a count is queued on the writer
+    qint64 autoFailedAt_ = -1;       // mark count when a background learn failed: not again until it changes
+    QTimer autoLearnTimer_;
+    std::atomic<quint64> latestCompare_{0};
 };
 
 }  // namespace rv::ui

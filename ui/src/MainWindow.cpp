@@ -35,6 +35,7 @@
 #include "IndexingPanel.h"
 #include "LibraryService.h"
 #include "marks/ResultMarks.h"
+#include "learning/LearningPanel.h"
 #include "PreviewWidget.h"
 #include "QueryHistory.h"
 #include "search/SearchPage.h"
@@ -111,6 +112,9 @@ void MainWindow::buildLayout() {
 
     duplicates_ = new DuplicatesView(thumbnails_, tabs_);
     tabs_->addTab(duplicates_, tr("Duplicates"));
+    learning_ = new LearningPanel(service_, thumbnails_, tabs_);
+    learning_->setQueryProvider([this] { return history_->current() ? history_->current()->path : QString(); });
+    tabs_->addTab(learning_, tr("Learning"));
     column->addWidget(tabs_, 1);
     setCentralWidget(centre);
 
@@ -286,6 +290,8 @@ void MainWindow::buildActions() {
     auto* tools = menuBar()->addMenu(tr("&Tools"));
     auto* dups = add(tools, tr("Find &Duplicates"), QKeySequence(tr("Ctrl+D")), [this] { findDuplicates(); },
                      tr("Groups of near-duplicate images, to choose which to keep"));
+    add(tools, tr("&Learning"), QKeySequence(tr("Ctrl+Shift+L")), [this] { showLearning(); },
+        tr("What RuVision learned from your marks: the marks, the adapter versions, Learn Now"));
 
     menuBar()->addMenu(tr("&Help"))->addAction(tr("&About RuVision"), this, &MainWindow::showAbout);
 
@@ -367,6 +373,20 @@ void MainWindow::connectService() {
             });
     connect(service_, &LibraryService::problem, this, [this](const QString& text) { statusBar()->showMessage(text, 15000); });
     connect(service_, &LibraryService::libraryChanged, this, &MainWindow::followLibrary);
+    // A new active adapter version (or none) changes what search and duplicates answer (not the
+    // folders): the results and the duplicates shown are asked again, in place.
+    connect(service_, &LibraryService::learnFinished, this, [this](const LearnOutcome& o) {
+        if (!o.ok || !(o.activated || o.kind == LearnOutcome::Activate)) return;
+        if (const Query* q = history_->current()) {
+            searching_ = true;
+            refreshMoved_.clear();
+            refreshSearch_ = q->path.isEmpty() ? service_->search(q->image, q->label) : service_->search(q->path);
+        }
+        if (duplicatesAsked_) {
+            duplicatesPending_ = duplicatesRefresh_ = true;
+            service_->findDuplicates();
+        }
+    });
 }
 
 void MainWindow::followLibrary(const LibraryChange& change) {
@@ -579,9 +599,11 @@ void MainWindow::closeEvent(QCloseEvent* event) {
 
 bool MainWindow::isSettled() const {
     return !opening_ && !service_->isIndexing() && !searching_ && !duplicatesPending_ && search_->isSettled() &&
-           marks_->isSettled() &&
+           marks_->isSettled() && learning_->isSettled() &&
            thumbnails_->loader()->queuedCount() == 0;
 }
+
+void MainWindow::showLearning() { tabs_->setCurrentWidget(learning_); }
 
 void MainWindow::showAbout() {
     const auto& s = service_->snapshot();

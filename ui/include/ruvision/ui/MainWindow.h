@@ -22,6 +22,7 @@ class FileCommands;
 class FolderTree;
 class ImageGrid;
 class IndexingPanel;
+class LearningPanel;
 class LibraryService;
 class ImageViewer;
 class PreviewPane;
@@ -58,6 +59,9 @@ public:
     FileCommands* fileCommands() const { return files_; }
     ResultMarks* resultMarks() const { return marks_; }
     DuplicatesView* duplicatesView() const { return duplicates_; }
+    // The Learning tab (marks, adapter versions, Learn Now); showLearning() brings it to front.
+    LearningPanel* learningPanel() const { return learning_; }
+    void showLearning();
 
 protected:
     void closeEvent(QCloseEvent* event) override;
@@ -101,6 +105,7 @@ private:
     SearchPage* search_ = nullptr;  // the Similar page: query card, header, results_
     QLabel* banner_ = nullptr;
     DuplicatesView* duplicates_ = nullptr;
+    LearningPanel* learning_ = nullptr;
     PreviewWidget* preview_ = nullptr;
     PreviewPane* previewPane_ = nullptr;
     ImageViewer* viewer_ = nullptr;
