@@ -34,6 +34,7 @@ Result<std::int64_t> file_id(Library& lib, const fs::path& p) {
 }
 
 std::optional<MarkVerdict> parse_verdict(std::string_view s) {
+    if (s == "same") return MarkVerdict::Same;
     if (s == "alike") return MarkVerdict::Alike;
     if (s == "different") return MarkVerdict::Different;
     return std::nullopt;
@@ -50,7 +51,7 @@ Result<Mark> to_mark(CatalogDb& db, const CatalogMark& c) {
     Mark m;
     m.a_id = c.a;
     m.b_id = c.b;
-    m.verdict = c.verdict == "different" ? MarkVerdict::Different : MarkVerdict::Alike;
+    m.verdict = parse_verdict(c.verdict).value_or(MarkVerdict::Alike);  // the table's CHECK allows no other
     m.source = parse_source(c.source);
     m.session = c.session;
     m.time = c.time;
@@ -78,7 +79,14 @@ Result<std::optional<CatalogFile>> find_library_file(Library& lib, const fs::pat
     return resolve(lib.catalog(), path);
 }
 
-const char* to_string(MarkVerdict v) { return v == MarkVerdict::Alike ? "alike" : "different"; }
+const char* to_string(MarkVerdict v) {
+    switch (v) {
+    case MarkVerdict::Same: return "same";
+    case MarkVerdict::Alike: return "alike";
+    case MarkVerdict::Different: return "different";
+    }
+    return "alike";
+}
 
 const char* to_string(MarkSource s) {
     switch (s) {
@@ -166,7 +174,7 @@ Result<MarkImportResult> import_marks(Library& lib, std::istream& in) {
         }
         const auto verdict = v ? parse_verdict(*v) : std::nullopt;
         if (!verdict) {
-            problem("\"verdict\" must be \"alike\" or \"different\"");
+            problem("\"verdict\" must be \"same\", \"alike\" or \"different\"");
             continue;
         }
         std::int64_t time = now_ms();
