@@ -25,6 +25,8 @@
 #include <vector>
 
 #include "ruvision/engine/Library.h"
+#include "ruvision/engine/Marks.h"
+#include "pairs/PairTypes.h"
 
 namespace rv::ui {
 
@@ -102,6 +104,17 @@ public:
     // Errors of the last indexing run (file, reason).
     const QList<FileError>& fileErrors() const { return fileErrors_; }
 
+    // --- pairs (i11-pairs); ui/src/pairs/ServicePairs.cpp ---
+    // The next `count` pairs the engine is least sure of (rv::uncertain_pairs), never one of `skip`
+    // (file id pairs) nor a marked one; runs on the writer after the marks queued before it.
+    // Returns the request id pairsReady() carries; an older request's answer is dropped.
+    quint64 requestPairs(int count, const QVector<QPair<qint64, qint64>>& skip);
+    // Stores the verdict on the pair (source Pairs) on the writer, then reports pairMarkStored() and
+    // the threshold it calibrates (pairThresholdChanged()).
+    void markPair(const PairItem& pair, rv::MarkVerdict verdict);
+    // Removes the pair's mark (the person went back), then reports the threshold again.
+    void unmarkPair(const PairItem& pair);
+
 signals:
     void opened(bool ok, const QString& error);
     void snapshotChanged(const rv::ui::LibrarySnapshot& snapshot);
@@ -117,6 +130,12 @@ signals:
     void libraryChanged(const rv::ui::LibraryChange& change);
     // A failed add/remove/forget, for the status bar.
     void problem(const QString& text);
+
+    // --- pairs (i11-pairs) ---
+    void pairsReady(quint64 id, const QVector<rv::ui::PairItem>& pairs, const rv::ui::PairThreshold& threshold,
+                    const QString& error);
+    void pairMarkStored(const rv::ui::PairItem& pair, bool ok, const QString& error);
+    void pairThresholdChanged(const rv::ui::PairThreshold& threshold);
 
 protected:
     bool event(QEvent* e) override;  // runs the calls post() queued
@@ -147,6 +166,12 @@ private:
     bool userCancelled_ = false;  // the person cancelled the running run (no automatic rescan)
     QFileSystemWatcher watcher_;
     QTimer rescanTimer_;  // debounces folder-change notifications
+
+    // --- pairs (i11-pairs) ---
+    // Writer thread: reports the calibrated threshold unless a newer mark change (id) follows.
+    void refreshPairThreshold(const std::shared_ptr<Library>& lib, quint64 id);
+    std::atomic<quint64> latestPairs_{0};      // newest requestPairs()
+    std::atomic<quint64> latestThreshold_{0};  // newest threshold refresh (older ones skipped)
 };
 
 }  // namespace rv::ui

@@ -27,6 +27,7 @@
 #include <array>
 
 #include "DuplicatesView.h"
+#include "pairs/PairView.h"
 #include "FileActions.h"
 #include "FileCommands.h"
 #include "FolderTree.h"
@@ -108,6 +109,7 @@ void MainWindow::buildLayout() {
 
     duplicates_ = new DuplicatesView(thumbnails_, tabs_);
     tabs_->addTab(duplicates_, tr("Duplicates"));
+    tabs_->addTab(new PairView(service_, tabs_), tr("Pairs"));  // asks the engine once first shown
     column->addWidget(tabs_, 1);
     setCentralWidget(centre);
 
