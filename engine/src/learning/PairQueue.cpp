@@ -9,7 +9,6 @@
 #include <optional>
 #include <set>
 #include <unordered_map>
-#include <unordered_set>
 
 #include "duplicates/DuplicateSpace.h"
 #include "duplicates/MarkedPairs.h"
@@ -132,30 +131,43 @@ Result<PairQueue> uncertain_pairs(Library& lib, const PairQueueParams& params, c
     };
     std::vector<float> adapted(static_cast<std::size_t>(dim)), other(static_cast<std::size_t>(dim));
     for (std::size_t i = 0; i < ids.size() && !cancel; ++i) {
-        std::unordered_set<std::int64_t> plain_hits, adapted_hits;
+        // Neighbour -> its cosine with the sampled file, in each space (the index's score).
+        std::unordered_map<std::int64_t, float> plain_hits, adapted_hits;
         for (const Hit& h : plain_index.search(features[i].data(), k))
-            if (h.id != ids[i]) plain_hits.insert(h.id);
+            if (h.id != ids[i]) plain_hits.emplace(h.id, h.score);
         if (adapter) {
             active->base.apply(features[i].data(), adapted.data());
             for (const Hit& h : active->index->search(adapted.data(), k))
-                if (h.id != ids[i]) adapted_hits.insert(h.id);
+                if (h.id != ids[i]) adapted_hits.emplace(h.id, h.score);
         }
-        std::unordered_set<std::int64_t> all = plain_hits;
-        all.insert(adapted_hits.begin(), adapted_hits.end());
+        std::vector<std::int64_t> all;
+        for (const auto& h : plain_hits) all.push_back(h.first);
+        for (const auto& h : adapted_hits)
+            if (!plain_hits.count(h.first)) all.push_back(h.first);
         for (std::int64_t n : all) {
             const PairKey p = key(ids[i], n);
             if (asked.count(p) || cands.count(p)) continue;
-            auto f = stored(n);
-            if (!f) return f.error();
-            if ((*f)->empty()) continue;  // no usable feature (forgotten since, or damaged)
+            const auto ip = plain_hits.find(n), ia = adapted_hits.find(n);
             Candidate c;
             c.pair = p;
-            c.plain = cosine(features[i], **f);
-            c.adapted = c.plain;
-            if (adapter) {
-                active->base.apply((*f)->data(), other.data());
-                c.adapted = cosine(adapted, other);
-                c.disagree = plain_hits.count(n) != adapted_hits.count(n);
+            if (!adapter) {
+                c.plain = c.adapted = ip->second;
+            } else if (ip != plain_hits.end() && ia != adapted_hits.end()) {
+                c.plain = ip->second;
+                c.adapted = ia->second;
+            } else {  // a neighbour in one space only: its cosine in the other from its stored feature
+                auto f = stored(n);
+                if (!f) return f.error();
+                if ((*f)->empty()) continue;  // no usable feature (forgotten since, or damaged)
+                if (ip != plain_hits.end()) {
+                    c.plain = ip->second;
+                    active->base.apply((*f)->data(), other.data());
+                    c.adapted = cosine(adapted, other);
+                } else {
+                    c.plain = cosine(features[i], **f);
+                    c.adapted = ia->second;
+                }
+                c.disagree = true;
             }
             cands.emplace(p, c);
         }

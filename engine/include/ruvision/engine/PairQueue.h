@@ -57,7 +57,7 @@ struct UncertainPair {
 
 struct PairQueueParams {
     std::size_t count = 10;    // pairs wanted
-    std::size_t sample = 2000; // files whose neighbours are looked at (all of them in a smaller library)
+    std::size_t sample = 500;  // files whose neighbours are looked at (all of them in a smaller library)
     int neighbours = 8;        // nearest neighbours per sampled file
     std::uint64_t seed = 1;    // which files are sampled
     std::vector<std::pair<std::int64_t, std::int64_t>> exclude;  // file id pairs not to ask (either order)
