@@ -2,7 +2,9 @@
 // (before full hashes and offline roots) open, are migrated in place keeping every row; rotated
 // features round-trip, are copied and streamed; the version-3 columns are writable; a version-3
 // catalog gains the marks table, whose marks follow a moved file and leave with a removed one; a
-// version-4 catalog gains the learning tables (adapters, fast_adapter, sessions, patterns).
+// version-4 catalog gains the learning tables (adapters, fast_adapter, sessions, patterns); a
+// version-5 catalog's marks table is rebuilt for the verdict "same", every row kept, its alike
+// marks from the duplicates and pairs views becoming "same".
 #include <QTemporaryDir>
 #include <QtTest>
 
@@ -40,6 +42,7 @@ private slots:
     void version3_is_migrated();
     void marks_follow_their_files();
     void version4_is_migrated();
+    void version5_is_migrated();
 };
 
 void TestCatalogMigration::version1_is_migrated() {
@@ -224,7 +227,7 @@ void TestCatalogMigration::marks_follow_their_files() {
     // Refused: unknown files, a file against itself, unknown values; nothing stored by them.
     QVERIFY(!db->set_mark(a, 999, "alike", "search", 0, 3).ok());
     QVERIFY(!db->set_mark(a, a, "alike", "search", 0, 3).ok());
-    QVERIFY(!db->set_mark(a, c, "same", "search", 0, 3).ok());
+    QVERIFY(!db->set_mark(a, c, "maybe", "search", 0, 3).ok());
     QVERIFY(!db->set_mark(a, c, "alike", "elsewhere", 0, 3).ok());
     QCOMPARE(*db->mark_count(), std::int64_t(1));
 
@@ -285,6 +288,78 @@ void TestCatalogMigration::version4_is_migrated() {
     QCOMPARE(exec(file, "INSERT INTO adapters VALUES(2, 'm', 3, 1, x'00', 10, 2, 0.5, 0.7, 1, 'x', 'typo', '{}', 5)"),
              SQLITE_CONSTRAINT);
     QCOMPARE(exec(file, "INSERT INTO fast_adapter VALUES(2, 1, x'00', 3, 5)"), SQLITE_CONSTRAINT);  // only one
+}
+
+// Version 5's marks table: verdict 'alike' | 'different' only.
+#define V5_MARKS                                                                                   \
+    "DROP TABLE marks; CREATE TABLE marks("                                                         \
+    "a INTEGER NOT NULL REFERENCES files(id) ON DELETE CASCADE,"                                    \
+    "b INTEGER NOT NULL REFERENCES files(id) ON DELETE CASCADE,"                                    \
+    "verdict TEXT NOT NULL CHECK (verdict IN ('alike', 'different')),"                              \
+    "source TEXT NOT NULL CHECK (source IN ('search', 'duplicates', 'pairs', 'import')),"           \
+    "session INTEGER, time INTEGER NOT NULL, PRIMARY KEY(a, b), CHECK (a < b)) WITHOUT ROWID;"      \
+    "CREATE INDEX marks_by_b ON marks(b); "
+
+void TestCatalogMigration::version5_is_migrated() {
+    QTemporaryDir tmp;
+    const auto file = std::filesystem::path(tmp.path().toStdString()) / "catalog.sqlite";
+    std::vector<std::int64_t> id;
+    {
+        auto db = CatalogDb::open(file);
+        CHECK_OK(db);
+        auto root = db->add_root("/photos");
+        CHECK_OK(root);
+        for (int i = 0; i < 7; ++i)
+            id.push_back(db->upsert_file_seen(*root, "/photos/" + std::to_string(i) + ".jpg", 10, 20)->file_id);
+    }
+    // What version 5 held: every verdict from every source.
+    const std::string rows = "INSERT INTO marks VALUES"
+                             "(" + std::to_string(id[0]) + "," + std::to_string(id[1]) + ",'alike','duplicates',NULL,1),"
+                             "(" + std::to_string(id[0]) + "," + std::to_string(id[2]) + ",'alike','pairs',NULL,2),"
+                             "(" + std::to_string(id[0]) + "," + std::to_string(id[3]) + ",'alike','search',9,3),"
+                             "(" + std::to_string(id[0]) + "," + std::to_string(id[4]) + ",'alike','import',NULL,4),"
+                             "(" + std::to_string(id[1]) + "," + std::to_string(id[5]) + ",'different','pairs',NULL,5),"
+                             "(" + std::to_string(id[2]) + "," + std::to_string(id[6]) + ",'different','duplicates',NULL,6),"
+                             "(" + std::to_string(id[3]) + "," + std::to_string(id[6]) + ",'different','search',8,7);";
+    QCOMPARE(exec(file, (V5_MARKS + rows + "PRAGMA user_version = 5;").c_str()), SQLITE_OK);
+    QCOMPARE(exec(file, ("INSERT INTO marks VALUES(" + std::to_string(id[4]) + "," + std::to_string(id[5]) +
+                         ",'same','pairs',NULL,8)").c_str()),
+             SQLITE_CONSTRAINT);  // version 5 has no "same"
+    {
+        auto reader = CatalogDb::open(file, CatalogDb::OpenMode::ReadOnly);
+        QVERIFY(!reader.ok());
+        QVERIFY2(reader.error().message.find("schema version 5 is older") != std::string::npos,
+                 reader.error().message.c_str());
+    }
+    auto db = CatalogDb::open(file);
+    CHECK_OK(db);
+    auto marks = db->marks();
+    CHECK_OK(marks);
+    QCOMPARE(marks->size(), std::size_t(7));  // every row kept, oldest first
+    const char* verdict[] = {"same", "same", "alike", "alike", "different", "different", "different"};
+    const char* source[] = {"duplicates", "pairs", "search", "import", "pairs", "duplicates", "search"};
+    const std::int64_t session[] = {0, 0, 9, 0, 0, 0, 8};
+    for (std::size_t i = 0; i < 7; ++i) {
+        const auto& m = (*marks)[i];
+        QCOMPARE(m.verdict, std::string(verdict[i]));
+        QCOMPARE(m.source, std::string(source[i]));
+        QCOMPARE(m.session, session[i]);
+        QCOMPARE(m.time, std::int64_t(i + 1));
+    }
+    QCOMPARE(marks->front().a, id[0]);
+    QCOMPARE(marks->front().b, id[1]);
+    // Version 6 takes "same", still refuses what it never took, and keeps its rules.
+    CHECK_OK(db->set_mark(id[5], id[4], "same", "search", 0, 9));
+    QCOMPARE(db->marks()->back().verdict, std::string("same"));
+    QCOMPARE(exec(file, "INSERT INTO marks VALUES(1, 2, 'maybe', 'pairs', NULL, 1)"), SQLITE_CONSTRAINT);
+    QCOMPARE(exec(file, "INSERT INTO marks VALUES(3, 2, 'same', 'pairs', NULL, 1)"), SQLITE_CONSTRAINT);  // a < b
+    QCOMPARE(exec(file, "SELECT 1 FROM marks_v6"), SQLITE_ERROR);  // renamed, not left behind
+    // The rebuilt table still leaves with its files.
+    const std::int64_t gone[] = {id[0]};
+    CHECK_OK(db->remove_files(gone));
+    QCOMPARE(*db->mark_count(), std::int64_t(4));
+    CHECK_OK(db->check_integrity());
+    QCOMPARE(exec(file, "DROP INDEX marks_by_b"), SQLITE_OK);  // the index on b was made again
 }
 
 QTEST_GUILESS_MAIN(TestCatalogMigration)

@@ -1,8 +1,9 @@
 // The duplicate threshold of a real library calibrated by the person's marks (Duplicates.cpp,
-// MarkedPairs.h): without marks it is the size default; "alike" marks from a search do not count
-// (alike is not "the same picture" there); marks from the duplicates view on both sides give the
-// threshold that calibrate_duplicate_threshold gives for the pairs' own duplicate scores, and
-// duplicates() groups with it.
+// MarkedPairs.h): without marks it is the size default; "same" says the same picture, "different"
+// and an "alike" given in the duplicates or pairs view (where "same" was on offer) say not; an
+// "alike" from a search says nothing; marks on both sides give the threshold that
+// calibrate_duplicate_threshold gives for the pairs' own duplicate scores, and duplicates() groups
+// with it.
 #include <QImage>
 #include <QTemporaryDir>
 #include <QtTest>
@@ -87,14 +88,26 @@ void TestDuplicateCalibration::marks_calibrate_the_library_threshold() {
     QVERIFY(rv::add_mark(lib, orig[hi], copy[hi], rv::MarkVerdict::Alike, rv::MarkSource::Search).ok());
     QVERIFY(rv::add_mark(lib, orig[lo], copy[lo], rv::MarkVerdict::Different, rv::MarkSource::Duplicates).ok());
     QCOMPARE(lib.default_duplicate_threshold(), size_default);
+    // Alike from the pair view, where "same picture" was on offer, says "not the same": both
+    // verdicts on one side, still the default.
+    QVERIFY(rv::add_mark(lib, orig[hi], copy[hi], rv::MarkVerdict::Alike, rv::MarkSource::Pairs).ok());
+    QCOMPARE(lib.default_duplicate_threshold(), size_default);
 
-    // The same verdict from the duplicates view counts: both sides now.
-    QVERIFY(rv::add_mark(lib, orig[hi], copy[hi], rv::MarkVerdict::Alike, rv::MarkSource::Duplicates).ok());
+    // "Same picture" counts (from any view): both sides now.
+    QVERIFY(rv::add_mark(lib, orig[hi], copy[hi], rv::MarkVerdict::Same, rv::MarkSource::Pairs).ok());
     const auto want = rv::calibrate_duplicate_threshold({{s_hi, true}, {s_lo, false}}, size_default);
     QVERIFY(want.calibrated);
     const float got = lib.default_duplicate_threshold();
     QVERIFY2(std::abs(got - want.threshold) < 1e-4f,
              qPrintable(QString("%1 vs %2 (scores %3 %4)").arg(got).arg(want.threshold).arg(s_hi).arg(s_lo)));
+    // "Alike" from the duplicates view is "not the same" as much as "different" is: same threshold.
+    QVERIFY(rv::add_mark(lib, orig[lo], copy[lo], rv::MarkVerdict::Alike, rv::MarkSource::Duplicates).ok());
+    QVERIFY(std::abs(lib.default_duplicate_threshold() - got) < 1e-6f);
+    // From a search it says nothing: only "same" verdicts left, the default again.
+    QVERIFY(rv::add_mark(lib, orig[lo], copy[lo], rv::MarkVerdict::Alike, rv::MarkSource::Search).ok());
+    QCOMPARE(lib.default_duplicate_threshold(), size_default);
+    QVERIFY(rv::add_mark(lib, orig[lo], copy[lo], rv::MarkVerdict::Different, rv::MarkSource::Search).ok());
+    QVERIFY(std::abs(lib.default_duplicate_threshold() - got) < 1e-6f);
     if (s_lo >= size_default) QVERIFY(got > size_default);  // a "not same" above the default raises it
 
     // duplicates() with no threshold given uses it: every member reaches it (on its whitened

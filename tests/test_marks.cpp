@@ -125,6 +125,17 @@ void TestMarks::latest_verdict_wins_in_either_order() {
     listed = marks(lib);
     QCOMPARE(listed.size(), 1);
     QCOMPARE(listed[0]["verdict"].toString(), QString("alike"));
+    // The third verdict (schema version 6): the same picture, listed as "same" in JSON and text.
+    auto r = cli({"mark", "--library", lib, "--same", q(p[1]), q(p[0]), "--json"});
+    QCOMPARE(r.code, 0);
+    QCOMPARE(obj(r.lines.last())["verdict"].toString(), QString("same"));
+    listed = marks(lib);
+    QCOMPARE(listed.size(), 1);
+    QCOMPARE(listed[0]["verdict"].toString(), QString("same"));
+    QCOMPARE(listed[0]["source"].toString(), QString("search"));
+    auto text = cli({"marks", "--library", lib});
+    QCOMPARE(text.code, 0);
+    QVERIFY2(text.lines.size() == 1 && text.lines[0].startsWith("same "), text.lines.join('\n').constData());
 }
 
 void TestMarks::renamed_file_keeps_its_marks() {
@@ -208,19 +219,21 @@ void TestMarks::export_then_import_into_another_library() {
     QCOMPARE(cli({"mark", "--library", lib, "--alike", q(p[0]), q(p[1])}).code, 0);
     QCOMPARE(cli({"mark", "--library", lib, "--different", q(p[2]), q(p[1])}).code, 0);
     QCOMPARE(cli({"mark", "--library", lib, "--alike", q(p[3]), q(p[0])}).code, 0);
+    QCOMPARE(cli({"mark", "--library", lib, "--same", q(p[3]), q(p[2])}).code, 0);
     const QString file = tmp.filePath("marks.jsonl");
     QCOMPARE(cli({"marks", "--library", lib, "--export", file}).code, 0);
     const auto original = marks(lib);
-    QCOMPARE(original.size(), 3);
+    QCOMPARE(original.size(), 4);
+    QCOMPARE(original[3]["verdict"].toString(), QString("same"));
 
     make_library(tmp, lib2, 4);  // the same photos, a library of its own
     QCOMPARE(marks(lib2).size(), 0);
     auto r = cli({"marks", "--library", lib2, "--import", file, "--json"});
     QCOMPARE(r.code, 0);
-    QCOMPARE(obj(r.lines.last())["imported"].toInt(), 3);
+    QCOMPARE(obj(r.lines.last())["imported"].toInt(), 4);
     const auto imported = marks(lib2);
-    QCOMPARE(imported.size(), 3);
-    for (int i = 0; i < 3; ++i) {
+    QCOMPARE(imported.size(), 4);
+    for (int i = 0; i < 4; ++i) {
         QVERIFY(same_pair(imported[i], fs::path(original[i]["a"].toString().toStdString()),
                           fs::path(original[i]["b"].toString().toStdString())));
         QCOMPARE(imported[i]["verdict"], original[i]["verdict"]);
@@ -240,22 +253,25 @@ void TestMarks::import_reports_lines_it_cannot_place() {
         f << R"({"a":")" << p[0].string() << R"(","b":")" << p[1].string() << R"(","verdict":"alike"})" << "\n";
         f << R"({"a":")" << outside << R"(","b":")" << p[1].string() << R"(","verdict":"alike"})" << "\n";
         f << "not json\n\n";
-        f << R"({"a":")" << p[1].string() << R"(","b":")" << p[2].string() << R"(","verdict":"same"})" << "\n";
+        f << R"({"a":")" << p[1].string() << R"(","b":")" << p[2].string() << R"(","verdict":"maybe"})" << "\n";
         f << R"({"a":")" << p[2].string() << R"(","b":")" << p[0].string() << R"(","verdict":"different"})" << "\n";
+        f << R"({"a":")" << p[2].string() << R"(","b":")" << p[1].string() << R"(","verdict":"same","time":1})" << "\n";
     }
     auto r = cli({"marks", "--library", lib, "--import", file, "--json"});
     QCOMPARE(r.code, 1);
     const auto out = obj(r.lines.last());
-    QCOMPARE(out["imported"].toInt(), 2);
+    QCOMPARE(out["imported"].toInt(), 3);
     QVERIFY2(r.err.contains("line 2: " + QByteArray::fromStdString(outside) + " is not a file of the library"),
              r.err.constData());
     QVERIFY2(r.err.contains("line 3: not a JSON object"), r.err.constData());
     QVERIFY2(r.err.contains("line 5: \"verdict\" must be"), r.err.constData());
-    const auto listed = marks(lib);
-    QCOMPARE(listed.size(), 2);
-    QVERIFY(same_pair(listed[0], p[0], p[1]));
-    QVERIFY(same_pair(listed[1], p[0], p[2]));
-    QCOMPARE(listed[1]["verdict"].toString(), QString("different"));
+    const auto listed = marks(lib);  // oldest first: the "same" line carries time 1
+    QCOMPARE(listed.size(), 3);
+    QVERIFY(same_pair(listed[0], p[1], p[2]));
+    QCOMPARE(listed[0]["verdict"].toString(), QString("same"));
+    QVERIFY(same_pair(listed[1], p[0], p[1]));
+    QVERIFY(same_pair(listed[2], p[0], p[2]));
+    QCOMPARE(listed[2]["verdict"].toString(), QString("different"));
 }
 
 void TestMarks::kill_during_import_loses_no_committed_mark() {
@@ -304,6 +320,7 @@ void TestMarks::bad_arguments_exit_2() {
     QVERIFY2(r.err.contains(outside.toUtf8()), r.err.constData());
     QCOMPARE(cli({"mark", "--library", lib, q(p[0]), q(p[1])}).code, 2);                              // no verdict
     QCOMPARE(cli({"mark", "--library", lib, "--alike", "--different", q(p[0]), q(p[1])}).code, 2);     // both
+    QCOMPARE(cli({"mark", "--library", lib, "--same", "--alike", q(p[0]), q(p[1])}).code, 2);          // two
     QCOMPARE(cli({"mark", "--library", lib, "--alike", q(p[0])}).code, 2);                             // one image
     QCOMPARE(cli({"mark", "--library", lib, "--alike", q(p[0]), q(p[0])}).code, 2);                    // itself
     QCOMPARE(cli({"mark", "--alike", q(p[0]), q(p[1])}).code, 2);                                      // no library

@@ -1,4 +1,4 @@
-// rv::marks_of_file (MarksOfFile.h) on a real library of real photos: exactly the marks whose
+// rv::marks_of_file (Marks.h) on a real library of real photos: exactly the marks whose
 // pair includes the file, with the paths and verdicts list_marks gives them, oldest first; none
 // for a file without marks or an unknown id; it works on a library opened for reading.
 #include <QTemporaryDir>
@@ -10,7 +10,7 @@
 #include "sample_photos.h"
 #include "ruvision/engine/Library.h"
 #include "ruvision/engine/Marks.h"
-#include "ruvision/engine/MarksOfFile.h"
+#include "ruvision/engine/Marks.h"
 
 namespace fs = std::filesystem;
 

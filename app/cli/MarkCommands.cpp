@@ -1,4 +1,4 @@
-// ruvision-cli mark / marks: a person's alike/different verdicts on pairs of library files
+// ruvision-cli mark / marks: a person's same/alike/different verdicts on pairs of library files
 // (ruvision/engine/Marks.h). Exit status: 0 done, 1 the library or the catalog failed (or an
 // import had lines it could not place), 2 a usage error, including a file that is not in the
 // library.
@@ -96,13 +96,16 @@ int export_to(Library& lib, const std::string& file, bool as_json) {
 }  // namespace
 
 int cmd_mark(const Parsed& a) {
-    if (a.has("alike") == a.has("different")) return usage_error("mark", "give exactly one of --alike and --different");
+    if (int(a.has("same")) + int(a.has("alike")) + int(a.has("different")) != 1)
+        return usage_error("mark", "give exactly one of --same, --alike and --different");
+    const MarkVerdict verdict = a.has("same")    ? MarkVerdict::Same
+                                : a.has("alike") ? MarkVerdict::Alike
+                                                 : MarkVerdict::Different;
     const auto& ops = a.operands();
     auto lib = open_for(a, LibraryAccess::Update);
     if (!lib) return 1;
     if (int rc = check_files(*lib, "mark", ops[0], ops[1]); rc != 0) return rc;
-    auto m = add_mark(*lib, ops[0], ops[1], a.has("alike") ? MarkVerdict::Alike : MarkVerdict::Different,
-                      MarkSource::Search);
+    auto m = add_mark(*lib, ops[0], ops[1], verdict, MarkSource::Search);
     if (!m) {
         print_error("mark: " + m.error().message);
         return 1;

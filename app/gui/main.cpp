@@ -1,10 +1,11 @@
 // ruvision: the desktop application.
-//   ruvision [--library DIR] [--add-folder DIR]... [--query IMAGE | --duplicates | --learning] [--screenshot FILE]
-//     --library     open this library (default: the last one used)
+//   ruvision [--library DIR] [--add-folder DIR]... [--query IMAGE | --duplicates | --learning | --pairs] [--screenshot FILE]
+//   //     --library     open this library (default: the last one used)
 //     --add-folder  add this folder of photos to the library (kept; indexed in the background)
 //     --query       ask "what looks like this?" for IMAGE once the library is open
 //     --duplicates  show the near-duplicate groups once indexing is done
 //     --learning    open on the Learning tab (marks, adapter versions, Learn Now)
+//     --pairs       show the pair view (the pairs RuVision is least sure of) once indexing is done
 //     --screenshot  write a PNG of the window once it has settled (library open, indexing done,
 //                   results and their thumbnails shown), then quit: for headless checks under
 //                   xvfb-run. Gives up waiting after --settle-timeout seconds (default 600).
@@ -21,6 +22,7 @@
 #include <memory>
 
 #include "LibraryService.h"
+#include "pairs/PairView.h"
 #include "ruvision/ui/MainWindow.h"
 
 namespace {
@@ -68,7 +70,8 @@ int main(int argc, char** argv) {
     QCommandLineOption duplicates("duplicates", "Show the near-duplicate groups once indexing is done.");
     QCommandLineOption learning("learning", "Open on the Learning tab (marks, adapter versions, Learn Now).");
     QCommandLineOption timeout("settle-timeout", "Seconds --screenshot waits at most.", "S", "600");
-    parser.addOptions({library, addFolder, query, duplicates, learning, screenshot, timeout});
+    QCommandLineOption pairs("pairs", "Show the pair view (pairs to judge) once indexing is done.");
+    parser.addOptions({library, addFolder, query, duplicates, learning, pairs, screenshot, timeout});
     if (asks_for_text(argc, argv)) {
         QCoreApplication text(argc, argv);
         name_application();
@@ -116,6 +119,17 @@ int main(int argc, char** argv) {
         });
         wait->start(200);
     }
+    rv::ui::PairView* pairView = parser.isSet(pairs) ? window.findChild<rv::ui::PairView*>() : nullptr;
+    if (pairView) {
+        auto* wait = new QTimer(&window);
+        QObject::connect(wait, &QTimer::timeout, &window, [&window, wait, pairView] {
+            if (!window.isSettled()) return;
+            wait->stop();
+            pairView->showInTabs();
+            pairView->start();
+        });
+        wait->start(200);
+    }
     if (parser.isSet(screenshot)) {
         const QString file = parser.value(screenshot);
         const qint64 limit = parser.value(timeout).toLongLong() * 1000;
@@ -123,10 +137,11 @@ int main(int argc, char** argv) {
         auto clock = std::make_shared<QElapsedTimer>();
         auto calm = std::make_shared<int>(0);
         clock->start();
-        QObject::connect(poll, &QTimer::timeout, &window, [&window, file, limit, poll, clock, calm] {
+        QObject::connect(poll, &QTimer::timeout, &window, [&window, file, limit, poll, clock, calm, pairView] {
             // Settled on five polls in a row (so what arrived last is painted, and a --duplicates
             // request had its turn).
-            *calm = window.isSettled() ? *calm + 1 : 0;
+            const bool pairsSettled = !pairView || (pairView->hasStarted() && pairView->isSettled());
+            *calm = window.isSettled() && pairsSettled ? *calm + 1 : 0;
             if (*calm < 5 && clock->elapsed() < limit) return;
             poll->stop();
             if (*calm < 5) qWarning("ruvision: not settled after %lld s; taking the screenshot anyway", limit / 1000);

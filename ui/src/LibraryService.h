@@ -27,6 +27,8 @@
 #include "learning/LearningData.h"
 #include "ruvision/engine/Library.h"
 #include "marks/MarkState.h"
+#include "ruvision/engine/Marks.h"
+#include "pairs/PairTypes.h"
 
 namespace rv::ui {
 
@@ -119,7 +121,8 @@ public:
     // reports searchFinished() with the returned id.
     quint64 searchWithMarks(const QString& query, const QStringList& alike, const QStringList& different, int k = 200);
     // "Not a duplicate" in the duplicates view: the person says `a` and `b` are not the same
-    // picture. The one place that decides how that is stored (today: alike, source "duplicates").
+    // picture. The one place that decides how that is stored: alike, source "duplicates" (which
+    // duplicate calibration counts as "not the same picture"; not "different", which learning reads as unlike).
     // Reports notDuplicateStored().
     void markNotDuplicate(const QString& a, const QString& b);
     // --- learning panel (i11-panel); defined in learning/ServiceLearning.cpp ---
@@ -146,6 +149,16 @@ public:
     // The same query with and without the adapter (rv::SearchOptions::no_adapter), for Compare.
     // Returns the id compareFinished() carries; a newer compare replaces an older one.
     quint64 compare(const QString& imagePath, int k = 60);
+    // --- pairs (i11-pairs); ui/src/pairs/ServicePairs.cpp ---
+    // The next `count` pairs the engine is least sure of (rv::uncertain_pairs), never one of `skip`
+    // (file id pairs) nor a marked one; runs on the writer after the marks queued before it.
+    // Returns the request id pairsReady() carries; an older request's answer is dropped.
+    quint64 requestPairs(int count, const QVector<QPair<qint64, qint64>>& skip);
+    // Stores the verdict on the pair (source Pairs) on the writer, then reports pairMarkStored() and
+    // the threshold it calibrates (pairThresholdChanged()).
+    void markPair(const PairItem& pair, rv::MarkVerdict verdict);
+    // Removes the pair's mark (the person went back), then reports the threshold again.
+    void unmarkPair(const PairItem& pair);
 
 signals:
     void opened(bool ok, const QString& error);
@@ -184,6 +197,11 @@ signals:
     void learnFinished(const rv::ui::LearnOutcome& outcome);  // then versionsListed follows
     void compareFinished(quint64 id, const QVector<rv::ui::SearchHit>& withAdapter,
                          const QVector<rv::ui::SearchHit>& without, const QString& error);
+    // --- pairs (i11-pairs) ---
+    void pairsReady(quint64 id, const QVector<rv::ui::PairItem>& pairs, const rv::ui::PairThreshold& threshold,
+                    const QString& error);
+    void pairMarkStored(const rv::ui::PairItem& pair, bool ok, const QString& error);
+    void pairThresholdChanged(const rv::ui::PairThreshold& threshold);
 
 protected:
     bool event(QEvent* e) override;  // runs the calls post() queued
@@ -230,6 +248,11 @@ private:
     qint64 autoFailedAt_ = -1;       // mark count when a background learn failed: not again until it changes
     QTimer autoLearnTimer_;
     std::atomic<quint64> latestCompare_{0};
+    // --- pairs (i11-pairs) ---
+    // Writer thread: reports the calibrated threshold unless a newer mark change (id) follows.
+    void refreshPairThreshold(const std::shared_ptr<Library>& lib, quint64 id);
+    std::atomic<quint64> latestPairs_{0};      // newest requestPairs()
+    std::atomic<quint64> latestThreshold_{0};  // newest threshold refresh (older ones skipped)
 };
 
 }  // namespace rv::ui

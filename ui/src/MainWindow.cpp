@@ -27,6 +27,7 @@
 #include <array>
 
 #include "DuplicatesView.h"
+#include "pairs/PairView.h"
 #include "FileActions.h"
 #include "FileCommands.h"
 #include "FolderTree.h"
@@ -115,6 +116,7 @@ void MainWindow::buildLayout() {
     learning_ = new LearningPanel(service_, thumbnails_, tabs_);
     learning_->setQueryProvider([this] { return history_->current() ? history_->current()->path : QString(); });
     tabs_->addTab(learning_, tr("Learning"));
+    tabs_->addTab(new PairView(service_, tabs_), tr("Pairs"));  // asks the engine once first shown
     column->addWidget(tabs_, 1);
     setCentralWidget(centre);
 

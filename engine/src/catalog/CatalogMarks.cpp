@@ -14,7 +14,7 @@ using catalog::Stmt;
 
 namespace {
 
-bool valid_verdict(std::string_view v) { return v == "alike" || v == "different"; }
+bool valid_verdict(std::string_view v) { return v == "same" || v == "alike" || v == "different"; }
 bool valid_source(std::string_view s) { return s == "search" || s == "duplicates" || s == "pairs" || s == "import"; }
 
 }  // namespace

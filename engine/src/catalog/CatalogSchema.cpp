@@ -60,6 +60,11 @@ namespace {
 //             each re-clustering (never appended); centroid the unit float32 mean direction,
 //             refinement the float32 mean of (refined - query) of its sessions, sessions how many
 //             it holds, model_id, built Unix ms of the clustering.
+// Version 6 (a third verdict):
+//   marks.verdict  'same' | 'alike' | 'different': 'same' the same picture (a copy, an edit, another
+//             size), 'alike' alike but not the same picture. SQLite cannot alter a CHECK, so the table is
+//             rebuilt (every row kept, in the migration's transaction); under version 5 an 'alike'
+//             from 'duplicates' or 'pairs' meant the same picture, so those rows become 'same'.
 constexpr const char* kMigrations[] = {
     R"sql(
 CREATE TABLE roots(
@@ -162,6 +167,26 @@ CREATE TABLE patterns(
     sessions INTEGER NOT NULL,
     built INTEGER NOT NULL
 );
+)sql",
+    R"sql(
+CREATE TABLE marks_v6(
+    a INTEGER NOT NULL REFERENCES files(id) ON DELETE CASCADE,
+    b INTEGER NOT NULL REFERENCES files(id) ON DELETE CASCADE,
+    verdict TEXT NOT NULL CHECK (verdict IN ('same', 'alike', 'different')),
+    source TEXT NOT NULL CHECK (source IN ('search', 'duplicates', 'pairs', 'import')),
+    session INTEGER,
+    time INTEGER NOT NULL,
+    PRIMARY KEY(a, b),
+    CHECK (a < b)
+) WITHOUT ROWID;
+INSERT INTO marks_v6(a, b, verdict, source, session, time)
+    SELECT a, b,
+           CASE WHEN verdict = 'alike' AND source IN ('duplicates', 'pairs') THEN 'same' ELSE verdict END,
+           source, session, time
+    FROM marks;
+DROP TABLE marks;
+ALTER TABLE marks_v6 RENAME TO marks;
+CREATE INDEX marks_by_b ON marks(b);
 )sql",
 };
 static_assert(std::size(kMigrations) == CatalogDb::kSchemaVersion, "one migration step per schema version");

@@ -2,6 +2,8 @@
 #include "duplicates/MarkedPairs.h"
 
 #include <algorithm>
+#include <cmath>
+#include <limits>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -19,8 +21,9 @@ Result<std::vector<Usable>> usable_marks(CatalogDb& db) {
     if (!marks) return marks.error();
     std::vector<Usable> out;
     for (const auto& m : *marks) {
-        if (m.verdict == "different") out.push_back({m.a, m.b, false});
-        else if (m.verdict == "alike" && (m.source == "duplicates" || m.source == "pairs")) out.push_back({m.a, m.b, true});
+        const bool judging_copies = m.source == "duplicates" || m.source == "pairs";
+        if (m.verdict == "same") out.push_back({m.a, m.b, true});
+        else if (m.verdict == "different" || (m.verdict == "alike" && judging_copies)) out.push_back({m.a, m.b, false});
     }
     return out;
 }
@@ -58,14 +61,12 @@ Result<bool> marks_calibrate_duplicates(CatalogDb& db) {
     return both_sides(*u);
 }
 
-Result<std::vector<ThresholdVerdict>> marked_pair_verdicts(CatalogDb& db, std::string_view model_id,
-                                                           const Whitening& w, const DuplicateScoring& scoring,
-                                                           const std::atomic<bool>& cancel) {
-    auto marks = usable_marks(db);
-    if (!marks) return marks.error();
-    if (!both_sides(*marks)) return std::vector<ThresholdVerdict>();
+Result<std::vector<float>> duplicate_pair_scores(CatalogDb& db, std::string_view model_id, const Whitening& w,
+                                                 const DuplicateScoring& scoring,
+                                                 const std::vector<std::pair<std::int64_t, std::int64_t>>& pairs,
+                                                 const std::atomic<bool>& cancel) {
     std::unordered_set<std::int64_t> wanted;
-    for (const auto& m : *marks) wanted.insert(m.a), wanted.insert(m.b);
+    for (const auto& p : pairs) wanted.insert(p.first), wanted.insert(p.second);
     const int dim = w.in_dim();
     std::unordered_map<std::int64_t, Kept> kept;
     auto st = db.for_each_feature(model_id, [&](std::int64_t id, const float* v, int d) {
@@ -87,18 +88,38 @@ Result<std::vector<ThresholdVerdict>> marked_pair_verdicts(CatalogDb& db, std::s
             w.encode(k.turned.data(), k.turned_code.data());
         }
     }
-    std::vector<ThresholdVerdict> out;
-    for (const auto& m : *marks) {
-        const auto ia = kept.find(m.a), ib = kept.find(m.b);
-        if (ia == kept.end() || ib == kept.end()) continue;
+    std::vector<float> out;
+    out.reserve(pairs.size());
+    for (const auto& p : pairs) {
+        const auto ia = kept.find(p.first), ib = kept.find(p.second);
+        if (ia == kept.end() || ib == kept.end()) {
+            out.push_back(std::numeric_limits<float>::quiet_NaN());
+            continue;
+        }
         const Kept &a = ia->second, &b = ib->second;
         float s = pair_score(w, a.plain, a.plain_code, b.plain, b.plain_code, 0, scoring);
         if (!a.turned.empty())
             s = std::max(s, pair_score(w, a.turned, a.turned_code, b.plain, b.plain_code, scoring.rotated_penalty, scoring));
         if (!b.turned.empty())
             s = std::max(s, pair_score(w, b.turned, b.turned_code, a.plain, a.plain_code, scoring.rotated_penalty, scoring));
-        out.push_back({s, m.same});
+        out.push_back(s);
     }
+    return out;
+}
+
+Result<std::vector<ThresholdVerdict>> marked_pair_verdicts(CatalogDb& db, std::string_view model_id,
+                                                           const Whitening& w, const DuplicateScoring& scoring,
+                                                           const std::atomic<bool>& cancel) {
+    auto marks = usable_marks(db);
+    if (!marks) return marks.error();
+    if (!both_sides(*marks)) return std::vector<ThresholdVerdict>();
+    std::vector<std::pair<std::int64_t, std::int64_t>> pairs;
+    for (const auto& m : *marks) pairs.emplace_back(m.a, m.b);
+    auto scores = duplicate_pair_scores(db, model_id, w, scoring, pairs, cancel);
+    if (!scores) return scores.error();
+    std::vector<ThresholdVerdict> out;
+    for (std::size_t i = 0; i < pairs.size(); ++i)
+        if (!std::isnan((*scores)[i])) out.push_back({(*scores)[i], (*marks)[i].same});
     return out;
 }
 

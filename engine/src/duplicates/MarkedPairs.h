@@ -1,16 +1,19 @@
 // The person's marks as verdicts for the duplicate threshold (ThresholdCalibration.h), scored the
 // way Library::duplicates scores a pair.
 //
-// Which marks count: "alike" means "the same picture" only where the person was judging copies,
-// so an alike mark counts (same = true) only with source 'duplicates' or 'pairs'; an alike mark
-// from a search ("looks alike") or an import (its origin unknown) does not. A "different" mark
-// from any source says "not the same picture" (same = false). Marks on a file without a feature
+// Which marks count (schema version 6): "same" says the same picture (same = true), from any
+// source. "different" from any source says not the same picture (same = false). "alike" given
+// where the person was judging copies (source 'duplicates' or 'pairs', where "same" was on offer)
+// says not the same picture either; an "alike" from a search ("looks alike") or an import (its
+// origin unknown) says nothing about it and is ignored. Marks on a file without a feature
 // of the library's model (pending, in error, another model) are left out.
 //
 // Threads: uses the CatalogDb it is given (the caller's reader connection, under its lock).
 #pragma once
 
 #include <atomic>
+#include <cstdint>
+#include <utility>
 #include <string_view>
 #include <vector>
 
@@ -31,6 +34,13 @@ struct DuplicateScoring {
 
 // Whether the marks hold a usable verdict on each side (cheap: reads the marks table only).
 [[nodiscard]] Result<bool> marks_calibrate_duplicates(CatalogDb& db);
+
+// Each pair's duplicate score, as Library::duplicates scores it (whitened with `w`); NaN for a pair
+// whose file has no feature of the model (or when cancelled before it was read). Streams the
+// model's features and turned features once each, keeping those of the pairs' files.
+[[nodiscard]] Result<std::vector<float>> duplicate_pair_scores(
+    CatalogDb& db, std::string_view model_id, const Whitening& w, const DuplicateScoring& scoring,
+    const std::vector<std::pair<std::int64_t, std::int64_t>>& pairs, const std::atomic<bool>& cancel);
 
 // The usable marks as scored verdicts. Reads the marks, then (only when both sides have one)
 // streams the model's features and turned features once each, keeping those of marked files.

@@ -36,6 +36,7 @@ struct LearningAccess {
     static const std::filesystem::path& dir(Library& lib) { return lib.dir_; }
     static int dim(Library& lib) { return lib.index_->dim(); }
     static std::size_t plain_size(Library& lib) { return lib.index_->size(); }
+    static const VectorIndex& plain_index(Library& lib) { return *lib.index_; }  // thread-safe itself
     static void set_active(Library& lib, std::shared_ptr<const ActiveAdapter> a) { lib.set_active(std::move(a)); }
     static Status check_writable(Library& lib, std::string_view what) { return lib.check_writable(what); }
 };

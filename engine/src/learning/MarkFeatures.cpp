@@ -40,7 +40,7 @@ Result<MarkFeatures> mark_features(CatalogDb& db, const std::string& model_id, i
             ++out.unusable;
             continue;
         }
-        const bool alike = m.verdict == "alike";
+        const bool alike = m.verdict != "different";  // "same" (the same picture) is alike too
         out.pairs.push_back({static_cast<std::uint32_t>(*a), static_cast<std::uint32_t>(*b), alike});
         ++(alike ? out.alike : out.different);
     }

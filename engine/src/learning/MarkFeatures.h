@@ -14,8 +14,8 @@ namespace rv {
 struct MarkFeatures {
     FeatureMatrix features;                 // stored (not adapted) features, one row per marked file
     std::vector<std::int64_t> file_ids;     // row -> catalog file id
-    std::vector<TrainingPair> pairs;        // oldest mark first
-    std::size_t alike = 0, different = 0;   // among pairs
+    std::vector<TrainingPair> pairs;        // oldest mark first; a "same" mark is an alike pair
+    std::size_t alike = 0, different = 0;   // among pairs ("same" counted in alike)
     std::size_t unusable = 0;               // marks on a file without a feature of the model
 };
 

@@ -34,6 +34,7 @@ Result<std::int64_t> file_id(Library& lib, const fs::path& p) {
 }
 
 std::optional<MarkVerdict> parse_verdict(std::string_view s) {
+    if (s == "same") return MarkVerdict::Same;
     if (s == "alike") return MarkVerdict::Alike;
     if (s == "different") return MarkVerdict::Different;
     return std::nullopt;
@@ -50,7 +51,7 @@ Result<Mark> to_mark(CatalogDb& db, const CatalogMark& c) {
     Mark m;
     m.a_id = c.a;
     m.b_id = c.b;
-    m.verdict = c.verdict == "different" ? MarkVerdict::Different : MarkVerdict::Alike;
+    m.verdict = parse_verdict(c.verdict).value_or(MarkVerdict::Alike);  // the table's CHECK allows no other
     m.source = parse_source(c.source);
     m.session = c.session;
     m.time = c.time;
@@ -78,7 +79,14 @@ Result<std::optional<CatalogFile>> find_library_file(Library& lib, const fs::pat
     return resolve(lib.catalog(), path);
 }
 
-const char* to_string(MarkVerdict v) { return v == MarkVerdict::Alike ? "alike" : "different"; }
+const char* to_string(MarkVerdict v) {
+    switch (v) {
+    case MarkVerdict::Same: return "same";
+    case MarkVerdict::Alike: return "alike";
+    case MarkVerdict::Different: return "different";
+    }
+    return "alike";
+}
 
 const char* to_string(MarkSource s) {
     switch (s) {
@@ -110,17 +118,31 @@ Result<bool> remove_mark(Library& lib, const fs::path& a, const fs::path& b) {
     return lib.catalog().remove_mark(*ia, *ib);
 }
 
-Result<std::vector<Mark>> list_marks(Library& lib) {
+namespace {
+
+// The marks whose catalog row passes `keep`, oldest first, each with its files' paths.
+template <class Keep>
+Result<std::vector<Mark>> marks_where(Library& lib, Keep keep) {
     auto rows = lib.catalog().marks();
     if (!rows) return rows.error();
     std::vector<Mark> out;
-    out.reserve(rows->size());
     for (const auto& r : *rows) {
+        if (!keep(r)) continue;
         auto m = to_mark(lib.catalog(), r);
         if (!m) return m.error();
         out.push_back(std::move(*m));
     }
     return out;
+}
+
+}  // namespace
+
+Result<std::vector<Mark>> list_marks(Library& lib) {
+    return marks_where(lib, [](const CatalogMark&) { return true; });
+}
+
+Result<std::vector<Mark>> marks_of_file(Library& lib, std::int64_t id) {
+    return marks_where(lib, [id](const CatalogMark& r) { return r.a == id || r.b == id; });
 }
 
 Result<std::int64_t> count_marks(Library& lib) { return lib.catalog().mark_count(); }
@@ -166,7 +188,7 @@ Result<MarkImportResult> import_marks(Library& lib, std::istream& in) {
         }
         const auto verdict = v ? parse_verdict(*v) : std::nullopt;
         if (!verdict) {
-            problem("\"verdict\" must be \"alike\" or \"different\"");
+            problem("\"verdict\" must be \"same\", \"alike\" or \"different\"");
             continue;
         }
         std::int64_t time = now_ms();

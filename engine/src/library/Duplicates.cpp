@@ -11,6 +11,7 @@
 #include "ruvision/engine/NearDuplicates.h"
 #include "ruvision/engine/ThresholdCalibration.h"
 #include "ruvision/engine/Whitening.h"
+#include "duplicates/DuplicateSpace.h"
 #include "duplicates/MarkedPairs.h"
 #include "duplicates/PairVerifier.h"
 
@@ -120,6 +121,14 @@ void add_close(CloseNeighbours& close, std::int64_t a, std::int64_t b, float s) 
 }
 
 }  // namespace
+
+DuplicateScoring duplicate_scoring() { return {kRotatedPenalty, kPlainAccept}; }
+
+Result<std::optional<Whitening>> learn_duplicate_whitening(CatalogDb& db, std::string_view model_id, int dim,
+                                                           std::int64_t indexed, const std::atomic<bool>& cancel,
+                                                           std::size_t* rows, const LowRankAdapter* adapter) {
+    return learn_whitening(db, model_id, dim, indexed, cancel, rows, adapter);
+}
 
 float Library::default_duplicate_threshold() {
     std::lock_guard lock(reader_mutex_);

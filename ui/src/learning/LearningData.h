@@ -13,6 +13,7 @@ namespace rv::ui {
 struct MarkRow {
     QString a, b;          // absolute paths as the catalog has them
     bool alike = true;     // false: different
+    bool same = false;     // the verdict "same picture" (alike too)
     QString source;        // "search", "duplicates", "pairs", "import"
     qint64 time = 0;       // Unix ms
 };

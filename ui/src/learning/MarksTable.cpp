@@ -45,7 +45,7 @@ QVariant MarksModel::data(const QModelIndex& index, int role) const {
     case Qt::DisplayRole:
         switch (index.column()) {
         case PairColumn: return tr("%1 · %2").arg(QFileInfo(m.a).fileName(), QFileInfo(m.b).fileName());
-        case VerdictColumn: return m.alike ? tr("alike") : tr("different");
+        case VerdictColumn: return m.same ? tr("same picture") : m.alike ? tr("alike") : tr("different");
         case SourceColumn: return m.source;
         case TimeColumn: return QDateTime::fromMSecsSinceEpoch(m.time).toString(QStringLiteral("yyyy-MM-dd HH:mm"));
         default: return {};

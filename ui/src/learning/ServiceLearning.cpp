@@ -80,7 +80,8 @@ void LibraryService::listMarks() {
         QString error;
         if (marks)
             for (const auto& m : *marks)
-                rows.push_back({qpath(m.a), qpath(m.b), m.verdict == MarkVerdict::Alike, qtext(to_string(m.source)), m.time});
+                rows.push_back({qpath(m.a), qpath(m.b), m.verdict != MarkVerdict::Different,
+                                m.verdict == MarkVerdict::Same, qtext(to_string(m.source)), m.time});
         else
             error = qtext(marks.error().message);
         postCall(this, [this, lib, rows, error] {

@@ -1,5 +1,6 @@
-// A person's verdict on one pair of library files, as the GUI carries it: none, alike or
-// different (rv::MarkVerdict plus "none"). Plain values, any thread.
+// A person's verdict on one pair of library files, as the result cards carry it: none, alike or
+// different (rv::MarkVerdict plus "none"; a "same picture" verdict from the pair or duplicates
+// view shows as alike, which it implies). Plain values, any thread.
 #pragma once
 
 #include <QMetaType>
@@ -20,7 +21,7 @@ inline std::optional<rv::MarkVerdict> toVerdict(MarkState s) {
 }
 
 inline MarkState toMarkState(rv::MarkVerdict v) {
-    return v == rv::MarkVerdict::Alike ? MarkState::Alike : MarkState::Different;
+    return v == rv::MarkVerdict::Different ? MarkState::Different : MarkState::Alike;
 }
 
 }  // namespace rv::ui

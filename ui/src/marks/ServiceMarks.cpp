@@ -7,7 +7,6 @@
 #include "TsanHandOff.h"
 #include "ruvision/engine/Learning.h"
 #include "ruvision/engine/Marks.h"
-#include "ruvision/engine/MarksOfFile.h"
 
 namespace rv::ui {
 
@@ -105,8 +104,8 @@ quint64 LibraryService::searchWithMarks(const QString& query, const QStringList&
 void LibraryService::markNotDuplicate(const QString& a, const QString& b) {
     if (!library_) return;
     startTask<&writerChannel>(writer_, [this, lib = library_, a, b] {
-        // Until the engine has a "same picture" verdict, "not the same picture" is stored as
-        // alike (they look alike: the duplicates search put them together), from the duplicates view.
+        // "Not the same picture" is alike from the duplicates view (they look alike: the duplicates
+        // search put them together); duplicate calibration counts it as not the same picture.
         auto stored = rv::add_mark(*lib, fspath(a), fspath(b), rv::MarkVerdict::Alike, rv::MarkSource::Duplicates);
         QString error = stored ? QString() : qtext(stored.error().message);
         if (stored)

@@ -82,8 +82,8 @@ struct CatalogCounts {
     std::int64_t errors = 0;
 };
 
-// A person's verdict on a pair of files (schema version 4). Stored once per unordered pair: a < b.
-// verdict "alike" | "different"; source "search" | "duplicates" | "pairs" | "import"; session the
+// A person's verdict on a pair of files (schema version 4; "same" since 6). Stored once per
+// unordered pair: a < b. verdict "same" (the same picture) | "alike" | "different"; source "search" | "duplicates" | "pairs" | "import"; session the
 // search session it came from (0: none); time Unix ms.
 struct CatalogMark {
     std::int64_t a = 0, b = 0;  // file ids, a < b
@@ -146,7 +146,7 @@ class CatalogDb {
 public:
     // Layout version of the database (PRAGMA user_version). Older files are migrated on open; a
     // newer file is refused (a newer RuVision wrote it).
-    static constexpr int kSchemaVersion = 5;
+    static constexpr int kSchemaVersion = 6;
 
     // ReadOnly: an existing catalog, for reading only. Opening never writes (no migration, no
     // journal-mode change), and reading works where SQLite cannot create its side files (a

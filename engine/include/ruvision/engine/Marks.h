@@ -1,11 +1,12 @@
-// A person's marks: two library files said to be alike or different, stored in the library's
-// catalog (CatalogDb::set_mark; schema version 4) the moment they are given. One verdict per
+// A person's marks: two library files said to be the same picture, alike or different, stored in
+// the library's catalog (CatalogDb::set_mark; schema version 4, "same" since 6) the moment they are
+// given. One verdict per
 // unordered pair, the latest replacing the earlier; a mark follows a moved or renamed file (it is
 // keyed on the file's catalog id, which IndexJob's move keeps) and leaves with a file that leaves
 // the library (forgotten, its root removed, vanished from disk).
 //
 // Export / import: JSON lines, one mark per line,
-//   {"a": PATH, "b": PATH, "verdict": "alike"|"different", "source": SOURCE, "time": UNIX_MS}
+//   {"a": PATH, "b": PATH, "verdict": "same"|"alike"|"different", "source": SOURCE, "time": UNIX_MS}
 // An import maps each path to this library's file of that path and stores the mark with source
 // "import" (keeping its time); a line it cannot place is reported with the reason, the others are
 // stored.
@@ -28,10 +29,18 @@
 
 namespace rv {
 
-enum class MarkVerdict { Alike, Different };
+// What a verdict means:
+//   Same       the same picture (a copy, a resized, recompressed or lightly edited version).
+//   Alike      alike, and (where the person was judging copies: source Duplicates or Pairs) not the
+//              same picture; from a search or an import it says nothing about being the same.
+//   Different  not alike (so not the same picture either).
+// Learning (the adapters) counts Same as Alike; the duplicate threshold's calibration counts Same as
+// "the same picture", Different and an Alike from Duplicates or Pairs as "not", ignores the rest
+// (MarkedPairs.h).
+enum class MarkVerdict { Alike, Different, Same };
 enum class MarkSource { Search, Duplicates, Pairs, Import };
 
-const char* to_string(MarkVerdict v);  // "alike", "different"
+const char* to_string(MarkVerdict v);  // "alike", "different", "same"
 const char* to_string(MarkSource s);   // "search", "duplicates", "pairs", "import"
 
 struct Mark {
@@ -56,6 +65,11 @@ struct Mark {
 [[nodiscard]] Result<bool> remove_mark(Library& lib, const std::filesystem::path& a, const std::filesystem::path& b);
 // Every mark, oldest first.
 [[nodiscard]] Result<std::vector<Mark>> list_marks(Library& lib);
+// The marks whose pair includes the file of catalog id `file_id`, oldest first (for a view that
+// shows one query's marks). One read of the marks table (ids only) and path lookups for that
+// file's marks alone, so its cost barely grows with other files' marks (list_marks looks up both
+// paths of every mark). Empty for a file with none or an unknown id.
+[[nodiscard]] Result<std::vector<Mark>> marks_of_file(Library& lib, std::int64_t file_id);
 [[nodiscard]] Result<std::int64_t> count_marks(Library& lib);
 
 // One export line (no newline). Paths that are not UTF-8 get U+FFFD for the bad bytes (such a line

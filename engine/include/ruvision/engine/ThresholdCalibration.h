@@ -5,6 +5,11 @@
 // feature 0.10 less, a plain cosine >= 0.99 counting as itself); a pair is grouped when its score
 // reaches the threshold.
 //
+// The verdicts are the person's marks (MarkedPairs.h, schema version 6): "same" says the same
+// picture; "different", and "alike" given where "same" was on offer (the duplicates and pair
+// views), say not the same picture; "alike" from a search or an import says nothing about it and
+// is not a verdict here.
+//
 // Calibration, as computed:
 //  1. Verdicts with a non-finite score are ignored. Fewer than one verdict on either side (same
 //     picture / not): not calibrated, the threshold is the default.
@@ -33,7 +38,7 @@ float size_duplicate_threshold(std::size_t learned_on);
 
 struct ThresholdVerdict {
     float score = 0;    // the pair's duplicate score
-    bool same = false;  // the person says: the same picture
+    bool same = false;  // the person says: the same picture (a "same" mark); false: not the same
 };
 
 struct ThresholdCalibrationParams {
