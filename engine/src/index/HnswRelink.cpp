@@ -66,6 +66,13 @@ float distance(const GraphLayout& g, const float* a, const float* b) { return 1.
 
 using Scored = std::pair<float, std::uint32_t>;  // distance, element
 
+constexpr std::size_t kAhead = 4;  // candidates whose vectors are prefetched ahead of use
+
+void prefetch(const float* v, std::size_t dim) {
+    const char* p = reinterpret_cast<const char*>(v);
+    for (std::size_t off = 0; off < dim * sizeof(float); off += 64) __builtin_prefetch(p + off);
+}
+
 // hnswlib's getNeighborsByHeuristic2 on candidates sorted nearest first.
 void heuristic(const GraphLayout& g, const std::vector<Scored>& sorted, std::size_t cap, std::vector<std::uint32_t>& out) {
     out.clear();
@@ -133,17 +140,16 @@ void relink(const GraphLayout& g, int fanout, int threads, const std::atomic<boo
             thread_local std::uint32_t stamp = 0;
             if (seen.size() < g.count) seen.assign(g.count, 0), stamp = 0;
             std::vector<Scored> cand;
-            std::vector<std::uint32_t> chosen;
+            std::vector<std::uint32_t> ids, chosen;
             for (std::size_t k = b; k < e; ++k) {
                 const std::uint32_t i = at[k];
                 if (++stamp == 0) std::fill(seen.begin(), seen.end(), 0), stamp = 1;
                 seen[i] = stamp;
-                cand.clear();
-                const float* v = vec(g, i);
+                ids.clear();
                 auto consider = [&](std::uint32_t j) {
                     if (seen[j] == stamp) return;
                     seen[j] = stamp;
-                    cand.emplace_back(distance(g, v, vec(g, j)), j);
+                    ids.push_back(j);
                 };
                 const std::uint32_t* own = list(g, i, level);
                 const std::size_t n_own = list_count(own);
@@ -153,7 +159,18 @@ void relink(const GraphLayout& g, int fanout, int threads, const std::atomic<boo
                     const std::size_t n = std::min(list_count(theirs), std::size_t(fanout));
                     for (std::size_t c = 0; c < n; ++c) consider(theirs[1 + c]);
                 }
-                std::sort(cand.begin(), cand.end());
+                // Memory-bound (each candidate's vector is elsewhere): fetch a few ahead.
+                const float* v = vec(g, i);
+                cand.clear();
+                for (std::size_t c = 0; c < ids.size(); ++c) {
+                    if (c + kAhead < ids.size()) prefetch(vec(g, ids[c + kAhead]), g.dim);
+                    cand.emplace_back(distance(g, v, vec(g, ids[c])), ids[c]);
+                }
+                // The heuristic looks at the nearest ones only, as hnswlib's insert does (its
+                // candidates are at most ef_construction).
+                const std::size_t pool = std::min(cand.size(), 4 * cap);
+                std::partial_sort(cand.begin(), cand.begin() + pool, cand.end());
+                cand.resize(pool);
                 heuristic(g, cand, cap, chosen);
                 std::uint32_t* out = &staged[k * (cap + 1)];
                 out[0] = static_cast<std::uint32_t>(chosen.size());

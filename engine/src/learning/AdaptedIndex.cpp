@@ -21,7 +21,7 @@ constexpr std::size_t kBatchRows = 4096;
 // under which the adapted index is built anew instead. Chosen with bench_adapter_swap --seed 1
 // (README, "Speed"); the figures reported there are of seed 2.
 constexpr int kReuseRelinkRounds = 1;
-constexpr int kReuseFanout = 8;
+constexpr int kReuseFanout = 16;
 constexpr double kMinReuseRecall = 0.9;
 
 // hnswlib's parameters as for the plain index (Library.cpp), built on two threads.
