@@ -134,6 +134,9 @@ void TestAdapterVersions::searches_answer_while_versions_swap() {
         QCOMPARE((*lib)->active_adapter()->version, std::int64_t(0));
         QVERIFY(rv::activate_adapter(**lib, 1, never).ok());
         QCOMPARE((*lib)->active_adapter()->version, std::int64_t(1));
+        // The plain index's graph, re-linked under the adapted vectors (it passed its self-check).
+        const std::string state = (*lib)->active_adapter()->state;
+        QVERIFY2(state.find("graph reused") != std::string::npos, state.c_str());
     }
     // At least one search after the last swap, then stop.
     const int seen = searches.load();

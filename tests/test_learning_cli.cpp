@@ -403,6 +403,12 @@ void TestLearningCli::bad_arguments() {
     r = cli({"adapters", "--library", lib_, "--activate", "7"});
     QCOMPARE(r.code, 1);
     QVERIFY2(r.err.contains("no adapter version 7"), r.err.constData());
+    // A bad N names the versions there are (not the option's range).
+    QVERIFY2(r.err.contains("the library has version"), r.err.constData());
+    r = cli({"adapters", "--library", lib_, "--activate", "0"});
+    QCOMPARE(r.code, 2);
+    QVERIFY2(r.err.contains("not a version number; the library has version") && !r.err.contains("e+"),
+             r.err.constData());
     QCOMPARE(cli({"adapters", "--library", lib_, "--export", "1"}).code, 2);                 // no file
     QCOMPARE(cli({"adapters", "--library", lib_, "--export", "x", "f.json"}).code, 2);       // no version
     QCOMPARE(cli({"adapters", "--library", lib_, "--activate", "1", "--none"}).code, 2);

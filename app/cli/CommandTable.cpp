@@ -99,7 +99,7 @@ std::vector<CommandSpec> make_commands() {
          0, 0, cmd_learn},
         {"adapters", "", "the library's adapter versions; activate one or none, export or import one",
          {library_option(), json_option("one JSON object per version"),
-          {"activate", 0, Kind::Integer, "N", "make version N active (whatever the guard said)", 1, 1e15},
+          {"activate", 0, Kind::Text, "N", "make version N active (whatever the guard said)"},
           {"none", 0, Kind::Flag, "", "make no version active: search answers as before any learning"},
           {"export", 0, Kind::Text, "N FILE", "write version N to FILE (JSON: model, rank, parameters, marks)"},
           {"import", 0, Kind::Text, "FILE", "add an exported version; active if it orders this library's marks better"}},

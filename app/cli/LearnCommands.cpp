@@ -3,6 +3,7 @@
 // 2 a usage error, 130 interrupted.
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <csignal>
@@ -141,6 +142,44 @@ int cmd_learn(const Parsed& a) {
     return g_cancel ? 130 : 0;
 }
 
+// The versions a library has, for a message: "versions 1 to 4", "versions 1, 3 and 7", "version 2",
+// or "no versions yet (ruvision-cli learn makes one)".
+std::string versions_text(const std::vector<AdapterVersion>& versions) {
+    if (versions.empty()) return "no versions yet (ruvision-cli learn makes one)";
+    std::vector<std::int64_t> v;
+    for (const auto& x : versions) v.push_back(x.version);
+    std::sort(v.begin(), v.end());
+    if (v.size() == 1) return "version " + std::to_string(v[0]);
+    if (v.back() - v.front() + 1 == static_cast<std::int64_t>(v.size()))
+        return "versions " + std::to_string(v.front()) + " to " + std::to_string(v.back());
+    std::string s = "versions ";
+    for (std::size_t i = 0; i < v.size(); ++i)
+        s += (i == 0 ? "" : i + 1 == v.size() ? " and " : ", ") + std::to_string(v[i]);
+    return s;
+}
+
+// --activate N: N must be a version of this library. A malformed N is a usage error (2), a
+// version it does not have an error (1); both name the versions there are. 0: N is fine.
+int check_activate(Library& lib, const std::string& n, std::int64_t& version) {
+    auto versions = list_adapter_versions(lib);
+    if (!versions) {
+        print_error("adapters: " + versions.error().message);
+        return 1;
+    }
+    const std::string have = "the library has " + versions_text(*versions) + "; --none activates none";
+    try {
+        std::size_t used = 0;
+        version = std::stoll(n, &used);
+        if (used != n.size() || version < 1) throw std::invalid_argument(n);
+    } catch (const std::exception&) {
+        return usage_error("adapters", "--activate '" + printable(n) + "': not a version number; " + have);
+    }
+    for (const auto& v : *versions)
+        if (v.version == version) return 0;
+    print_error("adapters: no adapter version " + std::to_string(version) + ": " + have);
+    return 1;
+}
+
 int cmd_adapters(const Parsed& a) {
     const bool as_json = a.has("json");
     const int actions = int(a.has("activate")) + int(a.has("none")) + int(a.has("export")) + int(a.has("import"));
@@ -165,7 +204,9 @@ int cmd_adapters(const Parsed& a) {
     std::signal(SIGINT, on_learn_signal);
     std::signal(SIGTERM, on_learn_signal);
     if (a.has("activate") || a.has("none")) {
-        const auto version = a.has("none") ? 0 : static_cast<std::int64_t>(a.number("activate", 0));
+        std::int64_t version = 0;
+        if (a.has("activate"))
+            if (const int code = check_activate(*lib, a.text("activate"), version); code != 0) return code;
         std::optional<LearnProgressLine> progress(std::in_place);
         auto st = activate_adapter(*lib, version, g_cancel, [&progress](const LearnProgress& p) { progress->update(p); });
         progress.reset();

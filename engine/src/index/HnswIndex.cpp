@@ -9,6 +9,7 @@
 #include <atomic>
 #include <cassert>
 #include <cstdlib>
+#include <cstring>
 #include <exception>
 #include <filesystem>
 #include <fstream>
@@ -29,6 +30,7 @@
 #include <hnswlib/hnswlib.h>
 
 #include "index/HnswPayload.h"
+#include "index/HnswRelink.h"
 #include "index/IndexFile.h"
 #include "ruvision/kernels/kernels.h"
 
@@ -324,6 +326,95 @@ Status HnswIndex::save(const std::string& path) const {
             if (copied != graph_bytes) return index_detail::file_error(path, "read-back failed");
             return Status::success();
         });
+}
+
+namespace {
+
+// The memory layout of g for the passes of HnswRelink.h.
+index_detail::GraphLayout layout_of(Graph& g, int dim) {
+    index_detail::GraphLayout l;
+    l.level0 = g.data_level0_memory_;
+    l.stride = g.size_data_per_element_;
+    l.vector_offset = g.offsetData_;
+    l.label_offset = g.label_offset_;
+    l.upper = g.linkLists_;
+    l.upper_stride = g.size_links_per_element_;
+    l.levels = g.element_levels_.data();
+    l.count = g.cur_element_count;
+    l.dim = static_cast<std::size_t>(dim);
+    l.max0 = g.maxM0_;
+    l.max_upper = g.maxM_;
+    l.max_level = std::max(g.maxlevel_, 0);
+    l.dot = kernels::kernels().dot;
+    return l;
+}
+
+}  // namespace
+
+Result<GraphReuse> HnswIndex::reuse_graph(std::string model_id,
+                                          const std::function<void(const float*, float*, std::size_t)>& map,
+                                          const GraphReuseParams& rp) const {
+    GraphReuse out;
+    try {
+        auto impl = std::make_unique<Impl>(impl_->dim, std::move(model_id), impl_->params);
+        {
+            std::shared_lock lock(impl_->mutex);
+            const Graph& src = *impl_->graph;
+            // The same M and ef_construction give the same block sizes; the copy has room for the
+            // elements it holds and grows as any index does.
+            impl->params.M = static_cast<int>(src.M_);
+            impl->params.ef_construction = static_cast<int>(src.ef_construction_);
+            impl->graph = std::make_unique<Graph>(&impl->space, std::max<std::size_t>(src.cur_element_count, 16),
+                                                  src.M_, src.ef_construction_, impl->params.seed);
+            Graph& g = *impl->graph;
+            std::memcpy(g.data_level0_memory_, src.data_level0_memory_,
+                        src.cur_element_count * src.size_data_per_element_);
+            for (std::size_t i = 0; i < src.cur_element_count; ++i) {
+                g.element_levels_[i] = src.element_levels_[i];
+                g.linkLists_[i] = nullptr;
+                if (src.element_levels_[i] <= 0) continue;
+                const std::size_t bytes = src.size_links_per_element_ * std::size_t(src.element_levels_[i]);
+                g.linkLists_[i] = static_cast<char*>(std::malloc(bytes));
+                if (!g.linkLists_[i]) {
+                    g.element_levels_[i] = 0;
+                    g.cur_element_count = i;  // the destructor frees what was allocated
+                    throw std::bad_alloc();
+                }
+                std::memcpy(g.linkLists_[i], src.linkLists_[i], bytes);
+                g.cur_element_count = i + 1;
+            }
+            g.cur_element_count = src.cur_element_count;
+            g.label_lookup_ = src.label_lookup_;
+            g.enterpoint_node_ = src.enterpoint_node_;
+            g.maxlevel_ = src.maxlevel_;
+            g.num_deleted_ = src.num_deleted_;
+            g.metric_distance_computations = 0;
+            g.metric_hops = 0;
+            g.setEf(static_cast<std::size_t>(impl->params.ef_search));
+        }
+        Graph& g = *impl->graph;
+        const auto layout = layout_of(g, impl->dim);
+        auto cos = index_detail::map_vectors(layout, map, rp.threads, rp.cancel);
+        if (!cos) return cos.error();
+        out.mean_cosine = *cos;
+        for (int r = 0; r < rp.relink_rounds; ++r) index_detail::relink(layout, rp.fanout, rp.threads, rp.cancel);
+        if (rp.cancel && *rp.cancel) return Error{"cancelled"};
+        out.self_recall = index_detail::self_recall(
+            layout,
+            [&g](const float* q, std::size_t k) {
+                std::vector<std::uint32_t> ids;
+                for (auto heap = g.searchKnn(q, k); !heap.empty(); heap.pop())
+                    ids.push_back(g.label_lookup_.at(heap.top().second));
+                return ids;
+            },
+            rp.check_queries, 10, rp.seed, rp.threads);
+        out.index = std::make_unique<HnswIndex>(std::move(impl));
+    } catch (const std::bad_alloc&) {
+        return Error{"HNSW index: not enough memory to copy the graph"};
+    } catch (const std::exception& e) {
+        return Error{std::string("HNSW index: cannot copy the graph: ") + e.what()};
+    }
+    return out;
 }
 
 namespace index_detail {

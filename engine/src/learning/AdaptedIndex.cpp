@@ -2,6 +2,7 @@
 // runs again), saved in a file of its own, loaded or rebuilt when the library opens, and swapped
 // in whole when another version becomes active.
 #include <charconv>
+#include <cstdio>
 #include <system_error>
 
 #include "learning/LearningAccess.h"
@@ -16,6 +17,36 @@ namespace {
 
 constexpr const char* kActiveKey = "adapter.active";
 constexpr std::size_t kBatchRows = 4096;
+// Graph reuse (HnswIndex::reuse_graph): re-link passes and fan-out, and the self-check recall@10
+// under which the adapted index is built anew instead. Chosen with bench_adapter_swap --seed 1
+// (README, "Speed"); the figures reported there are of seed 2.
+constexpr int kReuseRelinkRounds = 1;
+constexpr int kReuseFanout = 16;
+constexpr double kMinReuseRecall = 0.9;
+// Graph reuse only for adapters that move the features little: the mean cosine between a feature
+// and its image, over the first kCosineSample features, at least this. A trained adapter moves
+// them by 0.9999 (bench_adapter_swap, 1000 marks); a random strong one (0.68) kept the self-check
+// at 1.000 and near queries at 1.000 but lost recall@10 on far queries at 100k (0.89 against a
+// full build's 0.995), which the self-check's probes near the data do not see.
+constexpr double kMinReuseCosine = 0.95;
+constexpr std::size_t kCosineSample = 2000;
+
+// Mean cosine between the first kCosineSample stored features and their images through `base`.
+Result<double> moved_cosine(CatalogDb& db, const std::string& model_id, int dim, const LowRankAdapter& base) {
+    std::vector<float> y(static_cast<std::size_t>(dim));
+    double sum = 0;
+    std::size_t n = 0;
+    auto st = db.for_each_feature(model_id, [&](std::int64_t, const float* v, int d) {
+        if (d != dim) return true;
+        base.apply(v, y.data());
+        double c = 0;
+        for (int k = 0; k < dim; ++k) c += double(v[k]) * y[k];
+        sum += c;
+        return ++n < kCosineSample;
+    });
+    if (!st) return st.error();
+    return n ? sum / double(n) : 1.0;
+}
 
 // hnswlib's parameters as for the plain index (Library.cpp), built on two threads.
 HnswParams adapted_params() {
@@ -51,12 +82,13 @@ std::string adapted_model_id(const std::string& model_id, std::int64_t version) 
     return model_id + "@adapter" + std::to_string(version);
 }
 
-Result<std::shared_ptr<VectorIndex>> reproject(CatalogDb& db, const std::string& model_id, int dim,
-                                               std::int64_t version, const LowRankAdapter& base,
-                                               const std::atomic<bool>& cancel, const ReprojectProgress& progress) {
-    auto counts = db.counts();
-    if (!counts) return counts.error();
-    const auto total = static_cast<std::size_t>(std::max<std::int64_t>(0, counts->indexed));
+namespace {
+
+// Every stored feature of `model_id` in `db` through `base` into a new HNSW index.
+Result<std::shared_ptr<VectorIndex>> build_adapted(CatalogDb& db, const std::string& model_id, int dim,
+                                                   std::int64_t version, const LowRankAdapter& base,
+                                                   std::size_t total, const std::atomic<bool>& cancel,
+                                                   const ReprojectProgress& progress) {
     auto index = std::make_shared<HnswIndex>(dim, adapted_model_id(model_id, version), adapted_params());
     std::vector<std::int64_t> ids;
     std::vector<float> rows, adapted;
@@ -86,6 +118,62 @@ Result<std::shared_ptr<VectorIndex>> reproject(CatalogDb& db, const std::string&
     if (cancel) return Error{"cancelled"};
     if (auto s = flush(); !s) return s.error();
     return std::shared_ptr<VectorIndex>(std::move(index));
+}
+
+}  // namespace
+
+Result<Reprojected> reproject(CatalogDb& db, const VectorIndex& plain, const std::string& model_id, int dim,
+                              std::int64_t version, const LowRankAdapter& base, const std::atomic<bool>& cancel,
+                              const ReprojectProgress& progress) {
+    auto counts = db.counts();
+    if (!counts) return counts.error();
+    const auto total = static_cast<std::size_t>(std::max<std::int64_t>(0, counts->indexed));
+    Reprojected out;
+    const auto* hnsw = dynamic_cast<const HnswIndex*>(&plain);
+    if (!hnsw) {
+        out.how = "built (the plain index is not a graph)";
+    } else if (plain.model_id() != model_id || plain.dim() != dim || plain.size() != total) {
+        out.how = "built (the plain index does not hold the catalog's features)";
+    } else if (auto moved = moved_cosine(db, model_id, dim, base); !moved) {
+        return moved.error();
+    } else if (*moved < kMinReuseCosine) {
+        char figure[128];
+        std::snprintf(figure, sizeof figure, "built: the adapter moves features too far for graph reuse (mean cosine %.3f)",
+                      *moved);
+        out.how = figure;
+    } else {
+        // The plain index holds the same features: its graph, re-linked under the adapted
+        // vectors, serves unless the adapter moved them too far (self-check below the bar).
+        GraphReuseParams rp;
+        rp.threads = adapted_params().build_threads;
+        rp.relink_rounds = kReuseRelinkRounds;
+        rp.fanout = kReuseFanout;
+        rp.seed = static_cast<std::uint64_t>(version);
+        rp.cancel = &cancel;
+        if (progress) progress(0, total);
+        auto reused = hnsw->reuse_graph(
+            adapted_model_id(model_id, version),
+            [&base](const float* in, float* y, std::size_t n) { base.apply_rows(in, y, n); }, rp);
+        if (cancel) return Error{"cancelled"};
+        char figures[96];
+        if (reused) {
+            std::snprintf(figures, sizeof figures, "mean cosine moved %.3f, self-check recall@10 %.3f",
+                          reused->mean_cosine, reused->self_recall);
+            if (reused->self_recall >= kMinReuseRecall) {
+                if (progress) progress(total, total);
+                out.index = std::shared_ptr<VectorIndex>(std::move(reused->index));
+                out.how = std::string("graph reused: ") + figures;
+                return out;
+            }
+            out.how = std::string("built: the reused graph fell short (") + figures + ")";
+        } else {
+            out.how = "built: graph reuse failed (" + reused.error().message + ")";
+        }
+    }
+    auto built = build_adapted(db, model_id, dim, version, base, total, cancel, progress);
+    if (!built) return built.error();
+    out.index = std::move(*built);
+    return out;
 }
 
 Status Library::load_or_rebuild_adapted(bool plain_rebuilt) {
@@ -138,10 +226,11 @@ Status Library::load_or_rebuild_adapted(bool plain_rebuilt) {
         if (!active->index) {
             // In memory only, like the plain index: only a writer that holds the index lock saves.
             const std::atomic<bool> never{false};
-            auto built = reproject(*catalog_, model_id_, dim, version, active->base, never, {});
+            auto built = reproject(*catalog_, *index_, model_id_, dim, version, active->base, never, {});
             if (!built) return built.error();
-            active->index = std::move(*built);
-            active->state = "rebuilt from the catalog (" + std::to_string(active->index->size()) + " vectors): " + why;
+            active->index = std::move(built->index);
+            active->state = "rebuilt from the catalog (" + std::to_string(active->index->size()) + " vectors, " +
+                            built->how + "): " + why;
         }
     }
     if (*fast_row && (*fast_row)->base_version == version) {
@@ -180,12 +269,13 @@ Status activate_version(Library& lib, std::int64_t version, const std::atomic<bo
             return Error{"adapter version " + std::to_string(version) + " has " + std::to_string(base->dim) +
                          " dimensions, the library's features " + std::to_string(dim)};
         active->base = std::move(*base);
-        auto built = reproject(db, lib.model_id(), dim, version, active->base, cancel, progress);
+        auto built = reproject(db, LearningAccess::plain_index(lib), lib.model_id(), dim, version, active->base,
+                               cancel, progress);
         if (!built) return built.error();
-        active->index = std::move(*built);
+        active->index = std::move(built->index);
         // The file first: the catalog names the version active only once its index is on disk.
         if (auto st = active->index->save((dir / adapted_index_file(version)).string()); !st) return st;
-        active->state = "ok (" + std::to_string(active->index->size()) + " vectors)";
+        active->state = "ok (" + std::to_string(active->index->size()) + " vectors, " + built->how + ")";
     }
     auto tx = db.begin();
     if (!tx) return tx.error();

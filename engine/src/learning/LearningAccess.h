@@ -25,11 +25,18 @@ using ReprojectProgress = std::function<void(std::size_t done, std::size_t total
 // The model id an adapted index holds: "<model id>@adapter<N>".
 std::string adapted_model_id(const std::string& model_id, std::int64_t version);
 
-// Builds a new index of every stored feature of `model_id` in `db`, each passed through `base`.
-// Damaged or foreign rows are skipped (open() reports them). cancel: an Error "cancelled".
-Result<std::shared_ptr<VectorIndex>> reproject(CatalogDb& db, const std::string& model_id, int dim,
-                                               std::int64_t version, const LowRankAdapter& base,
-                                               const std::atomic<bool>& cancel, const ReprojectProgress& progress);
+struct Reprojected {
+    std::shared_ptr<VectorIndex> index;
+    std::string how;  // "graph reused: <figures>" or "built (<why not reused>)", for the state line
+};
+
+// A new index of every stored feature of `model_id` in `db`, each passed through `base`: the
+// plain index's graph reused (HnswIndex::reuse_graph) when `plain` holds those features and the
+// reused graph passes its self-check, else built anew from the catalog. Damaged or foreign rows
+// are skipped (open() reports them). cancel: an Error "cancelled". `plain` is only read.
+Result<Reprojected> reproject(CatalogDb& db, const VectorIndex& plain, const std::string& model_id, int dim,
+                              std::int64_t version, const LowRankAdapter& base, const std::atomic<bool>& cancel,
+                              const ReprojectProgress& progress);
 
 struct LearningAccess {
     static CatalogDb& catalog(Library& lib) { return *lib.catalog_; }

@@ -19,7 +19,9 @@
 // load_index() verifies all of it before any payload byte is trusted.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <shared_mutex>
 #include <string>
@@ -92,6 +94,29 @@ struct HnswParams {
     std::uint64_t seed = 100;         // level generator seed
 };
 
+class HnswIndex;
+
+// Graph reuse (HnswIndex::reuse_graph): how the copy is re-linked and checked.
+struct GraphReuseParams {
+    int threads = 2;
+    // Local re-link passes, each choosing every element's links again among its links and the
+    // first `fanout` links of each of them, under the new vectors.
+    int relink_rounds = 1;
+    int fanout = 8;
+    // Probes of the self-check (each the midpoint of an element and one of its links); 0: no check.
+    std::size_t check_queries = 100;
+    std::uint64_t seed = 1;
+    const std::atomic<bool>* cancel = nullptr;  // may be null; set: an Error "cancelled"
+};
+
+struct GraphReuse {
+    std::unique_ptr<HnswIndex> index;
+    double mean_cosine = 1;  // between each stored vector and its image: how far the map moved them
+    // Recall@10 of the copy for the self-check's probes against an exact scan of its vectors: the
+    // measure of whether the reused graph still serves (1 without a check).
+    double self_recall = 1;
+};
+
 // Approximate index: an hnswlib HierarchicalNSW graph with a cosine distance (1 - dot) computed
 // by the kernels' dispatched dot product. Removal marks a vector deleted (hnswlib markDelete):
 // its memory is only reclaimed by rebuilding the index; deleted_count() tells how much is held.
@@ -122,6 +147,16 @@ public:
     // Vectors the graph can hold before it grows; removed vectors still occupy their slot.
     std::size_t capacity() const;
     std::size_t deleted_count() const;
+
+    // A copy of this index for a small change of metric, without a new build: the same ids and
+    // links (removed ids too), every stored vector v replaced by map(v), named `model_id`; then
+    // re-linked locally and self-checked (GraphReuseParams). map(in, out, n): n row-major vectors
+    // of dim() floats to their images, called from several threads at once; every image must keep
+    // the data contract (an Error names the first id whose image does not). This index is only
+    // read (searches go on; adds wait). The copy holds the same params, ef_search included.
+    Result<GraphReuse> reuse_graph(std::string model_id,
+                                   const std::function<void(const float* in, float* out, std::size_t n)>& map,
+                                   const GraphReuseParams& params) const;
 
     struct Impl;  // engine-internal (src/index/HnswIndex.cpp)
     explicit HnswIndex(std::unique_ptr<Impl> impl);
