@@ -30,6 +30,15 @@ rv::AdapterStack base_only(const rv::LowRankAdapter& ad) {
 
 const std::atomic<bool> kNoCancel{false};
 
+// The gradient steps alone: 40 epochs from the identity (TrainParams' default is the closed-form
+// start with none; test_group_discriminant checks the start).
+rv::TrainParams gradient_params() {
+    rv::TrainParams p;
+    p.epochs = 40;
+    p.discriminant_strength = 0;
+    return p;
+}
+
 }  // namespace
 
 class TestAdapterTraining : public QObject {
@@ -45,8 +54,7 @@ private slots:
         const auto held_out = random_pairs(s, 2000, 3000, 3000, 8);
         const double auc_before = rv::pair_auc({}, s.features, held_out);
 
-        rv::TrainParams params;
-        params.discriminant_strength = 0;  // the gradient steps alone (test_group_discriminant checks the start)
+        rv::TrainParams params = gradient_params();
         params.learning_rate = 5e-3f;  // these synthetic classes are learnt in few steps (the default is bench_learning's)
         params.margin = 0.3f;
         rv::AdapterTrainer trainer(576, params);
@@ -80,8 +88,7 @@ private slots:
         const auto held_out = random_pairs(s, 300, 400, 1000, 10);
         const double before = rv::pair_auc({}, s.features, held_out);
         for (int which = 0; which < 3; ++which) {
-            rv::TrainParams params;
-            params.discriminant_strength = 0;  // the gradient steps alone (test_group_discriminant checks the start)
+            rv::TrainParams params = gradient_params();
             params.learning_rate = 5e-3f;
             params.rank = 2;
             params.alpha = 2;
@@ -100,7 +107,7 @@ private slots:
     void cancelStopsEarlyAndSaysSo() {
         const Synthetic s = make_features(32, alternating(200, 0, 2), 303);
         const auto pairs = random_pairs(s, 0, 200, 300, 11);
-        rv::TrainParams params;
+        rv::TrainParams params = gradient_params();
         params.rank = 2;
         std::atomic<bool> cancel{false};
         int calls = 0;
@@ -132,7 +139,7 @@ private slots:
         const auto first = random_pairs(s, 0, 200, 200, 12);
         const auto second = random_pairs(s, 0, 200, 100, 13);
         auto run = [&](std::uint64_t seed) {
-            rv::TrainParams params;
+            rv::TrainParams params = gradient_params();
             params.rank = 3;
             params.epochs = 5;
             params.seed = seed;
@@ -162,8 +169,7 @@ private slots:
             double t1_after_t1, t1_after_t2, t2_after_t2;
         };
         auto run = [&](bool replay, bool ewc) {
-            rv::TrainParams params;
-            params.discriminant_strength = 0;  // the gradient steps alone (test_group_discriminant checks the start)
+            rv::TrainParams params = gradient_params();
             params.rank = 2;
             params.alpha = 4;
             params.learning_rate = 1e-2f;
@@ -204,7 +210,7 @@ private slots:
     void replayOutlivesItsMatrix() {
         Synthetic first = make_features(32, alternating(200, 0, 2), 808);
         const Synthetic second = make_features(32, alternating(200, 0, 2), 809);
-        rv::TrainParams params;
+        rv::TrainParams params = gradient_params();
         params.rank = 2;
         params.epochs = 3;
         rv::AdapterTrainer trainer(32, params);
@@ -286,7 +292,7 @@ private slots:
 
     void badInputIsANamedError() {
         const Synthetic s = make_features(16, alternating(20, 0, 2), 707);
-        rv::TrainParams params;
+        rv::TrainParams params = gradient_params();
         params.rank = 2;
         rv::AdapterTrainer trainer(16, params);
         auto outside = trainer.train(s.features, {{0, 1, true}, {3, 20, false}}, kNoCancel);

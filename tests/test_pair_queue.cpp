@@ -172,7 +172,11 @@ void TestPairQueue::adapter_disagreements_alternate() {
         QVERIFY(rv::add_mark(*lib_, orig_[i], copy_[i], rv::MarkVerdict::Same, rv::MarkSource::Pairs).ok());
     for (int i = 0; i < 8; ++i)
         QVERIFY(rv::add_mark(*lib_, orig_[i], orig_[i + 2], rv::MarkVerdict::Different, rv::MarkSource::Pairs).ok());
-    auto learned = rv::learn(*lib_, {}, cancel_);
+    // 13 marks give the default closed form little strength (0.005 per mark): a stronger one, so
+    // that neighbourhoods change and the queue has disagreements to ask about.
+    rv::LearnParams strong;
+    strong.train.discriminant_strength = 0.3f;
+    auto learned = rv::learn(*lib_, strong, cancel_);
     CHECK_RESULT(learned);
     QVERIFY(learned->version > 0);
     QVERIFY(rv::activate_adapter(*lib_, learned->version, cancel_).ok());  // whatever the guard said

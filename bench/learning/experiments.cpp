@@ -52,6 +52,10 @@ std::vector<Forgetting> run_forgetting(const World& w, const Settings& s, int se
         f.plain_04 = plain_04;
         f.plain_59 = plain_59;
         rv::TrainParams tp = s.train;
+        // What can be forgotten is what gradient steps on new marks alone undo: the library refits
+        // the closed-form start on every mark at each learn (nothing to forget), so this measures
+        // training continued with steps (40 epochs, the refinement the bench chose its rates for).
+        if (tp.epochs == 0) tp.epochs = kForgettingEpochs;
         tp.replay = v.replay;
         tp.ewc = v.ewc;
         tp.seed = s.train.seed + seed;

@@ -21,6 +21,7 @@ struct Forgetting {
     std::string error;
     double drop() const { return after_a_04 - after_b_04; }  // what classes 0-4 lost to the second phase
 };
+inline constexpr int kForgettingEpochs = 40;  // gradient epochs of each phase when the settings have none
 std::vector<Forgetting> run_forgetting(const World& w, const Settings& s, int sessions_per_phase, std::uint64_t seed);
 
 // A mark to the next re-ranked search: fast update on the newest marks, the fast adapter

@@ -23,12 +23,15 @@ constexpr std::size_t kBatchRows = 4096;
 constexpr int kReuseRelinkRounds = 1;
 constexpr int kReuseFanout = 16;
 constexpr double kMinReuseRecall = 0.9;
-// Graph reuse only for adapters that move the features little: the mean cosine between a feature
-// and its image, over the first kCosineSample features, at least this. A trained adapter moves
-// them by 0.9999 (bench_adapter_swap, 1000 marks); a random strong one (0.68) kept the self-check
-// at 1.000 and near queries at 1.000 but lost recall@10 on far queries at 100k (0.89 against a
-// full build's 0.995), which the self-check's probes near the data do not see.
-constexpr double kMinReuseCosine = 0.95;
+// Graph reuse only for adapters that move the features little enough: the mean cosine between a
+// feature and its image, over the first kCosineSample features, at least this. A random strong
+// adapter (0.68) kept the self-check at 1.000 and near queries at 1.000 but lost recall@10 on far
+// queries at 100k (0.89 against a full build's 0.995; bench_adapter_swap), which the self-check's
+// probes near the data do not see. Versions learned from marks are structured stretches: on
+// Fashion-MNIST features (9,000 indexed, 200 held-out queries, closed-form versions from 1000,
+// 2000 and 3900 marks moving features to 0.96, 0.88 and 0.79) the reused graph's recall@10 was
+// 1.000, 1.000 and 0.998 (full builds 1.000). The bar lies between the two.
+constexpr double kMinReuseCosine = 0.75;
 constexpr std::size_t kCosineSample = 2000;
 
 // Mean cosine between the first kCosineSample stored features and their images through `base`.

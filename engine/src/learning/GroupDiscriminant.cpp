@@ -92,6 +92,14 @@ DiscriminantFit fit_group_discriminant(const FeatureMatrix& features, const std:
     const int k = std::min({params.rank, static_cast<int>(out.groups) - 1, d});
     Eigen::MatrixXd W(d, k);
     for (int i = 0; i < k; ++i) W.col(i) = es.eigenvectors().col(d - 1 - i) * std::sqrt(avg);
+    // The map has no offset, so W' x also carries W' mean, the same for every picture: a common
+    // part that would pull all adapted vectors together (every score near 1). Removing the mean
+    // direction from W drops it, and with it only the little the pictures vary along that direction.
+    const double mean_norm = mean.norm();
+    if (mean_norm > 0) {
+        const Eigen::VectorXd m = mean / mean_norm;
+        W -= m * (m.transpose() * W);
+    }
     out.strength = std::min(params.strength * static_cast<double>(pairs.size()), params.max_strength);
 
     // g^2 W W' = U L U': thin QR of W, then the k x k eigenproblem of R R'.

@@ -59,10 +59,13 @@ Result<LearnResult> learn(Library& lib, const LearnParams& params, const std::at
 
     const TrainParams& tp = params.train;
     AdapterTrainer trainer(dim, tp, LowRankAdapter::initial(dim, tp.rank, tp.alpha, tp.seed));
+    // The closed-form start is one step of its own (with no gradient steps, the whole training).
+    if (progress) progress({"training", 0, 1, 0});
     auto report = trainer.train(mf->features, train, cancel, [&](const TrainProgress& p) {
         if (progress)
             progress({"training", static_cast<std::size_t>(p.step), static_cast<std::size_t>(p.steps), p.loss});
     });
+    if (report && report->steps == 0 && progress) progress({"training", 1, 1, 0});
     if (!report) return Error{where + ": training failed: " + report.error().message};
     if (report->cancelled || cancel) return Error{where + ": learning cancelled; nothing was stored"};
     const LowRankAdapter base = trainer.adapter();
