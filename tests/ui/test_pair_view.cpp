@@ -118,7 +118,7 @@ void TestPairView::shows_a_pair_with_names_sizes_and_reason() {
     QVERIFY2(left.contains(QStringLiteral("%1 × %2").arg(real.width()).arg(real.height())), qPrintable(left));
     QVERIFY(view_->captionText(1).startsWith(QFileInfo(p.b).fileName()));
     QVERIFY2(view_->reasonText().contains(QString::number(double(p.score), 'f', 3)), qPrintable(view_->reasonText()));
-    QVERIFY(view_->reasonText().contains(QStringLiteral("near the duplicate threshold")));
+    QVERIFY(view_->reasonText().contains(QStringLiteral("nearest the duplicate threshold")));
     QVERIFY2(view_->thresholdText().startsWith(QStringLiteral("Duplicate threshold ")), qPrintable(view_->thresholdText()));
     QVERIFY(view_->thresholdText().contains(QStringLiteral("the default")));  // no verdicts yet
 }

@@ -60,14 +60,18 @@ QVariant VersionsModel::data(const QModelIndex& index, int role) const {
 }
 
 QVariant VersionsModel::headerData(int section, Qt::Orientation o, int role) const {
-    if (o != Qt::Horizontal || role != Qt::DisplayRole) return {};
+    if (o != Qt::Horizontal) return {};
+    if (role == Qt::ToolTipRole && (section == BeforeColumn || section == AfterColumn))
+        return section == BeforeColumn ? tr("Held-out score (pair AUC) of the version active when this one was made")
+                                       : tr("Held-out score (pair AUC) of this version, on the same held-out marks");
+    if (role != Qt::DisplayRole) return {};
     switch (section) {
     case VersionColumn: return tr("Version");
     case ActiveColumn: return tr("Active");
     case SourceColumn: return tr("Made by");
     case MarksColumn: return tr("Marks");
-    case BeforeColumn: return tr("Held-out before");
-    case AfterColumn: return tr("after");
+    case BeforeColumn: return tr("Before");
+    case AfterColumn: return tr("After");
     case ReasonColumn: return tr("Reason");
     default: return {};
     }

@@ -183,7 +183,7 @@ void PairView::showCurrent() {
     message_->clear();
     left_->showPicture(p.a, cache_);
     right_->showPicture(p.b, cache_);
-    reason_->setText(tr("Score %1 (threshold %2) · asked because it is %3")
+    reason_->setText(tr("Score %1 (threshold %2) · asked because %3")
                          .arg(score3(p.score), score3(p.threshold), p.why));
     QStringList keep{p.a, p.b};
     if (queue_.size() > 1) {  // the next pair's pictures, decoded while this one is looked at

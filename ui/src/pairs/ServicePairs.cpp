@@ -51,8 +51,8 @@ quint64 LibraryService::requestPairs(int count, const QVector<QPair<qint64, qint
             threshold = toThreshold(q->threshold);
             for (const auto& u : q->pairs)
                 pairs.push_back({qpath(u.a), qpath(u.b), u.a_id, u.b_id, u.score, u.threshold,
-                                 u.why == PairReason::NearThreshold ? tr("near the duplicate threshold")
-                                                                    : tr("the adapter and the plain features disagree")});
+                                 u.why == PairReason::NearThreshold ? tr("it is among the unjudged pairs nearest the duplicate threshold")
+                                                                    : tr("the adapter and the plain features disagree on it")});
         } else {
             error = QString::fromStdString(q.error().message);
         }
