@@ -47,27 +47,7 @@ using ui_test::kWait;
 
 namespace {
 
-struct Photo {
-    QString path, group;
-};
-
-// The three collections as JPEGs of at most 640 px in `root`, "group_name.jpg", in name order;
-// the Elephants wallpaper's larger renditions left out (copies of one picture).
-QVector<Photo> makeCollections(const QString& root) {
-    QVector<Photo> out;
-    QDir().mkpath(root);
-    for (const QString group : {"nature", "desktop", "abstract"}) {
-        QDir dir(QStringLiteral("/usr/share/backgrounds/mate/") + group);
-        for (const QString& name : dir.entryList({"*.jpg", "*.png"}, QDir::Files, QDir::Name)) {
-            if (name.startsWith(QLatin1String("Elephants_"))) continue;
-            const QImage image = QImage(dir.filePath(name)).scaled(640, 640, Qt::KeepAspectRatio, Qt::SmoothTransformation);
-            const QString to = root + QLatin1Char('/') + group + QLatin1Char('_') + QFileInfo(name).completeBaseName() +
-                               QStringLiteral(".jpg");
-            if (!image.isNull() && image.convertToFormat(QImage::Format_RGB888).save(to, "JPEG", 90)) out.push_back({to, group});
-        }
-    }
-    return out;
-}
+using Photo = ui_test::MatePhoto;
 
 std::string markLine(const Photo& a, const Photo& b, bool alike) {
     return R"({"a":")" + a.path.toStdString() + R"(","b":")" + b.path.toStdString() + R"(","verdict":")" +
@@ -123,7 +103,7 @@ void TestLearningPanel::initTestCase() {
     home_ = std::make_unique<QTemporaryDir>();
     tmp_ = std::make_unique<QTemporaryDir>();
     QVERIFY(home_->isValid() && tmp_->isValid());
-    photos_ = makeCollections(tmp_->filePath("photos"));
+    photos_ = ui_test::writeMateCollections(tmp_->filePath("photos"));
     QVERIFY2(photos_.size() >= 20, "MATE's wallpapers (mate-backgrounds) are needed");
     lib_ = tmp_->filePath("library");
     {

@@ -10,6 +10,7 @@
 #include <QImageReader>
 #include <QStringList>
 #include <QTemporaryDir>
+#include <QVector>
 
 #include <algorithm>
 
@@ -37,6 +38,30 @@ inline QStringList writeScaledPhotos(const QString& folder, int count, int maxSi
         const QString path = folder + QLatin1Char('/') + QFileInfo(source).fileName();
         if (!image.save(path, "JPEG", 90)) return {};
         out << path;
+    }
+    return out;
+}
+
+// A photo of MATE's three collections and the collection it is in (its "class" for a person).
+struct MatePhoto {
+    QString path, group;
+};
+
+// The three collections (/usr/share/backgrounds/mate/{nature,desktop,abstract}) as JPEGs of at
+// most 640 px in `root`, "group_name.jpg", in name order; the Elephants wallpaper's larger
+// renditions left out (copies of one picture). Empty when mate-backgrounds is not installed.
+inline QVector<MatePhoto> writeMateCollections(const QString& root) {
+    QVector<MatePhoto> out;
+    QDir().mkpath(root);
+    for (const QString group : {"nature", "desktop", "abstract"}) {
+        QDir dir(QStringLiteral("/usr/share/backgrounds/mate/") + group);
+        for (const QString& name : dir.entryList({"*.jpg", "*.png"}, QDir::Files, QDir::Name)) {
+            if (name.startsWith(QLatin1String("Elephants_"))) continue;
+            const QImage image = QImage(dir.filePath(name)).scaled(640, 640, Qt::KeepAspectRatio, Qt::SmoothTransformation);
+            const QString to = root + QLatin1Char('/') + group + QLatin1Char('_') + QFileInfo(name).completeBaseName() +
+                               QStringLiteral(".jpg");
+            if (!image.isNull() && image.convertToFormat(QImage::Format_RGB888).save(to, "JPEG", 90)) out.push_back({to, group});
+        }
     }
     return out;
 }
