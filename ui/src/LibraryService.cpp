@@ -1,4 +1,5 @@
 #include "LibraryService.h"
+#include "ServiceCalls.h"
 
 #include "TsanHandOff.h"
 
@@ -17,9 +18,6 @@ namespace rv::ui {
 
 namespace {
 
-QString qpath(const std::string& bytes) { return QFile::decodeName(QByteArray::fromStdString(bytes)); }
-std::filesystem::path fspath(const QString& path) { return QFile::encodeName(path).toStdString(); }
-QString qtext(const std::string& s) { return QString::fromStdString(s); }
 
 // RGB8 copy of a QImage for the engine (alpha composited on white, as viewers show it).
 RgbImage to_rgb(const QImage& image) {
@@ -39,7 +37,7 @@ RgbImage to_rgb(const QImage& image) {
 
 }  // namespace
 
-// Channels of the two pools' hand-offs (TsanHandOff.h); ServiceMarks.cpp starts tasks on them too.
+// Channels of the two pools' hand-offs (TsanHandOff.h; declared in ServiceCalls.h).
 char writerChannel = 0, readerChannel = 0;
 
 LibraryService::LibraryService(QObject* parent) : QObject(parent) {

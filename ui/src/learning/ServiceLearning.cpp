@@ -6,6 +6,7 @@
 // searches of Compare run on reader_. Results come back through postCall() as plain data
 // (LearningData.h) and are dropped if another library was opened meanwhile.
 #include "LibraryService.h"
+#include "ServiceCalls.h"
 
 #include <QDateTime>
 #include <QFile>
@@ -19,14 +20,9 @@
 
 namespace rv::ui {
 
-// The pools' hand-off channels (LibraryService.cpp), so its destructor's waits order these tasks too.
-extern char writerChannel, readerChannel;
 
 namespace {
 
-QString qpath(const std::string& bytes) { return QFile::decodeName(QByteArray::fromStdString(bytes)); }
-std::filesystem::path fspath(const QString& path) { return QFile::encodeName(path).toStdString(); }
-QString qtext(const std::string& s) { return QString::fromStdString(s); }
 
 QVector<SearchHit> toHits(const std::vector<SearchResult>& results) {
     QVector<SearchHit> out;

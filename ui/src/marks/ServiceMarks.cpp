@@ -1,6 +1,7 @@
 // LibraryService's marks block (i11-marks): the person's verdicts stored through the engine's
 // Marks.h / Learning.h calls on the writer pool, in-session re-ranking on the reader pool.
 #include "LibraryService.h"
+#include "ServiceCalls.h"
 
 #include <QFile>
 
@@ -10,14 +11,9 @@
 
 namespace rv::ui {
 
-// LibraryService.cpp's pool channels.
-extern char writerChannel, readerChannel;
 
 namespace {
 
-QString qpath(const std::string& bytes) { return QFile::decodeName(QByteArray::fromStdString(bytes)); }
-std::filesystem::path fspath(const QString& path) { return QFile::encodeName(path).toStdString(); }
-QString qtext(const std::string& s) { return QString::fromStdString(s); }
 
 std::vector<std::filesystem::path> fspaths(const QStringList& paths) {
     std::vector<std::filesystem::path> out;

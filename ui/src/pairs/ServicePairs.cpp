@@ -4,6 +4,7 @@
 #include <QFile>
 
 #include "LibraryService.h"
+#include "ServiceCalls.h"
 #include "TsanHandOff.h"
 #include "ruvision/engine/PairQueue.h"
 
@@ -15,8 +16,6 @@ namespace {
 // time, so they stay in order with the service's own writer tasks.
 char pairsChannel = 0;
 
-QString qpath(const std::string& bytes) { return QFile::decodeName(QByteArray::fromStdString(bytes)); }
-std::filesystem::path fspath(const QString& path) { return QFile::encodeName(path).toStdString(); }
 
 PairThreshold toThreshold(const DuplicateThresholdState& s) {
     PairThreshold t;
