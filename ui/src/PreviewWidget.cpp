@@ -59,7 +59,7 @@ PreviewWidget::~PreviewWidget() {
 }
 
 // Worker thread. Never throws: every failure becomes `reason`.
-PreviewWidget::Decoded PreviewWidget::decode(const QString& path) {
+PreviewWidget::Decoded PreviewWidget::decode(const QString& path, int maxSide) {
     Decoded out;
     try {
         const QFileInfo info(path);
@@ -72,7 +72,7 @@ PreviewWidget::Decoded PreviewWidget::decode(const QString& path) {
             return out;
         }
         if (EngineImageReader::handles(path)) {  // HEIC, AVIF, camera RAW: no Qt reader
-            EngineImage e = EngineImageReader::read(path, kMaxDecodeSide);
+            EngineImage e = EngineImageReader::read(path, maxSide);
             return {std::move(e.image), e.original, e.reason};
         }
         QImageReader reader(path);
@@ -84,7 +84,7 @@ PreviewWidget::Decoded PreviewWidget::decode(const QString& path) {
             const double budget = limitBytes > 0 ? std::min(double(kMaxDecodePixels), 0.98 * limitBytes / 4)
                                                  : double(kMaxDecodePixels);
             const double pixels = double(raw.width()) * raw.height();
-            double scale = std::min({1.0, double(kMaxDecodeSide) / std::max(raw.width(), raw.height()),
+            double scale = std::min({1.0, double(maxSide) / std::max(raw.width(), raw.height()),
                                      std::sqrt(budget / pixels)});
             // The JPEG reader decodes at the next n/8 scale at or above the asked size, and the
             // allocation limit applies to that: ask for an n/8 size so the decode itself fits.
@@ -149,7 +149,7 @@ void PreviewWidget::setImage(const QString& path) {
         if (id != request_ || watcher->isCanceled()) return;  // superseded by a newer setImage()
         onDecoded(watcher->result());
     });
-    watcher->setFuture(QtConcurrent::run(&PreviewWidget::decode, path));
+    watcher->setFuture(QtConcurrent::run([path] { return PreviewWidget::decode(path); }));
     pendingDecode_ = watcher;
 }
 

@@ -30,6 +30,16 @@ public:
     static constexpr int kMaxDecodeSide = 8192;
     static constexpr qint64 kMaxDecodePixels = 40'000'000;
 
+    // A picture decoded for showing: at most `maxSide` px on the longer side and the pixel budget
+    // above, transparency over the engine's grey; `originalSize` the stored size after EXIF
+    // orientation. Any thread; never throws: every failure is `error`. The pair view uses it too.
+    struct Decoded {
+        QImage image;
+        QSize originalSize;
+        QString error;  // names the reason; empty on success
+    };
+    static Decoded decode(const QString& path, int maxSide = kMaxDecodeSide);
+
     explicit PreviewWidget(QWidget* parent = nullptr);
     ~PreviewWidget() override;
 
@@ -85,12 +95,6 @@ protected:
 
 private:
     enum class State { Empty, Loading, Ready, Failed };
-    struct Decoded {
-        QImage image;
-        QSize originalSize;
-        QString error;  // names the file; empty on success
-    };
-    static Decoded decode(const QString& path);
 
     void onDecoded(const Decoded& result);
     QSizeF displaySize() const;  // device-independent pixels at the current zoom

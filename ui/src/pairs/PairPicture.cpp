@@ -3,19 +3,15 @@
 
 #include <QCoreApplication>
 #include <QFileInfo>
-#include <QImageReader>
 #include <QLabel>
 #include <QLocale>
 #include <QPainter>
 #include <QVBoxLayout>
 #include <QtConcurrent>
 
-#include <algorithm>
-#include <cmath>
 
 #include "DisplayName.h"
-#include "EngineImageReader.h"
-#include "TransparencyBackdrop.h"
+#include "PreviewWidget.h"
 
 namespace rv::ui {
 
@@ -27,44 +23,17 @@ QString tr(const char* text) { return QCoreApplication::translate("rv::ui::PairP
 
 PairPicture PairPictureCache::decode(const QString& path) {
     PairPicture out;
-    try {
-        const QFileInfo info(path);
-        if (!info.isFile()) {
-            out.error = info.exists() ? tr("not a file") : tr("file not found");
-            return out;
-        }
-        out.bytes = info.size();
-        if (EngineImageReader::handles(path)) {  // HEIC, AVIF, camera RAW: no Qt reader
-            EngineImage e = EngineImageReader::read(path, kMaxSide);
-            out.image = std::move(e.image);
-            out.original = e.original;
-            out.error = e.reason;
-            return out;
-        }
-        QImageReader reader(path);
-        reader.setAutoTransform(true);
-        const QSize raw = reader.size();  // stored orientation; invalid if the header says nothing
-        if (raw.isValid() && !raw.isEmpty()) {
-            double scale = std::min(1.0, double(kMaxSide) / std::max(raw.width(), raw.height()));
-            // JPEG decodes at n/8 scales: ask for one, so the reader does not decode larger.
-            if (scale < 1.0 && scale >= 0.125) scale = std::ceil(scale * 8) / 8;
-            if (scale < 1.0)
-                reader.setScaledSize(QSize(std::max(1, int(raw.width() * scale)), std::max(1, int(raw.height() * scale))));
-        }
-        QImage image = reader.read();
-        if (image.isNull()) {
-            out.error = reader.errorString();
-            return out;
-        }
-        const bool turned = reader.transformation() & QImageIOHandler::TransformationRotate90;
-        out.original = raw.isValid() ? (turned ? raw.transposed() : raw) : image.size();
-        out.image = overTransparencyBackdrop(image);
-        if (out.image.isNull()) out.error = tr("not enough memory");
-    } catch (const std::exception& e) {
-        out.error = QString::fromLocal8Bit(e.what());
-    } catch (...) {
-        out.error = tr("unexpected decoder failure");
+    const QFileInfo info(path);
+    if (!info.isFile()) {
+        out.error = info.exists() ? tr("not a file") : tr("file not found");
+        return out;
     }
+    out.bytes = info.size();
+    // The preview's decode: the same readers, scaling while decoding and pixel budget.
+    PreviewWidget::Decoded d = PreviewWidget::decode(path, kMaxSide);
+    out.image = std::move(d.image);
+    out.original = d.originalSize;
+    out.error = d.error;
     return out;
 }
 
