@@ -80,7 +80,10 @@ double average_precision(const Hierarchy& h, int u, std::vector<double>& dist)
     std::size_t rank = 0;
     for (std::size_t k = 0; k < nd.size(); ++k) {
         rank += hist[k];
-        sum += static_cast<double>(k + 1) / static_cast<double>(std::max<std::size_t>(rank, k + 1));
+        // neighbours at most as far as this one (more than k + 1 when neighbours tie; nodes at a tied
+        // distance all went to the first of them, so rank already counts them)
+        const auto hits = static_cast<std::size_t>(std::upper_bound(nd.begin(), nd.end(), nd[k]) - nd.begin());
+        sum += static_cast<double>(hits) / static_cast<double>(std::max(rank, hits));
     }
     return sum / static_cast<double>(nd.size());
 }
