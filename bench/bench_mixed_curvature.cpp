@@ -8,6 +8,7 @@
 //   bench_mixed_curvature [--fashion DIR] [--features FILE] [--threads N] [--seed S] [--queries Q]
 #include <algorithm>
 #include <cmath>
+#include <cstdlib>
 #include <cstdio>
 #include <filesystem>
 #include <numeric>
@@ -29,19 +30,77 @@ struct Half {
     std::vector<int> queries;  // indices into rows
 };
 
+// One mapped point, split into its parts for a fast distance: the flat part, the ball part with
+// its 1 - c|h|^2, the sphere part normalised to unit length.
+struct Mapped {
+    std::vector<double> e, h, s;
+    double room = 1;
+};
+
+Mapped split(const mx::Space& space, const mx::Point& p)
+{
+    Mapped m;
+    const auto a = static_cast<std::size_t>(space.euclidean), b = static_cast<std::size_t>(space.hyperbolic);
+    m.e.assign(p.begin(), p.begin() + static_cast<std::ptrdiff_t>(a));
+    m.h.assign(p.begin() + static_cast<std::ptrdiff_t>(a), p.begin() + static_cast<std::ptrdiff_t>(a + b));
+    m.s.assign(p.begin() + static_cast<std::ptrdiff_t>(a + b), p.end());
+    double hh = 0, ss = 0;
+    for (double v : m.h)
+        hh += v * v;
+    const double r = std::sqrt(space.c_h * hh);
+    m.room = std::max((1 - r) * (1 + r), 2.2e-16);
+    for (double v : m.s)
+        ss += v * v;
+    if (ss > 0)
+        for (double& v : m.s)
+            v /= std::sqrt(ss);
+    return m;
+}
+
+// The same product distance as mx::distance (checked on a sample in main), without allocating.
+double fast_distance(const mx::Space& space, const Mapped& x, const Mapped& y)
+{
+    double e = 0, u = 0, minus = 0, plus = 0;
+    for (std::size_t i = 0; i < x.e.size(); ++i)
+        e += (x.e[i] - y.e[i]) * (x.e[i] - y.e[i]);
+    for (std::size_t i = 0; i < x.h.size(); ++i)
+        u += (x.h[i] - y.h[i]) * (x.h[i] - y.h[i]);
+    for (std::size_t i = 0; i < x.s.size(); ++i) {
+        minus += (x.s[i] - y.s[i]) * (x.s[i] - y.s[i]);
+        plus += (x.s[i] + y.s[i]) * (x.s[i] + y.s[i]);
+    }
+    const double sc = std::sqrt(space.c_h);
+    const double dh = x.h.empty() ? 0 : 2.0 / sc * std::asinh(sc * std::sqrt(u) / std::sqrt(x.room * y.room));
+    const double ds = x.s.empty() ? 0 : 2.0 * std::atan2(std::sqrt(minus), std::sqrt(plus)) / std::sqrt(space.c_s);
+    return std::sqrt(e + dh * dh + ds * ds);
+}
+
 // mAP@10 of `half`'s queries against the rest of the half, ranked by `map`'s product distance
 // (map empty: the cosine).
 double score(const rvlearn::Pool& pool, const Half& half, const mx::FeatureMap* map, int threads)
 {
     const int dim = pool.features.dim;
     const std::size_t n = half.rows.size();
-    std::vector<mx::Point> pts;
+    std::vector<Mapped> pts;
     mx::Space space;
     if (map) {
         space = mx::feature_space(*map, dim);
         pts.reserve(n);
-        for (int r : half.rows)
-            pts.push_back(mx::from_feature(*map, std::span<const float>(pool.features.row(static_cast<std::size_t>(r)), static_cast<std::size_t>(dim))));
+        std::vector<mx::Point> check;
+        for (int r : half.rows) {
+            const mx::Point p = mx::from_feature(*map, std::span<const float>(pool.features.row(static_cast<std::size_t>(r)), static_cast<std::size_t>(dim)));
+            pts.push_back(split(space, p));
+            if (check.size() < 20)
+                check.push_back(p);
+        }
+        for (std::size_t i = 0; i + 1 < check.size(); ++i) {
+            const double want = mx::distance(space, check[i], check[i + 1]);
+            const double got = fast_distance(space, pts[i], pts[i + 1]);
+            if (std::abs(want - got) > 1e-9 * (1 + want)) {
+                std::fprintf(stderr, "bench_mixed_curvature: the fast distance %.17g differs from mx::distance %.17g\n", got, want);
+                std::exit(1);
+            }
+        }
     }
     std::vector<int> labels(n);
     std::vector<int> count(10, 0);
@@ -58,7 +117,7 @@ double score(const rvlearn::Pool& pool, const Half& half, const mx::FeatureMap* 
             for (std::size_t i = 0; i < n; ++i) {
                 double v;
                 if (map) {
-                    v = mx::distance(space, pts[q], pts[i]);
+                    v = fast_distance(space, pts[q], pts[i]);
                 } else {
                     const float* fi = pool.features.row(static_cast<std::size_t>(half.rows[i]));
                     double dot = 0;

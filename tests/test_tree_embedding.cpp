@@ -145,6 +145,22 @@ QString check_layout(const Hierarchy& h, double max_radius)
         if (std::abs(edge - h.scale) > tol * h.scale + tol)
             return QString("edge %1-%2 has length %3, scale %4").arg(p).arg(i).arg(edge, 0, 'g', 12).arg(h.scale, 0, 'g', 12);
     }
+    // Children around each node in the order given: seen from the node, turning one way from the
+    // direction of its parent (the root: from the first child), their angles increase.
+    for (std::size_t v = 0; v < h.nodes.size(); ++v) {
+        const HierarchyNode& node = h.nodes[v];
+        if (node.children.size() < 2)
+            continue;
+        const hb::DiskMap m = hb::recentre(at(h, static_cast<int>(v)));
+        const double from = std::arg(m(at(h, node.parent >= 0 ? node.parent : node.children[0])));
+        double last = -1;
+        for (std::size_t j = node.parent >= 0 ? 0 : 1; j < node.children.size(); ++j) {
+            double a = std::fmod(std::arg(m(at(h, node.children[j]))) - from + 4 * kPi, 2 * kPi);
+            if (!(a > last))
+                return QString("node %1's child %2 is out of order (%3 after %4)").arg(v).arg(j).arg(a).arg(last);
+            last = a;
+        }
+    }
     return {};
 }
 
