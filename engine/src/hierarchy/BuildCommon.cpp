@@ -47,74 +47,99 @@ std::vector<Range> permute(Work& w, Range r, const std::vector<std::uint32_t>& a
 
 }  // namespace
 
-void centroid_and_rep(const Work& w, Range r, std::vector<float>& centroid, std::size_t& rep, float* min_cos) {
+void centroid_and_rep(const Work& w, Range r, std::vector<float>& centroid, std::size_t& rep) {
+    std::vector<double> sum(w.dim, 0.0);
+    for (std::size_t i = r.begin; i < r.end; ++i) {
+        const float* v = w.raw(i);
+        const double s = w.raw_scale(i);
+        for (std::size_t d = 0; d < w.dim; ++d) sum[d] += v[d] * s;
+    }
+    if (!hierarchy_ops::normalise(sum)) {  // members cancel out: any member stands for them
+        const float* v = w.raw(r.begin);
+        for (std::size_t d = 0; d < w.dim; ++d) sum[d] = v[d] * static_cast<double>(w.raw_scale(r.begin));
+    }
+    centroid.assign(sum.begin(), sum.end());
+    const auto& K = kernels::kernels();
+    float best = -2.0f;
+    rep = r.begin;
+    for (std::size_t i = r.begin; i < r.end; ++i) {
+        const float c = K.dot(w.raw(i), centroid.data(), w.dim) * w.raw_scale(i);
+        if (c > best) {
+            best = c;
+            rep = i;
+        }
+    }
+}
+
+float spread(const Work& w, Range r) {
     std::vector<double> sum(w.dim, 0.0);
     for (std::size_t i = r.begin; i < r.end; ++i) {
         const float* v = w.row(i);
         for (std::size_t d = 0; d < w.dim; ++d) sum[d] += v[d];
     }
-    if (!hierarchy_ops::normalise(sum)) {  // members cancel out: any member stands for them
-        const float* v = w.row(r.begin);
-        sum.assign(v, v + w.dim);
-    }
-    centroid.assign(sum.begin(), sum.end());
-    const auto& K = kernels::kernels();
-    float best = -2.0f, lowest = 2.0f;
-    rep = r.begin;
-    for (std::size_t i = r.begin; i < r.end; ++i) {
-        const float c = K.dot(w.row(i), centroid.data(), w.dim);
-        if (c > best) {
-            best = c;
-            rep = i;
-        }
-        lowest = std::min(lowest, c);
-    }
-    *min_cos = lowest;
+    std::vector<float> mean(w.dim, 0.0f);
+    if (hierarchy_ops::normalise(sum)) mean.assign(sum.begin(), sum.end());
+    float lowest = 1.0f;
+    for (std::size_t i = r.begin; i < r.end; ++i)
+        lowest = std::min(lowest, hierarchy_ops::mean_free_cos(w.row(i), mean.data(), w.dim));
+    return lowest;
 }
 
-// Near-duplicate stars among a small group's rows (see the file comment).
+// Near-duplicate stars among a group's rows (BuildCommon.h). Cosines by one gemm (rows are unit
+// or zero; mean_free_cos's rule for zero rows after); the stars in O(m^2): each row's count and
+// sum of alike untaken others are kept up to date as rows are taken.
 std::vector<std::vector<std::size_t>> leaf_items(const Work& w, Range r, float threshold, bool in_order) {
     const std::size_t m = r.size();
-    const auto& K = kernels::kernels();
-    std::vector<float> cs(m * m, 1.0f);
+    std::vector<float> cs(m * m, 0.0f);
+    {
+        std::vector<float> t(w.dim * m);
+        for (std::size_t i = 0; i < m; ++i)
+            for (std::size_t d = 0; d < w.dim; ++d) t[d * m + i] = w.row(r.begin + i)[d];
+        kernels::kernels().gemm(static_cast<int>(m), static_cast<int>(m), static_cast<int>(w.dim), w.row(r.begin),
+                                t.data(), nullptr, cs.data(), kernels::Activation::None);
+        std::vector<char> zero(m);
+        for (std::size_t i = 0; i < m; ++i) zero[i] = cs[i * m + i] == 0.0f;
+        for (std::size_t i = 0; i < m; ++i)
+            for (std::size_t j = 0; j < m; ++j)
+                if (zero[i] || zero[j]) cs[i * m + j] = zero[i] && zero[j] ? 1.0f : 0.0f;
+    }
+    std::vector<std::size_t> count(m, 0);
+    std::vector<double> sum(m, 0.0);
     for (std::size_t i = 0; i < m; ++i)
-        for (std::size_t j = i + 1; j < m; ++j)
-            cs[i * m + j] = cs[j * m + i] = K.dot(w.row(r.begin + i), w.row(r.begin + j), w.dim);
+        for (std::size_t j = 0; j < m; ++j)
+            if (j != i && cs[i * m + j] >= threshold) {
+                ++count[i];
+                sum[i] += cs[i * m + j];
+            }
     std::vector<char> taken(m, 0);
+    auto take = [&](std::size_t j) {
+        taken[j] = 1;
+        for (std::size_t i = 0; i < m; ++i)
+            if (i != j && !taken[i] && cs[i * m + j] >= threshold) {
+                --count[i];
+                sum[i] -= cs[i * m + j];
+            }
+    };
     std::vector<std::vector<std::size_t>> items;
     for (;;) {
-        std::size_t best = m, best_count = 0;
-        double best_sum = 0;
+        std::size_t best = m;
         for (std::size_t i = 0; i < m; ++i) {
-            if (taken[i]) continue;
-            std::size_t count = 0;
-            double sum = 0;
-            for (std::size_t j = 0; j < m; ++j)
-                if (j != i && !taken[j] && cs[i * m + j] >= threshold) {
-                    ++count;
-                    sum += cs[i * m + j];
-                }
-            if (count > best_count || (count == best_count && count > 0 && sum > best_sum)) {
-                best = i;
-                best_count = count;
-                best_sum = sum;
-            }
+            if (taken[i] || count[i] == 0) continue;
+            if (best == m || count[i] > count[best] || (count[i] == count[best] && sum[i] > sum[best])) best = i;
         }
         if (best == m) break;
-        std::vector<std::size_t> star{r.begin + best};
-        taken[best] = 1;
+        std::vector<std::size_t> star{best};
         for (std::size_t j = 0; j < m; ++j)
-            if (!taken[j] && cs[best * m + j] >= threshold) {
-                star.push_back(r.begin + j);
-                taken[j] = 1;
-            }
+            if (j != best && !taken[j] && cs[best * m + j] >= threshold) star.push_back(j);
+        for (std::size_t j : star) take(j);
+        for (std::size_t& j : star) j += r.begin;
         items.push_back(std::move(star));
     }
     for (std::size_t i = 0; i < m; ++i)
         if (!taken[i]) items.push_back({r.begin + i});
     if (!in_order) return items;
     std::vector<const float*> heads;
-    for (const auto& it : items) heads.push_back(w.row(it[0]));
+    for (const auto& it : items) heads.push_back(w.raw(it[0]));
     const auto order = hierarchy_ops::chain_order(heads, w.dim);
     std::vector<std::vector<std::size_t>> ordered;
     ordered.reserve(items.size());
@@ -144,13 +169,26 @@ std::vector<Range> split_range(Work& w, Range r, const HierarchyParams& params, 
 Work make_work(std::span<const float> features, int dim) {
     Work w;
     w.dim = static_cast<std::size_t>(std::max(0, dim));
-    w.x.assign(features.begin(), features.end());
-    const std::size_t n = w.dim > 0 ? w.x.size() / w.dim : 0;
+    w.input = features.data();
+    const std::size_t n = w.dim > 0 ? features.size() / w.dim : 0;
+    w.x.resize(n * w.dim);
     w.orig.resize(n);
-    const auto& K = kernels::kernels();
+    w.inv_norm.resize(n);
+    std::vector<double> mean(w.dim, 0.0);
     for (std::size_t i = 0; i < n; ++i) {
         w.orig[i] = i;
-        K.l2_normalize(w.row(i), w.dim);
+        const float* v = features.data() + i * w.dim;
+        double n2 = 0;
+        for (std::size_t d = 0; d < w.dim; ++d) n2 += static_cast<double>(v[d]) * v[d];
+        w.inv_norm[i] = static_cast<float>(1.0 / std::sqrt(n2));  // check_input: n2 > 0
+        for (std::size_t d = 0; d < w.dim; ++d) mean[d] += v[d] * static_cast<double>(w.inv_norm[i]);
+    }
+    std::vector<float> u(w.dim, 0.0f);
+    if (hierarchy_ops::normalise(mean)) u.assign(mean.begin(), mean.end());
+    else u.clear();
+    for (std::size_t i = 0; i < n; ++i) {
+        const auto v = hierarchy_ops::mean_free(features.subspan(i * w.dim, w.dim), u);
+        std::copy(v.begin(), v.end(), w.row(i));
     }
     return w;
 }

@@ -17,7 +17,8 @@ enum class Method { KMeans, Hybrid };
 struct BuildOptions {
     Method method = Method::Hybrid;
     cluster::Linkage linkage = cluster::Linkage::Average;
-    int block = 256;  // Hybrid: k-means splits groups larger than this
+    int block = 1024;  // Hybrid: k-means splits groups larger than this
+    bool open_largest = false;  // Hybrid compression: open the part of most images (else of largest merge distance)
 };
 
 // What build_hierarchy uses.
@@ -29,7 +30,8 @@ BuildOptions default_build();
 
 // The two methods, after check_input (n >= 1).
 [[nodiscard]] Result<Hierarchy> build_kmeans(std::span<const float> features, std::span<const std::int64_t> file_ids,
-                                             int dim, const HierarchyParams& params, const std::atomic<bool>& cancel,
+                                             int dim, const HierarchyParams& params, const BuildOptions& options,
+                                             const std::atomic<bool>& cancel,
                                              const HierarchyProgress& progress);
 [[nodiscard]] Result<Hierarchy> build_hybrid(std::span<const float> features, std::span<const std::int64_t> file_ids,
                                              int dim, const HierarchyParams& params, const BuildOptions& options,

@@ -55,10 +55,10 @@ struct Plan {
 
 Plan plan_group(Work& w, Range r, const HierarchyParams& params, int threads, const std::atomic<bool>& cancel) {
     Plan p;
-    float min_cos = 1;
-    centroid_and_rep(w, r, p.centroid, p.rep, &min_cos);
+    centroid_and_rep(w, r, p.centroid, p.rep);
     const double t = params.duplicate_cosine;
-    if (r.size() >= 2 && 2.0 * min_cos * min_cos - 1.0 >= t && min_cos > 0) {
+    const double min_cos = r.size() >= 2 ? spread(w, r) : 0.0;
+    if (r.size() >= 2 && min_cos > 0 && 2.0 * min_cos * min_cos - 1.0 >= t) {
         p.type = Plan::Type::AllDuplicates;
         return p;
     }
@@ -77,8 +77,7 @@ Plan plan_group(Work& w, Range r, const HierarchyParams& params, int threads, co
         return p;
     }
     // Keep the representative pointing at the same image after the permutation.
-    float unused = 0;
-    centroid_and_rep(w, r, p.centroid, p.rep, &unused);
+    centroid_and_rep(w, r, p.centroid, p.rep);
     return p;
 }
 
@@ -107,7 +106,7 @@ Result<Hierarchy> build_with(std::span<const float> features, std::span<const st
         return h;
     }
     auto h = options.method == Method::KMeans
-                 ? build_kmeans(features, file_ids, dim, params, cancel, progress)
+                 ? build_kmeans(features, file_ids, dim, params, options, cancel, progress)
                  : build_hybrid(features, file_ids, dim, params, options, cancel, progress);
     if (h) {
         h->dim = dim;
@@ -119,7 +118,8 @@ Result<Hierarchy> build_with(std::span<const float> features, std::span<const st
 }
 
 Result<Hierarchy> build_kmeans(std::span<const float> features, std::span<const std::int64_t> file_ids, int dim,
-                               const HierarchyParams& params, const std::atomic<bool>& cancel,
+                               const HierarchyParams& params, const BuildOptions& options,
+                               const std::atomic<bool>& cancel,
                                const HierarchyProgress& progress) {
     const std::size_t n = file_ids.size();
     Hierarchy h;
@@ -127,6 +127,7 @@ Result<Hierarchy> build_kmeans(std::span<const float> features, std::span<const 
     root.kind = Kind::Root;
     h.nodes.push_back(root);
     Work w = make_work(features, dim);
+    (void)options;
     auto add_image = [&](int parent, std::size_t row) {
         HierarchyNode img;
         img.kind = Kind::Image;

@@ -57,10 +57,7 @@ std::vector<Range> make_blocks(Work& w, const HierarchyParams& params, std::size
         cluster::parallel_for(level.size(), threads, [&](std::size_t g) {
             const Range r = level[g];
             if (r.size() <= block) return;
-            std::vector<float> centroid;
-            std::size_t rep = 0;
-            float min_cos = 1;
-            centroid_and_rep(w, r, centroid, rep, &min_cos);
+            const float min_cos = spread(w, r);
             if (min_cos > 0 && 2.0 * min_cos * min_cos - 1.0 >= params.duplicate_cosine) {
                 dup[g] = 1;
                 return;
@@ -89,8 +86,7 @@ void agglomerate_block(const Work& w, Block& b, const HierarchyParams& params, c
     if (b.all_duplicates) {
         std::vector<float> centroid;
         std::size_t rep = 0;
-        float unused = 0;
-        centroid_and_rep(w, b.range, centroid, rep, &unused);
+        centroid_and_rep(w, b.range, centroid, rep);
         std::vector<std::size_t> rows{rep};
         for (std::size_t i = b.range.begin; i < b.range.end; ++i)
             if (i != rep) rows.push_back(i);
@@ -241,8 +237,10 @@ Result<Hierarchy> build_hybrid(std::span<const float> features, std::span<const 
                 std::size_t open_at = parts.size();
                 for (std::size_t i = 0; i < parts.size(); ++i) {
                     const auto& node = t[static_cast<std::size_t>(parts[i])];
-                    if (node.item < 0 && (open_at == parts.size() ||
-                                          node.height > t[static_cast<std::size_t>(parts[open_at])].height))
+                    if (node.item >= 0) continue;
+                    const auto& best = t[static_cast<std::size_t>(parts[open_at == parts.size() ? i : open_at])];
+                    if (open_at == parts.size() ||
+                        (options.open_largest ? node.images > best.images : node.height > best.height))
                         open_at = i;
                 }
                 if (open_at == parts.size()) break;
@@ -314,8 +312,7 @@ Result<Hierarchy> build_hybrid(std::span<const float> features, std::span<const 
         auto& node = h.nodes[static_cast<std::size_t>(groups[k])];
         const Range r = range[static_cast<std::size_t>(groups[k])];
         std::size_t rep = r.begin;
-        float unused = 0;
-        centroid_and_rep(w, r, node.centroid, rep, &unused);
+        centroid_and_rep(w, r, node.centroid, rep);
         node.size = static_cast<std::int64_t>(r.size());
         node.representative = image_at[rep];
     });

@@ -40,29 +40,36 @@ Located locate(const Hierarchy& h, std::span<const float> q, const FeatureOf& fe
     Located out;
     if (h.nodes.empty()) return out;
     const float t = params.duplicate_cosine;
+    // Everything is compared mean_free (TreeOps.h) with the root's centroid as the mean direction.
+    const std::vector<float>& u = h.nodes[0].centroid;
+    const std::vector<float> qm = mean_free(q, u);
+    auto near = [&](const std::vector<float>& v) {
+        if (v.size() != qm.size()) return -std::numeric_limits<float>::infinity();
+        return mean_free_cos(qm.data(), mean_free(v, u).data(), qm.size());
+    };
     int dup = -1;
     float dup_cos = -std::numeric_limits<float>::infinity();
     std::vector<std::pair<float, int>> ends;  // (score, node)
     std::vector<int> beam{0}, visited;
     while (!beam.empty()) {
         std::vector<std::pair<float, int>> next;
-        for (int u : beam) {
-            visited.push_back(u);
+        for (int b : beam) {
+            visited.push_back(b);
             bool has_group = false;
-            for (int c : h.nodes[static_cast<std::size_t>(u)].children) {
+            for (int c : h.nodes[static_cast<std::size_t>(b)].children) {
                 const auto& child = h.nodes[static_cast<std::size_t>(c)];
                 if (child.kind == Kind::Group) {
-                    next.emplace_back(cosine(q, child.centroid), c);
+                    next.emplace_back(near(child.centroid), c);
                     has_group = true;
                 } else if (child.kind == Kind::Duplicates) {
-                    const float s = cosine(q, rep_feature(h, c, feature_of));
+                    const float s = near(rep_feature(h, c, feature_of));
                     if (s >= t && s > dup_cos) {
                         dup_cos = s;
                         dup = c;
                     }
                 }
             }
-            if (!has_group) ends.emplace_back(cosine(q, h.nodes[static_cast<std::size_t>(u)].centroid), u);
+            if (!has_group) ends.emplace_back(near(h.nodes[static_cast<std::size_t>(b)].centroid), b);
         }
         std::stable_sort(next.begin(), next.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
         if (next.size() > kBeam) next.resize(kBeam);
@@ -77,14 +84,14 @@ Located locate(const Hierarchy& h, std::span<const float> q, const FeatureOf& fe
     int end = ends.empty() ? 0 : ends.front().second;
     if (find_twin) {
         float twin_cos = t;
-        for (int u : visited)
-            for (int c : h.nodes[static_cast<std::size_t>(u)].children) {
+        for (int v : visited)
+            for (int c : h.nodes[static_cast<std::size_t>(v)].children) {
                 if (h.nodes[static_cast<std::size_t>(c)].kind != Kind::Image) continue;
-                const float s = cosine(q, rep_feature(h, c, feature_of));
+                const float s = near(rep_feature(h, c, feature_of));
                 if (s >= twin_cos) {
                     twin_cos = s;
                     out.twin = c;
-                    end = u;
+                    end = v;
                 }
             }
     }

@@ -38,6 +38,12 @@ using hierarchy_ops::FeatureOf;
 using hierarchy_ops::cosine;
 using hierarchy_ops::rep_feature;
 
+// mean_free cosine of two mean_free features; -inf when one is unknown (empty).
+float mean_free_near(const std::vector<float>& a, const std::vector<float>& b) {
+    if (a.empty() || a.size() != b.size()) return -std::numeric_limits<float>::infinity();
+    return hierarchy_ops::mean_free_cos(a.data(), b.data(), a.size());
+}
+
 struct Checked {
     std::size_t dim = 0;
     std::vector<std::vector<float>> x;  // normalised features, one per file
@@ -293,7 +299,8 @@ Status hierarchy_remove(Hierarchy& h, std::span<const std::int64_t> file_ids, co
             for (std::size_t i = 0; i < m; ++i) {
                 f[i] = feature_of ? feature_of(h.nodes[static_cast<std::size_t>(node.children[i])].file_id)
                                   : std::vector<float>{};
-                hierarchy_ops::normalise(f[i]);
+                if (f[i].size() == static_cast<std::size_t>(h.dim)) f[i] = hierarchy_ops::mean_free(f[i], h.nodes[0].centroid);
+                else f[i].clear();
             }
             const std::vector<int> members = node.children;
             auto node_of_child = [&members](std::size_t i) { return members[i]; };
@@ -304,7 +311,7 @@ Status hierarchy_remove(Hierarchy& h, std::span<const std::int64_t> file_ids, co
                 double sum = 0;
                 for (std::size_t j = 0; j < m; ++j) {
                     if (i == j) continue;
-                    const float s = cosine(f[i], f[j]);
+                    const float s = mean_free_near(f[i], f[j]);
                     if (s >= t) ++count;
                     if (std::isfinite(s)) sum += s;
                 }
@@ -316,7 +323,7 @@ Status hierarchy_remove(Hierarchy& h, std::span<const std::int64_t> file_ids, co
             }
             std::vector<int> keep, leave;
             for (std::size_t i = 0; i < m; ++i)
-                (i == centre || cosine(f[i], f[centre]) >= t ? keep : leave).push_back(node.children[i]);
+                (i == centre || mean_free_near(f[i], f[centre]) >= t ? keep : leave).push_back(node.children[i]);
             node.children = keep;
             node.size = static_cast<std::int64_t>(keep.size());
             node.representative = node_of_child(centre);
