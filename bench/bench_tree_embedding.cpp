@@ -3,16 +3,21 @@
 // trees shaped like build_hierarchy's (groups split into up to `branching` parts of random sizes
 // until at most `leaf` images, a Duplicates level above some images), 10k and 100k leaves, seeded.
 // Prints a Markdown table of mean / max relative distortion and MAP (measure_embedding, 20000
-// pairs, seed 1), the edge length and the time of embed_tree (median of 5 at 100k leaves).
-//   bench_tree_embedding [--quick]
+// pairs, seed 1), the edge length and the time of embed_tree (median of 5 at 100k leaves). Then
+// the library's own tree: build_hierarchy (default HierarchyParams) over the Fashion-MNIST t10k
+// features of bench_learning's pool (the cache file when there is one), embedded and measured.
+//   bench_tree_embedding [--quick] [--choose] [--fashion DIR] [--features FILE]
 #include <algorithm>
+#include <atomic>
 #include <chrono>
+#include <filesystem>
 #include <cstdio>
 #include <cstring>
 #include <random>
 #include <string>
 #include <vector>
 
+#include "learning/features.h"
 #include "ruvision/engine/Hierarchy.h"
 
 namespace {
@@ -124,9 +129,48 @@ void report(const Row& row, bool timed)
 
 }  // namespace
 
+// build_hierarchy's tree over the Fashion-MNIST pool, or an empty tree (and a note) when the pool
+// cannot be had.
+Hierarchy fashion_tree(const std::filesystem::path& fashion, const std::filesystem::path& features, double* build_seconds)
+{
+    auto pool = rvlearn::load_pool(fashion, features, 2);
+    if (!pool) {
+        std::printf("\n(no Fashion-MNIST tree: %s)\n", pool.error().message.c_str());
+        return {};
+    }
+    std::vector<std::int64_t> ids(pool->features.size());
+    for (std::size_t i = 0; i < ids.size(); ++i)
+        ids[i] = static_cast<std::int64_t>(i) + 1;
+    const std::atomic<bool> cancel{false};
+    const auto t0 = std::chrono::steady_clock::now();
+    auto built = rv::build_hierarchy(pool->features.rows, ids, pool->features.dim, rv::HierarchyParams{}, cancel);
+    *build_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    if (!built) {
+        std::printf("\n(build_hierarchy failed: %s)\n", built.error().message.c_str());
+        return {};
+    }
+    return std::move(*built);
+}
+
 int main(int argc, char** argv)
 {
-    if (argc > 1 && std::strcmp(argv[1], "--choose") == 0) {
+    std::filesystem::path fashion = "/usr/share/datasets/fashion-mnist";
+    std::filesystem::path features;
+    if (std::filesystem::exists("/tmp/bench-cache/learning-features.bin"))
+        features = "/tmp/bench-cache/learning-features.bin";
+    bool quick = false, choose = false;
+    for (int i = 1; i < argc; ++i) {
+        const std::string a = argv[i];
+        if (a == "--quick") quick = true;
+        else if (a == "--choose") choose = true;
+        else if (a == "--fashion" && i + 1 < argc) fashion = argv[++i];
+        else if (a == "--features" && i + 1 < argc) features = argv[++i];
+        else {
+            std::fprintf(stderr, "usage: bench_tree_embedding [--quick] [--choose] [--fashion DIR] [--features FILE]\n");
+            return 2;
+        }
+    }
+    if (choose) {
         // the validation trees (seeds 101..103), never the reported ones (seed 7)
         double dist = 0, map = 0;
         for (std::uint64_t seed = 101; seed <= 103; ++seed)
@@ -140,7 +184,6 @@ int main(int argc, char** argv)
         std::printf("%.4f %.4f\n", dist, map);
         return 0;
     }
-    const bool quick = argc > 1 && std::strcmp(argv[1], "--quick") == 0;
     std::printf("| tree | nodes | leaves | depth | edge length | mean distortion | max distortion | MAP | embed_tree ms |\n");
     std::printf("|---|---|---|---|---|---|---|---|---|\n");
     const std::pair<int, int> complete[] = {{2, 3}, {2, 12}, {4, 6}, {8, 4}, {16, 3}, {3, 8}};
@@ -154,6 +197,31 @@ int main(int argc, char** argv)
         for (int b : branchings)
             report({"random, branching <= " + std::to_string(b) + ", leaf group 12, " + std::to_string(n / 1000) + "k", random_tree(n, b, 12, 7)},
                    n == 100000 && b == 8);
+    }
+    double build_seconds = 0;
+    const Hierarchy fashion_h = fashion_tree(fashion, features, &build_seconds);
+    if (!fashion_h.nodes.empty()) {
+        report({"Fashion-MNIST t10k, build_hierarchy defaults", fashion_h}, false);
+        // its shape: how many nodes at each depth, and the children counts of internal nodes
+        std::vector<int> at_depth, degree;
+        for (const HierarchyNode& n : fashion_h.nodes) {
+            if (static_cast<std::size_t>(n.depth) >= at_depth.size())
+                at_depth.resize(static_cast<std::size_t>(n.depth) + 1, 0);
+            ++at_depth[static_cast<std::size_t>(n.depth)];
+            if (!n.children.empty()) {
+                if (n.children.size() >= degree.size())
+                    degree.resize(n.children.size() + 1, 0);
+                ++degree[n.children.size()];
+            }
+        }
+        std::printf("\nFashion tree (built in %.1f s): nodes per depth", build_seconds);
+        for (std::size_t d = 0; d < at_depth.size(); ++d)
+            std::printf(" %zu:%d", d, at_depth[d]);
+        std::printf("\ninternal nodes by children count");
+        for (std::size_t k = 0; k < degree.size(); ++k)
+            if (degree[k] > 0)
+                std::printf(" %zu:%d", k, degree[k]);
+        std::printf("\n");
     }
     return 0;
 }
