@@ -75,9 +75,9 @@ double fast_distance(const mx::Space& space, const Mapped& x, const Mapped& y)
     return std::sqrt(e + dh * dh + ds * ds);
 }
 
-// mAP@10 of `half`'s queries against the rest of the half, ranked by `map`'s product distance
-// (map empty: the cosine).
-double score(const rvlearn::Pool& pool, const Half& half, const mx::FeatureMap* map, int threads)
+// AP@10 of each of `half`'s queries against the rest of the half, ranked by `map`'s product
+// distance (map empty: the cosine).
+std::vector<double> score(const rvlearn::Pool& pool, const Half& half, const mx::FeatureMap* map, int threads)
 {
     const int dim = pool.features.dim;
     const std::size_t n = half.rows.size();
@@ -144,7 +144,12 @@ double score(const rvlearn::Pool& pool, const Half& half, const mx::FeatureMap* 
     }
     for (std::thread& t : pool_threads)
         t.join();
-    return std::accumulate(ap.begin(), ap.end(), 0.0) / static_cast<double>(ap.size());
+    return ap;
+}
+
+double mean(const std::vector<double>& v)
+{
+    return std::accumulate(v.begin(), v.end(), 0.0) / static_cast<double>(v.size());
 }
 
 std::string describe(const mx::FeatureMap& m, int dim)
@@ -219,12 +224,12 @@ int main(int argc, char** argv)
                     grid.push_back(m);
                 }
         }
-    const double cosine_choose = score(*pool, halves[0], nullptr, threads);
+    const double cosine_choose = mean(score(*pool, halves[0], nullptr, threads));
     std::printf("# choose half: cosine mAP@10 %.4f\n", cosine_choose);
     double best = -1;
     mx::FeatureMap chosen;
     for (const mx::FeatureMap& m : grid) {
-        const double s = score(*pool, halves[0], &m, threads);
+        const double s = mean(score(*pool, halves[0], &m, threads));
         std::printf("#   %-60s %.4f\n", describe(m, dim).c_str(), s);
         std::fflush(stdout);
         if (s > best) {
@@ -232,11 +237,20 @@ int main(int argc, char** argv)
             chosen = m;
         }
     }
-    const double cosine_report = score(*pool, halves[1], nullptr, threads);
-    const double mixed_report = score(*pool, halves[1], &chosen, threads);
+    const std::vector<double> cos_ap = score(*pool, halves[1], nullptr, threads);
+    const std::vector<double> mixed_ap = score(*pool, halves[1], &chosen, threads);
+    const double cosine_report = mean(cos_ap), mixed_report = mean(mixed_ap);
+    // paired over the same queries: the spread of the per-query difference
+    double var = 0;
+    for (std::size_t i = 0; i < cos_ap.size(); ++i) {
+        const double d = mixed_ap[i] - cos_ap[i] - (mixed_report - cosine_report);
+        var += d * d;
+    }
+    const double se = std::sqrt(var / static_cast<double>(cos_ap.size() - 1) / static_cast<double>(cos_ap.size()));
     std::printf("\n| ranking | mAP@10 (choose half) | mAP@10 (report half) |\n|---|---|---|\n");
     std::printf("| cosine | %.4f | %.4f |\n", cosine_choose, cosine_report);
     std::printf("| mixed curvature: %s | %.4f | %.4f |\n", describe(chosen, dim).c_str(), best, mixed_report);
-    std::printf("\ndifference on the report half: %+.4f\n", mixed_report - cosine_report);
+    std::printf("\ndifference on the report half: %+.4f (paired standard error %.4f over %zu queries)\n", mixed_report - cosine_report, se,
+                cos_ap.size());
     return 0;
 }
