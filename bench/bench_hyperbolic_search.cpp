@@ -10,7 +10,7 @@
 // The index parameters are HyperbolicIndexParams' defaults, set before any measurement (nothing is
 // tuned here); --seed draws other features and queries.
 //
-//   bench_hyperbolic_search [--sizes 10000,100000] [--queries 300] [--seed 2] [--library 100000]
+//   bench_hyperbolic_search [--sizes 10000,100000 | none] [--queries 300] [--seed 2] [--library 100000]
 #include <algorithm>
 #include <atomic>
 #include <chrono>
@@ -225,6 +225,7 @@ int main(int argc, char** argv) {
         const std::string a = argv[i], v = argv[i + 1];
         if (a == "--sizes") {
             sizes.clear();
+            if (v == "none") continue;
             for (std::size_t p = 0; p < v.size();) {
                 const std::size_t q = v.find(',', p);
                 sizes.push_back(std::stoul(v.substr(p, q - p)));

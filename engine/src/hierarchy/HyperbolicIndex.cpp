@@ -15,9 +15,10 @@ namespace rv::hierarchy {
 
 namespace {
 
-// A point as the Stable space keeps it: its coordinates, |z| and its distance from the centre.
+// A point as the Stable space keeps it: its coordinates, |z|, e^r and sinh r of its distance r
+// from the centre (so that a comparison calls no transcendental function).
 struct Polar {
-    double r, x, y, a;
+    double x, y, a, e, s;
 };
 
 // 1 - |z|^2 to full relative precision near the rim, where it is all that is left of a point's
@@ -34,10 +35,11 @@ double one_minus_norm2(DiskPoint z) {
 
 Polar polar(DiskPoint z) {
     const double a = std::abs(z);
-    if (!(a > 0)) return {0.0, 0.0, 0.0, 0.0};
+    if (!(a > 0)) return {0.0, 0.0, 0.0, 1.0, 0.0};
     // r = 2 artanh |z| = log((1 + a)^2 / (1 - a^2)).
     const double rest = std::max(one_minus_norm2(z), 1e-300);
-    return {2.0 * std::log1p(a) - std::log(rest), z.real(), z.imag(), a};
+    const double r = 2.0 * std::log1p(a) - std::log(rest);
+    return {z.real(), z.imag(), a, std::exp(r), std::sinh(r)};
 }
 
 // sin^2 of half the angle between two points seen from the centre, from the coordinates
@@ -52,9 +54,10 @@ double sin2_half_angle(const Polar& p, const Polar& q) {
     return c >= 0 ? s * s / (2.0 * (1.0 + c)) : (1.0 - c) * 0.5;
 }
 
-// -<x, y>_L = cosh d = cosh(r1 - r2) + 2 sinh r1 sinh r2 sin^2(t / 2), every term >= 0.
+// -<x, y>_L = cosh d = cosh(r1 - r2) + 2 sinh r1 sinh r2 sin^2(t / 2), every term >= 0;
+// cosh(r1 - r2) = (e^r1 / e^r2 + e^r2 / e^r1) / 2.
 double stable_cosh(const Polar& a, const Polar& b) {
-    return std::cosh(a.r - b.r) + 2.0 * std::sinh(a.r) * std::sinh(b.r) * sin2_half_angle(a, b);
+    return 0.5 * (a.e / b.e + b.e / a.e) + 2.0 * a.s * b.s * sin2_half_angle(a, b);
 }
 
 double stable_dist(const void* a, const void* b, const void*) {
@@ -88,8 +91,8 @@ public:
 
 Lorentz32 lorentz32(DiskPoint z) {
     const Polar p = polar(z);
-    const double s = p.a > 0 ? std::sinh(p.r) / p.a : 0.0;
-    return {static_cast<float>(std::cosh(p.r)), static_cast<float>(s * p.x), static_cast<float>(s * p.y)};
+    const double s = p.a > 0 ? p.s / p.a : 0.0;
+    return {static_cast<float>(0.5 * (p.e + 1.0 / p.e)), static_cast<float>(s * p.x), static_cast<float>(s * p.y)};
 }
 
 // Adds point i (for i in [0, n)) on `threads` workers.
