@@ -89,10 +89,16 @@ public:
     void* get_dist_func_param() override { return nullptr; }
 };
 
+// A double as float, saturating: a point pushed to the rim can have cosh r past float's range.
+float saturate(double v) {
+    constexpr double kMax = 3.4e38;
+    return static_cast<float>(std::clamp(v, -kMax, kMax));
+}
+
 Lorentz32 lorentz32(DiskPoint z) {
     const Polar p = polar(z);
     const double s = p.a > 0 ? p.s / p.a : 0.0;
-    return {static_cast<float>(0.5 * (p.e + 1.0 / p.e)), static_cast<float>(s * p.x), static_cast<float>(s * p.y)};
+    return {saturate(0.5 * (p.e + 1.0 / p.e)), saturate(s * p.x), saturate(s * p.y)};
 }
 
 // Adds point i (for i in [0, n)) on `threads` workers.
