@@ -10,9 +10,12 @@
 // average-linkage tree on the same vectors as the baseline. After marks: a simulated person marks
 // --marks top-10 results by class within each half (hierarchy/quality.h after_marks), the half's
 // features go through the group discriminant fitted on them, and the same comparison runs again
-// (the variant chosen again on CHOOSE). Near-duplicates: --copies REPORT images, four edited
-// copies each, embedded; the share of copies whose lowest group holds their original. Scale: build
-// time and peak memory on synthetic clustered unit vectors of the model's dimension (--sizes).
+// (the variant chosen again on CHOOSE). Near-duplicates (first): --copies images of each half,
+// four edited copies each (crop, jitter, blur, jpeg10), embedded; duplicate_cosine is the lowest of
+// 0.80..0.97 that puts at most 1% of CHOOSE's own distinct images in a Duplicates node, then on
+// REPORT the share of copies whose lowest group holds their original; the purity runs use it.
+// Scale: build time and peak memory on synthetic clustered unit vectors of the model's dimension
+// (--sizes). --no-quality, --no-copies, --no-scale skip a part.
 // Markdown tables on stdout, progress on stderr.
 #include <algorithm>
 #include <cmath>

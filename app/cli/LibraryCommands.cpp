@@ -133,6 +133,11 @@ int cmd_index(const Parsed& a) {
         print_error("index: " + r.error().message);
         return 1;
     }
+    // The hierarchy follows the files: --json, a field of the summary (and a line on stderr);
+    // text, a line after the summary.
+    const bool follow = !r->cancelled && !a.has("no-hierarchy");
+    json hierarchy = nullptr;
+    if (follow && a.has("json")) hierarchy = follow_hierarchy(*lib, g_cancel, true);
     json errors = json::array(), scan_problems = json::array();
     for (const auto& e : r->errors) errors.push_back({{"path", e.path}, {"reason", e.reason}});
     for (const auto& p : r->scan_problems) scan_problems.push_back({{"path", p.path.string()}, {"reason", p.reason}});
@@ -144,7 +149,7 @@ int cmd_index(const Parsed& a) {
                                   {"moved", r->moved}, {"removed", r->removed}, {"failed", r->failed},
                                   {"cancelled", r->cancelled}, {"seconds", r->seconds}, {"errors", errors},
                                   {"scan_problems", scan_problems}, {"offline_roots", offline_roots},
-                                  {"repaired", r->repaired}})
+                                  {"repaired", r->repaired}, {"hierarchy", hierarchy}})
                                 .c_str());
     } else {
         std::printf("%s in %.1f s: %s, %s embedded, %s unchanged, %s moved, %s removed, %s failed\n",
@@ -159,11 +164,13 @@ int cmd_index(const Parsed& a) {
         for (const auto& o : r->offline_roots)
             std::printf("offline: %s: %s (%s kept)\n", printable(o.path).c_str(), printable(o.reason).c_str(),
                         count(o.files, "file").c_str());
+        if (follow) follow_hierarchy(*lib, g_cancel, false);
     }
     return r->cancelled ? 130 : (r->failed ? 1 : 0);
 }
 
 int cmd_search(const Parsed& a) {
+    if (a.has("level")) return cmd_search_level(a);  // the hierarchy (HierarchyCommands.cpp)
     // Feedback is recorded as a search session where the library may be written.
     const bool feedback = a.has("alike") || a.has("different");
     const bool writable = feedback && library_exists(a.text("library")) &&

@@ -65,6 +65,22 @@ namespace {
 //             size), 'alike' alike but not the same picture. SQLite cannot alter a CHECK, so the table is
 //             rebuilt (every row kept, in the migration's transaction); under version 5 an 'alike'
 //             from 'duplicates' or 'pairs' meant the same picture, so those rows become 'same'.
+// Version 7 (the collection as a hierarchy; Hierarchy.h):
+//   hierarchy  one row (id = 1) while a hierarchy is stored: model_id the features it was built
+//             from, adapter_version the base adapter version applied to them (0: none), dim their
+//             dimension, scale the hyperbolic length of one edge, next_id the next unused node id,
+//             built Unix ms of the last full build, updated Unix ms of the last store (full or
+//             incremental), mean_distortion / max_distortion / map the embedding's quality
+//             (measure_embedding) and pairs the node pairs it was measured on.
+//   hierarchy_nodes  one row per node of the stored tree: id the node id (stable across
+//             incremental updates), parent the parent's node id (NULL for the root, the only
+//             node without one), kind 'root' | 'group' | 'duplicates' | 'image', depth (root 0),
+//             size the images below (1 for an image), representative the node id of an image node
+//             below (itself for an image), file_id the catalog file (images only, else NULL; no
+//             foreign key: a file that leaves the catalog makes the hierarchy stale, never
+//             half-deleted), position the order among its siblings (embed_tree's), x and y its
+//             point in the unit disk, centroid the unit float32 mean feature (root and groups;
+//             NULL otherwise). All rows and the header are replaced together in one transaction.
 constexpr const char* kMigrations[] = {
     R"sql(
 CREATE TABLE roots(
@@ -187,6 +203,37 @@ INSERT INTO marks_v6(a, b, verdict, source, session, time)
 DROP TABLE marks;
 ALTER TABLE marks_v6 RENAME TO marks;
 CREATE INDEX marks_by_b ON marks(b);
+)sql",
+    R"sql(
+CREATE TABLE hierarchy(
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    model_id TEXT NOT NULL,
+    adapter_version INTEGER NOT NULL,
+    dim INTEGER NOT NULL,
+    scale REAL NOT NULL,
+    next_id INTEGER NOT NULL,
+    built INTEGER NOT NULL,
+    updated INTEGER NOT NULL,
+    mean_distortion REAL NOT NULL,
+    max_distortion REAL NOT NULL,
+    map REAL NOT NULL,
+    pairs INTEGER NOT NULL
+);
+CREATE TABLE hierarchy_nodes(
+    id INTEGER PRIMARY KEY,
+    parent INTEGER,
+    kind TEXT NOT NULL CHECK (kind IN ('root', 'group', 'duplicates', 'image')),
+    depth INTEGER NOT NULL CHECK (depth >= 0),
+    size INTEGER NOT NULL CHECK (size >= 0),
+    representative INTEGER,
+    file_id INTEGER,
+    position INTEGER NOT NULL,
+    x REAL NOT NULL,
+    y REAL NOT NULL,
+    centroid BLOB,
+    CHECK ((parent IS NULL) = (kind = 'root')),
+    CHECK ((file_id IS NOT NULL) = (kind = 'image'))
+);
 )sql",
 };
 static_assert(std::size(kMigrations) == CatalogDb::kSchemaVersion, "one migration step per schema version");

@@ -99,6 +99,25 @@ constexpr const char* kTexts[kSqlCount] = {
     /* PatternList */
     "SELECT id, centroid, refinement, sessions, built FROM patterns WHERE model_id = ?1 ORDER BY id",
 
+    /* HierarchyHeaderClear */ "DELETE FROM hierarchy",
+    /* HierarchyNodesClear */ "DELETE FROM hierarchy_nodes",
+    /* HierarchyHeaderSet */
+    "INSERT INTO hierarchy(id, model_id, adapter_version, dim, scale, next_id, built, updated, mean_distortion, "
+    "max_distortion, map, pairs) VALUES(1, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+    /* HierarchyNodeInsert */
+    "INSERT INTO hierarchy_nodes(id, parent, kind, depth, size, representative, file_id, position, x, y, centroid) "
+    "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+    /* HierarchyHeaderGet */
+    "SELECT model_id, adapter_version, dim, scale, next_id, built, updated, mean_distortion, max_distortion, map, "
+    "pairs FROM hierarchy WHERE id = 1",
+    /* HierarchyNodeList */
+    "SELECT id, parent, kind, depth, size, representative, file_id, position, x, y FROM hierarchy_nodes",
+    /* HierarchyNodeListWithCentroids */
+    "SELECT id, parent, kind, depth, size, representative, file_id, position, x, y, centroid FROM hierarchy_nodes",
+    /* FeatureIdsOfModel */
+    "SELECT id FROM files WHERE status = 'indexed' AND model_id = ?1 ORDER BY id",
+    /* FilesIndexedSince */ "SELECT id FROM files WHERE status = 'indexed' AND updated_at > ?1 ORDER BY id",
+
     /* MetaGet */ "SELECT value FROM meta WHERE key = ?1",
     /* MetaSet */ "INSERT INTO meta(key, value) VALUES(?1, ?2) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
     /* MetaDelete */ "DELETE FROM meta WHERE key = ?1",

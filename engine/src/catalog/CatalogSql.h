@@ -68,6 +68,17 @@ enum class Sql {
     PatternInsert,
     PatternList,
 
+    // the hierarchy (i12-library)
+    HierarchyHeaderClear,
+    HierarchyNodesClear,
+    HierarchyHeaderSet,
+    HierarchyNodeInsert,
+    HierarchyHeaderGet,
+    HierarchyNodeList,
+    HierarchyNodeListWithCentroids,
+    FeatureIdsOfModel,
+    FilesIndexedSince,
+
     MetaGet,
     MetaSet,
     MetaDelete,

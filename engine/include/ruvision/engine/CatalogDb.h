@@ -136,6 +136,32 @@ struct CatalogPattern {
     std::int64_t built = 0;  // Unix ms of the clustering
 };
 
+// The stored hierarchy (schema version 7, tables hierarchy and hierarchy_nodes; the fields are
+// their columns). A node's parent and representative are node ids (parent -1 for the root; file_id
+// 0 for a node that is not an image); kind "root" | "group" | "duplicates" | "image".
+struct CatalogHierarchyHeader {
+    std::string model_id;
+    std::int64_t adapter_version = 0;
+    int dim = 0;
+    double scale = 0;
+    std::int64_t next_id = 1;
+    std::int64_t built = 0, updated = 0;  // Unix ms
+    double mean_distortion = 0, max_distortion = 0, map = 0;
+    std::int64_t pairs = 0;
+};
+struct CatalogHierarchyNode {
+    std::int64_t id = 0;
+    std::int64_t parent = -1;
+    std::string kind;
+    int depth = 0;
+    std::int64_t size = 0;
+    std::int64_t representative = -1;
+    std::int64_t file_id = 0;
+    int position = 0;
+    double x = 0, y = 0;
+    std::vector<float> centroid;  // empty: none (or not read)
+};
+
 struct CatalogFileError {
     std::int64_t file_id = 0;
     std::string path;
@@ -146,7 +172,7 @@ class CatalogDb {
 public:
     // Layout version of the database (PRAGMA user_version). Older files are migrated on open; a
     // newer file is refused (a newer RuVision wrote it).
-    static constexpr int kSchemaVersion = 6;
+    static constexpr int kSchemaVersion = 7;
 
     // ReadOnly: an existing catalog, for reading only. Opening never writes (no migration, no
     // journal-mode change), and reading works where SQLite cannot create its side files (a
@@ -307,6 +333,21 @@ public:
     [[nodiscard]] Status replace_patterns(std::string_view model_id, const std::vector<CatalogPattern>& patterns,
                                           std::int64_t built_ms);
     [[nodiscard]] Result<std::vector<CatalogPattern>> patterns(std::string_view model_id);
+
+    // The hierarchy (CatalogHierarchy.cpp). replace_hierarchy deletes the stored one and writes
+    // this header and these nodes, atomically (a kill leaves the previous one whole); node kinds
+    // and the header's id are checked by the schema. hierarchy_nodes lists every node, in no
+    // particular order, with their centroids only when asked (a view needs none). clear_hierarchy
+    // forgets it. feature_file_ids lists the files with a stored feature of `model_id`, by id (from
+    // the files table, without reading a feature: status 'indexed' holds exactly when one is stored).
+    [[nodiscard]] Status replace_hierarchy(const CatalogHierarchyHeader& header,
+                                           const std::vector<CatalogHierarchyNode>& nodes);
+    [[nodiscard]] Result<std::optional<CatalogHierarchyHeader>> hierarchy_header();
+    [[nodiscard]] Result<std::vector<CatalogHierarchyNode>> hierarchy_nodes(bool with_centroids);
+    [[nodiscard]] Status clear_hierarchy();
+    [[nodiscard]] Result<std::vector<std::int64_t>> feature_file_ids(std::string_view model_id);
+    // Indexed files whose row changed after `time_ms` (Unix ms; re-indexed, moved, re-hashed), by id.
+    [[nodiscard]] Result<std::vector<std::int64_t>> indexed_files_updated_since(std::int64_t time_ms);
 
     // Library settings (e.g. the current model id, the index state). Values are text.
     Result<std::optional<std::string>> get_meta(std::string_view key);

@@ -143,6 +143,25 @@ struct HierarchyUpdate {
 [[nodiscard]] Result<std::optional<Hierarchy>> load_hierarchy(Library& lib, bool with_centroids,
                                                               bool* stale = nullptr);
 
+// update_hierarchy's work without storing it, for a library that cannot be written (any thread:
+// it reads through a catalog connection of its own): the stored hierarchy brought up to date, or
+// built, embedded and measured; `what` (optional) says what was done. (i12-library)
+[[nodiscard]] Result<Hierarchy> compute_hierarchy(Library& lib, const HierarchyParams& params,
+                                                  const std::atomic<bool>& cancel,
+                                                  const HierarchyProgress& progress = {},
+                                                  HierarchyUpdate* what = nullptr);
+
+// The stored hierarchy's header: what it was built from, when (Unix ms: the last full build, the
+// last store), and its embedding's quality as measured when stored; std::nullopt when none is
+// stored. Any reader thread. (i12-library)
+struct StoredHierarchyInfo {
+    std::string model_id;
+    std::int64_t adapter_version = 0;
+    std::int64_t built = 0, updated = 0;
+    EmbeddingQuality quality;
+};
+[[nodiscard]] Result<std::optional<StoredHierarchyInfo>> stored_hierarchy_info(Library& lib);
+
 // Search at a level: the k nodes at `level` nearest by hyperbolic distance to where the query falls
 // in the disk, nearest first. Level L is depth L + 1: level 0 holds the root's children, the most
 // general groups; a level deeper than a branch gives that branch's deepest nodes (its images).

@@ -257,6 +257,7 @@ public:
 
 private:
     friend struct LearningAccess;  // src/learning: activation, fast adapter, index swaps
+    friend struct HierarchyAccess;  // src/hierarchy: the reader's catalog and query embedder
     Library() = default;
     Status load_or_rebuild_index();
     // The active version's index, from its file or rebuilt from the catalog (AdaptedIndex.cpp).

@@ -1,0 +1,213 @@
+// The library's hierarchy: built from the stored features of the library's model passed through
+// the active adapter version's base adapter (the fast adapter is not applied: it moves with every
+// mark), brought up to date incrementally when few files came and went, embedded in the disk and
+// stored in the catalog (HierarchyStore.h).
+#include <chrono>
+#include <memory>
+
+#include "hierarchy/HierarchyAccess.h"
+#include "hierarchy/HierarchyStore.h"
+#include "ruvision/engine/Hierarchy.h"
+
+namespace rv {
+
+namespace {
+
+using hierarchy::Drift;
+using hierarchy::Stored;
+
+std::int64_t now_ms() {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+        .count();
+}
+
+// Every stored feature of `model_id` through `base`, with its file id.
+Status read_features(CatalogDb& db, const std::string& model_id, int dim, const LowRankAdapter& base,
+                     const std::atomic<bool>& cancel, std::vector<float>* rows, std::vector<std::int64_t>* ids) {
+    std::vector<float> y(static_cast<std::size_t>(dim));
+    auto st = db.for_each_feature(model_id, [&](std::int64_t id, const float* v, int d) {
+        if (cancel) return false;
+        if (d != dim) return true;  // another dimension: not this model's space (open() reports it)
+        hierarchy::adapt(base, v, y.data(), dim);
+        rows->insert(rows->end(), y.begin(), y.end());
+        ids->push_back(id);
+        return true;
+    });
+    if (!st) return st;
+    if (cancel) return Error{"cancelled"};
+    return Status::success();
+}
+
+std::string version_text(std::int64_t v) { return v ? "adapter version " + std::to_string(v) : "no adapter"; }
+
+// The work of update_hierarchy on `db`, read only: the stored tree brought up to date (or built),
+// embedded and measured, not stored. *read_at: when the features were read (the stored row's
+// `updated`); *unchanged: the stored tree already fits (nothing was recomputed).
+Result<Hierarchy> bring_up_to_date(CatalogDb& db, const std::string& model_id, int dim, std::int64_t version,
+                                   const HierarchyParams& params, const std::atomic<bool>& cancel,
+                                   const HierarchyProgress& progress, HierarchyUpdate* what, std::int64_t* read_at,
+                                   bool* unchanged) {
+    const auto t0 = std::chrono::steady_clock::now();
+    *unchanged = false;
+    *read_at = now_ms();
+    auto base = hierarchy::base_adapter(db, version, model_id, dim);
+    if (!base) return base.error();
+    auto stored = hierarchy::read_stored(db, true);
+    // A damaged stored tree is rebuilt, never fatal: the catalog's features are the truth.
+    std::string why;
+    if (!stored) why = stored.error().message;
+    else if (!*stored) why = "none was stored";
+    else if ((*stored)->tree.model_id != model_id)
+        why = "the model changed (" + (*stored)->tree.model_id + " to " + model_id + ")";
+    else if ((*stored)->tree.adapter_version != version)
+        why = "the adapter changed (" + version_text((*stored)->tree.adapter_version) + " to " + version_text(version) + ")";
+    else if ((*stored)->tree.dim != dim)
+        why = "the features' dimension changed";
+
+    Hierarchy h;
+    Drift d;
+    if (why.empty()) {
+        auto dr = hierarchy::drift(db, (*stored)->tree, (*stored)->header, model_id);
+        if (!dr) return dr.error();
+        d = std::move(*dr);
+        const std::size_t changes = d.gone.size() + d.added.size() + d.changed.size();
+        if (d.images == 0 && !d.added.empty()) why = "it held no image";
+        else if (changes * 4 > d.images)
+            why = std::to_string(changes) + " of " + std::to_string(d.images) +
+                  " images changed (more than a quarter)";
+    }
+    if (why.empty() && !d.any()) {
+        h = std::move((*stored)->tree);
+        what->rebuilt = false;
+        what->nodes = h.nodes.size();
+        what->quality.mean_distortion = (*stored)->header.mean_distortion;
+        what->quality.max_distortion = (*stored)->header.max_distortion;
+        what->quality.map = (*stored)->header.map;
+        what->quality.pairs = static_cast<std::size_t>((*stored)->header.pairs);
+        what->quality.nodes = h.nodes.size();
+        what->reason = "up to date";
+        *unchanged = true;
+        what->seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+        return h;
+    }
+    if (!why.empty()) {
+        std::vector<float> rows;
+        std::vector<std::int64_t> ids;
+        if (auto st = read_features(db, model_id, dim, *base, cancel, &rows, &ids); !st) return st.error();
+        auto built = build_hierarchy(rows, ids, dim, params, cancel, progress);
+        if (!built) return built.error();
+        h = std::move(*built);
+        h.model_id = model_id;
+        h.adapter_version = version;
+        h.dim = dim;
+        h.built = now_ms();
+        what->rebuilt = true;
+        what->reason = "built: " + why;
+    } else {
+        h = std::move((*stored)->tree);
+        hierarchy::FeatureSource source(db, *base, dim);
+        // A changed file leaves and comes back where its new feature puts it.
+        std::vector<std::int64_t> leave = d.gone, enter = d.added;
+        leave.insert(leave.end(), d.changed.begin(), d.changed.end());
+        enter.insert(enter.end(), d.changed.begin(), d.changed.end());
+        if (progress) progress(0, leave.size() + enter.size());
+        if (!leave.empty())
+            if (auto st = hierarchy_remove(h, leave, source.fn(), params); !st) return st.error();
+        std::vector<float> rows;
+        std::vector<std::int64_t> ids;
+        for (std::int64_t id : enter) {
+            if (cancel) return Error{"cancelled"};
+            std::vector<float> v = source(id);
+            if (v.empty()) continue;  // damaged since: the next index run embeds it again
+            rows.insert(rows.end(), v.begin(), v.end());
+            ids.push_back(id);
+        }
+        if (!ids.empty())
+            if (auto st = hierarchy_add(h, rows, ids, source.fn(), params); !st) return st.error();
+        if (progress) progress(leave.size() + enter.size(), leave.size() + enter.size());
+        what->rebuilt = false;
+        what->added = d.added.size();
+        what->removed = d.gone.size();
+        what->reason = "updated: " + std::to_string(d.added.size()) + " added, " + std::to_string(d.gone.size()) +
+                       " removed, " + std::to_string(d.changed.size()) + " changed";
+    }
+    if (cancel) return Error{"cancelled"};
+    embed_tree(h);
+    what->quality = measure_embedding(h);
+    what->nodes = h.nodes.size();
+    what->seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    if (cancel) return Error{"cancelled"};
+    return h;
+}
+
+int library_dim(Library& lib) { return lib.embedder().dim(); }
+
+}  // namespace
+
+Result<HierarchyUpdate> update_hierarchy(Library& lib, const HierarchyParams& params, const std::atomic<bool>& cancel,
+                                         const HierarchyProgress& progress) {
+    if (auto st = HierarchyAccess::check_writable(lib, "updating the hierarchy"); !st) return st.error();
+    CatalogDb& db = HierarchyAccess::writer(lib);
+    const std::int64_t version = lib.active_adapter()->version;
+    HierarchyUpdate what;
+    std::int64_t read_at = 0;
+    bool unchanged = false;
+    auto h = bring_up_to_date(db, lib.model_id(), library_dim(lib), version, params, cancel, progress, &what,
+                              &read_at, &unchanged);
+    if (!h) return h.error();
+    if (unchanged) return what;
+    if (auto st = hierarchy::store(db, *h, what.quality, read_at); !st) return st.error();
+    return what;
+}
+
+Result<Hierarchy> compute_hierarchy(Library& lib, const HierarchyParams& params, const std::atomic<bool>& cancel,
+                                    const HierarchyProgress& progress, HierarchyUpdate* what) {
+    // A connection of its own: the readers' one stays free for searches meanwhile.
+    auto db = CatalogDb::open(lib.catalog().path(), CatalogDb::OpenMode::ReadOnly);
+    if (!db) return db.error();
+    HierarchyUpdate local;
+    std::int64_t read_at = 0;
+    bool unchanged = false;
+    return bring_up_to_date(*db, lib.model_id(), library_dim(lib), lib.active_adapter()->version, params, cancel,
+                            progress, what ? what : &local, &read_at, &unchanged);
+}
+
+Result<std::optional<Hierarchy>> load_hierarchy(Library& lib, bool with_centroids, bool* stale) {
+    std::lock_guard lock(HierarchyAccess::reader_mutex(lib));
+    CatalogDb& db = HierarchyAccess::reader(lib);
+    auto stored = hierarchy::read_stored(db, with_centroids);
+    if (!stored) return stored.error();
+    if (!*stored) {
+        if (stale) *stale = false;
+        return std::optional<Hierarchy>();
+    }
+    if (stale) {
+        const Hierarchy& h = (*stored)->tree;
+        *stale = h.model_id != lib.model_id() || h.adapter_version != lib.active_adapter()->version;
+        if (!*stale) {
+            auto d = hierarchy::drift(db, h, (*stored)->header, lib.model_id());
+            if (!d) return d.error();
+            *stale = d->any();
+        }
+    }
+    return std::optional<Hierarchy>(std::move((*stored)->tree));
+}
+
+Result<std::optional<StoredHierarchyInfo>> stored_hierarchy_info(Library& lib) {
+    std::lock_guard lock(HierarchyAccess::reader_mutex(lib));
+    auto header = HierarchyAccess::reader(lib).hierarchy_header();
+    if (!header) return header.error();
+    if (!*header) return std::optional<StoredHierarchyInfo>();
+    StoredHierarchyInfo info;
+    info.model_id = (*header)->model_id;
+    info.adapter_version = (*header)->adapter_version;
+    info.built = (*header)->built;
+    info.updated = (*header)->updated;
+    info.quality.mean_distortion = (*header)->mean_distortion;
+    info.quality.max_distortion = (*header)->max_distortion;
+    info.quality.map = (*header)->map;
+    info.quality.pairs = static_cast<std::size_t>((*header)->pairs);
+    return std::optional<StoredHierarchyInfo>(std::move(info));
+}
+
+}  // namespace rv
