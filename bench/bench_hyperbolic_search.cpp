@@ -11,7 +11,9 @@
 // --ef-construction; the figures to report are seed 2's); --seed draws other features and queries.
 //
 //   bench_hyperbolic_search [--sizes 10000,100000 | none] [--queries 300] [--seed 2] [--library 100000]
-//                           [--ef-construction E]
+//                           [--ef-construction E] [--fashion DIR [--features FILE]]
+// --fashion: also the tree over the Fashion-MNIST t10k features (bench/learning/features.h; the
+// cached file of bench_learning, e.g. --features /tmp/bench-cache/learning-features.bin).
 #include <algorithm>
 #include <atomic>
 #include <chrono>
@@ -26,6 +28,7 @@
 #include <vector>
 
 #include "hierarchy/HyperbolicIndex.h"
+#include "learning/features.h"
 #include "ruvision/engine/Hierarchy.h"
 #include "ruvision/engine/Library.h"
 
@@ -91,9 +94,8 @@ int g_ef_construction = HyperbolicIndexParams{}.ef_construction;  // --ef-constr
 const char* kBands[] = {"0-10", "10-20", "20-30"};
 int band_of(double r) { return r < 10 ? 0 : r < 20 ? 1 : 2; }
 
-void bench_size(std::size_t n, int queries, std::uint64_t seed) {
-    const int dim = 64;
-    const auto features = planted(n, dim, seed);
+void bench_tree(const std::string& title, const std::vector<float>& features, int dim, int queries, std::uint64_t seed) {
+    const std::size_t n = features.size() / static_cast<std::size_t>(dim);
     std::vector<std::int64_t> ids(n);
     for (std::size_t i = 0; i < n; ++i) ids[i] = static_cast<std::int64_t>(i + 1);
     const std::atomic<bool> never{false};
@@ -112,8 +114,9 @@ void bench_size(std::size_t n, int queries, std::uint64_t seed) {
     for (const auto& node : h.nodes) deepest = std::max(deepest, node.depth);
     std::vector<std::vector<int>> by_depth(static_cast<std::size_t>(deepest + 1));
     for (std::size_t i = 0; i < h.nodes.size(); ++i) by_depth[static_cast<std::size_t>(h.nodes[i].depth)].push_back(static_cast<int>(i));
-    std::printf("\n### %zu images (dim %d, seed %llu): %zu nodes, depth %d, edge %.3f; build %.1f s, embed %.2f s\n\n", n,
-                dim, static_cast<unsigned long long>(seed), h.nodes.size(), deepest, h.scale, build_s, embed_s);
+    std::printf("\n### %s: %zu images (dim %d, seed %llu): %zu nodes, depth %d, edge %.3f; build %.1f s, embed %.2f s\n\n",
+                title.c_str(), n, dim, static_cast<unsigned long long>(seed), h.nodes.size(), deepest, h.scale, build_s,
+                embed_s);
     std::printf("| level | nodes | index build s | recall@10 stable | recall@10 float32 Lorentz | median us stable | median us float32 | median us exact scan |\n");
     std::printf("|---|---|---|---|---|---|---|---|\n");
     std::mt19937_64 rng(seed * 7919 + n);
@@ -227,6 +230,7 @@ int main(int argc, char** argv) {
     int queries = 300;
     std::uint64_t seed = 2;
     std::size_t library = 0;
+    std::filesystem::path fashion, features_cache;
     for (int i = 1; i + 1 < argc; i += 2) {
         const std::string a = argv[i], v = argv[i + 1];
         if (a == "--sizes") {
@@ -243,14 +247,24 @@ int main(int argc, char** argv) {
             seed = std::stoull(v);
         } else if (a == "--ef-construction") {
             g_ef_construction = std::stoi(v);
+        } else if (a == "--fashion") {
+            fashion = v;
+        } else if (a == "--features") {
+            features_cache = v;
         } else if (a == "--library") {
             library = std::stoul(v);
         } else {
-            std::fprintf(stderr, "usage: bench_hyperbolic_search [--sizes N,N] [--queries Q] [--seed S] [--library N]\n");
+            std::fprintf(stderr, "usage: bench_hyperbolic_search [--sizes N,N|none] [--queries Q] [--seed S] [--library N] "
+                                 "[--ef-construction E] [--fashion DIR [--features FILE]]\n");
             return 2;
         }
     }
-    for (std::size_t n : sizes) bench_size(n, queries, seed);
+    for (std::size_t n : sizes) bench_tree("planted clusters", planted(n, 64, seed), 64, queries, seed);
+    if (!fashion.empty()) {
+        auto pool = rvlearn::load_pool(fashion, features_cache, 2);
+        if (!pool) std::printf("\n(no Fashion-MNIST features: %s)\n", pool.error().message.c_str());
+        else bench_tree("Fashion-MNIST t10k (" + pool->model + ")", pool->features.rows, pool->features.dim, queries, seed);
+    }
     if (library) bench_library_load(library, seed);
     return 0;
 }
