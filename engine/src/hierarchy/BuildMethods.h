@@ -1,5 +1,5 @@
 // The ways build_hierarchy can build (engine-internal; the bench compares them on Fashion-MNIST's
-// CHOOSE half and build_hierarchy uses the winner, kDefaultBuild).
+// CHOOSE half; build_hierarchy uses default_build(), HierarchyBuild.cpp says why).
 //  * KMeans: top-down spherical k-means to groups of at most leaf_group (HierarchyBuild.cpp).
 //  * Hybrid: spherical k-means only down to blocks of at most `block` images, exact agglomerative
 //    clustering (Agglomerative.h) of the near-duplicate sets and images inside each block and of

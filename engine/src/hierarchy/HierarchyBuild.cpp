@@ -86,7 +86,16 @@ Plan plan_group(Work& w, Range r, const HierarchyParams& params, int threads, co
 
 namespace hierarchy_build {
 
-BuildOptions default_build() { return {}; }
+// The hybrid build opening the part of most images. Opening by merge distance scored 0.403 against
+// 0.392 in dendrogram purity on bench_hierarchy's CHOOSE half, but average linkage peels a few
+// outliers off at each merge, so its tree over Fashion-MNIST's 10,000 images is 18 deep: the disk
+// then has only 30/18 per edge and embeds it with mean distortion 0.256 and MAP 0.614. Opening the
+// largest part makes it 10 deep: 0.126 and 0.980.
+BuildOptions default_build() {
+    BuildOptions o;
+    o.open_largest = true;
+    return o;
+}
 
 Result<Hierarchy> build_with(std::span<const float> features, std::span<const std::int64_t> file_ids, int dim,
                              const HierarchyParams& params, const BuildOptions& options,
