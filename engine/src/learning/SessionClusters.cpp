@@ -17,6 +17,7 @@
 #include "ruvision/engine/Feedback.h"
 
 #include "hierarchy/SphericalKMeans.h"
+#include "hierarchy/TreeOps.h"
 
 namespace rv {
 
@@ -30,15 +31,7 @@ double dot(const float* a, const float* b, std::size_t n) {
     return s;
 }
 
-// Normalises v in place; false (v untouched) when it has no usable length.
-bool normalise(std::vector<double>& v) {
-    double n2 = 0.0;
-    for (double x : v) n2 += x * x;
-    const double n = std::sqrt(n2);
-    if (!std::isfinite(n) || n < 1e-12) return false;
-    for (double& x : v) x /= n;
-    return true;
-}
+using hierarchy_ops::normalise;
 
 Vec to_float(const std::vector<double>& v) { return Vec(v.begin(), v.end()); }
 
