@@ -47,12 +47,14 @@ LibraryService::LibraryService(QObject* parent) : QObject(parent) {
     rescanTimer_.setInterval(3000);
     connect(&rescanTimer_, &QTimer::timeout, this, &LibraryService::rescan);
     connect(&watcher_, &QFileSystemWatcher::directoryChanged, this, [this] { rescanTimer_.start(); });
+    connectHierarchy();
 }
 
 LibraryService::~LibraryService() {
     *indexCancel_ = true;
     if (duplicatesCancel_) *duplicatesCancel_ = true;
     if (learnCancel_) *learnCancel_ = true;
+    stopHierarchy();
     latestSearch_ = ~quint64{0};
     waitForTasks<&writerChannel>(writer_);
     waitForTasks<&readerChannel>(reader_);
@@ -72,6 +74,7 @@ void LibraryService::open(const QString& dir) {
     // they arrive (they carry the old library), and this open runs after it on the writer.
     *indexCancel_ = true;
     if (duplicatesCancel_) *duplicatesCancel_ = true;
+    stopHierarchy();
     library_.reset();
     indexing_ = false;
     snapshot_ = {};
