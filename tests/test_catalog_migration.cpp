@@ -4,7 +4,9 @@
 // catalog gains the marks table, whose marks follow a moved file and leave with a removed one; a
 // version-4 catalog gains the learning tables (adapters, fast_adapter, sessions, patterns); a
 // version-5 catalog's marks table is rebuilt for the verdict "same", every row kept, its alike
-// marks from the duplicates and pairs views becoming "same".
+// marks from the duplicates and pairs views becoming "same"; a version-6 catalog gains the
+// hierarchy tables (every row kept), whose rules hold and whose rows round-trip and are replaced
+// whole.
 #include <QTemporaryDir>
 #include <QtTest>
 
@@ -20,8 +22,9 @@ using rv::CatalogDb;
 
 namespace {
 
-// Drops what version 5 added (the learning tables).
-#define V5_TABLES "DROP TABLE adapters; DROP TABLE fast_adapter; DROP TABLE sessions; DROP TABLE patterns; "
+// Drops what version 7 added (the hierarchy), then what version 5 added (the learning tables).
+#define V7_TABLES "DROP TABLE hierarchy; DROP TABLE hierarchy_nodes; "
+#define V5_TABLES V7_TABLES "DROP TABLE adapters; DROP TABLE fast_adapter; DROP TABLE sessions; DROP TABLE patterns; "
 
 int exec(const std::filesystem::path& file, const char* sql) {
     sqlite3* db = nullptr;
@@ -43,6 +46,7 @@ private slots:
     void marks_follow_their_files();
     void version4_is_migrated();
     void version5_is_migrated();
+    void version6_is_migrated();
 };
 
 void TestCatalogMigration::version1_is_migrated() {
@@ -321,7 +325,7 @@ void TestCatalogMigration::version5_is_migrated() {
                              "(" + std::to_string(id[1]) + "," + std::to_string(id[5]) + ",'different','pairs',NULL,5),"
                              "(" + std::to_string(id[2]) + "," + std::to_string(id[6]) + ",'different','duplicates',NULL,6),"
                              "(" + std::to_string(id[3]) + "," + std::to_string(id[6]) + ",'different','search',8,7);";
-    QCOMPARE(exec(file, (V5_MARKS + rows + "PRAGMA user_version = 5;").c_str()), SQLITE_OK);
+    QCOMPARE(exec(file, (V7_TABLES V5_MARKS + rows + "PRAGMA user_version = 5;").c_str()), SQLITE_OK);
     QCOMPARE(exec(file, ("INSERT INTO marks VALUES(" + std::to_string(id[4]) + "," + std::to_string(id[5]) +
                          ",'same','pairs',NULL,8)").c_str()),
              SQLITE_CONSTRAINT);  // version 5 has no "same"
@@ -360,6 +364,110 @@ void TestCatalogMigration::version5_is_migrated() {
     QCOMPARE(*db->mark_count(), std::int64_t(4));
     CHECK_OK(db->check_integrity());
     QCOMPARE(exec(file, "DROP INDEX marks_by_b"), SQLITE_OK);  // the index on b was made again
+}
+
+void TestCatalogMigration::version6_is_migrated() {
+    QTemporaryDir tmp;
+    const auto file = std::filesystem::path(tmp.path().toStdString()) / "catalog.sqlite";
+    std::vector<std::int64_t> id;
+    const float v[3] = {0.6f, 0.0f, -0.8f};
+    {
+        auto db = CatalogDb::open(file);
+        CHECK_OK(db);
+        auto root = db->add_root("/photos");
+        CHECK_OK(root);
+        for (int i = 0; i < 3; ++i) {
+            id.push_back(db->upsert_file_seen(*root, "/photos/" + std::to_string(i) + ".jpg", 10, 20)->file_id);
+            CHECK_OK(db->mark_indexed(id.back(), 4, 3, "m", v, 3));
+        }
+        CHECK_OK(db->set_mark(id[0], id[1], "same", "pairs", 0, 5));
+        CHECK_OK(db->set_meta("adapter.active", "1"));
+    }
+    QCOMPARE(exec(file, V7_TABLES "PRAGMA user_version = 6;"), SQLITE_OK);
+    {
+        auto reader = CatalogDb::open(file, CatalogDb::OpenMode::ReadOnly);
+        QVERIFY(!reader.ok());
+        QVERIFY2(reader.error().message.find("schema version 6 is older") != std::string::npos,
+                 reader.error().message.c_str());
+    }
+    auto db = CatalogDb::open(file);
+    CHECK_OK(db);
+    // Every version-6 row kept.
+    QCOMPARE(db->counts()->indexed, std::int64_t(3));
+    QCOMPARE(*db->mark_count(), std::int64_t(1));
+    QCOMPARE(**db->get_meta("adapter.active"), std::string("1"));
+    auto ids = db->feature_file_ids("m");
+    CHECK_OK(ids);
+    QCOMPARE(*ids, id);
+    // No hierarchy yet; one stored reads back as written.
+    QVERIFY(!db->hierarchy_header()->has_value());
+    rv::CatalogHierarchyHeader header;
+    header.model_id = "m";
+    header.adapter_version = 1;
+    header.dim = 3;
+    header.scale = 4.5;
+    header.next_id = 5;
+    header.built = 100;
+    header.updated = 200;
+    header.mean_distortion = 0.01;
+    header.max_distortion = 0.2;
+    header.map = 0.99;
+    header.pairs = 6;
+    std::vector<rv::CatalogHierarchyNode> nodes(4);
+    nodes[0] = {1, -1, "root", 0, 3, 2, 0, 0, 0.0, 0.0, {0.6f, 0.0f, -0.8f}};
+    nodes[1] = {2, 1, "image", 1, 1, 2, id[0], 0, 0.5, 0.25, {}};
+    nodes[2] = {3, 1, "duplicates", 1, 2, 4, 0, 1, -0.1, 0.99, {}};
+    nodes[3] = {4, 3, "image", 2, 1, 4, id[1], 0, 0.1, -0.3, {}};
+    CHECK_OK(db->replace_hierarchy(header, nodes));
+    auto h = db->hierarchy_header();
+    CHECK_OK(h);
+    QVERIFY(h->has_value());
+    QCOMPARE((*h)->model_id, std::string("m"));
+    QCOMPARE((*h)->adapter_version, std::int64_t(1));
+    QCOMPARE((*h)->scale, 4.5);
+    QCOMPARE((*h)->next_id, std::int64_t(5));
+    QCOMPARE((*h)->built, std::int64_t(100));
+    QCOMPARE((*h)->updated, std::int64_t(200));
+    QCOMPARE((*h)->map, 0.99);
+    QCOMPARE((*h)->pairs, std::int64_t(6));
+    for (bool centroids : {false, true}) {
+        auto back = db->hierarchy_nodes(centroids);
+        CHECK_OK(back);
+        QCOMPARE(back->size(), std::size_t(4));
+        std::sort(back->begin(), back->end(), [](const auto& a, const auto& b) { return a.id < b.id; });
+        for (std::size_t i = 0; i < 4; ++i) {
+            QCOMPARE((*back)[i].parent, nodes[i].parent);
+            QCOMPARE((*back)[i].kind, nodes[i].kind);
+            QCOMPARE((*back)[i].representative, nodes[i].representative);
+            QCOMPARE((*back)[i].file_id, nodes[i].file_id);
+            QCOMPARE((*back)[i].x, nodes[i].x);  // full precision
+            QCOMPARE((*back)[i].y, nodes[i].y);
+            QCOMPARE((*back)[i].centroid, centroids ? nodes[i].centroid : std::vector<float>());
+        }
+    }
+    // Replaced whole: the second write leaves none of the first's rows.
+    CHECK_OK(db->replace_hierarchy(header, {nodes[0]}));
+    QCOMPARE(db->hierarchy_nodes(false)->size(), std::size_t(1));
+    // A bad node is refused before anything is written: the stored one stays.
+    auto bad = nodes;
+    bad[1].kind = "leaf";
+    QVERIFY(!db->replace_hierarchy(header, bad).ok());
+    bad = nodes;
+    bad[1].x = 1.0;  // on the rim, not in the open disk
+    QVERIFY(!db->replace_hierarchy(header, bad).ok());
+    bad = nodes;
+    bad[2].parent = -1;  // a second root-less node that is not the root
+    QVERIFY(!db->replace_hierarchy(header, bad).ok());
+    QCOMPARE(db->hierarchy_nodes(false)->size(), std::size_t(1));
+    QCOMPARE(exec(file, "INSERT INTO hierarchy(id, model_id, adapter_version, dim, scale, next_id, built, updated, "
+                        "mean_distortion, max_distortion, map, pairs) VALUES(2, 'm', 0, 3, 1, 1, 1, 1, 0, 0, 0, 0)"),
+             SQLITE_CONSTRAINT);  // one header
+    QCOMPARE(exec(file, "INSERT INTO hierarchy_nodes VALUES(9, 1, 'image', 1, 1, 9, NULL, 0, 0, 0, NULL)"),
+             SQLITE_CONSTRAINT);  // an image without its file
+    CHECK_OK(db->clear_hierarchy());
+    QVERIFY(!db->hierarchy_header()->has_value());
+    QVERIFY(db->hierarchy_nodes(false)->empty());
+    CHECK_OK(db->check_integrity());
 }
 
 QTEST_GUILESS_MAIN(TestCatalogMigration)

@@ -38,21 +38,29 @@ std::vector<CommandSpec> make_commands() {
          {library_option(), model_option("change the library's model (its files are embedded again)"),
           json_option("print the summary as one JSON object"), verbose_option(),
           {"progress-every", 0, Kind::Number, "S",
-           "seconds between progress lines without a terminal (0: every file)", 0, 3600, false, "5"}},
+           "seconds between progress lines without a terminal (0: every file)", 0, 3600, false, "5"},
+          {"no-hierarchy", 0, Kind::Flag, "", "do not bring the library's hierarchy up to date afterwards"}},
          "ruvision-cli index --library ~/.local/share/RuVision/my-photos ~/Pictures",
          "On a terminal the progress is one line, rewritten in place; otherwise (a script, a CI log) a\n"
-         "line every few seconds. Exit status: 0 all indexed, 1 some files failed, 130 interrupted.",
+         "line every few seconds. Then the hierarchy is brought up to date (one line says what was done).\n"
+         "Exit status: 0 all indexed, 1 some files failed, 130 interrupted.",
          0, kMany, cmd_index},
         {"search", "IMAGE", "the library files most similar to IMAGE, best first",
          {library_option(), {"top", 'k', Kind::Integer, "N", "how many results", 1, 10000, false, "10"},
           {"alike", 0, Kind::List, "IMAGE", "library files alike to what you seek: the query is refined towards them"},
           {"different", 0, Kind::List, "IMAGE", "library files unlike what you seek: the query is moved away"},
           {"no-adapter", 0, Kind::Flag, "", "ignore what the library learned from marks (the plain ranking)"},
+          {"level", 0, Kind::Integer, "L",
+           "search the hierarchy at level L instead (0: the most general groups): its groups nearest to IMAGE",
+           0, 1000000},
           json_option("one JSON object per hit, scores at full precision"), verbose_option()},
          "ruvision-cli search --library ~/.local/share/RuVision/my-photos -k5 query.jpg --alike a.jpg --different b.jpg",
          "Uses the active adapter version (ruvision-cli adapters) and the fast adapter the latest marks\n"
          "trained. IMAGE goes before --alike/--different (their lists run to the next option) or after --.\n"
-         "A file of --alike/--different that is not a library file is a usage error (exit status 2).",
+         "A file of --alike/--different that is not a library file is a usage error (exit status 2).\n"
+         "With --level: rank, hyperbolic distance, size and representative of the level's nearest groups\n"
+         "(a level deeper than a branch gives its images), e.g. search --library DIR --level 1 -k5 query.jpg;\n"
+         "with --json one object per hit: rank, id, depth, size, distance, path (the representative).",
          1, 1, cmd_search},
         {"duplicates", "", "groups of near-duplicate files, each checked pixel by pixel",
          {library_option(),
@@ -86,6 +94,16 @@ std::vector<CommandSpec> make_commands() {
          "ruvision-cli marks --library ~/.local/share/RuVision/my-photos --export marks.jsonl",
          "An import reports each line it could not place, with the reason, and exits with status 1.", 0, 2,
          cmd_marks},
+        {"hierarchy", "", "the library as a tree in the Poincare disk: groups, near-duplicates, images",
+         {library_option(),
+          json_option("one object per node and line (internal: id, parent, depth, size, representative, x, y; "
+                      "image: id, parent, depth, path, x, y), then {\"distortion\": {\"mean\", \"max\"}, \"map\"}")},
+         "ruvision-cli hierarchy --library ~/.local/share/RuVision/my-photos --json",
+         "When none is stored, or the library changed since (files, model, adapter version), it is brought\n"
+         "up to date and stored first (a line on stderr says what was done); a library that is read-only\n"
+         "here gets one built in memory. parent is null for the root only; x, y: the point in the unit\n"
+         "disk, written at full precision; representative: the id of an image node below.",
+         0, 0, cmd_hierarchy},
         {"learn", "", "train an adapter version on every mark; activate it if it orders held-out marks better",
          {library_option(),
           json_option("print the result as one JSON object: version, activated, reason, marks, held_out_before, "

@@ -3,6 +3,7 @@
 // failed, 2 usage error.
 #pragma once
 
+#include <atomic>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -50,5 +51,13 @@ int cmd_marks(const Parsed& args);
 // Learning (LearnCommands.cpp).
 int cmd_learn(const Parsed& args);
 int cmd_adapters(const Parsed& args);
+
+// The hierarchy (HierarchyCommands.cpp). follow_hierarchy brings the library's stored hierarchy up
+// to date (after index, or an adapter activation: the map follows), prints one line saying what it
+// did (on stderr when `to_stderr`, so that stdout keeps its JSON), and returns it as an object
+// ({"error": ...} when it failed; the caller's command goes on).
+int cmd_hierarchy(const Parsed& args);
+int cmd_search_level(const Parsed& args);
+nlohmann::json follow_hierarchy(Library& lib, const std::atomic<bool>& cancel, bool to_stderr);
 
 }  // namespace rv::cli

@@ -139,6 +139,7 @@ int cmd_learn(const Parsed& a) {
         return g_cancel ? 130 : 1;
     }
     print_result(*r, a.has("json"), "learned");
+    if (r->activated && !g_cancel) follow_hierarchy(*lib, g_cancel, true);  // the map follows
     return g_cancel ? 130 : 0;
 }
 
@@ -220,6 +221,7 @@ int cmd_adapters(const Parsed& a) {
             std::printf("version %lld is active\n", static_cast<long long>(version));
         else
             std::printf("no adapter version is active: search uses the plain features\n");
+        follow_hierarchy(*lib, g_cancel, true);  // the map follows
         return 0;
     }
     if (a.has("export")) {
@@ -242,6 +244,7 @@ int cmd_adapters(const Parsed& a) {
             return g_cancel ? 130 : 1;
         }
         print_result(*r, as_json, "imported, judged on");
+        if (r->activated && !g_cancel) follow_hierarchy(*lib, g_cancel, true);  // the map follows
         return 0;
     }
     return list_versions(*lib, as_json);

@@ -133,6 +133,9 @@ int cmd_index(const Parsed& a) {
         print_error("index: " + r.error().message);
         return 1;
     }
+    // The hierarchy follows the files (a line says what was done; --json: a field of the summary).
+    json hierarchy = nullptr;
+    if (!r->cancelled && !a.has("no-hierarchy")) hierarchy = follow_hierarchy(*lib, g_cancel, a.has("json"));
     json errors = json::array(), scan_problems = json::array();
     for (const auto& e : r->errors) errors.push_back({{"path", e.path}, {"reason", e.reason}});
     for (const auto& p : r->scan_problems) scan_problems.push_back({{"path", p.path.string()}, {"reason", p.reason}});
@@ -144,7 +147,7 @@ int cmd_index(const Parsed& a) {
                                   {"moved", r->moved}, {"removed", r->removed}, {"failed", r->failed},
                                   {"cancelled", r->cancelled}, {"seconds", r->seconds}, {"errors", errors},
                                   {"scan_problems", scan_problems}, {"offline_roots", offline_roots},
-                                  {"repaired", r->repaired}})
+                                  {"repaired", r->repaired}, {"hierarchy", hierarchy}})
                                 .c_str());
     } else {
         std::printf("%s in %.1f s: %s, %s embedded, %s unchanged, %s moved, %s removed, %s failed\n",
@@ -164,6 +167,7 @@ int cmd_index(const Parsed& a) {
 }
 
 int cmd_search(const Parsed& a) {
+    if (a.has("level")) return cmd_search_level(a);  // the hierarchy (HierarchyCommands.cpp)
     // Feedback is recorded as a search session where the library may be written.
     const bool feedback = a.has("alike") || a.has("different");
     const bool writable = feedback && library_exists(a.text("library")) &&

@@ -112,7 +112,7 @@ Result<Hierarchy> bring_up_to_date(CatalogDb& db, const std::string& model_id, i
         enter.insert(enter.end(), d.changed.begin(), d.changed.end());
         if (progress) progress(0, leave.size() + enter.size());
         if (!leave.empty())
-            if (auto st = hierarchy_remove(h, leave, source.fn()); !st) return st.error();
+            if (auto st = hierarchy_remove(h, leave, source.fn(), params); !st) return st.error();
         std::vector<float> rows;
         std::vector<std::int64_t> ids;
         for (std::int64_t id : enter) {

@@ -94,8 +94,10 @@ std::vector<int> locate_in_hierarchy(const Hierarchy& h, std::span<const float> 
                                    std::span<const std::int64_t> file_ids,
                                    const std::function<std::vector<float>(std::int64_t file_id)>& feature_of,
                                    const HierarchyParams& params);
+// params: the duplicate threshold a Duplicates node that lost its representative re-forms with.
 [[nodiscard]] Status hierarchy_remove(Hierarchy& h, std::span<const std::int64_t> file_ids,
-                                      const std::function<std::vector<float>(std::int64_t file_id)>& feature_of);
+                                      const std::function<std::vector<float>(std::int64_t file_id)>& feature_of,
+                                      const HierarchyParams& params = {});
 
 struct TreeEmbeddingParams {
     double max_radius = 30;  // the deepest node's distance from the centre, at most
