@@ -62,7 +62,10 @@ MapPanel::MapPanel(LibraryService* service, ThumbnailCache* thumbnails, QWidget*
     hits_->setFixedWidth(240);
     hits_->setSpacing(2);
     side->addWidget(hits_, 1);
-    row->addLayout(side);
+    hitsColumn_ = new QWidget(this);
+    hitsColumn_->setLayout(side);
+    hitsColumn_->hide();  // until a search at a level answers
+    row->addWidget(hitsColumn_);
     column->addLayout(row, 1);
 
     levelTimer_.setSingleShot(true);
@@ -94,6 +97,7 @@ MapPanel::MapPanel(LibraryService* service, ThumbnailCache* thumbnails, QWidget*
         neighbours_.clear();
         hitNodes_.clear();
         hits_->clear();
+        hitsColumn_->hide();
         view_->setMap(nullptr);
         updateStatus();
     });
@@ -174,6 +178,7 @@ void MapPanel::onLevelResult(quint64 id, const LevelResult& result, const QStrin
     level_result_ = result;
     if (!error.isEmpty() || !map_) {
         hitsTitle_->setText(error.isEmpty() ? QString() : tr("No search at this level: %1").arg(error));
+        hitsColumn_->setVisible(!error.isEmpty());
         updateHighlights();
         return;
     }
@@ -187,7 +192,7 @@ void MapPanel::onLevelResult(quint64 id, const LevelResult& result, const QStrin
         hitNodes_.push_back(node);
         const bool image = map_->hierarchy.nodes[static_cast<std::size_t>(node)].kind == HierarchyNode::Kind::Image;
         auto* item = new QListWidgetItem(image ? displayName(hit.path)
-                                               : tr("%n image(s)", nullptr, static_cast<int>(hit.size)) + QLatin1Char('\n') +
+                                               : (hit.size == 1 ? tr("1 image") : tr("%L1 images").arg(hit.size)) + QLatin1Char('\n') +
                                                      displayName(hit.path),
                                          hits_);
         item->setData(Qt::UserRole, node);
@@ -195,8 +200,10 @@ void MapPanel::onLevelResult(quint64 id, const LevelResult& result, const QStrin
         item->setToolTip(view_->tooltipFor(node));
     }
     refreshHitIcons();
-    hitsTitle_->setText(tr("Level %1: %n group(s) nearest to %2", nullptr, static_cast<int>(hitNodes_.size()))
+    hitsColumn_->show();
+    hitsTitle_->setText(tr("Level %1: the %2 nearest to %3")
                             .arg(result.level)
+                            .arg(hitNodes_.size() == 1 ? tr("group") : tr("%1 groups").arg(hitNodes_.size()))
                             .arg(displayName(result.query)));
     updateHighlights();
     emit levelHitsShown(static_cast<int>(hitNodes_.size()));

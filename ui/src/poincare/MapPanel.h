@@ -76,6 +76,7 @@ private:
     QSlider* level_ = nullptr;
     QPushButton* up_ = nullptr;
     QListWidget* hits_ = nullptr;
+    QWidget* hitsColumn_ = nullptr;
     QTimer levelTimer_;  // debounces the slider
 
     std::shared_ptr<const MapData> map_;

@@ -188,11 +188,10 @@ QString PoincareView::tooltipFor(int node) const {
     const QLocale locale;
     if (n.kind == HierarchyNode::Kind::Image)
         return tr("%1\nlevel %2 · %3").arg(displayName(rep)).arg(std::max(0, n.depth - 1)).arg(rep);
-    QString head;
-    if (n.kind == HierarchyNode::Kind::Root) head = tr("The whole library: %n image(s)", nullptr, static_cast<int>(n.size));
-    else if (n.kind == HierarchyNode::Kind::Duplicates)
-        head = tr("Near-duplicates: %n image(s)", nullptr, static_cast<int>(n.size));
-    else head = tr("Group of %n image(s)", nullptr, static_cast<int>(n.size));
+    const QString images = n.size == 1 ? tr("1 image") : tr("%L1 images").arg(n.size);
+    const QString head = n.kind == HierarchyNode::Kind::Root         ? tr("The whole library: %1").arg(images)
+                         : n.kind == HierarchyNode::Kind::Duplicates ? tr("Near-duplicates: %1").arg(images)
+                                                                     : tr("Group of %1").arg(images);
     // A few members: images met first in a walk down from the node, the representative left out.
     QStringList members;
     std::vector<int> queue{node};
