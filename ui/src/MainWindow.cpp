@@ -372,7 +372,7 @@ void MainWindow::connectService() {
                 // a refresh after a library change keeps the person's place.
                 search_->setResults(hits);
                 QStringList neighbours;
-                for (const SearchHit& h : hits) neighbours << h.path;
+                for (const SearchHit& h : hits.mid(0, 10)) neighbours << h.path;  // the map marks the ten nearest
                 map_->setQuery(history_->current() ? history_->current()->path : QString(), neighbours);
                 if (refresh) restoreGridPlace(results_, place, refreshMoved_);
             });

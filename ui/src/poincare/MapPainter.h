@@ -7,11 +7,17 @@
 // memory, never blocking). Holds no state of the view: the widget and the frame bench both use it.
 #pragma once
 
+#include <QColor>
+#include <QHash>
+#include <QLineF>
+#include <QPixmap>
 #include <QPointF>
 #include <QRectF>
 #include <QSet>
 
 #include <complex>
+#include <cstdint>
+#include <vector>
 
 #include "poincare/MapData.h"
 #include "poincare/MapLayout.h"
@@ -26,7 +32,7 @@ struct MapHighlights {
     QSet<int> hits;        // nodes found by the search at a level
     QSet<int> neighbours;  // image nodes of the current query's results
     int query = -1;        // the query's own image node (a library file), or -1
-    int queryGroup = -1;   // the deepest group the query falls in, or -1
+    QSet<int> queryPath;   // the groups the query falls in (its ancestors, or where search_at_level located it)
     int focus = -1;        // the node the view is centred on
     int hover = -1;        // the node under the pointer
 };
@@ -43,8 +49,8 @@ public:
     // The screen point of a view-disk point, and back.
     static QPointF toScreen(const QRectF& disk, std::complex<double> w);
     static std::complex<double> toDisk(const QRectF& disk, QPointF p);
-    // The thumbnail side asked of the ThumbnailSource for a drawn side (a few sizes, so that a
-    // zoom or a drag does not ask for a new size every frame).
+    // The thumbnail side asked of the ThumbnailSource for a drawn side (two sizes, so that a
+    // drag does not ask for new sizes every frame).
     static int thumbnailSide(double side);
 
 private:
@@ -52,7 +58,14 @@ private:
     void paintNode(QPainter& p, const QRectF& disk, const MapData& map, const MapNode& m, const MapHighlights& marks,
                    bool moving) const;
 
+    // Dots and markers drawn once into small pixmaps, then blitted (bounded: cleared past 4096).
+    const QPixmap& dotSprite(const QColor& fill, const QColor& ring, int diameter) const;
+    const QPixmap& markerSprite(std::int64_t count, int radius, const QColor& ring) const;
+
     ThumbnailSource* thumbnails_;
+    mutable std::vector<QLineF> lines_;  // the edges' segments, kept between frames
+    mutable QHash<QString, QPixmap> sprites_;
+    mutable QPixmap backdrop_;  // the disk, for the last size painted
 };
 
 }  // namespace rv::ui

@@ -20,7 +20,7 @@ namespace rv::ui {
 
 namespace {
 
-constexpr int kLevelHits = 12;
+constexpr int kLevelHits = 6;
 constexpr int kIconSide = 56;
 
 }  // namespace
@@ -224,11 +224,16 @@ void MapPanel::updateHighlights() {
         marks.query = map_->imageByPath.value(query_, -1);
         for (const QString& p : neighbours_)
             if (const int node = map_->imageByPath.value(p, -1); node >= 0 && node != marks.query) marks.neighbours.insert(node);
-        // The deepest group the query falls in, when the last level search was for the query.
+        // Where the query falls: its image's ancestors, or (a file outside the library) the
+        // groups the last level search for it located it in.
         const int n = static_cast<int>(map_->hierarchy.nodes.size());
-        if (!query_.isEmpty() && level_result_.query == query_ && !level_result_.path.isEmpty()) {
-            const int g = level_result_.path.back();
-            if (g >= 0 && g < n && marks.query < 0) marks.queryGroup = g;
+        if (marks.query >= 0) {
+            for (int a = map_->hierarchy.nodes[static_cast<std::size_t>(marks.query)].parent; a > 0;
+                 a = map_->hierarchy.nodes[static_cast<std::size_t>(a)].parent)
+                marks.queryPath.insert(a);
+        } else if (!query_.isEmpty() && level_result_.query == query_) {
+            for (int g : level_result_.path)
+                if (g > 0 && g < n) marks.queryPath.insert(g);
         }
     }
     view_->setHighlights(marks);
