@@ -1,5 +1,6 @@
 #include "poincare/MapPainter.h"
 
+#include <QCoreApplication>
 #include <QFont>
 #include <QFontMetricsF>
 #include <QLocale>
@@ -10,6 +11,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "DisplayName.h"
 #include "ThumbnailSource.h"
 #include "ruvision/engine/Hyperbolic.h"
 
@@ -93,6 +95,7 @@ void MapPainter::paint(QPainter& p, const QRectF& disk, const MapData& map, cons
     p.setRenderHint(QPainter::SmoothPixmapTransform, !moving);
     // Smallest first, so the large ones near the centre lie on top.
     for (auto it = layout.nodes.rbegin(); it != layout.nodes.rend(); ++it) paintNode(p, disk, map, *it, marks, moving);
+    if (!layout.nodes.empty()) paintCaption(p, disk, map, layout.nodes.front());
     p.restore();
 }
 
@@ -173,6 +176,28 @@ const QPixmap& MapPainter::markerSprite(std::int64_t count, int radius, const QC
     q.drawText(box, Qt::AlignCenter, label);
     q.end();
     return sprites_.insert(key, sprite).value();
+}
+
+void MapPainter::paintCaption(QPainter& p, const QRectF& disk, const MapData& map, const MapNode& m) const {
+    // The node at the centre says what it is, under its thumbnail.
+    if (m.marker || m.radiusPx < 24) return;
+    const HierarchyNode& node = map.hierarchy.nodes[static_cast<std::size_t>(m.node)];
+    QString text = displayName(map.pathOf(m.node));
+    if (node.kind != HierarchyNode::Kind::Image)
+        text = (node.size == 1 ? QCoreApplication::translate("MapPainter", "1 image") : QCoreApplication::translate("MapPainter", "%L1 images").arg(node.size)) + QStringLiteral(" · ") + text;
+    QFont font = p.font();
+    font.setPixelSize(12);
+    const QFontMetricsF fm(font);
+    text = fm.elidedText(text, Qt::ElideMiddle, std::max(200.0, m.radiusPx * 4.5));
+    const QPointF c = toScreen(disk, m.w);
+    const double w = fm.horizontalAdvance(text) + 12, h = fm.height() + 4;
+    const QRectF box(c.x() - w / 2, c.y() + m.radiusPx * 0.72 + 6, w, h);
+    p.setPen(Qt::NoPen);
+    p.setBrush(QColor(18, 19, 22, 210));
+    p.drawRoundedRect(box, h / 2, h / 2);
+    p.setFont(font);
+    p.setPen(QColor(235, 238, 243));
+    p.drawText(box, Qt::AlignCenter, text);
 }
 
 void MapPainter::paintNode(QPainter& p, const QRectF& disk, const MapData& map, const MapNode& m,

@@ -55,6 +55,7 @@ public:
 
 private:
     void paintEdges(QPainter& p, const QRectF& disk, const MapLayout& layout) const;
+    void paintCaption(QPainter& p, const QRectF& disk, const MapData& map, const MapNode& m) const;
     void paintNode(QPainter& p, const QRectF& disk, const MapData& map, const MapNode& m, const MapHighlights& marks,
                    bool moving) const;
 
