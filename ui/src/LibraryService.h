@@ -223,7 +223,7 @@ signals:
     // --- hierarchy (i12-view) ---
     // map: null when the library has no stored hierarchy yet (error empty) or it could not be read.
     void hierarchyLoaded(std::shared_ptr<const rv::ui::MapData> map, const QString& error);
-    void hierarchyProgress(qint64 done, qint64 total);  // of the running update
+    void hierarchyProgress(qint64 done, qint64 total);  // of the running update; (0, 0) when it starts
     void hierarchyUpdated(const rv::ui::MapBuildInfo& info, const QString& error);  // error "cancelled" when cancelled
     void levelSearchFinished(quint64 id, const rv::ui::LevelResult& result, const QString& error);
 

@@ -34,6 +34,10 @@ MapPanel::MapPanel(LibraryService* service, ThumbnailCache* thumbnails, QWidget*
     status_ = new QLabel(this);
     status_->setTextInteractionFlags(Qt::TextSelectableByMouse);
     bar->addWidget(status_, 1);
+    cancel_ = new QPushButton(tr("Cancel"), this);
+    cancel_->setToolTip(tr("Stop building the map; the map stored before stays"));
+    cancel_->hide();
+    bar->addWidget(cancel_);
     up_ = new QPushButton(tr("Up a Level"), this);
     up_->setToolTip(tr("Centre on the parent group of the focus (Backspace)"));
     bar->addWidget(up_);
@@ -77,6 +81,7 @@ MapPanel::MapPanel(LibraryService* service, ThumbnailCache* thumbnails, QWidget*
     });
     levelLabel_->setText(tr("level %1").arg(0));
     connect(up_, &QPushButton::clicked, view_, [this] { view_->goUp(); });
+    connect(cancel_, &QPushButton::clicked, service_, &LibraryService::cancelHierarchy);
     connect(view_, &PoincareView::imageActivated, this, &MapPanel::imageActivated);
     connect(hits_, &QListWidget::itemActivated, this, [this](QListWidgetItem* item) {
         view_->drillDown(item->data(Qt::UserRole).toInt());
@@ -268,6 +273,7 @@ void MapPanel::updateStatus() {
         if (!buildError_.isEmpty()) text += tr(" · the last update failed: %1").arg(buildError_);
     }
     status_->setText(text);
+    cancel_->setVisible(progress_ >= 0);
 }
 
 }  // namespace rv::ui

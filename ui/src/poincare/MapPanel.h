@@ -75,6 +75,7 @@ private:
     QLabel* hitsTitle_ = nullptr;
     QSlider* level_ = nullptr;
     QPushButton* up_ = nullptr;
+    QPushButton* cancel_ = nullptr;  // shown while the map builds
     QListWidget* hits_ = nullptr;
     QWidget* hitsColumn_ = nullptr;
     QTimer levelTimer_;  // debounces the slider

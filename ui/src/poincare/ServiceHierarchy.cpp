@@ -134,6 +134,7 @@ bool LibraryService::updateHierarchy() {
     }
     hierarchyBuilding_ = true;
     hierarchyCancel_ = std::make_shared<std::atomic<bool>>(false);
+    emit hierarchyProgress(0, 0);  // started (the total comes with the first report)
     startTask<&writerChannel>(writer_, [this, lib = library_, cancel = hierarchyCancel_] {
         if (*cancel) return;
         auto last = std::chrono::steady_clock::time_point{};
