@@ -89,7 +89,7 @@ void MapPainter::paint(QPainter& p, const QRectF& disk, const MapData& map, cons
         q.setBrush(glow);
         q.drawEllipse(box);
     }
-    p.drawPixmap(QPointF(disk.x() - 2, disk.y() - 2), backdrop_);
+    p.drawPixmap(QPoint(static_cast<int>(std::lround(disk.x() - 2)), static_cast<int>(std::lround(disk.y() - 2))), backdrop_);
 
     paintEdges(p, disk, layout);
     p.setRenderHint(QPainter::SmoothPixmapTransform, !moving);
@@ -178,6 +178,37 @@ const QPixmap& MapPainter::markerSprite(std::int64_t count, int radius, const QC
     return sprites_.insert(key, sprite).value();
 }
 
+void MapPainter::blit(QPainter& p, QPointF centre, const QPixmap& sprite) {
+    // At whole pixels: the raster engine's plain blit, not its transformed path.
+    p.drawPixmap(QPoint(static_cast<int>(std::lround(centre.x() - sprite.width() / 2.0)),
+                        static_cast<int>(std::lround(centre.y() - sprite.height() / 2.0))),
+                 sprite);
+}
+
+const QPixmap& MapPainter::badgeSprite(std::int64_t size, int fontPx) const {
+    if (sprites_.size() > 4096) sprites_.clear();
+    const QString key = QStringLiteral("b%1/%2").arg(size).arg(fontPx);
+    auto it = sprites_.find(key);
+    if (it != sprites_.end()) return it.value();
+    const QString label = QLocale().toString(static_cast<qlonglong>(size));
+    QFont font;
+    font.setPixelSize(fontPx);
+    font.setBold(true);
+    const QFontMetricsF fm(font);
+    QPixmap sprite(static_cast<int>(std::ceil(fm.horizontalAdvance(label))) + 8, static_cast<int>(std::ceil(fm.height())) + 2);
+    sprite.fill(Qt::transparent);
+    QPainter q(&sprite);
+    q.setRenderHint(QPainter::Antialiasing, true);
+    q.setPen(Qt::NoPen);
+    q.setBrush(QColor(20, 22, 26, 200));
+    q.drawRoundedRect(QRectF(sprite.rect()), 4, 4);
+    q.setFont(font);
+    q.setPen(Qt::white);
+    q.drawText(QRectF(sprite.rect()), Qt::AlignCenter, label);
+    q.end();
+    return sprites_.insert(key, sprite).value();
+}
+
 void MapPainter::paintCaption(QPainter& p, const QRectF& disk, const MapData& map, const MapNode& m) const {
     // The node at the centre says what it is, under its thumbnail.
     if (m.marker || m.radiusPx < 24) return;
@@ -210,13 +241,13 @@ void MapPainter::paintNode(QPainter& p, const QRectF& disk, const MapData& map, 
         // layout is the dearest thing a frame would do otherwise).
         const int r = static_cast<int>(std::lround(std::max(m.radiusPx, 8.0)));
         const QPixmap& sprite = markerSprite(m.count, r, ring);
-        p.drawPixmap(QPointF(c.x() - sprite.width() / 2.0, c.y() - sprite.height() / 2.0), sprite);
+        blit(p, c, sprite);
         return;
     }
     if (m.radiusPx < kThumbnailPx) {
         const double r = std::max(m.radiusPx * 0.7, 1.5);
         const QPixmap& sprite = dotSprite(dotColour(node.kind), ring, static_cast<int>(std::lround(r * 2)));
-        p.drawPixmap(QPointF(c.x() - sprite.width() / 2.0, c.y() - sprite.height() / 2.0), sprite);
+        blit(p, c, sprite);
         return;
     }
     // A thumbnail of the representative, a square inscribed in the node's disc; groups look like
@@ -259,19 +290,10 @@ void MapPainter::paintNode(QPainter& p, const QRectF& disk, const MapData& map, 
     p.drawRoundedRect(box, corner, corner);
     // A group's size on a badge, when there is room for it.
     if (group && half >= 18) {
-        const QString label = QLocale().toString(static_cast<qlonglong>(node.size));
-        QFont font = p.font();
-        font.setPixelSize(static_cast<int>(std::clamp(half * 0.28, 9.0, 14.0)));
-        font.setBold(true);
-        const QFontMetricsF fm(font);
-        const QRectF badge(box.right() - fm.horizontalAdvance(label) - 10, box.bottom() - fm.height() - 4,
-                           fm.horizontalAdvance(label) + 8, fm.height() + 2);
-        p.setPen(Qt::NoPen);
-        p.setBrush(QColor(20, 22, 26, 200));
-        p.drawRoundedRect(badge, 4, 4);
-        p.setFont(font);
-        p.setPen(Qt::white);
-        p.drawText(badge, Qt::AlignCenter, label);
+        const QPixmap& badge = badgeSprite(node.size, static_cast<int>(std::clamp(half * 0.28, 9.0, 14.0)));
+        p.drawPixmap(QPoint(static_cast<int>(std::lround(box.right() - badge.width() - 2)),
+                            static_cast<int>(std::lround(box.bottom() - badge.height() - 2))),
+                     badge);
     }
     p.setRenderHint(QPainter::Antialiasing, true);
 }

@@ -62,6 +62,8 @@ private:
     // Dots and markers drawn once into small pixmaps, then blitted (bounded: cleared past 4096).
     const QPixmap& dotSprite(const QColor& fill, const QColor& ring, int diameter) const;
     const QPixmap& markerSprite(std::int64_t count, int radius, const QColor& ring) const;
+    const QPixmap& badgeSprite(std::int64_t size, int fontPx) const;
+    static void blit(QPainter& p, QPointF centre, const QPixmap& sprite);
 
     ThumbnailSource* thumbnails_;
     mutable std::vector<QLineF> lines_;  // the edges' segments, kept between frames
