@@ -20,7 +20,7 @@ namespace rv::ui {
 namespace {
 
 constexpr double kRadToDeg = 57.29577951308232;
-constexpr double kThumbnailPx = 9;  // nodes at least this big (radius) show their thumbnail
+constexpr double kThumbnailPx = 12;  // nodes at least this big (radius) show their thumbnail
 
 const QColor kEdge(196, 202, 214, 80);
 const QColor kGroupDot(200, 205, 214);
@@ -91,7 +91,11 @@ void MapPainter::paint(QPainter& p, const QRectF& disk, const MapData& map, cons
     }
     p.drawPixmap(QPoint(static_cast<int>(std::lround(disk.x() - 2)), static_cast<int>(std::lround(disk.y() - 2))), backdrop_);
 
+    // Edges aliased while the disk moves: Qt's aliased cosmetic lines are several times cheaper,
+    // and motion hides the steps.
+    p.setRenderHint(QPainter::Antialiasing, !moving);
     paintEdges(p, disk, layout);
+    p.setRenderHint(QPainter::Antialiasing, true);
     p.setRenderHint(QPainter::SmoothPixmapTransform, !moving);
     // Smallest first, so the large ones near the centre lie on top.
     for (auto it = layout.nodes.rbegin(); it != layout.nodes.rend(); ++it) paintNode(p, disk, map, *it, marks, moving);
@@ -100,7 +104,7 @@ void MapPainter::paint(QPainter& p, const QRectF& disk, const MapData& map, cons
 }
 
 void MapPainter::paintEdges(QPainter& p, const QRectF& disk, const MapLayout& layout) const {
-    // Each geodesic as a polyline of about 8 px segments (a straight line when the arc bows less
+    // Each geodesic as a polyline of about 12 px segments (a straight line when the arc bows less
     // than half a pixel): stroking one QPainterPath of thousands of arcs, some of huge radius,
     // cost Qt's stroker tens of milliseconds a frame.
     const double R = disk.width() / 2;
@@ -119,7 +123,7 @@ void MapPainter::paintEdges(QPainter& p, const QRectF& disk, const MapLayout& la
             lines.emplace_back(a, b);
             continue;
         }
-        const int steps = std::clamp(static_cast<int>(std::abs(arc.sweep) * rr / 8), 2, 32);
+        const int steps = std::clamp(static_cast<int>(std::abs(arc.sweep) * rr / 12), 2, 24);
         const QPointF c(centre.x() + R * arc.centre.real(), centre.y() - R * arc.centre.imag());
         QPointF prev = a;
         for (int i = 1; i <= steps; ++i) {
@@ -257,7 +261,7 @@ void MapPainter::paintNode(QPainter& p, const QRectF& disk, const MapData& map, 
     const bool group = node.kind != HierarchyNode::Kind::Image;
     const double corner = std::max(2.0, half * 0.08);
     p.setRenderHint(QPainter::Antialiasing, !moving);
-    if (group) {
+    if (group && half >= 14) {
         const double step = std::max(2.0, half * 0.07);
         p.setPen(QPen(QColor(20, 20, 24, 160), 1));
         for (int i = 2; i >= 1; --i) {
