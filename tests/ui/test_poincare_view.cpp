@@ -42,6 +42,7 @@ private slots:
     void level_slider_finds_and_highlights_hits();
     void query_and_neighbours_are_highlighted();
     void map_reloads_after_indexing_and_keeps_the_focus();
+    void reopened_library_shows_its_stored_map();
     void cleanupTestCase();
 
 private:
@@ -261,6 +262,31 @@ void TestPoincareView::map_reloads_after_indexing_and_keeps_the_focus() {
     QVERIFY2(now >= 0, "the focused group's id is gone after adding two files");
     QCOMPARE(view_->focus(), now);
     QVERIFY(std::abs(view_->viewPoint(now)) < 1e-9);
+}
+
+void TestPoincareView::reopened_library_shows_its_stored_map() {
+    QTRY_VERIFY_WITH_TIMEOUT(panel_->isSettled() && !service_->isBuildingHierarchy(), kWait);
+    const auto stored = panel_->mapData();
+    // A second window on the library: the stored map (read from the catalog while the library
+    // opens, then the library's own load), node for node.
+    LibraryService other;
+    MapPanel panel(&other, thumbnails_);
+    panel.resize(800, 600);
+    panel.show();
+    QSignalSpy loaded(&other, &LibraryService::hierarchyLoaded);
+    other.open(dir_.filePath(QStringLiteral("library")));
+    QTRY_VERIFY_WITH_TIMEOUT(!loaded.isEmpty(), kWait);
+    const auto first = loaded.first().at(0).value<std::shared_ptr<const rv::ui::MapData>>();
+    QVERIFY(first);
+    QCOMPARE(first->hierarchy.nodes.size(), stored->hierarchy.nodes.size());
+    for (std::size_t i = 0; i < first->hierarchy.nodes.size(); ++i) {
+        QCOMPARE(first->hierarchy.nodes[i].id, stored->hierarchy.nodes[i].id);
+        QCOMPARE(first->hierarchy.nodes[i].x, stored->hierarchy.nodes[i].x);  // the same display layout
+    }
+    QCOMPARE(first->paths.size(), stored->paths.size());
+    QTRY_VERIFY_WITH_TIMEOUT(panel.isSettled() && panel.hasMap(), kWait);
+    QVERIFY2(panel.statusText().contains(QStringLiteral("%1 images").arg(photos_.size() + 2)), qPrintable(panel.statusText()));
+    other.cancelIndexing();
 }
 
 int main(int argc, char** argv) {

@@ -74,7 +74,6 @@ void LibraryService::open(const QString& dir) {
     // they arrive (they carry the old library), and this open runs after it on the writer.
     *indexCancel_ = true;
     if (duplicatesCancel_) *duplicatesCancel_ = true;
-    stopHierarchy();
     library_.reset();
     indexing_ = false;
     snapshot_ = {};
@@ -82,6 +81,7 @@ void LibraryService::open(const QString& dir) {
     pendingChange_ = {};
     haveSnapshot_ = false;
     const quint64 id = ++openRequest_;
+    openHierarchy(dir, id);
     startTask<&writerChannel>(writer_, [this, dir, id] {
         auto lib = Library::open(fspath(dir));
         std::shared_ptr<Library> shared;

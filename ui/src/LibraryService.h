@@ -279,7 +279,8 @@ private:
     std::atomic<quint64> latestThreshold_{0};  // newest threshold refresh (older ones skipped)
     // --- hierarchy (i12-view) ---
     void connectHierarchy();  // the constructor's: follows open, indexing and learning
-    void stopHierarchy();     // cancels the running update (open(), the destructor)
+    void stopHierarchy();     // cancels the running update (the destructor)
+    void openHierarchy(const QString& dir, quint64 openId);  // open(): cancels, and reads the stored map early
     void checkHierarchy(bool filesChanged);  // updates it when needed
     enum class MapState { Unknown, None, Stale, Fresh };
     MapState mapState_ = MapState::Unknown;
@@ -288,7 +289,8 @@ private:
     bool hierarchyBuilding_ = false;
     bool hierarchyAgain_ = false;      // asked while building: once more after it
     int hierarchyLoading_ = 0;         // loads out
-    quint64 mapLoad_ = 0;              // newest load (older answers dropped)
+    quint64 mapLoad_ = 0;              // the newest load's id
+    quint64 mapShown_ = 0;             // the id of the load whose map was reported last (older ones dropped)
     std::shared_ptr<std::atomic<bool>> hierarchyCancel_ = std::make_shared<std::atomic<bool>>(false);
     std::atomic<quint64> latestLevelSearch_{0};
 };

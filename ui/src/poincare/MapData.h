@@ -18,6 +18,7 @@ namespace rv::ui {
 
 struct MapData {
     rv::Hierarchy hierarchy;           // laid out for display (MapEmbedding.h); no centroids
+    QString dir;                       // the library's folder
     QHash<qint64, QString> paths;      // file id -> path, for every image of the hierarchy
     bool stale = false;                // built from another model / adapter version or other files
     int maxDepth = 0;                  // the deepest node's depth

@@ -91,8 +91,13 @@ MapPanel::MapPanel(LibraryService* service, ThumbnailCache* thumbnails, QWidget*
     });
     connect(thumbnails_, &ThumbnailSource::thumbnailReady, this, [this] { refreshHitIcons(); });
 
-    connect(service_, &LibraryService::opened, this, [this] {
-        map_.reset();
+    connect(service_, &LibraryService::opened, this, [this](bool ok) {
+        // The map read early from the catalog (before the library opened) stays; the library's
+        // own load follows.
+        if (!ok) {
+            map_.reset();
+            view_->setMap(nullptr);
+        }
         loaded_ = false;
         loadError_.clear();
         buildError_.clear();
@@ -103,7 +108,7 @@ MapPanel::MapPanel(LibraryService* service, ThumbnailCache* thumbnails, QWidget*
         hitNodes_.clear();
         hits_->clear();
         hitsColumn_->hide();
-        view_->setMap(nullptr);
+        updateHighlights();
         updateStatus();
     });
     connect(service_, &LibraryService::hierarchyLoaded, this, &MapPanel::onLoaded);

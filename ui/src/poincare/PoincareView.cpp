@@ -60,7 +60,10 @@ PoincareView::PoincareView(ThumbnailSource* thumbnails, QWidget* parent)
 PoincareView::~PoincareView() = default;
 
 void PoincareView::setMap(std::shared_ptr<const MapData> map) {
-    const qint64 focusId = map_ && focus_ >= 0 ? map_->hierarchy.nodes[static_cast<std::size_t>(focus_)].id : -1;
+    // The focus is kept across maps of one library (node ids are stable there, not elsewhere).
+    const qint64 focusId = map_ && map && map_->dir == map->dir && focus_ >= 0
+                               ? map_->hierarchy.nodes[static_cast<std::size_t>(focus_)].id
+                               : -1;
     animation_->stop();
     map_ = std::move(map);
     focus_ = -1;

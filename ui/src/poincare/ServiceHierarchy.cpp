@@ -20,24 +20,45 @@ namespace rv::ui {
 
 namespace {
 
-// The paths of the hierarchy's images, from a read-only catalog connection of the reader's own
+// The paths of the library's files (the hierarchy's images among them), from a read-only catalog connection of the reader's own
 // (the library's connections belong to its writer and its searches).
 QString readPaths(const QString& dir, const Hierarchy& h, QHash<qint64, QString>* paths) {
     auto db = CatalogDb::open(fspath(dir) / "catalog.sqlite", CatalogDb::OpenMode::ReadOnly);
     if (!db) return qtext(db.error().message);
     auto roots = db->roots();
     if (!roots) return qtext(roots.error().message);
-    QHash<qint64, QString> all;
+    // Every file of the library (the hierarchy's images are nearly all of them).
+    paths->reserve(static_cast<qsizetype>(h.nodes.size()));
     for (const auto& r : *roots) {
         auto files = db->files_under_root(r.id);
         if (!files) return qtext(files.error().message);
-        for (const auto& f : *files) all.insert(f.id, qpath(f.path));
+        for (const auto& f : *files) paths->insert(f.id, qpath(f.path));
     }
-    paths->reserve(static_cast<qsizetype>(h.nodes.size()));
-    for (const auto& n : h.nodes)
-        if (n.kind == HierarchyNode::Kind::Image)
-            if (auto it = all.constFind(n.file_id); it != all.constEnd()) paths->insert(n.file_id, it.value());
     return {};
+}
+
+// The map of a loaded hierarchy: laid out for display, with its images' paths. Null (and `error`
+// set) when the paths cannot be read.
+std::shared_ptr<MapData> makeMap(Hierarchy&& h, const QString& dir, const StoredHierarchyInfo* info, QString* error) {
+    auto map = std::make_shared<MapData>();
+    map->hierarchy = std::move(h);
+    map->dir = dir;
+    map->adapterVersion = map->hierarchy.adapter_version;
+    for (const auto& n : map->hierarchy.nodes) map->maxDepth = std::max(map->maxDepth, n.depth);
+    if (info) {
+        map->meanDistortion = info->quality.mean_distortion;
+        map->maxDistortion = info->quality.max_distortion;
+        map->mapScore = info->quality.map;
+    }
+    embedForDisplay(map->hierarchy);
+    *error = readPaths(dir, map->hierarchy, &map->paths);
+    if (!error->isEmpty()) return nullptr;
+    map->imageByPath.reserve(map->paths.size());
+    for (std::size_t i = 0; i < map->hierarchy.nodes.size(); ++i) {
+        const auto& n = map->hierarchy.nodes[i];
+        if (n.kind == HierarchyNode::Kind::Image) map->imageByPath.insert(map->paths.value(n.file_id), static_cast<int>(i));
+    }
+    return map;
 }
 
 }  // namespace
@@ -47,7 +68,6 @@ void LibraryService::connectHierarchy() {
     qRegisterMetaType<rv::ui::MapBuildInfo>();
     qRegisterMetaType<rv::ui::LevelResult>();
     connect(this, &LibraryService::opened, this, [this](bool ok) {
-        mapState_ = MapState::Unknown;
         mapCheckWanted_ = mapCheckChanged_ = false;
         hierarchyAgain_ = false;
         if (ok) loadHierarchy();
@@ -94,34 +114,45 @@ void LibraryService::loadHierarchy() {
         if (!loaded) {
             error = qtext(loaded.error().message);
         } else if (loaded->has_value()) {
-            map = std::make_shared<MapData>();
-            map->hierarchy = std::move(**loaded);
-            map->stale = stale;
-            map->adapterVersion = map->hierarchy.adapter_version;
-            for (const auto& n : map->hierarchy.nodes) map->maxDepth = std::max(map->maxDepth, n.depth);
-            if (auto info = stored_hierarchy_info(*lib); info && info->has_value()) {
-                map->meanDistortion = (*info)->quality.mean_distortion;
-                map->maxDistortion = (*info)->quality.max_distortion;
-                map->mapScore = (*info)->quality.map;
-            }
-            embedForDisplay(map->hierarchy);
-            error = readPaths(dir, map->hierarchy, &map->paths);
-            if (!error.isEmpty()) map.reset();
-            else
-                for (std::size_t i = 0; i < map->hierarchy.nodes.size(); ++i) {
-                    const auto& n = map->hierarchy.nodes[i];
-                    if (n.kind == HierarchyNode::Kind::Image) map->imageByPath.insert(map->paths.value(n.file_id), static_cast<int>(i));
-                }
+            auto info = stored_hierarchy_info(*lib);
+            map = makeMap(std::move(**loaded), dir, info && info->has_value() ? &**info : nullptr, &error);
+            if (map) map->stale = stale;
         }
         postCall(this, [this, lib, id, map, error] {
-            if (lib != library_) return;
             --hierarchyLoading_;
-            if (id != mapLoad_) return;  // a newer load follows
+            if (lib != library_ || id < mapShown_) return;  // another library, or a newer load answered
+            mapShown_ = id;
             const bool wanted = std::exchange(mapCheckWanted_, false);
             const bool changed = std::exchange(mapCheckChanged_, false);
             if (error.isEmpty()) mapState_ = !map ? MapState::None : map->stale ? MapState::Stale : MapState::Fresh;
             emit hierarchyLoaded(map, error);
             if (wanted && error.isEmpty()) checkHierarchy(changed);
+        });
+    });
+}
+
+void LibraryService::openHierarchy(const QString& dir, quint64 openId) {
+    stopHierarchy();
+    mapState_ = MapState::Unknown;
+    mapShown_ = 0;
+    // The stored map straight from the catalog file, while the writer opens the library (which
+    // loads its index: seconds at 100k files). Shown unless the library's own load answered first;
+    // that load follows and says whether it is stale.
+    const quint64 id = ++mapLoad_;
+    ++hierarchyLoading_;
+    startTask<&readerChannel>(reader_, [this, dir, id, openId] {
+        StoredHierarchyInfo info;
+        auto stored = read_stored_hierarchy(fspath(dir), &info);
+        std::shared_ptr<MapData> map;
+        QString error;
+        if (stored && stored->has_value()) map = makeMap(std::move(**stored), dir, &info, &error);
+        postCall(this, [this, map, id, openId] {
+            --hierarchyLoading_;
+            // Nothing stored, or unreadable before the library's opening (a new or older catalog):
+            // the library's own load answers.
+            if (!map || openId != openRequest_ || id < mapShown_) return;
+            mapShown_ = id;
+            emit hierarchyLoaded(map, {});
         });
     });
 }
