@@ -13,6 +13,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "hierarchy/TreeOps.h"  // engine/src: the space near-duplicates are compared in
 #include "ruvision/engine/Hierarchy.h"
 
 namespace rvtest {
@@ -139,10 +140,16 @@ inline std::string check_hierarchy(const rv::Hierarchy& h, std::span<const std::
         if (r != i) return where(i) + "representative not below it";
         if (v.kind == Kind::Duplicates) {
             if (!v.centroid.empty()) return where(i) + "duplicates with a centroid";
-            const auto rep = feature_of ? feature_of(at(v.representative).file_id) : std::vector<float>{};
+            // Compared as the engine does: mean_free, the root's centroid the mean direction (it
+            // moves a little as files come and go, hence the tolerance).
+            const auto& u = h.nodes[0].centroid;
+            const auto rep = feature_of ? rv::hierarchy_ops::mean_free(feature_of(at(v.representative).file_id), u)
+                                        : std::vector<float>{};
             for (int c : v.children) {
                 if (at(c).kind != Kind::Image) return where(i) + "duplicates holding a non-image";
-                if (!rep.empty() && cos_of(feature_of(at(c).file_id), rep) < duplicate_cosine - 1e-4)
+                if (rep.empty()) continue;
+                const auto m = rv::hierarchy_ops::mean_free(feature_of(at(c).file_id), u);
+                if (rv::hierarchy_ops::mean_free_cos(m.data(), rep.data(), rep.size()) < duplicate_cosine - 0.02)
                     return where(i) + "member " + std::to_string(at(c).file_id) + " not within the threshold of the representative";
             }
         } else {

@@ -7,6 +7,7 @@
 #include <atomic>
 #include <map>
 
+#include "hierarchy/BuildMethods.h"
 #include "hierarchy/dendrogram_purity.h"
 #include "hierarchy_test_util.h"
 #include "ruvision/engine/Hierarchy.h"
@@ -68,8 +69,29 @@ private slots:
         const double top = rvhier::dendrogram_purity(h, 6, [&](std::int64_t id) { return p.top[p.row.at(id)]; });
         const double sub = rvhier::dendrogram_purity(h, 24, [&](std::int64_t id) { return p.sub[p.row.at(id)]; });
         qInfo("dendrogram purity: classes %.3f, sub-classes %.3f", top, sub);
-        QVERIFY2(top > 0.85, qPrintable(QString::number(top)));
-        QVERIFY2(sub > 0.70, qPrintable(QString::number(sub)));
+        QVERIFY2(top > 0.90, qPrintable(QString::number(top)));
+        QVERIFY2(sub > 0.90, qPrintable(QString::number(sub)));
+    }
+
+    // The other way to build (the bench compares them): top-down k-means alone, the same promises.
+    void kmeansMethodKeepsTheInvariants() {
+        const auto p = rvtest::make_planted(6, 4, 30, 64, 7);
+        rv::hierarchy_build::BuildOptions kmeans;
+        kmeans.method = rv::hierarchy_build::Method::KMeans;
+        std::atomic<bool> cancel{false};
+        for (auto linkage : {rv::cluster::Linkage::Average, rv::cluster::Linkage::Ward}) {
+            rv::hierarchy_build::BuildOptions hybrid;
+            hybrid.linkage = linkage;
+            hybrid.block = 40;  // several blocks and the tree above them
+            for (const auto& o : {kmeans, hybrid}) {
+                auto h = rv::hierarchy_build::build_with(p.x, p.ids, p.dim, {}, o, cancel);
+                QVERIFY(h.ok());
+                const auto err = rvtest::check_hierarchy(*h, p.ids, p.feature_of());
+                QVERIFY2(err.empty(), err.c_str());
+                const double top = rvhier::dendrogram_purity(*h, 6, [&](std::int64_t id) { return p.top[p.row.at(id)]; });
+                QVERIFY2(top > 0.8, qPrintable(QString::number(top)));
+            }
+        }
     }
 
     // The representative is the medoid: the image of highest mean cosine to the others below.
@@ -135,11 +157,11 @@ private slots:
             together += ok ? 1 : 0;
         }
         qInfo("originals with their copies in one Duplicates node: %zu of %zu", together, copies.size());
-        QVERIFY(together * 10 >= copies.size() * 9);
+        QCOMPARE(together, copies.size());
     }
 
     void sameTreeForASeedOnAnyThreads() {
-        const auto p = rvtest::make_planted(5, 3, 40, 48, 21);
+        const auto p = rvtest::make_planted(5, 3, 150, 48, 21);  // more than one block: k-means runs
         rv::HierarchyParams one;
         one.threads = 1;
         rv::HierarchyParams two = one;
@@ -222,7 +244,7 @@ private slots:
         QCOMPARE(calls, std::size_t(1));
     }
 
-    // A member's own feature is located at (or beside) the group that holds it.
+    // A member's own feature is located through (at or below) the group that holds it.
     void locateFindsTheMembersGroup() {
         const auto p = rvtest::make_planted(6, 4, 30, 64, 7);
         const auto h = build(p);
@@ -233,10 +255,10 @@ private slots:
             QCOMPARE(path[0], 0);
             for (std::size_t k = 1; k < path.size(); ++k) QCOMPARE(h.nodes[std::size_t(path[k])].parent, path[k - 1]);
             QVERIFY(h.nodes[std::size_t(path.back())].kind != Kind::Image);
-            const int img = node_of_file(h, p.ids[i]);
-            if (h.nodes[std::size_t(img)].parent == path.back()) ++exact;
+            const int parent = h.nodes[std::size_t(node_of_file(h, p.ids[i]))].parent;
+            if (std::find(path.begin(), path.end(), parent) != path.end()) ++exact;
         }
-        qInfo("located in their own group: %zu of %zu", exact, p.size());
+        qInfo("located through the group that holds them: %zu of %zu", exact, p.size());
         QVERIFY(exact >= p.size() * 8 / 10);
         // An empty tree: the root alone; a feature of no length stays at the root.
         QCOMPARE(rv::locate_in_hierarchy(rv::Hierarchy{}, p.feature(p.ids[0]), p.feature_of(), {}).size(), std::size_t(0));

@@ -136,7 +136,7 @@ private slots:
             together += pa == h.nodes[std::size_t(b)].parent && h.nodes[std::size_t(pa)].kind == Kind::Duplicates;
         }
         qInfo("copies beside their original in a Duplicates node: %zu of %zu", together, original_of.size());
-        QVERIFY(together * 10 >= original_of.size() * 9);
+        QVERIFY(together * 20 >= original_of.size() * 19);
     }
 
     // Removing a third of the images, representatives among them, keeps every invariant; nodes whose

@@ -133,9 +133,11 @@ int cmd_index(const Parsed& a) {
         print_error("index: " + r.error().message);
         return 1;
     }
-    // The hierarchy follows the files (a line says what was done; --json: a field of the summary).
+    // The hierarchy follows the files: --json, a field of the summary (and a line on stderr);
+    // text, a line after the summary.
+    const bool follow = !r->cancelled && !a.has("no-hierarchy");
     json hierarchy = nullptr;
-    if (!r->cancelled && !a.has("no-hierarchy")) hierarchy = follow_hierarchy(*lib, g_cancel, a.has("json"));
+    if (follow && a.has("json")) hierarchy = follow_hierarchy(*lib, g_cancel, true);
     json errors = json::array(), scan_problems = json::array();
     for (const auto& e : r->errors) errors.push_back({{"path", e.path}, {"reason", e.reason}});
     for (const auto& p : r->scan_problems) scan_problems.push_back({{"path", p.path.string()}, {"reason", p.reason}});
@@ -162,6 +164,7 @@ int cmd_index(const Parsed& a) {
         for (const auto& o : r->offline_roots)
             std::printf("offline: %s: %s (%s kept)\n", printable(o.path).c_str(), printable(o.reason).c_str(),
                         count(o.files, "file").c_str());
+        if (follow) follow_hierarchy(*lib, g_cancel, false);
     }
     return r->cancelled ? 130 : (r->failed ? 1 : 0);
 }

@@ -114,7 +114,8 @@ constexpr const char* kTexts[kSqlCount] = {
     "SELECT id, parent, kind, depth, size, representative, file_id, position, x, y FROM hierarchy_nodes",
     /* HierarchyNodeListWithCentroids */
     "SELECT id, parent, kind, depth, size, representative, file_id, position, x, y, centroid FROM hierarchy_nodes",
-    /* FeatureIdsOfModel */ "SELECT file_id FROM features WHERE model_id = ?1 ORDER BY file_id",
+    /* FeatureIdsOfModel */
+    "SELECT id FROM files WHERE status = 'indexed' AND model_id = ?1 ORDER BY id",
     /* FilesIndexedSince */ "SELECT id FROM files WHERE status = 'indexed' AND updated_at > ?1 ORDER BY id",
 
     /* MetaGet */ "SELECT value FROM meta WHERE key = ?1",

@@ -6,6 +6,7 @@
 // other node is ranked by disk distance from u; the average precision of N(u) in that ranking
 // (ties counted against u), averaged over the sampled nodes.
 #include <algorithm>
+#include <cmath>
 #include <cstdint>
 #include <numeric>
 #include <vector>
@@ -51,7 +52,7 @@ hyperbolic::Complex point(const HierarchyNode& n)
     return {n.x, n.y};
 }
 
-double average_precision(const Hierarchy& h, int u, std::vector<double>& dist)
+double average_precision(const Hierarchy& h, int u, const std::vector<double>& room, std::vector<double>& dist)
 {
     const HierarchyNode& node = h.nodes[static_cast<std::size_t>(u)];
     std::vector<int> neighbours = node.children;
@@ -61,8 +62,10 @@ double average_precision(const Hierarchy& h, int u, std::vector<double>& dist)
         return -1;
     const std::size_t n = h.nodes.size();
     const hyperbolic::Complex pu = point(node);
+    // From u, d(u, w) = 2 asinh(|u - w| / sqrt((1 - |u|^2)(1 - |w|^2))) grows with
+    // |u - w|^2 / (1 - |w|^2): rank by that (room[w] = 1 - |w|^2, computed once by the caller).
     for (std::size_t i = 0; i < n; ++i)
-        dist[i] = hyperbolic::disk_distance(pu, point(h.nodes[i]));
+        dist[i] = std::norm(pu - point(h.nodes[i])) / room[i];
     std::vector<double> nd;
     nd.reserve(neighbours.size());
     for (int v : neighbours)
@@ -80,7 +83,10 @@ double average_precision(const Hierarchy& h, int u, std::vector<double>& dist)
     std::size_t rank = 0;
     for (std::size_t k = 0; k < nd.size(); ++k) {
         rank += hist[k];
-        sum += static_cast<double>(k + 1) / static_cast<double>(std::max<std::size_t>(rank, k + 1));
+        // neighbours at most as far as this one (more than k + 1 when neighbours tie; nodes at a tied
+        // distance all went to the first of them, so rank already counts them)
+        const auto hits = static_cast<std::size_t>(std::upper_bound(nd.begin(), nd.end(), nd[k]) - nd.begin());
+        sum += static_cast<double>(hits) / static_cast<double>(std::max(rank, hits));
     }
     return sum / static_cast<double>(nd.size());
 }
@@ -129,10 +135,14 @@ EmbeddingQuality measure_embedding(const Hierarchy& h, std::size_t pairs, std::u
     if (want < n)
         for (std::size_t i = 0; i < want; ++i)
             std::swap(order[i], order[i + rng.below(n - i)]);
-    std::vector<double> dist(n);
+    std::vector<double> dist(n), room(n);
+    for (std::size_t i = 0; i < n; ++i) {
+        const double r = std::min(std::abs(point(h.nodes[i])), 1.0);
+        room[i] = std::max((1.0 - r) * (1.0 + r), 1e-300);
+    }
     double ap_sum = 0;
     for (std::size_t i = 0; i < want; ++i) {
-        const double ap = average_precision(h, static_cast<int>(order[i]), dist);
+        const double ap = average_precision(h, static_cast<int>(order[i]), room, dist);
         if (ap < 0)
             continue;
         ap_sum += ap;

@@ -28,6 +28,8 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "hierarchy/BuildCommon.h"
+#include "hierarchy/BuildMethods.h"
 #include "hierarchy/ParallelFor.h"
 #include "hierarchy/SphericalKMeans.h"
 #include "hierarchy/TreeOps.h"
@@ -39,19 +41,7 @@ namespace rv {
 namespace {
 
 using Kind = HierarchyNode::Kind;
-
-struct Work {
-    std::vector<float> x;            // n x dim, unit, permuted as groups are split
-    std::vector<std::size_t> orig;   // the input row of each working row
-    std::size_t dim = 0;
-    float* row(std::size_t i) { return x.data() + i * dim; }
-    const float* row(std::size_t i) const { return x.data() + i * dim; }
-};
-
-struct Range {
-    std::size_t begin = 0, end = 0;
-    std::size_t size() const { return end - begin; }
-};
+using namespace hierarchy_build;
 
 // One group's plan, computed on its own range only.
 struct Plan {
@@ -63,122 +53,17 @@ struct Plan {
     bool cancelled = false;
 };
 
-void centroid_and_rep(const Work& w, Range r, Plan& p, float* min_cos) {
-    std::vector<double> sum(w.dim, 0.0);
-    for (std::size_t i = r.begin; i < r.end; ++i) {
-        const float* v = w.row(i);
-        for (std::size_t d = 0; d < w.dim; ++d) sum[d] += v[d];
-    }
-    if (!hierarchy_ops::normalise(sum)) {  // members cancel out: any member stands for them
-        const float* v = w.row(r.begin);
-        sum.assign(v, v + w.dim);
-    }
-    p.centroid.assign(sum.begin(), sum.end());
-    const auto& K = kernels::kernels();
-    float best = -2.0f, lowest = 2.0f;
-    p.rep = r.begin;
-    for (std::size_t i = r.begin; i < r.end; ++i) {
-        const float c = K.dot(w.row(i), p.centroid.data(), w.dim);
-        if (c > best) {
-            best = c;
-            p.rep = i;
-        }
-        lowest = std::min(lowest, c);
-    }
-    *min_cos = lowest;
-}
-
-// Near-duplicate stars among a small group's rows (see the file comment).
-std::vector<std::vector<std::size_t>> leaf_items(const Work& w, Range r, float threshold) {
-    const std::size_t m = r.size();
-    const auto& K = kernels::kernels();
-    std::vector<float> cs(m * m, 1.0f);
-    for (std::size_t i = 0; i < m; ++i)
-        for (std::size_t j = i + 1; j < m; ++j)
-            cs[i * m + j] = cs[j * m + i] = K.dot(w.row(r.begin + i), w.row(r.begin + j), w.dim);
-    std::vector<char> taken(m, 0);
-    std::vector<std::vector<std::size_t>> items;
-    for (;;) {
-        std::size_t best = m, best_count = 0;
-        double best_sum = 0;
-        for (std::size_t i = 0; i < m; ++i) {
-            if (taken[i]) continue;
-            std::size_t count = 0;
-            double sum = 0;
-            for (std::size_t j = 0; j < m; ++j)
-                if (j != i && !taken[j] && cs[i * m + j] >= threshold) {
-                    ++count;
-                    sum += cs[i * m + j];
-                }
-            if (count > best_count || (count == best_count && count > 0 && sum > best_sum)) {
-                best = i;
-                best_count = count;
-                best_sum = sum;
-            }
-        }
-        if (best == m) break;
-        std::vector<std::size_t> star{r.begin + best};
-        taken[best] = 1;
-        for (std::size_t j = 0; j < m; ++j)
-            if (!taken[j] && cs[best * m + j] >= threshold) {
-                star.push_back(r.begin + j);
-                taken[j] = 1;
-            }
-        items.push_back(std::move(star));
-    }
-    for (std::size_t i = 0; i < m; ++i)
-        if (!taken[i]) items.push_back({r.begin + i});
-    std::vector<const float*> heads;
-    for (const auto& it : items) heads.push_back(w.row(it[0]));
-    const auto order = hierarchy_ops::chain_order(heads, w.dim);
-    std::vector<std::vector<std::size_t>> ordered;
-    ordered.reserve(items.size());
-    for (std::size_t o : order) ordered.push_back(std::move(items[o]));
-    return ordered;
-}
-
-// Moves the range's rows so that cluster `rank[assign[i]]` comes first, keeping their order
-// within a cluster; returns the clusters' ranges in rank order.
-std::vector<Range> permute(Work& w, Range r, const std::vector<std::uint32_t>& assign,
-                           const std::vector<std::size_t>& rank, std::size_t k) {
-    std::vector<std::size_t> count(k, 0);
-    for (auto a : assign) ++count[rank[a]];
-    std::vector<Range> parts(k);
-    std::size_t at = r.begin;
-    for (std::size_t c = 0; c < k; ++c) {
-        parts[c] = {at, at + count[c]};
-        at += count[c];
-    }
-    std::vector<std::size_t> next(k), dest(r.size());
-    for (std::size_t c = 0; c < k; ++c) next[c] = parts[c].begin - r.begin;
-    for (std::size_t i = 0; i < r.size(); ++i) dest[i] = next[rank[assign[i]]]++;
-    std::vector<float> tmp(w.dim);
-    for (std::size_t i = 0; i < dest.size(); ++i) {
-        while (dest[i] != i) {
-            const std::size_t j = dest[i];
-            float* a = w.row(r.begin + i);
-            float* b = w.row(r.begin + j);
-            std::copy_n(a, w.dim, tmp.data());
-            std::copy_n(b, w.dim, a);
-            std::copy_n(tmp.data(), w.dim, b);
-            std::swap(w.orig[r.begin + i], w.orig[r.begin + j]);
-            std::swap(dest[i], dest[j]);
-        }
-    }
-    return parts;
-}
-
 Plan plan_group(Work& w, Range r, const HierarchyParams& params, int threads, const std::atomic<bool>& cancel) {
     Plan p;
-    float min_cos = 1;
-    centroid_and_rep(w, r, p, &min_cos);
+    centroid_and_rep(w, r, p.centroid, p.rep);
     const double t = params.duplicate_cosine;
-    if (r.size() >= 2 && 2.0 * min_cos * min_cos - 1.0 >= t && min_cos > 0) {
+    const double min_cos = r.size() >= 2 ? spread(w, r) : 0.0;
+    if (r.size() >= 2 && min_cos > 0 && 2.0 * min_cos * min_cos - 1.0 >= t) {
         p.type = Plan::Type::AllDuplicates;
         return p;
     }
     if (r.size() <= static_cast<std::size_t>(std::max(1, params.leaf_group))) {
-        p.items = leaf_items(w, r, params.duplicate_cosine);
+        p.items = leaf_items(w, r, params.duplicate_cosine, true);
         if (p.items.size() == 1 && p.items[0].size() >= 2) {
             p.type = Plan::Type::AllDuplicates;
             p.rep = p.items[0][0];
@@ -186,82 +71,63 @@ Plan plan_group(Work& w, Range r, const HierarchyParams& params, int threads, co
         return p;
     }
     p.type = Plan::Type::Split;
-    cluster::SphericalKMeansParams kp;
-    kp.k = static_cast<std::size_t>(std::max(2, params.branching));
-    kp.iterations = params.iterations;
-    kp.seed = hierarchy_ops::mix_seed(params.seed, r.begin, r.end);
-    kp.threads = threads;
-    const auto km = cluster::spherical_kmeans(w.row(r.begin), r.size(), w.dim, kp, &cancel);
-    if (km.cancelled) {
+    p.parts = split_range(w, r, params, threads, cancel);
+    if (p.parts.empty()) {
         p.cancelled = true;
         return p;
     }
-    std::vector<const float*> centres;
-    for (std::size_t c = 0; c < km.k; ++c) centres.push_back(km.centres.data() + c * w.dim);
-    const auto order = hierarchy_ops::chain_order(centres, w.dim);
-    std::vector<std::size_t> rank(km.k);
-    for (std::size_t i = 0; i < order.size(); ++i) rank[order[i]] = i;
-    p.parts = permute(w, r, km.assign, rank, km.k);
-    p.parts.erase(std::remove_if(p.parts.begin(), p.parts.end(), [](const Range& x) { return x.size() == 0; }),
-                  p.parts.end());
     // Keep the representative pointing at the same image after the permutation.
-    float unused = 0;
-    centroid_and_rep(w, r, p, &unused);
+    centroid_and_rep(w, r, p.centroid, p.rep);
     return p;
-}
-
-Status check_input(std::span<const float> features, std::span<const std::int64_t> file_ids, int dim) {
-    const std::size_t n = file_ids.size();
-    if (n > 0 && dim <= 0) return Error{"hierarchy: feature dimension " + std::to_string(dim) + " is not positive"};
-    if (n > 0 && features.size() != n * static_cast<std::size_t>(dim))
-        return Error{"hierarchy: " + std::to_string(features.size()) + " feature values for " + std::to_string(n) +
-                     " files of dimension " + std::to_string(dim)};
-    std::unordered_set<std::int64_t> seen;
-    seen.reserve(n);
-    for (std::size_t i = 0; i < n; ++i) {
-        if (!seen.insert(file_ids[i]).second)
-            return Error{"hierarchy: file id " + std::to_string(file_ids[i]) + " is given twice"};
-        double n2 = 0;
-        for (std::size_t d = 0; d < static_cast<std::size_t>(dim); ++d) {
-            const double v = features[i * static_cast<std::size_t>(dim) + d];
-            n2 += v * v;
-        }
-        if (!std::isfinite(n2) || n2 < 1e-24)
-            return Error{"hierarchy: the feature of file id " + std::to_string(file_ids[i]) +
-                         (std::isfinite(n2) ? " has no length" : " is not finite")};
-    }
-    return Status::success();
 }
 
 }  // namespace
 
-Result<Hierarchy> build_hierarchy(std::span<const float> features, std::span<const std::int64_t> file_ids, int dim,
-                                  const HierarchyParams& params, const std::atomic<bool>& cancel,
-                                  const HierarchyProgress& progress) {
+
+namespace hierarchy_build {
+
+BuildOptions default_build() { return {}; }
+
+Result<Hierarchy> build_with(std::span<const float> features, std::span<const std::int64_t> file_ids, int dim,
+                             const HierarchyParams& params, const BuildOptions& options,
+                             const std::atomic<bool>& cancel, const HierarchyProgress& progress) {
     if (auto st = check_input(features, file_ids, dim); !st) return st.error();
-    const std::size_t n = file_ids.size();
-    Hierarchy h;
-    h.dim = dim;
-    h.built = std::chrono::duration_cast<std::chrono::milliseconds>(
-                  std::chrono::system_clock::now().time_since_epoch())
-                  .count();
-    HierarchyNode root;
-    root.kind = Kind::Root;
-    h.nodes.push_back(root);
-    if (n == 0) {
-        h.nodes[0].id = 1;
+    if (file_ids.empty()) {
+        Hierarchy h;
+        h.dim = dim;
+        h.built = std::chrono::duration_cast<std::chrono::milliseconds>(
+                      std::chrono::system_clock::now().time_since_epoch())
+                      .count();
+        HierarchyNode root;
+        root.kind = Kind::Root;
+        root.id = 1;
+        h.nodes.push_back(std::move(root));
         h.next_id = 2;
         return h;
     }
-    Work w;
-    w.dim = static_cast<std::size_t>(dim);
-    w.x.assign(features.begin(), features.end());
-    w.orig.resize(n);
-    for (std::size_t i = 0; i < n; ++i) {
-        w.orig[i] = i;
-        const auto& K = kernels::kernels();
-        K.l2_normalize(w.row(i), w.dim);
+    auto h = options.method == Method::KMeans
+                 ? build_kmeans(features, file_ids, dim, params, options, cancel, progress)
+                 : build_hybrid(features, file_ids, dim, params, options, cancel, progress);
+    if (h) {
+        h->dim = dim;
+        h->built = std::chrono::duration_cast<std::chrono::milliseconds>(
+                       std::chrono::system_clock::now().time_since_epoch())
+                       .count();
     }
+    return h;
+}
+
+Result<Hierarchy> build_kmeans(std::span<const float> features, std::span<const std::int64_t> file_ids, int dim,
+                               const HierarchyParams& params, const BuildOptions& options,
+                               const std::atomic<bool>& cancel,
+                               const HierarchyProgress& progress) {
+    const std::size_t n = file_ids.size();
+    Hierarchy h;
+    HierarchyNode root;
+    root.kind = Kind::Root;
+    h.nodes.push_back(root);
+    Work w = make_work(features, dim);
+    (void)options;
     auto add_image = [&](int parent, std::size_t row) {
         HierarchyNode img;
         img.kind = Kind::Image;
@@ -377,6 +243,15 @@ Result<Hierarchy> build_hierarchy(std::span<const float> features, std::span<con
     for (std::size_t i = 0; i < h.nodes.size(); ++i) h.nodes[i].id = static_cast<std::int64_t>(i) + 1;
     h.next_id = static_cast<std::int64_t>(h.nodes.size()) + 1;
     return h;
+}
+
+}  // namespace hierarchy_build
+
+Result<Hierarchy> build_hierarchy(std::span<const float> features, std::span<const std::int64_t> file_ids, int dim,
+                                  const HierarchyParams& params, const std::atomic<bool>& cancel,
+                                  const HierarchyProgress& progress) {
+    return hierarchy_build::build_with(features, file_ids, dim, params, hierarchy_build::default_build(), cancel,
+                                       progress);
 }
 
 }  // namespace rv

@@ -15,23 +15,49 @@ namespace rv::hierarchy {
 
 namespace {
 
-// A point as the Stable space keeps it: distance from the centre and unit direction.
+// A point as the Stable space keeps it: its coordinates, |z|, e^r and sinh r of its distance r
+// from the centre (so that a comparison calls no transcendental function).
 struct Polar {
-    double r, ux, uy;
+    double x, y, a, e, s;
 };
+
+// 1 - |z|^2 to full relative precision near the rim, where it is all that is left of a point's
+// distance from the centre: the squares in double-double (fma), then 1 - s, exact for s in [1/2, 1].
+double one_minus_norm2(DiskPoint z) {
+    const double x = z.real(), y = z.imag();
+    const double p1 = x * x, e1 = std::fma(x, x, -p1);
+    const double p2 = y * y, e2 = std::fma(y, y, -p2);
+    const double s = p1 + p2;
+    const double bp = s - p1;
+    const double e3 = (p1 - (s - bp)) + (p2 - bp);  // s + e3 = p1 + p2 exactly
+    return (1.0 - s) - (e1 + e2 + e3);
+}
 
 Polar polar(DiskPoint z) {
     const double a = std::abs(z);
-    if (!(a > 0)) return {0.0, 1.0, 0.0};
-    // r = 2 artanh |z|, written as log((1 + a) / (1 - a)): 1 - a is exact for a near 1 (Sterbenz).
-    const double r = std::log1p(a) - std::log1p(-a);
-    return {r, z.real() / a, z.imag() / a};
+    if (!(a > 0)) return {0.0, 0.0, 0.0, 1.0, 0.0};
+    // r = 2 artanh |z| = log((1 + a)^2 / (1 - a^2)).
+    const double rest = std::max(one_minus_norm2(z), 1e-300);
+    const double r = 2.0 * std::log1p(a) - std::log(rest);
+    return {z.real(), z.imag(), a, std::exp(r), std::sinh(r)};
 }
 
-// -<x, y>_L = cosh d, without cancellation (HyperbolicIndex.h).
+// sin^2 of half the angle between two points seen from the centre, from the coordinates
+// themselves: the cross product with Kahan's fma form (accurate where the directions nearly
+// agree, the case a unit-vector difference would round away), sin^2(t/2) = sin^2 t / (2 (1 + cos t)).
+double sin2_half_angle(const Polar& p, const Polar& q) {
+    const double n = p.a * q.a;
+    if (!(n > 0)) return 0.0;
+    const double w = p.y * q.x;
+    const double cross = std::fma(p.x, q.y, -w) + std::fma(-p.y, q.x, w);
+    const double c = (p.x * q.x + p.y * q.y) / n, s = cross / n;
+    return c >= 0 ? s * s / (2.0 * (1.0 + c)) : (1.0 - c) * 0.5;
+}
+
+// -<x, y>_L = cosh d = cosh(r1 - r2) + 2 sinh r1 sinh r2 sin^2(t / 2), every term >= 0;
+// cosh(r1 - r2) = (e^r1 / e^r2 + e^r2 / e^r1) / 2.
 double stable_cosh(const Polar& a, const Polar& b) {
-    const double dx = a.ux - b.ux, dy = a.uy - b.uy;
-    return std::cosh(a.r - b.r) + std::sinh(a.r) * std::sinh(b.r) * (dx * dx + dy * dy) * 0.5;
+    return 0.5 * (a.e / b.e + b.e / a.e) + 2.0 * a.s * b.s * sin2_half_angle(a, b);
 }
 
 double stable_dist(const void* a, const void* b, const void*) {
@@ -63,10 +89,16 @@ public:
     void* get_dist_func_param() override { return nullptr; }
 };
 
+// A double as float, saturating: a point pushed to the rim can have cosh r past float's range.
+float saturate(double v) {
+    constexpr double kMax = 3.4e38;
+    return static_cast<float>(std::clamp(v, -kMax, kMax));
+}
+
 Lorentz32 lorentz32(DiskPoint z) {
     const Polar p = polar(z);
-    const double s = std::sinh(p.r);
-    return {static_cast<float>(std::cosh(p.r)), static_cast<float>(s * p.ux), static_cast<float>(s * p.uy)};
+    const double s = p.a > 0 ? p.s / p.a : 0.0;
+    return {saturate(0.5 * (p.e + 1.0 / p.e)), saturate(s * p.x), saturate(s * p.y)};
 }
 
 // Adds point i (for i in [0, n)) on `threads` workers.

@@ -1,14 +1,14 @@
 // search_at_level (Hierarchy.h): where a query falls in the library's stored hierarchy, and the
 // nodes of one level nearest to it by hyperbolic distance.
 //
-// Where the query falls. locate_in_hierarchy gives the path from the root to the deepest group or
-// Duplicates node D whose images the query would join. Among D's children, the query takes the
-// point of the one it is most alike (highest cosine: an image's feature, a Duplicates node's
-// representative's feature, a group's centroid): a would-be new child of D, one edge further out
-// from D than D, in the direction of its nearest sibling-to-be, put on that sibling's point. So a
-// query that is an indexed image falls on its own image node, its group D is one edge away (the
-// nearest node of D's level), and at deeper levels its nearest neighbours come first. A root
-// without children (an empty library) is an Error.
+// Where the query falls. A library image (the path of an image of the hierarchy) falls on its own
+// image node; `path` is then its ancestors from the root to its parent. Any other query goes where
+// locate_in_hierarchy puts it: the path from the root to the deepest group or Duplicates node D
+// whose images it would join; among D's children it takes the point of the one it is most alike
+// (highest cosine: an image's feature, a Duplicates node's representative's feature, a group's
+// centroid), as a would-be new child of D next to its nearest sibling-to-be, one edge out from D.
+// So the query's own group is the nearest node of D's level, and at deeper levels its nearest
+// neighbours come first. A root without children (an empty library) is an Error.
 //
 // The nodes of level L are those at depth L + 1, and the images of branches that end above it
 // (an image at depth <= L): a level deeper than a branch gives its images. Levels of fewer than
@@ -22,10 +22,12 @@
 #include <cmath>
 #include <memory>
 #include <mutex>
+#include <unordered_map>
 
 #include "hierarchy/HierarchyAccess.h"
 #include "hierarchy/HierarchyStore.h"
 #include "hierarchy/HyperbolicIndex.h"
+#include "learning/LibraryWrites.h"
 #include "ruvision/engine/Hierarchy.h"
 
 namespace rv {
@@ -42,6 +44,7 @@ struct Searcher {
     Hierarchy h;
     LowRankAdapter base;
     std::vector<std::vector<int>> levels;  // node indices of each level, by level
+    std::unordered_map<std::int64_t, int> image_of;  // file id -> image node index
     std::mutex index_mutex;
     std::vector<std::shared_ptr<const HyperbolicIndex>> indexes;  // by level; null until used
 };
@@ -99,6 +102,8 @@ Result<std::shared_ptr<Searcher>> searcher_for(Library& lib, CatalogDb& db) {
     s->base = std::move(*base);
     s->levels = level_sets(s->h);
     s->indexes.resize(s->levels.size());
+    for (std::size_t i = 0; i < s->h.nodes.size(); ++i)
+        if (s->h.nodes[i].kind == HierarchyNode::Kind::Image) s->image_of[s->h.nodes[i].file_id] = static_cast<int>(i);
     std::lock_guard lock(g_cache_mutex);
     g_cache = s;
     return s;
@@ -116,20 +121,44 @@ std::shared_ptr<const HyperbolicIndex> level_index(Searcher& s, std::size_t leve
     return s.indexes[level];
 }
 
+// own_file: the catalog file the query is (0: none, or not known).
+Result<LevelSearch> search_impl(Library& lib, const std::vector<float>& embedding, int level, int k,
+                                std::int64_t own_file);
+
 }  // namespace
 
 Result<LevelSearch> search_at_level(Library& lib, const std::filesystem::path& image, int level, int k) {
     std::vector<float> v;
+    std::int64_t own = 0;
     {
         std::lock_guard lock(HierarchyAccess::reader_mutex(lib));
-        auto e = HierarchyAccess::query_embedder(lib).embed_file(image);
-        if (!e) return e.error();
-        v = std::move(*e);
+        // A library file: its stored feature (no forward pass), and it falls on its own node.
+        auto f = learning::find_catalog_file(HierarchyAccess::reader(lib), image);
+        if (!f) return f.error();
+        if (*f && (*f)->status == FileStatus::Indexed && (*f)->model_id == lib.model_id()) {
+            auto stored = HierarchyAccess::reader(lib).feature((*f)->id);
+            if (stored && *stored) {
+                v = std::move(**stored);
+                own = (*f)->id;
+            }
+        }
+        if (v.empty()) {
+            auto e = HierarchyAccess::query_embedder(lib).embed_file(image);
+            if (!e) return e.error();
+            v = std::move(*e);
+        }
     }
-    return search_at_level(lib, v, level, k);
+    return search_impl(lib, v, level, k, own);
 }
 
 Result<LevelSearch> search_at_level(Library& lib, const std::vector<float>& embedding, int level, int k) {
+    return search_impl(lib, embedding, level, k, 0);
+}
+
+namespace {
+
+Result<LevelSearch> search_impl(Library& lib, const std::vector<float>& embedding, int level, int k,
+                                std::int64_t own_file) {
     if (level < 0) return Error{"search at a level: the level must be 0 or more (got " + std::to_string(level) + ")"};
     if (k < 1) return Error{"search at a level: k must be at least 1 (got " + std::to_string(k) + ")"};
     double norm2 = 0;
@@ -153,21 +182,28 @@ Result<LevelSearch> search_at_level(Library& lib, const std::vector<float>& embe
     hierarchy::adapt(s->base, embedding.data(), q.data(), h.dim);
     hierarchy::FeatureSource features(db, s->base, h.dim);
     LevelSearch out;
-    out.path = locate_in_hierarchy(h, q, features.fn(), HierarchyParams{});
-    const int deepest = out.path.empty() ? 0 : out.path.back();
-    // The child of D the query is most alike: its point is where the query falls.
     int nearest = -1;
-    float best = -3.0f;
-    for (int c : h.nodes[static_cast<std::size_t>(deepest)].children) {
-        const HierarchyNode& n = h.nodes[static_cast<std::size_t>(c)];
-        std::vector<float> f;
-        if (n.kind == HierarchyNode::Kind::Group || n.kind == HierarchyNode::Kind::Root) f = n.centroid;
-        else if (n.representative >= 0) f = features(h.nodes[static_cast<std::size_t>(n.representative)].file_id);
-        const float cs = cosine(f, q);
-        if (nearest < 0 || cs > best) {
-            best = cs;
-            nearest = c;
+    if (auto own = s->image_of.find(own_file); own_file > 0 && own != s->image_of.end()) {
+        nearest = own->second;
+        for (int a = h.nodes[static_cast<std::size_t>(nearest)].parent; a >= 0; a = h.nodes[static_cast<std::size_t>(a)].parent)
+            out.path.insert(out.path.begin(), a);
+    } else {
+        out.path = locate_in_hierarchy(h, q, features.fn(), HierarchyParams{});
+        const int deepest = out.path.empty() ? 0 : out.path.back();
+        // The child of D the query is most alike: its point is where the query falls.
+        float best = -3.0f;
+        for (int c : h.nodes[static_cast<std::size_t>(deepest)].children) {
+            const HierarchyNode& n = h.nodes[static_cast<std::size_t>(c)];
+            std::vector<float> f;
+            if (n.kind == HierarchyNode::Kind::Group || n.kind == HierarchyNode::Kind::Root) f = n.centroid;
+            else if (n.representative >= 0) f = features(h.nodes[static_cast<std::size_t>(n.representative)].file_id);
+            const float cs = cosine(f, q);
+            if (nearest < 0 || cs > best) {
+                best = cs;
+                nearest = c;
+            }
         }
+        if (nearest < 0) nearest = deepest;
     }
     const HierarchyNode& at = h.nodes[static_cast<std::size_t>(nearest)];
     out.qx = at.x;
@@ -207,5 +243,7 @@ Result<LevelSearch> search_at_level(Library& lib, const std::vector<float>& embe
     }
     return out;
 }
+
+}  // namespace
 
 }  // namespace rv

@@ -1,13 +1,8 @@
-// locate_in_hierarchy, hierarchy_add, hierarchy_remove (Hierarchy.h).
+// hierarchy_add, hierarchy_remove (Hierarchy.h).
 //
-// Locating: from the root, at each node the Duplicates child whose representative's feature is
-// within params.duplicate_cosine of the feature (the best of them) is entered and ends the path;
-// otherwise the Group child of highest centroid cosine (ties: the first); the path ends at a node
-// with no Group child.
-//
-// Adding: each image enters where locate_in_hierarchy puts it: into the Duplicates node the path
-// ends at; else beside an image child within the threshold (the two become a new Duplicates node,
-// the old image its representative); else as a child of the path's last group, after its most
+// Adding: each image enters where locate (Locate.h) puts it: into the Duplicates node the path
+// ends at; else beside the nearest image child of the beam's ends within the threshold (the two
+// become a new Duplicates node, the old image its representative); else as a child of the path's last group, after its most
 // alike child. Up the path sizes grow, centroids follow the running mean (centroid * old size +
 // x, normalised: the stored centroid stands for the mean) and the new image becomes a group's
 // representative when nearer its new centroid than the old one. A group whose children pass
@@ -28,6 +23,7 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "hierarchy/Locate.h"
 #include "hierarchy/TreeOps.h"
 #include "ruvision/engine/Hierarchy.h"
 #include "ruvision/kernels/kernels.h"
@@ -37,19 +33,15 @@ namespace rv {
 namespace {
 
 using Kind = HierarchyNode::Kind;
-using FeatureOf = std::function<std::vector<float>(std::int64_t file_id)>;
+using hierarchy_ops::FeatureOf;
 
-float cosine(std::span<const float> a, const std::vector<float>& b) {
-    if (b.size() != a.size() || a.empty()) return -std::numeric_limits<float>::infinity();
-    return kernels::kernels().dot(a.data(), b.data(), a.size());
-}
+using hierarchy_ops::cosine;
+using hierarchy_ops::rep_feature;
 
-std::vector<float> rep_feature(const Hierarchy& h, int node, const FeatureOf& feature_of) {
-    const int r = h.nodes[static_cast<std::size_t>(node)].representative;
-    if (r < 0 || static_cast<std::size_t>(r) >= h.nodes.size() || !feature_of) return {};
-    auto f = feature_of(h.nodes[static_cast<std::size_t>(r)].file_id);
-    if (!hierarchy_ops::normalise(f)) return {};
-    return f;
+// mean_free cosine of two mean_free features; -inf when one is unknown (empty).
+float mean_free_near(const std::vector<float>& a, const std::vector<float>& b) {
+    if (a.empty() || a.size() != b.size()) return -std::numeric_limits<float>::infinity();
+    return hierarchy_ops::mean_free_cos(a.data(), b.data(), a.size());
 }
 
 struct Checked {
@@ -158,44 +150,6 @@ bool resplit(Hierarchy& h, int g, const FeatureOf& feature_of, const HierarchyPa
 
 }  // namespace
 
-std::vector<int> locate_in_hierarchy(const Hierarchy& h, std::span<const float> feature, const FeatureOf& feature_of,
-                                     const HierarchyParams& params) {
-    std::vector<int> path;
-    if (h.nodes.empty()) return path;
-    std::vector<float> q(feature.begin(), feature.end());
-    path.push_back(0);
-    if (!hierarchy_ops::normalise(q)) return path;
-    int cur = 0;
-    for (;;) {
-        const auto& node = h.nodes[static_cast<std::size_t>(cur)];
-        if (node.kind == Kind::Duplicates) break;
-        int best_group = -1, best_dup = -1;
-        float group_cos = -std::numeric_limits<float>::infinity();
-        float dup_cos = -std::numeric_limits<float>::infinity();
-        for (int c : node.children) {
-            const auto& child = h.nodes[static_cast<std::size_t>(c)];
-            if (child.kind == Kind::Group) {
-                const float s = cosine(q, child.centroid);
-                if (s > group_cos) {
-                    group_cos = s;
-                    best_group = c;
-                }
-            } else if (child.kind == Kind::Duplicates) {
-                const float s = cosine(q, rep_feature(h, c, feature_of));
-                if (s >= params.duplicate_cosine && s > dup_cos) {
-                    dup_cos = s;
-                    best_dup = c;
-                }
-            }
-        }
-        const int next = best_dup >= 0 ? best_dup : best_group;
-        if (next < 0) break;
-        path.push_back(next);
-        cur = next;
-    }
-    return path;
-}
-
 Status hierarchy_add(Hierarchy& h, std::span<const float> features, std::span<const std::int64_t> file_ids,
                      const FeatureOf& feature_of, const HierarchyParams& params) {
     auto checked = check_new(h, features, file_ids);
@@ -215,13 +169,13 @@ Status hierarchy_add(Hierarchy& h, std::span<const float> features, std::span<co
         if (it != fresh.end()) return *it->second;
         return feature_of ? feature_of(id) : std::vector<float>{};
     };
-    const float t = params.duplicate_cosine;
     const std::size_t split_at = 2 * static_cast<std::size_t>(std::max(1, params.branching)) *
                                  static_cast<std::size_t>(std::max(1, params.leaf_group));
     for (std::size_t i = 0; i < file_ids.size(); ++i) {
         const std::vector<float>& x = checked->x[i];
         fresh[file_ids[i]] = &x;
-        std::vector<int> path = locate_in_hierarchy(h, x, feat, params);
+        const auto where = hierarchy_ops::locate(h, x, feat, params, true);
+        const std::vector<int>& path = where.path;
         const int last = path.back();
         HierarchyNode img;
         img.kind = Kind::Image;
@@ -235,16 +189,12 @@ Status hierarchy_add(Hierarchy& h, std::span<const float> features, std::span<co
         if (h.nodes[static_cast<std::size_t>(last)].kind == Kind::Duplicates) {
             h.nodes[static_cast<std::size_t>(last)].children.push_back(me);
         } else {
-            // A near-duplicate image child, else the most alike child to stand beside.
-            int twin = -1, beside = -1;
-            float twin_cos = t, beside_cos = -std::numeric_limits<float>::infinity();
+            // Beside the twin the locate found, else after the most alike child.
+            const int twin = where.twin;
+            int beside = -1;
+            float beside_cos = -std::numeric_limits<float>::infinity();
             for (int c : h.nodes[static_cast<std::size_t>(last)].children) {
-                const auto& child = h.nodes[static_cast<std::size_t>(c)];
                 const float s = cosine(x, child_feature(h, c, feat));
-                if (child.kind == Kind::Image && s >= twin_cos) {
-                    twin_cos = s;
-                    twin = c;
-                }
                 if (s > beside_cos) {
                     beside_cos = s;
                     beside = c;
@@ -349,7 +299,8 @@ Status hierarchy_remove(Hierarchy& h, std::span<const std::int64_t> file_ids, co
             for (std::size_t i = 0; i < m; ++i) {
                 f[i] = feature_of ? feature_of(h.nodes[static_cast<std::size_t>(node.children[i])].file_id)
                                   : std::vector<float>{};
-                hierarchy_ops::normalise(f[i]);
+                if (f[i].size() == static_cast<std::size_t>(h.dim)) f[i] = hierarchy_ops::mean_free(f[i], h.nodes[0].centroid);
+                else f[i].clear();
             }
             const std::vector<int> members = node.children;
             auto node_of_child = [&members](std::size_t i) { return members[i]; };
@@ -360,7 +311,7 @@ Status hierarchy_remove(Hierarchy& h, std::span<const std::int64_t> file_ids, co
                 double sum = 0;
                 for (std::size_t j = 0; j < m; ++j) {
                     if (i == j) continue;
-                    const float s = cosine(f[i], f[j]);
+                    const float s = mean_free_near(f[i], f[j]);
                     if (s >= t) ++count;
                     if (std::isfinite(s)) sum += s;
                 }
@@ -372,7 +323,7 @@ Status hierarchy_remove(Hierarchy& h, std::span<const std::int64_t> file_ids, co
             }
             std::vector<int> keep, leave;
             for (std::size_t i = 0; i < m; ++i)
-                (i == centre || cosine(f[i], f[centre]) >= t ? keep : leave).push_back(node.children[i]);
+                (i == centre || mean_free_near(f[i], f[centre]) >= t ? keep : leave).push_back(node.children[i]);
             node.children = keep;
             node.size = static_cast<std::int64_t>(keep.size());
             node.representative = node_of_child(centre);

@@ -58,6 +58,32 @@ bool normalise(std::vector<float>& v) {
     return true;
 }
 
+std::vector<float> mean_free(std::span<const float> x, const std::vector<float>& u) {
+    std::vector<double> v(x.begin(), x.end());
+    if (!normalise(v)) return std::vector<float>(x.size(), 0.0f);
+    if (u.size() == v.size()) {
+        double along = 0;
+        for (std::size_t d = 0; d < v.size(); ++d) along += v[d] * u[d];
+        for (std::size_t d = 0; d < v.size(); ++d) v[d] -= along * u[d];
+        double n2 = 0;
+        for (double a : v) n2 += a * a;
+        if (!(n2 > 1e-10)) return std::vector<float>(x.size(), 0.0f);  // along u to float precision
+        normalise(v);
+    }
+    return std::vector<float>(v.begin(), v.end());
+}
+
+float mean_free_cos(const float* a, const float* b, std::size_t dim) {
+    double na = 0, nb = 0;
+    for (std::size_t d = 0; d < dim; ++d) {
+        na += static_cast<double>(a[d]) * a[d];
+        nb += static_cast<double>(b[d]) * b[d];
+    }
+    if (na == 0 && nb == 0) return 1.0f;
+    if (na == 0 || nb == 0) return 0.0f;
+    return kernels::kernels().dot(a, b, dim);
+}
+
 void renumber(Hierarchy& h) {
     if (h.nodes.empty()) return;
     std::vector<int> to_new(h.nodes.size(), -1);

@@ -338,7 +338,8 @@ public:
     // this header and these nodes, atomically (a kill leaves the previous one whole); node kinds
     // and the header's id are checked by the schema. hierarchy_nodes lists every node, in no
     // particular order, with their centroids only when asked (a view needs none). clear_hierarchy
-    // forgets it. feature_file_ids lists the files with a stored feature of `model_id`, by id.
+    // forgets it. feature_file_ids lists the files with a stored feature of `model_id`, by id (from
+    // the files table, without reading a feature: status 'indexed' holds exactly when one is stored).
     [[nodiscard]] Status replace_hierarchy(const CatalogHierarchyHeader& header,
                                            const std::vector<CatalogHierarchyNode>& nodes);
     [[nodiscard]] Result<std::optional<CatalogHierarchyHeader>> hierarchy_header();

@@ -63,7 +63,9 @@ struct Hierarchy {
 struct HierarchyParams {
     int branching = 8;               // children per group at most (bisecting / k-means fan-out)
     int leaf_group = 12;             // a group this small or smaller is not split further
-    float duplicate_cosine = 0.95f;  // members of a Duplicates node are at least this alike (cosine)
+    float duplicate_cosine = 0.95f;  // members of a Duplicates node are at least this alike (cosine
+                                     // with the collection's mean direction, the root's centroid,
+                                     // taken out of both features; bench_hierarchy)
     int iterations = 12;             // k-means iterations per split
     std::uint64_t seed = 1;
     int threads = 2;
@@ -78,9 +80,10 @@ using HierarchyProgress = std::function<void(std::size_t done, std::size_t total
                                                 const HierarchyProgress& progress = {});
 
 // The path of node indices from the root down to the deepest group or Duplicates node whose
-// images a feature (unit, dim values) would join: at each level the child of highest cosine
-// (centroid, or the representative's feature for Duplicates via `feature_of`), going into a
-// Duplicates node only when the feature is within its duplicate threshold of the representative.
+// images a feature (unit, dim values) would join: down the children of highest cosine (centroid,
+// or the representative's feature for Duplicates via `feature_of`; a beam of the best few per
+// level, cosines without the mean direction as for duplicate_cosine), going into a Duplicates node
+// only when the feature is within its duplicate threshold of the representative.
 // `feature_of(file_id)` gives an image's feature (empty when unknown).
 std::vector<int> locate_in_hierarchy(const Hierarchy& h, std::span<const float> feature,
                                      const std::function<std::vector<float>(std::int64_t file_id)>& feature_of,
