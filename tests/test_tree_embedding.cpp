@@ -288,6 +288,33 @@ private slots:
         QVERIFY(std::abs(other.mean_distortion - q.mean_distortion) < 0.2 * q.mean_distortion + 1e-3);
     }
 
+    void malformedTreesNeitherHangNorCrash()
+    {
+        // A tree as a corrupt catalog could give it: a child index out of range, a node listed under
+        // two parents, a cycle back to an ancestor, depth fields all wrong.
+        Hierarchy h = complete(3, 3);
+        h.nodes[1].children.push_back(99);
+        h.nodes[1].children.push_back(-4);
+        h.nodes[2].children.push_back(h.nodes[1].children[0]);  // listed twice
+        const int leaf = h.nodes[1].children[0];
+        h.nodes[static_cast<std::size_t>(leaf)].children.push_back(1);  // back to an ancestor
+        h.nodes[static_cast<std::size_t>(leaf)].children.push_back(0);
+        h.nodes[5].parent = 5;  // its own parent
+        for (HierarchyNode& n : h.nodes)
+            n.depth = 0;
+        rv::embed_tree(h);
+        QVERIFY(h.scale > 0);
+        for (std::size_t i = 0; i < h.nodes.size(); ++i) {
+            const hb::Complex z = at(h, static_cast<int>(i));
+            QVERIFY(std::isfinite(z.real()) && std::isfinite(z.imag()));
+            QVERIFY(std::abs(z) < 1.0);
+            QVERIFY(hb::disk_distance(0, z) <= 30 * (1 + 1e-9));
+        }
+        const rv::EmbeddingQuality q = rv::measure_embedding(h, 500, 1);
+        QVERIFY(std::isfinite(q.mean_distortion) && std::isfinite(q.max_distortion) && std::isfinite(q.map));
+        QVERIFY(q.map >= 0 && q.map <= 1);
+    }
+
     void measureMatchesADirectCount()
     {
         // A small tree, every pair: the distortion recomputed here from the definition.

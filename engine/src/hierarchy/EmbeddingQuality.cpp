@@ -30,10 +30,15 @@ struct Rng {
     std::size_t below(std::size_t n) { return static_cast<std::size_t>(next() % n); }
 };
 
+// Edges between a and b by their parent links and depth fields; -1 when the links do not meet
+// within the tree's size (a malformed tree: an index out of range, a cycle).
 int tree_distance(const Hierarchy& h, int a, int b)
 {
+    const auto n = static_cast<int>(h.nodes.size());
     int d = 0;
     while (a != b) {
+        if (a < 0 || b < 0 || a >= n || b >= n || d > 2 * n)
+            return -1;
         const HierarchyNode& na = h.nodes[static_cast<std::size_t>(a)];
         const HierarchyNode& nb = h.nodes[static_cast<std::size_t>(b)];
         if (na.depth >= nb.depth)
@@ -41,8 +46,6 @@ int tree_distance(const Hierarchy& h, int a, int b)
         else
             b = nb.parent;
         ++d;
-        if (a < 0 || b < 0)
-            return -1;
     }
     return d;
 }
@@ -55,12 +58,17 @@ hyperbolic::Complex point(const HierarchyNode& n)
 double average_precision(const Hierarchy& h, int u, const std::vector<double>& room, std::vector<double>& dist)
 {
     const HierarchyNode& node = h.nodes[static_cast<std::size_t>(u)];
-    std::vector<int> neighbours = node.children;
-    if (node.parent >= 0)
+    const std::size_t n = h.nodes.size();
+    std::vector<int> neighbours;
+    for (int c : node.children)
+        if (c >= 0 && static_cast<std::size_t>(c) < n && c != u)
+            neighbours.push_back(c);
+    if (node.parent >= 0 && static_cast<std::size_t>(node.parent) < n && node.parent != u)
         neighbours.push_back(node.parent);
+    std::sort(neighbours.begin(), neighbours.end());
+    neighbours.erase(std::unique(neighbours.begin(), neighbours.end()), neighbours.end());
     if (neighbours.empty())
         return -1;
-    const std::size_t n = h.nodes.size();
     const hyperbolic::Complex pu = point(node);
     // From u, d(u, w) = 2 asinh(|u - w| / sqrt((1 - |u|^2)(1 - |w|^2))) grows with
     // |u - w|^2 / (1 - |w|^2): rank by that (room[w] = 1 - |w|^2, computed once by the caller).

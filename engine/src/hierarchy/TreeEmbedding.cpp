@@ -34,6 +34,29 @@ constexpr double kMargin = 0.02;
 // and MAP by 0.03 to 0.04, so they are not used. The root's children take the whole circle.
 constexpr double kCone = 0.8;
 
+// The depth of the deepest node reached from the root (by the children lists, each node once; the
+// stored depth fields are not trusted).
+int reached_depth(const Hierarchy& h)
+{
+    const std::size_t n = h.nodes.size();
+    std::vector<int> depth(n, -1);
+    std::vector<int> stack{0};
+    depth[0] = 0;
+    int deepest = 0;
+    while (!stack.empty()) {
+        const int v = stack.back();
+        stack.pop_back();
+        for (int c : h.nodes[static_cast<std::size_t>(v)].children) {
+            if (c <= 0 || static_cast<std::size_t>(c) >= n || depth[static_cast<std::size_t>(c)] >= 0)
+                continue;
+            depth[static_cast<std::size_t>(c)] = depth[static_cast<std::size_t>(v)] + 1;
+            deepest = std::max(deepest, depth[static_cast<std::size_t>(c)]);
+            stack.push_back(c);
+        }
+    }
+    return deepest;
+}
+
 // Lays the tree out with one edge length; returns the largest distance of a node from the centre.
 double lay_out(Hierarchy& h, double scale)
 {
@@ -42,6 +65,8 @@ double lay_out(Hierarchy& h, double scale)
     std::vector<double> parent_angle(n, 0.0);  // direction of the parent in the node's own frame
     std::vector<int> stack{0};
     std::vector<double> offsets;
+    std::vector<char> placed(n, 0);
+    placed[0] = 1;
     double farthest = 0;
     frame[0] = hyperbolic::identity_map();
     h.nodes[0].x = 0;
@@ -84,8 +109,11 @@ double lay_out(Hierarchy& h, double scale)
         }
         for (std::size_t j = 0; j < k; ++j) {
             const int child = node.children[j];
-            if (child <= 0 || static_cast<std::size_t>(child) >= n)
+            // a malformed tree (an index out of range, a node listed twice, a cycle) is laid out as
+            // far as it is a tree: a node is placed once, from the first parent that lists it
+            if (child <= 0 || static_cast<std::size_t>(child) >= n || placed[static_cast<std::size_t>(child)])
                 continue;
+            placed[static_cast<std::size_t>(child)] = 1;
             const double angle = middle + offsets[j];
             const Complex b = hyperbolic::disk_polar(scale, angle);
             // The translation along `angle` taking 0 to b, as a DiskMap: z -> (z + b) / (1 + conj(b) z).
@@ -110,9 +138,7 @@ void embed_tree(Hierarchy& h, const TreeEmbeddingParams& params)
     h.scale = 0;
     if (h.nodes.empty())
         return;
-    int max_depth = 0;
-    for (const HierarchyNode& node : h.nodes)
-        max_depth = std::max(max_depth, node.depth);
+    const int max_depth = reached_depth(h);
     for (HierarchyNode& node : h.nodes)
         node.x = node.y = 0;
     if (max_depth == 0 || h.nodes.size() == 1)
