@@ -13,7 +13,6 @@
 #include <unordered_map>
 #include <vector>
 
-#include "hierarchy/TreeOps.h"  // engine/src: the space near-duplicates are compared in
 #include "ruvision/engine/Hierarchy.h"
 
 namespace rvtest {
@@ -88,6 +87,37 @@ inline double cos_of(const std::vector<float>& a, const std::vector<float>& b) {
     return s / std::sqrt(na * nb);
 }
 
+// The engine's mean_free (engine/src/hierarchy/TreeOps.h), restated so this header needs only the
+// public API: x's direction with the unit mean direction u taken out, normalised; zero when along u.
+inline std::vector<double> mean_free(const std::vector<float>& x, const std::vector<float>& u) {
+    std::vector<double> v(x.begin(), x.end());
+    double n2 = 0, along = 0;
+    for (double a : v) n2 += a * a;
+    if (!(n2 > 0)) return std::vector<double>(x.size(), 0.0);
+    for (double& a : v) a /= std::sqrt(n2);
+    if (u.size() != v.size()) return v;
+    for (std::size_t d = 0; d < v.size(); ++d) along += v[d] * u[d];
+    n2 = 0;
+    for (std::size_t d = 0; d < v.size(); ++d) {
+        v[d] -= along * u[d];
+        n2 += v[d] * v[d];
+    }
+    if (!(n2 > 1e-10)) return std::vector<double>(x.size(), 0.0);
+    for (double& a : v) a /= std::sqrt(n2);
+    return v;
+}
+inline double mean_free_cos(const std::vector<double>& a, const std::vector<double>& b) {
+    double s = 0, na = 0, nb = 0;
+    for (std::size_t d = 0; d < a.size() && d < b.size(); ++d) {
+        s += a[d] * b[d];
+        na += a[d] * a[d];
+        nb += b[d] * b[d];
+    }
+    if (na == 0 && nb == 0) return 1;
+    if (na == 0 || nb == 0) return 0;
+    return s;
+}
+
 // Every invariant of Hierarchy.h's tree: "" when all hold, else the first broken one in words.
 // `files`: exactly the images the tree must hold. `feature_of` (optional) checks Duplicates
 // members against their representative at `duplicate_cosine`.
@@ -143,13 +173,13 @@ inline std::string check_hierarchy(const rv::Hierarchy& h, std::span<const std::
             // Compared as the engine does: mean_free, the root's centroid the mean direction (it
             // moves a little as files come and go, hence the tolerance).
             const auto& u = h.nodes[0].centroid;
-            const auto rep = feature_of ? rv::hierarchy_ops::mean_free(feature_of(at(v.representative).file_id), u)
-                                        : std::vector<float>{};
+            const auto rep = feature_of ? mean_free(feature_of(at(v.representative).file_id), u)
+                                        : std::vector<double>{};
             for (int c : v.children) {
                 if (at(c).kind != Kind::Image) return where(i) + "duplicates holding a non-image";
                 if (rep.empty()) continue;
-                const auto m = rv::hierarchy_ops::mean_free(feature_of(at(c).file_id), u);
-                if (rv::hierarchy_ops::mean_free_cos(m.data(), rep.data(), rep.size()) < duplicate_cosine - 0.02)
+                const auto m = mean_free(feature_of(at(c).file_id), u);
+                if (mean_free_cos(m, rep) < duplicate_cosine - 0.02)
                     return where(i) + "member " + std::to_string(at(c).file_id) + " not within the threshold of the representative";
             }
         } else {

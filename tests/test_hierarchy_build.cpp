@@ -205,6 +205,17 @@ private slots:
         const auto& dup = h.nodes[std::size_t(h.nodes[0].children[0])];
         QCOMPARE(int(dup.kind), int(Kind::Duplicates));
         QCOMPARE(dup.size, std::int64_t(40));
+
+        // More identical features than a block (k-means cannot split them) among planted ones.
+        auto mixed = rvtest::make_planted(3, 2, 20, 16, 12);
+        for (int i = 0; i < 1500; ++i) mixed.add(v, 9, 9, 50000 + i);
+        const auto m = build(mixed);
+        const auto err2 = rvtest::check_hierarchy(m, mixed.ids, mixed.feature_of());
+        QVERIFY2(err2.empty(), err2.c_str());
+        std::int64_t largest = 0;
+        for (const auto& n : m.nodes)
+            if (n.kind == Kind::Duplicates) largest = std::max(largest, n.size);
+        QVERIFY2(largest >= 1000, qPrintable(QString::number(largest)));
     }
 
     void badInputNamed() {
