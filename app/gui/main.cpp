@@ -1,11 +1,13 @@
 // ruvision: the desktop application.
-//   ruvision [--library DIR] [--add-folder DIR]... [--query IMAGE | --duplicates | --learning | --pairs] [--screenshot FILE]
+//   ruvision [--library DIR] [--add-folder DIR]... [--query IMAGE | --duplicates | --learning | --pairs] [--poincare] [--screenshot FILE]
 //   //     --library     open this library (default: the last one used)
 //     --add-folder  add this folder of photos to the library (kept; indexed in the background)
 //     --query       ask "what looks like this?" for IMAGE once the library is open
 //     --duplicates  show the near-duplicate groups once indexing is done
 //     --learning    open on the Learning tab (marks, adapter versions, Learn Now)
 //     --pairs       show the pair view (the pairs RuVision is least sure of) once indexing is done
+//     --poincare    show the Map tab (the hierarchy in the Poincaré disk) once indexing is done; with
+//                   --screenshot, waits until the map is drawn (built first if none is stored)
 //     --screenshot  write a PNG of the window once it has settled (library open, indexing done,
 //                   results and their thumbnails shown), then quit: for headless checks under
 //                   xvfb-run. Gives up waiting after --settle-timeout seconds (default 600).
@@ -23,6 +25,7 @@
 
 #include "LibraryService.h"
 #include "pairs/PairView.h"
+#include "poincare/MapPanel.h"
 #include "ruvision/ui/MainWindow.h"
 
 namespace {
@@ -71,7 +74,8 @@ int main(int argc, char** argv) {
     QCommandLineOption learning("learning", "Open on the Learning tab (marks, adapter versions, Learn Now).");
     QCommandLineOption timeout("settle-timeout", "Seconds --screenshot waits at most.", "S", "600");
     QCommandLineOption pairs("pairs", "Show the pair view (pairs to judge) once indexing is done.");
-    parser.addOptions({library, addFolder, query, duplicates, learning, pairs, screenshot, timeout});
+    QCommandLineOption poincare("poincare", "Show the map of the library (the Poincaré disk) once indexing is done.");
+    parser.addOptions({library, addFolder, query, duplicates, learning, pairs, poincare, screenshot, timeout});
     if (asks_for_text(argc, argv)) {
         QCoreApplication text(argc, argv);
         name_application();
@@ -130,6 +134,17 @@ int main(int argc, char** argv) {
         });
         wait->start(200);
     }
+    rv::ui::MapPanel* mapPanel = parser.isSet(poincare) ? window.mapPanel() : nullptr;
+    if (mapPanel) {
+        // After indexing and the query's results (which show the Similar tab), the Map tab.
+        auto* wait = new QTimer(&window);
+        QObject::connect(wait, &QTimer::timeout, &window, [&window, wait] {
+            if (!window.isSettled()) return;
+            wait->stop();
+            window.showMap();
+        });
+        wait->start(200);
+    }
     if (parser.isSet(screenshot)) {
         const QString file = parser.value(screenshot);
         const qint64 limit = parser.value(timeout).toLongLong() * 1000;
@@ -137,11 +152,12 @@ int main(int argc, char** argv) {
         auto clock = std::make_shared<QElapsedTimer>();
         auto calm = std::make_shared<int>(0);
         clock->start();
-        QObject::connect(poll, &QTimer::timeout, &window, [&window, file, limit, poll, clock, calm, pairView] {
+        QObject::connect(poll, &QTimer::timeout, &window, [&window, file, limit, poll, clock, calm, pairView, mapPanel] {
             // Settled on five polls in a row (so what arrived last is painted, and a --duplicates
             // request had its turn).
             const bool pairsSettled = !pairView || (pairView->hasStarted() && pairView->isSettled());
-            *calm = window.isSettled() && pairsSettled ? *calm + 1 : 0;
+            const bool mapSettled = !mapPanel || (mapPanel->isVisible() && mapPanel->hasMap() && mapPanel->isSettled());
+            *calm = window.isSettled() && pairsSettled && mapSettled ? *calm + 1 : 0;
             if (*calm < 5 && clock->elapsed() < limit) return;
             poll->stop();
             if (*calm < 5) qWarning("ruvision: not settled after %lld s; taking the screenshot anyway", limit / 1000);

@@ -47,12 +47,14 @@ LibraryService::LibraryService(QObject* parent) : QObject(parent) {
     rescanTimer_.setInterval(3000);
     connect(&rescanTimer_, &QTimer::timeout, this, &LibraryService::rescan);
     connect(&watcher_, &QFileSystemWatcher::directoryChanged, this, [this] { rescanTimer_.start(); });
+    connectHierarchy();
 }
 
 LibraryService::~LibraryService() {
     *indexCancel_ = true;
     if (duplicatesCancel_) *duplicatesCancel_ = true;
     if (learnCancel_) *learnCancel_ = true;
+    stopHierarchy();
     latestSearch_ = ~quint64{0};
     waitForTasks<&writerChannel>(writer_);
     waitForTasks<&readerChannel>(reader_);
@@ -79,6 +81,7 @@ void LibraryService::open(const QString& dir) {
     pendingChange_ = {};
     haveSnapshot_ = false;
     const quint64 id = ++openRequest_;
+    openHierarchy(dir, id);
     startTask<&writerChannel>(writer_, [this, dir, id] {
         auto lib = Library::open(fspath(dir));
         std::shared_ptr<Library> shared;

@@ -29,6 +29,7 @@
 #include "marks/MarkState.h"
 #include "ruvision/engine/Marks.h"
 #include "pairs/PairTypes.h"
+#include "poincare/MapData.h"
 
 namespace rv::ui {
 
@@ -159,6 +160,23 @@ public:
     void markPair(const PairItem& pair, rv::MarkVerdict verdict);
     // Removes the pair's mark (the person went back), then reports the threshold again.
     void unmarkPair(const PairItem& pair);
+    // --- hierarchy (i12-view) --- (ui/src/poincare/ServiceHierarchy.cpp)
+    // The library's stored hierarchy (rv::load_hierarchy on the reader, with its images' paths from
+    // a read-only catalog connection): loaded when a library opens and after each update, reported
+    // by hierarchyLoaded() (a null map when none is stored). The service keeps it up to date by
+    // itself: updateHierarchy() after an indexing run that changed files (or when none is stored,
+    // or it is stale) and after a learn or activation that changed the active version.
+    void loadHierarchy();
+    // rv::update_hierarchy on the writer (after what is queued there), progress by
+    // hierarchyProgress(), then hierarchyUpdated() and a reload. While one runs, another is
+    // queued once (false).
+    bool updateHierarchy();
+    void cancelHierarchy();  // the running update stops; the stored hierarchy stays as it was
+    bool isBuildingHierarchy() const { return hierarchyBuilding_; }
+    bool isLoadingHierarchy() const { return hierarchyLoading_ > 0; }
+    // Search at a level (rv::search_at_level) for an image file, on the reader: k hits. Returns the
+    // id levelSearchFinished() carries; an older request's answer is dropped.
+    quint64 searchAtLevel(const QString& imagePath, int level, int k = 12);
 
 signals:
     void opened(bool ok, const QString& error);
@@ -202,6 +220,12 @@ signals:
                     const QString& error);
     void pairMarkStored(const rv::ui::PairItem& pair, bool ok, const QString& error);
     void pairThresholdChanged(const rv::ui::PairThreshold& threshold);
+    // --- hierarchy (i12-view) ---
+    // map: null when the library has no stored hierarchy yet (error empty) or it could not be read.
+    void hierarchyLoaded(std::shared_ptr<const rv::ui::MapData> map, const QString& error);
+    void hierarchyProgress(qint64 done, qint64 total);  // of the running update; (0, 0) when it starts
+    void hierarchyUpdated(const rv::ui::MapBuildInfo& info, const QString& error);  // error "cancelled" when cancelled
+    void levelSearchFinished(quint64 id, const rv::ui::LevelResult& result, const QString& error);
 
 protected:
     bool event(QEvent* e) override;  // runs the calls post() queued
@@ -253,6 +277,22 @@ private:
     void refreshPairThreshold(const std::shared_ptr<Library>& lib, quint64 id);
     std::atomic<quint64> latestPairs_{0};      // newest requestPairs()
     std::atomic<quint64> latestThreshold_{0};  // newest threshold refresh (older ones skipped)
+    // --- hierarchy (i12-view) ---
+    void connectHierarchy();  // the constructor's: follows open, indexing and learning
+    void stopHierarchy();     // cancels the running update (the destructor)
+    void openHierarchy(const QString& dir, quint64 openId);  // open(): cancels, and reads the stored map early
+    void checkHierarchy(bool filesChanged);  // updates it when needed
+    enum class MapState { Unknown, None, Stale, Fresh };
+    MapState mapState_ = MapState::Unknown;
+    bool mapCheckWanted_ = false;      // indexing ended before the load said what is stored
+    bool mapCheckChanged_ = false;     // ... and it changed files
+    bool hierarchyBuilding_ = false;
+    bool hierarchyAgain_ = false;      // asked while building: once more after it
+    int hierarchyLoading_ = 0;         // loads out
+    quint64 mapLoad_ = 0;              // the newest load's id
+    quint64 mapShown_ = 0;             // the id of the load whose map was reported last (older ones dropped)
+    std::shared_ptr<std::atomic<bool>> hierarchyCancel_ = std::make_shared<std::atomic<bool>>(false);
+    std::atomic<quint64> latestLevelSearch_{0};
 };
 
 }  // namespace rv::ui

@@ -28,6 +28,7 @@
 
 #include "DuplicatesView.h"
 #include "pairs/PairView.h"
+#include "poincare/MapPanel.h"
 #include "FileActions.h"
 #include "FileCommands.h"
 #include "FolderTree.h"
@@ -117,6 +118,12 @@ void MainWindow::buildLayout() {
     learning_->setQueryProvider([this] { return history_->current() ? history_->current()->path : QString(); });
     tabs_->addTab(learning_, tr("Learning"));
     tabs_->addTab(new PairView(service_, tabs_), tr("Pairs"));  // asks the engine once first shown
+    map_ = new MapPanel(service_, thumbnails_, tabs_);
+    tabs_->addTab(map_, tr("Map"));
+    connect(map_, &MapPanel::imageActivated, this, [this](const QString& path) {
+        previewAction_->setChecked(true);
+        preview_->setImage(path);
+    });
     column->addWidget(tabs_, 1);
     setCentralWidget(centre);
 
@@ -294,6 +301,8 @@ void MainWindow::buildActions() {
                      tr("Groups of near-duplicate images, to choose which to keep"));
     add(tools, tr("&Learning"), QKeySequence(tr("Ctrl+Shift+L")), [this] { showLearning(); },
         tr("What RuVision learned from your marks: the marks, the adapter versions, Learn Now"));
+    add(tools, tr("&Map of the Library"), QKeySequence(tr("Ctrl+Shift+M")), [this] { showMap(); },
+        tr("The library as a hierarchy in the Poincaré disk: general groups at the centre, specific ones toward the rim"));
 
     menuBar()->addMenu(tr("&Help"))->addAction(tr("&About RuVision"), this, &MainWindow::showAbout);
 
@@ -362,6 +371,9 @@ void MainWindow::connectService() {
                 // No result is made current: the preview keeps the query until the person picks one;
                 // a refresh after a library change keeps the person's place.
                 search_->setResults(hits);
+                QStringList neighbours;
+                for (const SearchHit& h : hits.mid(0, 10)) neighbours << h.path;  // the map marks the ten nearest
+                map_->setQuery(history_->current() ? history_->current()->path : QString(), neighbours);
                 if (refresh) restoreGridPlace(results_, place, refreshMoved_);
             });
     connect(service_, &LibraryService::duplicatesFinished, this,
@@ -606,6 +618,8 @@ bool MainWindow::isSettled() const {
 }
 
 void MainWindow::showLearning() { tabs_->setCurrentWidget(learning_); }
+
+void MainWindow::showMap() { tabs_->setCurrentWidget(map_); }
 
 void MainWindow::showAbout() {
     const auto& s = service_->snapshot();

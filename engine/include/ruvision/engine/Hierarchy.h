@@ -162,6 +162,13 @@ struct StoredHierarchyInfo {
 };
 [[nodiscard]] Result<std::optional<StoredHierarchyInfo>> stored_hierarchy_info(Library& lib);
 
+// The hierarchy stored in the catalog of the library in `dir` (no centroids), read through a
+// read-only catalog connection of its own without opening the library (no index, no model): what
+// a view shows while the library opens. Not checked for staleness (load_hierarchy says that);
+// std::nullopt when none is stored; `info` (optional) gets its header. Any thread. (i12-view)
+[[nodiscard]] Result<std::optional<Hierarchy>> read_stored_hierarchy(const std::filesystem::path& dir,
+                                                                     StoredHierarchyInfo* info = nullptr);
+
 // Search at a level: the k nodes at `level` nearest by hyperbolic distance to where the query falls
 // in the disk, nearest first. Level L is depth L + 1: level 0 holds the root's children, the most
 // general groups; a level deeper than a branch gives that branch's deepest nodes (its images).

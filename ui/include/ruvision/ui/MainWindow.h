@@ -24,6 +24,7 @@ class ImageGrid;
 class IndexingPanel;
 class LearningPanel;
 class LibraryService;
+class MapPanel;
 class ImageViewer;
 class PreviewPane;
 struct LibraryChange;
@@ -62,6 +63,9 @@ public:
     // The Learning tab (marks, adapter versions, Learn Now); showLearning() brings it to front.
     LearningPanel* learningPanel() const { return learning_; }
     void showLearning();
+    // The Map tab (the hierarchy in the Poincaré disk); showMap() brings it to front.
+    MapPanel* mapPanel() const { return map_; }
+    void showMap();
 
 protected:
     void closeEvent(QCloseEvent* event) override;
@@ -106,6 +110,7 @@ private:
     QLabel* banner_ = nullptr;
     DuplicatesView* duplicates_ = nullptr;
     LearningPanel* learning_ = nullptr;
+    MapPanel* map_ = nullptr;
     PreviewWidget* preview_ = nullptr;
     PreviewPane* previewPane_ = nullptr;
     ImageViewer* viewer_ = nullptr;

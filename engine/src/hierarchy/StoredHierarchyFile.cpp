@@ -1,0 +1,27 @@
+// read_stored_hierarchy (Hierarchy.h): the stored tree straight from a library's catalog file.
+#include "hierarchy/HierarchyStore.h"
+#include "ruvision/engine/Hierarchy.h"
+
+namespace rv {
+
+Result<std::optional<Hierarchy>> read_stored_hierarchy(const std::filesystem::path& dir, StoredHierarchyInfo* info) {
+    auto db = CatalogDb::open(dir / "catalog.sqlite", CatalogDb::OpenMode::ReadOnly);
+    if (!db) return db.error();
+    auto stored = hierarchy::read_stored(*db, false);
+    if (!stored) return stored.error();
+    if (!*stored) return std::optional<Hierarchy>();
+    if (info) {
+        const CatalogHierarchyHeader& h = (*stored)->header;
+        info->model_id = h.model_id;
+        info->adapter_version = h.adapter_version;
+        info->built = h.built;
+        info->updated = h.updated;
+        info->quality.mean_distortion = h.mean_distortion;
+        info->quality.max_distortion = h.max_distortion;
+        info->quality.map = h.map;
+        info->quality.pairs = static_cast<std::size_t>(h.pairs);
+    }
+    return std::optional<Hierarchy>(std::move((*stored)->tree));
+}
+
+}  // namespace rv
