@@ -9,6 +9,8 @@
 
 #include <map>
 
+#include <sqlite3.h>
+
 #include "library_hierarchy_test_util.h"
 #include "ruvision/engine/Adapter.h"
 #include "ruvision/engine/Learning.h"
@@ -75,6 +77,7 @@ private slots:
     void follows_a_new_adapter_version();
     void read_only_library();
     void tiny_libraries_and_a_new_model();
+    void a_damaged_stored_tree_is_built_again();
 };
 
 void TestHierarchyStore::built_stored_and_read_back() {
@@ -354,6 +357,39 @@ void TestHierarchyStore::tiny_libraries_and_a_new_model() {
         auto h2 = rv::load_hierarchy(*other, false, &stale);
         QVERIFY(h2.ok() && h2->has_value() && !stale);
         QCOMPARE((*h2)->model_id, other->model_id());
+    }
+}
+
+// Rows edited or damaged behind the library's back (a point outside the disk, a parent that is not
+// there) make the stored tree unusable, never an error that sticks: it counts as none stored, and
+// the next update builds it again from the catalog's features.
+void TestHierarchyStore::a_damaged_stored_tree_is_built_again() {
+    QTemporaryDir tmp;
+    const fs::path base = tmp.path().toStdString();
+    const auto copies = copy_photos(mate_photos(), base / "photos");
+    auto lib = indexed_library(base / "lib", base / "photos");
+    QVERIFY(lib);
+    QVERIFY(rv::update_hierarchy(*lib, rv::HierarchyParams{}, kNever).ok());
+    for (const char* edit : {"UPDATE hierarchy_nodes SET x = 5 WHERE id = (SELECT max(id) FROM hierarchy_nodes)",
+                             "UPDATE hierarchy_nodes SET parent = 987654 WHERE id = (SELECT max(id) FROM hierarchy_nodes)"}) {
+        sqlite3* db = nullptr;
+        QCOMPARE(sqlite3_open((base / "lib" / "catalog.sqlite").c_str(), &db), SQLITE_OK);
+        QCOMPARE(sqlite3_exec(db, edit, nullptr, nullptr, nullptr), SQLITE_OK);
+        QCOMPARE(sqlite3_changes(db), 1);
+        sqlite3_close(db);
+
+        bool stale = false;
+        auto damaged = rv::load_hierarchy(*lib, false, &stale);
+        QVERIFY2(damaged.ok(), damaged.ok() ? "" : damaged.error().message.c_str());
+        QVERIFY(!damaged->has_value());
+        QVERIFY(stale);
+        auto u = rv::update_hierarchy(*lib, rv::HierarchyParams{}, kNever);
+        QVERIFY2(u.ok(), u.ok() ? "" : u.error().message.c_str());
+        QVERIFY(u->rebuilt);
+        QVERIFY2(u->reason.find("damaged") != std::string::npos, u->reason.c_str());
+        auto again = rv::load_hierarchy(*lib, true, &stale);
+        QVERIFY(again.ok() && again->has_value() && !stale);
+        QVERIFY(library_tree_problem(**again, indexed_ids(*lib)).empty());
     }
 }
 

@@ -1,6 +1,7 @@
 #include "hierarchy/HierarchyStore.h"
 
 #include <algorithm>
+#include <cmath>
 #include <unordered_set>
 
 namespace rv::hierarchy {
@@ -26,7 +27,8 @@ bool kind_of(const std::string& text, HierarchyNode::Kind* k) {
     return true;
 }
 
-Error damaged(CatalogDb& db, const std::string& why) {
+Error damaged(CatalogDb& db, bool* found_damage, const std::string& why) {
+    *found_damage = true;
     return Error{"catalog " + db.path().string() + ": the stored hierarchy is damaged (" + why +
                  "); the next update builds it again"};
 }
@@ -54,7 +56,9 @@ std::vector<CatalogHierarchyNode> to_rows(const Hierarchy& h) {
     return rows;
 }
 
-Result<std::optional<Stored>> read_stored(CatalogDb& db, bool with_centroids) {
+namespace {
+
+Result<std::optional<Stored>> read_checked(CatalogDb& db, bool with_centroids, bool* found_damage) {
     auto header = db.hierarchy_header();
     if (!header) return header.error();
     if (!*header) return std::optional<Stored>();
@@ -69,7 +73,7 @@ Result<std::optional<Stored>> read_stored(CatalogDb& db, bool with_centroids) {
     h.scale = out.header.scale;
     h.next_id = out.header.next_id;
     h.built = out.header.built;
-    if (rows->empty()) return damaged(db, "a header without nodes");
+    if (rows->empty()) return damaged(db, found_damage, "a header without nodes");
 
     // Rows by node id, children of each row, the root.
     std::unordered_map<std::int64_t, std::size_t> row_of;
@@ -77,19 +81,19 @@ Result<std::optional<Stored>> read_stored(CatalogDb& db, bool with_centroids) {
     std::int64_t root = -1;
     for (std::size_t i = 0; i < rows->size(); ++i) {
         const auto& r = (*rows)[i];
-        if (!row_of.emplace(r.id, i).second) return damaged(db, "node id " + std::to_string(r.id) + " twice");
+        if (!row_of.emplace(r.id, i).second) return damaged(db, found_damage, "node id " + std::to_string(r.id) + " twice");
         if (r.parent < 0) {
-            if (root >= 0) return damaged(db, "two roots");
+            if (root >= 0) return damaged(db, found_damage, "two roots");
             root = static_cast<std::int64_t>(i);
         }
     }
-    if (root < 0) return damaged(db, "no root");
+    if (root < 0) return damaged(db, found_damage, "no root");
     std::vector<std::vector<std::size_t>> kids(rows->size());
     for (std::size_t i = 0; i < rows->size(); ++i) {
         const auto& r = (*rows)[i];
         if (r.parent < 0) continue;
         auto p = row_of.find(r.parent);
-        if (p == row_of.end()) return damaged(db, "node " + std::to_string(r.id) + " has no parent");
+        if (p == row_of.end()) return damaged(db, found_damage, "node " + std::to_string(r.id) + " has no parent");
         kids[p->second].push_back(i);
     }
     // Breadth-first from the root: every node once, children in their stored order.
@@ -109,41 +113,55 @@ Result<std::optional<Stored>> read_stored(CatalogDb& db, bool with_centroids) {
             order.push_back(c);
         }
     }
-    if (order.size() != rows->size()) return damaged(db, "nodes not below the root");
+    if (order.size() != rows->size()) return damaged(db, found_damage, "nodes not below the root");
     h.nodes.resize(order.size());
     for (std::size_t i = 0; i < order.size(); ++i) {
         auto& r = (*rows)[order[i]];
         HierarchyNode& n = h.nodes[i];
-        if (!kind_of(r.kind, &n.kind)) return damaged(db, "node " + std::to_string(r.id) + " of kind " + r.kind);
+        if (!kind_of(r.kind, &n.kind)) return damaged(db, found_damage, "node " + std::to_string(r.id) + " of kind " + r.kind);
         if ((n.kind == HierarchyNode::Kind::Root) != (i == 0))
-            return damaged(db, "node " + std::to_string(r.id) + ": the root's kind on another node");
+            return damaged(db, found_damage, "node " + std::to_string(r.id) + ": the root's kind on another node");
         n.id = r.id;
         n.parent = r.parent < 0 ? -1 : index_of[row_of[r.parent]];
         n.depth = n.parent < 0 ? 0 : h.nodes[static_cast<std::size_t>(n.parent)].depth + 1;
         n.size = r.size;
         n.file_id = r.file_id;
+        if (!std::isfinite(r.x) || !std::isfinite(r.y) || r.x * r.x + r.y * r.y >= 1.0)
+            return damaged(db, found_damage, "node " + std::to_string(r.id) + " has a point outside the disk");
         n.x = r.x;
         n.y = r.y;
         n.centroid = std::move(r.centroid);
         if (!n.centroid.empty() && static_cast<int>(n.centroid.size()) != h.dim)
-            return damaged(db, "node " + std::to_string(r.id) + " has a centroid of another dimension");
+            return damaged(db, found_damage, "node " + std::to_string(r.id) + " has a centroid of another dimension");
         for (std::size_t c : kids[order[i]]) n.children.push_back(index_of[c]);
         if (n.kind == HierarchyNode::Kind::Image && (!n.children.empty() || n.file_id <= 0))
-            return damaged(db, "image node " + std::to_string(r.id) + " without a file or with children");
+            return damaged(db, found_damage, "image node " + std::to_string(r.id) + " without a file or with children");
     }
     for (std::size_t i = 0; i < order.size(); ++i) {
         const auto& r = (*rows)[order[i]];
         HierarchyNode& n = h.nodes[i];
         if (r.representative < 0) {
-            if (n.size > 0) return damaged(db, "node " + std::to_string(r.id) + " has no representative");
+            if (n.size > 0) return damaged(db, found_damage, "node " + std::to_string(r.id) + " has no representative");
             continue;
         }
         auto rep = row_of.find(r.representative);
         if (rep == row_of.end() || (*rows)[rep->second].kind != "image")
-            return damaged(db, "node " + std::to_string(r.id) + " has a representative that is not an image");
+            return damaged(db, found_damage, "node " + std::to_string(r.id) + " has a representative that is not an image");
         n.representative = index_of[rep->second];
     }
     return std::optional<Stored>(std::move(out));
+}
+
+}  // namespace
+
+Result<std::optional<Stored>> read_stored(CatalogDb& db, bool with_centroids, std::string* damage) {
+    bool found_damage = false;
+    auto stored = read_checked(db, with_centroids, &found_damage);
+    if (!stored && found_damage && damage) {
+        *damage = stored.error().message;
+        return std::optional<Stored>();
+    }
+    return stored;
 }
 
 Status store(CatalogDb& db, const Hierarchy& h, const EmbeddingQuality& q, std::int64_t updated) {

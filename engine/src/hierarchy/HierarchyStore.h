@@ -23,12 +23,14 @@ std::vector<CatalogHierarchyNode> to_rows(const Hierarchy& h);
 
 // The stored tree: nodes in breadth-first order from the root (children by position), parent,
 // children, representative as indices, depth recomputed from the root. A table that is not one
-// tree (no root or two, a parent or representative that is not there, a cycle) is an Error.
+// tree (no root or two, a parent or representative that is not there, a cycle) is an Error, or,
+// with `damage`, std::nullopt with the reason in *damage (a damaged tree counts as none stored).
 struct Stored {
     Hierarchy tree;
     CatalogHierarchyHeader header;
 };
-[[nodiscard]] Result<std::optional<Stored>> read_stored(CatalogDb& db, bool with_centroids);
+[[nodiscard]] Result<std::optional<Stored>> read_stored(CatalogDb& db, bool with_centroids,
+                                                       std::string* damage = nullptr);
 
 // Writes `h` and its quality as the stored hierarchy, in one transaction. `updated`: Unix ms of
 // the moment its features were read (files changed after it are re-placed by the next update).

@@ -175,10 +175,11 @@ Result<Hierarchy> compute_hierarchy(Library& lib, const HierarchyParams& params,
 Result<std::optional<Hierarchy>> load_hierarchy(Library& lib, bool with_centroids, bool* stale) {
     std::lock_guard lock(HierarchyAccess::reader_mutex(lib));
     CatalogDb& db = HierarchyAccess::reader(lib);
-    auto stored = hierarchy::read_stored(db, with_centroids);
+    std::string damage;
+    auto stored = hierarchy::read_stored(db, with_centroids, &damage);
     if (!stored) return stored.error();
     if (!*stored) {
-        if (stale) *stale = false;
+        if (stale) *stale = !damage.empty();
         return std::optional<Hierarchy>();
     }
     if (stale) {

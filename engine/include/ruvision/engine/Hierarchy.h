@@ -138,8 +138,9 @@ struct HierarchyUpdate {
                                                        const HierarchyProgress& progress = {});
 
 // The stored hierarchy (centroids only when asked: a view needs none); std::nullopt when none has
-// been built. `stale` (optional) is set when it was built from another model or adapter version
-// than the active one, or the library's indexed files differ from its images.
+// been built, or when the stored one is damaged (then `stale` is set: update_hierarchy builds it
+// again). `stale` (optional) is set when it was built from another model or adapter version than
+// the active one, or the library's indexed files differ from its images.
 [[nodiscard]] Result<std::optional<Hierarchy>> load_hierarchy(Library& lib, bool with_centroids,
                                                               bool* stale = nullptr);
 
