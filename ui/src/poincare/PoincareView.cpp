@@ -215,6 +215,12 @@ void PoincareView::render(QPainter& p, QSize size) {
     if (size != this->size()) resize(size);
     p.fillRect(QRect(QPoint(0, 0), size), QColor(30, 32, 36));
     if (!map_) return;
+    if (map_->hierarchy.nodes.empty() || map_->hierarchy.nodes[0].size == 0) {
+        p.setPen(QColor(200, 204, 212));
+        p.drawText(rect(), Qt::AlignCenter | Qt::TextWordWrap,
+                   tr("No images in the library yet.\nThe map is drawn once its folders are indexed."));
+        return;
+    }
     painter_.paint(p, diskRect(), *map_, layout(), marks_, dragging_ || isAnimating());
 }
 
@@ -222,6 +228,12 @@ void PoincareView::paintEvent(QPaintEvent*) {
     QPainter p(this);
     p.fillRect(rect(), QColor(30, 32, 36));
     if (!map_) return;
+    if (map_->hierarchy.nodes.empty() || map_->hierarchy.nodes[0].size == 0) {
+        p.setPen(QColor(200, 204, 212));
+        p.drawText(rect(), Qt::AlignCenter | Qt::TextWordWrap,
+                   tr("No images in the library yet.\nThe map is drawn once its folders are indexed."));
+        return;
+    }
     painter_.paint(p, diskRect(), *map_, layout(), marks_, dragging_ || isAnimating());
 }
 
