@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <atomic>
 #include <cmath>
+#include <cstring>
 #include <thread>
 
 // hnswlib's non-inline functions (cpuid, AVXCapable) are compiled only without
@@ -60,8 +61,12 @@ double stable_cosh(const Polar& a, const Polar& b) {
     return 0.5 * (a.e / b.e + b.e / a.e) + 2.0 * a.s * b.s * sin2_half_angle(a, b);
 }
 
+// hnswlib keeps a point behind its links, 4-byte aligned only: copied out, never referenced in place.
 double stable_dist(const void* a, const void* b, const void*) {
-    return stable_cosh(*static_cast<const Polar*>(a), *static_cast<const Polar*>(b));
+    Polar p, q;
+    std::memcpy(&p, a, sizeof p);
+    std::memcpy(&q, b, sizeof q);
+    return stable_cosh(p, q);
 }
 
 // Float32 hyperboloid coordinates and the plain Lorentz product (cancels near the rim).
@@ -70,9 +75,10 @@ struct Lorentz32 {
 };
 
 float lorentz_dist(const void* a, const void* b, const void*) {
-    const auto* x = static_cast<const Lorentz32*>(a);
-    const auto* y = static_cast<const Lorentz32*>(b);
-    return x->x0 * y->x0 - x->x1 * y->x1 - x->x2 * y->x2;
+    Lorentz32 x, y;
+    std::memcpy(&x, a, sizeof x);
+    std::memcpy(&y, b, sizeof y);
+    return x.x0 * y.x0 - x.x1 * y.x1 - x.x2 * y.x2;
 }
 
 class StableSpace : public hnswlib::SpaceInterface<double> {
