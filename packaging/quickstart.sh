@@ -55,6 +55,8 @@ APT_PACKAGES=(
   clang libclang-rt-14-dev ccache
   xvfb xauth
   gnome-backgrounds mate-backgrounds plasma-workspace-wallpapers dataset-fashion-mnist adwaita-icon-theme
+  # more wallpaper photos, so the near-duplicate evaluation set has over 100 originals (bench/retrieval)
+  ukui-wallpapers lomiri-wallpapers lomiri-wallpapers-16.04 lomiri-wallpapers-20.04 xfdesktop4-data
 )
 
 install_apt() {

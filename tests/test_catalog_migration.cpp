@@ -6,7 +6,8 @@
 // version-5 catalog's marks table is rebuilt for the verdict "same", every row kept, its alike
 // marks from the duplicates and pairs views becoming "same"; a version-6 catalog gains the
 // hierarchy tables (every row kept), whose rules hold and whose rows round-trip and are replaced
-// whole.
+// whole; a version-7 catalog's adapters table is rebuilt for the source "tune" (every row kept)
+// and it gains the regions and search_calibration tables, whose rules hold.
 #include <QTemporaryDir>
 #include <QtTest>
 
@@ -22,8 +23,10 @@ using rv::CatalogDb;
 
 namespace {
 
-// Drops what version 7 added (the hierarchy), then what version 5 added (the learning tables).
-#define V7_TABLES "DROP TABLE hierarchy; DROP TABLE hierarchy_nodes; "
+// Drops what version 8 added (regions, search calibration), then what version 7 added (the
+// hierarchy), then what version 5 added (the learning tables).
+#define V8_TABLES "DROP TABLE regions; DROP TABLE search_calibration; "
+#define V7_TABLES V8_TABLES "DROP TABLE hierarchy; DROP TABLE hierarchy_nodes; "
 #define V5_TABLES V7_TABLES "DROP TABLE adapters; DROP TABLE fast_adapter; DROP TABLE sessions; DROP TABLE patterns; "
 
 int exec(const std::filesystem::path& file, const char* sql) {
@@ -32,6 +35,19 @@ int exec(const std::filesystem::path& file, const char* sql) {
     if (rc == SQLITE_OK) rc = sqlite3_exec(db, sql, nullptr, nullptr, nullptr);
     sqlite3_close(db);
     return rc;
+}
+
+// The single integer `sql` selects; -1 when it fails.
+int count(const std::filesystem::path& file, const char* sql) {
+    sqlite3* db = nullptr;
+    sqlite3_stmt* s = nullptr;
+    int out = -1;
+    if (sqlite3_open(file.c_str(), &db) == SQLITE_OK && sqlite3_prepare_v2(db, sql, -1, &s, nullptr) == SQLITE_OK &&
+        sqlite3_step(s) == SQLITE_ROW)
+        out = sqlite3_column_int(s, 0);
+    sqlite3_finalize(s);
+    sqlite3_close(db);
+    return out;
 }
 
 }  // namespace
@@ -47,6 +63,7 @@ private slots:
     void version4_is_migrated();
     void version5_is_migrated();
     void version6_is_migrated();
+    void version7_is_migrated();
 };
 
 void TestCatalogMigration::version1_is_migrated() {
@@ -470,5 +487,63 @@ void TestCatalogMigration::version6_is_migrated() {
     CHECK_OK(db->check_integrity());
 }
 
+
+void TestCatalogMigration::version7_is_migrated() {
+    QTemporaryDir tmp;
+    const auto file = std::filesystem::path(tmp.path().toStdString()) / "catalog.sqlite";
+    const float v[3] = {0.6f, 0.0f, -0.8f};
+    std::int64_t id = 0;
+    {
+        auto db = CatalogDb::open(file);
+        CHECK_OK(db);
+        auto root = db->add_root("/photos");
+        CHECK_OK(root);
+        id = db->upsert_file_seen(*root, "/photos/a.jpg", 10, 20)->file_id;
+        CHECK_OK(db->mark_indexed(id, 4, 3, "m", v, 3));
+    }
+    // A version-7 adapters table (sources learn and import only) with a row in it.
+    QCOMPARE(exec(file, V8_TABLES
+                  "DROP TABLE adapters; CREATE TABLE adapters(version INTEGER PRIMARY KEY, model_id TEXT NOT NULL,"
+                  "dim INTEGER NOT NULL, rank INTEGER NOT NULL, params BLOB NOT NULL, marks INTEGER NOT NULL,"
+                  "held_out INTEGER NOT NULL, held_out_before REAL, held_out_after REAL, activated INTEGER NOT NULL,"
+                  "reason TEXT NOT NULL, source TEXT NOT NULL CHECK (source IN ('learn', 'import')),"
+                  "summary TEXT NOT NULL, created INTEGER NOT NULL);"
+                  "INSERT INTO adapters VALUES(1, 'm', 3, 1, x'00', 10, 2, 0.5, 0.7, 1, 'better', 'learn', '{}', 5);"
+                  "PRAGMA user_version = 7;"),
+             SQLITE_OK);
+    QCOMPARE(exec(file, "INSERT INTO adapters VALUES(2, 'm', 3, 1, x'00', 0, 0, 0.5, 0.7, 1, 'x', 'tune', '{}', 5)"),
+             SQLITE_CONSTRAINT);  // not yet
+    {
+        auto db = CatalogDb::open(file);
+        CHECK_OK(db);
+        CHECK_OK(db->check_integrity());
+        QCOMPARE(db->counts()->indexed, std::int64_t(1));
+    }
+    // The version-7 row is kept; 'tune' is a source now, a typo still is not.
+    QCOMPARE(exec(file, "INSERT INTO adapters VALUES(2, 'm', 3, 1, x'00', 0, 0, 0.5, 0.7, 1, 'x', 'tune', '{}', 5)"),
+             SQLITE_OK);
+    QCOMPARE(exec(file, "INSERT INTO adapters VALUES(3, 'm', 3, 1, x'00', 0, 0, 0.5, 0.7, 1, 'x', 'typo', '{}', 5)"),
+             SQLITE_CONSTRAINT);
+    QCOMPARE(exec(file, "INSERT INTO adapters VALUES(1, 'm', 3, 1, x'00', 0, 0, 0.5, 0.7, 1, 'x', 'tune', '{}', 5)"),
+             SQLITE_CONSTRAINT);  // version 1 is still there
+    // Regions: inside the image, a vector of dim floats, leaving with their file.
+    const std::string r = "INSERT INTO regions VALUES(" + std::to_string(id);
+    QCOMPARE(exec(file, (r + ", 0, 'm', 0.5, 0.25, 0.5, 0.5, 1, x'00000000')").c_str()), SQLITE_OK);
+    QCOMPARE(exec(file, (r + ", 1, 'm', 0.6, 0.0, 0.5, 0.5, 1, x'00000000')").c_str()), SQLITE_CONSTRAINT);
+    QCOMPARE(exec(file, (r + ", 1, 'm', 0.0, 0.0, 0.5, 0.5, 2, x'00000000')").c_str()), SQLITE_CONSTRAINT);
+    QCOMPARE(exec(file, "PRAGMA foreign_keys = ON; INSERT INTO regions VALUES(999, 0, 'm', 0, 0, 1, 1, 1, x'00000000')"), SQLITE_CONSTRAINT);
+    // Search calibration: one row per space.
+    const char* cal = "INSERT INTO search_calibration VALUES('m', 0, 1, NULL, '{}', 5)";
+    QCOMPARE(exec(file, cal), SQLITE_OK);
+    QCOMPARE(exec(file, cal), SQLITE_CONSTRAINT);
+    {
+        auto db = CatalogDb::open(file);
+        CHECK_OK(db);
+        CHECK_OK(db->check_integrity());
+    }
+    QCOMPARE(count(file, "SELECT count(*) FROM regions"), 1);
+    QCOMPARE(exec(file, "PRAGMA foreign_keys = ON; DELETE FROM files"), SQLITE_OK);
+    QCOMPARE(count(file, "SELECT count(*) FROM regions"), 0);
+}
 QTEST_GUILESS_MAIN(TestCatalogMigration)
 #include "test_catalog_migration.moc"

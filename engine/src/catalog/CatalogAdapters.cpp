@@ -43,7 +43,7 @@ CatalogAdapter read_adapter_row(const Stmt& s) {
 
 Result<std::int64_t> CatalogDb::insert_adapter(const CatalogAdapter& a) {
     constexpr std::string_view op = "insert_adapter";
-    if (a.source != "learn" && a.source != "import") return db_->error(op, "unknown source \"" + a.source + "\"");
+    if (a.source != "learn" && a.source != "import" && a.source != "tune") return db_->error(op, "unknown source \"" + a.source + "\"");
     if (a.params.empty()) return db_->error(op, "the adapter has no parameters");
     catalog::WriteScope scope(*db_, op);
     if (!scope.started()) return scope.started().error();

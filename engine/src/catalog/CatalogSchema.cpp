@@ -81,6 +81,18 @@ namespace {
 //             half-deleted), position the order among its siblings (embed_tree's), x and y its
 //             point in the unit disk, centroid the unit float32 mean feature (root and groups;
 //             NULL otherwise). All rows and the header are replaced together in one transaction.
+// Version 8 (search that knows the library; self-supervised tuning; search by region):
+//   adapters.source  also 'tune': a version trained on augmented views of the library's own images
+//             (no marks). SQLite cannot alter a CHECK, so the table is rebuilt, every row kept.
+//   regions   regional descriptors stored at indexing for search by region: one row per (file,
+//             idx); model_id the feature space (as features.model_id), x y w h the region as
+//             fractions of the image as indexed (EXIF orientation applied; 0 <= x, x + w <= 1, the
+//             same for y, h), dim and vector as in features. A file that leaves the catalog
+//             takes its regions with it.
+//   search_calibration  what searches learned about the library, per feature space: model_id and
+//             adapter_version (0: none) the space, images how many indexed images it was learned
+//             on, whitening the bytes of the serialised whitening (Whitening.h), calibration a
+//             JSON text (the score model: same-picture and alike probabilities), built Unix ms.
 constexpr const char* kMigrations[] = {
     R"sql(
 CREATE TABLE roots(
@@ -234,6 +246,49 @@ CREATE TABLE hierarchy_nodes(
     CHECK ((parent IS NULL) = (kind = 'root')),
     CHECK ((file_id IS NOT NULL) = (kind = 'image'))
 );
+)sql",
+    R"sql(
+CREATE TABLE adapters_v8(
+    version INTEGER PRIMARY KEY,
+    model_id TEXT NOT NULL,
+    dim INTEGER NOT NULL,
+    rank INTEGER NOT NULL,
+    params BLOB NOT NULL,
+    marks INTEGER NOT NULL,
+    held_out INTEGER NOT NULL,
+    held_out_before REAL,
+    held_out_after REAL,
+    activated INTEGER NOT NULL,
+    reason TEXT NOT NULL,
+    source TEXT NOT NULL CHECK (source IN ('learn', 'import', 'tune')),
+    summary TEXT NOT NULL,
+    created INTEGER NOT NULL
+);
+INSERT INTO adapters_v8 SELECT * FROM adapters;
+DROP TABLE adapters;
+ALTER TABLE adapters_v8 RENAME TO adapters;
+CREATE TABLE regions(
+    file_id INTEGER NOT NULL REFERENCES files(id) ON DELETE CASCADE,
+    idx INTEGER NOT NULL CHECK (idx >= 0),
+    model_id TEXT NOT NULL,
+    x REAL NOT NULL CHECK (x >= 0 AND x <= 1),
+    y REAL NOT NULL CHECK (y >= 0 AND y <= 1),
+    w REAL NOT NULL CHECK (w > 0 AND x + w <= 1.000001),
+    h REAL NOT NULL CHECK (h > 0 AND y + h <= 1.000001),
+    dim INTEGER NOT NULL CHECK (dim > 0),
+    vector BLOB NOT NULL CHECK (length(vector) = 4 * dim),
+    PRIMARY KEY(file_id, idx)
+) WITHOUT ROWID;
+CREATE INDEX regions_by_model ON regions(model_id);
+CREATE TABLE search_calibration(
+    model_id TEXT NOT NULL,
+    adapter_version INTEGER NOT NULL CHECK (adapter_version >= 0),
+    images INTEGER NOT NULL CHECK (images >= 0),
+    whitening BLOB,
+    calibration TEXT NOT NULL,
+    built INTEGER NOT NULL,
+    PRIMARY KEY(model_id, adapter_version)
+) WITHOUT ROWID;
 )sql",
 };
 static_assert(std::size(kMigrations) == CatalogDb::kSchemaVersion, "one migration step per schema version");

@@ -96,7 +96,7 @@ struct CatalogMark {
 // A stored base adapter version (schema version 5, table adapters; the fields are its columns).
 // params: serialize_adapter() bytes (Adapter.h); held_out_before / held_out_after: the guard's
 // scores (pair_auc) of the version active then and of this one, negative when not measured;
-// activated: the guard let it become active; source "learn" | "import"; summary JSON text.
+// activated: the guard let it become active; source "learn" | "import" | "tune"; summary JSON text.
 struct CatalogAdapter {
     std::int64_t version = 0;  // assigned by insert_adapter: 1, 2, ..., never reused
     std::string model_id;
@@ -172,7 +172,7 @@ class CatalogDb {
 public:
     // Layout version of the database (PRAGMA user_version). Older files are migrated on open; a
     // newer file is refused (a newer RuVision wrote it).
-    static constexpr int kSchemaVersion = 7;
+    static constexpr int kSchemaVersion = 8;
 
     // ReadOnly: an existing catalog, for reading only. Opening never writes (no migration, no
     // journal-mode change), and reading works where SQLite cannot create its side files (a
