@@ -2,13 +2,15 @@
 // the same pixels and different seeds differ; each edit does what its name says (an exact mirror,
 // R = G = B for grey, black corners and the same size for a rotation, 40-80 % of the pixels kept
 // by a crop, a JPEG of the same size, a caption banner at the top or bottom plus a watermark);
-// awkward sizes never crash; the fixed order and distinct draws.
+// awkward sizes never crash; the fixed order and distinct draws. The search twins (EditTwins.h):
+// turned views with black corners that undo a rotation, a grey view, the best-of score.
 #include <QtTest>
 
 #include <algorithm>
 #include <cstdlib>
 #include <set>
 
+#include "augment/EditTwins.h"
 #include "ruvision/engine/Image.h"
 #include "ruvision/engine/ImageEdits.h"
 #include "sample_photos.h"
@@ -284,6 +286,39 @@ private slots:
         rv::EditRandom c(11);
         QVERIFY(same(rv::apply_edits(photo_, {ImageEdit::Rotate, ImageEdit::Crop, ImageEdit::Jpeg, ImageEdit::Grey,
                                               ImageEdit::Mirror}, c), combined));
+    }
+
+    void twinViews() {
+        const auto views = rv::twin_views(photo_);
+        QCOMPARE(int(views.size()), rv::kTwinViewCount);
+        for (const auto& v : views) {
+            QCOMPARE(v.width, photo_.width);
+            QCOMPARE(v.height, photo_.height);
+            QVERIFY(!same(v, photo_));
+        }
+        for (const rv::TwinView t : {rv::TwinView::TurnedLeft, rv::TwinView::TurnedRight}) {
+            const RgbImage& v = views[static_cast<std::size_t>(t)];
+            for (const auto* p : {px(v, 0, 0), px(v, v.width - 1, 0), px(v, 0, v.height - 1), px(v, v.width - 1, v.height - 1)})
+                QVERIFY(p[0] == 0 && p[1] == 0 && p[2] == 0);
+        }
+        // Left and right are opposite turns: turning the left view back lands near the photo.
+        const RgbImage back = rv::turned_by(views[0], -rv::kTwinTurnDegrees);
+        double diff = 0;
+        int n = 0;
+        for (int y = back.height / 4; y < 3 * back.height / 4; ++y)
+            for (int x = back.width / 4; x < 3 * back.width / 4; ++x, ++n)
+                diff += std::abs(int(px(back, x, y)[1]) - int(px(photo_, x, y)[1]));
+        QVERIFY2(diff / n < 12.0, qPrintable(QString("turned back differs by %1").arg(diff / n)));
+        // The grey view is the grey edit.
+        rv::EditRandom r(0);
+        QVERIFY(same(views[static_cast<std::size_t>(rv::TwinView::Grey)], rv::apply_edit(photo_, ImageEdit::Grey, r)));
+        // The score shown is the best of the plain cosine and the twins'.
+        const float twins[3] = {0.2f, 0.9f, 0.5f};
+        QCOMPARE(rv::twin_score(0.7f, twins, 3), 0.9f);
+        QCOMPARE(rv::twin_score(0.95f, twins, 3), 0.95f);
+        QCOMPARE(rv::twin_score(0.4f, twins, 0), 0.4f);
+        QVERIFY(rv::turned_by(RgbImage{}, 10).data.empty());
+        QCOMPARE(rv::turned_by(pattern(1, 1), 10).width, 1);
     }
 
     void drawEditsAreDistinct() {

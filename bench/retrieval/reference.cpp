@@ -35,7 +35,7 @@ const std::vector<RefModel>& reference_models() {
 }
 
 RefItems reference_items(const FashionSet* fashion, const HonestSet* honest, int fashion_per_class,
-                         std::uint32_t seed) {
+                         std::uint32_t seed, int combined_per_original) {
     RefItems items;
     std::ostringstream tsv;
     if (fashion) {
@@ -61,6 +61,7 @@ RefItems reference_items(const FashionSet* fashion, const HonestSet* honest, int
         for (int q = 0; q < static_cast<int>(honest->queries.size()); ++q) {
             const HonestQuery& hq = honest->queries[static_cast<std::size_t>(q)];
             if (hq.single() || honest->half[static_cast<std::size_t>(hq.original)] != Half::Report) continue;
+            if (combined_per_original >= 0 && hq.slot - rv::kImageEditCount >= combined_per_original) continue;
             items.queries.push_back(q);
             tsv << "query\t" << hq.original << '\t' << hq.slot << '\t' << rv::edits_label(hq.edits) << '\n';
         }

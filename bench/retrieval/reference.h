@@ -45,9 +45,10 @@ struct RefItems {
 
 // fashion_per_class <= 0 or >= the loaded count: all Fashion images; otherwise a seeded subset
 // of that many per class (std::mt19937(seed) shuffle of each class's rows, first n kept, sorted).
-// Honest queries: the combined queries of the REPORT originals (the pure-JS reference is slow).
+// Honest queries: the first `combined_per_original` combined queries of each REPORT original (the
+// pure-JS reference is slow; < 0: all of them).
 RefItems reference_items(const FashionSet* fashion, const HonestSet* honest, int fashion_per_class,
-                         std::uint32_t seed);
+                         std::uint32_t seed, int combined_per_original = -1);
 
 // The images of `items` in order, at the size the evaluation feeds them in (no resizing).
 std::vector<rv::RgbImage> item_images(const RefItems& items, const FashionSet* fashion, const HonestSet* honest);

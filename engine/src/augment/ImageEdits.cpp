@@ -3,6 +3,8 @@
 // parameters everywhere.
 #include "ruvision/engine/ImageEdits.h"
 
+#include "augment/EditTwins.h"
+
 #include <algorithm>
 #include <array>
 #include <cmath>
@@ -40,15 +42,10 @@ cv::Mat crop(const cv::Mat& m, EditRandom& r, const EditRanges& g) {
     return m(cv::Rect(x, y, cw, ch)).clone();
 }
 
-// Rotation about the centre by rotate_min..rotate_max degrees either way, same size, the
-// corners that leave the picture black.
-cv::Mat rotate(const cv::Mat& m, EditRandom& r, const EditRanges& g) {
-    const double deg = r.uniform(g.rotate_min, g.rotate_max) * (r.coin() ? 1.0 : -1.0);
-    const cv::Point2f centre(static_cast<float>(m.cols) / 2.0f, static_cast<float>(m.rows) / 2.0f);
-    cv::Mat out;
-    cv::warpAffine(m, out, cv::getRotationMatrix2D(centre, deg, 1.0), m.size(), cv::INTER_LINEAR,
-                   cv::BORDER_CONSTANT, cv::Scalar::all(0));
-    return out;
+// Rotation about the centre by rotate_min..rotate_max degrees either way (turned_by: same size,
+// the corners that leave the picture black).
+double rotate_degrees(EditRandom& r, const EditRanges& g) {
+    return r.uniform(g.rotate_min, g.rotate_max) * (r.coin() ? 1.0 : -1.0);
 }
 
 // Brightness, contrast, saturation (factors) and hue (fraction of the circle), in that order.
@@ -198,7 +195,7 @@ RgbImage apply_edit(const RgbImage& src, ImageEdit edit, EditRandom& r, const Ed
     cv::Mat out;
     switch (edit) {
         case ImageEdit::Crop: out = crop(m, r, ranges); break;
-        case ImageEdit::Rotate: out = rotate(m, r, ranges); break;
+        case ImageEdit::Rotate: return turned_by(src, rotate_degrees(r, ranges));
         case ImageEdit::Rot90:
             cv::rotate(m, out, r.coin() ? cv::ROTATE_90_CLOCKWISE : cv::ROTATE_90_COUNTERCLOCKWISE);
             break;
