@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
+#include <cstring>
 
 #include <Eigen/Dense>
 
@@ -102,6 +104,62 @@ float Whitening::similarity(float xy, const float* cx, const float* cy) const {
     }
     const double n = std::sqrt(static_cast<double>(cx[1]) * cy[1]);
     return n > 0 ? static_cast<float>(dot / n) : 0.0f;
+}
+
+namespace {
+
+constexpr char kMagic[4] = {'R', 'V', 'W', '1'};
+
+template <class T>
+void put(std::string& out, const T& v) {
+    out.append(reinterpret_cast<const char*>(&v), sizeof(T));
+}
+
+}  // namespace
+
+std::string Whitening::serialize() const {
+    std::string out(kMagic, sizeof kMagic);
+    put(out, static_cast<std::int32_t>(d_));
+    put(out, static_cast<std::int32_t>(k_));
+    put(out, static_cast<std::int32_t>(full_ ? 1 : 0));
+    put(out, mean_norm2_);
+    for (const auto* v : {&mean_, &scale_, &basis_})
+        out.append(reinterpret_cast<const char*>(v->data()), v->size() * sizeof(double));
+    return out;
+}
+
+Result<Whitening> Whitening::deserialize(std::string_view bytes) {
+    constexpr std::size_t head = sizeof kMagic + 3 * sizeof(std::int32_t) + sizeof(double);
+    if (bytes.size() < head || std::memcmp(bytes.data(), kMagic, sizeof kMagic) != 0)
+        return Error{"the stored whitening is damaged (no RVW1 header)"};
+    std::int32_t d = 0, k = 0, full = 0;
+    const char* p = bytes.data() + sizeof kMagic;
+    std::memcpy(&d, p, 4);
+    std::memcpy(&k, p + 4, 4);
+    std::memcpy(&full, p + 8, 4);
+    Whitening w;
+    std::memcpy(&w.mean_norm2_, p + 12, sizeof(double));
+    if (d < 1 || d > 65536 || k < 0 || k > d || (full != 0 && full != 1))
+        return Error{"the stored whitening is damaged (dimensions " + std::to_string(d) + " x " + std::to_string(k) + ")"};
+    const std::size_t values = static_cast<std::size_t>(d) + k + static_cast<std::size_t>(d) * k;
+    if (bytes.size() != head + values * sizeof(double))
+        return Error{"the stored whitening is damaged (" + std::to_string(bytes.size()) + " bytes, expected " +
+                     std::to_string(head + values * sizeof(double)) + ")"};
+    w.d_ = d;
+    w.k_ = k;
+    w.full_ = full == 1;
+    w.mean_.resize(d);
+    w.scale_.resize(k);
+    w.basis_.resize(static_cast<std::size_t>(d) * k);
+    p += 12 + sizeof(double);
+    for (auto* v : {&w.mean_, &w.scale_, &w.basis_}) {
+        std::memcpy(v->data(), p, v->size() * sizeof(double));
+        p += v->size() * sizeof(double);
+        for (double x : *v)
+            if (!std::isfinite(x)) return Error{"the stored whitening is damaged (a value that is not finite)"};
+    }
+    if (!std::isfinite(w.mean_norm2_)) return Error{"the stored whitening is damaged (a value that is not finite)"};
+    return w;
 }
 
 }  // namespace rv

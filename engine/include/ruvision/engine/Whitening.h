@@ -12,7 +12,11 @@
 #pragma once
 
 #include <cstddef>
+#include <string>
+#include <string_view>
 #include <vector>
+
+#include "ruvision/engine/Result.h"
 
 namespace rv {
 
@@ -34,6 +38,12 @@ public:
     int code_dim() const { return k_ + 2; }
     void encode(const float* x, float* code) const;
     float similarity(float xy, const float* code_x, const float* code_y) const;
+
+    // Bytes that restore this whitening exactly (doubles as stored, little-endian on the machines
+    // we build for; the catalog's search_calibration.whitening). deserialize checks the header,
+    // the sizes and that every value is finite: damaged bytes are an Error, never a whitening.
+    std::string serialize() const;
+    static Result<Whitening> deserialize(std::string_view bytes);
 
 private:
     std::vector<double> mean_;   // d
