@@ -22,9 +22,9 @@ double ScoreModel::alike(double z) const { return logistic(z, alike_mid, alike_s
 float ScoreModel::shown(double z) const { return static_cast<float>(std::max(same(z), alike(z) / 2)); }
 
 std::string ScoreModel::word(double z) const {
-    if (same(z) >= 0.5) return "same picture";
-    const double a = alike(z);
-    if (a >= 0.5) return "very similar";
+    const double p = same(z), a = alike(z);
+    if (p >= kSamePictureWord) return "same picture";
+    if (p >= 0.5 || a >= 0.5) return "very similar";
     if (a >= kRelatedAlike) return "related";
     return "";
 }
@@ -68,12 +68,20 @@ Result<ScoreModel> ScoreModel::from_json(std::string_view text) {
 
 Logistic fit_logistic(const std::vector<double>& positives, const std::vector<double>& negatives, Logistic prior) {
     if (positives.empty() || negatives.empty()) return prior;
-    // p = sigmoid(a z + b); class weights 1/(2 n_class); ridge lambda on a (scale of z is ~1).
+    // p = sigmoid(a z + b), class weights 1/(2 n_class), a ridge lambda a^2 / 2; Newton's method
+    // from (0, 0) with step halving (the loss is convex).
     const double wp = 0.5 / positives.size(), wn = 0.5 / negatives.size();
     const double lambda = 1e-4;
-    double a = prior.slope, b = -prior.slope * prior.mid;
+    auto loss = [&](double a, double b) {
+        double l = 0.5 * lambda * a * a;
+        auto softplus = [](double t) { return t > 30 ? t : std::log1p(std::exp(t)); };
+        for (double z : positives) l += wp * softplus(-(a * z + b));
+        for (double z : negatives) l += wn * softplus(a * z + b);
+        return l;
+    };
+    double a = 0, b = 0, current = loss(a, b);
     for (int it = 0; it < 100; ++it) {
-        double ga = lambda * a, gb = 0, haa = lambda, hab = 0, hbb = 1e-9;
+        double ga = lambda * a, gb = 0, haa = lambda, hab = 0, hbb = 1e-12;
         auto add = [&](double z, double y, double w) {
             const double p = logistic(a * z + b, 0, 1);
             const double r = w * (p - y), h = w * std::max(p * (1 - p), 1e-12);
@@ -88,9 +96,15 @@ Logistic fit_logistic(const std::vector<double>& positives, const std::vector<do
         const double det = haa * hbb - hab * hab;
         if (!(det > 0)) break;
         const double da = (hbb * ga - hab * gb) / det, db = (haa * gb - hab * ga) / det;
-        a -= da;
-        b -= db;
-        if (std::fabs(da) + std::fabs(db) < 1e-9) break;
+        double step = 1;
+        while (step > 1e-6 && !(loss(a - step * da, b - step * db) <= current)) step /= 2;
+        if (step <= 1e-6) break;
+        a -= step * da;
+        b -= step * db;
+        const double next = loss(a, b);
+        const bool done = current - next < 1e-12;
+        current = next;
+        if (done) break;
     }
     if (!std::isfinite(a) || !std::isfinite(b) || a <= 0) return prior;
     return {-b / a, a};

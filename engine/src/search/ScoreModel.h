@@ -39,6 +39,7 @@ struct ScoreModel {
     static Result<ScoreModel> from_json(std::string_view text);
 };
 
+inline constexpr double kSamePictureWord = 0.8;
 // p_alike at and above which a result is "related".
 inline constexpr double kRelatedAlike = 0.2;
 

@@ -12,6 +12,8 @@ namespace {
 // Without edited views the same-picture curve's middle sits this far above the 99th percentile of
 // the negatives, with this slope (whitened and plain spaces).
 constexpr double kSameMarginWhitened = 0.10, kSameSlopeWhitened = 30;
+// SearchCopies' gate (CopyRule::min_cosine): pairs above it may be the same picture.
+constexpr double kCopyCosine = 0.97;
 constexpr double kSameMarginPlain = 0.02, kSameSlopePlain = 150;
 // With no negatives at all (a library of one image): fixed curves.
 struct Curves {
@@ -46,9 +48,14 @@ void in_space(const LowRankAdapter& base, const float* v, float* out, int dim) {
 
 }  // namespace
 
+void SearchSpaceCalibration::set_whitening(Whitening w) {
+    ranking = w.derived(kSearchShrink, kSearchCorrected);
+    whitening = std::move(w);
+}
+
 std::vector<float> SearchSpaceCalibration::whiten(const float* x, int dim) const {
     std::vector<float> out(static_cast<std::size_t>(dim));
-    if (whitening) whitening->apply(x, out.data());
+    if (ranking) ranking->apply(x, out.data());
     else std::copy(x, x + dim, out.data());
     return out;
 }
@@ -92,7 +99,7 @@ Result<SearchSpaceCalibration> learn_search_calibration(CatalogDb& db, const Vec
     if (cancel) return Error{"cancelled"};
     c.images = static_cast<std::int64_t>(seen);
     if (c.images >= kMinWhitenImages)
-        c.whitening = Whitening::learn(rows.data(), ids.size(), dim, kWhitenShrink, 0, kWhitenCorrected);
+        c.set_whitening(Whitening::learn(rows.data(), ids.size(), dim, kWhitenShrink, 0, kWhitenCorrected));
     c.model.whitened = c.whitening.has_value();
 
     // Pairs the person said are the same picture are never negatives.
@@ -110,38 +117,50 @@ Result<SearchSpaceCalibration> learn_search_calibration(CatalogDb& db, const Vec
     std::vector<float> other(static_cast<std::size_t>(dim)), viewed(static_cast<std::size_t>(dim));
     std::vector<std::size_t> sampled;
     for (std::size_t i = 0; i < ids.size() && sampled.size() < n_sample; i += every) sampled.push_back(i);
+    // The queries of a sampled image: its edited views when there are (what a person searching
+    // with an edited copy sends), else the image itself. Each query's nearest other images are
+    // negatives; a view's score with its source is a positive.
+    std::vector<std::vector<float>> queries;
     for (std::size_t i : sampled) {
         if (cancel) return Error{"cancelled"};
         const float* q = rows.data() + i * dim;
         auto self = db.file(ids[i]);
         if (!self) return self.error();
-        const std::string self_hash = *self && (*self)->full_hash ? *(*self)->full_hash : std::string();
-        int taken = 0;
-        double best = -2;
-        for (const Hit& h : index.search(q, sample.neighbours + 4)) {
-            if (h.id == ids[i] || taken >= sample.neighbours) continue;
-            if (same_pairs.count(key(h.id, ids[i]))) continue;
-            auto f = db.file(h.id);
-            if (!f) return f.error();
-            if (!*f || (!self_hash.empty() && (*f)->full_hash && *(*f)->full_hash == self_hash)) continue;
-            auto v = db.feature(h.id);
-            if (!v) return v.error();
-            if (!*v || static_cast<int>((*v)->size()) != dim) continue;
-            in_space(base, (*v)->data(), other.data(), dim);
-            const double s = c.score(q, other.data(), dim);
-            negatives.push_back(s);
-            best = std::max(best, s);
-            ++taken;
-        }
-        if (taken) best_other.push_back(best);
-        // 3. Positives: edited views of the sampled image scored against it.
-        if (view && *self) {
+        if (!*self) continue;  // forgotten since
+        const std::string self_hash = (*self)->full_hash ? *(*self)->full_hash : std::string();
+        queries.clear();
+        if (view) {
             for (int k = 0; k < sample.views; ++k) {
                 auto e = view(ids[i], (*self)->path, k);
                 if (!e || static_cast<int>(e->size()) != dim) continue;
                 in_space(base, e->data(), viewed.data(), dim);
+                queries.push_back(viewed);
                 positives.push_back(c.score(viewed.data(), q, dim));
             }
+        }
+        if (queries.empty()) queries.emplace_back(q, q + dim);
+        for (const auto& x : queries) {
+            int taken = 0;
+            double best = -2;
+            for (const Hit& h : index.search(x.data(), sample.neighbours + 6)) {
+                if (h.id == ids[i] || taken >= sample.neighbours) continue;
+                if (same_pairs.count(key(h.id, ids[i]))) continue;
+                auto f = db.file(h.id);
+                if (!f) return f.error();
+                if (!*f || (!self_hash.empty() && (*f)->full_hash && *(*f)->full_hash == self_hash)) continue;
+                auto v = db.feature(h.id);
+                if (!v) return v.error();
+                if (!*v || static_cast<int>((*v)->size()) != dim) continue;
+                in_space(base, (*v)->data(), other.data(), dim);
+                // A plain cosine this high with the source may be a copy (another size or
+                // encoding): not a negative.
+                if (dot(q, other.data(), dim) >= kCopyCosine) continue;
+                const double s = c.score(x.data(), other.data(), dim);
+                negatives.push_back(s);
+                best = std::max(best, s);
+                ++taken;
+            }
+            if (taken) best_other.push_back(best);
         }
     }
 
@@ -191,8 +210,12 @@ Result<SearchSpaceCalibration> learn_search_calibration(CatalogDb& db, const Vec
         m.alike_mid = mid;
         m.alike_slope = std::clamp(4.0 / spread, 5.0, 200.0);
     }
-    if (!positives.empty() && !all_negatives.empty()) {
-        const Logistic f = fit_logistic(positives, all_negatives, {m.same_mid, m.same_slope});
+    // Fitted against the best other image of each query (what the top result is when it is not
+    // the picture sought) and the pairs marked different.
+    std::vector<double> hardest = best_other;
+    hardest.insert(hardest.end(), different_marks.begin(), different_marks.end());
+    if (!positives.empty() && !hardest.empty()) {
+        const Logistic f = fit_logistic(positives, hardest, {m.same_mid, m.same_slope});
         m.same_mid = f.mid;
         m.same_slope = std::min(f.slope, 400.0);
     }
@@ -224,7 +247,7 @@ Result<std::optional<SearchSpaceCalibration>> read_search_calibration(CatalogDb&
     if (!(*row)->whitening.empty()) {
         auto w = Whitening::deserialize((*row)->whitening);
         if (!w || w->in_dim() != dim || w->out_dim() != dim) return std::optional<SearchSpaceCalibration>();
-        c.whitening = std::move(*w);
+        c.set_whitening(std::move(*w));
     }
     if (c.whitening.has_value() != c.model.whitened) return std::optional<SearchSpaceCalibration>();
     return std::optional<SearchSpaceCalibration>(std::move(c));

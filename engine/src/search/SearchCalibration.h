@@ -30,6 +30,10 @@ namespace rv {
 inline constexpr double kWhitenShrink = 10.0;
 inline constexpr int kWhitenCorrected = 128;
 inline constexpr std::size_t kWhitenRows = 20000;
+// Searches rank with the same decomposition at this shrinkage and number of corrected components
+// (Whitening::derived): chosen on the CHOOSE half of edited queries (README "Scores").
+inline constexpr double kSearchShrink = 0.5;
+inline constexpr int kSearchCorrected = 64;
 // A search learning in memory takes at most this many rows (fast at 100k images; the stored one,
 // learned while indexing, takes kWhitenRows).
 inline constexpr std::size_t kWhitenRowsInSearch = 4000;
@@ -43,7 +47,8 @@ struct SearchSpaceCalibration {
     std::string model_id;
     std::int64_t adapter_version = 0;
     std::int64_t images = 0;             // indexed images it was learned on
-    std::optional<Whitening> whitening;  // nullopt: the plain cosine
+    std::optional<Whitening> whitening;  // the stored (duplicates') whitening; nullopt: the plain cosine
+    std::optional<Whitening> ranking;    // whitening->derived(kSearchShrink, kSearchCorrected)
     ScoreModel model;
     std::int64_t built = 0;  // Unix ms
 
@@ -53,6 +58,7 @@ struct SearchSpaceCalibration {
     // x (dim floats) whitened and unit length, or x as it is when the space is not whitened: the
     // ranking score is the dot product of two of these.
     std::vector<float> whiten(const float* x, int dim) const;
+    void set_whitening(Whitening w);
     // Fits a space of `images` indexed images now.
     bool fresh(std::int64_t images_now) const;
 };
