@@ -61,7 +61,7 @@ std::shared_ptr<const SearchSpaceCalibration> Library::search_space_calibration(
         plain->model_id = model_id_;
         plain->adapter_version = space.version;
         plain->model.whitened = false;
-        plain->model.same_mid = 0.97;
+        plain->model.same_mid = 1.0 - 5.0 / 150;
         plain->model.same_slope = 150;
         plain->model.alike_mid = 0.9;
         plain->model.alike_slope = 40;

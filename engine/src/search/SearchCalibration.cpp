@@ -20,7 +20,7 @@ struct Curves {
     double same_mid, same_slope, alike_mid, alike_slope;
 };
 constexpr Curves kNoNegativesWhitened{0.6, 30, 0.35, 12};
-constexpr Curves kNoNegativesPlain{0.97, 150, 0.9, 40};
+constexpr Curves kNoNegativesPlain{0.96, 150, 0.9, 40};
 
 double dot(const float* a, const float* b, int n) {
     double s = 0;
@@ -199,9 +199,9 @@ Result<SearchSpaceCalibration> learn_search_calibration(CatalogDb& db, const Vec
     std::vector<double> all_negatives = negatives;
     all_negatives.insert(all_negatives.end(), different_marks.begin(), different_marks.end());
     if (!all_negatives.empty()) {
-        m.same_mid = (quantile(all_negatives, 0.99) +
-                                                    (m.whitened ? kSameMarginWhitened : kSameMarginPlain));
-        m.same_mid = std::min(m.same_mid, 0.995);
+        const double placed =
+            quantile(all_negatives, 0.99) + (m.whitened ? kSameMarginWhitened : kSameMarginPlain);
+        m.same_mid = m.whitened ? placed : std::max(fixed.same_mid, placed);
         m.same_slope = m.whitened ? kSameSlopeWhitened : kSameSlopePlain;
     }
     if (best_other.size() >= 2) {
@@ -214,7 +214,8 @@ Result<SearchSpaceCalibration> learn_search_calibration(CatalogDb& db, const Vec
     // the picture sought) and the pairs marked different.
     std::vector<double> hardest = best_other;
     hardest.insert(hardest.end(), different_marks.begin(), different_marks.end());
-    if (!positives.empty() && !hardest.empty()) {
+    // A library too small to whiten is too small to fit on too: the plain curve stays placed.
+    if (m.whitened && !positives.empty() && !hardest.empty()) {
         const Logistic f = fit_logistic(positives, hardest, {m.same_mid, m.same_slope});
         m.same_mid = f.mid;
         m.same_slope = std::min(f.slope, 400.0);
@@ -224,6 +225,8 @@ Result<SearchSpaceCalibration> learn_search_calibration(CatalogDb& db, const Vec
         m.alike_mid = f.mid;
         m.alike_slope = std::min(f.slope, 400.0);
     }
+    // An identical feature (z = 1) is the same picture: p_same(1) >= sigmoid(5) = 0.993.
+    m.same_mid = std::min(m.same_mid, 1.0 - 5.0 / m.same_slope);
     m.alike_mid = std::min(m.alike_mid, m.same_mid);  // what is likely the same picture is alike
     m.positives = static_cast<int>(positives.size());
     m.negatives = static_cast<int>(all_negatives.size());
