@@ -128,15 +128,17 @@ int cmd_index(const Parsed& a) {
     // Progress on stderr, and every line written to stderr meanwhile kept whole (Progress.h).
     std::optional<ProgressLine> progress(std::in_place, isatty(STDERR_FILENO) == 1, a.number("progress-every", 5));
     auto r = lib->index(p, g_cancel, [&progress](const IndexProgress& pr) { progress->update(pr); });
+    // What searches rank and score with, learned for the indexed images (kept while it fits);
+    // before the progress line ends, so that decoders' warnings meanwhile are kept whole too.
+    std::string calibration_error;
+    if (r && !r->cancelled)
+        if (auto st = lib->update_search_calibration(g_cancel); !st) calibration_error = st.error().message;
     progress.reset();
     if (!r) {
         print_error("index: " + r.error().message);
         return 1;
     }
-    // What searches rank and score with, learned for the indexed images (kept while it fits).
-    if (!r->cancelled)
-        if (auto st = lib->update_search_calibration(g_cancel); !st)
-            print_error("index: the search calibration was not stored: " + st.error().message);
+    if (!calibration_error.empty()) print_error("index: the search calibration was not stored: " + calibration_error);
     // The hierarchy follows the files: --json, a field of the summary (and a line on stderr);
     // text, a line after the summary.
     const bool follow = !r->cancelled && !a.has("no-hierarchy");
