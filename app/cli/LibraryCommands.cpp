@@ -128,11 +128,17 @@ int cmd_index(const Parsed& a) {
     // Progress on stderr, and every line written to stderr meanwhile kept whole (Progress.h).
     std::optional<ProgressLine> progress(std::in_place, isatty(STDERR_FILENO) == 1, a.number("progress-every", 5));
     auto r = lib->index(p, g_cancel, [&progress](const IndexProgress& pr) { progress->update(pr); });
+    // What searches rank and score with, learned for the indexed images (kept while it fits);
+    // before the progress line ends, so that decoders' warnings meanwhile are kept whole too.
+    std::string calibration_error;
+    if (r && !r->cancelled)
+        if (auto st = lib->update_search_calibration(g_cancel); !st) calibration_error = st.error().message;
     progress.reset();
     if (!r) {
         print_error("index: " + r.error().message);
         return 1;
     }
+    if (!calibration_error.empty()) print_error("index: the search calibration was not stored: " + calibration_error);
     // The hierarchy follows the files: --json, a field of the summary (and a line on stderr);
     // text, a line after the summary.
     const bool follow = !r->cancelled && !a.has("no-hierarchy");
@@ -205,15 +211,19 @@ int cmd_search(const Parsed& a) {
     const std::vector<SearchResult>* hits = &found->results;
     for (std::size_t i = 0; i < hits->size(); ++i) {
         const auto& h = (*hits)[i];
-        // Text: the score to 3 decimals (what tells results apart); --json: the engine's float.
+        // Text: the shown score to 3 decimals and its word; --json: the engine's floats ("score"
+        // the space's cosine as before; "shown", "word", "same", "alike", "ranking": search/ScoreModel.h).
         // Copies of the hit's picture (SearchCopies.h): in the JSON object, or indented under it.
         if (a.has("json")) {
             json copies = json::array();
             for (const auto& c : h.copies) copies.push_back({{"path", c.path}, {"score", c.score}, {"why", c.why}});
-            std::printf("%s\n", dump({{"rank", i + 1}, {"path", h.path}, {"score", h.score}, {"copies", copies}}).c_str());
+            std::printf("%s\n", dump({{"rank", i + 1}, {"path", h.path}, {"score", h.score}, {"shown", h.shown},
+                                      {"word", h.word}, {"same", h.same}, {"alike", h.alike}, {"ranking", h.ranking},
+                                      {"copies", copies}})
+                                    .c_str());
             continue;
         }
-        std::printf("%3zu  %.3f  %s\n", i + 1, h.score, printable(h.path).c_str());
+        std::printf("%3zu  %.3f  %-12s  %s\n", i + 1, h.shown, h.word.c_str(), printable(h.path).c_str());
         for (const auto& c : h.copies)
             std::printf("     %.3f    copy: %s (%s)\n", c.score, printable(c.path).c_str(), printable(c.why).c_str());
     }

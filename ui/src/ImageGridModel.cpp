@@ -31,7 +31,8 @@ void ImageGridModel::setResults(const QVector<Result>& ranked) {
     QVector<Item> items;
     items.reserve(ranked.size());
     for (qsizetype i = 0; i < ranked.size(); ++i)
-        items.push_back(Item{ranked[i].path, ranked[i].score, int(i + 1), true, false, false, ranked[i].copies});
+        items.push_back(
+            Item{ranked[i].path, ranked[i].score, int(i + 1), true, false, false, ranked[i].copies, ranked[i].word});
     replaceItems(std::move(items));
 }
 
@@ -98,6 +99,13 @@ QVector<ImageGridModel::Copy> ImageGridModel::copiesAt(int row) const {
     return row >= 0 && row < items_.size() && !items_[row].isCopy ? items_[row].copies : QVector<Copy>();
 }
 
+QString scoreWordText(const QString& w) {
+    if (w == QLatin1String("same picture")) return ImageGridModel::tr("same picture");
+    if (w == QLatin1String("very similar")) return ImageGridModel::tr("very similar");
+    if (w == QLatin1String("related")) return ImageGridModel::tr("related");
+    return w;
+}
+
 int ImageGridModel::rowOf(const QString& path) const { return rowOfPath_.value(path, -1); }
 
 int ImageGridModel::rowCount(const QModelIndex& parent) const {
@@ -116,7 +124,9 @@ QVariant ImageGridModel::data(const QModelIndex& index, int role) const {
             tip += tr("\nA copy of #%1: %2").arg(item.rank).arg(item.copies.value(0).why);
         else if (item.rank > 0)
             tip += tr("\nRank #%1").arg(item.rank);
-        if (item.hasScore) tip += tr("\nSimilarity %1").arg(double(item.score), 0, 'f', 3);
+        if (item.hasScore)
+            tip += item.word.isEmpty() ? tr("\nScore %1").arg(double(item.score), 0, 'f', 3)
+                                       : tr("\nScore %1: %2").arg(double(item.score), 0, 'f', 3).arg(scoreWordText(item.word));
         if (!item.isCopy && !item.copies.isEmpty())
             tip += item.copiesShown ? tr("\nIts copies are shown after it (click the badge or press Space to hide them)")
                                     : (item.copies.size() == 1 ? tr("\nOne more file is a copy of this picture")
@@ -137,6 +147,8 @@ QVariant ImageGridModel::data(const QModelIndex& index, int role) const {
         return item.path;
     case ScoreRole:
         return item.hasScore ? QVariant(item.score) : QVariant();
+    case WordRole:
+        return item.hasScore && !item.isCopy && !item.word.isEmpty() ? QVariant(item.word) : QVariant();
     case RankRole:
         return item.rank > 0 && !item.isCopy ? QVariant(item.rank) : QVariant();
     case CopiesRole:

@@ -26,7 +26,7 @@ class ImageGridModel : public QAbstractListModel {
 public:
     enum Role {
         PathRole = Qt::UserRole + 1,  // QString, absolute path
-        ScoreRole,                    // float similarity, or an invalid QVariant when none
+        ScoreRole,                    // float: the shown (calibrated) score in [0, 1], or invalid when none
         RankRole,                     // int, 1 = best, or an invalid QVariant when none
         ThumbnailFailedRole,          // bool: the source could not make a thumbnail
         CopiesRole,                   // int: copies of this row's picture (0 on other rows)
@@ -37,6 +37,7 @@ public:
         MarkableRole,  // bool: the row can be marked; false: controls shown disabled; invalid: none
         MoveRole,      // int: places this row moved up (> 0) or down (< 0) in the last re-rank,
                        // kMovedIn for a row that was not shown before; invalid: none to show
+        WordRole,      // QString: the score's word ("same picture", ...) on a result row; invalid: none
     };
     static constexpr int kMovedIn = 1 << 20;
 
@@ -49,6 +50,7 @@ public:
         QString path;  // absolute
         float score = 0.0f;
         QVector<Copy> copies = {};  // the same picture in other files, best score first
+        QString word = {};          // what the score means, for a person ("same picture", ...)
     };
 
     // `thumbnails` is not owned and may be null (no decorations); if it is destroyed first the
@@ -102,6 +104,7 @@ private:
         bool isCopy = false;     // a copy shown under its picture's row
         bool copiesShown = false;
         QVector<Copy> copies;    // on a result row; a copy's row keeps its `why` in copies[0]
+        QString word = {};
     };
 
     void replaceItems(QVector<Item> items);
@@ -119,6 +122,10 @@ private:
     QHash<QString, int> marks_, moves_;
     void marksChanged();  // repaints every row's marks
 };
+
+// The engine's word for a score (SearchResult::word: "same picture", "very similar", "related")
+// as the person reads it, translated.
+QString scoreWordText(const QString& engineWord);
 
 // Image files directly in `folder` (not recursive, hidden files skipped), by the engine's list of
 // image extensions (jpg jpeg jpe png webp tif tiff bmp gif, any case), as absolute paths in

@@ -240,6 +240,10 @@ void LibraryService::startIndexing(const QStringList& newRoots) {
                 emit indexProgress(done, total, current, errors, ips);
             });
         });
+        // What searches rank and score with, for the images now indexed (search calibration, i13-search).
+        if (result && !result->cancelled)
+            if (auto st = lib->update_search_calibration(*cancel); !st)
+                post([this, e = qtext(st.error().message)] { emit problem(e); });
         IndexSummary sum;
         QList<FileError> errors;
         QString error;
@@ -317,8 +321,8 @@ quint64 LibraryService::runSearch(const QString& label,
         QString error;
         if (hits)
             for (const auto& h : *hits) {
-                SearchHit hit{qpath(h.path), h.score, {}};
-                for (const auto& c : h.copies) hit.copies.push_back({qpath(c.path), c.score, qtext(c.why)});
+                SearchHit hit{qpath(h.path), h.shown, {}, qtext(h.word)};
+                for (const auto& c : h.copies) hit.copies.push_back({qpath(c.path), h.shown, qtext(c.why)});
                 out.push_back(std::move(hit));
             }
         else

@@ -42,8 +42,11 @@ struct SearchHit {
         QString why;  // why it is the same picture, for a person
     };
     QString path;
-    float score = 0;  // cosine similarity, 1 = identical
+    // What a person reads (i13-search): the calibrated score in [0, 1] (SearchResult::shown; a
+    // copy carries its picture's), and its word ("same picture", "very similar", "related", "").
+    float score = 0;
     QVector<Copy> copies = {};
+    QString word = {};
 };
 
 struct FileError {

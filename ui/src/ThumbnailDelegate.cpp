@@ -207,9 +207,13 @@ void ThumbnailDelegate::paint(QPainter* painter, const QStyleOptionViewItem& opt
     } else if (copyOf.isValid())
         paintBadge(painter, area, tr("copy of #%1").arg(copyOf.toInt()), option.font, Corner::TopLeft,
                    QColor(60, 60, 60, 200));
-    // Three decimals: what the engine gives (two made the first results all read 0.97).
-    if (const QVariant score = index.data(ImageGridModel::ScoreRole); score.isValid())
-        paintBadge(painter, area, QString::number(score.toDouble(), 'f', 3), option.font, Corner::TopRight);
+    // The calibrated score, three decimals, and its word ("0.962 same picture").
+    if (const QVariant score = index.data(ImageGridModel::ScoreRole); score.isValid()) {
+        QString text = QString::number(score.toDouble(), 'f', 3);
+        if (const QVariant word = index.data(ImageGridModel::WordRole); word.isValid())
+            text += QLatin1Char(' ') + scoreWordText(word.toString());
+        paintBadge(painter, area, text, option.font, Corner::TopRight);
+    }
     if (const QString copies = copiesBadgeText(index); !copies.isEmpty())
         paintBadge(painter, area, copies, option.font, Corner::BottomRight, QColor(20, 90, 170, 220));
 

@@ -117,6 +117,13 @@ constexpr const char* kTexts[kSqlCount] = {
     /* FeatureIdsOfModel */
     "SELECT id FROM files WHERE status = 'indexed' AND model_id = ?1 ORDER BY id",
     /* FilesIndexedSince */ "SELECT id FROM files WHERE status = 'indexed' AND updated_at > ?1 ORDER BY id",
+    // search calibration (i13-search)
+    /* SearchCalibrationGet */
+    "SELECT model_id, adapter_version, images, whitening, calibration, built FROM search_calibration "
+    "WHERE model_id = ?1 AND adapter_version = ?2",
+    /* SearchCalibrationSet */
+    "INSERT OR REPLACE INTO search_calibration(model_id, adapter_version, images, whitening, calibration, built) "
+    "VALUES(?1, ?2, ?3, ?4, ?5, ?6)",
 
     /* MetaGet */ "SELECT value FROM meta WHERE key = ?1",
     /* MetaSet */ "INSERT INTO meta(key, value) VALUES(?1, ?2) ON CONFLICT(key) DO UPDATE SET value = excluded.value",

@@ -78,6 +78,9 @@ enum class Sql {
     HierarchyNodeListWithCentroids,
     FeatureIdsOfModel,
     FilesIndexedSince,
+    // search calibration (i13-search)
+    SearchCalibrationGet,
+    SearchCalibrationSet,
 
     MetaGet,
     MetaSet,

@@ -14,16 +14,17 @@
 #include "duplicates/DuplicateSpace.h"
 #include "duplicates/MarkedPairs.h"
 #include "duplicates/PairVerifier.h"
+#include "search/SearchCalibration.h"
 
 namespace rv {
 
 namespace {
 
 // The whitening (same dimension, shrinkage 10, the top 128 components rescaled), learned on at
-// most kLearnRows features (a strided sample of the library). Chosen with bench_duplicates.
-constexpr double kWhitenShrink = 10.0;
-constexpr int kWhitenCorrected = 128;
-constexpr std::size_t kLearnRows = 20000;
+// most kLearnRows features (a strided sample of the library). Chosen with bench_duplicates; the
+// constants are the search calibration's (search/SearchCalibration.h), whose stored whitening is
+// this one: duplicates reuse it while it fits their space.
+constexpr std::size_t kLearnRows = kWhitenRows;
 // A match through a rotated feature counts this much less: the best of two scores has a higher
 // noise floor (bench_duplicates: +rot-0.10 is more precise than +rot at equal recall).
 constexpr float kRotatedPenalty = 0.10f;
@@ -173,8 +174,17 @@ Result<std::vector<DuplicateGroup>> Library::duplicates(const DuplicateParams& p
 
         // 1. Learn the whitening on a strided sample of the features; choose the threshold.
         std::size_t rows = 0;
-        auto learned = learn_whitening(*reader_, model_id_, dim, counts->indexed, cancel, &rows,
-                                       space->base.empty() ? nullptr : &space->base);
+        Result<std::optional<Whitening>> learned = std::optional<Whitening>();
+        // The stored one (search_calibration) when it was learned on this space and still fits.
+        auto stored = read_search_calibration(*reader_, model_id_, space->version, dim);
+        const auto images = static_cast<std::int64_t>(index.size());
+        if (stored && *stored && (*stored)->whitening && (*stored)->fresh(images)) {
+            rows = std::min<std::size_t>(static_cast<std::size_t>((*stored)->images), kLearnRows);
+            learned = std::optional<Whitening>(*(*stored)->whitening);
+        } else {
+            learned = learn_whitening(*reader_, model_id_, dim, counts->indexed, cancel, &rows,
+                                      space->base.empty() ? nullptr : &space->base);
+        }
         if (!learned) return learned.error();
         if (!*learned) return std::vector<DuplicateGroup>();
         const Whitening& w = **learned;

@@ -1,12 +1,16 @@
 // Library::search: a query vector against the index of the space searches answer in (the active
 // adapter version's, or the plain one), with the fast adapter's re-ranking and the person's
 // in-session feedback (Rocchio), then copies of one picture folded together (SearchCopies.h).
+// The index gives the candidates; they are re-scored and re-ranked with the space's whitening and
+// scored for a person with its score model (search/SearchCalibration.h).
 #include <algorithm>
 #include <cmath>
+#include <unordered_map>
 
 #include "learning/LibraryWrites.h"
 #include "ruvision/engine/Feedback.h"
 #include "ruvision/engine/Library.h"
+#include "search/SearchCalibration.h"
 
 namespace rv {
 
@@ -28,6 +32,45 @@ void apply(const LowRankAdapter& adapter, const float* x, float* y, int dim) {
 }
 
 }  // namespace
+
+std::shared_ptr<const SearchSpaceCalibration> Library::search_space_calibration(const ActiveAdapter& space) {
+    // The caller holds reader_mutex_ (reader_ is used here).
+    const VectorIndex& index = space.index ? *space.index : *index_;
+    const auto images = static_cast<std::int64_t>(index.size());
+    const int slot = space.version ? 1 : 0;
+    {
+        std::lock_guard lock(calibration_mutex_);
+        const auto& c = calibration_[slot];
+        if (c && c->model_id == model_id_ && c->adapter_version == space.version && c->fresh(images)) return c;
+    }
+    std::shared_ptr<const SearchSpaceCalibration> found;
+    // A stored row that cannot be read (damaged, another dimension) counts as none.
+    if (auto stored = read_search_calibration(*reader_, model_id_, space.version, index.dim());
+        stored && *stored && (*stored)->fresh(images))
+        found = std::make_shared<const SearchSpaceCalibration>(std::move(**stored));
+    if (!found) {
+        const std::atomic<bool> never{false};
+        CalibrationSample sample;
+        sample.rows = kWhitenRowsInSearch;
+        auto learned =
+            learn_search_calibration(*reader_, index, model_id_, space.version, space.base, images, sample, {}, never);
+        if (learned) found = std::make_shared<const SearchSpaceCalibration>(std::move(*learned));
+    }
+    if (!found) {  // the catalog could not be read: the plain cosine and the fixed curves
+        auto plain = std::make_shared<SearchSpaceCalibration>();
+        plain->model_id = model_id_;
+        plain->adapter_version = space.version;
+        plain->model.whitened = false;
+        plain->model.same_mid = 1.0 - 5.0 / 150;
+        plain->model.same_slope = 150;
+        plain->model.alike_mid = 0.9;
+        plain->model.alike_slope = 40;
+        return plain;  // not cached: the next search tries again
+    }
+    std::lock_guard lock(calibration_mutex_);
+    calibration_[slot] = found;
+    return found;
+}
 
 Result<std::vector<SearchResult>> Library::search(const fs::path& image, int k) { return search(image, k, {}); }
 
@@ -119,15 +162,20 @@ Result<std::vector<SearchResult>> Library::search(const std::vector<float>& embe
     }
     // k pictures, not k files: ask the index for more files until k groups or the library's end.
     // With a fast adapter the index's candidates are re-ranked: it is asked for the most at once.
+    // Every candidate is re-scored with the space's whitening: the index is asked for the most at once.
+    const std::shared_ptr<const SearchSpaceCalibration> calibration = search_space_calibration(*space);
     const std::size_t live = index.size();
     const std::size_t most = std::min<std::size_t>(live, 4 * static_cast<std::size_t>(k) + 32);
-    std::size_t want = rerank ? most : std::min<std::size_t>(live, 2 * static_cast<std::size_t>(k) + 16);
+    std::size_t want = most;
+    std::unordered_map<std::int64_t, float> cosine;  // file id -> its cosine in the space
+    const std::vector<float> whitened_query = calibration->whiten(query.data(), dim);
     std::vector<CopyCandidate> found;
     std::vector<CopyGroup> groups;
     std::vector<float> adapted(static_cast<std::size_t>(dim)), fast(static_cast<std::size_t>(dim));
     const std::atomic<bool> never{false};
     for (;;) {
         found.clear();
+        cosine.clear();
         for (const auto& hit : index.search(query.data(), static_cast<int>(want))) {
             auto f = reader_->file(hit.id);
             if (!f) return f.error();
@@ -146,18 +194,23 @@ Result<std::vector<SearchResult>> Library::search(const std::vector<float>& embe
             c.full_hash = row.full_hash.value_or(std::string());
             // A damaged feature only keeps this file out of pixel grouping (open() reports it).
             if (auto v = reader_->feature(hit.id); v && *v) c.feature = std::move(**v);
+            if (static_cast<int>(c.feature.size()) != dim) continue;  // cannot be placed in the space
+            apply(space->base, c.feature.data(), adapted.data(), dim);
+            // Ranked by the whitened cosine (copies are grouped by it too: CopyCandidate::score);
+            // a fast adapter adds its change of the cosine.
+            double ranking = dot(whitened_query.data(), calibration->whiten(adapted.data(), dim).data(), dim);
             if (rerank) {
-                if (static_cast<int>(c.feature.size()) != dim) continue;  // cannot be placed in the fast space
-                apply(space->base, c.feature.data(), adapted.data(), dim);
                 apply(space->fast, adapted.data(), fast.data(), dim);
                 c.score = std::clamp(dot(fast_query.data(), fast.data(), dim), -1.0f, 1.0f);
+                ranking += c.score - dot(query.data(), adapted.data(), dim);
             }
+            cosine[c.file_id] = c.score;
+            c.score = static_cast<float>(std::clamp(ranking, -1.0, 1.0));
             found.push_back(std::move(c));
         }
-        if (rerank)
-            std::stable_sort(found.begin(), found.end(), [](const CopyCandidate& a, const CopyCandidate& b) {
-                return a.score != b.score ? a.score > b.score : a.file_id < b.file_id;
-            });
+        std::stable_sort(found.begin(), found.end(), [](const CopyCandidate& a, const CopyCandidate& b) {
+            return a.score != b.score ? a.score > b.score : a.file_id < b.file_id;
+        });
         lock.unlock();  // decoding takes a while: other readers (status, duplicates) go on meanwhile
         groups = group_copies(found, CopyRule{}, never, &copy_signatures_, nullptr, static_cast<std::size_t>(k));
         lock.lock();
@@ -171,10 +224,21 @@ Result<std::vector<SearchResult>> Library::search(const std::vector<float>& embe
     for (const CopyGroup& g : groups) {
         if (out.size() == static_cast<std::size_t>(k)) break;
         const CopyCandidate& rep = found[g.representative];
-        SearchResult r{rep.file_id, rep.path, rep.score, rep.width, rep.height, {}};
+        SearchResult r;
+        r.file_id = rep.file_id;
+        r.path = rep.path;
+        r.score = cosine.at(rep.file_id);
+        r.width = rep.width;
+        r.height = rep.height;
+        r.ranking = rep.score;
+        const ScoreModel& m = calibration->model;
+        r.same = static_cast<float>(m.same(rep.score));
+        r.alike = static_cast<float>(m.alike(rep.score));
+        r.shown = m.shown(rep.score);
+        r.word = m.word(rep.score);
         for (std::size_t i = 0; i < g.copies.size(); ++i) {
             const CopyCandidate& c = found[g.copies[i]];
-            r.copies.push_back({c.file_id, c.path, c.score, c.width, c.height, g.why[i]});
+            r.copies.push_back({c.file_id, c.path, cosine.at(c.file_id), c.width, c.height, g.why[i]});
         }
         out.push_back(std::move(r));
     }

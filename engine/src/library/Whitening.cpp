@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
+#include <cstring>
 
 #include <Eigen/Dense>
 
@@ -45,9 +47,12 @@ Whitening Whitening::learn(const float* rows, std::size_t n_rows, int d, double 
     w.k_ = static_cast<int>(order.size());
     w.basis_.resize(static_cast<std::size_t>(d) * w.k_);
     w.scale_.resize(w.k_);
+    w.lambda_.resize(w.k_);
+    w.trace_ = trace;
     for (int j = 0; j < w.k_; ++j) {
         const Eigen::Index e = order[j];
         std::copy_n(u.col(e).data(), d, w.basis_.data() + static_cast<std::size_t>(j) * d);
+        w.lambda_[j] = lambda(e);
         // full: (C + alpha I)^(-1/2) scaled by sqrt(alpha), written as x + U (s - 1) U^T x so the
         // directions outside the basis (lambda = 0) keep factor 1.
         w.scale_[j] = w.full_ ? std::sqrt(alpha / (lambda(e) + alpha)) - 1.0 : 1.0 / std::sqrt(lambda(e) + alpha);
@@ -102,6 +107,79 @@ float Whitening::similarity(float xy, const float* cx, const float* cy) const {
     }
     const double n = std::sqrt(static_cast<double>(cx[1]) * cy[1]);
     return n > 0 ? static_cast<float>(dot / n) : 0.0f;
+}
+
+Whitening Whitening::derived(double shrink, int max_corrected) const {
+    Whitening w = *this;
+    if (max_corrected > 0 && max_corrected < w.k_) {
+        w.k_ = max_corrected;
+        w.basis_.resize(static_cast<std::size_t>(d_) * w.k_);
+        w.scale_.resize(w.k_);
+        w.lambda_.resize(w.k_);
+    }
+    const double alpha = std::max(shrink * trace_ / std::max(d_, 1), 1e-12);
+    for (int j = 0; j < w.k_; ++j)
+        w.scale_[j] = full_ ? std::sqrt(alpha / (w.lambda_[j] + alpha)) - 1.0 : 1.0 / std::sqrt(w.lambda_[j] + alpha);
+    return w;
+}
+
+namespace {
+
+constexpr char kMagic[4] = {'R', 'V', 'W', '2'};
+
+template <class T>
+void put(std::string& out, const T& v) {
+    out.append(reinterpret_cast<const char*>(&v), sizeof(T));
+}
+
+}  // namespace
+
+std::string Whitening::serialize() const {
+    std::string out(kMagic, sizeof kMagic);
+    put(out, static_cast<std::int32_t>(d_));
+    put(out, static_cast<std::int32_t>(k_));
+    put(out, static_cast<std::int32_t>(full_ ? 1 : 0));
+    put(out, mean_norm2_);
+    put(out, trace_);
+    for (const auto* v : {&mean_, &scale_, &lambda_, &basis_})
+        out.append(reinterpret_cast<const char*>(v->data()), v->size() * sizeof(double));
+    return out;
+}
+
+Result<Whitening> Whitening::deserialize(std::string_view bytes) {
+    constexpr std::size_t head = sizeof kMagic + 3 * sizeof(std::int32_t) + 2 * sizeof(double);
+    if (bytes.size() < head || std::memcmp(bytes.data(), kMagic, sizeof kMagic) != 0)
+        return Error{"the stored whitening is damaged (no RVW2 header)"};
+    std::int32_t d = 0, k = 0, full = 0;
+    const char* p = bytes.data() + sizeof kMagic;
+    std::memcpy(&d, p, 4);
+    std::memcpy(&k, p + 4, 4);
+    std::memcpy(&full, p + 8, 4);
+    Whitening w;
+    std::memcpy(&w.mean_norm2_, p + 12, sizeof(double));
+    std::memcpy(&w.trace_, p + 12 + sizeof(double), sizeof(double));
+    if (d < 1 || d > 65536 || k < 0 || k > d || (full != 0 && full != 1))
+        return Error{"the stored whitening is damaged (dimensions " + std::to_string(d) + " x " + std::to_string(k) + ")"};
+    const std::size_t values = static_cast<std::size_t>(d) + 2 * static_cast<std::size_t>(k) + static_cast<std::size_t>(d) * k;
+    if (bytes.size() != head + values * sizeof(double))
+        return Error{"the stored whitening is damaged (" + std::to_string(bytes.size()) + " bytes, expected " +
+                     std::to_string(head + values * sizeof(double)) + ")"};
+    w.d_ = d;
+    w.k_ = k;
+    w.full_ = full == 1;
+    w.mean_.resize(d);
+    w.scale_.resize(k);
+    w.lambda_.resize(k);
+    w.basis_.resize(static_cast<std::size_t>(d) * k);
+    p += 12 + 2 * sizeof(double);
+    for (auto* v : {&w.mean_, &w.scale_, &w.lambda_, &w.basis_}) {
+        std::memcpy(v->data(), p, v->size() * sizeof(double));
+        p += v->size() * sizeof(double);
+        for (double x : *v)
+            if (!std::isfinite(x)) return Error{"the stored whitening is damaged (a value that is not finite)"};
+    }
+    if (!std::isfinite(w.mean_norm2_) || !std::isfinite(w.trace_)) return Error{"the stored whitening is damaged (a value that is not finite)"};
+    return w;
 }
 
 }  // namespace rv

@@ -14,7 +14,7 @@ namespace {
 QVector<ImageGridModel::Result> ranked(const QVector<SearchHit>& hits) {
     QVector<ImageGridModel::Result> out;
     for (const SearchHit& h : hits) {
-        ImageGridModel::Result r{h.path, h.score, {}};
+        ImageGridModel::Result r{h.path, h.score, {}, h.word};
         for (const auto& c : h.copies) r.copies.push_back({c.path, c.score, c.why});
         out.push_back(std::move(r));
     }

@@ -27,8 +27,8 @@ namespace {
 QVector<SearchHit> toHits(const std::vector<SearchResult>& results) {
     QVector<SearchHit> out;
     for (const auto& h : results) {
-        SearchHit hit{qpath(h.path), h.score, {}};
-        for (const auto& c : h.copies) hit.copies.push_back({qpath(c.path), c.score, qtext(c.why)});
+        SearchHit hit{qpath(h.path), h.shown, {}, qtext(h.word)};
+        for (const auto& c : h.copies) hit.copies.push_back({qpath(c.path), h.shown, qtext(c.why)});
         out.push_back(std::move(hit));
     }
     return out;

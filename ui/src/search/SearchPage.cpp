@@ -56,7 +56,7 @@ void SearchPage::setResults(const QVector<SearchHit>& hits) {
     ranked.reserve(hits.size());
     int copies = 0;
     for (const SearchHit& h : hits) {
-        ImageGridModel::Result r{h.path, h.score, {}};
+        ImageGridModel::Result r{h.path, h.score, {}, h.word};
         for (const auto& c : h.copies) r.copies.push_back({c.path, c.score, c.why});
         copies += int(r.copies.size());
         ranked.push_back(std::move(r));

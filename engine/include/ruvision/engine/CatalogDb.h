@@ -162,6 +162,21 @@ struct CatalogHierarchyNode {
     std::vector<float> centroid;  // empty: none (or not read)
 };
 
+// --- search calibration (i13-search) ---
+// What searches learned about one feature space (schema version 8, table search_calibration; the
+// fields are its columns): model_id and adapter_version (0: none) name the space, images how many
+// indexed images it was learned on, whitening the Whitening::serialize() bytes (empty: searches
+// in this space use the plain cosine, a library too small to whiten), calibration the score
+// model's JSON (search/ScoreModel.h), built Unix ms.
+struct CatalogSearchCalibration {
+    std::string model_id;
+    std::int64_t adapter_version = 0;
+    std::int64_t images = 0;
+    std::string whitening;
+    std::string calibration;
+    std::int64_t built = 0;
+};
+
 struct CatalogFileError {
     std::int64_t file_id = 0;
     std::string path;
@@ -348,6 +363,13 @@ public:
     [[nodiscard]] Result<std::vector<std::int64_t>> feature_file_ids(std::string_view model_id);
     // Indexed files whose row changed after `time_ms` (Unix ms; re-indexed, moved, re-hashed), by id.
     [[nodiscard]] Result<std::vector<std::int64_t>> indexed_files_updated_since(std::int64_t time_ms);
+
+    // --- search calibration (i13-search) --- (CatalogCalibration.cpp) The stored calibration
+    // of a space (nullopt: none), and storing one (replacing the space's row). The catalog checks
+    // only the columns' rules; the bytes are checked by whoever reads them.
+    [[nodiscard]] Result<std::optional<CatalogSearchCalibration>> search_calibration(std::string_view model_id,
+                                                                                     std::int64_t adapter_version);
+    [[nodiscard]] Status store_search_calibration(const CatalogSearchCalibration& row);
 
     // Library settings (e.g. the current model id, the index state). Values are text.
     Result<std::optional<std::string>> get_meta(std::string_view key);

@@ -84,14 +84,26 @@ struct IndexJobResult {
     double seconds = 0;
 };
 
+struct SearchSpaceCalibration;  // search calibration (i13-search): engine-internal (search/SearchCalibration.h)
+
 // One picture of a search: its representative file (the copy with the most pixels) and the other
 // files that are the same picture (SearchCopies.h), best score first.
 struct SearchResult {
     std::int64_t file_id = 0;
     std::string path;
-    float score = 0;  // this file's cosine similarity, 1 = identical
+    float score = 0;  // this file's cosine similarity in the search's space, 1 = identical (for the record)
     int width = 0, height = 0;  // pixels, as indexed
     std::vector<SearchCopy> copies;
+    // --- search calibration (i13-search) ---
+    // Results are ranked by `ranking`: the whitened cosine in the search's space (the plain
+    // cosine in a library too small to whiten; with a fast adapter, plus its change of the
+    // cosine). What a person reads: `shown` in [0, 1] = max(same, alike / 2), the probabilities
+    // that it is the same picture as the query and that it is alike (search/ScoreModel.h), and
+    // `word`: "same picture", "very similar", "related" or "".
+    float ranking = 0;
+    float shown = 0;
+    float same = 0, alike = 0;
+    std::string word;
 };
 
 // How a search uses what the library learned from the person's marks (Learning.h).
@@ -255,6 +267,13 @@ public:
     Embedder& embedder();
     CatalogDb& catalog();
 
+    // --- search calibration (i13-search) ---
+    // Learns the whitening and score model of the active space (and of the plain one when an
+    // adapter is active), with edited views of sampled library images as the same-picture
+    // positives, and stores them in the catalog (search_calibration). On the writer thread
+    // (after index(), after an adapter activation). A read-only library: an Error.
+    [[nodiscard]] Status update_search_calibration(const std::atomic<bool>& cancel);
+
 private:
     friend struct LearningAccess;  // src/learning: activation, fast adapter, index swaps
     friend struct HierarchyAccess;  // src/hierarchy: the reader's catalog and query embedder
@@ -298,6 +317,11 @@ private:
     // Files whose stored feature open() found damaged (left out of the index): reported as errors
     // by status() and errors() until an indexing run embeds them again. Guarded by reader_mutex_.
     std::vector<CatalogFileError> damaged_;
+    // --- search calibration (i13-search) --- The calibration the last search used (of its
+    // space), reused while fresh; guarded by calibration_mutex_ (Search.cpp).
+    std::shared_ptr<const SearchSpaceCalibration> search_space_calibration(const ActiveAdapter& space);
+    std::mutex calibration_mutex_;
+    std::shared_ptr<const SearchSpaceCalibration> calibration_[2];  // [0]: plain, [1]: adapted
     // Pixel signatures search() decoded to find copies, kept for the next searches (thread-safe).
     CopySignatureCache copy_signatures_;
 };

@@ -12,7 +12,11 @@
 #pragma once
 
 #include <cstddef>
+#include <string>
+#include <string_view>
 #include <vector>
+
+#include "ruvision/engine/Result.h"
 
 namespace rv {
 
@@ -35,11 +39,24 @@ public:
     void encode(const float* x, float* code) const;
     float similarity(float xy, const float* code_x, const float* code_y) const;
 
+    // The same decomposition with another shrinkage and at most `max_corrected` components
+    // (0: all it has), without learning again: what learn() would give on the same rows (the
+    // components kept are those learn() kept, so max_corrected can only lower their number).
+    Whitening derived(double shrink, int max_corrected) const;
+
+    // Bytes that restore this whitening exactly (doubles as stored, little-endian on the machines
+    // we build for; the catalog's search_calibration.whitening). deserialize checks the header,
+    // the sizes and that every value is finite: damaged bytes are an Error, never a whitening.
+    std::string serialize() const;
+    static Result<Whitening> deserialize(std::string_view bytes);
+
 private:
     std::vector<double> mean_;   // d
     double mean_norm2_ = 0;      // mu.mu
     std::vector<double> basis_;  // d x k, column-major: component j is basis_[j*d .. j*d+d)
     std::vector<double> scale_;  // k
+    std::vector<double> lambda_;  // k: the components' variances (descending)
+    double trace_ = 0;            // of the covariance
     int d_ = 0, k_ = 0;
     bool full_ = true;  // keep the dimension (add back the part outside the basis)
 };

@@ -1,0 +1,270 @@
+#include "search/SearchCalibration.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <unordered_set>
+
+namespace rv {
+
+namespace {
+
+// Without edited views the same-picture curve's middle sits this far above the 99th percentile of
+// the negatives, with this slope (whitened and plain spaces).
+constexpr double kSameMarginWhitened = 0.10, kSameSlopeWhitened = 30;
+// SearchCopies' gate (CopyRule::min_cosine): pairs above it may be the same picture.
+constexpr double kCopyCosine = 0.97;
+constexpr double kSameMarginPlain = 0.02, kSameSlopePlain = 150;
+// With no negatives at all (a library of one image): fixed curves.
+struct Curves {
+    double same_mid, same_slope, alike_mid, alike_slope;
+};
+constexpr Curves kNoNegativesWhitened{0.6, 30, 0.35, 12};
+constexpr Curves kNoNegativesPlain{0.96, 150, 0.9, 40};
+
+double dot(const float* a, const float* b, int n) {
+    double s = 0;
+    for (int i = 0; i < n; ++i) s += static_cast<double>(a[i]) * b[i];
+    return s;
+}
+
+double quantile(std::vector<double> v, double q) {
+    std::sort(v.begin(), v.end());
+    const double at = q * static_cast<double>(v.size() - 1);
+    const auto lo = static_cast<std::size_t>(std::floor(at));
+    const auto hi = std::min(lo + 1, v.size() - 1);
+    return v[lo] + (at - static_cast<double>(lo)) * (v[hi] - v[lo]);
+}
+
+std::int64_t now_ms() {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+        .count();
+}
+
+void in_space(const LowRankAdapter& base, const float* v, float* out, int dim) {
+    if (base.empty()) std::copy(v, v + dim, out);
+    else base.apply(v, out);
+}
+
+}  // namespace
+
+void SearchSpaceCalibration::set_whitening(Whitening w) {
+    ranking = w.derived(kSearchShrink, kSearchCorrected);
+    whitening = std::move(w);
+}
+
+std::vector<float> SearchSpaceCalibration::whiten(const float* x, int dim) const {
+    std::vector<float> out(static_cast<std::size_t>(dim));
+    if (ranking) ranking->apply(x, out.data());
+    else std::copy(x, x + dim, out.data());
+    return out;
+}
+
+double SearchSpaceCalibration::score(const float* query, const float* candidate, int dim) const {
+    if (!whitening) return dot(query, candidate, dim);
+    return dot(whiten(query, dim).data(), whiten(candidate, dim).data(), dim);
+}
+
+bool SearchSpaceCalibration::fresh(std::int64_t images_now) const {
+    if ((images < kMinWhitenImages) != (images_now < kMinWhitenImages)) return false;
+    return std::fabs(static_cast<double>(images_now - images)) <= kStaleShare * static_cast<double>(images);
+}
+
+Result<SearchSpaceCalibration> learn_search_calibration(CatalogDb& db, const VectorIndex& index,
+                                                        const std::string& model_id, std::int64_t adapter_version,
+                                                        const LowRankAdapter& base, std::int64_t indexed,
+                                                        const CalibrationSample& sample, const EditedView& view,
+                                                        const std::atomic<bool>& cancel) {
+    const int dim = index.dim();
+    SearchSpaceCalibration c;
+    c.model_id = model_id;
+    c.adapter_version = adapter_version;
+    c.built = now_ms();
+
+    // 1. A strided sample of the space's vectors (their file ids alongside) in one pass.
+    const std::size_t rows_wanted = std::max<std::size_t>(1, sample.rows);
+    const std::size_t stride = std::max<std::size_t>(1, static_cast<std::size_t>(std::max<std::int64_t>(indexed, 0)) / rows_wanted);
+    std::vector<float> rows;
+    std::vector<std::int64_t> ids;
+    std::size_t seen = 0;
+    auto st = db.for_each_feature(model_id, [&](std::int64_t id, const float* v, int d) {
+        if (d == dim && seen++ % stride == 0 && ids.size() < rows_wanted) {
+            rows.resize(rows.size() + static_cast<std::size_t>(d));
+            in_space(base, v, rows.data() + rows.size() - static_cast<std::size_t>(d), d);
+            ids.push_back(id);
+        }
+        return !cancel;
+    });
+    if (!st) return st.error();
+    if (cancel) return Error{"cancelled"};
+    c.images = static_cast<std::int64_t>(seen);
+    if (c.images >= kMinWhitenImages)
+        c.set_whitening(Whitening::learn(rows.data(), ids.size(), dim, kWhitenShrink, 0, kWhitenCorrected));
+    c.model.whitened = c.whitening.has_value();
+
+    // Pairs the person said are the same picture are never negatives.
+    auto marks = db.marks();
+    if (!marks) return marks.error();
+    std::unordered_set<std::string> same_pairs;
+    auto key = [](std::int64_t a, std::int64_t b) { return std::to_string(std::min(a, b)) + ":" + std::to_string(std::max(a, b)); };
+    for (const auto& m : *marks)
+        if (m.verdict == "same") same_pairs.insert(key(m.a, m.b));
+
+    // 2. Negatives: each sampled image's nearest other images (not its copies by bytes or marks).
+    std::vector<double> negatives, best_other, positives;
+    const std::size_t n_sample = std::min<std::size_t>(ids.size(), static_cast<std::size_t>(std::max(sample.images, 0)));
+    const std::size_t every = n_sample ? std::max<std::size_t>(1, ids.size() / n_sample) : 1;
+    std::vector<float> other(static_cast<std::size_t>(dim)), viewed(static_cast<std::size_t>(dim));
+    std::vector<std::size_t> sampled;
+    for (std::size_t i = 0; i < ids.size() && sampled.size() < n_sample; i += every) sampled.push_back(i);
+    // The queries of a sampled image: its edited views when there are (what a person searching
+    // with an edited copy sends), else the image itself. Each query's nearest other images are
+    // negatives; a view's score with its source is a positive.
+    std::vector<std::vector<float>> queries;
+    for (std::size_t i : sampled) {
+        if (cancel) return Error{"cancelled"};
+        const float* q = rows.data() + i * dim;
+        auto self = db.file(ids[i]);
+        if (!self) return self.error();
+        if (!*self) continue;  // forgotten since
+        const std::string self_hash = (*self)->full_hash ? *(*self)->full_hash : std::string();
+        queries.clear();
+        if (view) {
+            for (int k = 0; k < sample.views; ++k) {
+                auto e = view(ids[i], (*self)->path, k);
+                if (!e || static_cast<int>(e->size()) != dim) continue;
+                in_space(base, e->data(), viewed.data(), dim);
+                queries.push_back(viewed);
+                positives.push_back(c.score(viewed.data(), q, dim));
+            }
+        }
+        if (queries.empty()) queries.emplace_back(q, q + dim);
+        for (const auto& x : queries) {
+            int taken = 0;
+            double best = -2;
+            for (const Hit& h : index.search(x.data(), sample.neighbours + 6)) {
+                if (h.id == ids[i] || taken >= sample.neighbours) continue;
+                if (same_pairs.count(key(h.id, ids[i]))) continue;
+                auto f = db.file(h.id);
+                if (!f) return f.error();
+                if (!*f || (!self_hash.empty() && (*f)->full_hash && *(*f)->full_hash == self_hash)) continue;
+                auto v = db.feature(h.id);
+                if (!v) return v.error();
+                if (!*v || static_cast<int>((*v)->size()) != dim) continue;
+                in_space(base, (*v)->data(), other.data(), dim);
+                // A plain cosine this high with the source may be a copy (another size or
+                // encoding): not a negative.
+                if (dot(q, other.data(), dim) >= kCopyCosine) continue;
+                const double s = c.score(x.data(), other.data(), dim);
+                negatives.push_back(s);
+                best = std::max(best, s);
+                ++taken;
+            }
+            if (taken) best_other.push_back(best);
+        }
+    }
+
+    // 4. The person's marks: 'same' a positive, 'different' a negative, 'alike' for the alike curve.
+    std::vector<double> alike_marks, different_marks;
+    auto feature_in_space = [&](std::int64_t id, std::vector<float>& out) -> Result<bool> {
+        auto v = db.feature(id);
+        if (!v) return v.error();
+        if (!*v || static_cast<int>((*v)->size()) != dim) return false;
+        out.resize(static_cast<std::size_t>(dim));
+        in_space(base, (*v)->data(), out.data(), dim);
+        return true;
+    };
+    std::vector<float> fa, fb;
+    for (const auto& m : *marks) {
+        if (cancel) return Error{"cancelled"};
+        auto a = feature_in_space(m.a, fa);
+        if (!a) return a.error();
+        auto b = feature_in_space(m.b, fb);
+        if (!b) return b.error();
+        if (!*a || !*b) continue;
+        const double s = c.score(fa.data(), fb.data(), dim);
+        if (m.verdict == "same") positives.push_back(s);
+        else if (m.verdict == "alike") alike_marks.push_back(s);
+        else if (m.verdict == "different") different_marks.push_back(s);
+        ++c.model.marks;
+    }
+
+    // 5. The curves.
+    ScoreModel& m = c.model;
+    const Curves fixed = m.whitened ? kNoNegativesWhitened : kNoNegativesPlain;
+    m.same_mid = fixed.same_mid;
+    m.same_slope = fixed.same_slope;
+    m.alike_mid = fixed.alike_mid;
+    m.alike_slope = fixed.alike_slope;
+    std::vector<double> all_negatives = negatives;
+    all_negatives.insert(all_negatives.end(), different_marks.begin(), different_marks.end());
+    if (!all_negatives.empty()) {
+        const double placed =
+            quantile(all_negatives, 0.99) + (m.whitened ? kSameMarginWhitened : kSameMarginPlain);
+        m.same_mid = m.whitened ? placed : std::max(fixed.same_mid, placed);
+        m.same_slope = m.whitened ? kSameSlopeWhitened : kSameSlopePlain;
+    }
+    if (best_other.size() >= 2) {
+        const double mid = quantile(best_other, 0.5);
+        const double spread = std::max(quantile(best_other, 0.9) - quantile(best_other, 0.1), 1e-3);
+        m.alike_mid = mid;
+        m.alike_slope = std::clamp(4.0 / spread, 5.0, 200.0);
+    }
+    // Fitted against the best other image of each query (what the top result is when it is not
+    // the picture sought) and the pairs marked different.
+    std::vector<double> hardest = best_other;
+    hardest.insert(hardest.end(), different_marks.begin(), different_marks.end());
+    // A library too small to whiten is too small to fit on too: the plain curve stays placed.
+    if (m.whitened && !positives.empty() && !hardest.empty()) {
+        const Logistic f = fit_logistic(positives, hardest, {m.same_mid, m.same_slope});
+        m.same_mid = f.mid;
+        m.same_slope = std::min(f.slope, 400.0);
+    }
+    if (!alike_marks.empty() && !different_marks.empty()) {
+        const Logistic f = fit_logistic(alike_marks, different_marks, {m.alike_mid, m.alike_slope});
+        m.alike_mid = f.mid;
+        m.alike_slope = std::min(f.slope, 400.0);
+    }
+    // An identical feature (z = 1) is the same picture: p_same(1) >= sigmoid(5) = 0.993.
+    m.same_mid = std::min(m.same_mid, 1.0 - 5.0 / m.same_slope);
+    m.alike_mid = std::min(m.alike_mid, m.same_mid);  // what is likely the same picture is alike
+    m.positives = static_cast<int>(positives.size());
+    m.negatives = static_cast<int>(all_negatives.size());
+    m.source = c.model.marks ? "library+marks" : all_negatives.empty() ? "default" : "library";
+    return c;
+}
+
+Result<std::optional<SearchSpaceCalibration>> read_search_calibration(CatalogDb& db, const std::string& model_id,
+                                                                      std::int64_t adapter_version, int dim) {
+    auto row = db.search_calibration(model_id, adapter_version);
+    if (!row) return row.error();
+    if (!*row) return std::optional<SearchSpaceCalibration>();
+    SearchSpaceCalibration c;
+    c.model_id = (*row)->model_id;
+    c.adapter_version = (*row)->adapter_version;
+    c.images = (*row)->images;
+    c.built = (*row)->built;
+    auto model = ScoreModel::from_json((*row)->calibration);
+    if (!model) return std::optional<SearchSpaceCalibration>();  // damaged: relearned
+    c.model = *model;
+    if (!(*row)->whitening.empty()) {
+        auto w = Whitening::deserialize((*row)->whitening);
+        if (!w || w->in_dim() != dim || w->out_dim() != dim) return std::optional<SearchSpaceCalibration>();
+        c.set_whitening(std::move(*w));
+    }
+    if (c.whitening.has_value() != c.model.whitened) return std::optional<SearchSpaceCalibration>();
+    return std::optional<SearchSpaceCalibration>(std::move(c));
+}
+
+Status store_search_calibration(CatalogDb& db, const SearchSpaceCalibration& c) {
+    CatalogSearchCalibration row;
+    row.model_id = c.model_id;
+    row.adapter_version = c.adapter_version;
+    row.images = c.images;
+    if (c.whitening) row.whitening = c.whitening->serialize();
+    row.calibration = c.model.to_json();
+    row.built = c.built;
+    return db.store_search_calibration(row);
+}
+
+}  // namespace rv

@@ -1,0 +1,103 @@
+// What a search knows about the library's feature space: the whitening it ranks with and the
+// score model that turns a ranking score into what a person reads (ScoreModel.h). One per space
+// (model id + adapter version), stored in the catalog's search_calibration table, learned at the
+// end of indexing and after an adapter activation, learned in memory by a search when missing or
+// stale. Engine-internal.
+//
+// The whitening is the one Library::duplicates uses (the same learning and constants: shrinkage
+// kWhitenShrink, the top kWhitenCorrected components, a strided sample of at most kWhitenRows
+// features); duplicates reuse the stored one when it fits their space.
+//
+// Threads: every function uses only the CatalogDb and index it is given, on the calling thread.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "ruvision/engine/Adapter.h"
+#include "ruvision/engine/CatalogDb.h"
+#include "ruvision/engine/Result.h"
+#include "ruvision/engine/VectorIndex.h"
+#include "ruvision/engine/Whitening.h"
+#include "search/ScoreModel.h"
+
+namespace rv {
+
+inline constexpr double kWhitenShrink = 10.0;
+inline constexpr int kWhitenCorrected = 128;
+inline constexpr std::size_t kWhitenRows = 20000;
+// Searches rank with the same decomposition at this shrinkage and number of corrected components
+// (Whitening::derived): chosen on the CHOOSE half of edited queries (README "Scores").
+inline constexpr double kSearchShrink = 0.5;
+inline constexpr int kSearchCorrected = 64;
+// A search learning in memory takes at most this many rows (fast at 100k images; the stored one,
+// learned while indexing, takes kWhitenRows).
+inline constexpr std::size_t kWhitenRowsInSearch = 4000;
+// Below this many indexed images the space is not whitened: searches rank by the plain cosine (a
+// whitening learned on a handful of pictures mostly measures them, not the collection).
+inline constexpr std::int64_t kMinWhitenImages = 32;
+// Stale when the number of indexed images moved by more than this share since it was learned.
+inline constexpr double kStaleShare = 0.25;
+
+struct SearchSpaceCalibration {
+    std::string model_id;
+    std::int64_t adapter_version = 0;
+    std::int64_t images = 0;             // indexed images it was learned on
+    std::optional<Whitening> whitening;  // the stored (duplicates') whitening; nullopt: the plain cosine
+    std::optional<Whitening> ranking;    // whitening->derived(kSearchShrink, kSearchCorrected)
+    ScoreModel model;
+    std::int64_t built = 0;  // Unix ms
+
+    // The ranking score of a candidate: the cosine of the two (unit, in-space) vectors after the
+    // whitening, or their plain cosine. dim floats each.
+    double score(const float* query, const float* candidate, int dim) const;
+    // x (dim floats) whitened and unit length, or x as it is when the space is not whitened: the
+    // ranking score is the dot product of two of these.
+    std::vector<float> whiten(const float* x, int dim) const;
+    void set_whitening(Whitening w);
+    // Fits a space of `images` indexed images now.
+    bool fresh(std::int64_t images_now) const;
+};
+
+// An edited view of a library image, embedded (plain space, unit length): the positives of the
+// same-picture curve. Returns nullopt when the file cannot be read (it is skipped). Called on the
+// calling thread with the file's id and path and the view number (0, 1, ...).
+using EditedView = std::function<std::optional<std::vector<float>>(std::int64_t file_id, const std::string& path,
+                                                                   int view)>;
+
+struct CalibrationSample {
+    int images = 48;        // library images whose nearest others are negatives (and views positives)
+    int views = 2;          // edited views per image (with an EditedView)
+    int neighbours = 3;     // nearest other images per sampled image, as negatives
+    std::size_t rows = kWhitenRows;
+};
+
+// Learns the calibration of the space `base` (empty: plain features) over `index` (that space's
+// index) from the catalog `db`. With `view`, the same-picture curve is fitted on edited views;
+// without, it is placed from the negatives alone (the default margin above them). The person's
+// marks move both curves. Cancelled: an Error "cancelled".
+[[nodiscard]] Result<SearchSpaceCalibration> learn_search_calibration(
+    CatalogDb& db, const VectorIndex& index, const std::string& model_id, std::int64_t adapter_version,
+    const LowRankAdapter& base, std::int64_t indexed, const CalibrationSample& sample, const EditedView& view,
+    const std::atomic<bool>& cancel);
+
+// The stored calibration of the space, when there is one that can be used for `dim`; a damaged
+// row counts as none (nullopt), never as an error that sticks.
+[[nodiscard]] Result<std::optional<SearchSpaceCalibration>> read_search_calibration(CatalogDb& db,
+                                                                                    const std::string& model_id,
+                                                                                    std::int64_t adapter_version,
+                                                                                    int dim);
+[[nodiscard]] Status store_search_calibration(CatalogDb& db, const SearchSpaceCalibration& c);
+
+// Edited views for the calibration: the file decoded (shorter side at least 256 pixels), 2 or 3
+// combined edits (ImageEdits.h, seeded by the file id and view), embedded with `embedder`
+// (CalibrationViews.cpp). `embedder` must outlive the returned function and be used by its
+// caller's thread only.
+class Embedder;
+EditedView calibration_views(Embedder& embedder, std::uint64_t seed);
+
+}  // namespace rv

@@ -1,0 +1,38 @@
+// Library::update_search_calibration: the writer learns and stores what searches use (the
+// whitening and the score model of the active space, and of the plain one under an adapter).
+#include "ruvision/engine/Library.h"
+#include "search/SearchCalibration.h"
+
+namespace rv {
+
+namespace {
+
+// The seed of the edited views: fixed, so a relearn on the same library gives the same curves.
+constexpr std::uint64_t kViewSeed = 13;
+
+}  // namespace
+
+Status Library::update_search_calibration(const std::atomic<bool>& cancel) {
+    if (auto st = check_writable("storing the search calibration"); !st) return st.error();
+    const auto active = active_adapter();
+    std::vector<std::shared_ptr<const ActiveAdapter>> spaces{active};
+    if (active->version) spaces.push_back(std::make_shared<const ActiveAdapter>());
+    for (const auto& space : spaces) {
+        const VectorIndex& index = space->index ? *space->index : *index_;
+        const auto images = static_cast<std::int64_t>(index.size());
+        if (images == 0) continue;
+        // Kept when it still fits and was fitted on edited views (or the library is too small for any).
+        auto stored = read_search_calibration(*catalog_, model_id_, space->version, index.dim());
+        if (!stored) return stored.error();
+        if (*stored && (*stored)->fresh(images) && ((*stored)->model.positives > 0 || images < 2)) continue;
+        auto learned = learn_search_calibration(*catalog_, index, model_id_, space->version, space->base, images,
+                                                CalibrationSample{}, calibration_views(*embedder_, kViewSeed), cancel);
+        if (!learned) return cancel ? Status{} : Status(learned.error());
+        if (auto st = store_search_calibration(*catalog_, *learned); !st) return st;
+        std::lock_guard lock(calibration_mutex_);
+        calibration_[space->version ? 1 : 0] = std::make_shared<const SearchSpaceCalibration>(std::move(*learned));
+    }
+    return {};
+}
+
+}  // namespace rv
