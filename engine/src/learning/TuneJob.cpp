@@ -54,6 +54,25 @@ std::string fixed3(double v) {
 
 }  // namespace
 
+Result<TunedAdapter> train_tune_adapter(const FeatureMatrix& rows, const std::vector<TrainingPair>& pairs,
+                                        const TuneParams& params, const std::atomic<bool>& cancel,
+                                        const std::function<void(const TuneProgress&)>& progress) {
+    TrainParams tp = params.train;
+    tp.seed = params.seed;
+    tp.discriminant_strength = pairs.empty() ? 0.0f : params.strength / static_cast<float>(pairs.size());
+    AdapterTrainer trainer(rows.dim, tp, LowRankAdapter::initial(rows.dim, tp.rank, tp.alpha, tp.seed));
+    if (progress) progress({"training", 0, 1, 0});
+    auto report = trainer.train(rows, pairs, cancel, [&](const TrainProgress& p) {
+        if (progress)
+            progress({"training", static_cast<std::size_t>(p.step), static_cast<std::size_t>(p.steps), p.loss});
+    });
+    if (!report) return Error{"tuning failed: " + report.error().message};
+    if (report->cancelled || cancel) return Error{"tuning cancelled; nothing was stored"};
+    if (report->steps == 0 && progress) progress({"training", 1, 1, 0});
+    if (!trainer.adapter().valid()) return Error{"tuning produced an unusable adapter (a value is not finite)"};
+    return TunedAdapter{trainer.adapter(), *report};
+}
+
 Result<TuneResult> tune(Library& lib, const TuneParams& params, const std::atomic<bool>& cancel,
                         const std::function<void(const TuneProgress&)>& progress) {
     const auto t0 = std::chrono::steady_clock::now();
@@ -73,20 +92,10 @@ Result<TuneResult> tune(Library& lib, const TuneParams& params, const std::atomi
     const MarkSplit marks = add_marks(*mf, rows, params.seed);
     train.insert(train.end(), marks.train.begin(), marks.train.end());
 
-    TrainParams tp = params.train;
-    tp.seed = params.seed;
-    tp.discriminant_strength = train.empty() ? 0.0f : params.strength / static_cast<float>(train.size());
-    AdapterTrainer trainer(dim, tp, LowRankAdapter::initial(dim, tp.rank, tp.alpha, tp.seed));
-    if (progress) progress({"training", 0, 1, 0});
-    auto report = trainer.train(rows, train, cancel, [&](const TrainProgress& p) {
-        if (progress)
-            progress({"training", static_cast<std::size_t>(p.step), static_cast<std::size_t>(p.steps), p.loss});
-    });
-    if (!report) return Error{where + ": tuning failed: " + report.error().message};
-    if (report->cancelled || cancel) return Error{where + ": tuning cancelled; nothing was stored"};
-    if (report->steps == 0 && progress) progress({"training", 1, 1, 0});
-    const LowRankAdapter base = trainer.adapter();
-    if (!base.valid()) return Error{where + ": tuning produced an unusable adapter (a value is not finite)"};
+    auto tuned = train_tune_adapter(rows, train, params, cancel, progress);
+    if (!tuned) return Error{where + ": " + tuned.error().message};
+    const LowRankAdapter& base = tuned->adapter;
+    const TrainReport* report = &tuned->report;
 
     TuneResult result;
     result.images = views->images();

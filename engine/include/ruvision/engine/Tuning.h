@@ -114,5 +114,14 @@ struct TuneViews {
 std::vector<TrainingPair> tune_training_pairs(const TuneViews& v, std::uint64_t seed);
 // The guard's pairs on the held-out images (see above).
 std::vector<TrainingPair> tune_guard_pairs(const TuneViews& v);
+// The adapter tune() trains on `pairs` (rows of `rows`): params.train with params.seed and the
+// start's strength params.strength spread over the pairs (stage "training").
+struct TunedAdapter {
+    LowRankAdapter adapter;
+    TrainReport report;
+};
+[[nodiscard]] Result<TunedAdapter> train_tune_adapter(const FeatureMatrix& rows, const std::vector<TrainingPair>& pairs,
+                                                      const TuneParams& params, const std::atomic<bool>& cancel,
+                                                      const std::function<void(const TuneProgress&)>& progress = {});
 
 }  // namespace rv
