@@ -379,8 +379,8 @@ int main(int argc, char** argv) {
                     rv::AdapterStack s;
                     s.base = *fa;
                     s.apply_rows(before.v.data(), after.v.data(), files.size(), feats.dim);
-                    std::printf(", tuned %.4f (tune %.1f s on %zu images, %s: %s)\n", rvbench::fashion_map10(after, fashion->labels),
-                                fs_, ft->images, ft->activated ? "activated" : "not activated", ft->reason.c_str());
+                    std::printf(", tuned %.4f (tune %.1f s on %zu images; %s)\n", rvbench::fashion_map10(after, fashion->labels),
+                                fs_, ft->images, ft->reason.c_str());
                 } else {
                     std::printf("; tune failed: %s\n", ft.error().message.c_str());
                 }
