@@ -1,22 +1,19 @@
 // bench_tune: what self-supervised tuning (rv::tune, Tuning.h) gains, on held-out edits of
 // held-out originals, and what it costs.
 //
-//   bench_tune [--threads N] [--seed S] [--side PX] [--fashion DIR] [--fashion-per-class N] [--skip-fashion]
+//   bench_tune [--threads N] [--fashion DIR] [--fashion-per-class N] [--skip-fashion]
 //
-// Originals: every photo under /usr/share/backgrounds (GNOME, MATE, Xfce; the Elephants
-// wallpaper's larger renditions left out) and the largest rendition of each Plasma wallpaper
-// (/usr/share/wallpapers), brought to a shorter side of --side px (512) as JPEG q95; split in two
-// halves by a seeded shuffle (--seed, 1): CHOOSE and REPORT.
-//  1. CHOOSE: a library of the CHOOSE originals; the views of rv::make_tune_views (its held-out
-//     quarter of the images never trained on); each configuration (the start's strength, rank,
-//     InfoNCE gradient epochs) trained with rv::train_tune_adapter on the others and scored by R@1
-//     of fresh edits (seed + 1000) of the held-out CHOOSE images against every CHOOSE original.
-//     The best is chosen there (ties: the earlier, simpler one).
+// The honest set (bench/retrieval/honest_set.h: every wallpaper package's pictures once, at a
+// shorter side of 640 px, split by original into CHOOSE and REPORT, its seed).
+//  1. CHOOSE: a library of the CHOOSE originals (JPEG q95); the views of rv::make_tune_views (its
+//     held-out quarter of the images never trained on); each configuration (the start's strength,
+//     rank, InfoNCE gradient epochs) trained with rv::train_tune_adapter on the others and scored by
+//     R@1 of fresh edits (one per single edit, two of 2-3 combined) of the held-out CHOOSE images
+//     against every CHOOSE original. The best is chosen there (ties: the earlier, simpler one).
 //  2. REPORT: rv::tune (the real job: views, guard, store, activation) on the CHOOSE library with
-//     the chosen configuration; queries are edits (seed + 2000) of the REPORT originals, one per
-//     single edit and two of 2-3 combined edits per original, against a gallery of every
-//     original (REPORT and CHOOSE); R@1 with the plain features and through the tuned adapter,
-//     whether or not the guard activated it.
+//     the chosen configuration; the honest set's REPORT queries (never tuned on) against every
+//     original (REPORT and CHOOSE); R@1 per single edit and of the combined queries (and R@10),
+//     with the plain features and through the tuned adapter, whether or not the guard activated it.
 //  3. Fashion-MNIST (Debian's dataset-fashion-mnist): a library of the first --fashion-per-class
 //     (100) t10k images of each class written as PNG files, tuned with the chosen configuration;
 //     mAP@10 of all of them (bench/retrieval/metrics.h) before and after.
@@ -33,6 +30,7 @@
 #include <opencv2/imgproc.hpp>
 
 #include "retrieval/dataset.h"
+#include "retrieval/honest_set.h"
 #include "retrieval/metrics.h"
 #include "ruvision/engine/ImageEdits.h"
 #include "ruvision/engine/Library.h"
@@ -47,7 +45,6 @@ const std::atomic<bool> kNever{false};
 struct Options {
     int threads = 2;
     std::uint64_t seed = 1;
-    int side = 512;
     fs::path fashion = "/usr/share/datasets/fashion-mnist";
     int fashion_per_class = 100;
     bool skip_fashion = false;
@@ -55,40 +52,6 @@ struct Options {
 
 double seconds_since(std::chrono::steady_clock::time_point t0) {
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-}
-
-bool is_photo(const fs::path& p) {
-    std::string e = p.extension().string();
-    std::transform(e.begin(), e.end(), e.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    return e == ".jpg" || e == ".jpeg" || e == ".png" || e == ".webp";
-}
-
-std::vector<fs::path> originals() {
-    std::vector<fs::path> out = rvbench::neardup_sources({}, "/usr/share/wallpapers");
-    std::error_code ec;
-    for (fs::recursive_directory_iterator it("/usr/share/backgrounds", ec), end; !ec && it != end; it.increment(ec))
-        if (it->is_regular_file() && !it->is_symlink() && is_photo(it->path()) &&
-            it->path().filename().string().rfind("Elephants_", 0) != 0)
-            out.push_back(it->path());
-    std::sort(out.begin(), out.end());
-    return out;
-}
-
-// The original at a shorter side of `side` px as a JPEG in `folder`; false if it cannot be read.
-bool write_working_copy(const fs::path& src, const fs::path& to, int side) {
-    rv::DecodeOptions opt;
-    opt.min_side = side;
-    auto d = rv::decode_image(src, opt);
-    if (!d) {
-        std::fprintf(stderr, "skipped %s: %s\n", src.c_str(), d.error().message.c_str());
-        return false;
-    }
-    cv::Mat rgb(d->image.height, d->image.width, CV_8UC3, d->image.data.data()), bgr, small;
-    cv::cvtColor(rgb, bgr, cv::COLOR_RGB2BGR);
-    const double f = static_cast<double>(side) / std::min(bgr.cols, bgr.rows);
-    if (f < 1) cv::resize(bgr, small, cv::Size(), f, f, cv::INTER_AREA);
-    else small = bgr;
-    return cv::imwrite(to.string(), small, {cv::IMWRITE_JPEG_QUALITY, 95});
 }
 
 std::unique_ptr<rv::Library> make_library(const fs::path& dir, const fs::path& root, int threads) {
@@ -238,39 +201,40 @@ int main(int argc, char** argv) {
         const std::string a = argv[i];
         auto val = [&] { return i + 1 < argc ? std::string(argv[++i]) : std::string(); };
         if (a == "--threads") o.threads = std::max(1, std::stoi(val()));
-        else if (a == "--seed") o.seed = std::stoull(val());
-        else if (a == "--side") o.side = std::max(64, std::stoi(val()));
         else if (a == "--fashion") o.fashion = val();
         else if (a == "--fashion-per-class") o.fashion_per_class = std::max(2, std::stoi(val()));
         else if (a == "--skip-fashion") o.skip_fashion = true;
         else {
-            std::fprintf(stderr, "usage: bench_tune [--threads N] [--seed S] [--side PX] [--fashion DIR] "
+            std::fprintf(stderr, "usage: bench_tune [--threads N] [--fashion DIR] "
                                  "[--fashion-per-class N] [--skip-fashion]\n");
             return 2;
         }
     }
     const fs::path work = fs::temp_directory_path() / ("bench_tune." + std::to_string(::getpid()));
     fs::create_directories(work / "choose");
-    fs::create_directories(work / "report");
 
-    // The originals, split.
-    auto sources = originals();
-    std::vector<std::size_t> order(sources.size());
-    for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
-    rv::EditRandom split(o.seed);
-    for (std::size_t i = order.size(); i > 1; --i) std::swap(order[i - 1], order[static_cast<std::size_t>(split.below(static_cast<int>(i)))]);
-    std::vector<fs::path> choose, report;
-    for (std::size_t k = 0; k < order.size(); ++k) {
-        const bool to_choose = k < order.size() / 2;
-        char name[32];
-        std::snprintf(name, sizeof name, "o%zu.jpg", order[k]);
-        const fs::path to = work / (to_choose ? "choose" : "report") / name;
-        if (write_working_copy(sources[order[k]], to, o.side)) (to_choose ? choose : report).push_back(to);
+    // The honest set's originals, its halves.
+    rvbench::HonestParams hp;
+    auto set = rvbench::build_honest(rvbench::honest_sources("/usr/share/backgrounds", "/usr/share/wallpapers"), hp);
+    if (!set) {
+        std::fprintf(stderr, "%s\n", set.error().message.c_str());
+        return 1;
     }
-    std::sort(choose.begin(), choose.end());
-    std::sort(report.begin(), report.end());
-    std::printf("originals: %zu (CHOOSE %zu, REPORT %zu), shorter side %d px, seed %llu, %d threads\n\n", sources.size(),
-                choose.size(), report.size(), o.side, static_cast<unsigned long long>(o.seed), o.threads);
+    o.seed = set->seed;
+    std::vector<fs::path> choose;
+    for (std::size_t i = 0; i < set->originals.size(); ++i) {
+        if (set->half[i] != rvbench::Half::Choose) continue;
+        const auto& im = set->originals[i];
+        cv::Mat rgb(im.height, im.width, CV_8UC3, const_cast<std::uint8_t*>(im.data.data())), bgr;
+        cv::cvtColor(rgb, bgr, cv::COLOR_RGB2BGR);
+        char name[32];
+        std::snprintf(name, sizeof name, "o%03zu.jpg", i);
+        choose.push_back(work / "choose" / name);
+        if (!cv::imwrite(choose.back().string(), bgr, {cv::IMWRITE_JPEG_QUALITY, 95})) return 1;
+    }
+    std::printf("honest set: %zu originals (CHOOSE %d, REPORT %d), shorter side %d px, seed %llu, %d threads\n\n",
+                set->originals.size(), set->count(rvbench::Half::Choose), set->count(rvbench::Half::Report),
+                set->working_side, static_cast<unsigned long long>(set->seed), o.threads);
 
     auto lib = make_library(work / "choose-library", work / "choose", o.threads);
     if (!lib) return 1;
@@ -333,17 +297,51 @@ int main(int argc, char** argv) {
     auto row = lib->catalog().adapter(tuned->version);
     auto adapter = rv::parse_adapter((*row)->params.data(), (*row)->params.size());
     if (!adapter) return 1;
-    std::vector<fs::path> gallery_files = report;
-    gallery_files.insert(gallery_files.end(), choose.begin(), choose.end());
-    const auto gallery = embed_files(embedder, gallery_files);
-    std::vector<int> report_rows(report.size());
-    for (std::size_t i = 0; i < report.size(); ++i) report_rows[i] = static_cast<int>(i);
-    const auto report_queries = make_queries(embedder, report, report_rows, o.seed + 2000, 2);
-    std::printf("REPORT: R@1 of %zu edits of the %zu REPORT originals against all %zu originals\n\n",
-                report_queries.size(), report.size(), gallery.size());
-    print_header();
-    print_row("plain features", recall_at_1(gallery, report_queries, {}));
-    print_row(("tuned (" + best.name + ")").c_str(), recall_at_1(gallery, report_queries, *adapter));
+    // Every original, embedded as the queries are (from the set's pixels).
+    rv::FeatureMatrix gallery;
+    gallery.dim = embedder.dim();
+    for (const auto& im : set->originals) {
+        auto v = embedder.embed(im);
+        if (!v) v = std::vector<float>(static_cast<std::size_t>(gallery.dim), 0.0f);
+        gallery.rows.insert(gallery.rows.end(), v->begin(), v->end());
+    }
+    rv::AdapterStack tuned_stack;
+    tuned_stack.base = *adapter;
+    std::vector<float> g_tuned(gallery.rows.size());
+    tuned_stack.apply_rows(gallery.rows.data(), g_tuned.data(), gallery.size(), gallery.dim);
+    const std::size_t nq = set->queries.size(), no = gallery.size(), d = static_cast<std::size_t>(gallery.dim);
+    std::vector<float> sim_plain(nq * no, 0.0f), sim_tuned(nq * no, 0.0f);
+    std::size_t asked = 0;
+    std::vector<float> qa(d);
+    for (std::size_t q = 0; q < nq; ++q) {
+        if (set->half[static_cast<std::size_t>(set->queries[q].original)] != rvbench::Half::Report) continue;
+        auto v = embedder.embed(set->query_image(static_cast<int>(q)));
+        if (!v) continue;
+        ++asked;
+        tuned_stack.apply(v->data(), qa.data(), gallery.dim);
+        for (std::size_t r = 0; r < no; ++r) {
+            double p = 0, t = 0;
+            for (std::size_t j = 0; j < d; ++j) {
+                p += static_cast<double>((*v)[j]) * gallery.rows[r * d + j];
+                t += static_cast<double>(qa[j]) * g_tuned[r * d + j];
+            }
+            sim_plain[q * no + r] = static_cast<float>(p);
+            sim_tuned[q * no + r] = static_cast<float>(t);
+        }
+    }
+    const auto plain = rvbench::honest_score(*set, rvbench::right_ranks(*set, sim_plain)).half[1];
+    const auto tuned_score = rvbench::honest_score(*set, rvbench::right_ranks(*set, sim_tuned)).half[1];
+    std::printf("REPORT: R@1 of the honest set's %zu REPORT queries against all %zu originals\n\n", asked, no);
+    std::printf("| |");
+    for (int e = 0; e < rv::kImageEditCount; ++e) std::printf(" %s |", rv::image_edit_name(static_cast<rv::ImageEdit>(e)));
+    std::printf(" 2-3 combined | combined R@10 |\n|---|");
+    for (int e = 0; e < rv::kImageEditCount + 2; ++e) std::printf("---|");
+    std::printf("\n");
+    for (const auto* part : {&plain, &tuned_score}) {
+        std::printf("| %s |", part == &plain ? "plain features" : ("tuned (" + best.name + ")").c_str());
+        for (double v : part->single_r1) std::printf(" %.3f |", v);
+        std::printf(" %.3f | %.3f |\n", part->combined_r1, part->combined_r10);
+    }
     std::printf("\n");
 
     // 3. Fashion-MNIST.
