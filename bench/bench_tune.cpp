@@ -155,6 +155,8 @@ std::vector<Config> configs(const Options& o) {
         rv::TuneParams p;
         p.seed = o.seed;
         p.threads = o.threads;
+        p.train.rank = 32;  // the grid as it was run (the engine's default is what it chose)
+        p.train.alpha = 32;
         return p;
     };
     for (float g : {0.5f, 1.0f, 2.0f, 4.0f, 8.0f, 16.0f}) {
