@@ -44,6 +44,14 @@ namespace rv {
 // A library with fewer indexed images than this is too small to tune (an Error saying so).
 inline constexpr std::size_t kTuneMinImages = 20;
 
+// TrainParams as tuning uses them: rank 64 (alpha 64); the rest as for marks.
+inline TrainParams tune_train_defaults() {
+    TrainParams t;
+    t.rank = 64;
+    t.alpha = 64;
+    return t;
+}
+
 struct TuneParams {
     std::size_t images = 200;     // at most this many images sampled
     std::size_t min_images = kTuneMinImages;
@@ -57,7 +65,7 @@ struct TuneParams {
     // 2 with rank 64; rank 8 lost, and 3 or 10 InfoNCE gradient epochs after the start gained
     // nothing: the closed-form start alone is what wins).
     float strength = 2.0f;
-    TrainParams train{.rank = 64, .alpha = 64};  // epochs, losses... (train.seed is set from seed)
+    TrainParams train = tune_train_defaults();  // epochs, losses... (train.seed is set from seed)
     std::uint64_t seed = 1;       // the sample, the views, the split and the training
     int threads = 2;              // decoding and embedding workers
 };
