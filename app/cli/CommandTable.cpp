@@ -115,6 +115,20 @@ std::vector<CommandSpec> make_commands() {
          "stored, not activated. Progress on stderr. Exit status: 0 stored (active or not), 1 failed,\n"
          "130 interrupted (nothing stored).",
          0, 0, cmd_learn},
+        {"tune", "", "tune an adapter version to the library's own images (their edited views); activate it if better",
+         {library_option(),
+          json_option("print the result as one JSON object: version, activated, reason, images, views, "
+                      "held_out_before, held_out_after, marks_before, marks_after, seed, seconds"),
+          {"images", 0, Kind::Integer, "N", "at most this many images are sampled", 20, 100000, false, "200"},
+          {"seed", 0, Kind::Integer, "S", "the sample, the views, the held-out split and the training", 0, 1e15, false, "1"}},
+         "ruvision-cli tune --library ~/.local/share/RuVision/my-photos",
+         "Each sampled image gets 4 edited views (crops, small rotations, mirror, colour, grey, blur, a\n"
+         "caption, JPEG; 1 to 3 combined); the views of one image are trained alike, with the person's marks.\n"
+         "A quarter of the images are held out: the version becomes active only if it ranks their views\n"
+         "with their own images better than the active version (and the held-out marks no worse).\n"
+         "A library of fewer than 20 images is too small. Progress on stderr. Exit status: 0 stored\n"
+         "(active or not), 1 failed, 130 interrupted (nothing stored).",
+         0, 0, cmd_tune},
         {"adapters", "", "the library's adapter versions; activate one or none, export or import one",
          {library_option(), json_option("one JSON object per version"),
           {"activate", 0, Kind::Text, "N", "make version N active (whatever the guard said)"},

@@ -51,6 +51,8 @@ int cmd_marks(const Parsed& args);
 // Learning (LearnCommands.cpp).
 int cmd_learn(const Parsed& args);
 int cmd_adapters(const Parsed& args);
+// Self-supervised tuning (TuneCommands.cpp, i13-tune).
+int cmd_tune(const Parsed& args);
 
 // The hierarchy (HierarchyCommands.cpp). follow_hierarchy brings the library's stored hierarchy up
 // to date (after index, or an adapter activation: the map follows), prints one line saying what it

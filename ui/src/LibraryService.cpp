@@ -48,12 +48,14 @@ LibraryService::LibraryService(QObject* parent) : QObject(parent) {
     connect(&rescanTimer_, &QTimer::timeout, this, &LibraryService::rescan);
     connect(&watcher_, &QFileSystemWatcher::directoryChanged, this, [this] { rescanTimer_.start(); });
     connectHierarchy();
+    connectTuning();
 }
 
 LibraryService::~LibraryService() {
     *indexCancel_ = true;
     if (duplicatesCancel_) *duplicatesCancel_ = true;
     if (learnCancel_) *learnCancel_ = true;
+    cancelTuning();
     stopHierarchy();
     latestSearch_ = ~quint64{0};
     waitForTasks<&writerChannel>(writer_);
@@ -74,6 +76,7 @@ void LibraryService::open(const QString& dir) {
     // they arrive (they carry the old library), and this open runs after it on the writer.
     *indexCancel_ = true;
     if (duplicatesCancel_) *duplicatesCancel_ = true;
+    cancelTuning();
     library_.reset();
     indexing_ = false;
     snapshot_ = {};

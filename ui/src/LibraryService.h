@@ -25,6 +25,7 @@
 #include <vector>
 
 #include "learning/LearningData.h"
+#include "learning/TuneData.h"
 #include "ruvision/engine/Library.h"
 #include "marks/MarkState.h"
 #include "ruvision/engine/Marks.h"
@@ -180,6 +181,18 @@ public:
     // Search at a level (rv::search_at_level) for an image file, on the reader: k hits. Returns the
     // id levelSearchFinished() carries; an older request's answer is dropped.
     quint64 searchAtLevel(const QString& imagePath, int level, int k = 12);
+    // --- tuning (i13-tune) --- (ui/src/learning/ServiceTuning.cpp)
+    // Self-supervised tuning (rv::tune) on the writer pool, cancellable; searches go on on the
+    // reader. tuneNow() starts one (false: one runs already, or no library). With auto tune on,
+    // after an indexing run that added or changed images, rv::tune_due(minImages) is asked on the
+    // writer and a tune starts when it is due; an indexing run that starts meanwhile cancels an
+    // automatic tune (it would wait behind it) and the check is made again after that run.
+    // Opening another library or destroying the service cancels the running tune.
+    bool tuneNow() { return startTune(false); }
+    void cancelTuning();
+    bool isTuning() const { return tuning_; }
+    void setAutoTune(bool on, int minImages = 50);
+    bool autoTune() const { return autoTuneOn_; }
 
 signals:
     void opened(bool ok, const QString& error);
@@ -229,6 +242,11 @@ signals:
     void hierarchyProgress(qint64 done, qint64 total);  // of the running update; (0, 0) when it starts
     void hierarchyUpdated(const rv::ui::MapBuildInfo& info, const QString& error);  // error "cancelled" when cancelled
     void levelSearchFinished(quint64 id, const rv::ui::LevelResult& result, const QString& error);
+    // --- tuning (i13-tune) ---
+    void tuneStarted(bool automatic);
+    // stage: "waiting", "views" (images of total), "training" (step of steps), "re-projecting".
+    void tuneProgress(const QString& stage, qint64 done, qint64 total);
+    void tuneFinished(const rv::ui::TuneOutcome& outcome);  // then versionsListed follows
 
 protected:
     bool event(QEvent* e) override;  // runs the calls post() queued
@@ -296,6 +314,16 @@ private:
     quint64 mapShown_ = 0;             // the id of the load whose map was reported last (older ones dropped)
     std::shared_ptr<std::atomic<bool>> hierarchyCancel_ = std::make_shared<std::atomic<bool>>(false);
     std::atomic<quint64> latestLevelSearch_{0};
+    // --- tuning (i13-tune) ---
+    void connectTuning();  // the constructor's: follows indexing
+    bool startTune(bool automatic);
+    void checkAutoTune();  // asks rv::tune_due on the writer, may start a tune
+    bool tuning_ = false;
+    bool tuneAutomatic_ = false;  // the running tune was started by auto tune
+    bool tuneAgain_ = false;      // an automatic tune was cancelled by indexing: check after it
+    bool autoTuneOn_ = false;
+    int autoTuneMin_ = 50;
+    std::shared_ptr<std::atomic<bool>> tuneCancel_;
 };
 
 }  // namespace rv::ui

@@ -1,4 +1,5 @@
 #include "learning/LearningPanel.h"
+#include "learning/TuneStatus.h"
 
 #include <QAction>
 #include <QCheckBox>
@@ -196,6 +197,8 @@ QWidget* LearningPanel::buildVersions() {
     versionsView_->setWordWrap(false);
     versionsView_->horizontalHeader()->setResizeContentsPrecision(64);
     v->addWidget(versionsView_, 1);
+    tuneStatus_ = new TuneStatus(service_, box);  // self-supervised tuning (i13-tune)
+    v->addWidget(tuneStatus_);
     auto* buttons = new QHBoxLayout;
     activateButton_ = new QPushButton(tr("Activate"), box);
     noAdapterButton_ = new QPushButton(tr("Use No Adapter"), box);

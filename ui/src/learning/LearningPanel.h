@@ -28,6 +28,7 @@ class QTableView;
 namespace rv::ui {
 
 class CompareDialog;
+class TuneStatus;
 class MarksFilter;
 class MarksModel;
 class ThumbnailCache;
@@ -73,6 +74,7 @@ public:
     QLabel* outcomeLabel() const { return outcome_; }
     QPlainTextEdit* reportView() const { return report_; }
     CompareDialog* compareDialog() const { return compareDialog_; }
+    TuneStatus* tuneStatus() const { return tuneStatus_; }  // i13-tune
 
 protected:
     void showEvent(QShowEvent* event) override;
@@ -107,6 +109,7 @@ private:
     QLabel *counts_ = nullptr, *stage_ = nullptr, *outcome_ = nullptr;
     QPlainTextEdit* report_ = nullptr;
     CompareDialog* compareDialog_ = nullptr;
+    TuneStatus* tuneStatus_ = nullptr;
     int pendingLists_ = 0;  // marks / versions listings asked and not answered
 };
 

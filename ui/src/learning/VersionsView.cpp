@@ -50,7 +50,8 @@ QVariant VersionsModel::data(const QModelIndex& index, int role) const {
     switch (index.column()) {
     case VersionColumn: return v.version;
     case ActiveColumn: return v.active ? tr("active") : QString();
-    case SourceColumn: return v.source == QLatin1String("import") ? tr("import") : tr("learn");
+    case SourceColumn:
+        return v.source == QLatin1String("import") ? tr("import") : v.source == QLatin1String("tune") ? tr("tune") : tr("learn");
     case MarksColumn: return v.marks;
     case BeforeColumn: return score(v.before);
     case AfterColumn: return score(v.after);
