@@ -4,7 +4,8 @@
 // the kNN graph equals a sort of all pairs; DBA with alpha 0 and one neighbour is the mean of a
 // row and its nearest; diffusion over a fully linked graph equals a dense solve of
 // (I - alpha S) f = y, and on two disconnected cliques keeps the query's clique first even where
-// the plain order interleaves them; copies stay in front of a refined order.
+// the plain order interleaves them; copies, and leaders that stand out from the crowd, stay in
+// front of a refined order.
 #include <QtTest>
 
 #include <algorithm>
@@ -269,6 +270,27 @@ private slots:
         QCOMPARE(indices(g::keep_copies_first(plain, refined, 0.95f)), (std::vector<int>{3, 1, 2, 0}));
         QCOMPARE(indices(g::keep_copies_first(plain, refined, 1.5f)), (std::vector<int>{2, 0, 3, 1}));
         QCOMPARE(indices(g::keep_copies_first(plain, refined, 0.0f)), (std::vector<int>{3, 1, 0, 2}));
+    }
+
+    void leadersThatStandOutStayInFront()
+    {
+        // two leaders (a copy and the query's own file, say), then a drop, then a crowd
+        const std::vector<g::Ranked> plain{{4, 0.99f}, {0, 0.97f}, {1, 0.80f}, {2, 0.79f}, {3, 0.78f}};
+        const std::vector<g::Ranked> refined{{2, 1.0f}, {0, 0.9f}, {3, 0.5f}, {4, 0.4f}, {1, 0.2f}};
+        // drops 0.02, 0.17, 0.01, 0.01 of a spread of 0.21: the largest, 0.81 of it, after two leaders
+        QCOMPARE(indices(g::keep_leaders_first(plain, refined, 0.5)), (std::vector<int>{4, 0, 2, 3, 1}));
+        QCOMPARE(indices(g::keep_leaders_first(plain, refined, 0.9)), indices(refined));
+        // only the first max_leaders + 1 scores are looked at: with one leader allowed, the drop
+        // after the first (0.02 of 0.21) is all there is
+        QCOMPARE(indices(g::keep_leaders_first(plain, refined, 0.5, 1)), indices(refined));
+        QCOMPARE(indices(g::keep_leaders_first(plain, refined, 0.05, 1)), (std::vector<int>{4, 2, 0, 3, 1}));
+        // a crowd without a leader: the refined order
+        const std::vector<g::Ranked> flat{{0, 0.95f}, {1, 0.94f}, {2, 0.93f}, {3, 0.92f}};
+        const std::vector<g::Ranked> flat_refined{{3, 1.0f}, {2, 0.9f}, {1, 0.8f}, {0, 0.7f}};
+        QCOMPARE(indices(g::keep_leaders_first(flat, flat_refined, 0.5)), (std::vector<int>{3, 2, 1, 0}));
+        // equal scores: no spread, nothing stands out
+        const std::vector<g::Ranked> tie{{0, 0.9f}, {1, 0.9f}};
+        QCOMPARE(indices(g::keep_leaders_first(tie, {{1, 1.0f}, {0, 0.5f}}, 0.1)), (std::vector<int>{1, 0}));
     }
 
     void noCandidatesGiveEmptyOrders()

@@ -250,4 +250,25 @@ std::vector<Ranked> keep_copies_first(const std::vector<Ranked>& plain, const st
     return out;
 }
 
+std::vector<Ranked> keep_leaders_first(const std::vector<Ranked>& plain, const std::vector<Ranked>& refined,
+                                       double min_share, int max_leaders)
+{
+    if (plain.size() < 2) return refined;
+    const double spread = double(plain.front().score) - double(plain.back().score);
+    if (!(spread > 0)) return refined;
+    std::size_t cut = 0;  // leaders: plain[0, cut)
+    double best = -1;
+    const std::size_t last = std::min(plain.size() - 1, static_cast<std::size_t>(std::max(max_leaders, 1)));
+    for (std::size_t i = 0; i < last; ++i) {
+        const double drop = double(plain[i].score) - double(plain[i + 1].score);
+        if (drop > best) {
+            best = drop;
+            cut = i + 1;
+        }
+    }
+    if (best / spread < min_share) return refined;
+    // Everything scoring at least the last leader's score stays in front (keep_copies_first's rule).
+    return keep_copies_first(plain, refined, plain[cut - 1].score);
+}
+
 }  // namespace rv::graph

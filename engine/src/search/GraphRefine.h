@@ -97,4 +97,12 @@ std::vector<Ranked> diffuse_scores(const float* query_scores, const float* gram,
 std::vector<Ranked> keep_copies_first(const std::vector<Ranked>& plain, const std::vector<Ranked>& refined,
                                       float copy_score);
 
+// The same for scores that crowd near 1 (a CNN descriptor's plain cosine: look-alikes reach 0.98
+// too): the plain leaders stay first when they stand out from the rest. Among the first
+// `max_leaders` + 1 plain scores, the largest drop between neighbours s_i - s_(i+1), divided by the
+// spread of all plain scores (s_0 - s_last), must reach `min_share`; the candidates before that
+// drop stay first in plain order, the others follow in `refined` order. Otherwise: `refined`.
+std::vector<Ranked> keep_leaders_first(const std::vector<Ranked>& plain, const std::vector<Ranked>& refined,
+                                       double min_share, int max_leaders = 8);
+
 }  // namespace rv::graph
