@@ -10,6 +10,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <numeric>
 #include <random>
 #include <vector>
 
@@ -293,6 +294,27 @@ private slots:
         QCOMPARE(indices(g::keep_leaders_first(tie, {{1, 1.0f}, {0, 0.5f}}, 0.1)), (std::vector<int>{1, 0}));
     }
 
+    void searchRefinementIsTheChosenExpansionInAnyCandidateOrder()
+    {
+        const int d = 24, n = 36;
+        std::vector<float> rows = random_rows(n, d, 11);
+        const std::vector<float> q = random_rows(1, d, 12);
+        std::copy(q.begin(), q.end(), rows.begin() + 17 * d);  // the query's own file among the candidates
+        const g::Rows cand{rows.data(), n, d};
+        const auto got = g::refine_search(q.data(), cand);
+        QCOMPARE(indices(got), indices(g::expand_and_rank(q.data(), cand, g::kSearchExpansion)));
+        QCOMPARE(got.size(), std::size_t(n));
+        QCOMPARE(got[0].index, 17);  // an exact copy of the query stays first
+        // the same candidates shuffled: the same files in the same order
+        std::vector<int> perm(n);
+        std::iota(perm.begin(), perm.end(), 0);
+        std::shuffle(perm.begin(), perm.end(), std::mt19937(13));
+        std::vector<float> shuffled;
+        for (int i : perm) shuffled.insert(shuffled.end(), cand.row(i), cand.row(i) + d);
+        const auto again = g::refine_search(q.data(), g::Rows{shuffled.data(), n, d});
+        for (std::size_t r = 0; r < got.size(); ++r) QCOMPARE(perm[static_cast<std::size_t>(again[r].index)], got[r].index);
+    }
+
     void noCandidatesGiveEmptyOrders()
     {
         const std::vector<float> q = unit({1, 0});
@@ -300,6 +322,7 @@ private slots:
         QVERIFY(g::rank_plain(q.data(), none).empty());
         QVERIFY(g::expand_and_rank(q.data(), none, {}).empty());
         QVERIFY(g::diffuse(q.data(), none, {}).empty());
+        QVERIFY(g::refine_search(q.data(), none).empty());
         QVERIFY(g::gram(none).empty());
         QVERIFY(g::augment_database(none, g::knn_graph(none, 4), 2, 3.0).empty());
     }

@@ -271,4 +271,9 @@ std::vector<Ranked> keep_leaders_first(const std::vector<Ranked>& plain, const s
     return keep_copies_first(plain, refined, plain[cut - 1].score);
 }
 
+std::vector<Ranked> refine_search(const float* q, Rows cand)
+{
+    return expand_and_rank(q, cand, kSearchExpansion);
+}
+
 }  // namespace rv::graph
