@@ -74,7 +74,7 @@ std::string Method::name() const
     char b[200];
     switch (kind) {
     case Kind::Plain: std::snprintf(b, sizeof b, "plain"); break;
-    case Kind::Expansion: std::snprintf(b, sizeof b, "QE n=%d a=%g", qe_n, qe_alpha); break;
+    case Kind::Expansion: std::snprintf(b, sizeof b, "QE R=%d n=%d a=%g", shortlist, qe_n, qe_alpha); break;
     case Kind::Dba:
         if (qe_n > 0) std::snprintf(b, sizeof b, "DBA k=%d a=%g + QE n=%d a=%g", dba_k, dba_alpha, qe_n, qe_alpha);
         else std::snprintf(b, sizeof b, "DBA k=%d a=%g", dba_k, dba_alpha);

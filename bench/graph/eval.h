@@ -70,6 +70,12 @@ struct NearDup {
 NearDup load_neardup(rv::Embedder& embedder, const std::filesystem::path& mate_dir,
                      const std::filesystem::path& wallpaper_dir, int threads, std::uint64_t seed);
 
+// The honest set of issue 13 (retrieval/honest_set.h, its seed and halves): every original of the
+// wallpaper packages as the database, each single edit and each 2-3-edit combination a query
+// (columns: the nine edits, then "combined"), metric R@1; CHOOSE / REPORT by the original's half.
+NearDup load_honest(rv::Embedder& embedder, const std::filesystem::path& backgrounds,
+                    const std::filesystem::path& wallpapers, int threads);
+
 // R@1 on the REPORT queries, per method: the mean and per edit.
 struct NearDupScores {
     std::vector<double> mean;

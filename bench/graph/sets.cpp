@@ -2,6 +2,8 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
+#include <memory>
 #include <numeric>
 #include <random>
 #include <thread>
@@ -11,6 +13,7 @@
 #include "learning/retrieval.h"
 #include "retrieval/dataset.h"
 #include "retrieval/evaluate.h"
+#include "retrieval/honest_set.h"
 
 namespace gr = rv::graph;
 
@@ -67,6 +70,45 @@ NearDup load_neardup(rv::Embedder& embedder, const std::filesystem::path& mate_d
     for (int i = 0; i < no / 2; ++i) in_choose[static_cast<std::size_t>(originals[static_cast<std::size_t>(i)])] = 1;
     for (int q = 0; q < nq; ++q)
         (in_choose[static_cast<std::size_t>((*truth)[static_cast<std::size_t>(q)])] ? nd.choose : nd.report).push_back(q);
+    return nd;
+}
+
+NearDup load_honest(rv::Embedder& embedder, const std::filesystem::path& backgrounds,
+                    const std::filesystem::path& wallpapers, int threads)
+{
+    auto set = rvbench::build_honest(rvbench::honest_sources(backgrounds, wallpapers), rvbench::HonestParams{});
+    if (!set) {
+        std::fprintf(stderr, "bench_graph: the honest set: %s\n", set.error().message.c_str());
+        std::exit(1);
+    }
+    const int no = static_cast<int>(set->originals.size()), nq = static_cast<int>(set->queries.size());
+    std::vector<rv::RgbImage> qimg(static_cast<std::size_t>(nq));
+    std::vector<const rv::RgbImage*> imgs;
+    for (const auto& im : set->originals) imgs.push_back(&im);
+    for (int q = 0; q < nq; ++q) {
+        qimg[static_cast<std::size_t>(q)] = set->query_image(q);
+        imgs.push_back(&qimg[static_cast<std::size_t>(q)]);
+    }
+    std::vector<double> ms;
+    const rvbench::Matrix e = rvbench::embed_all(embedder, imgs, threads, ms);
+    NearDup nd;
+    nd.set.dim = e.cols;
+    nd.set.db_count = no;
+    nd.set.db.assign(e.v.begin(), e.v.begin() + static_cast<std::ptrdiff_t>(no) * e.cols);
+    nd.set.queries.assign(e.v.begin() + static_cast<std::ptrdiff_t>(no) * e.cols, e.v.end());
+    nd.set.exclude.assign(static_cast<std::size_t>(nq), -1);
+    auto truth = std::make_shared<std::vector<int>>();
+    for (int q = 0; q < nq; ++q) {
+        const rvbench::HonestQuery& hq = set->queries[static_cast<std::size_t>(q)];
+        truth->push_back(hq.original);
+        nd.query_edit.push_back(hq.single() ? hq.slot : rv::kImageEditCount);
+        (set->half[static_cast<std::size_t>(hq.original)] == rvbench::Half::Choose ? nd.choose : nd.report).push_back(q);
+    }
+    nd.set.metric = [truth](int qi, const std::vector<int>& ranked) {
+        return !ranked.empty() && ranked[0] == (*truth)[static_cast<std::size_t>(qi)] ? 1.0 : 0.0;
+    };
+    for (int k = 0; k < rv::kImageEditCount; ++k) nd.edit_names.push_back(rv::image_edit_name(static_cast<rv::ImageEdit>(k)));
+    nd.edit_names.push_back("combined");
     return nd;
 }
 
