@@ -174,7 +174,8 @@ void print_cost(const rvlearn::Pool& pool, const std::vector<Method>& chosen, st
                 if (m.kind == Method::Kind::Diffusion) out = gr::diffuse(q, gr::Rows{cand.data(), r, d}, m.diffusion);
                 else if (m.qe_n > 0) out = gr::expand_and_rank(q, gr::Rows{cand.data(), r, d}, {m.qe_n, m.qe_alpha});
                 ref_t.push_back(seconds_since(t0));
-                if (out.size() != static_cast<std::size_t>(r) && m.qe_n > 0) std::fprintf(stderr, "bench_graph: short order\n");
+                if (out.size() != static_cast<std::size_t>(r) && m.kind != Method::Kind::Dba)
+                    std::fprintf(stderr, "bench_graph: %s returned %zu of %d candidates\n", m.name().c_str(), out.size(), r);
                 if (m.kind == Method::Kind::Dba) {
                     // DBA's offline work per image: its k nearest (an exact scan here) and the weighted mean.
                     t0 = std::chrono::steady_clock::now();
