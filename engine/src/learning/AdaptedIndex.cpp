@@ -294,6 +294,11 @@ Status activate_version(Library& lib, std::int64_t version, const std::atomic<bo
     if (auto st = tx->commit(); !st) return st;
     LearningAccess::set_active(lib, active);
     remove_other_adapted_files(dir, version);
+    // Searches score in the new space from now on: its whitening and score curves are learned and
+    // stored now (edited views embedded by the writer). Best effort: the activation stands if this
+    // fails or is cancelled, and the next search learns them in memory instead.
+    if (auto st = lib.update_search_calibration(cancel); !st) {
+    }
     return Status::success();
 }
 
