@@ -5,6 +5,8 @@
 #include <mutex>
 #include <thread>
 
+#include "region/RegionDescriptors.h"
+
 namespace rv {
 
 std::size_t embed_files(const Embedder& prototype, const std::vector<std::filesystem::path>& files,
@@ -18,6 +20,7 @@ std::size_t embed_files(const Embedder& prototype, const std::vector<std::filesy
     std::size_t delivered = 0;  // next index the caller will receive
     std::map<std::size_t, EmbeddedFile> ready;
     int running = threads;
+    const bool want_regions = params.regions || params.regions_only;
 
     auto worker = [&](std::unique_ptr<Embedder> embedder) {
         for (;;) {
@@ -34,21 +37,35 @@ std::size_t embed_files(const Embedder& prototype, const std::vector<std::filesy
             try {
                 DecodeOptions opt;
                 opt.min_side = embedder->min_decode_side();
+                if (want_regions) opt.min_side = region_min_decode_side(*embedder);
                 auto img = decode_image(files[i], opt);
                 if (!img) {
                     r.error = img.error().message;
                 } else {
                     r.width = img->original_width;
                     r.height = img->original_height;
-                    // An embedding that fails (never a zero or NaN vector) is the file's error.
-                    auto v = embedder->embed(img->image);
-                    if (v && params.rotated) {
-                        auto t = embedder->embed_turned(img->image);
-                        if (t) r.rotated = std::move(*t);
-                        else v = t.error();
+                    if (!params.regions_only) {
+                        // An embedding that fails (never a zero or NaN vector) is the file's error.
+                        auto v = embedder->embed(img->image);
+                        if (v && params.rotated) {
+                            auto t = embedder->embed_turned(img->image);
+                            if (t) r.rotated = std::move(*t);
+                            else v = t.error();
+                        }
+                        if (v) r.embedding = std::move(*v);
+                        else r.error = files[i].string() + ": " + v.error().message;
                     }
-                    if (v) r.embedding = std::move(*v);
-                    else r.error = files[i].string() + ": " + v.error().message;
+                    // Regions (i13-region): a failure there leaves the file without regions only.
+                    if (want_regions && r.error.empty()) {
+                        auto reg = embed_regions(*embedder, img->image);
+                        if (!reg) r.region_error = files[i].string() + ": " + reg.error().message;
+                        for (std::size_t b = 0; reg && b < reg->boxes.size(); ++b) {
+                            const RegionBox& box = reg->boxes[b];
+                            const float* v = reg->data.data() + b * static_cast<std::size_t>(reg->dim);
+                            r.regions.push_back({static_cast<int>(b), box.x, box.y, box.w, box.h,
+                                                 std::vector<float>(v, v + reg->dim)});
+                        }
+                    }
                 }
             } catch (const std::exception& e) {
                 r.error = files[i].string() + ": " + e.what();
