@@ -1,26 +1,29 @@
 // retrieval_quality: how well RuVision's descriptors retrieve, on two fixed evaluation sets.
 //
-//   retrieval_quality [--models DIR] [--configs FILE|default|none] [--fashion-only|--neardup-only]
+//   retrieval_quality [--models DIR] [--configs FILE|default|none] [--fashion-only|--honest-only]
 //                     [--dump-reference DIR] [--reference DIR] [--threads N]
 //                     [--pcaw-shrink B] [--fashion-per-class N] [--ref-fashion-per-class N]
-//                     [--originals N] [--working-side PX] [--dump-examples DIR]
+//                     [--originals N] [--combined N] [--working-side PX] [--dump-examples DIR]
 //
-// Sets (see retrieval/dataset.h):
+// Sets (see retrieval/dataset.h, retrieval/honest_set.h):
 //   Fashion-MNIST: the first 100 t10k images of each class; every image queries the other 999;
 //     reported: mAP@10 by class label (definition in retrieval/metrics.h).
-//   Near-duplicates: Debian's MATE nature backgrounds + one image per Plasma wallpaper, brought to
-//     a 640 px shorter side; 10 seeded augmentations each; every query searches all originals;
-//     reported: recall@1 per augmentation and their mean.
+//   The honest set: every wallpaper package's pictures (/usr/share/backgrounds recursively, the
+//     largest image of each Plasma wallpaper and of its dark variant), each picture once (pixel
+//     check), brought to a 640 px shorter side, split by original into CHOOSE and REPORT halves.
+//     Queries: one per single edit and --combined (6) with 2-3 combined edits (ImageEdits.h);
+//     every query searches the whole gallery of originals; reported per half: R@1 and R@10 of
+//     the combined queries, R@1 per single edit. Choose on CHOOSE, report REPORT.
 // Configs: one per line, `MODEL DESCRIPTOR [POST...]`, '#' starts a comment. MODEL is a model
 //   name (DIR/NAME.rvm with --models, else the usual model search path) or a path to a .rvm file;
 //   DESCRIPTOR is a DescriptorSpec text (Embedder.h); each POST adds a row post-processed with
-//   PCA whitening learned on the evaluated set itself: `pcaw` (shrinkage whitening, same
-//   dimension) or `pcawK` (top K components). `--configs default` uses kDefaultConfigs below.
-//   The whitening is transductive (learned on the very images it is scored on) and its shrinkage
-//   (--pcaw-shrink, default 10) was picked on these same sets from {0.1, 1, 3, 10, 30, 100}:
-//   read those rows as what whitening can give at best, not as a held-out result.
+//   PCA whitening: `pcaw` (shrinkage whitening, same dimension) or `pcawK` (top K components),
+//   learned on the gallery of originals for the honest set (never on its queries) and on the
+//   evaluated images themselves for Fashion (transductive: an upper bound). The shrinkage
+//   (--pcaw-shrink, default 10) was picked on the old sets. `--configs default` uses
+//   kDefaultConfigs below.
 // Output: a Markdown table on stdout; progress on stderr. ms/img is the wall time of embed()
-//   (preprocess + forward + pooling, decoding excluded) per near-duplicate photo (Fashion images
+//   (preprocess + forward + pooling, decoding excluded) per honest-set image (Fashion images
 //   when run with --fashion-only), measured on each of the N worker threads while all N run.
 // Reference floor: --dump-reference DIR writes the images as the TF.js reference pipelines feed
 //   them (retrieval/reference.h) and exits; run `node packaging/models/reference_embed.cjs
@@ -28,8 +31,9 @@
 //   for RuVision on the very same input tensors, and for RuVision's own pipeline, all scored on
 //   the same (sub)set of images. The pure-JS reference needs ~1.1 s (mobilenet_v2, 224) and
 //   ~1.3 s (centernet, 320) per image on one core, so all 1462 images of both models would take
-//   ~1 hour: by default the reference set is a seeded subset of 40 Fashion images per class
-//   (--ref-fashion-per-class) plus the whole near-duplicate set (862 images per model).
+//   hours: the reference set is a seeded subset of 40 Fashion images per class
+//   (--ref-fashion-per-class), every honest original and the combined queries of the REPORT
+//   originals (about 900 images per model).
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
@@ -43,8 +47,10 @@
 
 #include "retrieval/dataset.h"
 #include "retrieval/evaluate.h"
+#include "retrieval/honest_set.h"
 #include "retrieval/metrics.h"
 #include "retrieval/reference.h"
+#include "retrieval/rows.h"
 #include "ruvision/engine/Embedder.h"
 
 namespace fs = std::filesystem;
@@ -52,7 +58,8 @@ using namespace rvbench;
 
 namespace {
 
-constexpr std::uint32_t kSeed = 20240617;  // near-dup augmentations and the reference subset
+constexpr std::uint32_t kSeed = 20240617;  // the Fashion reference subset
+constexpr std::uint64_t kHonestSeed = 20261130;  // the honest set's split and edits
 
 // The built-in config list (same syntax as --configs FILE).
 constexpr const char* kDefaultConfigs = R"(
@@ -96,7 +103,7 @@ mobilenet_v3_centernet  gem3:c11|flip
 struct Options {
     fs::path models_dir;
     std::string configs = "default";
-    bool fashion = true, neardup = true;
+    bool fashion = true, honest = true;
     fs::path dump_reference, reference;
     fs::path dump_examples;  // writes original 0 and its queries as PNG, then exits
     int threads = 2;
@@ -104,9 +111,10 @@ struct Options {
     int fashion_per_class = 100;
     int ref_fashion_per_class = 40;
     int originals = 0;  // 0 = all
+    int combined = 6;
     int working_side = 640;
     fs::path fashion_dir = "/usr/share/datasets/fashion-mnist";
-    fs::path mate_dir = "/usr/share/backgrounds/mate/nature";
+    fs::path backgrounds_dir = "/usr/share/backgrounds";
     fs::path wallpaper_dir = "/usr/share/wallpapers";
 };
 
@@ -165,10 +173,15 @@ fs::path resolve_model(const std::string& token, const Options& o) {
 
 // The reference section: for each dumped model, three row groups on the same images.
 std::vector<Row> reference_rows(const Options& o, const RefItems& items, const FashionSet* fashion,
-                                const NearDupSet* neardup, std::vector<std::string>& notes) {
+                                const HonestSet* honest, std::vector<std::string>& notes) {
     std::vector<Row> rows;
-    Layout L{static_cast<int>(items.fashion_rows.size()), items.originals, items.queries, {}};
+    const HonestSet sub = honest ? item_set(items, *honest) : HonestSet{};
+    Layout L{static_cast<int>(items.fashion_rows.size()), items.originals, static_cast<int>(items.queries.size()), {},
+             honest ? &sub : nullptr};
     for (int r : items.fashion_rows) L.labels.push_back(fashion->labels[r]);
+    const std::vector<rv::RgbImage> own_images = item_images(items, fashion, honest);
+    std::vector<const rv::RgbImage*> own_in;
+    for (const auto& img : own_images) own_in.push_back(&img);
     for (const auto& m : reference_models()) {
         if (!fs::exists(o.reference / m.name / "manifest.json")) {
             std::fprintf(stderr, "reference: no %s, skipping %s\n", (o.reference / m.name / "manifest.json").c_str(),
@@ -197,7 +210,7 @@ std::vector<Row> reference_rows(const Options& o, const RefItems& items, const F
         std::fprintf(stderr, "reference: %s: RuVision on the %d reference inputs\n", m.name.c_str(), items.count());
         const Matrix on_ref = embed_all(**emb, ref_in, o.threads, ms_ref);
         std::fprintf(stderr, "reference: %s: RuVision's own pipeline on the same images\n", m.name.c_str());
-        const Matrix own = embed_all(**emb, item_images(items, fashion, neardup), o.threads, ms_own);
+        const Matrix own = embed_all(**emb, own_in, o.threads, ms_own);
         int off = 0;
         for (std::size_t p = 0; p < m.nodes.size(); ++p) {
             const std::string& alias = m.nodes[p].first;
@@ -232,7 +245,7 @@ std::vector<Row> reference_rows(const Options& o, const RefItems& items, const F
         auto def = rv::Embedder::open(model_file);
         if (!def) die(def.error().message);
         std::vector<double> ms_def;
-        const Matrix own_default = embed_all(**def, item_images(items, fashion, neardup), o.threads, ms_def);
+        const Matrix own_default = embed_all(**def, own_in, o.threads, ms_def);
         Row d{"RuVision default " + m.name, (*def)->descriptor().str(), "", 0, -1.0, -1.0, {}, false};
         score(own_default, L, d);
         rows.push_back(d);
@@ -267,8 +280,8 @@ int main(int argc, char** argv) {
         };
         if (a == "--models") o.models_dir = val();
         else if (a == "--configs") o.configs = val();
-        else if (a == "--fashion-only") o.neardup = false;
-        else if (a == "--neardup-only") o.fashion = false;
+        else if (a == "--fashion-only") o.honest = false;
+        else if (a == "--honest-only") o.fashion = false;
         else if (a == "--dump-reference") o.dump_reference = val();
         else if (a == "--reference") o.reference = val();
         else if (a == "--dump-examples") o.dump_examples = val();
@@ -277,16 +290,17 @@ int main(int argc, char** argv) {
         else if (a == "--fashion-per-class") o.fashion_per_class = std::max(1, int_arg(a, val()));
         else if (a == "--ref-fashion-per-class") o.ref_fashion_per_class = int_arg(a, val());
         else if (a == "--originals") o.originals = int_arg(a, val());
+        else if (a == "--combined") o.combined = int_arg(a, val());
         else if (a == "--working-side") o.working_side = std::max(64, int_arg(a, val()));
         else if (a == "-h" || a == "--help") {
-            std::printf("usage: retrieval_quality [--models DIR] [--configs FILE|default|none] [--fashion-only|--neardup-only]\n"
+            std::printf("usage: retrieval_quality [--models DIR] [--configs FILE|default|none] [--fashion-only|--honest-only]\n"
                         "         [--dump-reference DIR] [--reference DIR] [--threads N] [--pcaw-shrink B]\n"
-                        "         [--fashion-per-class N] [--ref-fashion-per-class N] [--originals N] [--working-side PX]\n"
-                        "         [--dump-examples DIR]\n");
+                        "         [--fashion-per-class N] [--ref-fashion-per-class N] [--originals N] [--combined N]\n"
+                        "         [--working-side PX] [--dump-examples DIR]\n");
             return 0;
         } else die("unknown argument '" + a + "' (see --help)");
     }
-    if (!o.fashion && !o.neardup) die("--fashion-only and --neardup-only exclude each other");
+    if (!o.fashion && !o.honest) die("--fashion-only and --honest-only exclude each other");
 
     std::vector<Config> configs;
     if (o.configs == "default") configs = parse_configs(kDefaultConfigs);
@@ -300,48 +314,53 @@ int main(int argc, char** argv) {
 
     // ---- data ----
     FashionSet fashion;
-    NearDupSet neardup;
+    HonestSet honest;
     if (o.fashion) {
         auto f = load_fashion(o.fashion_dir, o.fashion_per_class);
         if (!f) die(f.error().message);
         fashion = std::move(*f);
         std::fprintf(stderr, "Fashion-MNIST: %zu images (%d per class)\n", fashion.images.size(), o.fashion_per_class);
     }
-    if (o.neardup) {
+    if (o.honest) {
         const double t0 = now_s();
-        auto sources = neardup_sources(o.mate_dir, o.wallpaper_dir);
-        if (o.originals > 0 && static_cast<int>(sources.size()) > o.originals) sources.resize(o.originals);
-        neardup = build_neardup(sources, o.working_side, kSeed);
-        if (neardup.originals.empty()) die("no near-duplicate originals found (are desktop-base / plasma wallpapers installed?)");
-        std::fprintf(stderr, "near-dup: %zu originals, %zu queries (%.1f s)\n", neardup.originals.size(),
-                     neardup.queries.size(), now_s() - t0);
+        HonestParams hp;
+        hp.working_side = o.working_side;
+        hp.seed = kHonestSeed;
+        hp.combined_per_original = o.combined;
+        hp.max_originals = o.originals;
+        auto h = build_honest(honest_sources(o.backgrounds_dir, o.wallpaper_dir), hp);
+        if (!h) die(h.error().message);
+        honest = std::move(*h);
+        std::fprintf(stderr, "honest set: %zu originals (CHOOSE %d, REPORT %d; %zu pictures packaged twice merged), %zu queries (%.1f s)\n",
+                     honest.originals.size(), honest.count(Half::Choose), honest.count(Half::Report), honest.merged.size(),
+                     honest.queries.size(), now_s() - t0);
     }
-    if (!o.dump_examples.empty() && o.neardup) {
+    if (!o.dump_examples.empty() && o.honest) {
         fs::create_directories(o.dump_examples);
-        write_png(o.dump_examples / "original.png", neardup.originals[0]);
-        for (int a = 0; a < kAugCount; ++a)
-            write_png(o.dump_examples / (std::string(aug_name(static_cast<Aug>(a))) + ".png"), neardup.queries[a]);
+        write_png(o.dump_examples / "original.png", honest.originals[0]);
+        for (int q = 0; q < static_cast<int>(honest.queries.size()) && honest.queries[q].original == 0; ++q)
+            write_png(o.dump_examples / (std::to_string(q) + "-" + rv::edits_label(honest.queries[q].edits) + ".png"),
+                      honest.query_image(q));
         return 0;
     }
     const FashionSet* fp = o.fashion ? &fashion : nullptr;
-    const NearDupSet* np = o.neardup ? &neardup : nullptr;
-    const RefItems ref_items = reference_items(fp, np, o.ref_fashion_per_class, kSeed);
+    const HonestSet* hp = o.honest ? &honest : nullptr;
+    const RefItems ref_items = reference_items(fp, hp, o.ref_fashion_per_class, kSeed);
 
     if (!o.dump_reference.empty()) {
-        if (auto s = dump_reference(o.dump_reference, ref_items, fp, np); !s) die(s.error().message);
-        std::fprintf(stderr, "reference: %d images per model (Fashion %zu = %d per class, seeded; near-dup %d + %d)\n",
+        if (auto s = dump_reference(o.dump_reference, ref_items, fp, hp); !s) die(s.error().message);
+        std::fprintf(stderr, "reference: %d images per model (Fashion %zu = %d per class, seeded; honest %d originals + %zu REPORT combined queries)\n",
                      ref_items.count(), ref_items.fashion_rows.size(), o.ref_fashion_per_class, ref_items.originals,
-                     ref_items.queries);
+                     ref_items.queries.size());
         return 0;
     }
 
     // ---- configs ----
-    Layout L{static_cast<int>(fashion.images.size()), static_cast<int>(neardup.originals.size()),
-             static_cast<int>(neardup.queries.size()), fashion.labels};
-    std::vector<const rv::RgbImage*> images;
+    Layout L{static_cast<int>(fashion.images.size()), static_cast<int>(honest.originals.size()),
+             static_cast<int>(honest.queries.size()), fashion.labels, hp};
+    std::vector<const rv::RgbImage*> images;  // the queries are made on demand
     for (const auto& i : fashion.images) images.push_back(&i);
-    for (const auto& i : neardup.originals) images.push_back(&i);
-    for (const auto& i : neardup.queries) images.push_back(&i);
+    for (const auto& i : honest.originals) images.push_back(&i);
     std::vector<Row> rows;
     for (std::size_t c = 0; c < configs.size(); ++c) {
         const auto& cfg = configs[c];
@@ -353,10 +372,16 @@ int main(int argc, char** argv) {
             continue;
         }
         std::fprintf(stderr, "[%zu/%zu] %s %s: embedding %zu images...\n", c + 1, configs.size(), cfg.model.c_str(),
-                     cfg.descriptor.c_str(), images.size());
+                     cfg.descriptor.c_str(), images.size() + honest.queries.size());
         const double t0 = now_s();
-        std::vector<double> ms;
-        const Matrix e = embed_all(**emb, images, o.threads, ms);
+        std::vector<double> ms, ms_q;
+        const Matrix known = embed_all(**emb, images, o.threads, ms);
+        const Matrix queries = embed_generated(
+            **emb, L.queries, [&honest](int q) { return honest.query_image(q); }, o.threads, ms_q);
+        Matrix e(known.rows + queries.rows, known.cols);
+        std::copy(known.v.begin(), known.v.end(), e.v.begin());
+        std::copy(queries.v.begin(), queries.v.end(), e.v.begin() + static_cast<std::ptrdiff_t>(known.v.size()));
+        ms.insert(ms.end(), ms_q.begin(), ms_q.end());
         Row row{(*emb)->model_name(), cfg.descriptor, "", 0, -1.0, -1.0, {}, false};
         row.ms = L.originals > 0 ? mean_of(ms, L.fashion, ms.size()) : mean_of(ms, 0, ms.size());
         score(e, L, row);
@@ -369,21 +394,28 @@ int main(int argc, char** argv) {
         std::fprintf(stderr, "  (%.1f s)\n", now_s() - t0);
     }
     if (!rows.empty()) {
-        std::printf("## Retrieval quality\n\nFashion-MNIST: %zu images (%d per class), mAP@10. Near-dup: %zu originals x %d "
-                    "augmentations, R@1 against the originals. ms/img: embed() per near-dup photo, %d threads busy. "
-                    "post: pcaw = PCA whitening learned on the evaluated set itself (shrink %.2g), pcawK = top K.\n\n",
-                    fashion.images.size(), o.fashion_per_class, neardup.originals.size(), kAugCount, o.threads, o.shrink);
-        print_table(rows, true);
+        std::printf("## Retrieval quality\n\nFashion-MNIST: %zu images (%d per class), mAP@10. Honest set: %zu originals "
+                    "(CHOOSE %d, REPORT %d), %d single-edit + %d combined queries per original, searched against all "
+                    "originals. ms/img: embed() per honest-set image, %d threads busy. post: pcaw = PCA whitening "
+                    "learned on the gallery (Fashion: on itself), shrink %.2g; pcawK = top K.\n\n",
+                    fashion.images.size(), o.fashion_per_class, honest.originals.size(), honest.count(Half::Choose),
+                    honest.count(Half::Report), rv::kImageEditCount, o.combined, o.threads, o.shrink);
+        for (Half h : {Half::Choose, Half::Report}) {
+            std::printf("### %s half (%s)\n\n", half_name(h),
+                        h == Half::Choose ? "choices are made on these figures" : "the figures to report");
+            print_table(rows, true, h);
+            std::printf("\n");
+        }
     }
 
     if (!o.reference.empty()) {
         std::vector<std::string> notes;
-        const auto ref_rows = reference_rows(o, ref_items, fp, np, notes);
+        const auto ref_rows = reference_rows(o, ref_items, fp, hp, notes);
         std::printf("\n## Reference floor (same images for every row: Fashion %zu = %d per class seeded from the %d loaded, "
-                    "near-dup %d originals + %d queries)\n\n",
+                    "honest set: %d originals + the %zu combined queries of the REPORT half)\n\n",
                     ref_items.fashion_rows.size(), o.ref_fashion_per_class, o.fashion_per_class, ref_items.originals,
-                    ref_items.queries);
-        print_table(ref_rows, false);
+                    ref_items.queries.size());
+        print_table(ref_rows, false, Half::Report);
         if (!notes.empty()) std::printf("\n");
         for (const auto& n : notes) std::printf("- %s\n", n.c_str());
     }

@@ -1,14 +1,14 @@
 #include "retrieval/dataset.h"
 
+#include "ruvision/engine/ImageEdits.h"
+
 #include <zlib.h>
 
 #include <algorithm>
 #include <array>
 #include <cmath>
 #include <cstdio>
-#include <random>
 
-#include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 
 namespace rvbench {
@@ -44,24 +44,6 @@ std::uint32_t be32(const std::vector<std::uint8_t>& b, std::size_t at) {
            std::uint32_t{b[at + 3]};
 }
 
-// ---- random numbers, identical on every standard library ----
-// std::uniform_*_distribution is implementation-defined; the raw mt19937 sequence is not. So
-// values are derived from raw draws here.
-class Rand {
-public:
-    Rand(std::uint32_t seed, int original, int aug) {
-        std::seed_seq seq{seed, static_cast<std::uint32_t>(original), static_cast<std::uint32_t>(aug)};
-        g_.seed(seq);
-    }
-    double unit() { return static_cast<double>(g_() >> 8) * (1.0 / 16777216.0); }  // [0, 1)
-    double uniform(double a, double b) { return a + (b - a) * unit(); }
-    int below(int n) { return std::min(n - 1, static_cast<int>(unit() * n)); }  // [0, n)
-    bool coin() { return (g_() >> 31) != 0; }
-
-private:
-    std::mt19937 g_;
-};
-
 cv::Mat as_mat(const rv::RgbImage& img) {
     return cv::Mat(img.height, img.width, CV_8UC3, const_cast<std::uint8_t*>(img.data.data()));
 }
@@ -72,104 +54,6 @@ rv::RgbImage to_rgb(const cv::Mat& m) {
     out.width = c.cols;
     out.height = c.rows;
     out.data.assign(c.data, c.data + static_cast<std::size_t>(c.cols) * c.rows * 3);
-    return out;
-}
-
-// Random crop keeping `area` of the pixels (aspect ratio jittered by up to 1.25x).
-cv::Mat random_crop(const cv::Mat& m, Rand& r, double min_area, double max_area) {
-    const double area = r.uniform(min_area, max_area);
-    const double aspect = std::exp(r.uniform(std::log(0.8), std::log(1.25)));
-    const int cw = std::clamp(static_cast<int>(std::lround(m.cols * std::sqrt(area * aspect))), 1, m.cols);
-    const int ch = std::clamp(static_cast<int>(std::lround(m.rows * std::sqrt(area / aspect))), 1, m.rows);
-    const int x = r.below(m.cols - cw + 1);
-    const int y = r.below(m.rows - ch + 1);
-    return m(cv::Rect(x, y, cw, ch)).clone();
-}
-
-// Rotation by `deg` about the centre, then the largest centred crop with the image's aspect
-// ratio that contains no border pixels.
-cv::Mat rotate_crop(const cv::Mat& m, double deg) {
-    const double t = std::abs(deg) * CV_PI / 180.0, c = std::cos(t), s = std::sin(t);
-    const double W = m.cols, H = m.rows;
-    // A centred sW x sH rectangle lies inside the rotated W x H one iff its corners, rotated
-    // back, lie inside W x H: s(W cos + H sin) <= W and s(W sin + H cos) <= H.
-    const double k = std::min(W / (W * c + H * s), H / (W * s + H * c));
-    cv::Mat rot;
-    const cv::Mat a = cv::getRotationMatrix2D(cv::Point2f(static_cast<float>(W / 2), static_cast<float>(H / 2)), deg, 1.0);
-    cv::warpAffine(m, rot, a, m.size(), cv::INTER_LINEAR, cv::BORDER_REFLECT_101);
-    const int cw = std::max(1, static_cast<int>(std::floor(W * k)) - 2);
-    const int ch = std::max(1, static_cast<int>(std::floor(H * k)) - 2);
-    return rot(cv::Rect((m.cols - cw) / 2, (m.rows - ch) / 2, cw, ch)).clone();
-}
-
-// Brightness, contrast, saturation (factors) and hue (fraction of the circle), in that order.
-cv::Mat jitter(const cv::Mat& m, Rand& r) {
-    const double b = r.uniform(0.6, 1.4), ct = r.uniform(0.6, 1.4), sat = r.uniform(0.5, 1.5);
-    const double hue = r.uniform(-0.08, 0.08);
-    cv::Mat f;
-    m.convertTo(f, CV_32FC3, b);
-    cv::Mat lum;
-    cv::transform(f, lum, cv::Matx13f(0.299f, 0.587f, 0.114f));  // RGB order
-    const float mean = static_cast<float>(cv::mean(lum)[0]);
-    f = (f - cv::Scalar::all(mean)) * ct + cv::Scalar::all(mean);
-    cv::transform(f, lum, cv::Matx13f(0.299f, 0.587f, 0.114f));
-    cv::Mat lum3;
-    cv::merge(std::vector<cv::Mat>{lum, lum, lum}, lum3);
-    f = lum3 + (f - lum3) * sat;
-    cv::Mat u8;
-    f.convertTo(u8, CV_8UC3);  // saturates to 0..255
-    cv::Mat hsv;
-    cv::cvtColor(u8, hsv, cv::COLOR_RGB2HSV_FULL);  // H in 0..255 for the full circle
-    const int shift = static_cast<int>(std::lround(hue * 256.0));
-    for (int y = 0; y < hsv.rows; ++y) {
-        auto* p = hsv.ptr<cv::Vec3b>(y);
-        for (int x = 0; x < hsv.cols; ++x) p[x][0] = static_cast<std::uint8_t>((p[x][0] + shift + 256) & 255);
-    }
-    cv::cvtColor(hsv, u8, cv::COLOR_HSV2RGB_FULL);
-    return u8;
-}
-
-// JPEG round trip at `quality` (OpenCV's codec wants BGR).
-cv::Mat jpeg(const cv::Mat& m, int quality) {
-    cv::Mat bgr;
-    cv::cvtColor(m, bgr, cv::COLOR_RGB2BGR);
-    std::vector<std::uint8_t> buf;
-    cv::imencode(".jpg", bgr, buf, {cv::IMWRITE_JPEG_QUALITY, quality});
-    cv::Mat dec = cv::imdecode(buf, cv::IMREAD_COLOR);
-    cv::cvtColor(dec, bgr, cv::COLOR_BGR2RGB);
-    return bgr;
-}
-
-// A filled rectangle of random colour covering 8-12 % of the image, then a caption whose text
-// box covers roughly another 3-6 %.
-cv::Mat overlay(const cv::Mat& m, Rand& r) {
-    cv::Mat out = m.clone();
-    const double area = r.uniform(0.08, 0.12) * m.cols * m.rows;
-    const double aspect = r.uniform(0.5, 2.0);
-    const int rw = std::min(m.cols, static_cast<int>(std::lround(std::sqrt(area * aspect))));
-    const int rh = std::min(m.rows, static_cast<int>(std::lround(std::sqrt(area / aspect))));
-    const int rx = r.below(m.cols - rw + 1), ry = r.below(m.rows - rh + 1);
-    const cv::Scalar colour(r.below(256), r.below(256), r.below(256));
-    cv::rectangle(out, cv::Rect(rx, ry, rw, rh), colour, cv::FILLED);
-
-    static const std::array<const char*, 4> captions = {"SAMPLE PHOTO", "(c) 2024 Holiday", "RuVision test",
-                                                        "best summer ever"};
-    const std::string text = captions[r.below(static_cast<int>(captions.size()))];
-    const int font = cv::FONT_HERSHEY_DUPLEX;
-    const double want_h = 0.08 * m.rows;
-    int base = 0;
-    double scale = want_h / cv::getTextSize(text, font, 1.0, 1, &base).height;
-    cv::Size ts = cv::getTextSize(text, font, scale, 1, &base);
-    if (ts.width > 0.9 * m.cols) {
-        scale *= 0.9 * m.cols / ts.width;
-        ts = cv::getTextSize(text, font, scale, 1, &base);
-    }
-    const int thick = std::max(1, static_cast<int>(std::lround(scale * 1.5)));
-    ts = cv::getTextSize(text, font, scale, thick, &base);
-    const int tx = r.below(std::max(1, m.cols - ts.width));
-    const int ty = ts.height + r.below(std::max(1, m.rows - ts.height - base));
-    const cv::Scalar tcolour(r.below(256), r.below(256), r.below(256));
-    cv::putText(out, text, cv::Point(tx, ty), font, scale, tcolour, thick, cv::LINE_AA);
     return out;
 }
 
@@ -258,49 +142,32 @@ std::vector<fs::path> neardup_sources(const fs::path& mate_dir, const fs::path& 
 }
 
 rv::RgbImage augment(const rv::RgbImage& src, Aug aug, std::uint32_t seed, int original_index) {
-    Rand r(seed, original_index, static_cast<int>(aug));
-    const cv::Mat m = as_mat(src);
-    cv::Mat out;
+    using E = rv::ImageEdit;
+    rv::EditRandom r(seed, static_cast<std::uint64_t>(original_index), static_cast<std::uint64_t>(aug));
+    rv::EditRanges g;
+    g.crop_area_min = 0.5;
+    g.rotate_min = 10.0;
+    // Blur sigma 2-3 pixels at whatever size (EditRanges counts it on a 640 px shorter side).
+    const double per_640 = 640.0 / std::max(1, std::min(src.width, src.height));
+    g.blur_sigma_min = 2.0 * per_640;
+    g.blur_sigma_max = 3.0 * per_640;
     switch (aug) {
-        case Aug::Crop:
-            out = random_crop(m, r, 0.5, 0.8);
-            break;
-        case Aug::Rot90:
-            cv::rotate(m, out, r.coin() ? cv::ROTATE_90_CLOCKWISE : cv::ROTATE_90_COUNTERCLOCKWISE);
-            break;
-        case Aug::Rotate: {
-            const double deg = r.uniform(10.0, 15.0);
-            out = rotate_crop(m, r.coin() ? deg : -deg);
-            break;
-        }
-        case Aug::HFlip:
-            cv::flip(m, out, 1);
-            break;
-        case Aug::Jitter:
-            out = jitter(m, r);
-            break;
-        case Aug::Grey: {
-            cv::Mat g;
-            cv::cvtColor(m, g, cv::COLOR_RGB2GRAY);
-            cv::cvtColor(g, out, cv::COLOR_GRAY2RGB);
-            break;
-        }
-        case Aug::Blur:
-            cv::GaussianBlur(m, out, cv::Size(0, 0), r.uniform(2.0, 3.0));
-            break;
-        case Aug::Overlay:
-            out = overlay(m, r);
-            break;
+        case Aug::Crop: return rv::apply_edit(src, E::Crop, r, g);
+        case Aug::Rot90: return rv::apply_edit(src, E::Rot90, r, g);
+        case Aug::Rotate: return rv::apply_edit(src, E::Rotate, r, g);
+        case Aug::HFlip: return rv::apply_edit(src, E::Mirror, r, g);
+        case Aug::Jitter: return rv::apply_edit(src, E::Jitter, r, g);
+        case Aug::Grey: return rv::apply_edit(src, E::Grey, r, g);
+        case Aug::Blur: return rv::apply_edit(src, E::Blur, r, g);
+        case Aug::Overlay: return rv::apply_edit(src, E::Caption, r, g);
         case Aug::Jpeg10:
-            out = jpeg(m, 10);
-            break;
-        case Aug::Combined: {
-            cv::Mat c = jpeg(jitter(random_crop(m, r, 0.5, 0.8), r), 30);
-            cv::flip(c, out, 1);
-            break;
-        }
+            g.jpeg_quality_min = g.jpeg_quality_max = 10;
+            return rv::apply_edit(src, E::Jpeg, r, g);
+        case Aug::Combined:
+            g.jpeg_quality_min = g.jpeg_quality_max = 30;
+            return rv::apply_edits(src, {E::Crop, E::Mirror, E::Jitter, E::Jpeg}, r, g);
     }
-    return to_rgb(out);
+    return src;
 }
 
 NearDupSet build_neardup(const std::vector<fs::path>& sources, int working_side, std::uint32_t seed) {

@@ -1,5 +1,7 @@
-// The two evaluation sets of retrieval_quality: Fashion-MNIST (class retrieval) and a
-// near-duplicate set generated, seeded, from the photos Debian ships as desktop backgrounds.
+// Fashion-MNIST (class retrieval, retrieval_quality and the learning benches) and the older
+// near-duplicate set of bench_duplicates and bench_hierarchy (10 augmentations of MATE's nature
+// backgrounds and one image per Plasma wallpaper), made with the engine's edits (ImageEdits.h).
+// retrieval_quality's near-duplicate figures come from the honest set (honest_set.h) instead.
 #pragma once
 
 #include <cstdint>
@@ -24,7 +26,10 @@ struct FashionSet {
 // ordered by class, then by test index.
 rv::Result<FashionSet> load_fashion(const std::filesystem::path& dir, int per_class);
 
-// The augmentations, in table order. Each is applied once to every original.
+// The augmentations, in table order. Each is applied once to every original, as rv::apply_edit
+// with the old set's ranges: crop keeps 50-80 %, rotate 10-15 degrees (black corners), blur
+// sigma 2-3 px, overlay = the caption edit, JPEG quality 10, combined = crop + mirror + jitter +
+// JPEG 30.
 enum class Aug { Crop, Rot90, Rotate, HFlip, Jitter, Grey, Blur, Overlay, Jpeg10, Combined };
 inline constexpr int kAugCount = 10;
 const char* aug_name(Aug a);  // short column name, e.g. "crop"

@@ -75,24 +75,6 @@ double fashion_map10(const Matrix& emb, const std::vector<int>& labels) {
     return queries ? sum / queries : 0.0;
 }
 
-NearDupScore neardup_recall1(const Matrix& originals, const Matrix& queries) {
-    NearDupScore s;
-    if (originals.rows == 0 || queries.rows == 0) return s;
-    const RowMajorF sim = view(queries) * view(originals).transpose();
-    std::array<int, kAugCount> hits{}, total{};
-    std::vector<int> idx;
-    for (int q = 0; q < queries.rows; ++q) {
-        top_k(sim.row(q).data(), originals.rows, -1, 1, idx);
-        ++total[q % kAugCount];
-        if (idx[0] == q / kAugCount) ++hits[q % kAugCount];
-    }
-    for (int a = 0; a < kAugCount; ++a) {
-        s.per_aug[a] = total[a] ? static_cast<double>(hits[a]) / total[a] : 0.0;
-        s.mean += s.per_aug[a] / kAugCount;
-    }
-    return s;
-}
-
 Whitening Whitening::learn(const Matrix& library, double shrink, int keep_dims, int max_corrected) {
     Whitening w;
     w.w_ = rv::Whitening::learn(library.v.data(), static_cast<std::size_t>(library.rows), library.cols, shrink,

@@ -34,14 +34,6 @@ Matrix slice_cols(const Matrix& m, int begin, int end);
 // mAP@10 is the mean over all queries (rows whose label occurs only once are not queries). (1.0 = the 10 nearest are all of the query's class.)
 double fashion_map10(const Matrix& emb, const std::vector<int>& labels);
 
-// Near-duplicate recall@1: query q (row q of `queries`, made from original q / kAugCount by
-// augmentation q % kAugCount) is a hit when its nearest original is the one it came from.
-struct NearDupScore {
-    std::array<double, kAugCount> per_aug{};  // R@1 per augmentation type
-    double mean = 0.0;                        // mean over the types (= over all queries)
-};
-NearDupScore neardup_recall1(const Matrix& originals, const Matrix& queries);
-
 // PCA whitening (rv::Whitening, Whitening.h) learned on the rows of `library`, applied to the
 // rows of x.
 class Whitening {

@@ -34,7 +34,7 @@ const std::vector<RefModel>& reference_models() {
     return models;
 }
 
-RefItems reference_items(const FashionSet* fashion, const NearDupSet* neardup, int fashion_per_class,
+RefItems reference_items(const FashionSet* fashion, const HonestSet* honest, int fashion_per_class,
                          std::uint32_t seed) {
     RefItems items;
     std::ostringstream tsv;
@@ -55,24 +55,33 @@ RefItems reference_items(const FashionSet* fashion, const NearDupSet* neardup, i
         for (int r : items.fashion_rows)
             tsv << "fashion\t" << fashion->test_index[r] << '\t' << fashion->labels[r] << '\n';
     }
-    if (neardup) {
-        items.originals = static_cast<int>(neardup->originals.size());
-        items.queries = static_cast<int>(neardup->queries.size());
-        for (const auto& n : neardup->names) tsv << "original\t" << n << '\n';
-        for (int q = 0; q < items.queries; ++q)
-            tsv << "query\t" << neardup->query_original(q) << '\t' << aug_name(neardup->query_aug(q)) << '\n';
+    if (honest) {
+        items.originals = static_cast<int>(honest->originals.size());
+        for (const auto& n : honest->names) tsv << "original\t" << n << '\n';
+        for (int q = 0; q < static_cast<int>(honest->queries.size()); ++q) {
+            const HonestQuery& hq = honest->queries[static_cast<std::size_t>(q)];
+            if (hq.single() || honest->half[static_cast<std::size_t>(hq.original)] != Half::Report) continue;
+            items.queries.push_back(q);
+            tsv << "query\t" << hq.original << '\t' << hq.slot << '\t' << rv::edits_label(hq.edits) << '\n';
+        }
     }
     items.tsv = tsv.str();
     return items;
 }
 
-std::vector<const rv::RgbImage*> item_images(const RefItems& items, const FashionSet* fashion,
-                                             const NearDupSet* neardup) {
-    std::vector<const rv::RgbImage*> out;
-    for (int r : items.fashion_rows) out.push_back(&fashion->images[r]);
-    for (int o = 0; o < items.originals; ++o) out.push_back(&neardup->originals[o]);
-    for (int q = 0; q < items.queries; ++q) out.push_back(&neardup->queries[q]);
+std::vector<rv::RgbImage> item_images(const RefItems& items, const FashionSet* fashion, const HonestSet* honest) {
+    std::vector<rv::RgbImage> out;
+    for (int r : items.fashion_rows) out.push_back(fashion->images[static_cast<std::size_t>(r)]);
+    for (int o = 0; o < items.originals; ++o) out.push_back(honest->originals[static_cast<std::size_t>(o)]);
+    for (int q : items.queries) out.push_back(honest->query_image(q));
     return out;
+}
+
+HonestSet item_set(const RefItems& items, const HonestSet& set) {
+    HonestSet sub = set;
+    sub.queries.clear();
+    for (int q : items.queries) sub.queries.push_back(set.queries[static_cast<std::size_t>(q)]);
+    return sub;
 }
 
 rv::RgbImage reference_input(const RefModel& model, const rv::RgbImage& img) {
@@ -111,8 +120,8 @@ rv::RgbImage reference_input(const RefModel& model, const rv::RgbImage& img) {
 }
 
 rv::Status dump_reference(const fs::path& dir, const RefItems& items, const FashionSet* fashion,
-                          const NearDupSet* neardup) {
-    const auto images = item_images(items, fashion, neardup);
+                          const HonestSet* honest) {
+    const auto images = item_images(items, fashion, honest);
     for (const auto& m : reference_models()) {
         const fs::path sub = dir / m.name;
         std::error_code ec;
@@ -120,8 +129,8 @@ rv::Status dump_reference(const fs::path& dir, const RefItems& items, const Fash
         if (ec) return rv::Error{sub.string() + ": " + ec.message()};
         {
             std::ofstream in(sub / "inputs.u8", std::ios::binary);
-            for (const auto* img : images) {
-                const auto r = reference_input(m, *img);
+            for (const auto& img : images) {
+                const auto r = reference_input(m, img);
                 in.write(reinterpret_cast<const char*>(r.data.data()), static_cast<std::streamsize>(r.data.size()));
             }
             if (!in) return rv::Error{(sub / "inputs.u8").string() + ": write failed"};

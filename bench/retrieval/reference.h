@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "retrieval/dataset.h"
+#include "retrieval/honest_set.h"
 #include "retrieval/metrics.h"
 
 namespace rvbench {
@@ -32,22 +33,27 @@ struct RefModel {
 const std::vector<RefModel>& reference_models();
 
 // The images scored for the reference rows: Fashion rows (indices into FashionSet, sorted)
-// followed by every near-duplicate original and every query, in NearDupSet order.
+// followed by every honest original and the chosen honest queries (indices into
+// HonestSet::queries, in order).
 struct RefItems {
     std::vector<int> fashion_rows;
-    int originals = 0, queries = 0;
-    int count() const { return static_cast<int>(fashion_rows.size()) + originals + queries; }
+    int originals = 0;
+    std::vector<int> queries;
+    int count() const { return static_cast<int>(fashion_rows.size() + queries.size()) + originals; }
     std::string tsv;  // one line per item; must match between --dump-reference and --reference
 };
 
 // fashion_per_class <= 0 or >= the loaded count: all Fashion images; otherwise a seeded subset
 // of that many per class (std::mt19937(seed) shuffle of each class's rows, first n kept, sorted).
-RefItems reference_items(const FashionSet* fashion, const NearDupSet* neardup, int fashion_per_class,
+// Honest queries: the combined queries of the REPORT originals (the pure-JS reference is slow).
+RefItems reference_items(const FashionSet* fashion, const HonestSet* honest, int fashion_per_class,
                          std::uint32_t seed);
 
 // The images of `items` in order, at the size the evaluation feeds them in (no resizing).
-std::vector<const rv::RgbImage*> item_images(const RefItems& items, const FashionSet* fashion,
-                                             const NearDupSet* neardup);
+std::vector<rv::RgbImage> item_images(const RefItems& items, const FashionSet* fashion, const HonestSet* honest);
+
+// `set` with only the queries `items` scores (for scoring the reference rows).
+HonestSet item_set(const RefItems& items, const HonestSet& set);
 
 // The reference input of one image: resized to model.width x model.height as the reference
 // pipeline does it (float arithmetic), rounded to uint8.
@@ -55,7 +61,7 @@ rv::RgbImage reference_input(const RefModel& model, const rv::RgbImage& image);
 
 // Writes DIR/<model>/{manifest.json, inputs.u8, items.tsv} for every reference model.
 rv::Status dump_reference(const std::filesystem::path& dir, const RefItems& items, const FashionSet* fashion,
-                          const NearDupSet* neardup);
+                          const HonestSet* honest);
 
 // Reads a dumped model directory back: checks items.tsv against `items`, returns the inputs.
 rv::Result<std::vector<rv::RgbImage>> load_reference_inputs(const std::filesystem::path& dir, const RefModel& model,
