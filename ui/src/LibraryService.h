@@ -15,6 +15,7 @@
 #include <QHash>
 #include <QImage>
 #include <QObject>
+#include <QRectF>
 #include <QStringList>
 #include <QThreadPool>
 #include <QTimer>
@@ -177,6 +178,12 @@ public:
     // Search at a level (rv::search_at_level) for an image file, on the reader: k hits. Returns the
     // id levelSearchFinished() carries; an older request's answer is dropped.
     quint64 searchAtLevel(const QString& imagePath, int level, int k = 12);
+
+    // --- region search (i13-region) --- (search/ServiceRegion.cpp)
+    // `region` (fractions of the image, rv::RegionRect) of `imagePath` searched by region
+    // (rv::Library::search_region) on the reader; like search(): replaces the search before it
+    // and answers with searchFinished() carrying the returned id and `label`.
+    quint64 searchRegion(const QString& imagePath, const QRectF& region, const QString& label, int k = 200);
 
 signals:
     void opened(bool ok, const QString& error);

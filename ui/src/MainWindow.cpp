@@ -40,6 +40,8 @@
 #include "learning/LearningPanel.h"
 #include "PreviewWidget.h"
 #include "QueryHistory.h"
+#include "DisplayName.h"
+#include "search/RegionQuery.h"
 #include "search/SearchPage.h"
 #include "ThumbnailCache.h"
 #include "viewer/ImageViewer.h"
@@ -165,6 +167,13 @@ void MainWindow::buildLayout() {
     viewer_ = new ImageViewer(this);
     connect(viewer_, &ImageViewer::findSimilarRequested, this, &MainWindow::queryFile);
     connect(preview_, &PreviewWidget::openRequested, this, [this](const QString& path) { viewer_->open(activeGrid(), path); });
+    // Search by region (i13-region): the rectangle drawn in the preview, as a query of its own.
+    connect(preview_, &PreviewWidget::regionSearchRequested, this, [this](const QString& path, const QRectF& region) {
+        Query q{{}, preview_->regionImage(region), tr("Region of %1").arg(displayName(path))};
+        q.regionOf = path;
+        q.region = region;
+        runQuery(q, true);
+    });
     files_ = new FileCommands(this);
     for (ImageGrid* grid : {browse_, results_}) {
         connect(grid, &ImageGrid::queryRequested, this, &MainWindow::queryFile);
@@ -394,7 +403,7 @@ void MainWindow::connectService() {
         if (const Query* q = history_->current()) {
             searching_ = true;
             refreshMoved_.clear();
-            refreshSearch_ = q->path.isEmpty() ? service_->search(q->image, q->label) : service_->search(q->path);
+            refreshSearch_ = askSearch(*service_, *q);
         }
         if (duplicatesAsked_) {
             duplicatesPending_ = duplicatesRefresh_ = true;
@@ -409,7 +418,7 @@ void MainWindow::followLibrary(const LibraryChange& change) {
     if (const Query* q = history_->current()) {
         searching_ = true;
         refreshMoved_ = change.movedPaths;
-        refreshSearch_ = q->path.isEmpty() ? service_->search(q->image, q->label)
+        refreshSearch_ = q->path.isEmpty() ? askSearch(*service_, *q)
                                            : service_->search(change.movedPaths.value(q->path, q->path));
     }
     if (duplicatesAsked_) {
@@ -469,8 +478,7 @@ void MainWindow::runQuery(const Query& q, bool record) {
     tabs_->setCurrentIndex(1);
     search_->setQuery(q);
     if (previewAction_->isChecked()) preview_->setImage(q.path);  // pixels: cleared (the card shows them)
-    if (q.path.isEmpty()) service_->search(q.image, q.label);
-    else service_->search(q.path);
+    askSearch(*service_, q);
     updateNavigation();
 }
 

@@ -166,6 +166,7 @@ Result<RegionVectors> embed_regions(Embedder& embedder, const RgbImage& image, c
                 RegionParams whole;
                 whole.side = params.tile_side;
                 whole.scales = {{1.0f, 1}};
+                whole.tiles = false;
                 auto v = embed_regions(embedder, tile, whole);
                 if (!v) return Error{"regions: region " + std::to_string(r) + ": " + v.error().message};
                 std::copy(v->data.begin(), v->data.end(), out.data.begin() + static_cast<std::ptrdiff_t>(r * out.dim));
