@@ -17,6 +17,7 @@
 #include <algorithm>
 #include <cmath>
 #include <exception>
+#include <utility>
 
 namespace rv::ui {
 
@@ -61,6 +62,12 @@ PreviewWidget::PreviewWidget(QWidget* parent) : QAbstractScrollArea(parent) {
 
 QRectF PreviewWidget::selectedRegion() const { return region_->region(); }
 void PreviewWidget::clearRegion() { region_->clear(); }
+
+void PreviewWidget::showRegion(const QString& path, const QRectF& region) {
+    if (path != path_ || state_ == State::Failed || state_ == State::Empty) setImage(path);
+    if (state_ == State::Ready) region_->set(region);
+    else pendingRegion_ = region;
+}
 
 QImage PreviewWidget::regionImage(const QRectF& r) const {
     if (state_ != State::Ready || r.isNull()) return {};
@@ -142,6 +149,7 @@ PreviewWidget::Decoded PreviewWidget::decode(const QString& path, int maxSide) {
 void PreviewWidget::setImage(const QString& path) {
     const quint64 id = ++request_;
     region_->clear();
+    pendingRegion_ = QRectF();
     if (pendingDecode_) {
         pendingDecode_->cancel();  // not yet started: never runs; running: its result is dropped
         pendingDecode_ = nullptr;
@@ -194,6 +202,7 @@ void PreviewWidget::onDecoded(const Decoded& result) {
     zoom_ = fitZoomFactor();
     updateScrollRange();
     startSmoothScale();
+    region_->set(std::exchange(pendingRegion_, QRectF()));
     viewport()->update();
     emit zoomChanged(zoom_);
     emit loaded(true, QString());

@@ -72,6 +72,8 @@ public:
     // fractions of the image; null when none. Cleared by a new image and by Esc.
     QRectF selectedRegion() const;
     void clearRegion();
+    // Shows `path` with `region` drawn on it (once decoded): where a region query came from.
+    void showRegion(const QString& path, const QRectF& region);
     // The pixels of `region` (fractions) in the decoded image (for the query card); null if none.
     QImage regionImage(const QRectF& region) const;
 
@@ -136,6 +138,7 @@ private:
     bool doubleClickOpens_ = false;
     QFutureWatcher<Decoded>* pendingDecode_ = nullptr;  // newest decode, cancelled when replaced
     RegionSelector* region_ = nullptr;  // search by region (i13-region)
+    QRectF pendingRegion_;              // showRegion()'s, drawn when its image is decoded
 };
 
 }  // namespace rv::ui

@@ -34,6 +34,14 @@ void RegionSelector::clear() {
     }
 }
 
+void RegionSelector::set(const QRectF& region) {
+    if (region.isNull()) return clear();
+    region_ = region.intersected(QRectF(0, 0, 1, 1));
+    drawing_ = false;
+    viewport_->update();
+    emit changed();
+}
+
 QRectF RegionSelector::toFractions(QPointF a, QPointF b, const QRectF& img) const {
     if (img.width() <= 0 || img.height() <= 0) return {};
     auto fx = [&](double x) { return std::clamp((x - img.left()) / img.width(), 0.0, 1.0); };

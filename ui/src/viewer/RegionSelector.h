@@ -27,6 +27,8 @@ public:
     QRectF region() const { return region_; }
     bool hasRegion() const { return !region_.isNull(); }
     void clear();
+    // Shows `region` (fractions, clipped to the image) as if drawn; a null rectangle clears.
+    void set(const QRectF& region);
 
     // Mouse events of the viewport; `imageRect` where the image is drawn (viewport coordinates),
     // `pans` whether a plain drag pans the image. Return true when the event was taken.
