@@ -3,6 +3,8 @@
 // first, the region index rebuilt when its file is deleted, a library indexed before regions
 // getting them on the next run without re-embedding, and bad rectangles refused.
 #include <QImage>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QTemporaryDir>
 #include <QtTest>
 
@@ -11,6 +13,7 @@
 #include <fstream>
 #include <limits>
 
+#include "cli_runner.h"
 #include "sample_photos.h"
 #include "ruvision/engine/Image.h"
 #include "ruvision/engine/Library.h"
@@ -59,6 +62,7 @@ private slots:
     void region_index_is_rebuilt_when_deleted();
     void library_indexed_before_regions_gets_them();
     void bad_rectangles_are_errors();
+    void cli_search_region();
 };
 
 void TestRegion::indexing_stores_regions() {
@@ -210,6 +214,37 @@ void TestRegion::bad_rectangles_are_errors() {
     auto missing = lib->search_region(fs::path(tmp.path().toStdString()) / "no-such.jpg", rv::RegionRect{0, 0, 0.5, 0.5}, 3);
     QVERIFY(!missing);
     QVERIFY(missing.error().message.find("no-such.jpg") != std::string::npos);
+}
+
+void TestRegion::cli_search_region() {
+    QTemporaryDir tmp;
+    const fs::path photos = photo_folder(tmp, 4);
+    const QString lib = tmp.filePath("lib");
+    auto idx = cli_test::cli({"index", "--library", lib, QString::fromStdString(photos.string())});
+    QCOMPARE(idx.code, 0);
+    const auto all = rv_test::nature_photos();
+    const QString img = QString::fromStdString((photos / all[2].filename()).string());
+    QImage picture(img);
+    const int w = picture.width(), h = picture.height();
+    // A fifth of the picture, in its pixels.
+    const QString rect = QString("%1,%2,%3,%4").arg(w / 4).arg(h / 3).arg(w / 2).arg(h * 2 / 5);
+    auto run = cli_test::cli({"search", "--library", lib, "--region", rect, "--json", "-k", "3", img});
+    QCOMPARE(run.code, 0);
+    QVERIFY(!run.lines.isEmpty());
+    const QJsonObject first = QJsonDocument::fromJson(run.lines[0]).object();
+    QCOMPARE(first["path"].toString(), img);
+    QCOMPARE(first["rank"].toInt(), 1);
+    // Absurd rectangles: usage errors (exit 2) that say why.
+    const QString outside = QString("%1,0,10,10").arg(w);
+    for (const QString& bad : {QString("1,2,3"), QString("a,b,c,d"), QString("0,0,0,5"), QString("-1,0,5,5"),
+                               QString("1,2,3,4,5"), outside}) {
+        auto r = cli_test::cli({"search", "--library", lib, "--region", bad, img});
+        QCOMPARE(r.code, 2);
+        QVERIFY2(r.err.contains("--region"), r.err.constData());
+    }
+    auto r = cli_test::cli({"search", "--library", lib, "--region", outside, img});
+    QVERIFY2(r.err.contains(QString("%1x%2 pixels").arg(w).arg(h).toUtf8()), r.err.constData());
+    QVERIFY(r.err.contains(img.toUtf8()));
 }
 
 QTEST_GUILESS_MAIN(TestRegion)
