@@ -7,12 +7,15 @@
 // for several region layouts (the input side the regions are pooled from, the grid), with the
 // cost of each: vectors per image, bytes per image (float32), time per image.
 //
-//   build/bin/bench_region [--half choose|report|both] [--layouts all|default] [--sources FILE]
+//   build/bin/bench_region [--half choose|report|both] [--layouts all|default] [--max N] [--no-cost]
 //
-// The originals: every JPEG/PNG of /usr/share/backgrounds (top level), MATE's nature photos and the
-// largest image of each Plasma wallpaper, decoded with their shorter side brought to 800 px; or the
-// paths listed in FILE (one per line). Crops keep a uniform share of the area, the aspect
-// jittered up to 1.25x, placed uniformly; seeded per (original, crop).
+// The originals and their halves: i13-set's honest set (bench/retrieval/honest_set.h: every
+// wallpaper package's pictures once, shorter side 640 px, split by original). The library holds
+// every original; the queries are crops of the half's originals made with the engine's own
+// ImageEdit::Crop (3 keeping 10-30 % of the area, 2 keeping 30-60 %, aspect jittered up to 1.25x),
+// seeded per (original, crop). Then the cost of indexing with and without regions: the embedding
+// stage of indexing (rv::embed_files on the original files at full size, decoding included, 2
+// threads, the quarter-turned feature too, as Library::index runs it) and the region index's file.
 #include <algorithm>
 #include <chrono>
 #include <cmath>
@@ -26,7 +29,10 @@
 #include <opencv2/imgproc.hpp>
 
 #include "region/RegionDescriptors.h"
-#include "retrieval/dataset.h"
+#include "retrieval/honest_set.h"
+#include "ruvision/engine/EmbedPool.h"
+#include "ruvision/engine/ImageEdits.h"
+#include "ruvision/engine/VectorIndex.h"
 #include "ruvision/engine/Embedder.h"
 #include "ruvision/engine/Image.h"
 
@@ -35,42 +41,6 @@ namespace fs = std::filesystem;
 namespace {
 
 constexpr std::uint32_t kSeed = 20261130;
-
-struct Rand {
-    explicit Rand(std::uint32_t a, std::uint32_t b) {
-        std::seed_seq s{kSeed, a, b};
-        g.seed(s);
-    }
-    double unit() { return static_cast<double>(g() >> 8) * (1.0 / 16777216.0); }
-    double uniform(double lo, double hi) { return lo + (hi - lo) * unit(); }
-    std::mt19937 g;
-};
-
-// A crop keeping `area` of the pixels, aspect ratio jittered up to 1.25x, placed uniformly.
-rv::RgbImage crop(const rv::RgbImage& src, double area, Rand& r) {
-    const double aspect = std::exp(r.uniform(-std::log(1.25), std::log(1.25)));
-    const double fw = std::min(1.0, std::sqrt(area * aspect)), fh = std::min(1.0, area / fw);
-    rv::RegionBox b;
-    b.w = static_cast<float>(fw);
-    b.h = static_cast<float>(fh);
-    b.x = static_cast<float>(r.uniform(0, 1 - fw));
-    b.y = static_cast<float>(r.uniform(0, 1 - fh));
-    return rv::crop_image(src, b);
-}
-
-std::vector<fs::path> default_sources() {
-    std::vector<fs::path> out = rvbench::neardup_sources("/usr/share/backgrounds/mate/nature", "/usr/share/wallpapers");
-    for (const auto& e : fs::directory_iterator("/usr/share/backgrounds")) {
-        const auto ext = e.path().extension();
-        if (e.is_regular_file() && !e.is_symlink() && (ext == ".jpg" || ext == ".png")) out.push_back(e.path());
-    }
-    std::set<std::string> seen;
-    std::vector<fs::path> unique;
-    for (const auto& p : out)
-        if (seen.insert(fs::canonical(p).string()).second) unique.push_back(p);
-    std::sort(unique.begin(), unique.end());
-    return unique;
-}
 
 struct Layout {
     std::string name;
@@ -90,14 +60,17 @@ float dot(const float* a, const float* b, int n) {
 }  // namespace
 
 int main(int argc, char** argv) {
-    std::string half = "both", layouts_arg = "all", sources_file;
+    std::string half = "both", layouts_arg = "all";
+    int max_originals = 0;
+    bool cost = true;
     for (int i = 1; i < argc; ++i) {
         const std::string a = argv[i];
         if (a == "--half" && i + 1 < argc) half = argv[++i];
         else if (a == "--layouts" && i + 1 < argc) layouts_arg = argv[++i];
-        else if (a == "--sources" && i + 1 < argc) sources_file = argv[++i];
+        else if (a == "--max" && i + 1 < argc) max_originals = std::atoi(argv[++i]);
+        else if (a == "--no-cost") cost = false;
         else {
-            std::fprintf(stderr, "usage: bench_region [--half choose|report|both] [--layouts all|default] [--sources FILE]\n");
+            std::fprintf(stderr, "usage: bench_region [--half choose|report|both] [--layouts all|default] [--max N] [--no-cost]\n");
             return 2;
         }
     }
@@ -108,44 +81,16 @@ int main(int argc, char** argv) {
     rv::Embedder& e = **emb;
     const int dim = e.dim();
 
-    std::vector<fs::path> sources;
-    if (!sources_file.empty()) {
-        std::ifstream in(sources_file);
-        for (std::string line; std::getline(in, line);)
-            if (!line.empty()) sources.emplace_back(line);
-    } else {
-        sources = default_sources();
-    }
-    std::vector<rv::RgbImage> originals;
-    std::vector<std::string> names;
-    for (const auto& p : sources) {
-        rv::DecodeOptions opt;
-        opt.min_side = 800;
-        auto d = rv::decode_image(p, opt);
-        if (!d) {
-            std::fprintf(stderr, "skipped: %s\n", d.error().message.c_str());
-            continue;
-        }
-        rv::RgbImage img = std::move(d->image);
-        const int shorter = std::min(img.width, img.height);
-        if (shorter > 800) {
-            const double s = 800.0 / shorter;
-            rv::RgbImage small;
-            small.width = std::max(1, static_cast<int>(std::lround(img.width * s)));
-            small.height = std::max(1, static_cast<int>(std::lround(img.height * s)));
-            small.data.resize(static_cast<std::size_t>(small.width) * small.height * 3);
-            cv::Mat src(img.height, img.width, CV_8UC3, img.data.data());
-            cv::Mat dst(small.height, small.width, CV_8UC3, small.data.data());
-            cv::resize(src, dst, dst.size(), 0, 0, cv::INTER_AREA);
-            img = std::move(small);
-        }
-        originals.push_back(std::move(img));
-        names.push_back(p.string());
-    }
+    rvbench::HonestParams hp;
+    hp.max_originals = max_originals;
+    hp.verbose = false;
+    auto set = rvbench::build_honest(rvbench::honest_sources("/usr/share/backgrounds", "/usr/share/wallpapers"), hp);
+    if (!set) return std::fprintf(stderr, "%s\n", set.error().message.c_str()), 1;
+    const std::vector<rv::RgbImage>& originals = set->originals;
+    const std::vector<std::string>& names = set->names;
     const int n = static_cast<int>(originals.size());
-    // The seeded split: each original's half from its own draw.
     std::vector<int> is_report(n);
-    for (int i = 0; i < n; ++i) is_report[i] = Rand(static_cast<std::uint32_t>(i), 999).unit() < 0.5;
+    for (int i = 0; i < n; ++i) is_report[i] = set->half[i] == rvbench::Half::Report;
 
     // Global descriptors (what the library stores) and their time.
     std::vector<float> global(static_cast<std::size_t>(n) * dim);
@@ -166,17 +111,19 @@ int main(int argc, char** argv) {
     std::vector<Query> queries;
     for (int i = 0; i < n; ++i)
         for (int q = 0; q < 5; ++q) {
-            Rand r(static_cast<std::uint32_t>(i), static_cast<std::uint32_t>(q));
+            rv::EditRandom r(set->seed, static_cast<std::uint64_t>(i), 1000 + static_cast<std::uint64_t>(q));
             const bool small = q < 3;
-            const double area = small ? r.uniform(0.10, 0.30) : r.uniform(0.30, 0.60);
-            auto v = e.embed(crop(originals[i], area, r));
+            rv::EditRanges ranges;
+            ranges.crop_area_min = small ? 0.10 : 0.30;
+            ranges.crop_area_max = small ? 0.30 : 0.60;
+            auto v = e.embed(rv::apply_edit(originals[i], rv::ImageEdit::Crop, r, ranges));
             if (!v) return std::fprintf(stderr, "%s: crop %d: %s\n", names[i].c_str(), q, v.error().message.c_str()), 1;
             queries.push_back({i, small, std::move(*v)});
         }
 
     std::vector<Layout> layouts;
     if (layouts_arg == "default") {
-        layouts.push_back({"default", rv::default_region_params()});
+        layouts.push_back({"default (tiles 224 px, 4x60%)", rv::default_region_params()});
     } else {
         struct Try {
             const char* name;
@@ -203,9 +150,8 @@ int main(int argc, char** argv) {
         }
     }
 
-    std::printf("%d originals (%s), %zu crop queries; global descriptor %.1f ms per image\n\n", n,
-                sources_file.empty() ? "backgrounds, MATE nature, Plasma" : sources_file.c_str(), queries.size(),
-                global_ms);
+    std::printf("%d originals of the honest set (CHOOSE %d, REPORT %d), %zu crop queries; global descriptor %.1f ms per image\n\n",
+                n, set->count(rvbench::Half::Choose), set->count(rvbench::Half::Report), queries.size(), global_ms);
     std::printf("| half | layout | regions | KB / image | ms / image (regions) | 10-30 %%: whole R@1 / R@10 | region R@1 / R@10 | 30-60 %%: whole R@1 / R@10 | region R@1 / R@10 |\n");
     std::printf("|---|---|--:|--:|--:|--:|--:|--:|--:|\n");
     for (const Layout& L : layouts) {
@@ -247,6 +193,36 @@ int main(int argc, char** argv) {
                         r(0, 0, 1), r(0, 1, 0), r(0, 1, 1), r(1, 0, 0), r(1, 0, 1), r(1, 1, 0), r(1, 1, 1));
             std::fflush(stdout);
         }
+    }
+    if (!cost) return 0;
+    // The cost of indexing with regions: the embedding stage as Library::index runs it.
+    std::vector<fs::path> files(names.begin(), names.end());
+    std::printf("\nIndexing cost (%zu original files at full size, 2 threads, decoding included):\n\n", files.size());
+    std::printf("| indexing | ms / image | regions / image | region index KB / image | catalog KB / image (regions) |\n|---|--:|--:|--:|--:|\n");
+    for (int with = 0; with < 2; ++with) {
+        rv::EmbedPoolParams pool;
+        pool.threads = 2;
+        pool.rotated = true;
+        pool.regions = with == 1;
+        rv::HnswIndex index(dim, "bench#regions");
+        std::int64_t next = 0;
+        std::size_t stored = 0;
+        const std::atomic<bool> never{false};
+        auto t = std::chrono::steady_clock::now();
+        rv::embed_files(e, files, pool, never, [&](rv::EmbeddedFile&& f) {
+            for (const auto& r : f.regions) (void)index.add(next++, r.vector.data());
+            stored += f.regions.size();
+        });
+        const double ms = 1000 * seconds_since(t) / static_cast<double>(files.size());
+        double kb = 0;
+        if (with) {
+            const fs::path tmp = fs::temp_directory_path() / "bench_region.rvi";
+            if (auto st = index.save(tmp.string()); st) kb = static_cast<double>(fs::file_size(tmp)) / 1024.0 / files.size();
+            fs::remove(tmp);
+        }
+        std::printf("| %s | %.1f | %.1f | %.1f | %.1f |\n", with ? "with regions (default)" : "without regions (before)", ms,
+                    static_cast<double>(stored) / files.size(), kb, stored * (dim * 4.0 + 40) / 1024.0 / files.size());
+        std::fflush(stdout);
     }
     return 0;
 }

@@ -266,7 +266,6 @@ Result<IndexJobResult> Library::index(const IndexJobParams& params, const std::a
             failure = catalog_->mark_error(id, r.ok() ? r.path.string() + ": the embedding is not usable (" + bad + ")"
                                                       : r.error);
             if (failure) failure = store_regions(id, {});  // i13-region
-
             ++result.failed;
         }
         if (failure && ++in_batch >= params.commit_every) {
