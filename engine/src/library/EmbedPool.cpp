@@ -1,5 +1,6 @@
 #include "ruvision/engine/EmbedPool.h"
 
+#include <algorithm>
 #include <condition_variable>
 #include <map>
 #include <mutex>
@@ -37,7 +38,6 @@ std::size_t embed_files(const Embedder& prototype, const std::vector<std::filesy
             try {
                 DecodeOptions opt;
                 opt.min_side = embedder->min_decode_side();
-                if (want_regions) opt.min_side = region_min_decode_side(*embedder);
                 auto img = decode_image(files[i], opt);
                 if (!img) {
                     r.error = img.error().message;
@@ -57,6 +57,17 @@ std::size_t embed_files(const Embedder& prototype, const std::vector<std::filesy
                     }
                     // Regions (i13-region): a failure there leaves the file without regions only.
                     if (want_regions && r.error.empty()) {
+                        // The tiles keep the model's input side: a JPEG the decoder reduced below
+                        // that is decoded again, less reduced (the file's feature stays the one
+                        // of the usual decode).
+                        const int side = region_min_decode_side(*embedder);
+                        const auto& im = img->image;
+                        if (std::min(im.width, im.height) < side &&
+                            std::min(img->original_width, img->original_height) > std::min(im.width, im.height)) {
+                            DecodeOptions larger = opt;
+                            larger.min_side = side;
+                            if (auto again = decode_image(files[i], larger)) img = std::move(again);
+                        }
                         auto reg = embed_regions(*embedder, img->image);
                         if (!reg) r.region_error = files[i].string() + ": " + reg.error().message;
                         for (std::size_t b = 0; reg && b < reg->boxes.size(); ++b) {
