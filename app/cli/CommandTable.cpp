@@ -53,6 +53,8 @@ std::vector<CommandSpec> make_commands() {
           {"level", 0, Kind::Integer, "L",
            "search the hierarchy at level L instead (0: the most general groups): its groups nearest to IMAGE",
            0, 1000000},
+          {"region", 0, Kind::Text, "X,Y,W,H",
+           "search with this rectangle of IMAGE: left, top, width, height in pixels of IMAGE as shown (EXIF orientation applied)"},
           json_option("one JSON object per hit, scores at full precision"), verbose_option()},
          "ruvision-cli search --library ~/.local/share/RuVision/my-photos -k5 query.jpg --alike a.jpg --different b.jpg",
          "Uses the active adapter version (ruvision-cli adapters) and the fast adapter the latest marks\n"
@@ -60,7 +62,9 @@ std::vector<CommandSpec> make_commands() {
          "A file of --alike/--different that is not a library file is a usage error (exit status 2).\n"
          "With --level: rank, hyperbolic distance, size and representative of the level's nearest groups\n"
          "(a level deeper than a branch gives its images), e.g. search --library DIR --level 1 -k5 query.jpg;\n"
-         "with --json one object per hit: rank, id, depth, size, distance, path (the representative).",
+         "with --json one object per hit: rank, id, depth, size, distance, path (the representative).\n"
+         "With --region: the library files with a part most like that rectangle (each file's best region\n"
+         "or whole image, plain features), e.g. search --library DIR --region 400,300,640,480 photo.jpg.",
          1, 1, cmd_search},
         {"duplicates", "", "groups of near-duplicate files, each checked pixel by pixel",
          {library_option(),

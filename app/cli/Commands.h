@@ -40,6 +40,7 @@ int cmd_import_model(const Parsed& args);
 // Library commands (LibraryCommands.cpp).
 int cmd_index(const Parsed& args);
 int cmd_search(const Parsed& args);
+int cmd_search_region(const Parsed& args);  // search --region (RegionCommands.cpp, i13-region)
 int cmd_status(const Parsed& args);
 int cmd_duplicates(const Parsed& args);
 int cmd_roots(const Parsed& args);

@@ -176,6 +176,7 @@ int cmd_index(const Parsed& a) {
 }
 
 int cmd_search(const Parsed& a) {
+    if (a.has("region")) return cmd_search_region(a);  // a rectangle of IMAGE (RegionCommands.cpp, i13-region)
     if (a.has("level")) return cmd_search_level(a);  // the hierarchy (HierarchyCommands.cpp)
     // Feedback is recorded as a search session where the library may be written.
     const bool feedback = a.has("alike") || a.has("different");

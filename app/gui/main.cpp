@@ -3,6 +3,7 @@
 //   //     --library     open this library (default: the last one used)
 //     --add-folder  add this folder of photos to the library (kept; indexed in the background)
 //     --query       ask "what looks like this?" for IMAGE once the library is open
+//     --region      with --query: search with a rectangle of IMAGE (X,Y,W,H fractions; i13-region)
 //     --duplicates  show the near-duplicate groups once indexing is done
 //     --learning    open on the Learning tab (marks, adapter versions, Learn Now)
 //     --pairs       show the pair view (the pairs RuVision is least sure of) once indexing is done
@@ -67,6 +68,10 @@ int main(int argc, char** argv) {
     parser.addVersionOption();
     QCommandLineOption library("library", "Open the library in DIR.", "DIR");
     QCommandLineOption query("query", "Find images like IMAGE.", "IMAGE");
+    // search by region (i13-region)
+    QCommandLineOption region("region", "With --query: search with this rectangle of IMAGE instead, "
+                                        "X,Y,W,H as fractions of its width and height (e.g. 0.3,0.3,0.4,0.4).",
+                              "X,Y,W,H");
     QCommandLineOption screenshot("screenshot", "Write a PNG of the window to FILE once it settles, then quit.",
                                   "FILE");
     QCommandLineOption addFolder("add-folder", "Add the folder DIR to the library.", "DIR");
@@ -75,7 +80,7 @@ int main(int argc, char** argv) {
     QCommandLineOption timeout("settle-timeout", "Seconds --screenshot waits at most.", "S", "600");
     QCommandLineOption pairs("pairs", "Show the pair view (pairs to judge) once indexing is done.");
     QCommandLineOption poincare("poincare", "Show the map of the library (the Poincaré disk) once indexing is done.");
-    parser.addOptions({library, addFolder, query, duplicates, learning, pairs, poincare, screenshot, timeout});
+    parser.addOptions({library, addFolder, query, region, duplicates, learning, pairs, poincare, screenshot, timeout});
     if (asks_for_text(argc, argv)) {
         QCoreApplication text(argc, argv);
         name_application();
@@ -98,10 +103,24 @@ int main(int argc, char** argv) {
     window.show();
     const QStringList folders = parser.values(addFolder);
     const QString image = parser.value(query);
-    QObject::connect(window.service(), &rv::ui::LibraryService::opened, &window, [&window, folders, image](bool ok) {
+    QRectF rect;
+    if (parser.isSet(region)) {
+        const QStringList v = parser.value(region).split(QLatin1Char(','));
+        bool ok = v.size() == 4;
+        double f[4] = {};
+        for (int i = 0; ok && i < 4; ++i) f[i] = v[i].toDouble(&ok);
+        rect = QRectF(f[0], f[1], f[2], f[3]);
+        if (!ok || image.isEmpty() || !rv::region_rect_problem({f[0], f[1], f[2], f[3]}).empty()) {
+            std::fprintf(stderr, "ruvision: --region '%s': expected X,Y,W,H, fractions of --query's image inside it\n",
+                         qPrintable(parser.value(region)));
+            return 2;
+        }
+    }
+    QObject::connect(window.service(), &rv::ui::LibraryService::opened, &window, [&window, folders, image, rect](bool ok) {
         if (!ok) return;
         for (const auto& f : folders) window.service()->addRoot(f);
-        if (!image.isEmpty()) window.queryFile(image);
+        if (!image.isEmpty() && !rect.isNull()) window.queryRegion(image, rect);
+        else if (!image.isEmpty()) window.queryFile(image);
     });
     if (parser.isSet(learning)) {
         // The folder tree selects the first folder when the library's folders arrive, which shows

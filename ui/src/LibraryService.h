@@ -15,6 +15,7 @@
 #include <QHash>
 #include <QImage>
 #include <QObject>
+#include <QRectF>
 #include <QStringList>
 #include <QThreadPool>
 #include <QTimer>
@@ -193,6 +194,12 @@ public:
     bool isTuning() const { return tuning_; }
     void setAutoTune(bool on, int minImages = 50);
     bool autoTune() const { return autoTuneOn_; }
+
+    // --- region search (i13-region) --- (search/ServiceRegion.cpp)
+    // `region` (fractions of the image, rv::RegionRect) of `imagePath` searched by region
+    // (rv::Library::search_region) on the reader; like search(): replaces the search before it
+    // and answers with searchFinished() carrying the returned id and `label`.
+    quint64 searchRegion(const QString& imagePath, const QRectF& region, const QString& label, int k = 200);
 
 signals:
     void opened(bool ok, const QString& error);

@@ -40,6 +40,10 @@
 #include "learning/LearningPanel.h"
 #include "PreviewWidget.h"
 #include "QueryHistory.h"
+#include <QtConcurrent>
+
+#include "DisplayName.h"
+#include "search/RegionQuery.h"
 #include "search/SearchPage.h"
 #include "ThumbnailCache.h"
 #include "viewer/ImageViewer.h"
@@ -165,6 +169,8 @@ void MainWindow::buildLayout() {
     viewer_ = new ImageViewer(this);
     connect(viewer_, &ImageViewer::findSimilarRequested, this, &MainWindow::queryFile);
     connect(preview_, &PreviewWidget::openRequested, this, [this](const QString& path) { viewer_->open(activeGrid(), path); });
+    // Search by region (i13-region): the rectangle drawn in the preview, as a query of its own.
+    connect(preview_, &PreviewWidget::regionSearchRequested, this, &MainWindow::queryRegion);
     files_ = new FileCommands(this);
     for (ImageGrid* grid : {browse_, results_}) {
         connect(grid, &ImageGrid::queryRequested, this, &MainWindow::queryFile);
@@ -394,7 +400,7 @@ void MainWindow::connectService() {
         if (const Query* q = history_->current()) {
             searching_ = true;
             refreshMoved_.clear();
-            refreshSearch_ = q->path.isEmpty() ? service_->search(q->image, q->label) : service_->search(q->path);
+            refreshSearch_ = askSearch(*service_, *q);
         }
         if (duplicatesAsked_) {
             duplicatesPending_ = duplicatesRefresh_ = true;
@@ -409,7 +415,7 @@ void MainWindow::followLibrary(const LibraryChange& change) {
     if (const Query* q = history_->current()) {
         searching_ = true;
         refreshMoved_ = change.movedPaths;
-        refreshSearch_ = q->path.isEmpty() ? service_->search(q->image, q->label)
+        refreshSearch_ = q->path.isEmpty() ? askSearch(*service_, *q)
                                            : service_->search(change.movedPaths.value(q->path, q->path));
     }
     if (duplicatesAsked_) {
@@ -462,15 +468,34 @@ void MainWindow::queryFile(const QString& path) { runQuery({path, {}, path}, tru
 
 void MainWindow::queryImage(const QImage& image, const QString& label) { runQuery({{}, image, label}, true); }
 
+void MainWindow::queryRegion(const QString& path, const QRectF& region) {
+    auto ask = [this, path, region](const QImage& pixels) {
+        Query q{{}, pixels, tr("Region of %1").arg(displayName(path))};
+        q.regionOf = path;
+        q.region = region;
+        runQuery(q, true);
+    };
+    // The card's pixels: the preview's when it shows that file, else decoded on a worker.
+    if (preview_->path() == path && preview_->hasImage()) return ask(preview_->regionImage(region));
+    QtConcurrent::run([path] { return PreviewWidget::decode(path, 1024).image; })
+        .then(this, [ask, region](const QImage& whole) {
+            ask(whole.copy(QRect(int(region.x() * whole.width()), int(region.y() * whole.height()),
+                                 std::max(1, int(region.width() * whole.width())),
+                                 std::max(1, int(region.height() * whole.height())))));
+        });
+}
+
 void MainWindow::runQuery(const Query& q, bool record) {
     if (record) history_->push(q);
     viewer_->close();  // a query from anywhere (paste, drop, Ctrl+O) shows its results
     searching_ = true;
     tabs_->setCurrentIndex(1);
     search_->setQuery(q);
-    if (previewAction_->isChecked()) preview_->setImage(q.path);  // pixels: cleared (the card shows them)
-    if (q.path.isEmpty()) service_->search(q.image, q.label);
-    else service_->search(q.path);
+    if (previewAction_->isChecked()) {
+        if (!q.region.isNull()) preview_->showRegion(q.regionOf, q.region);  // the file, the rectangle drawn
+        else preview_->setImage(q.path);  // pixels: cleared (the card shows them)
+    }
+    askSearch(*service_, q);
     updateNavigation();
 }
 

@@ -1,6 +1,9 @@
 #include "PreviewWidget.h"
 #include "EngineImageReader.h"
 #include "TransparencyBackdrop.h"
+#include "viewer/RegionSelector.h"
+#include <QContextMenuEvent>
+#include <QMenu>
 
 #include <QDir>
 #include <QFileInfo>
@@ -14,6 +17,7 @@
 #include <algorithm>
 #include <cmath>
 #include <exception>
+#include <utility>
 
 namespace rv::ui {
 
@@ -51,6 +55,33 @@ PreviewWidget::PreviewWidget(QWidget* parent) : QAbstractScrollArea(parent) {
     smoothTimer_->setSingleShot(true);
     smoothTimer_->setInterval(120);  // ms after the last zoom or resize
     connect(smoothTimer_, &QTimer::timeout, this, &PreviewWidget::startSmoothScale);
+    region_ = new RegionSelector(viewport());  // search by region (i13-region)
+    connect(region_, &RegionSelector::searchRequested, this,
+            [this](const QRectF& r) { emit regionSearchRequested(path_, r); });
+}
+
+QRectF PreviewWidget::selectedRegion() const { return region_->region(); }
+void PreviewWidget::clearRegion() { region_->clear(); }
+
+void PreviewWidget::showRegion(const QString& path, const QRectF& region) {
+    if (path != path_ || state_ == State::Failed || state_ == State::Empty) setImage(path);
+    if (state_ == State::Ready) region_->set(region);
+    else pendingRegion_ = region;
+}
+
+QImage PreviewWidget::regionImage(const QRectF& r) const {
+    if (state_ != State::Ready || r.isNull()) return {};
+    const QRect px(int(r.x() * image_.width()), int(r.y() * image_.height()), std::max(1, int(r.width() * image_.width())),
+                   std::max(1, int(r.height() * image_.height())));
+    return image_.copy(px);
+}
+
+void PreviewWidget::contextMenuEvent(QContextMenuEvent* event) {
+    if (state_ != State::Ready || !region_->hasRegion()) return;
+    QMenu menu(this);
+    menu.addAction(tr("Search This Region"), this, [this] { emit regionSearchRequested(path_, region_->region()); });
+    menu.addAction(tr("Clear Rectangle"), this, [this] { region_->clear(); });
+    menu.exec(event->globalPos());
 }
 
 PreviewWidget::~PreviewWidget() {
@@ -117,6 +148,8 @@ PreviewWidget::Decoded PreviewWidget::decode(const QString& path, int maxSide) {
 
 void PreviewWidget::setImage(const QString& path) {
     const quint64 id = ++request_;
+    region_->clear();
+    pendingRegion_ = QRectF();
     if (pendingDecode_) {
         pendingDecode_->cancel();  // not yet started: never runs; running: its result is dropped
         pendingDecode_ = nullptr;
@@ -169,6 +202,7 @@ void PreviewWidget::onDecoded(const Decoded& result) {
     zoom_ = fitZoomFactor();
     updateScrollRange();
     startSmoothScale();
+    region_->set(std::exchange(pendingRegion_, QRectF()));
     viewport()->update();
     emit zoomChanged(zoom_);
     emit loaded(true, QString());
@@ -308,18 +342,18 @@ void PreviewWidget::paintEvent(QPaintEvent* event) {
 
     const QRectF target = imageRect();
     const QSize targetDevice = (target.size() * devicePixelRatioF()).toSize();
+    const QRectF visible = target.intersected(QRectF(event->rect()));
     if (!smooth_.isNull() && smoothFor_ == targetDevice) {
         painter.drawImage(target.topLeft(), smooth_);
-        return;
+    } else if (!visible.isEmpty()) {
+        const double deviceScale = targetDevice.width() / double(image_.width());
+        painter.setRenderHint(QPainter::SmoothPixmapTransform, deviceScale < kNearestFromScale);
+        const double sx = image_.width() / target.width(), sy = image_.height() / target.height();
+        const QRectF source((visible.x() - target.x()) * sx, (visible.y() - target.y()) * sy, visible.width() * sx,
+                            visible.height() * sy);
+        painter.drawImage(visible, image_, source);
     }
-    const QRectF visible = target.intersected(QRectF(event->rect()));
-    if (visible.isEmpty()) return;
-    const double deviceScale = targetDevice.width() / double(image_.width());
-    painter.setRenderHint(QPainter::SmoothPixmapTransform, deviceScale < kNearestFromScale);
-    const double sx = image_.width() / target.width(), sy = image_.height() / target.height();
-    const QRectF source((visible.x() - target.x()) * sx, (visible.y() - target.y()) * sy, visible.width() * sx,
-                        visible.height() * sy);
-    painter.drawImage(visible, image_, source);
+    region_->paint(painter, target);  // search by region (i13-region)
 }
 
 void PreviewWidget::resizeEvent(QResizeEvent* event) {
@@ -351,7 +385,9 @@ void PreviewWidget::wheelEvent(QWheelEvent* event) {
 
 void PreviewWidget::keyPressEvent(QKeyEvent* event) {
     const auto key = event->key();
-    if (event->matches(QKeySequence::ZoomIn) || key == Qt::Key_Plus || key == Qt::Key_Equal) {
+    if (key == Qt::Key_Escape && region_->hasRegion()) {
+        region_->clear();
+    } else if (event->matches(QKeySequence::ZoomIn) || key == Qt::Key_Plus || key == Qt::Key_Equal) {
         zoomIn();
     } else if (event->matches(QKeySequence::ZoomOut) || key == Qt::Key_Minus || key == Qt::Key_Underscore) {
         zoomOut();
@@ -372,6 +408,7 @@ void PreviewWidget::keyPressEvent(QKeyEvent* event) {
 }
 
 void PreviewWidget::mousePressEvent(QMouseEvent* event) {
+    if (state_ == State::Ready && region_->press(event, imageRect(), canPan())) return;
     if (event->button() != Qt::LeftButton || !canPan()) {
         QAbstractScrollArea::mousePressEvent(event);
         return;
@@ -383,6 +420,7 @@ void PreviewWidget::mousePressEvent(QMouseEvent* event) {
 }
 
 void PreviewWidget::mouseMoveEvent(QMouseEvent* event) {
+    if (region_->move(event, imageRect())) return;
     if (!dragging_) return;
     const QPoint moved = event->position().toPoint() - dragStart_;
     horizontalScrollBar()->setValue(dragScroll_.x() - moved.x());
@@ -390,6 +428,7 @@ void PreviewWidget::mouseMoveEvent(QMouseEvent* event) {
 }
 
 void PreviewWidget::mouseReleaseEvent(QMouseEvent* event) {
+    if (region_->release(event, imageRect())) return;
     if (event->button() == Qt::LeftButton && dragging_) {
         dragging_ = false;
         updateScrollRange();  // restores the cursor

@@ -24,6 +24,8 @@ class QTimer;
 
 namespace rv::ui {
 
+class RegionSelector;
+
 class PreviewWidget : public QAbstractScrollArea {
     Q_OBJECT
 public:
@@ -66,6 +68,15 @@ public:
     // The original-image pixel position under a viewport point (may lie outside the image).
     QPointF mapToImage(QPointF viewportPos) const;
 
+    // Search by region (i13-region): the rectangle drawn on the image (viewer/RegionSelector.h), in
+    // fractions of the image; null when none. Cleared by a new image and by Esc.
+    QRectF selectedRegion() const;
+    void clearRegion();
+    // Shows `path` with `region` drawn on it (once decoded): where a region query came from.
+    void showRegion(const QString& path, const QRectF& region);
+    // The pixels of `region` (fractions) in the decoded image (for the query card); null if none.
+    QImage regionImage(const QRectF& region) const;
+
 public slots:
     void zoomIn();
     void zoomOut();
@@ -81,6 +92,8 @@ signals:
     void pathChanged(const QString& path);
     void openRequested(const QString& path);
     void zoomChanged(double zoom);
+    // "Search This Region" (button or context menu) on the image shown from `path`.
+    void regionSearchRequested(const QString& path, const QRectF& region);
 
 protected:
     void paintEvent(QPaintEvent* event) override;
@@ -92,6 +105,7 @@ protected:
     void mouseReleaseEvent(QMouseEvent* event) override;
     void mouseDoubleClickEvent(QMouseEvent* event) override;
     void scrollContentsBy(int dx, int dy) override;
+    void contextMenuEvent(QContextMenuEvent* event) override;
 
 private:
     enum class State { Empty, Loading, Ready, Failed };
@@ -123,6 +137,8 @@ private:
     bool dragging_ = false;
     bool doubleClickOpens_ = false;
     QFutureWatcher<Decoded>* pendingDecode_ = nullptr;  // newest decode, cancelled when replaced
+    RegionSelector* region_ = nullptr;  // search by region (i13-region)
+    QRectF pendingRegion_;              // showRegion()'s, drawn when its image is decoded
 };
 
 }  // namespace rv::ui

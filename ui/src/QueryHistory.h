@@ -4,6 +4,7 @@
 #pragma once
 
 #include <QImage>
+#include <QRectF>
 #include <QString>
 #include <QVector>
 
@@ -13,6 +14,10 @@ struct Query {
     QString path;   // a file, or empty for pixels
     QImage image;   // pixels not in a file (pasted, dropped); null for a file
     QString label;  // what to show: the file path or e.g. "Pasted image"
+    // Search by region (i13-region): a rectangle of the file `regionOf` in fractions of the image
+    // (LibraryService::searchRegion); null for a whole-image query. `image` holds its pixels.
+    QString regionOf = {};
+    QRectF region = {};
 };
 
 class QueryHistory {

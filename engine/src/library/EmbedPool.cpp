@@ -1,9 +1,12 @@
 #include "ruvision/engine/EmbedPool.h"
 
+#include <algorithm>
 #include <condition_variable>
 #include <map>
 #include <mutex>
 #include <thread>
+
+#include "region/RegionDescriptors.h"
 
 namespace rv {
 
@@ -18,6 +21,7 @@ std::size_t embed_files(const Embedder& prototype, const std::vector<std::filesy
     std::size_t delivered = 0;  // next index the caller will receive
     std::map<std::size_t, EmbeddedFile> ready;
     int running = threads;
+    const bool want_regions = params.regions || params.regions_only;
 
     auto worker = [&](std::unique_ptr<Embedder> embedder) {
         for (;;) {
@@ -40,15 +44,39 @@ std::size_t embed_files(const Embedder& prototype, const std::vector<std::filesy
                 } else {
                     r.width = img->original_width;
                     r.height = img->original_height;
-                    // An embedding that fails (never a zero or NaN vector) is the file's error.
-                    auto v = embedder->embed(img->image);
-                    if (v && params.rotated) {
-                        auto t = embedder->embed_turned(img->image);
-                        if (t) r.rotated = std::move(*t);
-                        else v = t.error();
+                    if (!params.regions_only) {
+                        // An embedding that fails (never a zero or NaN vector) is the file's error.
+                        auto v = embedder->embed(img->image);
+                        if (v && params.rotated) {
+                            auto t = embedder->embed_turned(img->image);
+                            if (t) r.rotated = std::move(*t);
+                            else v = t.error();
+                        }
+                        if (v) r.embedding = std::move(*v);
+                        else r.error = files[i].string() + ": " + v.error().message;
                     }
-                    if (v) r.embedding = std::move(*v);
-                    else r.error = files[i].string() + ": " + v.error().message;
+                    // Regions (i13-region): a failure there leaves the file without regions only.
+                    if (want_regions && r.error.empty()) {
+                        // The tiles keep the model's input side: a JPEG the decoder reduced below
+                        // that is decoded again, less reduced (the file's feature stays the one
+                        // of the usual decode).
+                        const int side = region_min_decode_side(*embedder);
+                        const auto& im = img->image;
+                        if (std::min(im.width, im.height) < side &&
+                            std::min(img->original_width, img->original_height) > std::min(im.width, im.height)) {
+                            DecodeOptions larger = opt;
+                            larger.min_side = side;
+                            if (auto again = decode_image(files[i], larger)) img = std::move(again);
+                        }
+                        auto reg = embed_regions(*embedder, img->image);
+                        if (!reg) r.region_error = files[i].string() + ": " + reg.error().message;
+                        for (std::size_t b = 0; reg && b < reg->boxes.size(); ++b) {
+                            const RegionBox& box = reg->boxes[b];
+                            const float* v = reg->data.data() + b * static_cast<std::size_t>(reg->dim);
+                            r.regions.push_back({static_cast<int>(b), box.x, box.y, box.w, box.h,
+                                                 std::vector<float>(v, v + reg->dim)});
+                        }
+                    }
                 }
             } catch (const std::exception& e) {
                 r.error = files[i].string() + ": " + e.what();

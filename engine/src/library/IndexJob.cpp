@@ -205,17 +205,38 @@ Result<IndexJobResult> Library::index(const IndexJobParams& params, const std::a
         }
     }
     result.unchanged -= std::min(result.unchanged, result.moved);
+    // Search by region (i13-region): files indexed before regions existed (or whose regions
+    // failed) get them now, without a new feature; files of offline roots wait.
+    std::vector<std::int64_t> region_ids;
+    std::vector<fs::path> region_paths;
+    {
+        auto missing = catalog_->files_without_regions(model_id_);
+        if (!missing) return missing.error();
+        const std::set<std::int64_t> embedding(ids.begin(), ids.end());
+        for (std::int64_t id : *missing) {
+            if (embedding.count(id)) continue;
+            auto f = catalog_->file(id);
+            if (!f) return f.error();
+            if (!*f || offline.count((*f)->root_id) || kept_offline(**f)) continue;
+            region_ids.push_back(id);
+            region_paths.emplace_back((*f)->path);
+        }
+    }
 
     // 3. Embed on the workers; store here, in batches. An embedding that is not a finite unit
     // vector becomes that file's error, never a stored feature.
     IndexProgress prog;
-    prog.total = paths.size();
+    prog.total = paths.size() + region_paths.size();
     const auto t_embed = std::chrono::steady_clock::now();
     auto tx = catalog_->begin();
     if (!tx) return tx.error();
     int in_batch = 0;
     Status failure;
-    embed_files(*embedder_, paths, {params.threads, /*rotated=*/true}, cancel, [&](EmbeddedFile&& r) {
+    EmbedPoolParams pool;
+    pool.threads = params.threads;
+    pool.rotated = true;
+    pool.regions = true;  // search by region (i13-region)
+    embed_files(*embedder_, paths, pool, cancel, [&](EmbeddedFile&& r) {
         if (!failure) return;
         const std::int64_t id = ids[r.index];
         std::string bad;
@@ -239,10 +260,12 @@ Result<IndexJobResult> Library::index(const IndexJobParams& params, const std::a
                 failure = catalog_->set_content_hash(id, h.fingerprint, h.full);
             }
             if (failure) failure = index_add(id, r.embedding.data());
+            if (failure) failure = store_regions(id, r.regions);  // i13-region
             ++result.embedded;
         } else {
             failure = catalog_->mark_error(id, r.ok() ? r.path.string() + ": the embedding is not usable (" + bad + ")"
                                                       : r.error);
+            if (failure) failure = store_regions(id, {});  // i13-region
             ++result.failed;
         }
         if (failure && ++in_batch >= params.commit_every) {
@@ -257,6 +280,30 @@ Result<IndexJobResult> Library::index(const IndexJobParams& params, const std::a
         ++prog.done;
         prog.current = r.path;
         prog.errors = result.failed;
+        const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t_embed).count();
+        prog.images_per_second = s > 0 ? static_cast<double>(prog.done) / s : 0;
+        if (progress) progress(prog);
+    });
+    if (!failure) return failure.error();
+    // Regions for files that have a feature but none (i13-region). A file that cannot be read now
+    // keeps its feature; it is tried again by the next run.
+    EmbedPoolParams region_pool;
+    region_pool.threads = params.threads;
+    region_pool.regions_only = true;
+    embed_files(*embedder_, region_paths, region_pool, cancel, [&](EmbeddedFile&& r) {
+        if (!failure) return;
+        failure = store_regions(region_ids[r.index], r.regions);
+        if (failure && ++in_batch >= params.commit_every) {
+            failure = tx->commit();
+            if (failure) {
+                auto next = catalog_->begin();
+                if (next) tx = std::move(next);
+                else failure = next.error();
+            }
+            in_batch = 0;
+        }
+        ++prog.done;
+        prog.current = r.path;
         const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t_embed).count();
         prog.images_per_second = s > 0 ? static_cast<double>(prog.done) / s : 0;
         if (progress) progress(prog);

@@ -150,6 +150,7 @@ Result<std::unique_ptr<Library>> Library::open(const fs::path& dir, LibraryAcces
     lib->model_id_ = info->name + "/" + lib->embedder_->descriptor().str();
     lib->query_embedder_ = lib->embedder_->clone();
     if (auto st = lib->load_or_rebuild_index(); !st) return st.error();
+    if (auto st = lib->load_or_rebuild_regions(); !st) return st.error();  // search by region (i13-region)
     return lib;
 }
 
@@ -271,6 +272,7 @@ Status Library::load_or_rebuild_index() {
 
 Status Library::save_index() {
     if (auto st = index_->save((dir_ / kIndexFile).string()); !st) return st;
+    if (auto st = save_regions(); !st) return st;  // search by region (i13-region)
     const auto active = active_adapter();
     if (active->index)
         if (auto st = active->index->save((dir_ / adapted_index_file(active->version)).string()); !st) return st;
@@ -288,6 +290,7 @@ Status Library::index_add(std::int64_t id, const float* v) {
 
 void Library::index_remove(std::int64_t id) {
     index_->remove(id);
+    regions_remove(id);  // search by region (i13-region)
     if (const auto active = active_adapter(); active->index) active->index->remove(id);
 }
 

@@ -149,6 +149,16 @@ struct CatalogHierarchyHeader {
     double mean_distortion = 0, max_distortion = 0, map = 0;
     std::int64_t pairs = 0;
 };
+// --- regions (i13-region) ---
+// One regional descriptor of a file (schema 8's regions table): the box as fractions of the image
+// as indexed (EXIF orientation applied), the vector in the space of `model_id`'s features.
+struct CatalogRegion {
+    int idx = 0;
+    float x = 0, y = 0, w = 1, h = 1;
+    std::vector<float> vector;  // unit length
+};
+// --- end regions (i13-region) ---
+
 struct CatalogHierarchyNode {
     std::int64_t id = 0;
     std::int64_t parent = -1;
@@ -370,6 +380,27 @@ public:
     [[nodiscard]] Result<std::optional<CatalogSearchCalibration>> search_calibration(std::string_view model_id,
                                                                                      std::int64_t adapter_version);
     [[nodiscard]] Status store_search_calibration(const CatalogSearchCalibration& row);
+    // --- regions (i13-region) --- (CatalogRegions.cpp)
+    // put_regions replaces the file's regions by these, of `model_id`, atomically; each box must
+    // lie in [0, 1] and each vector be a finite unit vector of one dimension (else an Error naming
+    // the file id and the region, nothing written). clear_regions drops them (a file that failed
+    // or is embedded again). Regions leave with their file (remove_files, remove_root).
+    [[nodiscard]] Status put_regions(std::int64_t file_id, std::string_view model_id,
+                                     const std::vector<CatalogRegion>& regions);
+    [[nodiscard]] Status clear_regions(std::int64_t file_id);
+    // The regions of one file of `model_id`, by idx (none: empty).
+    [[nodiscard]] Result<std::vector<CatalogRegion>> regions(std::int64_t file_id, std::string_view model_id);
+    // Streams every region of `model_id` whose file is Indexed with that model, by file id then
+    // idx; `v` is valid only during the call; return false to stop. A damaged row (blob size, not
+    // a finite unit vector, a box outside the image) is skipped and reported to `damaged`.
+    using RegionVisitor = std::function<bool(std::int64_t file_id, int idx, const float* v, int dim)>;
+    [[nodiscard]] Status for_each_region(std::string_view model_id, const RegionVisitor& visit,
+                                         const DamagedVisitor& damaged = {});
+    // Files Indexed with `model_id` that have no region of it (indexed before regions existed), by id.
+    [[nodiscard]] Result<std::vector<std::int64_t>> files_without_regions(std::string_view model_id);
+    // Regions of `model_id` stored for files Indexed with it.
+    [[nodiscard]] Result<std::int64_t> region_count(std::string_view model_id);
+    // --- end regions (i13-region) ---
 
     // Library settings (e.g. the current model id, the index state). Values are text.
     Result<std::optional<std::string>> get_meta(std::string_view key);

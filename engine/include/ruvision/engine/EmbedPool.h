@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "ruvision/engine/CatalogDb.h"
 #include "ruvision/engine/Embedder.h"
 
 namespace rv {
@@ -19,12 +20,20 @@ struct EmbeddedFile {
     std::vector<float> rotated;    // of the image turned 90 degrees clockwise, if asked for
     int width = 0, height = 0;     // pixel size as stored (before DCT reduction and EXIF rotation)
     std::string error;             // "path: reason" when the file could not be embedded
+    // Regional descriptors (search by region, i13-region), if asked for; empty when they failed
+    // (region_error says why; the file's own embedding stands).
+    std::vector<CatalogRegion> regions;
+    std::string region_error;
     bool ok() const { return error.empty(); }
 };
 
 struct EmbedPoolParams {
     int threads = 2;       // workers; each owns an Embedder clone (weights shared)
     bool rotated = false;  // also embed each image turned 90 degrees clockwise (one more forward pass)
+    // Search by region (i13-region): also compute each image's regional descriptors
+    // (region/RegionDescriptors.h); regions_only: nothing else (files indexed before regions).
+    bool regions = false;
+    bool regions_only = false;
 };
 
 // Embeds `files` with clones of `prototype`. `on_result` is called for every file, in the input

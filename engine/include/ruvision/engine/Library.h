@@ -202,6 +202,16 @@ struct LibraryStatus {
     std::int64_t fast_adapter_marks = 0;  // marks the fast adapter has seen (0: none)
 };
 
+// --- search by region (i13-region) ---
+// A rectangle of an image in fractions of its width and height (0 <= x, x + w <= 1, the same for
+// y, h; w and h above 0), of the image as decoded (EXIF orientation applied), as the window shows it.
+struct RegionRect {
+    double x = 0, y = 0, w = 1, h = 1;
+};
+// Why `rect` is not a usable rectangle ("" when it is): NaN, outside the image, empty.
+std::string region_rect_problem(const RegionRect& rect);
+// --- end search by region (i13-region) ---
+
 class Library {
 public:
     // Opens the library in `dir` (see LibraryAccess) with the given model (empty: the library's own,
@@ -237,6 +247,22 @@ public:
     // re-ranked with the fast adapter on top; scores are cosines in that space.
     Result<std::vector<SearchResult>> search(const std::filesystem::path& image, int k, const SearchOptions& options);
     Result<std::vector<SearchResult>> search(const std::vector<float>& embedding, int k, const SearchOptions& options);
+
+    // --- search by region (i13-region) --- (region/RegionSearch.cpp)
+    // The top-k pictures whose part looks most like `rect` of the image (a library file or any
+    // other; pixels for images not in a file): the rectangle's pixels are embedded as a query and
+    // searched among the regions stored at indexing (region/RegionDescriptors.h) and the whole
+    // images; each file scores its best (its whole image or one of its regions), copies folded as
+    // in search(). Plain features (regions are stored in the plain space, not an adapter's). A
+    // bad rectangle (region_rect_problem), an unreadable image or a library with nothing indexed
+    // is an Error. The image file is decoded large enough for the rectangle to keep the model's
+    // input side.
+    Result<std::vector<SearchResult>> search_region(const std::filesystem::path& image, const RegionRect& rect, int k);
+    Result<std::vector<SearchResult>> search_region(const RgbImage& image, const RegionRect& rect, int k);
+    // Regions in the region index, and what open() found and did about its file.
+    std::size_t region_index_size() const;
+    const std::string& region_index_state() const { return region_state_; }
+    // --- end search by region (i13-region) ---
 
     // The adapters searches use now (never null; version 0 when none is active).
     std::shared_ptr<const ActiveAdapter> active_adapter() const;
@@ -324,6 +350,20 @@ private:
     std::shared_ptr<const SearchSpaceCalibration> calibration_[2];  // [0]: plain, [1]: adapted
     // Pixel signatures search() decoded to find copies, kept for the next searches (thread-safe).
     CopySignatureCache copy_signatures_;
+
+    // --- search by region (i13-region) --- (region/RegionSearch.cpp)
+    // The region index (DIR/regions.rvi, ids region_vector_id()), loaded or rebuilt from the
+    // catalog's regions at open (in memory; only index() writes the file, as for the main index);
+    // the pointer never changes after open().
+    Status load_or_rebuild_regions();
+    Status save_regions();
+    void regions_remove(std::int64_t file_id);
+    // Stores a file's regions (catalog and index); empty: drops them.
+    Status store_regions(std::int64_t file_id, const std::vector<CatalogRegion>& regions);
+    Result<std::vector<SearchResult>> search_region_vector(const std::vector<float>& query, int k);
+    std::unique_ptr<VectorIndex> region_index_;
+    std::string region_state_;
+    // --- end search by region (i13-region) ---
 };
 
 // Held by a process while it indexes a library (an flock on DIR/index.lock, released by the

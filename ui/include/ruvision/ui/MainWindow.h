@@ -8,6 +8,7 @@
 
 #include <QHash>
 #include <QMainWindow>
+#include <QRectF>
 #include <memory>
 
 class QAction;
@@ -45,6 +46,8 @@ public:
     // Asks "what looks like this?" for a file or for pixels (a pasted or dropped image).
     void queryFile(const QString& path);
     void queryImage(const QImage& image, const QString& label);
+    // Search by region (i13-region): `region` of the file `path`, in fractions of the image.
+    void queryRegion(const QString& path, const QRectF& region);
     // Opens (or creates) the library in `dir`; the views of the previous one are emptied first.
     void openLibrary(const QString& dir);
     // Looks for near-duplicate groups and shows them.
