@@ -53,7 +53,9 @@ std::string text_histogram(const std::vector<double>& values, double lo, double 
         std::snprintf(head, sizeof head, "  %5.2f-%5.2f | ", a, z);
         out += head;
         out += std::string(static_cast<std::size_t>((c[b] * width + top - 1) / top), '#');
-        out += " " + std::to_string(c[b]) + "\n";
+        out += ' ';
+        out += std::to_string(c[b]);  // appended piecewise: GCC 12 warns (-Wrestrict) on " " + s + "\n"
+        out += '\n';
     }
     return out;
 }

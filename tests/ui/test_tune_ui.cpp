@@ -141,18 +141,21 @@ void TestTuneUi::a_rescan_overtakes_an_automatic_tune_which_runs_again() {
             ui_test::writeScaledPhotos(tmp_->filePath(QStringLiteral("photos/copies%1").arg(i)), 12, 400 + 20 * i).size());
     QCOMPARE(files, photos_ + 48);
     service_->rescan();
-    QVERIFY(waitFor([&] { return started.count() == 1; }));
+    // At least once: on a loaded machine the folder watcher's own rescans, started while the
+    // files are written, may already have started (and overtaken) a tune.
+    QVERIFY(waitFor([&] { return started.count() >= 1; }));
     // While it makes views, a rescan overtakes it.
     QVERIFY(waitFor([&] {
         for (const auto& p : progress)
             if (p.at(0).toString() == QLatin1String("views")) return true;
         return finished.count() > 0;
     }));
-    QCOMPARE(finished.count(), 0);
+    const int before = static_cast<int>(finished.count());
     service_->rescan();
-    QVERIFY(waitFor([&] { return finished.count() >= 1; }));
-    const auto cancelled = finished.first().at(0).value<TuneOutcome>();
-    QVERIFY(cancelled.cancelled);
+    QVERIFY(waitFor([&] { return finished.count() > before; }));
+    const auto cancelled = finished.at(before).at(0).value<TuneOutcome>();
+    QVERIFY2(cancelled.cancelled, qPrintable(QStringLiteral("outcome %1 of %2: ok %3, error %4")
+                                                 .arg(before).arg(finished.count()).arg(cancelled.ok).arg(cancelled.error)));
     QVERIFY(!cancelled.ok);
     QVERIFY2(status_->stateLabel()->text().startsWith(QStringLiteral("Tuning gave way")), qPrintable(status_->stateLabel()->text()));
     QCOMPARE(catalogVersions(lib_).size(), std::size_t(1));  // nothing stored

@@ -327,7 +327,7 @@ private:
     void checkAutoTune();  // asks rv::tune_due on the writer, may start a tune
     bool tuning_ = false;
     bool tuneAutomatic_ = false;  // the running tune was started by auto tune
-    bool tuneAgain_ = false;      // an automatic tune was cancelled by indexing: check after it
+    bool tunePending_ = false;    // the library changed (or an automatic tune gave way) since the last due check
     bool autoTuneOn_ = false;
     int autoTuneMin_ = 50;
     std::shared_ptr<std::atomic<bool>> tuneCancel_;

@@ -233,6 +233,17 @@ std::vector<ImageEdit> draw_edits(EditRandom& r, int count, const std::vector<Im
     return pool;
 }
 
+RgbImage shrink_to_side(const RgbImage& src, int side) {
+    const int shorter = std::min(src.width, src.height);
+    if (side < 1 || shorter <= side || src.data.empty()) return src;
+    const double f = static_cast<double>(side) / shorter;
+    const int w = std::max(1, static_cast<int>(std::lround(src.width * f)));
+    const int h = std::max(1, static_cast<int>(std::lround(src.height * f)));
+    cv::Mat out;
+    cv::resize(as_mat(src), out, cv::Size(w, h), 0, 0, cv::INTER_AREA);
+    return to_rgb(out);
+}
+
 std::string edits_label(const std::vector<ImageEdit>& edits) {
     std::string out;
     for (const ImageEdit e : edits) {

@@ -65,12 +65,15 @@ void make_views(Embedder& e, const Sampled& s, const TuneParams& p, Slot& slot) 
         slot.failed = true;
         return;
     }
+    // Edited at twice the side the embedder needs at most: a PNG panorama decodes whole, and its
+    // edits at full size (float colour maps, warps) take gigabytes.
+    const RgbImage small = shrink_to_side(img->image, 2 * std::max(e.min_decode_side(), 224));
     const int max_edits = std::clamp(p.max_edits, 1, kImageEditCount);
     for (int v = 0; v < p.views; ++v) {
         EditRandom r(p.seed, static_cast<std::uint64_t>(s.id), static_cast<std::uint64_t>(v));
         const int n = 1 + r.below(max_edits);
         const auto edits = draw_edits(r, n, kViewEdits);
-        auto emb = e.embed(apply_edits(img->image, edits, r));
+        auto emb = e.embed(apply_edits(small, edits, r));
         if (emb) slot.views.push_back(std::move(*emb));
     }
     slot.failed = slot.views.empty();

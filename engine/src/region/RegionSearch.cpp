@@ -179,7 +179,16 @@ Result<std::vector<SearchResult>> Library::search_region_vector(const std::vecto
     for (const CopyGroup& g : groups) {
         if (out.size() == static_cast<std::size_t>(k)) break;
         const CopyCandidate& rep = found[g.representative];
-        SearchResult r{rep.file_id, rep.path, rep.score, rep.width, rep.height, {}};
+        SearchResult r;
+        r.file_id = rep.file_id;
+        r.path = rep.path;
+        r.score = rep.score;
+        r.width = rep.width;
+        r.height = rep.height;
+        // Region scores are plain cosines of a region with a tile: no score curve is learned for
+        // them yet, so they are shown as they are, without a word.
+        r.ranking = rep.score;
+        r.shown = std::clamp(rep.score, 0.0f, 1.0f);
         for (std::size_t i = 0; i < g.copies.size(); ++i) {
             const CopyCandidate& c = found[g.copies[i]];
             r.copies.push_back({c.file_id, c.path, c.score, c.width, c.height, g.why[i]});

@@ -24,17 +24,19 @@ void LibraryService::connectTuning() {
     // is considered again after the run.
     connect(this, &LibraryService::indexingStarted, this, [this] {
         if (tuning_ && tuneAutomatic_) {
-            tuneAgain_ = true;
+            tunePending_ = true;
             cancelTuning();
         }
     });
+    // A run that changed the library makes a tune pending until a due check has answered with no
+    // indexing under way: a run that adds images followed at once by one that adds none (the
+    // folder watcher's) must not lose it.
     connect(this, &LibraryService::indexFinished, this, [this](bool ok, const QString&, const IndexSummary& s) {
         if (!ok || s.cancelled) return;
-        const bool changed = s.embedded + s.moved > 0 || tuneAgain_;
-        tuneAgain_ = false;
-        if (changed) checkAutoTune();
+        if (s.embedded + s.moved > 0) tunePending_ = true;
+        if (tunePending_) checkAutoTune();
     });
-    connect(this, &LibraryService::opened, this, [this] { tuneAgain_ = false; });
+    connect(this, &LibraryService::opened, this, [this] { tunePending_ = false; });
 }
 
 void LibraryService::setAutoTune(bool on, int minImages) {
@@ -52,7 +54,9 @@ void LibraryService::checkAutoTune() {
         auto due = tune_due(*lib, min);
         const bool yes = due && due->due;
         postCall(this, [this, lib, yes] {
-            if (yes && lib == library_ && autoTuneOn_ && !tuning_ && !indexing_) startTune(true);
+            if (lib != library_ || tuning_ || indexing_) return;  // still pending: the next run's end asks again
+            tunePending_ = false;
+            if (yes && autoTuneOn_) startTune(true);
         });
     });
 }

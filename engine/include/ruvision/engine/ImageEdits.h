@@ -70,4 +70,9 @@ std::vector<ImageEdit> draw_edits(EditRandom& r, int count, const std::vector<Im
 // "crop+grey+jpeg": the names joined by '+'.
 std::string edits_label(const std::vector<ImageEdit>& edits);
 
+// `src` brought down by area averaging so that its shorter side is at most `side` (a copy when it
+// already is, or when side < 1). Views made for the embedder need no more pixels than it sees, and
+// edits of a full-size panorama (float colour maps, warps) take gigabytes.
+RgbImage shrink_to_side(const RgbImage& src, int side);
+
 }  // namespace rv
