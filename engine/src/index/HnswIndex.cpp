@@ -249,7 +249,17 @@ Status HnswIndex::add_batch(std::size_t n, const std::int64_t* ids, const float*
             (impl_->stored(ids[i]) ? updates : inserts).push_back(i);
         }
         impl_->reserve_more(inserts.size());
-        for (std::size_t i : updates) impl_->graph->addPoint(data + i * d, label_of(ids[i]));
+        for (std::size_t i : updates) {
+            const auto internal = impl_->graph->label_lookup_.at(label_of(ids[i]));
+            // The same vector again (a file re-embedded to the same values, e.g. its regions after
+            // a repair): nothing to relink. hnswlib's update path would also copy an empty
+            // neighbour list from a null pointer (undefined behaviour that UBSan reports).
+            if (std::memcmp(impl_->graph->getDataByInternalId(internal), data + i * d, d * sizeof(float)) == 0) {
+                if (impl_->graph->isMarkedDeleted(internal)) impl_->graph->unmarkDeletedInternal(internal);
+                continue;
+            }
+            impl_->graph->addPoint(data + i * d, label_of(ids[i]));
+        }
         if (impl_->params.build_threads > 1)
             return impl_->add_new_parallel(inserts, ids, data, impl_->params.build_threads);
         for (std::size_t i : inserts) impl_->graph->addPoint(data + i * d, label_of(ids[i]));
