@@ -8,12 +8,13 @@
 #include <cmath>
 #include <cstring>
 #include <filesystem>
-#include <limits>
 #include <fstream>
 #include <functional>
 #include <iterator>
+#include <limits>
 #include <numeric>
 #include <random>
+#include <set>
 #include <thread>
 #include <unordered_set>
 
@@ -139,6 +140,8 @@ private slots:
     void removed_ids_never_come_back();
     void readd_updates_the_vector_data() { both(); }
     void readd_updates_the_vector();
+    void replacing_every_vector_keeps_each_id_once_data();
+    void replacing_every_vector_keeps_each_id_once();
     void grows_past_initial_capacity();
     void save_load_roundtrip_data() { both(); }
     void save_load_roundtrip();
@@ -281,6 +284,65 @@ void TestVectorIndex::readd_updates_the_vector() {
     hits = index->search(&fresh[d], 1);
     QCOMPARE(hits.at(0).id, std::int64_t(42));
     QVERIFY(std::abs(hits[0].score - 1.0f) < 1e-5);
+}
+
+void TestVectorIndex::replacing_every_vector_keeps_each_id_once_data() {
+    QTest::addColumn<bool>("hnsw");
+    QTest::addColumn<int>("n");
+    for (bool hnsw : {true, false})
+        for (int n : {1, 2, 3, 5, 40, 300})
+            QTest::newRow(qPrintable(QString("%1, %2 vectors").arg(hnsw ? "hnsw" : "brute").arg(n))) << hnsw << n;
+}
+
+// Files re-embedded to new vectors (edited in place, re-indexed): every id, the entry point and
+// nodes alone at their level included, twice, then through a save and a load, and once more.
+void TestVectorIndex::replacing_every_vector_keeps_each_id_once() {
+    QFETCH(bool, hnsw);
+    QFETCH(int, n);
+    const int d = 16;
+    QTemporaryDir dir;
+    const std::string path = dir.filePath("library.rvidx").toStdString();
+    std::unique_ptr<VectorIndex> index = make(hnsw, d);
+    const auto ids = iota_ids(std::size_t(n), -2);  // negative ids too
+    std::vector<float> now;
+    for (unsigned round = 0; round < 4; ++round) {
+        const auto before = now;
+        now = random_unit(std::size_t(n), d, 100 + round);
+        if (round % 2) {
+            for (int i = 0; i < n; ++i) QVERIFY(index->add(ids[i], &now[std::size_t(i) * d]).ok());
+        } else {
+            QVERIFY(index->add_batch(std::size_t(n), ids.data(), now.data()).ok());
+        }
+        if (round == 2) {
+            QVERIFY(index->save(path).ok());
+            auto loaded = rv::load_index(path, d, kModel);
+            QVERIFY2(loaded.ok(), loaded.ok() ? "" : loaded.error().message.c_str());
+            index = std::move(*loaded);
+        }
+        QCOMPARE(index->size(), std::size_t(n));
+        for (int i = 0; i < n; ++i) {
+            QVERIFY(index->contains(ids[i]));
+            const auto all = index->search(&now[std::size_t(i) * d], n + 5);
+            QCOMPARE(all.size(), std::size_t(n));  // each id once, no replaced vector left
+            std::set<std::int64_t> seen;
+            for (const Hit& h : all) QVERIFY(seen.insert(h.id).second && h.id >= -2 && h.id < n - 2);
+            const auto top = index->search(&now[std::size_t(i) * d], 1);
+            QCOMPARE(top.at(0).id, ids[i]);
+            QVERIFY(std::abs(top[0].score - 1.0f) < 1e-5);
+            if (!before.empty() && n > 1) {  // the old vector is no longer there
+                const auto old = index->search(&before[std::size_t(i) * d], n);
+                for (const Hit& h : old) QVERIFY(h.id != ids[i] || h.score < 0.999f);
+            }
+        }
+    }
+    QVERIFY(index->remove(ids[0]));
+    QCOMPARE(index->size(), std::size_t(n - 1));
+    if (hnsw) {  // the labels a replaced node takes are not ids anyone can add
+        const std::int64_t reserved = std::numeric_limits<std::int64_t>::min();
+        const auto st = index->add(reserved, now.data());
+        QVERIFY(!st.ok());
+        QVERIFY2(st.error().message.find("reserved") != std::string::npos, st.error().message.c_str());
+    }
 }
 
 void TestVectorIndex::grows_past_initial_capacity() {

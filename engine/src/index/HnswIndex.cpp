@@ -63,6 +63,12 @@ using Graph = hnswlib::HierarchicalNSW<float>;
 
 hnswlib::labeltype label_of(std::int64_t id) { return static_cast<hnswlib::labeltype>(id); }
 
+// The label of a node replaced by a new vector of its id (add_batch) is kTombstoneLabel plus the
+// node's internal number (32 bits), so labels stay unique: as an id, that is below kLowestId,
+// which add_batch refuses.
+constexpr hnswlib::labeltype kTombstoneLabel = hnswlib::labeltype{1} << 63;
+constexpr std::int64_t kLowestId = std::numeric_limits<std::int64_t>::min() + (std::int64_t{1} << 32);
+
 // A file in the temporary directory, removed on destruction.
 class TempFile {
 public:
@@ -235,11 +241,15 @@ Status HnswIndex::add_batch(std::size_t n, const std::int64_t* ids, const float*
     const std::size_t d = static_cast<std::size_t>(impl_->dim);
     // A NaN or a huge value in one vector would poison every distance computed through its node.
     for (std::size_t i = 0; i < n; ++i)
+        if (ids[i] < kLowestId)
+            return Error{"HNSW index: id " + std::to_string(ids[i]) + " is refused: ids below " +
+                         std::to_string(kLowestId) + " are reserved"};
+    for (std::size_t i = 0; i < n; ++i)
         if (auto why = vector_problem(data + i * d, impl_->dim); !why.empty())
             return Error{"HNSW index: the vector of id " + std::to_string(ids[i]) + " is refused: " + why};
     std::unique_lock lock(impl_->mutex);
     try {
-        // Last row of each id; ids already stored are updated in place, the others inserted.
+        // Last row of each id; ids already stored are replaced (below), the others inserted.
         std::unordered_map<std::int64_t, std::size_t> last;
         last.reserve(n);
         for (std::size_t i = 0; i < n; ++i) last[ids[i]] = i;
@@ -248,17 +258,31 @@ Status HnswIndex::add_batch(std::size_t n, const std::int64_t* ids, const float*
             if (last[ids[i]] != i) continue;
             (impl_->stored(ids[i]) ? updates : inserts).push_back(i);
         }
-        impl_->reserve_more(inserts.size());
+        // A stored id whose vector changed becomes a deleted node of its own (a tombstone label)
+        // and the new vector a new node: hnswlib's in-place update (updatePoint) copies empty
+        // neighbour lists from a null pointer, undefined behaviour, on any node alone at one of
+        // its levels (the entry point's top level, small graphs).
+        Graph& g = *impl_->graph;
+        std::vector<std::size_t> replaced;
         for (std::size_t i : updates) {
-            const auto internal = impl_->graph->label_lookup_.at(label_of(ids[i]));
-            // The same vector again (a file re-embedded to the same values, e.g. its regions after
-            // a repair): nothing to relink. hnswlib's update path would also copy an empty
-            // neighbour list from a null pointer (undefined behaviour that UBSan reports).
-            if (std::memcmp(impl_->graph->getDataByInternalId(internal), data + i * d, d * sizeof(float)) == 0) {
-                if (impl_->graph->isMarkedDeleted(internal)) impl_->graph->unmarkDeletedInternal(internal);
+            const auto internal = g.label_lookup_.at(label_of(ids[i]));
+            // The same vector again (a file re-embedded to the same values, e.g. its regions
+            // after a repair): nothing to relink, only un-delete it.
+            if (std::memcmp(g.getDataByInternalId(internal), data + i * d, d * sizeof(float)) == 0) {
+                if (g.isMarkedDeleted(internal)) g.unmarkDeletedInternal(internal);
                 continue;
             }
-            impl_->graph->addPoint(data + i * d, label_of(ids[i]));
+            replaced.push_back(i);
+        }
+        impl_->reserve_more(inserts.size() + replaced.size());  // may throw: nothing replaced yet
+        for (std::size_t i : replaced) {
+            const auto internal = g.label_lookup_.at(label_of(ids[i]));
+            if (!g.isMarkedDeleted(internal)) g.markDeletedInternal(internal);
+            const hnswlib::labeltype tombstone = kTombstoneLabel | internal;
+            std::memcpy(g.getExternalLabeLp(internal), &tombstone, sizeof tombstone);
+            g.label_lookup_.erase(label_of(ids[i]));
+            g.label_lookup_[tombstone] = internal;
+            inserts.push_back(i);
         }
         if (impl_->params.build_threads > 1)
             return impl_->add_new_parallel(inserts, ids, data, impl_->params.build_threads);
