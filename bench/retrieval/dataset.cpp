@@ -65,7 +65,7 @@ bool is_photo(const fs::path& p) {
 
 }  // namespace
 
-rv::Result<FashionSet> load_fashion(const fs::path& dir, int per_class) {
+rv::Result<FashionSet> load_fashion(const fs::path& dir, int per_class, int skip) {
     const auto images_path = dir / "t10k-images-idx3-ubyte.gz";
     const auto labels_path = dir / "t10k-labels-idx1-ubyte.gz";
     auto img = read_gz(images_path);
@@ -80,9 +80,13 @@ rv::Result<FashionSet> load_fashion(const fs::path& dir, int per_class) {
 
     FashionSet set;
     for (int cls = 0; cls < 10; ++cls) {
-        int taken = 0;
+        int taken = 0, skipped = 0;
         for (std::uint32_t i = 0; i < n && taken < per_class; ++i) {
             if ((*lab)[8 + i] != cls) continue;
+            if (skipped < skip) {
+                ++skipped;
+                continue;
+            }
             rv::RgbImage im;
             im.width = static_cast<int>(cols);
             im.height = static_cast<int>(rows);

@@ -15,7 +15,7 @@
 namespace rvbench {
 
 // Fashion-MNIST test images, `per_class` per class, taken in test-set order (the first
-// `per_class` images of each label), grey replicated to RGB, 28 x 28.
+// `per_class` images of each label after its first `skip`), grey replicated to RGB, 28 x 28.
 struct FashionSet {
     std::vector<rv::RgbImage> images;
     std::vector<int> labels;      // 0..9, one per image
@@ -24,7 +24,7 @@ struct FashionSet {
 
 // Reads dir/t10k-images-idx3-ubyte.gz and dir/t10k-labels-idx1-ubyte.gz (IDX, gzip). Images are
 // ordered by class, then by test index.
-rv::Result<FashionSet> load_fashion(const std::filesystem::path& dir, int per_class);
+rv::Result<FashionSet> load_fashion(const std::filesystem::path& dir, int per_class, int skip = 0);
 
 // The augmentations, in table order. Each is applied once to every original, as rv::apply_edit
 // with the old set's ranges: crop keeps 50-80 %, rotate 10-15 degrees (black corners), blur
