@@ -141,10 +141,8 @@ void TestHierarchyStore::incremental_touches_only_the_files_that_changed() {
     auto photos = mate_photos();
     const fs::path extra = photos.back();
     photos.pop_back();
-    const auto copies = copy_photos(photos, base / "photos");
-    auto lib = indexed_library(base / "lib", base / "photos");
+    auto [copies, lib] = library_with_hierarchy(base, photos);
     QVERIFY(lib);
-    QVERIFY(rv::update_hierarchy(*lib, rv::HierarchyParams{}, kNever).ok());
     auto before = rv::load_hierarchy(*lib, false);
     QVERIFY(before.ok() && before->has_value());
     const auto nodes_before = image_nodes(**before);
@@ -199,10 +197,8 @@ void TestHierarchyStore::incremental_touches_only_the_files_that_changed() {
 void TestHierarchyStore::cancelled_update_keeps_the_stored_one() {
     QTemporaryDir tmp;
     const fs::path base = tmp.path().toStdString();
-    const auto copies = copy_photos(mate_photos(), base / "photos");
-    auto lib = indexed_library(base / "lib", base / "photos");
+    auto [copies, lib] = library_with_hierarchy(base);
     QVERIFY(lib);
-    QVERIFY(rv::update_hierarchy(*lib, rv::HierarchyParams{}, kNever).ok());
     auto before = rv::load_hierarchy(*lib, false);
     QVERIFY(before.ok() && before->has_value());
 
@@ -228,10 +224,8 @@ void TestHierarchyStore::cancelled_update_keeps_the_stored_one() {
 void TestHierarchyStore::follows_a_new_adapter_version() {
     QTemporaryDir tmp;
     const fs::path base = tmp.path().toStdString();
-    copy_photos(mate_photos(), base / "photos");
-    auto lib = indexed_library(base / "lib", base / "photos");
+    auto lib = library_with_hierarchy(base).lib;
     QVERIFY(lib);
-    QVERIFY(rv::update_hierarchy(*lib, rv::HierarchyParams{}, kNever).ok());
 
     // A version that moves the features (B random), stored and activated as `adapters --activate` does.
     const int dim = lib->embedder().dim();
@@ -287,11 +281,9 @@ void TestHierarchyStore::follows_a_new_adapter_version() {
 void TestHierarchyStore::read_only_library() {
     QTemporaryDir tmp;
     const fs::path base = tmp.path().toStdString();
-    const auto copies = copy_photos(mate_photos(), base / "photos");
     {
-        auto lib = indexed_library(base / "lib", base / "photos");
+        auto [copies, lib] = library_with_hierarchy(base);
         QVERIFY(lib);
-        QVERIFY(rv::update_hierarchy(*lib, rv::HierarchyParams{}, kNever).ok());
         fs::remove(copies[1]);
         QVERIFY(lib->index(rv::IndexJobParams{}, kNever).ok());  // the stored one is stale now
     }
@@ -366,10 +358,8 @@ void TestHierarchyStore::tiny_libraries_and_a_new_model() {
 void TestHierarchyStore::a_damaged_stored_tree_is_built_again() {
     QTemporaryDir tmp;
     const fs::path base = tmp.path().toStdString();
-    const auto copies = copy_photos(mate_photos(), base / "photos");
-    auto lib = indexed_library(base / "lib", base / "photos");
+    auto lib = library_with_hierarchy(base).lib;
     QVERIFY(lib);
-    QVERIFY(rv::update_hierarchy(*lib, rv::HierarchyParams{}, kNever).ok());
     for (const char* edit : {"UPDATE hierarchy_nodes SET x = 5 WHERE id = (SELECT max(id) FROM hierarchy_nodes)",
                              "UPDATE hierarchy_nodes SET parent = 987654 WHERE id = (SELECT max(id) FROM hierarchy_nodes)"}) {
         sqlite3* db = nullptr;
