@@ -164,6 +164,19 @@ Result<std::optional<Stored>> read_stored(CatalogDb& db, bool with_centroids, st
     return stored;
 }
 
+StoredHierarchyInfo info_of(const CatalogHierarchyHeader& header) {
+    StoredHierarchyInfo info;
+    info.model_id = header.model_id;
+    info.adapter_version = header.adapter_version;
+    info.built = header.built;
+    info.updated = header.updated;
+    info.quality.mean_distortion = header.mean_distortion;
+    info.quality.max_distortion = header.max_distortion;
+    info.quality.map = header.map;
+    info.quality.pairs = static_cast<std::size_t>(header.pairs);
+    return info;
+}
+
 Status store(CatalogDb& db, const Hierarchy& h, const EmbeddingQuality& q, std::int64_t updated) {
     CatalogHierarchyHeader header;
     header.model_id = h.model_id;
