@@ -78,6 +78,7 @@ private slots:
     void read_only_library();
     void tiny_libraries_and_a_new_model();
     void a_damaged_stored_tree_is_built_again();
+    void a_tree_read_early_is_checked_without_reading_it_again();
 };
 
 void TestHierarchyStore::built_stored_and_read_back() {
@@ -381,6 +382,46 @@ void TestHierarchyStore::a_damaged_stored_tree_is_built_again() {
         QVERIFY(again.ok() && again->has_value() && !stale);
         QVERIFY(library_tree_problem(**again, indexed_ids(*lib)).empty());
     }
+}
+
+// What a view does at opening: the tree read straight from the catalog file before the library
+// opened, then only whether it is stale (stored_hierarchy_stale), as load_hierarchy would say;
+// once another tree is stored, the early one is not the stored one: nullopt (load it).
+void TestHierarchyStore::a_tree_read_early_is_checked_without_reading_it_again() {
+    QTemporaryDir tmp;
+    const fs::path base = tmp.path().toStdString();
+    auto [copies, lib] = library_with_hierarchy(base);
+    QVERIFY(lib);
+    rv::StoredHierarchyInfo info;
+    auto early = rv::read_stored_hierarchy(base / "lib", &info);
+    QVERIFY(early.ok() && early->has_value());
+    bool stale = true;
+    QVERIFY(rv::load_hierarchy(*lib, false, &stale).ok());
+    auto fresh = rv::stored_hierarchy_stale(*lib, **early, info);
+    QVERIFY2(fresh.ok(), fresh.ok() ? "" : fresh.error().message.c_str());
+    QVERIFY(fresh->has_value());
+    QCOMPARE(**fresh, stale);
+    QVERIFY(!stale);
+
+    // A file leaves: the early tree is still the stored one, and now stale.
+    fs::remove(copies[0]);
+    QVERIFY(lib->index(rv::IndexJobParams{}, kNever).ok());
+    auto gone = rv::stored_hierarchy_stale(*lib, **early, info);
+    QVERIFY(gone.ok() && gone->has_value());
+    QVERIFY(**gone);
+    QVERIFY(rv::load_hierarchy(*lib, false, &stale).ok());
+    QVERIFY(stale);
+
+    // Brought up to date and stored again: the early tree is another one now.
+    QVERIFY(rv::update_hierarchy(*lib, rv::HierarchyParams{}, kNever).ok());
+    auto other = rv::stored_hierarchy_stale(*lib, **early, info);
+    QVERIFY(other.ok());
+    QVERIFY(!other->has_value());
+    // ... and so is none stored.
+    QVERIFY(lib->catalog().clear_hierarchy().ok());
+    auto none = rv::stored_hierarchy_stale(*lib, **early, info);
+    QVERIFY(none.ok());
+    QVERIFY(!none->has_value());
 }
 
 QTEST_GUILESS_MAIN(TestHierarchyStore)

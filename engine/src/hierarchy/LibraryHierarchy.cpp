@@ -223,6 +223,21 @@ Result<std::optional<Hierarchy>> load_hierarchy(Library& lib, bool with_centroid
     return std::optional<Hierarchy>(std::move((*stored)->tree));
 }
 
+Result<std::optional<bool>> stored_hierarchy_stale(Library& lib, const Hierarchy& h, const StoredHierarchyInfo& info) {
+    std::lock_guard lock(HierarchyAccess::reader_mutex(lib));
+    CatalogDb& db = HierarchyAccess::reader(lib);
+    auto header = db.hierarchy_header();
+    if (!header) return header.error();
+    if (!*header) return std::optional<bool>();
+    const CatalogHierarchyHeader& now = **header;
+    if (now.updated != info.updated || now.built != info.built || now.model_id != h.model_id ||
+        now.adapter_version != h.adapter_version || now.next_id != h.next_id)
+        return std::optional<bool>();  // stored again since `h` was read
+    auto s = is_stale(lib, db, h, now);
+    if (!s) return s.error();
+    return std::optional<bool>(*s);
+}
+
 Result<std::optional<StoredHierarchyInfo>> stored_hierarchy_info(Library& lib) {
     std::lock_guard lock(HierarchyAccess::reader_mutex(lib));
     auto header = HierarchyAccess::reader(lib).hierarchy_header();
