@@ -7,6 +7,7 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include <cstring>
 #include <map>
 
 #include <sqlite3.h>
@@ -354,7 +355,7 @@ void TestHierarchyStore::tiny_libraries_and_a_new_model() {
 }
 
 // Rows edited or damaged behind the library's back (a point outside the disk, a parent that is not
-// there) make the stored tree unusable, never an error that sticks: it counts as none stored, and
+// there, a coordinate that is not a number) make the stored tree unusable, never an error that sticks: it counts as none stored, and
 // the next update builds it again from the catalog's features.
 void TestHierarchyStore::a_damaged_stored_tree_is_built_again() {
     QTemporaryDir tmp;
@@ -362,7 +363,9 @@ void TestHierarchyStore::a_damaged_stored_tree_is_built_again() {
     auto lib = library_with_hierarchy(base).lib;
     QVERIFY(lib);
     for (const char* edit : {"UPDATE hierarchy_nodes SET x = 5 WHERE id = (SELECT max(id) FROM hierarchy_nodes)",
-                             "UPDATE hierarchy_nodes SET parent = 987654 WHERE id = (SELECT max(id) FROM hierarchy_nodes)"}) {
+                             "UPDATE hierarchy_nodes SET parent = 987654 WHERE id = (SELECT max(id) FROM hierarchy_nodes)",
+                             // a y that is not a number reads as 0 through SQLite: caught, the node named
+                             "UPDATE hierarchy_nodes SET y = 'nan' WHERE id = (SELECT max(id) FROM hierarchy_nodes)"}) {
         sqlite3* db = nullptr;
         QCOMPARE(sqlite3_open((base / "lib" / "catalog.sqlite").c_str(), &db), SQLITE_OK);
         QCOMPARE(sqlite3_exec(db, edit, nullptr, nullptr, nullptr), SQLITE_OK);
@@ -378,6 +381,10 @@ void TestHierarchyStore::a_damaged_stored_tree_is_built_again() {
         QVERIFY2(u.ok(), u.ok() ? "" : u.error().message.c_str());
         QVERIFY(u->rebuilt);
         QVERIFY2(u->reason.find("damaged") != std::string::npos, u->reason.c_str());
+        if (std::strstr(edit, "'nan'")) {
+            QVERIFY2(u->reason.find("is not a number") != std::string::npos, u->reason.c_str());
+            QVERIFY2(u->reason.find("node ") != std::string::npos, u->reason.c_str());
+        }
         auto again = rv::load_hierarchy(*lib, true, &stale);
         QVERIFY(again.ok() && again->has_value() && !stale);
         QVERIFY(library_tree_problem(**again, indexed_ids(*lib)).empty());

@@ -126,7 +126,9 @@ Result<std::optional<Stored>> read_checked(CatalogDb& db, bool with_centroids, b
         n.depth = n.parent < 0 ? 0 : h.nodes[static_cast<std::size_t>(n.parent)].depth + 1;
         n.size = r.size;
         n.file_id = r.file_id;
-        if (!std::isfinite(r.x) || !std::isfinite(r.y) || r.x * r.x + r.y * r.y >= 1.0)
+        if (!std::isfinite(r.x) || !std::isfinite(r.y))
+            return damaged(db, found_damage, "node " + std::to_string(r.id) + " has a coordinate that is not a number");
+        if (r.x * r.x + r.y * r.y >= 1.0)
             return damaged(db, found_damage, "node " + std::to_string(r.id) + " has a point outside the disk");
         n.x = r.x;
         n.y = r.y;
