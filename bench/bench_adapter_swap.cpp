@@ -38,6 +38,7 @@
 #include "ruvision/engine/Library.h"
 
 #include "adapter_swap_quality.h"
+#include "synthetic_library.h"
 
 namespace fs = std::filesystem;
 using Clock = std::chrono::steady_clock;
@@ -150,18 +151,10 @@ int main(int argc, char** argv) {
     std::vector<std::string> notes;
     for (const std::size_t n : args.sizes) {
         const fs::path dir = args.dir / ("lib-" + std::to_string(n));
-        const fs::path root = dir / "photos";
-        fs::remove_all(dir);
-        fs::create_directories(root);
-        std::string model_id;
-        int dim = 0;
-        {
-            auto lib = rv::Library::open(dir, rv::LibraryAccess::Create);
-            if (!lib) fail(lib.error().message);
-            model_id = (*lib)->model_id();
-            dim = (*lib)->embedder().dim();
-            if (auto r = (*lib)->add_root(root); !r) fail(r.error().message);
-        }
+        auto made = benchlib::create_library(dir, dir / "photos");
+        if (!made) fail(made.error().message);
+        const std::string model_id = made->model_id;
+        const int dim = made->dim;
         const Synthetic gen(dim, args.seed);
         const rv::LowRankAdapter adapters[] = {swapbench::trained_adapter(gen, dim, std::min<std::size_t>(n, 3000), args.seed),
                                                swapbench::random_adapter(dim, args.sigma, args.seed)};
@@ -169,26 +162,18 @@ int main(int argc, char** argv) {
         std::int64_t versions[2] = {0, 0};
         // The features, straight into the catalog.
         const auto t_write = Clock::now();
+        auto written = benchlib::write_synthetic_files(
+            dir, *made, n, 640, 480,
+            [&gen](std::size_t i, const std::string& root, float* feature) -> rv::Result<benchlib::SyntheticFile> {
+                char name[32];
+                std::snprintf(name, sizeof name, "/f%07zu.jpg", i);
+                gen.vector(i, feature);
+                return benchlib::SyntheticFile{root + name, 100000, 1};
+            });
+        if (!written) fail(written.error().message);
         {
             auto db = rv::CatalogDb::open(dir / "catalog.sqlite", rv::CatalogDb::OpenMode::MustExist);
             if (!db) fail(db.error().message);
-            auto roots = db->roots();
-            if (!roots || roots->empty()) fail("no root");
-            std::vector<float> v(static_cast<std::size_t>(dim));
-            for (std::size_t start = 0; start < n; start += 4096) {
-                auto tx = db->begin();
-                if (!tx) fail(tx.error().message);
-                for (std::size_t i = start; i < std::min(n, start + 4096); ++i) {
-                    char name[32];
-                    std::snprintf(name, sizeof name, "/f%07zu.jpg", i);
-                    auto seen = db->upsert_file_seen((*roots)[0].id, root.string() + name, 100000, 1);
-                    if (!seen) fail(seen.error().message);
-                    gen.vector(i, v.data());
-                    if (auto st = db->mark_indexed(seen->file_id, 640, 480, model_id, v.data(), dim); !st)
-                        fail(st.error().message);
-                }
-                if (auto st = tx->commit(); !st) fail(st.error().message);
-            }
             versions[0] = insert_version(*db, model_id, adapters[0], "bench_adapter_swap: trained on cluster marks");
             versions[1] = insert_version(*db, model_id, adapters[1], "bench_adapter_swap: random, strong");
         }

@@ -49,7 +49,8 @@
 #include "ThumbnailCache.h"
 #include "poincare/MapPanel.h"
 #include "poincare/PoincareView.h"
-#include "ruvision/engine/CatalogDb.h"
+#include "synthetic_library.h"
+#include "ui_stall_common.h"
 #include "ruvision/engine/Hierarchy.h"
 #include "ruvision/engine/Library.h"
 
@@ -136,47 +137,29 @@ std::vector<fs::path> writeSources(const fs::path& dir) {
 }
 
 void buildLibrary(const fs::path& dir, std::size_t n) {
-    fs::remove_all(dir);
     const fs::path root = dir / "photos";
-    fs::create_directories(root);
+    auto made = benchlib::create_library(dir, root);
+    if (!made) fail(made.error().message);
     const std::vector<fs::path> sources = writeSources(dir / "sources");
-    std::string model_id;
-    int dim = 0;
-    {
-        auto lib = rv::Library::open(dir, rv::LibraryAccess::Create);
-        if (!lib) fail(lib.error().message);
-        model_id = (*lib)->model_id();
-        dim = (*lib)->embedder().dim();
-        if (auto r = (*lib)->add_root(root); !r) fail(r.error().message);
-    }
-    const Synthetic gen(dim, 1000, 1);
+    const Synthetic gen(made->dim, 1000, 1);
     const auto t0 = Clock::now();
-    {
-        auto db = rv::CatalogDb::open(dir / "catalog.sqlite", rv::CatalogDb::OpenMode::MustExist);
-        if (!db) fail(db.error().message);
-        auto roots = db->roots();
-        if (!roots || roots->empty()) fail("no root");
-        const std::string rootPath = (*roots)[0].path;
-        std::vector<float> v(static_cast<std::size_t>(dim));
-        for (std::size_t start = 0; start < n; start += 4096) {
-            auto tx = db->begin();
-            if (!tx) fail(tx.error().message);
-            for (std::size_t i = start; i < std::min(n, start + 4096); ++i) {
-                char name[32];
-                std::snprintf(name, sizeof name, "/p%06zu.jpg", i);
-                const std::string path = rootPath + name;
-                if (::link(sources[i % sources.size()].c_str(), path.c_str()) != 0) fail("cannot link " + path);
-                struct stat st {};
-                if (::stat(path.c_str(), &st) != 0) fail("cannot stat " + path);
-                auto seen = db->upsert_file_seen((*roots)[0].id, path, st.st_size,
-                                                 static_cast<std::int64_t>(st.st_mtim.tv_sec) * 1'000'000'000 + st.st_mtim.tv_nsec);
-                if (!seen) fail(seen.error().message);
-                gen.vector(i, v.data());
-                if (auto s = db->mark_indexed(seen->file_id, 800, 533, model_id, v.data(), dim); !s) fail(s.error().message);
-            }
-            if (auto s = tx->commit(); !s) fail(s.error().message);
-        }
-    }
+    // File i is a hard link to a source, recorded with its true size and mtime.
+    auto written = benchlib::write_synthetic_files(
+        dir, *made, n, 800, 533,
+        [&](std::size_t i, const std::string& rootPath, float* feature) -> rv::Result<benchlib::SyntheticFile> {
+            char name[32];
+            std::snprintf(name, sizeof name, "/p%06zu.jpg", i);
+            benchlib::SyntheticFile f;
+            f.path = rootPath + name;
+            if (::link(sources[i % sources.size()].c_str(), f.path.c_str()) != 0) return rv::Error{"cannot link " + f.path};
+            struct stat st {};
+            if (::stat(f.path.c_str(), &st) != 0) return rv::Error{"cannot stat " + f.path};
+            f.size = st.st_size;
+            f.mtime_ns = static_cast<std::int64_t>(st.st_mtim.tv_sec) * 1'000'000'000 + st.st_mtim.tv_nsec;
+            gen.vector(i, feature);
+            return f;
+        });
+    if (!written) fail(written.error().message);
     std::fprintf(stderr, "%zu files and features written in %.1f s\n", n, ms(Clock::now() - t0) / 1000);
     auto lib = rv::Library::open(dir, rv::LibraryAccess::Update);  // builds the index
     if (!lib) fail(lib.error().message);
@@ -203,12 +186,7 @@ void buildLibrary(const fs::path& dir, std::size_t n) {
 
 int main(int argc, char** argv) {
     QTemporaryDir home;
-    for (const char* var : {"XDG_CACHE_HOME", "XDG_CONFIG_HOME", "XDG_DATA_HOME"}) {
-        const QString sub = home.filePath(QString::fromLatin1(var));
-        QDir().mkpath(sub);
-        qputenv(var, QFile::encodeName(sub));
-    }
-    if (!qEnvironmentVariableIsSet("QT_QPA_PLATFORM")) qputenv("QT_QPA_PLATFORM", "offscreen");
+    ui_stall::usePrivateEnvironment(home);
     QApplication app(argc, argv);
     QApplication::setApplicationName(QStringLiteral("ruvision-bench-poincare"));
 

@@ -19,25 +19,14 @@
 
 #include "learning/features.h"
 #include "ruvision/engine/Hierarchy.h"
+#include "tree_test_util.h"  // tests/
 
 namespace {
 
 using rv::Hierarchy;
 using rv::HierarchyNode;
 
-int add_node(Hierarchy& h, int parent, HierarchyNode::Kind kind)
-{
-    HierarchyNode n;
-    n.kind = kind;
-    n.parent = parent;
-    n.id = h.next_id++;
-    if (parent >= 0) {
-        n.depth = h.nodes[static_cast<std::size_t>(parent)].depth + 1;
-        h.nodes[static_cast<std::size_t>(parent)].children.push_back(static_cast<int>(h.nodes.size()));
-    }
-    h.nodes.push_back(std::move(n));
-    return static_cast<int>(h.nodes.size()) - 1;
-}
+using rvtest::add_node;
 
 Hierarchy complete_tree(int branching, int depth)
 {

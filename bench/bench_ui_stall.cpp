@@ -50,12 +50,7 @@ using namespace ui_stall;
 int main(int argc, char** argv) {
     // Before the application exists: the thumbnail cache and QSettings read these once.
     QTemporaryDir home;
-    for (const char* var : {"XDG_CACHE_HOME", "XDG_CONFIG_HOME", "XDG_DATA_HOME"}) {
-        const QString sub = home.filePath(QString::fromLatin1(var));
-        QDir().mkpath(sub);
-        qputenv(var, QFile::encodeName(sub));
-    }
-    if (!qEnvironmentVariableIsSet("QT_QPA_PLATFORM")) qputenv("QT_QPA_PLATFORM", "offscreen");
+    ui_stall::usePrivateEnvironment(home);
     QApplication app(argc, argv);
     QApplication::setApplicationName(QStringLiteral("ruvision-bench-ui-stall"));
 

@@ -101,12 +101,7 @@ struct RunRow {
 
 int main(int argc, char** argv) {
     QTemporaryDir home;
-    for (const char* var : {"XDG_CACHE_HOME", "XDG_CONFIG_HOME", "XDG_DATA_HOME"}) {
-        const QString sub = home.filePath(QString::fromLatin1(var));
-        QDir().mkpath(sub);
-        qputenv(var, QFile::encodeName(sub));
-    }
-    if (!qEnvironmentVariableIsSet("QT_QPA_PLATFORM")) qputenv("QT_QPA_PLATFORM", "offscreen");
+    ui_stall::usePrivateEnvironment(home);
     QApplication app(argc, argv);
     QApplication::setApplicationName(QStringLiteral("ruvision-bench-ui-stall-learning"));
 

@@ -1,4 +1,5 @@
-// Shared by bench_ui_stall (indexing) and bench_ui_stall_learning (learning): the folder of test
+// Shared by bench_ui_stall (indexing) and bench_ui_stall_learning (learning), and for its start-up
+// by bench_poincare_frames: the private environment the window runs in, the folder of test
 // images made from the system's wallpapers, the GUI-thread probe (a 5 ms precise timer; a stall is
 // a gap between ticks minus 5 ms), the simulated user (scroll, thumbnail size, window resize every
 // 100 ms) and the summary of a phase.
@@ -16,6 +17,7 @@
 #include <QImageReader>
 #include <QScrollBar>
 #include <QSet>
+#include <QTemporaryDir>
 #include <QTimer>
 
 #include <algorithm>
@@ -31,6 +33,19 @@ namespace ui_stall {
 
 constexpr int kTickMs = 5;       // the probe timer's interval
 constexpr int kActivityMs = 100;  // one simulated user action this often
+
+// Call before the QApplication exists (the thumbnail cache and QSettings read these once): the
+// XDG cache, config and data homes become folders of `home` (so a bench never touches the
+// person's thumbnails or settings), and the platform is offscreen unless QT_QPA_PLATFORM or
+// -platform says otherwise. `home` must outlive the application.
+inline void usePrivateEnvironment(const QTemporaryDir& home) {
+    for (const char* var : {"XDG_CACHE_HOME", "XDG_CONFIG_HOME", "XDG_DATA_HOME"}) {
+        const QString sub = home.filePath(QString::fromLatin1(var));
+        QDir().mkpath(sub);
+        qputenv(var, QFile::encodeName(sub));
+    }
+    if (!qEnvironmentVariableIsSet("QT_QPA_PLATFORM")) qputenv("QT_QPA_PLATFORM", "offscreen");
+}
 
 // Wallpapers on this system that decode, by path, at least 640 px on the longer side.
 inline QStringList wallpapers() {

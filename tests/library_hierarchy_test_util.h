@@ -63,6 +63,25 @@ inline std::unique_ptr<rv::Library> indexed_library(const fs::path& dir, const f
     return std::move(*lib);
 }
 
+// What most of these tests start from: copies of `photos` in base/photos, a library in base/lib
+// indexed on them, its hierarchy built and stored. `lib` is null after a failure (warned).
+struct HierarchyLibrary {
+    std::vector<fs::path> copies;  // the photos in base/photos, as copy_photos names them
+    std::unique_ptr<rv::Library> lib;
+};
+inline HierarchyLibrary library_with_hierarchy(const fs::path& base, const std::vector<fs::path>& photos = mate_photos()) {
+    HierarchyLibrary out;
+    out.copies = copy_photos(photos, base / "photos");
+    out.lib = indexed_library(base / "lib", base / "photos");
+    if (!out.lib) return out;
+    const std::atomic<bool> never{false};
+    if (auto u = rv::update_hierarchy(*out.lib, rv::HierarchyParams{}, never); !u.ok()) {
+        qWarning("%s", u.error().message.c_str());
+        out.lib.reset();
+    }
+    return out;
+}
+
 // The tree's rules (hierarchy_test_util.h's check_hierarchy over the library's indexed files) and
 // every point inside the open unit disk; "" when all hold.
 inline std::string library_tree_problem(const rv::Hierarchy& h, std::span<const std::int64_t> files) {

@@ -7,6 +7,7 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include <cstring>
 #include <map>
 
 #include <sqlite3.h>
@@ -78,6 +79,7 @@ private slots:
     void read_only_library();
     void tiny_libraries_and_a_new_model();
     void a_damaged_stored_tree_is_built_again();
+    void a_tree_read_early_is_checked_without_reading_it_again();
 };
 
 void TestHierarchyStore::built_stored_and_read_back() {
@@ -141,10 +143,8 @@ void TestHierarchyStore::incremental_touches_only_the_files_that_changed() {
     auto photos = mate_photos();
     const fs::path extra = photos.back();
     photos.pop_back();
-    const auto copies = copy_photos(photos, base / "photos");
-    auto lib = indexed_library(base / "lib", base / "photos");
+    auto [copies, lib] = library_with_hierarchy(base, photos);
     QVERIFY(lib);
-    QVERIFY(rv::update_hierarchy(*lib, rv::HierarchyParams{}, kNever).ok());
     auto before = rv::load_hierarchy(*lib, false);
     QVERIFY(before.ok() && before->has_value());
     const auto nodes_before = image_nodes(**before);
@@ -199,10 +199,8 @@ void TestHierarchyStore::incremental_touches_only_the_files_that_changed() {
 void TestHierarchyStore::cancelled_update_keeps_the_stored_one() {
     QTemporaryDir tmp;
     const fs::path base = tmp.path().toStdString();
-    const auto copies = copy_photos(mate_photos(), base / "photos");
-    auto lib = indexed_library(base / "lib", base / "photos");
+    auto [copies, lib] = library_with_hierarchy(base);
     QVERIFY(lib);
-    QVERIFY(rv::update_hierarchy(*lib, rv::HierarchyParams{}, kNever).ok());
     auto before = rv::load_hierarchy(*lib, false);
     QVERIFY(before.ok() && before->has_value());
 
@@ -228,10 +226,8 @@ void TestHierarchyStore::cancelled_update_keeps_the_stored_one() {
 void TestHierarchyStore::follows_a_new_adapter_version() {
     QTemporaryDir tmp;
     const fs::path base = tmp.path().toStdString();
-    copy_photos(mate_photos(), base / "photos");
-    auto lib = indexed_library(base / "lib", base / "photos");
+    auto lib = library_with_hierarchy(base).lib;
     QVERIFY(lib);
-    QVERIFY(rv::update_hierarchy(*lib, rv::HierarchyParams{}, kNever).ok());
 
     // A version that moves the features (B random), stored and activated as `adapters --activate` does.
     const int dim = lib->embedder().dim();
@@ -287,11 +283,9 @@ void TestHierarchyStore::follows_a_new_adapter_version() {
 void TestHierarchyStore::read_only_library() {
     QTemporaryDir tmp;
     const fs::path base = tmp.path().toStdString();
-    const auto copies = copy_photos(mate_photos(), base / "photos");
     {
-        auto lib = indexed_library(base / "lib", base / "photos");
+        auto [copies, lib] = library_with_hierarchy(base);
         QVERIFY(lib);
-        QVERIFY(rv::update_hierarchy(*lib, rv::HierarchyParams{}, kNever).ok());
         fs::remove(copies[1]);
         QVERIFY(lib->index(rv::IndexJobParams{}, kNever).ok());  // the stored one is stale now
     }
@@ -361,17 +355,17 @@ void TestHierarchyStore::tiny_libraries_and_a_new_model() {
 }
 
 // Rows edited or damaged behind the library's back (a point outside the disk, a parent that is not
-// there) make the stored tree unusable, never an error that sticks: it counts as none stored, and
+// there, a coordinate that is not a number) make the stored tree unusable, never an error that sticks: it counts as none stored, and
 // the next update builds it again from the catalog's features.
 void TestHierarchyStore::a_damaged_stored_tree_is_built_again() {
     QTemporaryDir tmp;
     const fs::path base = tmp.path().toStdString();
-    const auto copies = copy_photos(mate_photos(), base / "photos");
-    auto lib = indexed_library(base / "lib", base / "photos");
+    auto lib = library_with_hierarchy(base).lib;
     QVERIFY(lib);
-    QVERIFY(rv::update_hierarchy(*lib, rv::HierarchyParams{}, kNever).ok());
     for (const char* edit : {"UPDATE hierarchy_nodes SET x = 5 WHERE id = (SELECT max(id) FROM hierarchy_nodes)",
-                             "UPDATE hierarchy_nodes SET parent = 987654 WHERE id = (SELECT max(id) FROM hierarchy_nodes)"}) {
+                             "UPDATE hierarchy_nodes SET parent = 987654 WHERE id = (SELECT max(id) FROM hierarchy_nodes)",
+                             // a y that is not a number reads as 0 through SQLite: caught, the node named
+                             "UPDATE hierarchy_nodes SET y = 'nan' WHERE id = (SELECT max(id) FROM hierarchy_nodes)"}) {
         sqlite3* db = nullptr;
         QCOMPARE(sqlite3_open((base / "lib" / "catalog.sqlite").c_str(), &db), SQLITE_OK);
         QCOMPARE(sqlite3_exec(db, edit, nullptr, nullptr, nullptr), SQLITE_OK);
@@ -387,10 +381,54 @@ void TestHierarchyStore::a_damaged_stored_tree_is_built_again() {
         QVERIFY2(u.ok(), u.ok() ? "" : u.error().message.c_str());
         QVERIFY(u->rebuilt);
         QVERIFY2(u->reason.find("damaged") != std::string::npos, u->reason.c_str());
+        if (std::strstr(edit, "'nan'")) {
+            QVERIFY2(u->reason.find("is not a number") != std::string::npos, u->reason.c_str());
+            QVERIFY2(u->reason.find("node ") != std::string::npos, u->reason.c_str());
+        }
         auto again = rv::load_hierarchy(*lib, true, &stale);
         QVERIFY(again.ok() && again->has_value() && !stale);
         QVERIFY(library_tree_problem(**again, indexed_ids(*lib)).empty());
     }
+}
+
+// What a view does at opening: the tree read straight from the catalog file before the library
+// opened, then only whether it is stale (stored_hierarchy_stale), as load_hierarchy would say;
+// once another tree is stored, the early one is not the stored one: nullopt (load it).
+void TestHierarchyStore::a_tree_read_early_is_checked_without_reading_it_again() {
+    QTemporaryDir tmp;
+    const fs::path base = tmp.path().toStdString();
+    auto [copies, lib] = library_with_hierarchy(base);
+    QVERIFY(lib);
+    rv::StoredHierarchyInfo info;
+    auto early = rv::read_stored_hierarchy(base / "lib", &info);
+    QVERIFY(early.ok() && early->has_value());
+    bool stale = true;
+    QVERIFY(rv::load_hierarchy(*lib, false, &stale).ok());
+    auto fresh = rv::stored_hierarchy_stale(*lib, **early, info);
+    QVERIFY2(fresh.ok(), fresh.ok() ? "" : fresh.error().message.c_str());
+    QVERIFY(fresh->has_value());
+    QCOMPARE(**fresh, stale);
+    QVERIFY(!stale);
+
+    // A file leaves: the early tree is still the stored one, and now stale.
+    fs::remove(copies[0]);
+    QVERIFY(lib->index(rv::IndexJobParams{}, kNever).ok());
+    auto gone = rv::stored_hierarchy_stale(*lib, **early, info);
+    QVERIFY(gone.ok() && gone->has_value());
+    QVERIFY(**gone);
+    QVERIFY(rv::load_hierarchy(*lib, false, &stale).ok());
+    QVERIFY(stale);
+
+    // Brought up to date and stored again: the early tree is another one now.
+    QVERIFY(rv::update_hierarchy(*lib, rv::HierarchyParams{}, kNever).ok());
+    auto other = rv::stored_hierarchy_stale(*lib, **early, info);
+    QVERIFY(other.ok());
+    QVERIFY(!other->has_value());
+    // ... and so is none stored.
+    QVERIFY(lib->catalog().clear_hierarchy().ok());
+    auto none = rv::stored_hierarchy_stale(*lib, **early, info);
+    QVERIFY(none.ok());
+    QVERIFY(!none->has_value());
 }
 
 QTEST_GUILESS_MAIN(TestHierarchyStore)

@@ -123,10 +123,8 @@ void TestLevelSearch::index_against_exact_scan_per_level() {
 void TestLevelSearch::indexed_photos_fall_in_their_own_branch() {
     QTemporaryDir tmp;
     const fs::path base = tmp.path().toStdString();
-    const auto copies = copy_photos(mate_photos(), base / "photos");
-    auto lib = indexed_library(base / "lib", base / "photos");
+    auto [copies, lib] = library_with_hierarchy(base);
     QVERIFY(lib);
-    QVERIFY(rv::update_hierarchy(*lib, rv::HierarchyParams{}, kNever).ok());
     auto loaded = rv::load_hierarchy(*lib, false);
     QVERIFY(loaded.ok() && loaded->has_value());
     const rv::Hierarchy& h = **loaded;

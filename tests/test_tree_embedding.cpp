@@ -12,6 +12,7 @@
 
 #include "ruvision/engine/Hierarchy.h"
 #include "ruvision/engine/Hyperbolic.h"
+#include "tree_test_util.h"
 
 using rv::Hierarchy;
 using rv::HierarchyNode;
@@ -21,18 +22,10 @@ namespace {
 
 constexpr double kPi = 3.14159265358979323846;
 
+// A root (parent -1) or a group; mark_leaves makes the childless ones images.
 int add_node(Hierarchy& h, int parent)
 {
-    HierarchyNode n;
-    n.kind = parent < 0 ? HierarchyNode::Kind::Root : HierarchyNode::Kind::Group;
-    n.parent = parent;
-    n.id = h.next_id++;
-    if (parent >= 0) {
-        n.depth = h.nodes[static_cast<std::size_t>(parent)].depth + 1;
-        h.nodes[static_cast<std::size_t>(parent)].children.push_back(static_cast<int>(h.nodes.size()));
-    }
-    h.nodes.push_back(std::move(n));
-    return static_cast<int>(h.nodes.size()) - 1;
+    return rvtest::add_node(h, parent, parent < 0 ? HierarchyNode::Kind::Root : HierarchyNode::Kind::Group);
 }
 
 void mark_leaves(Hierarchy& h)

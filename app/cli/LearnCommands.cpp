@@ -1,11 +1,8 @@
 // ruvision-cli learn / adapters: adapter versions learned from the person's marks
 // (ruvision/engine/Learning.h). Exit status: 0 done, 1 the library, the catalog or a file failed,
 // 2 a usage error, 130 interrupted.
-#include <unistd.h>
-
 #include <algorithm>
 #include <atomic>
-#include <chrono>
 #include <csignal>
 #include <cstdio>
 #include <memory>
@@ -14,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/Commands.h"
+#include "cli/StageProgress.h"
 #include "ruvision/engine/Learning.h"
 #include "ruvision/engine/Library.h"
 
@@ -26,38 +24,15 @@ using nlohmann::json;
 std::atomic<bool> g_cancel{false};
 extern "C" void on_learn_signal(int) { g_cancel = true; }
 
-// Progress on stderr: on a terminal one line rewritten in place; otherwise a line when the stage
-// changes and at most one a second.
-class LearnProgressLine {
-public:
-    LearnProgressLine() : terminal_(isatty(STDERR_FILENO) == 1) {}
-    ~LearnProgressLine() {
-        if (terminal_ && drawn_) std::fputc('\n', stderr);
+void show_progress(StageProgressLine& line, const LearnProgress& p) {
+    std::string loss;
+    if (p.stage == "training") {
+        char text[32];
+        std::snprintf(text, sizeof text, ", loss %.4f", p.loss);
+        loss = text;
     }
-    void update(const LearnProgress& p) {
-        const auto now = std::chrono::steady_clock::now();
-        const bool last = p.total > 0 && p.done >= p.total;
-        if (p.stage == stage_ && !last && now - shown_ < std::chrono::seconds(1)) return;
-        std::string text = p.stage + " " + thousands(p.done) + " / " + thousands(p.total);
-        if (p.stage == "training") {
-            char loss[32];
-            std::snprintf(loss, sizeof loss, ", loss %.4f", p.loss);
-            text += loss;
-        }
-        if (terminal_) std::fprintf(stderr, "\r\033[K%s", text.c_str());
-        else std::fprintf(stderr, "%s\n", text.c_str());
-        std::fflush(stderr);
-        drawn_ = true;
-        stage_ = p.stage;
-        shown_ = now;
-    }
-
-private:
-    bool terminal_;
-    bool drawn_ = false;
-    std::string stage_;
-    std::chrono::steady_clock::time_point shown_{};
-};
+    line.update(p.stage, p.done, p.total, p.stage, loss);
+}
 
 json result_json(const LearnResult& r) {
     return {{"version", r.version},          {"activated", r.activated},
@@ -131,8 +106,8 @@ int cmd_learn(const Parsed& a) {
     if (!lib) return 1;
     std::signal(SIGINT, on_learn_signal);
     std::signal(SIGTERM, on_learn_signal);
-    std::optional<LearnProgressLine> progress(std::in_place);
-    auto r = learn(*lib, LearnParams{}, g_cancel, [&progress](const LearnProgress& p) { progress->update(p); });
+    std::optional<StageProgressLine> progress(std::in_place);
+    auto r = learn(*lib, LearnParams{}, g_cancel, [&progress](const LearnProgress& p) { show_progress(*progress, p); });
     progress.reset();
     if (!r) {
         print_error("learn: " + r.error().message);
@@ -208,8 +183,8 @@ int cmd_adapters(const Parsed& a) {
         std::int64_t version = 0;
         if (a.has("activate"))
             if (const int code = check_activate(*lib, a.text("activate"), version); code != 0) return code;
-        std::optional<LearnProgressLine> progress(std::in_place);
-        auto st = activate_adapter(*lib, version, g_cancel, [&progress](const LearnProgress& p) { progress->update(p); });
+        std::optional<StageProgressLine> progress(std::in_place);
+        auto st = activate_adapter(*lib, version, g_cancel, [&progress](const LearnProgress& p) { show_progress(*progress, p); });
         progress.reset();
         if (!st) {
             print_error("adapters: " + st.error().message);
@@ -235,9 +210,9 @@ int cmd_adapters(const Parsed& a) {
         return 0;
     }
     if (a.has("import")) {
-        std::optional<LearnProgressLine> progress(std::in_place);
+        std::optional<StageProgressLine> progress(std::in_place);
         auto r = import_adapter(*lib, a.text("import"), g_cancel,
-                                [&progress](const LearnProgress& p) { progress->update(p); });
+                                [&progress](const LearnProgress& p) { show_progress(*progress, p); });
         progress.reset();
         if (!r) {
             print_error("adapters --import: " + r.error().message);

@@ -1,10 +1,7 @@
 // ruvision-cli tune: self-supervised tuning to the library now (ruvision/engine/Tuning.h). Exit
 // status: 0 a version stored (active or not), 1 the library is too small, read-only, or the catalog
 // failed, 2 a usage error, 130 interrupted (nothing stored).
-#include <unistd.h>
-
 #include <atomic>
-#include <chrono>
 #include <csignal>
 #include <cstdio>
 #include <optional>
@@ -13,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/Commands.h"
+#include "cli/StageProgress.h"
 #include "ruvision/engine/Tuning.h"
 
 namespace rv::cli {
@@ -24,34 +22,9 @@ using nlohmann::json;
 std::atomic<bool> g_cancel{false};
 extern "C" void on_tune_signal(int) { g_cancel = true; }
 
-// Progress on stderr: on a terminal one line rewritten in place; otherwise a line when the stage
-// changes, at its end, and at most one a second.
-class TuneProgressLine {
-public:
-    TuneProgressLine() : terminal_(isatty(STDERR_FILENO) == 1) {}
-    ~TuneProgressLine() {
-        if (terminal_ && drawn_) std::fputc('\n', stderr);
-    }
-    void update(const TuneProgress& p) {
-        const auto now = std::chrono::steady_clock::now();
-        const bool last = p.total > 0 && p.done >= p.total;
-        if (p.stage == stage_ && !last && now - shown_ < std::chrono::seconds(1)) return;
-        const std::string what = p.stage == "views" ? "decoding and embedding views of images" : p.stage;
-        const std::string text = what + " " + thousands(p.done) + " / " + thousands(p.total);
-        if (terminal_) std::fprintf(stderr, "\r\033[K%s", text.c_str());
-        else std::fprintf(stderr, "%s\n", text.c_str());
-        std::fflush(stderr);
-        drawn_ = true;
-        stage_ = p.stage;
-        shown_ = now;
-    }
-
-private:
-    bool terminal_;
-    bool drawn_ = false;
-    std::string stage_;
-    std::chrono::steady_clock::time_point shown_{};
-};
+void show_progress(StageProgressLine& line, const TuneProgress& p) {
+    line.update(p.stage, p.done, p.total, p.stage == "views" ? "decoding and embedding views of images" : p.stage);
+}
 
 json marks_or_null(double v) { return v < 0 ? json(nullptr) : json(v); }
 
@@ -65,8 +38,8 @@ int cmd_tune(const Parsed& a) {
     if (!lib) return 1;
     std::signal(SIGINT, on_tune_signal);
     std::signal(SIGTERM, on_tune_signal);
-    std::optional<TuneProgressLine> progress(std::in_place);
-    auto r = tune(*lib, params, g_cancel, [&progress](const TuneProgress& p) { progress->update(p); });
+    std::optional<StageProgressLine> progress(std::in_place);
+    auto r = tune(*lib, params, g_cancel, [&progress](const TuneProgress& p) { show_progress(*progress, p); });
     progress.reset();
     if (!r) {
         print_error("tune: " + r.error().message);

@@ -1,4 +1,7 @@
 #include "retrieval/dataset.h"
+#include "retrieval/distinct_files.h"
+
+#include <utility>
 
 #include "ruvision/engine/ImageEdits.h"
 
@@ -133,16 +136,7 @@ std::vector<fs::path> neardup_sources(const fs::path& mate_dir, const fs::path& 
                 }
             if (!best.empty()) out.push_back(best);
         }
-    std::sort(out.begin(), out.end());
-    // The same file reached twice (symlinks) is one original.
-    std::vector<fs::path> unique, seen;
-    for (const auto& p : out) {
-        const fs::path c = fs::weakly_canonical(p, ec);
-        if (std::find(seen.begin(), seen.end(), c) != seen.end()) continue;
-        seen.push_back(c);
-        unique.push_back(p);
-    }
-    return unique;
+    return sorted_distinct_files(std::move(out));  // the same file reached twice is one original
 }
 
 rv::RgbImage augment(const rv::RgbImage& src, Aug aug, std::uint32_t seed, int original_index) {

@@ -1,4 +1,7 @@
 #include "retrieval/honest_set.h"
+#include "retrieval/distinct_files.h"
+
+#include <utility>
 
 #include <algorithm>
 #include <cctype>
@@ -107,15 +110,7 @@ std::vector<fs::path> honest_sources(const fs::path& backgrounds, const fs::path
         for (const auto& folder : fs::directory_iterator(wallpapers, ec))
             for (const char* sub : {"images", "images_dark"})
                 if (fs::path best = largest_in(folder.path() / "contents" / sub); !best.empty()) out.push_back(best);
-    std::sort(out.begin(), out.end());
-    std::vector<fs::path> unique, seen;
-    for (const auto& p : out) {
-        const fs::path c = fs::weakly_canonical(p, ec);
-        if (std::find(seen.begin(), seen.end(), c) != seen.end()) continue;
-        seen.push_back(c);
-        unique.push_back(p);
-    }
-    return unique;
+    return sorted_distinct_files(std::move(out));  // the same file reached twice is one original
 }
 
 rv::Result<HonestSet> build_honest(const std::vector<fs::path>& sources, const HonestParams& params) {

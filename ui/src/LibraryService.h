@@ -320,6 +320,10 @@ private:
     quint64 mapLoad_ = 0;              // the newest load's id
     quint64 mapShown_ = 0;             // the id of the load whose map was reported last (older ones dropped)
     std::shared_ptr<std::atomic<bool>> hierarchyCancel_ = std::make_shared<std::atomic<bool>>(false);
+    // (i13-mend) the map the early read showed and its header, kept until the opened library's
+    // first load, which then asks only whether it is stale
+    std::shared_ptr<const MapData> earlyMap_;
+    StoredHierarchyInfo earlyInfo_;
     std::atomic<quint64> latestLevelSearch_{0};
     // --- tuning (i13-tune) ---
     void connectTuning();  // the constructor's: follows indexing

@@ -3,6 +3,7 @@
 
 #include <cmath>
 #include <cstring>
+#include <limits>
 #include <string>
 
 #include "catalog/Connection.h"
@@ -112,8 +113,10 @@ Result<std::vector<CatalogHierarchyNode>> CatalogDb::hierarchy_nodes(bool with_c
         n.representative = s.is_null(5) ? -1 : s.int64(5);
         n.file_id = s.is_null(6) ? 0 : s.int64(6);
         n.position = static_cast<int>(s.int64(7));
-        n.x = s.real(8);
-        n.y = s.real(9);
+        // A coordinate that is not a number (a row edited behind the library's back, 'nan' as text)
+        // is NaN here, never the 0 SQLite reads it as: the hierarchy's reader names the node.
+        n.x = s.is_number(8) ? s.real(8) : std::numeric_limits<double>::quiet_NaN();
+        n.y = s.is_number(9) ? s.real(9) : std::numeric_limits<double>::quiet_NaN();
         if (with_centroids && !s.is_null(10)) {
             std::size_t bytes = 0;
             const void* p = s.blob(10, &bytes);

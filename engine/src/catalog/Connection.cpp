@@ -260,6 +260,11 @@ int Stmt::step() { return rc_ != SQLITE_OK ? rc_ : sqlite3_step(s_); }
 
 bool Stmt::is_null(int col) const { return sqlite3_column_type(s_, col) == SQLITE_NULL; }
 
+bool Stmt::is_number(int col) const {
+    const int t = sqlite3_column_type(s_, col);
+    return t == SQLITE_INTEGER || t == SQLITE_FLOAT;
+}
+
 std::int64_t Stmt::int64(int col) const { return sqlite3_column_int64(s_, col); }
 
 double Stmt::real(int col) const { return sqlite3_column_double(s_, col); }

@@ -86,6 +86,7 @@ public:
     int step();
 
     bool is_null(int col) const;
+    bool is_number(int col) const;  // INTEGER or REAL: not TEXT (which real() reads as 0), BLOB or NULL
     std::int64_t int64(int col) const;
     double real(int col) const;
     std::string bytes(int col) const;  // TEXT or BLOB, byte for byte

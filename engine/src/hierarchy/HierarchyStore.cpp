@@ -126,7 +126,9 @@ Result<std::optional<Stored>> read_checked(CatalogDb& db, bool with_centroids, b
         n.depth = n.parent < 0 ? 0 : h.nodes[static_cast<std::size_t>(n.parent)].depth + 1;
         n.size = r.size;
         n.file_id = r.file_id;
-        if (!std::isfinite(r.x) || !std::isfinite(r.y) || r.x * r.x + r.y * r.y >= 1.0)
+        if (!std::isfinite(r.x) || !std::isfinite(r.y))
+            return damaged(db, found_damage, "node " + std::to_string(r.id) + " has a coordinate that is not a number");
+        if (r.x * r.x + r.y * r.y >= 1.0)
             return damaged(db, found_damage, "node " + std::to_string(r.id) + " has a point outside the disk");
         n.x = r.x;
         n.y = r.y;
@@ -162,6 +164,19 @@ Result<std::optional<Stored>> read_stored(CatalogDb& db, bool with_centroids, st
         return std::optional<Stored>();
     }
     return stored;
+}
+
+StoredHierarchyInfo info_of(const CatalogHierarchyHeader& header) {
+    StoredHierarchyInfo info;
+    info.model_id = header.model_id;
+    info.adapter_version = header.adapter_version;
+    info.built = header.built;
+    info.updated = header.updated;
+    info.quality.mean_distortion = header.mean_distortion;
+    info.quality.max_distortion = header.max_distortion;
+    info.quality.map = header.map;
+    info.quality.pairs = static_cast<std::size_t>(header.pairs);
+    return info;
 }
 
 Status store(CatalogDb& db, const Hierarchy& h, const EmbeddingQuality& q, std::int64_t updated) {

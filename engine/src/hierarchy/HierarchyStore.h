@@ -32,6 +32,9 @@ struct Stored {
 [[nodiscard]] Result<std::optional<Stored>> read_stored(CatalogDb& db, bool with_centroids,
                                                        std::string* damage = nullptr);
 
+// What Hierarchy.h's StoredHierarchyInfo says of a stored tree's header.
+StoredHierarchyInfo info_of(const CatalogHierarchyHeader& header);
+
 // Writes `h` and its quality as the stored hierarchy, in one transaction. `updated`: Unix ms of
 // the moment its features were read (files changed after it are re-placed by the next update).
 [[nodiscard]] Status store(CatalogDb& db, const Hierarchy& h, const EmbeddingQuality& q, std::int64_t updated);

@@ -40,31 +40,43 @@ Status read_features(CatalogDb& db, const std::string& model_id, int dim, const 
 
 std::string version_text(std::int64_t v) { return v ? "adapter version " + std::to_string(v) : "no adapter"; }
 
+// Why the stored tree cannot be brought up to date incrementally ("" when it can): none stored,
+// damaged, or built for another model, adapter version or dimension.
+std::string rebuild_reason(const Result<std::optional<Stored>>& stored, const std::string& model_id, int dim,
+                           std::int64_t version) {
+    if (!stored) return stored.error().message;
+    if (!*stored) return "none was stored";
+    const Hierarchy& t = (*stored)->tree;
+    if (t.model_id != model_id) return "the model changed (" + t.model_id + " to " + model_id + ")";
+    if (t.adapter_version != version)
+        return "the adapter changed (" + version_text(t.adapter_version) + " to " + version_text(version) + ")";
+    if (t.dim != dim) return "the features' dimension changed";
+    return {};
+}
+
+// The same stored tree (not stored again since `header` was read).
+bool same_store(const CatalogHierarchyHeader& a, const CatalogHierarchyHeader& b) {
+    return a.updated == b.updated && a.built == b.built && a.next_id == b.next_id;
+}
+
 // The work of update_hierarchy on `db`, read only: the stored tree brought up to date (or built),
 // embedded and measured, not stored. *read_at: when the features were read (the stored row's
-// `updated`); *unchanged: the stored tree already fits (nothing was recomputed).
+// `updated`); *unchanged: the stored tree already fits (nothing was recomputed). The stored tree
+// is read without its centroids first: only an incremental update needs them (and a caller that
+// keeps an unchanged tree, `centroids_when_unchanged`), so an update that finds nothing changed
+// reads no centroid.
 Result<Hierarchy> bring_up_to_date(CatalogDb& db, const std::string& model_id, int dim, std::int64_t version,
                                    const HierarchyParams& params, const std::atomic<bool>& cancel,
                                    const HierarchyProgress& progress, HierarchyUpdate* what, std::int64_t* read_at,
-                                   bool* unchanged) {
+                                   bool* unchanged, bool centroids_when_unchanged) {
     const auto t0 = std::chrono::steady_clock::now();
     *unchanged = false;
     *read_at = now_ms();
     auto base = hierarchy::base_adapter(db, version, model_id, dim);
     if (!base) return base.error();
-    auto stored = hierarchy::read_stored(db, true);
+    auto stored = hierarchy::read_stored(db, false);
     // A damaged stored tree is rebuilt, never fatal: the catalog's features are the truth.
-    std::string why;
-    if (!stored) why = stored.error().message;
-    else if (!*stored) why = "none was stored";
-    else if ((*stored)->tree.model_id != model_id)
-        why = "the model changed (" + (*stored)->tree.model_id + " to " + model_id + ")";
-    else if ((*stored)->tree.adapter_version != version)
-        why = "the adapter changed (" + version_text((*stored)->tree.adapter_version) + " to " + version_text(version) + ")";
-    else if ((*stored)->tree.dim != dim)
-        why = "the features' dimension changed";
-
-    Hierarchy h;
+    std::string why = rebuild_reason(stored, model_id, dim, version);
     Drift d;
     if (why.empty()) {
         auto dr = hierarchy::drift(db, (*stored)->tree, (*stored)->header, model_id);
@@ -76,6 +88,17 @@ Result<Hierarchy> bring_up_to_date(CatalogDb& db, const std::string& model_id, i
             why = std::to_string(changes) + " of " + std::to_string(d.images) +
                   " images changed (more than a quarter)";
     }
+    if (why.empty() && (d.any() || centroids_when_unchanged)) {
+        auto with_centroids = hierarchy::read_stored(db, true);
+        if (with_centroids && *with_centroids && !same_store((*with_centroids)->header, (*stored)->header))
+            why = "it was stored again meanwhile";
+        else if (std::string bad = rebuild_reason(with_centroids, model_id, dim, version); !bad.empty())
+            why = bad;
+        else
+            stored = std::move(with_centroids);
+    }
+
+    Hierarchy h;
     if (why.empty() && !d.any()) {
         h = std::move((*stored)->tree);
         what->rebuilt = false;
@@ -142,6 +165,16 @@ Result<Hierarchy> bring_up_to_date(CatalogDb& db, const std::string& model_id, i
 
 int library_dim(Library& lib) { return lib.embedder().dim(); }
 
+// load_hierarchy's `stale` for `h`, stored under `header`: built from another model or adapter
+// version than the active one, or its images are not the library's indexed files any more.
+// Caller holds the reader mutex of `db`.
+Result<bool> is_stale(Library& lib, CatalogDb& db, const Hierarchy& h, const CatalogHierarchyHeader& header) {
+    if (h.model_id != lib.model_id() || h.adapter_version != lib.active_adapter()->version) return true;
+    auto d = hierarchy::drift(db, h, header, lib.model_id());
+    if (!d) return d.error();
+    return d->any();
+}
+
 }  // namespace
 
 Result<HierarchyUpdate> update_hierarchy(Library& lib, const HierarchyParams& params, const std::atomic<bool>& cancel,
@@ -153,7 +186,7 @@ Result<HierarchyUpdate> update_hierarchy(Library& lib, const HierarchyParams& pa
     std::int64_t read_at = 0;
     bool unchanged = false;
     auto h = bring_up_to_date(db, lib.model_id(), library_dim(lib), version, params, cancel, progress, &what,
-                              &read_at, &unchanged);
+                              &read_at, &unchanged, false);
     if (!h) return h.error();
     if (unchanged) return what;
     if (auto st = hierarchy::store(db, *h, what.quality, read_at); !st) return st.error();
@@ -169,7 +202,7 @@ Result<Hierarchy> compute_hierarchy(Library& lib, const HierarchyParams& params,
     std::int64_t read_at = 0;
     bool unchanged = false;
     return bring_up_to_date(*db, lib.model_id(), library_dim(lib), lib.active_adapter()->version, params, cancel,
-                            progress, what ? what : &local, &read_at, &unchanged);
+                            progress, what ? what : &local, &read_at, &unchanged, true);
 }
 
 Result<std::optional<Hierarchy>> load_hierarchy(Library& lib, bool with_centroids, bool* stale) {
@@ -183,15 +216,26 @@ Result<std::optional<Hierarchy>> load_hierarchy(Library& lib, bool with_centroid
         return std::optional<Hierarchy>();
     }
     if (stale) {
-        const Hierarchy& h = (*stored)->tree;
-        *stale = h.model_id != lib.model_id() || h.adapter_version != lib.active_adapter()->version;
-        if (!*stale) {
-            auto d = hierarchy::drift(db, h, (*stored)->header, lib.model_id());
-            if (!d) return d.error();
-            *stale = d->any();
-        }
+        auto s = is_stale(lib, db, (*stored)->tree, (*stored)->header);
+        if (!s) return s.error();
+        *stale = *s;
     }
     return std::optional<Hierarchy>(std::move((*stored)->tree));
+}
+
+Result<std::optional<bool>> stored_hierarchy_stale(Library& lib, const Hierarchy& h, const StoredHierarchyInfo& info) {
+    std::lock_guard lock(HierarchyAccess::reader_mutex(lib));
+    CatalogDb& db = HierarchyAccess::reader(lib);
+    auto header = db.hierarchy_header();
+    if (!header) return header.error();
+    if (!*header) return std::optional<bool>();
+    const CatalogHierarchyHeader& now = **header;
+    if (now.updated != info.updated || now.built != info.built || now.model_id != h.model_id ||
+        now.adapter_version != h.adapter_version || now.next_id != h.next_id)
+        return std::optional<bool>();  // stored again since `h` was read
+    auto s = is_stale(lib, db, h, now);
+    if (!s) return s.error();
+    return std::optional<bool>(*s);
 }
 
 Result<std::optional<StoredHierarchyInfo>> stored_hierarchy_info(Library& lib) {
@@ -199,16 +243,7 @@ Result<std::optional<StoredHierarchyInfo>> stored_hierarchy_info(Library& lib) {
     auto header = HierarchyAccess::reader(lib).hierarchy_header();
     if (!header) return header.error();
     if (!*header) return std::optional<StoredHierarchyInfo>();
-    StoredHierarchyInfo info;
-    info.model_id = (*header)->model_id;
-    info.adapter_version = (*header)->adapter_version;
-    info.built = (*header)->built;
-    info.updated = (*header)->updated;
-    info.quality.mean_distortion = (*header)->mean_distortion;
-    info.quality.max_distortion = (*header)->max_distortion;
-    info.quality.map = (*header)->map;
-    info.quality.pairs = static_cast<std::size_t>((*header)->pairs);
-    return std::optional<StoredHierarchyInfo>(std::move(info));
+    return std::optional<StoredHierarchyInfo>(hierarchy::info_of(**header));
 }
 
 }  // namespace rv

@@ -10,17 +10,7 @@ Result<std::optional<Hierarchy>> read_stored_hierarchy(const std::filesystem::pa
     auto stored = hierarchy::read_stored(*db, false);
     if (!stored) return stored.error();
     if (!*stored) return std::optional<Hierarchy>();
-    if (info) {
-        const CatalogHierarchyHeader& h = (*stored)->header;
-        info->model_id = h.model_id;
-        info->adapter_version = h.adapter_version;
-        info->built = h.built;
-        info->updated = h.updated;
-        info->quality.mean_distortion = h.mean_distortion;
-        info->quality.max_distortion = h.max_distortion;
-        info->quality.map = h.map;
-        info->quality.pairs = static_cast<std::size_t>(h.pairs);
-    }
+    if (info) *info = hierarchy::info_of((*stored)->header);
     return std::optional<Hierarchy>(std::move((*stored)->tree));
 }
 

@@ -7,11 +7,11 @@
 // (LearningData.h) and are dropped if another library was opened meanwhile.
 #include "LibraryService.h"
 #include "ServiceCalls.h"
+#include "learning/ProgressThrottle.h"
 
 #include <QDateTime>
 #include <QFile>
 
-#include <chrono>
 #include <fstream>
 
 #include "TsanHandOff.h"
@@ -48,23 +48,6 @@ VersionRow toRow(const AdapterVersion& v) {
     r.created = v.created;
     return r;
 }
-
-// Progress for the GUI thread at most ten times a second, and always a stage's first and last.
-class ProgressThrottle {
-public:
-    bool pass(const LearnProgress& p) {
-        const auto now = std::chrono::steady_clock::now();
-        const bool edge = p.stage != stage_ || p.done == p.total;
-        if (!edge && now - last_ < std::chrono::milliseconds(100)) return false;
-        stage_ = p.stage;
-        last_ = now;
-        return true;
-    }
-
-private:
-    std::string stage_;
-    std::chrono::steady_clock::time_point last_{};
-};
 
 }  // namespace
 
@@ -186,7 +169,7 @@ bool LibraryService::startLearn(bool automatic) {
         } else {
             ProgressThrottle throttle;
             auto r = learn(*lib, LearnParams{}, *cancel, [&](const LearnProgress& p) {
-                if (!throttle.pass(p)) return;
+                if (!throttle.pass(p.stage, p.done, p.total)) return;
                 postCall(this, [this, stage = qtext(p.stage), done = static_cast<qint64>(p.done),
                                 total = static_cast<qint64>(p.total)] {
                     if (learning_) emit learnProgress(stage, done, total);
@@ -230,7 +213,7 @@ bool LibraryService::activateVersion(qint64 version) {
         } else {
             ProgressThrottle throttle;
             auto st = activate_adapter(*lib, version, *cancel, [&](const LearnProgress& p) {
-                if (!throttle.pass(p)) return;
+                if (!throttle.pass(p.stage, p.done, p.total)) return;
                 postCall(this, [this, stage = qtext(p.stage), done = static_cast<qint64>(p.done),
                                 total = static_cast<qint64>(p.total)] {
                     if (learning_) emit learnProgress(stage, done, total);

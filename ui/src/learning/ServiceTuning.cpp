@@ -8,10 +8,9 @@
 // through postCall() and are dropped if another library was opened meanwhile.
 #include "LibraryService.h"
 #include "ServiceCalls.h"
+#include "learning/ProgressThrottle.h"
 
 #include <QThread>
-
-#include <chrono>
 
 #include "TsanHandOff.h"
 #include "ruvision/engine/Tuning.h"
@@ -78,15 +77,9 @@ bool LibraryService::startTune(bool automatic) {
             // One core stays free for searches and the window when tuning runs by itself.
             const int cores = std::max(1, QThread::idealThreadCount());
             params.threads = automatic ? std::max(1, cores - 1) : cores;
-            std::string stage;
-            auto last = std::chrono::steady_clock::time_point{};
+            ProgressThrottle throttle;
             auto r = tune(*lib, params, *cancel, [&](const TuneProgress& p) {
-                // At most ten updates a second reach the GUI thread, and every stage's first and last.
-                const auto now = std::chrono::steady_clock::now();
-                const bool edge = p.stage != stage || p.done == p.total;
-                if (!edge && now - last < std::chrono::milliseconds(100)) return;
-                stage = p.stage;
-                last = now;
+                if (!throttle.pass(p.stage, p.done, p.total)) return;
                 postCall(this, [this, cancel, s = qtext(p.stage), done = static_cast<qint64>(p.done),
                                 total = static_cast<qint64>(p.total)] {
                     if (cancel == tuneCancel_) emit tuneProgress(s, done, total);

@@ -10,6 +10,7 @@
 #include "ServiceCalls.h"
 
 #include <chrono>
+#include <optional>
 
 #include "TsanHandOff.h"
 #include "poincare/MapEmbedding.h"
@@ -106,17 +107,33 @@ void LibraryService::loadHierarchy() {
     if (!library_) return;
     const quint64 id = ++mapLoad_;
     ++hierarchyLoading_;
-    startTask<&readerChannel>(reader_, [this, lib = library_, dir = snapshot_.dir, id] {
-        bool stale = false;
-        auto loaded = load_hierarchy(*lib, false, &stale);
-        std::shared_ptr<MapData> map;
+    // The map the early read showed (openHierarchy) is not read again: the opened library only
+    // says whether it is stale, unless another tree has been stored since.
+    std::shared_ptr<const MapData> early = std::exchange(earlyMap_, nullptr);
+    startTask<&readerChannel>(reader_, [this, lib = library_, dir = snapshot_.dir, id, early, earlyInfo = earlyInfo_] {
+        std::shared_ptr<const MapData> map;
         QString error;
-        if (!loaded) {
-            error = qtext(loaded.error().message);
-        } else if (loaded->has_value()) {
-            auto info = stored_hierarchy_info(*lib);
-            map = makeMap(std::move(**loaded), dir, info && info->has_value() ? &**info : nullptr, &error);
-            if (map) map->stale = stale;
+        std::optional<bool> earlyStale;
+        if (early)
+            if (auto s = stored_hierarchy_stale(*lib, early->hierarchy, earlyInfo); s) earlyStale = *s;
+        if (earlyStale) {
+            map = early;
+            if (*earlyStale != early->stale) {
+                auto copy = std::make_shared<MapData>(*early);
+                copy->stale = *earlyStale;
+                map = std::move(copy);
+            }
+        } else {
+            bool stale = false;
+            auto loaded = load_hierarchy(*lib, false, &stale);
+            if (!loaded) {
+                error = qtext(loaded.error().message);
+            } else if (loaded->has_value()) {
+                auto info = stored_hierarchy_info(*lib);
+                auto made = makeMap(std::move(**loaded), dir, info && info->has_value() ? &**info : nullptr, &error);
+                if (made) made->stale = stale;
+                map = std::move(made);
+            }
         }
         postCall(this, [this, lib, id, map, error] {
             --hierarchyLoading_;
@@ -135,6 +152,7 @@ void LibraryService::openHierarchy(const QString& dir, quint64 openId) {
     stopHierarchy();
     mapState_ = MapState::Unknown;
     mapShown_ = 0;
+    earlyMap_.reset();
     // The stored map straight from the catalog file, while the writer opens the library (which
     // loads its index: seconds at 100k files). Shown unless the library's own load answered first;
     // that load follows and says whether it is stale.
@@ -146,12 +164,14 @@ void LibraryService::openHierarchy(const QString& dir, quint64 openId) {
         std::shared_ptr<MapData> map;
         QString error;
         if (stored && stored->has_value()) map = makeMap(std::move(**stored), dir, &info, &error);
-        postCall(this, [this, map, id, openId] {
+        postCall(this, [this, map, id, openId, info] {
             --hierarchyLoading_;
             // Nothing stored, or unreadable before the library's opening (a new or older catalog):
             // the library's own load answers.
             if (!map || openId != openRequest_ || id < mapShown_) return;
             mapShown_ = id;
+            earlyMap_ = map;
+            earlyInfo_ = info;
             emit hierarchyLoaded(map, {});
         });
     });

@@ -170,6 +170,13 @@ struct StoredHierarchyInfo {
 [[nodiscard]] Result<std::optional<Hierarchy>> read_stored_hierarchy(const std::filesystem::path& dir,
                                                                      StoredHierarchyInfo* info = nullptr);
 
+// For a view that shows the tree read_stored_hierarchy gave before the library opened (`h`, with
+// its `info`): load_hierarchy's `stale` for it, without reading the tree again; std::nullopt when
+// it is not the stored one any more (stored again since, or none stored): load_hierarchy then.
+// Any reader thread. (i13-mend)
+[[nodiscard]] Result<std::optional<bool>> stored_hierarchy_stale(Library& lib, const Hierarchy& h,
+                                                                 const StoredHierarchyInfo& info);
+
 // Search at a level: the k nodes at `level` nearest by hyperbolic distance to where the query falls
 // in the disk, nearest first. Level L is depth L + 1: level 0 holds the root's children, the most
 // general groups; a level deeper than a branch gives that branch's deepest nodes (its images).
