@@ -5,6 +5,8 @@
 #include <cmath>
 #include <unordered_set>
 
+#include "augment/EditTwins.h"
+
 namespace rv {
 
 namespace {
@@ -65,6 +67,17 @@ double SearchSpaceCalibration::score(const float* query, const float* candidate,
     return dot(whiten(query, dim).data(), whiten(candidate, dim).data(), dim);
 }
 
+double SearchSpaceCalibration::file_score(const float* whitened_query, const float* feature, const float* twins,
+                                          int n_twins, int dim) const {
+    const double plain = dot(whitened_query, whiten(feature, dim).data(), dim);
+    if (n_twins <= 0) return plain;
+    std::vector<float> scores(static_cast<std::size_t>(n_twins));
+    for (int i = 0; i < n_twins; ++i)
+        scores[static_cast<std::size_t>(i)] =
+            static_cast<float>(dot(whitened_query, whiten(twins + static_cast<std::size_t>(i) * dim, dim).data(), dim));
+    return twin_score(static_cast<float>(plain), scores.data(), n_twins);
+}
+
 bool SearchSpaceCalibration::fresh(std::int64_t images_now) const {
     if ((images < kMinWhitenImages) != (images_now < kMinWhitenImages)) return false;
     return std::fabs(static_cast<double>(images_now - images)) <= kStaleShare * static_cast<double>(images);
@@ -110,6 +123,23 @@ Result<SearchSpaceCalibration> learn_search_calibration(CatalogDb& db, const Vec
     for (const auto& m : *marks)
         if (m.verdict == "same") same_pairs.insert(key(m.a, m.b));
 
+    // A file's twins in the space (none, or damaged: empty): scores are file_score's, as search ranks.
+    std::vector<float> twins;
+    auto twins_of = [&](std::int64_t id) -> int {
+        int d = 0;
+        auto t = db.twins(id, model_id, &d);
+        twins.clear();
+        if (!t || t->empty() || d != dim) return 0;
+        twins.resize(t->size());
+        for (std::size_t at = 0; at < t->size(); at += static_cast<std::size_t>(dim))
+            in_space(base, t->data() + at, twins.data() + at, dim);
+        return static_cast<int>(t->size() / static_cast<std::size_t>(dim));
+    };
+    auto file_score = [&](const float* query, const float* feature, std::int64_t id) {
+        const int n = twins_of(id);
+        return c.file_score(c.whiten(query, dim).data(), feature, twins.data(), n, dim);
+    };
+
     // 2. Negatives: each sampled image's nearest other images (not its copies by bytes or marks).
     std::vector<double> negatives, best_other, positives;
     const std::size_t n_sample = std::min<std::size_t>(ids.size(), static_cast<std::size_t>(std::max(sample.images, 0)));
@@ -135,7 +165,7 @@ Result<SearchSpaceCalibration> learn_search_calibration(CatalogDb& db, const Vec
                 if (!e || static_cast<int>(e->size()) != dim) continue;
                 in_space(base, e->data(), viewed.data(), dim);
                 queries.push_back(viewed);
-                positives.push_back(c.score(viewed.data(), q, dim));
+                positives.push_back(file_score(viewed.data(), q, ids[i]));
             }
         }
         if (queries.empty()) queries.emplace_back(q, q + dim);
@@ -155,7 +185,7 @@ Result<SearchSpaceCalibration> learn_search_calibration(CatalogDb& db, const Vec
                 // A plain cosine this high with the source may be a copy (another size or
                 // encoding): not a negative.
                 if (dot(q, other.data(), dim) >= kCopyCosine) continue;
-                const double s = c.score(x.data(), other.data(), dim);
+                const double s = file_score(x.data(), other.data(), h.id);
                 negatives.push_back(s);
                 best = std::max(best, s);
                 ++taken;
@@ -182,7 +212,7 @@ Result<SearchSpaceCalibration> learn_search_calibration(CatalogDb& db, const Vec
         auto b = feature_in_space(m.b, fb);
         if (!b) return b.error();
         if (!*a || !*b) continue;
-        const double s = c.score(fa.data(), fb.data(), dim);
+        const double s = file_score(fa.data(), fb.data(), m.b);
         if (m.verdict == "same") positives.push_back(s);
         else if (m.verdict == "alike") alike_marks.push_back(s);
         else if (m.verdict == "different") different_marks.push_back(s);

@@ -58,6 +58,12 @@ struct SearchSpaceCalibration {
     // x (dim floats) whitened and unit length, or x as it is when the space is not whitened: the
     // ranking score is the dot product of two of these.
     std::vector<float> whiten(const float* x, int dim) const;
+    // What search ranks a file with and the curves are fitted on (one function, i13-twins): the
+    // best (twin_score, augment/EditTwins.h) of the whitened cosines of `whitened_query`
+    // (= whiten(query)) with the file's `feature` and with each of its `n_twins` twins (row-major,
+    // dim floats each; 0: none, the plain score). Every vector in the space, unit length.
+    double file_score(const float* whitened_query, const float* feature, const float* twins, int n_twins,
+                      int dim) const;
     void set_whitening(Whitening w);
     // Fits a space of `images` indexed images now.
     bool fresh(std::int64_t images_now) const;
