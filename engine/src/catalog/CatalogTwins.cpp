@@ -79,6 +79,52 @@ Result<std::vector<float>> CatalogDb::twins(std::int64_t file_id, std::string_vi
     return out;
 }
 
+Result<std::vector<float>> CatalogDb::quarter_turn(std::int64_t file_id, std::string_view model_id) {
+    constexpr std::string_view op = "quarter_turn";
+    Query q(db_->db(), "SELECT dim, rotated FROM features WHERE file_id = ?1 AND model_id = ?2 AND rotated IS NOT NULL");
+    q.int64(1, file_id);
+    q.text(2, model_id);
+    std::vector<float> v;
+    int rc = q.step();
+    if (rc == SQLITE_DONE) return v;
+    if (rc != SQLITE_ROW) return db_->sql_error(op, rc);
+    if (auto bad = read_vector(q.get(), 1, sqlite3_column_int(q.get(), 0), &v); !bad.empty())
+        return db_->error(op, "file " + std::to_string(file_id) + ": the rotated feature: " + bad);
+    return v;
+}
+
+Status CatalogDb::for_each_quarter_turn(std::string_view model_id, const TwinVisitor& visit,
+                                        const DamagedVisitor& damaged) {
+    constexpr std::string_view op = "for_each_quarter_turn";
+    Query q(db_->db(),
+            "SELECT f.id, e.dim, e.rotated FROM features e JOIN files f ON f.id = e.file_id "
+            "WHERE e.model_id = ?1 AND e.rotated IS NOT NULL AND f.status = 'indexed' AND f.model_id = ?1 ORDER BY f.id");
+    q.text(1, model_id);
+    std::vector<float> v;
+    int rc;
+    while ((rc = q.step()) == SQLITE_ROW) {
+        sqlite3_stmt* s = q.get();
+        const std::int64_t id = sqlite3_column_int64(s, 0);
+        if (auto bad = read_vector(s, 2, sqlite3_column_int(s, 1), &v); !bad.empty()) {
+            if (damaged) damaged(id, "the rotated feature: " + bad);
+            continue;
+        }
+        if (!visit(id, 0, v.data(), static_cast<int>(v.size()))) return Status::success();
+    }
+    if (rc != SQLITE_DONE) return db_->sql_error(op, rc);
+    return Status::success();
+}
+
+Result<std::int64_t> CatalogDb::quarter_turn_count(std::string_view model_id) {
+    constexpr std::string_view op = "quarter_turn_count";
+    Query q(db_->db(),
+            "SELECT count(*) FROM features e JOIN files f ON f.id = e.file_id "
+            "WHERE e.model_id = ?1 AND e.rotated IS NOT NULL AND f.status = 'indexed' AND f.model_id = ?1");
+    q.text(1, model_id);
+    if (int rc = q.step(); rc != SQLITE_ROW) return db_->sql_error(op, rc);
+    return static_cast<std::int64_t>(sqlite3_column_int64(q.get(), 0));
+}
+
 Status CatalogDb::for_each_twin(std::string_view model_id, const TwinVisitor& visit, const DamagedVisitor& damaged) {
     constexpr std::string_view op = "for_each_twin";
     Query q(db_->db(),

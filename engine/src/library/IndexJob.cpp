@@ -271,13 +271,13 @@ Result<IndexJobResult> Library::index(const IndexJobParams& params, const std::a
             }
             if (failure) failure = index_add(id, r.embedding.data());
             if (failure) failure = store_regions(id, r.regions);  // i13-region
-            if (failure) failure = store_twins(id, r.twins);      // i13-twins
+            if (failure) failure = store_twins(id, r.twins, r.rotated);  // i13-twins
             ++result.embedded;
         } else {
             failure = catalog_->mark_error(id, r.ok() ? r.path.string() + ": the embedding is not usable (" + bad + ")"
                                                       : r.error);
             if (failure) failure = store_regions(id, {});  // i13-region
-            if (failure) failure = store_twins(id, {});    // i13-twins
+            if (failure) failure = store_twins(id, {}, {});  // i13-twins
             ++result.failed;
         }
         if (failure && ++in_batch >= params.commit_every) {
@@ -308,7 +308,11 @@ Result<IndexJobResult> Library::index(const IndexJobParams& params, const std::a
     embed_files(*embedder_, extra_paths, extra_pool, cancel, [&](EmbeddedFile&& r) {
         if (!failure) return;
         if (extra_kinds[r.index] & kExtraRegions) failure = store_regions(extra_ids[r.index], r.regions);
-        if (failure && (extra_kinds[r.index] & kExtraTwins)) failure = store_twins(extra_ids[r.index], r.twins);
+        if (failure && (extra_kinds[r.index] & kExtraTwins)) {
+            // The quarter turn stored with the feature goes back into the twin index with them.
+            auto turned = catalog_->quarter_turn(extra_ids[r.index], model_id_);
+            failure = turned ? store_twins(extra_ids[r.index], r.twins, *turned) : Status(turned.error());
+        }
         if (failure && ++in_batch >= params.commit_every) {
             failure = tx->commit();
             if (failure) {

@@ -173,7 +173,7 @@ Result<std::vector<SearchResult>> Library::search(const std::vector<float>& embe
     {
         std::unordered_map<std::int64_t, bool> have;
         for (const Hit& h : hits) have[h.id] = true;
-        for (const Hit& h : twins_->search_files(embedding.data(), static_cast<std::size_t>(kTwinViewCount) * most))
+        for (const Hit& h : twins_->search_files(embedding.data(), static_cast<std::size_t>(kTwinViewCount + 1) * most))
             if (have.emplace(h.id, true).second) hits.push_back(h);
     }
     std::unordered_map<std::int64_t, float> cosine;  // file id -> its cosine in the space
@@ -189,11 +189,10 @@ Result<std::vector<SearchResult>> Library::search(const std::vector<float>& embe
         apply(space->base, c.feature.data(), adapted.data(), dim);
         // The cosine shown is the feature's in the space (a twin's hit score is not it).
         c.score = std::clamp(dot(query.data(), adapted.data(), dim), -1.0f, 1.0f);
-        if (auto st = twins_in_space(hit.id, *space, &twins); !st) return st.error();
+        const int views = file_views_in_space(*reader_, model_id_, hit.id, space->base, dim, &twins);
         // Ranked by the whitened score with twins (copies are grouped by it too:
         // CopyCandidate::score); a fast adapter adds its change of the cosine.
-        double ranking = calibration->file_score(whitened_query.data(), adapted.data(), twins.data(),
-                                                 static_cast<int>(twins.size() / static_cast<std::size_t>(dim)), dim);
+        double ranking = calibration->file_score(whitened_query.data(), adapted.data(), twins.data(), views, dim);
         if (rerank) {
             apply(space->fast, adapted.data(), fast.data(), dim);
             const float before = c.score;

@@ -3,7 +3,8 @@
 // search_region() share.
 //
 // The twin index is a ViewIndex (library/ViewIndex.h) of the plain feature space holding every
-// stored twin, kTwinSlots per file, so that a hit names its file.
+// stored twin (idx 0 .. kTwinViewCount - 1) and every stored quarter turn (the feature of the image
+// turned 90 degrees clockwise, idx kQuarterTurnSlot), so that a hit names its file.
 #include <algorithm>
 
 #include "augment/EditTwins.h"
@@ -15,8 +16,8 @@ namespace rv {
 namespace {
 
 constexpr const char* kTwinIndexFile = "twins.rvi";
-constexpr std::int64_t kTwinSlots = 4;  // kTwinViewCount, with room for one more view
-static_assert(kTwinViewCount <= kTwinSlots);
+constexpr int kQuarterTurnSlot = kTwinViewCount;
+constexpr std::int64_t kTwinSlots = kTwinViewCount + 1;
 
 std::string twin_model_id(const std::string& model_id) { return model_id + "#twins"; }
 
@@ -30,41 +31,40 @@ const std::string& Library::twin_index_state() const {
 }
 
 Status Library::load_or_rebuild_twins() {
-    auto count = catalog_->twin_count(model_id_);
-    if (!count) return count.error();
+    auto twins = catalog_->twin_count(model_id_);
+    if (!twins) return twins.error();
+    auto turns = catalog_->quarter_turn_count(model_id_);
+    if (!turns) return turns.error();
     twins_ = std::make_unique<ViewIndex>(kTwinIndexFile, "twins", kTwinSlots);
     // A damaged twin only leaves that twin out; the file's feature still finds it.
-    return twins_->load_or_rebuild(dir_, embedder_->dim(), twin_model_id(model_id_), *count,
-                                   [this](const ViewIndex::Add& add) { return catalog_->for_each_twin(model_id_, add); });
+    return twins_->load_or_rebuild(dir_, embedder_->dim(), twin_model_id(model_id_), *twins + *turns,
+                                   [this](const ViewIndex::Add& add) -> Status {
+                                       if (auto st = catalog_->for_each_twin(model_id_, add); !st) return st;
+                                       return catalog_->for_each_quarter_turn(
+                                           model_id_, [&add](std::int64_t file, int, const float* v, int d) {
+                                               return add(file, kQuarterTurnSlot, v, d);
+                                           });
+                                   });
 }
 
-Status Library::store_twins(std::int64_t file_id, const std::vector<float>& twins) {
+Status Library::store_twins(std::int64_t file_id, const std::vector<float>& twins, const std::vector<float>& turned) {
     twins_->remove(file_id);
-    if (twins.empty()) return catalog_->clear_twins(file_id);
     const int dim = embedder_->dim();
+    auto add_turned = [&]() -> Status {
+        if (static_cast<int>(turned.size()) != dim) return Status::success();
+        return twins_->add(file_id, kQuarterTurnSlot, turned.data());
+    };
+    if (twins.empty()) {
+        if (auto st = catalog_->clear_twins(file_id); !st) return st;
+        return add_turned();
+    }
     if (twins.size() % static_cast<std::size_t>(dim) != 0)
         return Error{"twins: file " + std::to_string(file_id) + ": " + std::to_string(twins.size()) +
                      " values are no whole number of vectors of " + std::to_string(dim)};
     const int n = static_cast<int>(twins.size() / static_cast<std::size_t>(dim));
     if (auto st = catalog_->put_twins(file_id, model_id_, twins.data(), n, dim); !st) return st;
-    return twins_->put(file_id, twins.data(), n);
-}
-
-Status Library::twins_in_space(std::int64_t file_id, const ActiveAdapter& space, std::vector<float>* out) {
-    out->clear();
-    int dim = 0;
-    auto t = reader_->twins(file_id, model_id_, &dim);
-    // A damaged twin counts as none: the file keeps its plain score (open() and the next index
-    // run do not depend on it).
-    if (!t || t->empty() || dim != index_->dim()) return Status::success();
-    if (space.base.empty()) {
-        *out = std::move(*t);
-        return Status::success();
-    }
-    out->resize(t->size());
-    for (std::size_t at = 0; at < t->size(); at += static_cast<std::size_t>(dim))
-        space.base.apply(t->data() + at, out->data() + at);
-    return Status::success();
+    if (auto st = twins_->put(file_id, twins.data(), n); !st) return st;
+    return add_turned();
 }
 
 Result<bool> Library::read_candidate(std::int64_t id, float score, bool indexed_only, CopyCandidate* out) {

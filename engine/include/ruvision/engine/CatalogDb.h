@@ -402,6 +402,7 @@ public:
     [[nodiscard]] Result<std::int64_t> region_count(std::string_view model_id);
     // --- end regions (i13-region) ---
     // --- twins (i13-twins) --- (CatalogTwins.cpp)
+    using TwinVisitor = std::function<bool(std::int64_t file_id, int idx, const float* v, int dim)>;
     // put_twins replaces the file's twins by `n` vectors of `dim` floats (row-major, each a finite
     // unit vector) of `model_id`, atomically (idx 0..n-1); a bad one is an Error naming the file
     // and the twin, nothing written. clear_twins drops them. Twins leave with their file.
@@ -410,9 +411,16 @@ public:
     // The twins of one file of `model_id`, by idx, row-major (none: empty); *dim set when any.
     // A damaged row is an Error naming the file.
     [[nodiscard]] Result<std::vector<float>> twins(std::int64_t file_id, std::string_view model_id, int* dim);
+    // The file's stored feature of the image turned 90 degrees clockwise (mark_indexed's
+    // `rotated`) of `model_id`; none: empty. Damaged: an Error naming the file.
+    [[nodiscard]] Result<std::vector<float>> quarter_turn(std::int64_t file_id, std::string_view model_id);
+    // Streams the rotated features of files Indexed with `model_id` (idx 0), as for_each_twin
+    // streams twins; quarter_turn_count counts them.
+    [[nodiscard]] Status for_each_quarter_turn(std::string_view model_id, const TwinVisitor& visit,
+                                               const DamagedVisitor& damaged = {});
+    [[nodiscard]] Result<std::int64_t> quarter_turn_count(std::string_view model_id);
     // Streams every twin of `model_id` whose file is Indexed with that model, by file id then idx;
     // a damaged row goes to `damaged` (if given) and is skipped. visit returns false to stop.
-    using TwinVisitor = std::function<bool(std::int64_t file_id, int idx, const float* v, int dim)>;
     [[nodiscard]] Status for_each_twin(std::string_view model_id, const TwinVisitor& visit,
                                        const DamagedVisitor& damaged = {});
     // Files Indexed with `model_id` that have no twin of it (indexed before twins existed), by id.

@@ -371,13 +371,13 @@ private:
     std::unique_ptr<ViewIndex> regions_;  // library/ViewIndex.h; set by open(), never replaced
     // --- end search by region (i13-region) ---
     // --- weak-edit twins (i13-twins) --- (library/TwinSearch.cpp)
-    // The twin index (DIR/twins.rvi, plain space), as the region index; twins of a file are
-    // stored and removed with it (catalog and index).
+    // The twin index (DIR/twins.rvi, plain space), as the region index, holding each file's twins
+    // and its quarter turn (the rotated feature the catalog stores with the feature); removed with
+    // the file (index_remove).
     Status load_or_rebuild_twins();
-    Status store_twins(std::int64_t file_id, const std::vector<float>& twins);  // empty: drops them
-    // A file's twins (row-major, dim floats each) placed in `space` (through its base adapter), in
-    // *out; none stored (or damaged): *out empty. The caller holds reader_mutex_.
-    Status twins_in_space(std::int64_t file_id, const ActiveAdapter& space, std::vector<float>* out);
+    // Stores a file's twins (catalog and index; empty: drops them) and puts its quarter turn
+    // (`turned`, dim floats; empty: none) in the twin index. The file is Indexed.
+    Status store_twins(std::int64_t file_id, const std::vector<float>& twins, const std::vector<float>& turned);
     // The catalog row of `id` as a search candidate with `score`: false when the file left the
     // catalog (or, with `indexed_only`, is not Indexed now). The caller holds reader_mutex_.
     Result<bool> read_candidate(std::int64_t id, float score, bool indexed_only, CopyCandidate* out);
