@@ -9,7 +9,10 @@
 //
 //   build/bin/bench_search_quality [--threads N] [--k K] [--originals N] [--combined N]
 //                                  [--honest-only | --fashion-only] [--fashion-skip N] [--json FILE]
-//                                  [--keep DIR]
+//                                  [--keep DIR] [--tune]
+//
+// --tune: after indexing, each library is tuned to itself (rv::tune with the app's parameters, as
+// the app does in the background after indexing) before it is searched.
 //
 // Printed per half (CHOOSE: make choices on it; REPORT: the figures to publish): R@1 and R@10 of
 // the combined queries and of all queries, R@1 per single edit; the SHOWN scores: the median score
@@ -39,6 +42,7 @@
 #include "retrieval/honest_set.h"
 #include "retrieval/shown_scores.h"
 #include "ruvision/engine/Library.h"
+#include "ruvision/engine/Tuning.h"
 
 namespace fs = std::filesystem;
 using namespace rvbench;
@@ -52,6 +56,7 @@ struct Options {
     int threads = 2, k = 10, originals = 0, combined = 6;
     int fashion_skip = 0;  // 100: a second Fashion set to choose on (the first 100 of a class are reported)
     bool honest = true, fashion = true;
+    bool tune = false;  // --tune (i13-twins)
     fs::path json_out, keep;
 };
 
@@ -72,8 +77,9 @@ std::string canonical_name(const fs::path& p) {
     return fs::weakly_canonical(p, ec).string();
 }
 
-// A new library in dir/library indexing dir/photos (already written).
-std::unique_ptr<rv::Library> index_library(const fs::path& dir, int threads) {
+// A new library in dir/library indexing dir/photos (already written); with `tune`, then tuned to
+// itself as the app does after indexing (the tune's verdict printed).
+std::unique_ptr<rv::Library> index_library(const fs::path& dir, int threads, bool tune) {
     auto lib = rv::Library::open(dir / "library", rv::LibraryAccess::Create);
     if (!lib) die(lib.error().message);
     std::atomic<bool> cancel{false};
@@ -88,6 +94,16 @@ std::unique_ptr<rv::Library> index_library(const fs::path& dir, int threads) {
         for (const auto& e : r->errors) std::fprintf(stderr, "index: %s: %s\n", e.path.c_str(), e.reason.c_str());
     std::fprintf(stderr, "%s: %zu files indexed (%zu failed) in %.1f s\n", (dir / "library").c_str(), r->embedded,
                  r->failed, now_s() - t0);
+    if (tune) {
+        rv::TuneParams tp;
+        tp.threads = threads;
+        const double t1 = now_s();
+        auto t = rv::tune(**lib, tp, cancel);
+        if (!t) die("tune: " + t.error().message);
+        std::fprintf(stderr, "%s: tuned in %.1f s: version %lld %s (held-out pair AUC %.4f -> %.4f): %s\n",
+                     (dir / "library").c_str(), now_s() - t1, static_cast<long long>(t->version),
+                     t->activated ? "active" : "not active", t->held_out_before, t->held_out_after, t->reason.c_str());
+    }
     return std::move(*lib);
 }
 
@@ -164,7 +180,7 @@ json honest_bench(const Options& o) {
         if (ec) die(dst.string() + ": " + ec.message());
         original_of[canonical_name(dst)] = static_cast<int>(i);
     }
-    const auto lib = index_library(dir, o.threads);
+    const auto lib = index_library(dir, o.threads, o.tune);
 
     const double t0 = now_s();
     std::atomic<int> done{0};
@@ -279,7 +295,7 @@ json fashion_bench(const Options& o) {
         if (!cv::imwrite(p.string(), bgr)) die(p.string() + ": cannot write");
         item_of[canonical_name(p)] = static_cast<int>(i);
     }
-    const auto lib = index_library(dir, o.threads);
+    const auto lib = index_library(dir, o.threads, o.tune);
     const int n = static_cast<int>(f->images.size());
     std::vector<double> ap(static_cast<std::size_t>(n), 0.0);
     std::atomic<int> failed{0};
@@ -331,9 +347,11 @@ int main(int argc, char** argv) {
         else if (a == "--fashion-skip") o.fashion_skip = std::max(0, int_arg(a, val()));
         else if (a == "--json") o.json_out = val();
         else if (a == "--keep") o.keep = val();
+        else if (a == "--tune") o.tune = true;
         else if (a == "-h" || a == "--help") {
             std::printf("usage: bench_search_quality [--threads N] [--k K] [--originals N] [--combined N]\n"
-                        "         [--honest-only | --fashion-only] [--fashion-skip N] [--json FILE] [--keep DIR]\n");
+                        "         [--honest-only | --fashion-only] [--fashion-skip N] [--json FILE] [--keep DIR]\n"
+                        "         [--tune]\n");
             return 0;
         } else die("unknown argument '" + a + "' (see --help)");
     }

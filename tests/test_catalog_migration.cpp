@@ -7,7 +7,8 @@
 // marks from the duplicates and pairs views becoming "same"; a version-6 catalog gains the
 // hierarchy tables (every row kept), whose rules hold and whose rows round-trip and are replaced
 // whole; a version-7 catalog's adapters table is rebuilt for the source "tune" (every row kept)
-// and it gains the regions and search_calibration tables, whose rules hold.
+// and it gains the regions and search_calibration tables, whose rules hold; a version-8 catalog
+// gains the twins table (every row kept), whose rules hold and whose rows round-trip.
 #include <QTemporaryDir>
 #include <QtTest>
 
@@ -23,9 +24,10 @@ using rv::CatalogDb;
 
 namespace {
 
-// Drops what version 8 added (regions, search calibration), then what version 7 added (the
-// hierarchy), then what version 5 added (the learning tables).
-#define V8_TABLES "DROP TABLE regions; DROP TABLE search_calibration; "
+// Drops what version 9 added (twins), then what version 8 added (regions, search calibration),
+// then what version 7 added (the hierarchy), then what version 5 added (the learning tables).
+#define V9_TABLES "DROP TABLE twins; "
+#define V8_TABLES V9_TABLES "DROP TABLE regions; DROP TABLE search_calibration; "
 #define V7_TABLES V8_TABLES "DROP TABLE hierarchy; DROP TABLE hierarchy_nodes; "
 #define V5_TABLES V7_TABLES "DROP TABLE adapters; DROP TABLE fast_adapter; DROP TABLE sessions; DROP TABLE patterns; "
 
@@ -64,6 +66,7 @@ private slots:
     void version5_is_migrated();
     void version6_is_migrated();
     void version7_is_migrated();
+    void version8_is_migrated();
 };
 
 void TestCatalogMigration::version1_is_migrated() {
@@ -545,5 +548,74 @@ void TestCatalogMigration::version7_is_migrated() {
     QCOMPARE(exec(file, "PRAGMA foreign_keys = ON; DELETE FROM files"), SQLITE_OK);
     QCOMPARE(count(file, "SELECT count(*) FROM regions"), 0);
 }
+void TestCatalogMigration::version8_is_migrated() {
+    QTemporaryDir tmp;
+    const auto file = std::filesystem::path(tmp.path().toStdString()) / "catalog.sqlite";
+    const float v[3] = {0.6f, 0.0f, -0.8f};
+    std::int64_t id = 0;
+    {
+        auto db = CatalogDb::open(file);
+        CHECK_OK(db);
+        auto root = db->add_root("/photos");
+        CHECK_OK(root);
+        id = db->upsert_file_seen(*root, "/photos/a.jpg", 10, 20)->file_id;
+        CHECK_OK(db->mark_indexed(id, 4, 3, "m", v, 3));
+        CHECK_OK(db->put_regions(id, "m", {{0, 0.0f, 0.0f, 0.5f, 0.5f, {0.0f, 1.0f, 0.0f}}}));
+    }
+    QCOMPARE(exec(file, V9_TABLES "PRAGMA user_version = 8;"), SQLITE_OK);
+    QVERIFY(count(file, "SELECT count(*) FROM twins") < 0);  // not yet
+    {
+        auto db = CatalogDb::open(file);
+        CHECK_OK(db);
+        CHECK_OK(db->check_integrity());
+        QCOMPARE(db->counts()->indexed, std::int64_t(1));
+        QCOMPARE(db->region_count("m").value(), std::int64_t(1));  // version 8's rows kept
+        // Indexed before twins: the next index run gives it some.
+        QCOMPARE(db->files_without_twins("m").value(), std::vector<std::int64_t>{id});
+        const float twins[6] = {0.0f, 0.6f, 0.8f, 1.0f, 0.0f, 0.0f};
+        CHECK_OK(db->put_twins(id, "m", twins, 2, 3));
+        QCOMPARE(db->twin_count("m").value(), std::int64_t(2));
+        QVERIFY(db->files_without_twins("m")->empty());
+        int dim = 0;
+        QCOMPARE(db->twins(id, "m", &dim).value(), std::vector<float>(twins, twins + 6));
+        QCOMPARE(dim, 3);
+        std::vector<int> seen;
+        CHECK_OK(db->for_each_twin("m", [&](std::int64_t f, int idx, const float* t, int d) {
+            seen.push_back(idx);
+            return f == id && d == 3 && t[0] == twins[3 * idx];
+        }));
+        QCOMPARE(seen, (std::vector<int>{0, 1}));
+        // Bad twins are refused whole, naming the file and the twin; nothing written.
+        const float bad[6] = {0.0f, 0.6f, 0.8f, 2.0f, 0.0f, 0.0f};
+        auto refused = db->put_twins(id, "m", bad, 2, 3);
+        QVERIFY(!refused);
+        QVERIFY2(refused.error().message.find("twin 1") != std::string::npos, refused.error().message.c_str());
+        QCOMPARE(db->twin_count("m").value(), std::int64_t(2));
+    }
+    // Twins: a vector of dim floats, one row per (file, idx), leaving with their file.
+    const std::string t = "INSERT INTO twins VALUES(" + std::to_string(id);
+    QCOMPARE(exec(file, (t + ", 2, 'm', 1, x'00000000')").c_str()), SQLITE_OK);
+    QCOMPARE(exec(file, (t + ", 2, 'm', 1, x'00000000')").c_str()), SQLITE_CONSTRAINT);
+    QCOMPARE(exec(file, (t + ", 3, 'm', 2, x'00000000')").c_str()), SQLITE_CONSTRAINT);
+    QCOMPARE(exec(file, (t + ", -1, 'm', 1, x'00000000')").c_str()), SQLITE_CONSTRAINT);
+    QCOMPARE(exec(file, "PRAGMA foreign_keys = ON; INSERT INTO twins VALUES(999, 0, 'm', 1, x'00000000')"), SQLITE_CONSTRAINT);
+    {
+        auto db = CatalogDb::open(file);
+        CHECK_OK(db);
+        CHECK_OK(db->check_integrity());
+        // The damaged row (a zero vector) is reported, the others streamed.
+        int damaged = 0, good = 0;
+        CHECK_OK(db->for_each_twin("m", [&](std::int64_t, int, const float*, int) { return ++good, true; },
+                                   [&](std::int64_t, const std::string&) { ++damaged; }));
+        QCOMPARE(good, 2);
+        QCOMPARE(damaged, 1);
+        int dim = 0;
+        QVERIFY(!db->twins(id, "m", &dim));  // one file's twins read whole: damaged is an Error
+    }
+    QCOMPARE(count(file, "SELECT count(*) FROM twins"), 3);
+    QCOMPARE(exec(file, "PRAGMA foreign_keys = ON; DELETE FROM files"), SQLITE_OK);
+    QCOMPARE(count(file, "SELECT count(*) FROM twins"), 0);
+}
+
 QTEST_GUILESS_MAIN(TestCatalogMigration)
 #include "test_catalog_migration.moc"

@@ -1,62 +1,27 @@
 // CatalogDb: regional descriptors (schema 8's regions table; search by region, region/).
-// Statements are prepared per call (a handful per indexed file, next to a forward pass): the
-// shared statement cache (CatalogSql.h) stays as it is.
+// Statements are prepared per call (catalog/CatalogQuery.h).
 #include <sqlite3.h>
 
 #include <cmath>
 #include <cstring>
 #include <string>
 
+#include "catalog/CatalogQuery.h"
 #include "catalog/Connection.h"
 #include "ruvision/engine/CatalogDb.h"
 #include "ruvision/engine/VectorIndex.h"
 
 namespace rv {
 
+using catalog::Query;
+using catalog::read_vector;
 using catalog::WriteScope;
 
 namespace {
 
-// A statement prepared for one call, finalized on scope exit.
-class Query {
-public:
-    Query(sqlite3* db, const char* sql) { rc_ = sqlite3_prepare_v2(db, sql, -1, &s_, nullptr); }
-    ~Query() { sqlite3_finalize(s_); }
-    Query(const Query&) = delete;
-    Query& operator=(const Query&) = delete;
-    sqlite3_stmt* get() const { return s_; }
-    // SQLITE_ROW, SQLITE_DONE or the error (a failed prepare included).
-    int step() { return rc_ != SQLITE_OK ? rc_ : sqlite3_step(s_); }
-    void text(int i, std::string_view v) {
-        if (rc_ == SQLITE_OK) rc_ = sqlite3_bind_text(s_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
-    }
-    void int64(int i, std::int64_t v) {
-        if (rc_ == SQLITE_OK) rc_ = sqlite3_bind_int64(s_, i, v);
-    }
-    void real(int i, double v) {
-        if (rc_ == SQLITE_OK) rc_ = sqlite3_bind_double(s_, i, v);
-    }
-    void blob(int i, const void* p, std::size_t n) {
-        if (rc_ == SQLITE_OK) rc_ = sqlite3_bind_blob(s_, i, p, static_cast<int>(n), SQLITE_TRANSIENT);
-    }
-
-private:
-    sqlite3_stmt* s_ = nullptr;
-    int rc_ = SQLITE_OK;
-};
-
 bool box_ok(double x, double y, double w, double h) {
     return std::isfinite(x) && std::isfinite(y) && std::isfinite(w) && std::isfinite(h) && x >= 0 && y >= 0 &&
            w > 0 && h > 0 && x + w <= 1.000001 && y + h <= 1.000001;
-}
-
-// A row's vector as floats (copied: SQLite's blob pointer need not be aligned); "" or the problem.
-std::string read_vector(sqlite3_stmt* s, int col, int dim, std::vector<float>* out) {
-    const int n = sqlite3_column_bytes(s, col);
-    if (dim <= 0 || n != 4 * dim) return "its vector has " + std::to_string(n) + " bytes for " + std::to_string(dim) + " values";
-    out->resize(static_cast<std::size_t>(dim));
-    std::memcpy(out->data(), sqlite3_column_blob(s, col), static_cast<std::size_t>(n));
-    return vector_problem(out->data(), dim);
 }
 
 }  // namespace

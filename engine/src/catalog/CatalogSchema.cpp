@@ -93,6 +93,11 @@ namespace {
 //             adapter_version (0: none) the space, images how many indexed images it was learned
 //             on, whitening the bytes of the serialised whitening (Whitening.h), calibration a
 //             JSON text (the score model: same-picture and alike probabilities), built Unix ms.
+// Version 9 (weak-edit twins in search):
+//   twins     views of an indexed image stored beside its feature (augment/EditTwins.h: turned
+//             by +-10 degrees with black corners, grey), idx the view (TwinView order), model_id
+//             and dim, vector as in features (unit float32). A search scores a file by the best of
+//             its feature and its twins. A file that leaves the catalog takes its twins with it.
 constexpr const char* kMigrations[] = {
     R"sql(
 CREATE TABLE roots(
@@ -289,6 +294,17 @@ CREATE TABLE search_calibration(
     built INTEGER NOT NULL,
     PRIMARY KEY(model_id, adapter_version)
 ) WITHOUT ROWID;
+)sql",
+    R"sql(
+CREATE TABLE twins(
+    file_id INTEGER NOT NULL REFERENCES files(id) ON DELETE CASCADE,
+    idx INTEGER NOT NULL CHECK (idx >= 0),
+    model_id TEXT NOT NULL,
+    dim INTEGER NOT NULL CHECK (dim > 0),
+    vector BLOB NOT NULL CHECK (length(vector) = 4 * dim),
+    PRIMARY KEY(file_id, idx)
+) WITHOUT ROWID;
+CREATE INDEX twins_by_model ON twins(model_id);
 )sql",
 };
 static_assert(std::size(kMigrations) == CatalogDb::kSchemaVersion, "one migration step per schema version");

@@ -6,6 +6,7 @@
 #include <mutex>
 #include <thread>
 
+#include "augment/EditTwins.h"
 #include "region/RegionDescriptors.h"
 
 namespace rv {
@@ -21,7 +22,11 @@ std::size_t embed_files(const Embedder& prototype, const std::vector<std::filesy
     std::size_t delivered = 0;  // next index the caller will receive
     std::map<std::size_t, EmbeddedFile> ready;
     int running = threads;
-    const bool want_regions = params.regions || params.regions_only;
+    // Which extras file i gets (kExtraRegions | kExtraTwins).
+    auto extras_of = [&params](std::size_t i) {
+        const unsigned char asked = (params.regions ? kExtraRegions : 0) | (params.twins ? kExtraTwins : 0);
+        return i < params.extras.size() ? static_cast<unsigned char>(asked & params.extras[i]) : asked;
+    };
 
     auto worker = [&](std::unique_ptr<Embedder> embedder) {
         for (;;) {
@@ -44,7 +49,8 @@ std::size_t embed_files(const Embedder& prototype, const std::vector<std::filesy
                 } else {
                     r.width = img->original_width;
                     r.height = img->original_height;
-                    if (!params.regions_only) {
+                    const unsigned char extras = extras_of(i);
+                    if (!params.extras_only) {
                         // An embedding that fails (never a zero or NaN vector) is the file's error.
                         auto v = embedder->embed(img->image);
                         if (v && params.rotated) {
@@ -55,8 +61,21 @@ std::size_t embed_files(const Embedder& prototype, const std::vector<std::filesy
                         if (v) r.embedding = std::move(*v);
                         else r.error = files[i].string() + ": " + v.error().message;
                     }
+                    // Twins (i13-twins), of the usual decode as the feature: a failure there
+                    // leaves the file without twins only.
+                    if ((extras & kExtraTwins) && r.error.empty()) {
+                        for (const RgbImage& view : twin_views(img->image)) {
+                            auto t = embedder->embed(view);
+                            if (!t) {
+                                r.twin_error = files[i].string() + ": a twin: " + t.error().message;
+                                r.twins.clear();
+                                break;
+                            }
+                            r.twins.insert(r.twins.end(), t->begin(), t->end());
+                        }
+                    }
                     // Regions (i13-region): a failure there leaves the file without regions only.
-                    if (want_regions && r.error.empty()) {
+                    if ((extras & kExtraRegions) && r.error.empty()) {
                         // The tiles keep the model's input side: a JPEG the decoder reduced below
                         // that is decoded again, less reduced (the file's feature stays the one
                         // of the usual decode).

@@ -6,6 +6,7 @@
 
 #include <chrono>
 #include <cstdio>
+#include <map>
 #include <optional>
 #include <set>
 #include <unordered_map>
@@ -205,28 +206,36 @@ Result<IndexJobResult> Library::index(const IndexJobParams& params, const std::a
         }
     }
     result.unchanged -= std::min(result.unchanged, result.moved);
-    // Search by region (i13-region): files indexed before regions existed (or whose regions
-    // failed) get them now, without a new feature; files of offline roots wait.
-    std::vector<std::int64_t> region_ids;
-    std::vector<fs::path> region_paths;
+    // Extras (regions, i13-region; twins, i13-twins): files indexed before they existed (or whose
+    // extras failed) get the missing ones now, in one pass, without a new feature; files of
+    // offline roots wait.
+    std::vector<std::int64_t> extra_ids;
+    std::vector<fs::path> extra_paths;
+    std::vector<unsigned char> extra_kinds;
     {
-        auto missing = catalog_->files_without_regions(model_id_);
-        if (!missing) return missing.error();
+        auto no_regions = catalog_->files_without_regions(model_id_);
+        if (!no_regions) return no_regions.error();
+        auto no_twins = catalog_->files_without_twins(model_id_);
+        if (!no_twins) return no_twins.error();
+        std::map<std::int64_t, unsigned char> missing;
+        for (std::int64_t id : *no_regions) missing[id] |= kExtraRegions;
+        for (std::int64_t id : *no_twins) missing[id] |= kExtraTwins;
         const std::set<std::int64_t> embedding(ids.begin(), ids.end());
-        for (std::int64_t id : *missing) {
+        for (const auto& [id, kinds] : missing) {
             if (embedding.count(id)) continue;
             auto f = catalog_->file(id);
             if (!f) return f.error();
             if (!*f || offline.count((*f)->root_id) || kept_offline(**f)) continue;
-            region_ids.push_back(id);
-            region_paths.emplace_back((*f)->path);
+            extra_ids.push_back(id);
+            extra_paths.emplace_back((*f)->path);
+            extra_kinds.push_back(kinds);
         }
     }
 
     // 3. Embed on the workers; store here, in batches. An embedding that is not a finite unit
     // vector becomes that file's error, never a stored feature.
     IndexProgress prog;
-    prog.total = paths.size() + region_paths.size();
+    prog.total = paths.size() + extra_paths.size();
     const auto t_embed = std::chrono::steady_clock::now();
     auto tx = catalog_->begin();
     if (!tx) return tx.error();
@@ -236,6 +245,7 @@ Result<IndexJobResult> Library::index(const IndexJobParams& params, const std::a
     pool.threads = params.threads;
     pool.rotated = true;
     pool.regions = true;  // search by region (i13-region)
+    pool.twins = true;    // weak-edit twins (i13-twins)
     embed_files(*embedder_, paths, pool, cancel, [&](EmbeddedFile&& r) {
         if (!failure) return;
         const std::int64_t id = ids[r.index];
@@ -261,11 +271,13 @@ Result<IndexJobResult> Library::index(const IndexJobParams& params, const std::a
             }
             if (failure) failure = index_add(id, r.embedding.data());
             if (failure) failure = store_regions(id, r.regions);  // i13-region
+            if (failure) failure = store_twins(id, r.twins, r.rotated);  // i13-twins
             ++result.embedded;
         } else {
             failure = catalog_->mark_error(id, r.ok() ? r.path.string() + ": the embedding is not usable (" + bad + ")"
                                                       : r.error);
             if (failure) failure = store_regions(id, {});  // i13-region
+            if (failure) failure = store_twins(id, {}, {});  // i13-twins
             ++result.failed;
         }
         if (failure && ++in_batch >= params.commit_every) {
@@ -285,14 +297,22 @@ Result<IndexJobResult> Library::index(const IndexJobParams& params, const std::a
         if (progress) progress(prog);
     });
     if (!failure) return failure.error();
-    // Regions for files that have a feature but none (i13-region). A file that cannot be read now
-    // keeps its feature; it is tried again by the next run.
-    EmbedPoolParams region_pool;
-    region_pool.threads = params.threads;
-    region_pool.regions_only = true;
-    embed_files(*embedder_, region_paths, region_pool, cancel, [&](EmbeddedFile&& r) {
+    // The missing extras of files that have a feature (regions, i13-region; twins, i13-twins). A
+    // file that cannot be read now keeps its feature; it is tried again by the next run.
+    EmbedPoolParams extra_pool;
+    extra_pool.threads = params.threads;
+    extra_pool.regions = true;
+    extra_pool.twins = true;
+    extra_pool.extras_only = true;
+    extra_pool.extras = extra_kinds;
+    embed_files(*embedder_, extra_paths, extra_pool, cancel, [&](EmbeddedFile&& r) {
         if (!failure) return;
-        failure = store_regions(region_ids[r.index], r.regions);
+        if (extra_kinds[r.index] & kExtraRegions) failure = store_regions(extra_ids[r.index], r.regions);
+        if (failure && (extra_kinds[r.index] & kExtraTwins)) {
+            // The quarter turn stored with the feature goes back into the twin index with them.
+            auto turned = catalog_->quarter_turn(extra_ids[r.index], model_id_);
+            failure = turned ? store_twins(extra_ids[r.index], r.twins, *turned) : Status(turned.error());
+        }
         if (failure && ++in_batch >= params.commit_every) {
             failure = tx->commit();
             if (failure) {

@@ -3,6 +3,8 @@
 // src/learning/AdaptedIndex.cpp.
 #include "ruvision/engine/Library.h"
 
+#include "library/ViewIndex.h"  // weak-edit twins (i13-twins): the regions' and twins' indexes
+
 #include <fcntl.h>
 #include <sys/file.h>
 #include <unistd.h>
@@ -151,6 +153,7 @@ Result<std::unique_ptr<Library>> Library::open(const fs::path& dir, LibraryAcces
     lib->query_embedder_ = lib->embedder_->clone();
     if (auto st = lib->load_or_rebuild_index(); !st) return st.error();
     if (auto st = lib->load_or_rebuild_regions(); !st) return st.error();  // search by region (i13-region)
+    if (auto st = lib->load_or_rebuild_twins(); !st) return st.error();    // weak-edit twins (i13-twins)
     return lib;
 }
 
@@ -273,6 +276,7 @@ Status Library::load_or_rebuild_index() {
 Status Library::save_index() {
     if (auto st = index_->save((dir_ / kIndexFile).string()); !st) return st;
     if (auto st = save_regions(); !st) return st;  // search by region (i13-region)
+    if (auto st = twins_->save(dir_); !st) return st;  // weak-edit twins (i13-twins)
     const auto active = active_adapter();
     if (active->index)
         if (auto st = active->index->save((dir_ / adapted_index_file(active->version)).string()); !st) return st;
@@ -291,6 +295,7 @@ Status Library::index_add(std::int64_t id, const float* v) {
 void Library::index_remove(std::int64_t id) {
     index_->remove(id);
     regions_remove(id);  // search by region (i13-region)
+    if (twins_) twins_->remove(id);  // weak-edit twins (i13-twins)
     if (const auto active = active_adapter(); active->index) active->index->remove(id);
 }
 

@@ -1,13 +1,16 @@
 // Library::search: a query vector against the index of the space searches answer in (the active
 // adapter version's, or the plain one), with the fast adapter's re-ranking and the person's
 // in-session feedback (Rocchio), then copies of one picture folded together (SearchCopies.h).
-// The index gives the candidates; they are re-scored and re-ranked with the space's whitening and
+// The index and the twin index give the candidates; they are re-scored and re-ranked with the
+// space's whitening and each file's weak-edit twins (SearchSpaceCalibration::file_score) and
 // scored for a person with its score model (search/SearchCalibration.h).
 #include <algorithm>
 #include <cmath>
 #include <unordered_map>
 
+#include "augment/EditTwins.h"
 #include "learning/LibraryWrites.h"
+#include "library/ViewIndex.h"
 #include "ruvision/engine/Feedback.h"
 #include "ruvision/engine/Library.h"
 #include "search/SearchCalibration.h"
@@ -160,63 +163,53 @@ Result<std::vector<SearchResult>> Library::search(const std::vector<float>& embe
                                             " indexed files were indexed with another model; run ruvision-cli index)"
                                       : " (run ruvision-cli index)")};
     }
-    // k pictures, not k files: ask the index for more files until k groups or the library's end.
-    // With a fast adapter the index's candidates are re-ranked: it is asked for the most at once.
-    // Every candidate is re-scored with the space's whitening: the index is asked for the most at once.
+    // Candidates: the space's index hits and the files of the twin index's hits for the plain
+    // query (a turned or grey copy is nearer a twin than the feature); every candidate is
+    // re-scored with the space's whitening and its twins (file_score), so the index is asked for
+    // the most at once.
     const std::shared_ptr<const SearchSpaceCalibration> calibration = search_space_calibration(*space);
-    const std::size_t live = index.size();
-    const std::size_t most = std::min<std::size_t>(live, 4 * static_cast<std::size_t>(k) + 32);
-    std::size_t want = most;
+    const std::size_t most = std::min<std::size_t>(index.size(), 4 * static_cast<std::size_t>(k) + 32);
+    std::vector<Hit> hits = index.search(query.data(), static_cast<int>(most));
+    {
+        std::unordered_map<std::int64_t, bool> have;
+        for (const Hit& h : hits) have[h.id] = true;
+        for (const Hit& h : twins_->search_files(embedding.data(), static_cast<std::size_t>(kTwinViewCount + 1) * most))
+            if (have.emplace(h.id, true).second) hits.push_back(h);
+    }
     std::unordered_map<std::int64_t, float> cosine;  // file id -> its cosine in the space
     const std::vector<float> whitened_query = calibration->whiten(query.data(), dim);
     std::vector<CopyCandidate> found;
-    std::vector<CopyGroup> groups;
-    std::vector<float> adapted(static_cast<std::size_t>(dim)), fast(static_cast<std::size_t>(dim));
-    const std::atomic<bool> never{false};
-    for (;;) {
-        found.clear();
-        cosine.clear();
-        for (const auto& hit : index.search(query.data(), static_cast<int>(want))) {
-            auto f = reader_->file(hit.id);
-            if (!f) return f.error();
-            if (!*f) continue;  // removed since
-            const CatalogFile& row = **f;
-            CopyCandidate c;
-            c.file_id = hit.id;
-            c.path = row.path;
-            // Unit vectors give |score| <= 1 up to float rounding (1 + ~1e-7); clamped so that a
-            // cosine is never shown above 1.
-            c.score = std::clamp(hit.score, -1.0f, 1.0f);
-            c.width = row.width;
-            c.height = row.height;
-            c.size = row.size;
-            c.mtime_ns = row.mtime_ns;
-            c.full_hash = row.full_hash.value_or(std::string());
-            // A damaged feature only keeps this file out of pixel grouping (open() reports it).
-            if (auto v = reader_->feature(hit.id); v && *v) c.feature = std::move(**v);
-            if (static_cast<int>(c.feature.size()) != dim) continue;  // cannot be placed in the space
-            apply(space->base, c.feature.data(), adapted.data(), dim);
-            // Ranked by the whitened cosine (copies are grouped by it too: CopyCandidate::score);
-            // a fast adapter adds its change of the cosine.
-            double ranking = dot(whitened_query.data(), calibration->whiten(adapted.data(), dim).data(), dim);
-            if (rerank) {
-                apply(space->fast, adapted.data(), fast.data(), dim);
-                c.score = std::clamp(dot(fast_query.data(), fast.data(), dim), -1.0f, 1.0f);
-                ranking += c.score - dot(query.data(), adapted.data(), dim);
-            }
-            cosine[c.file_id] = c.score;
-            c.score = static_cast<float>(std::clamp(ranking, -1.0, 1.0));
-            found.push_back(std::move(c));
+    std::vector<float> adapted(static_cast<std::size_t>(dim)), fast(static_cast<std::size_t>(dim)), twins;
+    for (const Hit& hit : hits) {
+        CopyCandidate c;
+        auto read = read_candidate(hit.id, hit.score, false, &c);
+        if (!read) return read.error();
+        if (!*read) continue;  // removed since
+        if (static_cast<int>(c.feature.size()) != dim) continue;  // cannot be placed in the space
+        apply(space->base, c.feature.data(), adapted.data(), dim);
+        // The cosine shown is the feature's in the space (a twin's hit score is not it).
+        c.score = std::clamp(dot(query.data(), adapted.data(), dim), -1.0f, 1.0f);
+        const int views = file_views_in_space(*reader_, model_id_, hit.id, space->base, dim, &twins);
+        // Ranked by the whitened score with twins (copies are grouped by it too:
+        // CopyCandidate::score); a fast adapter adds its change of the cosine.
+        double ranking = calibration->file_score(whitened_query.data(), adapted.data(), twins.data(), views, dim);
+        if (rerank) {
+            apply(space->fast, adapted.data(), fast.data(), dim);
+            const float before = c.score;
+            c.score = std::clamp(dot(fast_query.data(), fast.data(), dim), -1.0f, 1.0f);
+            ranking += c.score - before;
         }
-        std::stable_sort(found.begin(), found.end(), [](const CopyCandidate& a, const CopyCandidate& b) {
-            return a.score != b.score ? a.score > b.score : a.file_id < b.file_id;
-        });
-        lock.unlock();  // decoding takes a while: other readers (status, duplicates) go on meanwhile
-        groups = group_copies(found, CopyRule{}, never, &copy_signatures_, nullptr, static_cast<std::size_t>(k));
-        lock.lock();
-        if (groups.size() >= static_cast<std::size_t>(k) || want >= most) break;
-        want = std::min(most, want * 2);
+        cosine[c.file_id] = c.score;
+        c.score = static_cast<float>(std::clamp(ranking, -1.0, 1.0));
+        found.push_back(std::move(c));
     }
+    std::stable_sort(found.begin(), found.end(), [](const CopyCandidate& a, const CopyCandidate& b) {
+        return a.score != b.score ? a.score > b.score : a.file_id < b.file_id;
+    });
+    lock.unlock();  // decoding takes a while: other readers (status, duplicates) go on meanwhile
+    const std::atomic<bool> never{false};
+    const std::vector<CopyGroup> groups =
+        group_copies(found, CopyRule{}, never, &copy_signatures_, nullptr, static_cast<std::size_t>(k));
     if (found.empty())
         return Error{where + ": the index (" + std::to_string(index.size()) +
                      " vectors) found no file still in the catalog; run ruvision-cli index"};

@@ -1,11 +1,12 @@
 // Library: the region index (load, rebuild, save, keep up to date) and search_region.
 //
-// The region index is an HnswIndex of the plain feature space holding every stored region; a
-// region's id is region_vector_id(file, idx) = file * kRegionSlots + idx, so a hit names its file.
+// The region index is a ViewIndex (library/ViewIndex.h) of the plain feature space holding every
+// stored region, kRegionSlots per file, so that a hit names its file.
 #include <algorithm>
 #include <cmath>
 #include <unordered_map>
 
+#include "library/ViewIndex.h"
 #include "region/RegionDescriptors.h"
 #include "ruvision/engine/Library.h"
 
@@ -19,9 +20,6 @@ constexpr const char* kRegionIndexFile = "regions.rvi";
 // Regions a file may hold (the default grid has 4; region_boxes of any grid used must fit).
 constexpr std::int64_t kRegionSlots = 16;
 
-std::int64_t region_vector_id(std::int64_t file_id, int idx) { return file_id * kRegionSlots + idx; }
-std::int64_t region_file(std::int64_t vector_id) { return vector_id / kRegionSlots; }
-
 std::string region_model_id(const std::string& model_id) { return model_id + "#regions"; }
 
 }  // namespace
@@ -31,64 +29,26 @@ std::string region_rect_problem(const RegionRect& r) {
                                static_cast<float>(r.h)});
 }
 
-std::size_t Library::region_index_size() const { return region_index_ ? region_index_->size() : 0; }
-
-Status Library::load_or_rebuild_regions() {
-    const fs::path path = dir_ / kRegionIndexFile;
-    const int dim = embedder_->dim();
-    const std::string id = region_model_id(model_id_);
-    auto count = catalog_->region_count(model_id_);
-    if (!count) return count.error();
-    std::string why;
-    std::error_code ec;
-    if (!fs::exists(path, ec)) {
-        why = *count ? "the region index file is missing" : "";
-    } else {
-        auto loaded = load_index(path.string(), dim, id);
-        if (!loaded) {
-            why = loaded.error().message;
-        } else if (static_cast<std::int64_t>((*loaded)->size()) != *count) {
-            why = "the region index file is stale (" + std::to_string((*loaded)->size()) + " regions, the catalog has " +
-                  std::to_string(*count) + ")";
-        } else {
-            region_index_ = std::move(*loaded);
-            region_state_ = "ok (" + std::to_string(region_index_->size()) + " regions)";
-            return Status::success();
-        }
-    }
-    HnswParams params;
-    params.ef_search = 128;
-    region_index_ = std::make_unique<HnswIndex>(dim, id, params);
-    std::vector<std::int64_t> ids;
-    std::vector<float> data;
-    Status add_status;
-    auto flush = [&]() -> Status {
-        Status st = ids.empty() ? Status::success() : region_index_->add_batch(ids.size(), ids.data(), data.data());
-        ids.clear();
-        data.clear();
-        return st;
-    };
-    // A damaged region only leaves that region out (the next index run stores the file's again
-    // only if it has none left; search by the whole image is unaffected).
-    auto st = catalog_->for_each_region(model_id_, [&](std::int64_t file, int idx, const float* v, int d) {
-        if (d != dim || idx >= kRegionSlots) return true;
-        ids.push_back(region_vector_id(file, idx));
-        data.insert(data.end(), v, v + d);
-        if (ids.size() >= 4096 && !(add_status = flush())) return false;
-        return true;
-    });
-    if (!st) return st;
-    if (!add_status || !(add_status = flush())) return add_status;
-    region_state_ = why.empty() ? "new" : "rebuilt from the catalog (" + std::to_string(region_index_->size()) +
-                                              " regions): " + why;
-    return Status::success();
+std::size_t Library::region_index_size() const { return regions_ ? regions_->size() : 0; }
+const std::string& Library::region_index_state() const {
+    static const std::string none;
+    return regions_ ? regions_->state() : none;
 }
 
-Status Library::save_regions() { return region_index_->save((dir_ / kRegionIndexFile).string()); }
+Status Library::load_or_rebuild_regions() {
+    auto count = catalog_->region_count(model_id_);
+    if (!count) return count.error();
+    regions_ = std::make_unique<ViewIndex>(kRegionIndexFile, "regions", kRegionSlots);
+    // A damaged region only leaves that region out (the next index run stores the file's again
+    // only if it has none left; search by the whole image is unaffected).
+    return regions_->load_or_rebuild(dir_, embedder_->dim(), region_model_id(model_id_), *count,
+                                     [this](const ViewIndex::Add& add) { return catalog_->for_each_region(model_id_, add); });
+}
+
+Status Library::save_regions() { return regions_->save(dir_); }
 
 void Library::regions_remove(std::int64_t file_id) {
-    if (!region_index_) return;
-    for (int idx = 0; idx < kRegionSlots; ++idx) region_index_->remove(region_vector_id(file_id, idx));
+    if (regions_) regions_->remove(file_id);
 }
 
 Status Library::store_regions(std::int64_t file_id, const std::vector<CatalogRegion>& regions) {
@@ -98,7 +58,7 @@ Status Library::store_regions(std::int64_t file_id, const std::vector<CatalogReg
         if (r.idx >= kRegionSlots) return Error{"regions: file " + std::to_string(file_id) + " has more regions than fit"};
     if (auto st = catalog_->put_regions(file_id, model_id_, regions); !st) return st;
     for (const auto& r : regions)
-        if (auto st = region_index_->add(region_vector_id(file_id, r.idx), r.vector.data()); !st) return st;
+        if (auto st = regions_->add(file_id, r.idx, r.vector.data()); !st) return st;
     return Status::success();
 }
 
@@ -141,12 +101,10 @@ Result<std::vector<SearchResult>> Library::search_region_vector(const std::vecto
     std::unordered_map<std::int64_t, float> best;
     const std::size_t want = 4 * static_cast<std::size_t>(k) + 32;
     for (const Hit& h : index_->search(q.data(), static_cast<int>(std::min(want, index_->size())))) best[h.id] = h.score;
-    const std::size_t regions = region_index_->size();
-    if (regions)
-        for (const Hit& h : region_index_->search(q.data(), static_cast<int>(std::min(4 * want, regions)))) {
-            auto [it, fresh] = best.emplace(region_file(h.id), h.score);
-            if (!fresh) it->second = std::max(it->second, h.score);
-        }
+    for (const Hit& h : regions_->search_files(q.data(), 4 * want)) {
+        auto [it, fresh] = best.emplace(h.id, h.score);
+        if (!fresh) it->second = std::max(it->second, h.score);
+    }
     std::vector<std::pair<std::int64_t, float>> order(best.begin(), best.end());
     std::sort(order.begin(), order.end(), [](const auto& a, const auto& b) {
         return a.second != b.second ? a.second > b.second : a.first < b.first;
@@ -154,21 +112,10 @@ Result<std::vector<SearchResult>> Library::search_region_vector(const std::vecto
     std::vector<CopyCandidate> found;
     std::unique_lock lock(reader_mutex_);
     for (const auto& hit : order) {
-        auto f = reader_->file(hit.first);
-        if (!f) return f.error();
-        if (!*f || (*f)->status != FileStatus::Indexed) continue;  // removed or changed since
-        const CatalogFile& row = **f;
         CopyCandidate c;
-        c.file_id = hit.first;
-        c.path = row.path;
-        c.score = std::clamp(hit.second, -1.0f, 1.0f);
-        c.width = row.width;
-        c.height = row.height;
-        c.size = row.size;
-        c.mtime_ns = row.mtime_ns;
-        c.full_hash = row.full_hash.value_or(std::string());
-        if (auto v = reader_->feature(hit.first); v && *v) c.feature = std::move(**v);
-        found.push_back(std::move(c));
+        auto read = read_candidate(hit.first, hit.second, true, &c);  // removed or changed since: left out
+        if (!read) return read.error();
+        if (*read) found.push_back(std::move(c));
     }
     lock.unlock();
     if (found.empty())

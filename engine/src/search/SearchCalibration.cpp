@@ -3,7 +3,12 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <functional>
 #include <unordered_set>
+
+#include "augment/EditTwins.h"
+
+#include "augment/EditTwins.h"
 
 namespace rv {
 
@@ -21,6 +26,9 @@ struct Curves {
 };
 constexpr Curves kNoNegativesWhitened{0.6, 30, 0.35, 12};
 constexpr Curves kNoNegativesPlain{0.96, 150, 0.9, 40};
+
+// Negatives are the best `neighbours` of this many nearest others by the space's index, re-scored.
+constexpr int kNegativePool = 32;
 
 double dot(const float* a, const float* b, int n) {
     double s = 0;
@@ -63,6 +71,32 @@ std::vector<float> SearchSpaceCalibration::whiten(const float* x, int dim) const
 double SearchSpaceCalibration::score(const float* query, const float* candidate, int dim) const {
     if (!whitening) return dot(query, candidate, dim);
     return dot(whiten(query, dim).data(), whiten(candidate, dim).data(), dim);
+}
+
+double SearchSpaceCalibration::file_score(const float* whitened_query, const float* feature, const float* twins,
+                                          int n_twins, int dim) const {
+    const double plain = dot(whitened_query, whiten(feature, dim).data(), dim);
+    if (n_twins <= 0) return plain;
+    const double penalty = ranking ? kTwinPenaltyWhitened : 0.0;
+    std::vector<float> scores(static_cast<std::size_t>(n_twins));
+    for (int i = 0; i < n_twins; ++i)
+        scores[static_cast<std::size_t>(i)] = static_cast<float>(
+            dot(whitened_query, whiten(twins + static_cast<std::size_t>(i) * dim, dim).data(), dim) - penalty);
+    return twin_score(static_cast<float>(plain), scores.data(), n_twins);
+}
+
+int file_views_in_space(CatalogDb& db, const std::string& model_id, std::int64_t file_id, const LowRankAdapter& base,
+                        int dim, std::vector<float>* out) {
+    out->clear();
+    int d = 0;
+    std::vector<float> views;
+    if (auto t = db.twins(file_id, model_id, &d); t && d == dim) views = std::move(*t);
+    if (auto q = db.quarter_turn(file_id, model_id); q && static_cast<int>(q->size()) == dim)
+        views.insert(views.end(), q->begin(), q->end());
+    out->resize(views.size());
+    for (std::size_t at = 0; at < views.size(); at += static_cast<std::size_t>(dim))
+        in_space(base, views.data() + at, out->data() + at, dim);
+    return static_cast<int>(views.size() / static_cast<std::size_t>(dim));
 }
 
 bool SearchSpaceCalibration::fresh(std::int64_t images_now) const {
@@ -110,6 +144,13 @@ Result<SearchSpaceCalibration> learn_search_calibration(CatalogDb& db, const Vec
     for (const auto& m : *marks)
         if (m.verdict == "same") same_pairs.insert(key(m.a, m.b));
 
+    // Scores are file_score's, as search ranks: with the file's twins (file_views_in_space).
+    std::vector<float> views;
+    auto file_score = [&](const float* query, const float* feature, std::int64_t id) {
+        const int n = file_views_in_space(db, model_id, id, base, dim, &views);
+        return c.file_score(c.whiten(query, dim).data(), feature, views.data(), n, dim);
+    };
+
     // 2. Negatives: each sampled image's nearest other images (not its copies by bytes or marks).
     std::vector<double> negatives, best_other, positives;
     const std::size_t n_sample = std::min<std::size_t>(ids.size(), static_cast<std::size_t>(std::max(sample.images, 0)));
@@ -135,15 +176,17 @@ Result<SearchSpaceCalibration> learn_search_calibration(CatalogDb& db, const Vec
                 if (!e || static_cast<int>(e->size()) != dim) continue;
                 in_space(base, e->data(), viewed.data(), dim);
                 queries.push_back(viewed);
-                positives.push_back(c.score(viewed.data(), q, dim));
+                positives.push_back(file_score(viewed.data(), q, ids[i]));
             }
         }
         if (queries.empty()) queries.emplace_back(q, q + dim);
         for (const auto& x : queries) {
-            int taken = 0;
-            double best = -2;
-            for (const Hit& h : index.search(x.data(), sample.neighbours + 6)) {
-                if (h.id == ids[i] || taken >= sample.neighbours) continue;
+            // The nearest others as search ranks them: the index's nearest kNegativePool,
+            // re-scored with file_score (a view may lift a file the plain cosine ranks lower),
+            // the best `neighbours` of them taken.
+            std::vector<double> scored;
+            for (const Hit& h : index.search(x.data(), std::max(sample.neighbours + 6, kNegativePool))) {
+                if (h.id == ids[i]) continue;
                 if (same_pairs.count(key(h.id, ids[i]))) continue;
                 auto f = db.file(h.id);
                 if (!f) return f.error();
@@ -155,12 +198,12 @@ Result<SearchSpaceCalibration> learn_search_calibration(CatalogDb& db, const Vec
                 // A plain cosine this high with the source may be a copy (another size or
                 // encoding): not a negative.
                 if (dot(q, other.data(), dim) >= kCopyCosine) continue;
-                const double s = c.score(x.data(), other.data(), dim);
-                negatives.push_back(s);
-                best = std::max(best, s);
-                ++taken;
+                scored.push_back(file_score(x.data(), other.data(), h.id));
             }
-            if (taken) best_other.push_back(best);
+            std::sort(scored.begin(), scored.end(), std::greater<>());
+            scored.resize(std::min(scored.size(), static_cast<std::size_t>(std::max(sample.neighbours, 0))));
+            negatives.insert(negatives.end(), scored.begin(), scored.end());
+            if (!scored.empty()) best_other.push_back(scored.front());
         }
     }
 
@@ -182,7 +225,7 @@ Result<SearchSpaceCalibration> learn_search_calibration(CatalogDb& db, const Vec
         auto b = feature_in_space(m.b, fb);
         if (!b) return b.error();
         if (!*a || !*b) continue;
-        const double s = c.score(fa.data(), fb.data(), dim);
+        const double s = file_score(fa.data(), fb.data(), m.b);
         if (m.verdict == "same") positives.push_back(s);
         else if (m.verdict == "alike") alike_marks.push_back(s);
         else if (m.verdict == "different") different_marks.push_back(s);

@@ -42,6 +42,11 @@ inline constexpr std::size_t kWhitenRowsInSearch = 4000;
 // Below this many indexed images the space is not whitened: searches rank by the plain cosine (a
 // whitening learned on a handful of pictures mostly measures them, not the collection).
 inline constexpr std::int64_t kMinWhitenImages = 32;
+// A view (twin or quarter turn) counts this much less than the file's own feature in a whitened
+// space (none in a plain one, as weak_edits chose on the plain cosine). Chosen on the honest set's
+// CHOOSE half through Library::search among 0, 0.03, 0.06 (combined R@1 0.914, 0.926, 0.929;
+// caption 0.839, 0.875, 0.929 with the quarter turn; README "Search quality through the library").
+inline constexpr double kTwinPenaltyWhitened = 0.06;
 // Stale when the number of indexed images moved by more than this share since it was learned.
 inline constexpr double kStaleShare = 0.25;
 
@@ -60,10 +65,25 @@ struct SearchSpaceCalibration {
     // x (dim floats) whitened and unit length, or x as it is when the space is not whitened: the
     // ranking score is the dot product of two of these.
     std::vector<float> whiten(const float* x, int dim) const;
+    // What search ranks a file with and the curves are fitted on (one function, i13-twins): the
+    // best (twin_score, augment/EditTwins.h) of the whitened cosine of `whitened_query`
+    // (= whiten(query)) with the file's `feature` and its whitened cosines with each of its
+    // `n_twins` views (row-major, dim floats each; 0: none, the plain score) less
+    // kTwinPenaltyWhitened when the space is whitened. Every vector in the space, unit length.
+    double file_score(const float* whitened_query, const float* feature, const float* twins, int n_twins,
+                      int dim) const;
     void set_whitening(Whitening w);
     // Fits a space of `images` indexed images now.
     bool fresh(std::int64_t images_now) const;
 };
+
+// The views a file is scored with besides its feature (i13-twins; file_score's `twins`): its
+// weak-edit twins (augment/EditTwins.h) and its stored quarter turn (the feature of the image
+// turned 90 degrees clockwise; chosen on CHOOSE, README "Search quality through the library"),
+// each placed in the space `base` (empty: plain), row-major in *out; returns how many. A file
+// with none, or whose rows are damaged, has none (it keeps its plain score).
+int file_views_in_space(CatalogDb& db, const std::string& model_id, std::int64_t file_id, const LowRankAdapter& base,
+                        int dim, std::vector<float>* out);
 
 // An edited view of a library image, embedded (plain space, unit length): the positives of the
 // same-picture curve. Returns nullopt when the file cannot be read (it is skipped). Called on the

@@ -197,7 +197,7 @@ class CatalogDb {
 public:
     // Layout version of the database (PRAGMA user_version). Older files are migrated on open; a
     // newer file is refused (a newer RuVision wrote it).
-    static constexpr int kSchemaVersion = 8;
+    static constexpr int kSchemaVersion = 9;
 
     // ReadOnly: an existing catalog, for reading only. Opening never writes (no migration, no
     // journal-mode change), and reading works where SQLite cannot create its side files (a
@@ -401,6 +401,33 @@ public:
     // Regions of `model_id` stored for files Indexed with it.
     [[nodiscard]] Result<std::int64_t> region_count(std::string_view model_id);
     // --- end regions (i13-region) ---
+    // --- twins (i13-twins) --- (CatalogTwins.cpp)
+    using TwinVisitor = std::function<bool(std::int64_t file_id, int idx, const float* v, int dim)>;
+    // put_twins replaces the file's twins by `n` vectors of `dim` floats (row-major, each a finite
+    // unit vector) of `model_id`, atomically (idx 0..n-1); a bad one is an Error naming the file
+    // and the twin, nothing written. clear_twins drops them. Twins leave with their file.
+    [[nodiscard]] Status put_twins(std::int64_t file_id, std::string_view model_id, const float* data, int n, int dim);
+    [[nodiscard]] Status clear_twins(std::int64_t file_id);
+    // The twins of one file of `model_id`, by idx, row-major (none: empty); *dim set when any.
+    // A damaged row is an Error naming the file.
+    [[nodiscard]] Result<std::vector<float>> twins(std::int64_t file_id, std::string_view model_id, int* dim);
+    // The file's stored feature of the image turned 90 degrees clockwise (mark_indexed's
+    // `rotated`) of `model_id`; none: empty. Damaged: an Error naming the file.
+    [[nodiscard]] Result<std::vector<float>> quarter_turn(std::int64_t file_id, std::string_view model_id);
+    // Streams the rotated features of files Indexed with `model_id` (idx 0), as for_each_twin
+    // streams twins; quarter_turn_count counts them.
+    [[nodiscard]] Status for_each_quarter_turn(std::string_view model_id, const TwinVisitor& visit,
+                                               const DamagedVisitor& damaged = {});
+    [[nodiscard]] Result<std::int64_t> quarter_turn_count(std::string_view model_id);
+    // Streams every twin of `model_id` whose file is Indexed with that model, by file id then idx;
+    // a damaged row goes to `damaged` (if given) and is skipped. visit returns false to stop.
+    [[nodiscard]] Status for_each_twin(std::string_view model_id, const TwinVisitor& visit,
+                                       const DamagedVisitor& damaged = {});
+    // Files Indexed with `model_id` that have no twin of it (indexed before twins existed), by id.
+    [[nodiscard]] Result<std::vector<std::int64_t>> files_without_twins(std::string_view model_id);
+    // Twins of `model_id` stored for files Indexed with it.
+    [[nodiscard]] Result<std::int64_t> twin_count(std::string_view model_id);
+    // --- end twins (i13-twins) ---
 
     // Library settings (e.g. the current model id, the index state). Values are text.
     Result<std::optional<std::string>> get_meta(std::string_view key);

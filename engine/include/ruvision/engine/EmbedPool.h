@@ -24,6 +24,11 @@ struct EmbeddedFile {
     // (region_error says why; the file's own embedding stands).
     std::vector<CatalogRegion> regions;
     std::string region_error;
+    // Weak-edit twins (i13-twins), if asked for: the twin views' embeddings (augment/EditTwins.h,
+    // TwinView order), row-major, each L2-normalised; empty when they failed (twin_error says
+    // why; the file's own embedding stands).
+    std::vector<float> twins;
+    std::string twin_error;
     bool ok() const { return error.empty(); }
 };
 
@@ -31,10 +36,17 @@ struct EmbedPoolParams {
     int threads = 2;       // workers; each owns an Embedder clone (weights shared)
     bool rotated = false;  // also embed each image turned 90 degrees clockwise (one more forward pass)
     // Search by region (i13-region): also compute each image's regional descriptors
-    // (region/RegionDescriptors.h); regions_only: nothing else (files indexed before regions).
+    // (region/RegionDescriptors.h).
     bool regions = false;
-    bool regions_only = false;
+    // Weak-edit twins (i13-twins): also embed each image's twin views (3 more forward passes).
+    bool twins = false;
+    // Only the extras asked for (regions, twins), no embedding (files indexed before they existed).
+    bool extras_only = false;
+    // Per file (the order of `files`), when not empty: which of the extras asked for that file
+    // gets (kExtraRegions | kExtraTwins); the other extras are not computed for it.
+    std::vector<unsigned char> extras;
 };
+inline constexpr unsigned char kExtraRegions = 1, kExtraTwins = 2;
 
 // Embeds `files` with clones of `prototype`. `on_result` is called for every file, in the input
 // order, on the calling thread (so it may write to a database that is not thread-safe); workers

@@ -85,6 +85,7 @@ struct IndexJobResult {
 };
 
 struct SearchSpaceCalibration;  // search calibration (i13-search): engine-internal (search/SearchCalibration.h)
+class ViewIndex;  // regions' and twins' indexes (i13-twins): engine-internal (library/ViewIndex.h)
 
 // One picture of a search: its representative file (the copy with the most pixels) and the other
 // files that are the same picture (SearchCopies.h), best score first.
@@ -261,8 +262,14 @@ public:
     Result<std::vector<SearchResult>> search_region(const RgbImage& image, const RegionRect& rect, int k);
     // Regions in the region index, and what open() found and did about its file.
     std::size_t region_index_size() const;
-    const std::string& region_index_state() const { return region_state_; }
+    const std::string& region_index_state() const;
     // --- end search by region (i13-region) ---
+    // --- weak-edit twins (i13-twins) --- Twins (augment/EditTwins.h: the image turned +-10
+    // degrees, grey) stored at indexing; search() scores each file by the best of its feature and
+    // its twins. Twins in the twin index, and what open() found and did about its file.
+    std::size_t twin_index_size() const;
+    const std::string& twin_index_state() const;
+    // --- end weak-edit twins (i13-twins) ---
 
     // The adapters searches use now (never null; version 0 when none is active).
     std::shared_ptr<const ActiveAdapter> active_adapter() const;
@@ -352,7 +359,7 @@ private:
     CopySignatureCache copy_signatures_;
 
     // --- search by region (i13-region) --- (region/RegionSearch.cpp)
-    // The region index (DIR/regions.rvi, ids region_vector_id()), loaded or rebuilt from the
+    // The region index (DIR/regions.rvi, a ViewIndex), loaded or rebuilt from the
     // catalog's regions at open (in memory; only index() writes the file, as for the main index);
     // the pointer never changes after open().
     Status load_or_rebuild_regions();
@@ -361,9 +368,21 @@ private:
     // Stores a file's regions (catalog and index); empty: drops them.
     Status store_regions(std::int64_t file_id, const std::vector<CatalogRegion>& regions);
     Result<std::vector<SearchResult>> search_region_vector(const std::vector<float>& query, int k);
-    std::unique_ptr<VectorIndex> region_index_;
-    std::string region_state_;
+    std::unique_ptr<ViewIndex> regions_;  // library/ViewIndex.h; set by open(), never replaced
     // --- end search by region (i13-region) ---
+    // --- weak-edit twins (i13-twins) --- (library/TwinSearch.cpp)
+    // The twin index (DIR/twins.rvi, plain space), as the region index, holding each file's twins
+    // and its quarter turn (the rotated feature the catalog stores with the feature); removed with
+    // the file (index_remove).
+    Status load_or_rebuild_twins();
+    // Stores a file's twins (catalog and index; empty: drops them) and puts its quarter turn
+    // (`turned`, dim floats; empty: none) in the twin index. The file is Indexed.
+    Status store_twins(std::int64_t file_id, const std::vector<float>& twins, const std::vector<float>& turned);
+    // The catalog row of `id` as a search candidate with `score`: false when the file left the
+    // catalog (or, with `indexed_only`, is not Indexed now). The caller holds reader_mutex_.
+    Result<bool> read_candidate(std::int64_t id, float score, bool indexed_only, CopyCandidate* out);
+    std::unique_ptr<ViewIndex> twins_;  // set by open(), never replaced
+    // --- end weak-edit twins (i13-twins) ---
 };
 
 // Held by a process while it indexes a library (an flock on DIR/index.lock, released by the
