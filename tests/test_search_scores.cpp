@@ -22,6 +22,7 @@
 #include "ruvision/engine/ImageEdits.h"
 #include "ruvision/engine/Library.h"
 #include "ruvision/engine/Whitening.h"
+#include "cli_runner.h"
 
 namespace fs = std::filesystem;
 
@@ -90,6 +91,7 @@ private slots:
     void margin_and_region_curves_are_stored();
     void row_without_new_fields_reads_as_before();
     void region_crop_is_the_same_picture_unrelated_is_not();
+    void cli_region_search_prints_shown_score_and_word();
 
 private:
     QTemporaryDir tmp_;
@@ -403,6 +405,31 @@ void TestSearchScores::region_crop_is_the_same_picture_unrelated_is_not() {
         QVERIFY2(hits->front().word != "same picture" && hits->front().shown < 0.8f,
                  qPrintable(QString("%1: %2 %3").arg(p.c_str()).arg(hits->front().shown).arg(hits->front().word.c_str())));
     }
+}
+
+void TestSearchScores::cli_region_search_prints_shown_score_and_word() {
+    // A quarter of a library photo, in its pixels: the shown score and the word, as `search` prints.
+    const QString img = QString::fromStdString(photos_[9].string());
+    const QImage picture(img);
+    const QString rect = QString("%1,%2,%3,%4").arg(picture.width() / 4).arg(picture.height() / 4)
+                             .arg(picture.width() / 2).arg(picture.height() / 2);
+    const QString lib = QString::fromStdString(lib_.string());
+    auto json = cli_test::cli({"search", "--library", lib, "--region", rect, "--json", "-k", "3", img});
+    QCOMPARE(json.code, 0);
+    QCOMPARE(json.lines.size(), 3);
+    const QJsonObject first = QJsonDocument::fromJson(json.lines[0]).object();
+    QCOMPARE(first["path"].toString(), img);
+    for (const char* key : {"score", "shown", "same", "alike", "ranking"}) QVERIFY2(first[key].isDouble(), key);
+    QVERIFY(first["word"].isString());
+    QVERIFY(!first["word"].toString().isEmpty());  // found first: a word from the region curves
+    const double shown = first["shown"].toDouble();
+    QVERIFY(shown != first["score"].toDouble() && shown >= 0 && shown <= 1);  // not the cosine
+    auto text = cli_test::cli({"search", "--library", lib, "--region", rect, "-k", "1", img});
+    QCOMPARE(text.code, 0);
+    QCOMPARE(text.lines.size(), 1);
+    const QString line = QString::fromUtf8(text.lines[0]);
+    QVERIFY2(line.contains(QString::number(shown, 'f', 3)) && line.contains(first["word"].toString()) && line.contains(img),
+             qPrintable(line));
 }
 
 QTEST_GUILESS_MAIN(TestSearchScores)
