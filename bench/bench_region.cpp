@@ -8,6 +8,8 @@
 // cost of each: vectors per image, bytes per image (float32), time per image.
 //
 //   build/bin/bench_region [--half choose|report|both] [--layouts all|default] [--max N] [--no-cost]
+//                          [--scores [--dump FILE]]   (i13-scores: shown scores through a real library,
+//                          region_scores.h)
 //
 // The originals and their halves: i13-set's honest set (bench/retrieval/honest_set.h: every
 // wallpaper package's pictures once, shorter side 640 px, split by original). The library holds
@@ -29,6 +31,7 @@
 #include <opencv2/imgproc.hpp>
 
 #include "region/RegionDescriptors.h"
+#include "region_scores.h"
 #include "retrieval/honest_set.h"
 #include "ruvision/engine/EmbedPool.h"
 #include "ruvision/engine/ImageEdits.h"
@@ -62,15 +65,18 @@ float dot(const float* a, const float* b, int n) {
 int main(int argc, char** argv) {
     std::string half = "both", layouts_arg = "all";
     int max_originals = 0;
-    bool cost = true;
+    bool cost = true, scores = false;
+    std::string dump;
     for (int i = 1; i < argc; ++i) {
         const std::string a = argv[i];
         if (a == "--half" && i + 1 < argc) half = argv[++i];
         else if (a == "--layouts" && i + 1 < argc) layouts_arg = argv[++i];
         else if (a == "--max" && i + 1 < argc) max_originals = std::atoi(argv[++i]);
         else if (a == "--no-cost") cost = false;
+        else if (a == "--scores") scores = true;
+        else if (a == "--dump" && i + 1 < argc) dump = argv[++i];
         else {
-            std::fprintf(stderr, "usage: bench_region [--half choose|report|both] [--layouts all|default] [--max N] [--no-cost]\n");
+            std::fprintf(stderr, "usage: bench_region [--half choose|report|both] [--layouts all|default] [--max N] [--no-cost] [--scores [--dump FILE]]\n");
             return 2;
         }
     }
@@ -86,6 +92,7 @@ int main(int argc, char** argv) {
     hp.verbose = false;
     auto set = rvbench::build_honest(rvbench::honest_sources("/usr/share/backgrounds", "/usr/share/wallpapers"), hp);
     if (!set) return std::fprintf(stderr, "%s\n", set.error().message.c_str()), 1;
+    if (scores) return rvbench::region_scores(*set, half, 2, dump);
     const std::vector<rv::RgbImage>& originals = set->originals;
     const std::vector<std::string>& names = set->names;
     const int n = static_cast<int>(originals.size());

@@ -9,7 +9,7 @@
 //
 //   build/bin/bench_search_quality [--threads N] [--k K] [--originals N] [--combined N]
 //                                  [--honest-only | --fashion-only] [--fashion-skip N] [--json FILE]
-//                                  [--keep DIR] [--tune]
+//                                  [--keep DIR] [--tune] [--dump FILE]
 //
 // --tune: after indexing, each library is tuned to itself (rv::tune with the app's parameters, as
 // the app does in the background after indexing) before it is searched.
@@ -20,7 +20,11 @@
 // wrong shown scores (right: the right original's score wherever it is in the top k; wrong: the
 // best wrong result's score, one per query), text histograms of both. --json FILE writes all of
 // it as JSON. About 4 minutes with 2 threads (decoding the large wallpapers is a third of it).
-// Seeds: the honest set's kHonestSeed, as retrieval_quality.
+// --dump FILE (i13-scores): the honest queries are searched with k = max(K, 50) (judged on the
+// first K) and FILE gets one JSON object per line: first one per library file {"file", "density"}
+// (its best ranking score with another library file: the file searched by its path), then one per
+// query {"q", "half", "combined", "rank" (1-based, 0 = not in the top 50), "results": [{"file",
+// "ranking", "shown", "cosine", "right"}, ...]}, for bench/score_models to fit score models on.
 #include <algorithm>
 #include <atomic>
 #include <cstdio>
@@ -56,8 +60,8 @@ struct Options {
     int threads = 2, k = 10, originals = 0, combined = 6;
     int fashion_skip = 0;  // 100: a second Fashion set to choose on (the first 100 of a class are reported)
     bool honest = true, fashion = true;
-    bool tune = false;  // --tune (i13-twins)
-    fs::path json_out, keep;
+    bool tune = false;
+    fs::path json_out, keep, dump;
 };
 
 [[noreturn]] void die(const std::string& msg) {
@@ -94,14 +98,21 @@ std::unique_ptr<rv::Library> index_library(const fs::path& dir, int threads, boo
         for (const auto& e : r->errors) std::fprintf(stderr, "index: %s: %s\n", e.path.c_str(), e.reason.c_str());
     std::fprintf(stderr, "%s: %zu files indexed (%zu failed) in %.1f s\n", (dir / "library").c_str(), r->embedded,
                  r->failed, now_s() - t0);
+    // As `ruvision-cli index` and the app do after indexing: the search calibration learned on
+    // edited views and stored (without it every search learns one in memory, without views).
+    const double t1 = now_s();
+    if (auto st = (*lib)->update_search_calibration(cancel); !st) die(st.error().message);
+    auto row = (*lib)->catalog().search_calibration((*lib)->model_id(), 0);
+    std::fprintf(stderr, "search calibration stored in %.1f s: %s\n", now_s() - t1,
+                 row && *row ? (*row)->calibration.c_str() : "(none)");
     if (tune) {
         rv::TuneParams tp;
         tp.threads = threads;
-        const double t1 = now_s();
+        const double t2 = now_s();
         auto t = rv::tune(**lib, tp, cancel);
         if (!t) die("tune: " + t.error().message);
         std::fprintf(stderr, "%s: tuned in %.1f s: version %lld %s (held-out pair AUC %.4f -> %.4f): %s\n",
-                     (dir / "library").c_str(), now_s() - t1, static_cast<long long>(t->version),
+                     (dir / "library").c_str(), now_s() - t2, static_cast<long long>(t->version),
                      t->activated ? "active" : "not active", t->held_out_before, t->held_out_after, t->reason.c_str());
     }
     return std::move(*lib);
@@ -114,6 +125,7 @@ struct Answer {
     double best_wrong = -2;   // the highest shown score of a wrong result (-2: none shown)
     double top = -2;          // the first result's score
     bool failed = false;
+    json dumped;  // --dump: the query's results
 };
 
 // Runs `count` searches on `threads` threads; search(i) must be thread-safe.
@@ -134,9 +146,9 @@ std::vector<Answer> run_all(int count, int threads, F search) {
 // The answer for results where `is_right(path)` names the right picture (a result is right when
 // its representative or one of its copies is).
 template <class R>
-Answer judge(const std::vector<rv::SearchResult>& results, R is_right) {
+Answer judge(const std::vector<rv::SearchResult>& results, std::size_t k, R is_right) {
     Answer a;
-    for (std::size_t i = 0; i < results.size(); ++i) {
+    for (std::size_t i = 0; i < std::min(k, results.size()); ++i) {
         const auto& r = results[i];
         bool right = is_right(r.path);
         for (const auto& c : r.copies) right = right || is_right(c.path);
@@ -181,12 +193,36 @@ json honest_bench(const Options& o) {
         original_of[canonical_name(dst)] = static_cast<int>(i);
     }
     const auto lib = index_library(dir, o.threads, o.tune);
+    std::ofstream dump;
+    if (!o.dump.empty()) {
+        dump.open(o.dump);
+        if (!dump) die(o.dump.string() + ": cannot write");
+        // Each library file's density: its best ranking score with another library file.
+        std::vector<fs::path> files;
+        for (const auto& e : fs::directory_iterator(dir / "photos")) files.push_back(e.path());
+        std::sort(files.begin(), files.end());
+        std::vector<double> density(files.size(), -2);
+        (void)run_all(static_cast<int>(files.size()), o.threads, [&](int i) {
+            const auto& self = files[static_cast<std::size_t>(i)];
+            auto res = lib->search(self, 3);
+            if (!res) die(self.string() + ": " + res.error().message);
+            for (const auto& r : *res)
+                if (canonical_name(r.path) != canonical_name(self)) {
+                    density[static_cast<std::size_t>(i)] = r.ranking;
+                    break;
+                }
+            return Answer{};
+        });
+        for (std::size_t i = 0; i < files.size(); ++i)
+            dump << json{{"file", canonical_name(files[i])}, {"density", density[i]}}.dump() << '\n';
+    }
+    const int k_search = o.dump.empty() ? o.k : std::max(o.k, 50);
 
     const double t0 = now_s();
     std::atomic<int> done{0};
     const auto answers = run_all(static_cast<int>(set.queries.size()), o.threads, [&](int q) {
         const int right = set.queries[static_cast<std::size_t>(q)].original;
-        auto res = lib->search(set.query_image(q), o.k);
+        auto res = lib->search(set.query_image(q), k_search);
         if (const int d = ++done; d % 200 == 0) std::fprintf(stderr, "  %d / %zu queries\n", d, set.queries.size());
         if (!res) {
             std::fprintf(stderr, "query %d: %s\n", q, res.error().message.c_str());
@@ -194,11 +230,30 @@ json honest_bench(const Options& o) {
             a.failed = true;
             return a;
         }
-        return judge(*res, [&](const std::string& path) {
+        auto is_right = [&](const std::string& path) {
             const auto it = original_of.find(canonical_name(path));
             return it != original_of.end() && it->second == right;
-        });
+        };
+        Answer a = judge(*res, static_cast<std::size_t>(o.k), is_right);
+        if (!o.dump.empty()) {
+            const auto& hq = set.queries[static_cast<std::size_t>(q)];
+            json list = json::array();
+            int rank = 0;
+            for (const auto& r : *res) {
+                bool ok = is_right(r.path);
+                for (const auto& c : r.copies) ok = ok || is_right(c.path);
+                if (ok && rank == 0) rank = static_cast<int>(list.size()) + 1;
+                list.push_back({{"file", canonical_name(r.path)}, {"ranking", r.ranking}, {"shown", r.shown},
+                                {"cosine", r.score}, {"right", ok}});
+            }
+            a.dumped = {{"q", q}, {"half", half_name(set.half[static_cast<std::size_t>(hq.original)])},
+                        {"combined", !hq.single()}, {"rank", rank}, {"results", std::move(list)}};
+        }
+        return a;
     });
+    for (const Answer& a : answers)
+        if (dump.is_open() && !a.dumped.is_null()) dump << a.dumped.dump() << '\n';
+    if (dump.is_open()) std::fprintf(stderr, "wrote %s\n", o.dump.c_str());
     const double search_s = now_s() - t0;
 
     json out;
@@ -348,10 +403,11 @@ int main(int argc, char** argv) {
         else if (a == "--json") o.json_out = val();
         else if (a == "--keep") o.keep = val();
         else if (a == "--tune") o.tune = true;
+        else if (a == "--dump") o.dump = val();
         else if (a == "-h" || a == "--help") {
             std::printf("usage: bench_search_quality [--threads N] [--k K] [--originals N] [--combined N]\n"
                         "         [--honest-only | --fashion-only] [--fashion-skip N] [--json FILE] [--keep DIR]\n"
-                        "         [--tune]\n");
+                        "         [--tune] [--dump FILE]\n");
             return 0;
         } else die("unknown argument '" + a + "' (see --help)");
     }

@@ -66,10 +66,15 @@ int cmd_search_region(const Parsed& a) {
         if (a.has("json")) {
             json copies = json::array();
             for (const auto& c : h.copies) copies.push_back({{"path", c.path}, {"score", c.score}, {"why", c.why}});
-            std::printf("%s\n", dump({{"rank", i + 1}, {"path", h.path}, {"score", h.score}, {"copies", copies}}).c_str());
+            // As a whole-image search's (i13-scores): "score" the plain cosine; "shown", "word",
+            // "same", "alike" from the region curves (the cosine and "" before they are learned).
+            std::printf("%s\n", dump({{"rank", i + 1}, {"path", h.path}, {"score", h.score}, {"shown", h.shown},
+                                      {"word", h.word}, {"same", h.same}, {"alike", h.alike}, {"ranking", h.ranking},
+                                      {"copies", copies}})
+                                    .c_str());
             continue;
         }
-        std::printf("%3zu  %.3f  %s\n", i + 1, h.score, printable(h.path).c_str());
+        std::printf("%3zu  %.3f  %-12s  %s\n", i + 1, h.shown, h.word.c_str(), printable(h.path).c_str());
         for (const auto& c : h.copies)
             std::printf("     %.3f    copy: %s (%s)\n", c.score, printable(c.path).c_str(), printable(c.why).c_str());
     }

@@ -224,11 +224,17 @@ Result<std::vector<SearchResult>> Library::search(const std::vector<float>& embe
         r.width = rep.width;
         r.height = rep.height;
         r.ranking = rep.score;
+        // Its margin: its score minus the best candidate's outside its group (ScoreModel.h).
+        std::vector<bool> member(found.size(), false);
+        member[g.representative] = true;
+        for (std::size_t i : g.copies) member[i] = true;
+        const auto rival = std::find(member.begin(), member.end(), false);
+        const double margin = rep.score - (rival == member.end() ? 0.0 : found[static_cast<std::size_t>(rival - member.begin())].score);
         const ScoreModel& m = calibration->model;
-        r.same = static_cast<float>(m.same(rep.score));
+        r.same = static_cast<float>(m.same(rep.score, margin));
         r.alike = static_cast<float>(m.alike(rep.score));
-        r.shown = m.shown(rep.score);
-        r.word = m.word(rep.score);
+        r.shown = m.shown(rep.score, margin);
+        r.word = m.word(rep.score, margin);
         for (std::size_t i = 0; i < g.copies.size(); ++i) {
             const CopyCandidate& c = found[g.copies[i]];
             r.copies.push_back({c.file_id, c.path, cosine.at(c.file_id), c.width, c.height, g.why[i]});

@@ -8,6 +8,7 @@
 
 #include "library/ViewIndex.h"
 #include "region/RegionDescriptors.h"
+#include "search/SearchCalibration.h"
 #include "ruvision/engine/Library.h"
 
 namespace rv {
@@ -122,6 +123,13 @@ Result<std::vector<SearchResult>> Library::search_region_vector(const std::vecto
         return Error{where + ": the index found no file still in the catalog; run ruvision-cli index"};
     const std::atomic<bool> never{false};
     const auto groups = group_copies(found, CopyRule{}, never, &copy_signatures_, nullptr, static_cast<std::size_t>(k));
+    // The plain space's region curves (i13-scores; nullopt before they are learned).
+    std::optional<ScoreCurves> curves;
+    {
+        std::lock_guard relock(reader_mutex_);
+        const auto calibration = search_space_calibration(ActiveAdapter{});
+        if (calibration->model.region) curves = *calibration->model.region;
+    }
     std::vector<SearchResult> out;
     for (const CopyGroup& g : groups) {
         if (out.size() == static_cast<std::size_t>(k)) break;
@@ -132,10 +140,23 @@ Result<std::vector<SearchResult>> Library::search_region_vector(const std::vecto
         r.score = rep.score;
         r.width = rep.width;
         r.height = rep.height;
-        // Region scores are plain cosines of a region with a tile: no score curve is learned for
-        // them yet, so they are shown as they are, without a word.
+        // Region scores are plain cosines of a region with a tile or a whole image; with learned
+        // region curves they are shown as a probability with a word (ScoreModel.h), with its margin
+        // over the best candidate outside its group; without, as the cosine without a word.
         r.ranking = rep.score;
         r.shown = std::clamp(rep.score, 0.0f, 1.0f);
+        if (curves) {
+            std::vector<bool> member(found.size(), false);
+            member[g.representative] = true;
+            for (std::size_t i : g.copies) member[i] = true;
+            const auto rival = std::find(member.begin(), member.end(), false);
+            const double margin =
+                rep.score - (rival == member.end() ? 0.0 : found[static_cast<std::size_t>(rival - member.begin())].score);
+            r.same = static_cast<float>(curves->same(rep.score, margin));
+            r.alike = static_cast<float>(curves->alike(rep.score));
+            r.shown = curves->shown(rep.score, margin);
+            r.word = curves->word(rep.score, margin);
+        }
         for (std::size_t i = 0; i < g.copies.size(); ++i) {
             const CopyCandidate& c = found[g.copies[i]];
             r.copies.push_back({c.file_id, c.path, c.score, c.width, c.height, g.why[i]});

@@ -16,23 +16,69 @@ double logistic(double z, double mid, double slope) {
 
 }  // namespace
 
-double ScoreModel::same(double z) const { return logistic(z, same_mid, same_slope); }
-double ScoreModel::alike(double z) const { return logistic(z, alike_mid, alike_slope); }
+double ScoreCurves::same(double z, double margin) const {
+    return logistic(z + same_margin * margin, same_mid, same_slope);
+}
+double ScoreCurves::alike(double z) const { return logistic(z, alike_mid, alike_slope); }
 
-float ScoreModel::shown(double z) const { return static_cast<float>(std::max(same(z), alike(z) / 2)); }
+float ScoreCurves::shown(double z, double margin) const {
+    return static_cast<float>(std::max(same(z, margin), alike(z) / 2));
+}
 
-std::string ScoreModel::word(double z) const {
-    const double p = same(z), a = alike(z);
+std::string ScoreCurves::word(double z, double margin) const {
+    const double p = same(z, margin), a = alike(z);
     if (p >= kSamePictureWord) return "same picture";
     if (p >= 0.5 || a >= 0.5) return "very similar";
     if (a >= kRelatedAlike) return "related";
     return "";
 }
 
+namespace {
+
+nlohmann::json curves_json(const ScoreCurves& c) {
+    return {{"same_mid", c.same_mid},   {"same_slope", c.same_slope},   {"same_margin", c.same_margin},
+            {"alike_mid", c.alike_mid}, {"alike_slope", c.alike_slope}};
+}
+
+// Reads the curves of `j` into `c`; false when one is missing, not finite or has a slope <= 0.
+// "same_margin" may be missing (0: a row stored before it).
+bool read_curves(const nlohmann::json& j, ScoreCurves& c) {
+    auto num = [&](const char* key, double* out) {
+        const auto it = j.find(key);
+        if (it == j.end() || !it->is_number()) return false;
+        *out = it->get<double>();
+        return std::isfinite(*out);
+    };
+    if (!num("same_mid", &c.same_mid) || !num("same_slope", &c.same_slope) || !num("alike_mid", &c.alike_mid) ||
+        !num("alike_slope", &c.alike_slope) || c.same_slope <= 0 || c.alike_slope <= 0)
+        return false;
+    c.same_margin = 0;
+    if (j.contains("same_margin") && (!num("same_margin", &c.same_margin) || c.same_margin < 0)) return false;
+    return true;
+}
+
+bool read_count(const nlohmann::json& j, const char* key, int* out) {
+    const auto it = j.find(key);
+    if (it == j.end() || !it->is_number_integer()) return false;
+    *out = it->get<int>();
+    return *out >= 0;
+}
+
+}  // namespace
+
 std::string ScoreModel::to_json() const {
-    nlohmann::json j = {{"same_mid", same_mid},   {"same_slope", same_slope}, {"alike_mid", alike_mid},
-                        {"alike_slope", alike_slope}, {"whitened", whitened}, {"source", source},
-                        {"positives", positives}, {"negatives", negatives}, {"marks", marks}};
+    nlohmann::json j = curves_json(*this);
+    j["whitened"] = whitened;
+    j["source"] = source;
+    j["positives"] = positives;
+    j["negatives"] = negatives;
+    j["marks"] = marks;
+    if (region) {
+        nlohmann::json r = curves_json(*region);
+        r["positives"] = region->positives;
+        r["negatives"] = region->negatives;
+        j["region"] = r;
+    }
     return j.dump();
 }
 
@@ -40,22 +86,9 @@ Result<ScoreModel> ScoreModel::from_json(std::string_view text) {
     const auto j = nlohmann::json::parse(text.begin(), text.end(), nullptr, false);
     if (j.is_discarded() || !j.is_object()) return Error{"the stored score model is not a JSON object"};
     ScoreModel m;
-    auto num = [&](const char* key, double* out) {
-        const auto it = j.find(key);
-        if (it == j.end() || !it->is_number()) return false;
-        *out = it->get<double>();
-        return std::isfinite(*out);
-    };
-    auto count = [&](const char* key, int* out) {
-        const auto it = j.find(key);
-        if (it == j.end() || !it->is_number_integer()) return false;
-        *out = it->get<int>();
-        return *out >= 0;
-    };
-    if (!num("same_mid", &m.same_mid) || !num("same_slope", &m.same_slope) || !num("alike_mid", &m.alike_mid) ||
-        !num("alike_slope", &m.alike_slope) || m.same_slope <= 0 || m.alike_slope <= 0)
-        return Error{"the stored score model has no usable curves"};
-    if (!count("positives", &m.positives) || !count("negatives", &m.negatives) || !count("marks", &m.marks))
+    if (!read_curves(j, m)) return Error{"the stored score model has no usable curves"};
+    if (!read_count(j, "positives", &m.positives) || !read_count(j, "negatives", &m.negatives) ||
+        !read_count(j, "marks", &m.marks))
         return Error{"the stored score model has no usable counts"};
     const auto w = j.find("whitened");
     const auto s = j.find("source");
@@ -63,6 +96,13 @@ Result<ScoreModel> ScoreModel::from_json(std::string_view text) {
         return Error{"the stored score model does not say its space"};
     m.whitened = w->get<bool>();
     m.source = s->get<std::string>();
+    if (const auto r = j.find("region"); r != j.end()) {
+        Region region;
+        if (!r->is_object() || !read_curves(*r, region) || !read_count(*r, "positives", &region.positives) ||
+            !read_count(*r, "negatives", &region.negatives))
+            return Error{"the stored score model's region curves are not usable"};
+        m.region = region;
+    }
     return m;
 }
 
@@ -108,6 +148,105 @@ Logistic fit_logistic(const std::vector<double>& positives, const std::vector<do
     }
     if (!std::isfinite(a) || !std::isfinite(b) || a <= 0) return prior;
     return {-b / a, a};
+}
+
+double result_margin(const std::vector<double>& ranked, std::size_t i) {
+    if (i >= ranked.size()) return 0;
+    if (ranked.size() == 1) return ranked[0];
+    return ranked[i] - ranked[i == 0 ? 1 : 0];
+}
+
+std::optional<double> query_background(const std::vector<double>& ranked, int from, int count) {
+    if (from < 0 || count < 1 || ranked.size() <= static_cast<std::size_t>(from)) return std::nullopt;
+    const std::size_t end = std::min(ranked.size(), static_cast<std::size_t>(from) + static_cast<std::size_t>(count));
+    double sum = 0;
+    for (std::size_t i = static_cast<std::size_t>(from); i < end; ++i) sum += ranked[i];
+    return sum / static_cast<double>(end - static_cast<std::size_t>(from));
+}
+
+std::vector<double> fit_logistic_weights(const std::vector<std::vector<double>>& positives,
+                                         const std::vector<std::vector<double>>& negatives, double ridge) {
+    if (positives.empty() || negatives.empty()) return {};
+    const std::size_t d = positives.front().size(), n = d + 1;
+    for (const auto* set : {&positives, &negatives})
+        for (const auto& x : *set)
+            if (x.size() != d) return {};
+    const double wp = 0.5 / positives.size(), wn = 0.5 / negatives.size();
+    std::vector<double> w(n, 0.0);
+    auto margin_at = [d](const std::vector<double>& at, const std::vector<double>& x) {
+        double t = at[d];
+        for (std::size_t i = 0; i < d; ++i) t += at[i] * x[i];
+        return t;
+    };
+    auto margin = [&](const std::vector<double>& x) { return margin_at(w, x); };
+    auto loss_at = [&](const std::vector<double>& at) {
+        double l = 0;
+        for (std::size_t i = 0; i < d; ++i) l += 0.5 * ridge * at[i] * at[i];
+        auto softplus = [](double t) { return t > 30 ? t : std::log1p(std::exp(t)); };
+        for (const auto& x : positives) l += wp * softplus(-margin_at(at, x));
+        for (const auto& x : negatives) l += wn * softplus(margin_at(at, x));
+        return l;
+    };
+    double current = loss_at(w);
+    std::vector<double> g(n), h(n * n), step(n), next(n);
+    for (int it = 0; it < 100; ++it) {
+        std::fill(g.begin(), g.end(), 0.0);
+        std::fill(h.begin(), h.end(), 0.0);
+        for (std::size_t i = 0; i < d; ++i) {
+            g[i] = ridge * w[i];
+            h[i * n + i] = ridge;
+        }
+        h[d * n + d] = 1e-12;
+        auto add = [&](const std::vector<double>& x, double y, double weight) {
+            const double p = logistic(margin(x), 0, 1);
+            const double r = weight * (p - y), c = weight * std::max(p * (1 - p), 1e-12);
+            for (std::size_t i = 0; i < n; ++i) {
+                const double xi = i < d ? x[i] : 1.0;
+                g[i] += r * xi;
+                for (std::size_t j = 0; j < n; ++j) h[i * n + j] += c * xi * (j < d ? x[j] : 1.0);
+            }
+        };
+        for (const auto& x : positives) add(x, 1, wp);
+        for (const auto& x : negatives) add(x, 0, wn);
+        // Solve h step = g by Gaussian elimination with partial pivoting (h is positive definite).
+        std::vector<double> a = h, b = g;
+        bool singular = false;
+        for (std::size_t c = 0; c < n && !singular; ++c) {
+            std::size_t piv = c;
+            for (std::size_t r = c + 1; r < n; ++r)
+                if (std::fabs(a[r * n + c]) > std::fabs(a[piv * n + c])) piv = r;
+            if (!(std::fabs(a[piv * n + c]) > 1e-300)) singular = true;
+            if (singular) break;
+            for (std::size_t j = 0; j < n; ++j) std::swap(a[c * n + j], a[piv * n + j]);
+            std::swap(b[c], b[piv]);
+            for (std::size_t r = c + 1; r < n; ++r) {
+                const double f = a[r * n + c] / a[c * n + c];
+                for (std::size_t j = c; j < n; ++j) a[r * n + j] -= f * a[c * n + j];
+                b[r] -= f * b[c];
+            }
+        }
+        if (singular) break;
+        for (std::size_t c = n; c-- > 0;) {
+            double v = b[c];
+            for (std::size_t j = c + 1; j < n; ++j) v -= a[c * n + j] * step[j];
+            step[c] = v / a[c * n + c];
+        }
+        double t = 1;
+        double l = current;
+        for (; t > 1e-6; t /= 2) {
+            for (std::size_t i = 0; i < n; ++i) next[i] = w[i] - t * step[i];
+            l = loss_at(next);
+            if (l <= current) break;
+        }
+        if (t <= 1e-6) break;
+        w = next;
+        const bool done = current - l < 1e-12;
+        current = l;
+        if (done) break;
+    }
+    for (double v : w)
+        if (!std::isfinite(v)) return {};
+    return w;
 }
 
 }  // namespace rv

@@ -1,18 +1,24 @@
 // The score a person sees for a search result: the probability that it is the same picture as
 // the query (and that it is alike), from the result's ranking score z (the whitened cosine in the
-// search's space, or the plain cosine in a library too small to whiten).
+// search's space, or the plain cosine in a library too small to whiten) and its margin in the
+// query's ranked list (i13-scores: how far it stands out, result_margin below).
 //
-// Each probability is a logistic curve p(z) = 1 / (1 + exp(-slope (z - mid))). The library's own
-// statistics place them (SearchCalibration.h): `same` is fitted on edited views of library images
-// scored against their source (positives) and each sampled image's nearest other library images
-// (negatives), plus the person's 'same' / 'different' marks; `alike` sits at the nearest other
-// image's typical score, moved by 'alike' / 'different' marks.
+// p_same = 1 / (1 + exp(-slope (z + same_margin * margin - mid))): a logistic curve of the ranking
+// score moved by the margin (same_margin 0: a curve of z alone, the model before i13-scores and
+// what a stored row without the field reads as). p_alike = a logistic curve of z alone (how alike
+// does not depend on what else the library holds). The library's own statistics place them
+// (SearchCalibration.h): `same` is fitted on edited views of library images searched against the
+// library (positives: their source, negatives: the best other result, each with its margin in
+// that view's list), plus the person's 'same' / 'different' marks; `alike` sits at a high
+// quantile of the best other result's score, moved by 'alike' / 'different' marks.
 //
 // Shown score: max(p_same, p_alike / 2). Above one half it reads "the same picture with this
-// probability"; up to one half, how alike. Words: "same picture" (p_same >= 0.5), "very similar"
-// (p_alike >= 0.5), "related" (p_alike >= kRelatedAlike), else none ("").
+// probability"; up to one half, how alike. Words: "same picture" (p_same >= kSamePictureWord),
+// "very similar" (p_same >= 0.5 or p_alike >= 0.5), "related" (p_alike >= kRelatedAlike), else
+// none ("").
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -21,21 +27,35 @@
 
 namespace rv {
 
-struct ScoreModel {
+// The curves of one kind of search (whole images, or regions: ScoreModel::region).
+struct ScoreCurves {
     double same_mid = 0.9, same_slope = 40;
+    double same_margin = 0;  // weight of the margin in the same-picture predictor (i13-scores)
     double alike_mid = 0.7, alike_slope = 20;
+
+    double same(double z, double margin) const;
+    double alike(double z) const;
+    float shown(double z, double margin) const;
+    std::string word(double z, double margin) const;  // "same picture" | "very similar" | "related" | ""
+};
+
+struct ScoreModel : ScoreCurves {
     bool whitened = true;      // z is a whitened cosine (false: the plain cosine)
     std::string source = "default";  // "default" | "library" | "library+marks"
     int positives = 0, negatives = 0, marks = 0;  // what the fit saw
-
-    double same(double z) const;
-    double alike(double z) const;
-    float shown(double z) const;
-    std::string word(double z) const;  // "same picture" | "very similar" | "related" | ""
+    // --- region scores (i13-scores) ---
+    // Region searches' curves (z: the plain cosine of a region with a file's best tile or whole
+    // image), fitted on crops of library images; nullopt: not learned (a row stored before them),
+    // region results are shown as their cosine without a word.
+    struct Region : ScoreCurves {
+        int positives = 0, negatives = 0;
+    };
+    std::optional<Region> region;
 
     // One JSON object with every field; doubles printed to round-trip exactly.
     std::string to_json() const;
     // A damaged or incomplete text (or a curve with a slope <= 0 or values not finite) is an Error.
+    // A text without "same_margin" reads as 0, without "region" as nullopt (rows stored before).
     static Result<ScoreModel> from_json(std::string_view text);
 };
 
@@ -50,5 +70,21 @@ struct Logistic {
     double mid = 0, slope = 1;
 };
 Logistic fit_logistic(const std::vector<double>& positives, const std::vector<double>& negatives, Logistic prior);
+
+// --- query-adaptive scores (i13-scores) ---
+// The margin of the result at 0-based rank i of a ranked list of ranking scores (best first, one
+// per picture: copies folded): its score minus the best other result's (the second for the
+// first; the first for the others). A list of one result: its score (nothing else stands near).
+double result_margin(const std::vector<double>& ranked, std::size_t i);
+// A query's background: the mean ranking score of its candidates at 0-based ranks [from, from +
+// count) of its ranked list (file level, best first, the query's whole candidate list); with
+// fewer, the mean of those there are; with none (a list of `from` files or fewer), nullopt.
+std::optional<double> query_background(const std::vector<double>& ranked, int from, int count);
+
+// A logistic model p = sigmoid(w . x + b) over rows of d features, fitted by Newton's method
+// (classes weighted equally; a ridge `ridge` on w). Returns d + 1 numbers (w, then b), or an
+// empty vector when a class is empty or the fit does not converge to finite values.
+std::vector<double> fit_logistic_weights(const std::vector<std::vector<double>>& positives,
+                                         const std::vector<std::vector<double>>& negatives, double ridge);
 
 }  // namespace rv

@@ -26,6 +26,14 @@ struct Curves {
 };
 constexpr Curves kNoNegativesWhitened{0.6, 30, 0.35, 12};
 constexpr Curves kNoNegativesPlain{0.96, 150, 0.9, 40};
+// i13-scores (README "Scores"): the alike curve's middle sits at this quantile of each query's
+// best other image (0.5 before: half of all nearest other pictures read "very similar", and their
+// p_alike / 2 near one half outranked weakly found right results); the margin model needs this
+// many positives (edited views, 'same' marks), else the curve of the score alone is fitted; an
+// identical feature this far above the rest reads "same picture".
+constexpr double kAlikeQuantile = 0.9;
+constexpr std::size_t kMinMarginPositives = 8;
+constexpr double kIdenticalMargin = 0.3;
 
 // Negatives are the best `neighbours` of this many nearest others by the space's index, re-scored.
 constexpr int kNegativePool = 32;
@@ -104,6 +112,42 @@ bool SearchSpaceCalibration::fresh(std::int64_t images_now) const {
     return std::fabs(static_cast<double>(images_now - images)) <= kStaleShare * static_cast<double>(images);
 }
 
+void place_alike(ScoreCurves& c, const std::vector<double>& best_other) {
+    if (best_other.size() < 2) return;
+    const double spread = std::max(quantile(best_other, 0.9) - quantile(best_other, 0.1), 1e-3);
+    c.alike_mid = quantile(best_other, kAlikeQuantile);
+    c.alike_slope = std::clamp(4.0 / spread, 5.0, 200.0);
+}
+
+void fit_same_curves(ScoreCurves& c, const std::vector<std::vector<double>>& positives,
+                     const std::vector<std::vector<double>>& hardest) {
+    if (positives.empty() || hardest.empty()) return;
+    const std::vector<double> w = fit_logistic_weights(positives, hardest, 1e-4);
+    // w = (score, margin, bias); a model that would lower p_same for a larger score or margin is
+    // not kept (too few or odd positives): the curve of the score alone instead.
+    if (w.size() == 3 && w[0] > 0 && w[1] >= 0 && positives.size() >= kMinMarginPositives) {
+        c.same_slope = std::min(w[0], 400.0);
+        c.same_margin = std::min(w[1], 400.0) / c.same_slope;
+        c.same_mid = -w[2] / c.same_slope;
+        return;
+    }
+    std::vector<double> pos, neg;
+    for (const auto& x : positives) pos.push_back(x[0]);
+    for (const auto& x : hardest) neg.push_back(x[0]);
+    const Logistic f = fit_logistic(pos, neg, {c.same_mid, c.same_slope});
+    c.same_mid = f.mid;
+    c.same_slope = std::min(f.slope, 400.0);
+    c.same_margin = 0;
+}
+
+void same_when_identical(ScoreCurves& c) {
+    // An identical feature (z = 1) is the same picture: p_same(1) >= sigmoid(5) = 0.993 when it
+    // stands kIdenticalMargin above the rest (a curve of the score alone: whatever the rest).
+    const double identical = 1.0 + c.same_margin * kIdenticalMargin;
+    c.same_mid = std::min(c.same_mid, identical - 5.0 / c.same_slope);
+    c.alike_mid = std::min(c.alike_mid, 1.0);
+}
+
 Result<SearchSpaceCalibration> learn_search_calibration(CatalogDb& db, const VectorIndex& index,
                                                         const std::string& model_id, std::int64_t adapter_version,
                                                         const LowRankAdapter& base, std::int64_t indexed,
@@ -152,7 +196,10 @@ Result<SearchSpaceCalibration> learn_search_calibration(CatalogDb& db, const Vec
     };
 
     // 2. Negatives: each sampled image's nearest other images (not its copies by bytes or marks).
-    std::vector<double> negatives, best_other, positives;
+    // Every score goes with its margin in its query's list (ScoreModel.h: result_margin), as a
+    // search computes it: a view's list holds its source and the other images the index finds.
+    std::vector<double> negatives, best_other;
+    std::vector<std::vector<double>> positives, hardest;  // {score, margin}
     const std::size_t n_sample = std::min<std::size_t>(ids.size(), static_cast<std::size_t>(std::max(sample.images, 0)));
     const std::size_t every = n_sample ? std::max<std::size_t>(1, ids.size() / n_sample) : 1;
     std::vector<float> other(static_cast<std::size_t>(dim)), viewed(static_cast<std::size_t>(dim));
@@ -161,7 +208,11 @@ Result<SearchSpaceCalibration> learn_search_calibration(CatalogDb& db, const Vec
     // The queries of a sampled image: its edited views when there are (what a person searching
     // with an edited copy sends), else the image itself. Each query's nearest other images are
     // negatives; a view's score with its source is a positive.
-    std::vector<std::vector<float>> queries;
+    struct Query {
+        std::vector<float> x;
+        std::optional<double> source;  // the view's score with its source
+    };
+    std::vector<Query> queries;
     for (std::size_t i : sampled) {
         if (cancel) return Error{"cancelled"};
         const float* q = rows.data() + i * dim;
@@ -175,17 +226,17 @@ Result<SearchSpaceCalibration> learn_search_calibration(CatalogDb& db, const Vec
                 auto e = view(ids[i], (*self)->path, k);
                 if (!e || static_cast<int>(e->size()) != dim) continue;
                 in_space(base, e->data(), viewed.data(), dim);
-                queries.push_back(viewed);
-                positives.push_back(file_score(viewed.data(), q, ids[i]));
+                queries.push_back({viewed, file_score(viewed.data(), q, ids[i])});
             }
         }
-        if (queries.empty()) queries.emplace_back(q, q + dim);
-        for (const auto& x : queries) {
+        // The image itself: its own first result (score 1), as when a person searches with it.
+        if (queries.empty()) queries.push_back({std::vector<float>(q, q + dim), std::nullopt});
+        for (const auto& query : queries) {
             // The nearest others as search ranks them: the index's nearest kNegativePool,
             // re-scored with file_score (a view may lift a file the plain cosine ranks lower),
             // the best `neighbours` of them taken.
-            std::vector<double> scored;
-            for (const Hit& h : index.search(x.data(), std::max(sample.neighbours + 6, kNegativePool))) {
+            std::vector<double> others;  // best first once sorted
+            for (const Hit& h : index.search(query.x.data(), std::max(sample.neighbours + 6, kNegativePool))) {
                 if (h.id == ids[i]) continue;
                 if (same_pairs.count(key(h.id, ids[i]))) continue;
                 auto f = db.file(h.id);
@@ -198,16 +249,28 @@ Result<SearchSpaceCalibration> learn_search_calibration(CatalogDb& db, const Vec
                 // A plain cosine this high with the source may be a copy (another size or
                 // encoding): not a negative.
                 if (dot(q, other.data(), dim) >= kCopyCosine) continue;
-                scored.push_back(file_score(x.data(), other.data(), h.id));
+                others.push_back(file_score(query.x.data(), other.data(), h.id));
             }
-            std::sort(scored.begin(), scored.end(), std::greater<>());
-            scored.resize(std::min(scored.size(), static_cast<std::size_t>(std::max(sample.neighbours, 0))));
-            negatives.insert(negatives.end(), scored.begin(), scored.end());
-            if (!scored.empty()) best_other.push_back(scored.front());
+            std::sort(others.rbegin(), others.rend());
+            others.resize(std::min(others.size(), static_cast<std::size_t>(std::max(sample.neighbours, 0))));
+            negatives.insert(negatives.end(), others.begin(), others.end());
+            const double source = query.source.value_or(1.0);
+            if (query.source)
+                positives.push_back({source, source - (others.empty() ? 0.0 : others.front())});
+            if (!others.empty()) {
+                best_other.push_back(others.front());
+                const double rival = std::max(source, others.size() > 1 ? others[1] : -1.0);
+                hardest.push_back({others.front(), others.front() - rival});
+                // The same list without the source: what a query whose picture is not in the
+                // library sees (its best other result first, standing out by its own margin).
+                if (query.source)
+                    hardest.push_back({others.front(), result_margin(others, 0)});
+            }
         }
     }
 
-    // 4. The person's marks: 'same' a positive, 'different' a negative, 'alike' for the alike curve.
+    // 4. The person's marks: 'same' a positive, 'different' a negative, 'alike' for the alike
+    // curve; a marked pair's margin is the one b has in a search with a (a and b left out).
     std::vector<double> alike_marks, different_marks;
     auto feature_in_space = [&](std::int64_t id, std::vector<float>& out) -> Result<bool> {
         auto v = db.feature(id);
@@ -217,18 +280,37 @@ Result<SearchSpaceCalibration> learn_search_calibration(CatalogDb& db, const Vec
         in_space(base, (*v)->data(), out.data(), dim);
         return true;
     };
+    auto best_rival = [&](const std::vector<float>& x, std::int64_t a, std::int64_t b) -> Result<double> {
+        double best = 0;  // nothing found: unrelated images score about 0 when whitened
+        bool any = false;
+        std::vector<float> o;
+        for (const Hit& h : index.search(x.data(), 4)) {
+            if (h.id == a || h.id == b) continue;
+            auto ok = feature_in_space(h.id, o);
+            if (!ok) return ok.error();
+            if (!*ok) continue;
+            const double s = file_score(x.data(), o.data(), h.id);
+            best = any ? std::max(best, s) : s;
+            any = true;
+        }
+        return best;
+    };
     std::vector<float> fa, fb;
-    for (const auto& m : *marks) {
+    for (const auto& mark : *marks) {
         if (cancel) return Error{"cancelled"};
-        auto a = feature_in_space(m.a, fa);
+        auto a = feature_in_space(mark.a, fa);
         if (!a) return a.error();
-        auto b = feature_in_space(m.b, fb);
+        auto b = feature_in_space(mark.b, fb);
         if (!b) return b.error();
         if (!*a || !*b) continue;
-        const double s = file_score(fa.data(), fb.data(), m.b);
-        if (m.verdict == "same") positives.push_back(s);
-        else if (m.verdict == "alike") alike_marks.push_back(s);
-        else if (m.verdict == "different") different_marks.push_back(s);
+        const double s = file_score(fa.data(), fb.data(), mark.b);
+        if (mark.verdict == "same" || mark.verdict == "different") {
+            auto rival = best_rival(fa, mark.a, mark.b);
+            if (!rival) return rival.error();
+            (mark.verdict == "same" ? positives : hardest).push_back({s, s - *rival});
+        }
+        if (mark.verdict == "alike") alike_marks.push_back(s);
+        else if (mark.verdict == "different") different_marks.push_back(s);
         ++c.model.marks;
     }
 
@@ -237,6 +319,7 @@ Result<SearchSpaceCalibration> learn_search_calibration(CatalogDb& db, const Vec
     const Curves fixed = m.whitened ? kNoNegativesWhitened : kNoNegativesPlain;
     m.same_mid = fixed.same_mid;
     m.same_slope = fixed.same_slope;
+    m.same_margin = 0;
     m.alike_mid = fixed.alike_mid;
     m.alike_slope = fixed.alike_slope;
     std::vector<double> all_negatives = negatives;
@@ -247,30 +330,18 @@ Result<SearchSpaceCalibration> learn_search_calibration(CatalogDb& db, const Vec
         m.same_mid = m.whitened ? placed : std::max(fixed.same_mid, placed);
         m.same_slope = m.whitened ? kSameSlopeWhitened : kSameSlopePlain;
     }
-    if (best_other.size() >= 2) {
-        const double mid = quantile(best_other, 0.5);
-        const double spread = std::max(quantile(best_other, 0.9) - quantile(best_other, 0.1), 1e-3);
-        m.alike_mid = mid;
-        m.alike_slope = std::clamp(4.0 / spread, 5.0, 200.0);
-    }
+    place_alike(m, best_other);
     // Fitted against the best other image of each query (what the top result is when it is not
-    // the picture sought) and the pairs marked different.
-    std::vector<double> hardest = best_other;
-    hardest.insert(hardest.end(), different_marks.begin(), different_marks.end());
-    // A library too small to whiten is too small to fit on too: the plain curve stays placed.
-    if (m.whitened && !positives.empty() && !hardest.empty()) {
-        const Logistic f = fit_logistic(positives, hardest, {m.same_mid, m.same_slope});
-        m.same_mid = f.mid;
-        m.same_slope = std::min(f.slope, 400.0);
-    }
+    // the picture sought) and the pairs marked different, on the score and its margin. A library
+    // too small to whiten is too small to fit on too: the plain curve stays placed.
+    if (m.whitened) fit_same_curves(m, positives, hardest);
     if (!alike_marks.empty() && !different_marks.empty()) {
         const Logistic f = fit_logistic(alike_marks, different_marks, {m.alike_mid, m.alike_slope});
         m.alike_mid = f.mid;
         m.alike_slope = std::min(f.slope, 400.0);
     }
-    // An identical feature (z = 1) is the same picture: p_same(1) >= sigmoid(5) = 0.993.
-    m.same_mid = std::min(m.same_mid, 1.0 - 5.0 / m.same_slope);
-    m.alike_mid = std::min(m.alike_mid, m.same_mid);  // what is likely the same picture is alike
+    same_when_identical(m);
+    if (m.same_margin == 0) m.alike_mid = std::min(m.alike_mid, m.same_mid);  // likely the same: alike
     m.positives = static_cast<int>(positives.size());
     m.negatives = static_cast<int>(all_negatives.size());
     m.source = c.model.marks ? "library+marks" : all_negatives.empty() ? "default" : "library";

@@ -20,6 +20,7 @@
 
 #include "ruvision/engine/Adapter.h"
 #include "ruvision/engine/CatalogDb.h"
+#include "ruvision/engine/Library.h"  // SearchResult (region scores)
 #include "ruvision/engine/Result.h"
 #include "ruvision/engine/VectorIndex.h"
 #include "ruvision/engine/Whitening.h"
@@ -121,5 +122,29 @@ struct CalibrationSample {
 // caller's thread only.
 class Embedder;
 EditedView calibration_views(Embedder& embedder, std::uint64_t seed);
+
+// --- query-adaptive and region scores (i13-scores) ---
+// The alike curve placed at a high quantile of the best other results' scores (kept with fewer
+// than 2); the same-picture curve fitted on {score, margin} rows of positives and of the best
+// other results (ScoreModel.h; a curve of the score alone with too few positives; kept when a
+// class is empty); then a score of 1 standing clear of the rest made "same picture".
+void place_alike(ScoreCurves& c, const std::vector<double>& best_other);
+void fit_same_curves(ScoreCurves& c, const std::vector<std::vector<double>>& positives,
+                     const std::vector<std::vector<double>>& hardest);
+void same_when_identical(ScoreCurves& c);
+
+// A crop of 10-30 % of a library image's area (ImageEdits.h, seeded by file id and view),
+// embedded with `embedder` (plain space): the positives of the region curves (RegionScores.cpp).
+// `embedder` must outlive the function and be used by its caller's thread only.
+EditedView region_crops(Embedder& embedder, std::uint64_t seed);
+// A region search of a query vector (plain space, unit length), k results (Library's own).
+using RegionSearchFn = std::function<Result<std::vector<SearchResult>>(const std::vector<float>& query)>;
+// Learns the region curves: `sample.images` library images of the plain space (`db`, `model_id`),
+// `sample.views` crops each searched by region; positives the source's score and margin in the
+// crop's list, negatives the best other result's. Cancelled: an Error "cancelled".
+[[nodiscard]] Result<ScoreModel::Region> learn_region_scores(CatalogDb& db, const std::string& model_id,
+                                                             const CalibrationSample& sample, const EditedView& crop,
+                                                             const RegionSearchFn& search,
+                                                             const std::atomic<bool>& cancel);
 
 }  // namespace rv

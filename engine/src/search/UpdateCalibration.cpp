@@ -9,6 +9,8 @@ namespace {
 
 // The seed of the edited views: fixed, so a relearn on the same library gives the same curves.
 constexpr std::uint64_t kViewSeed = 13;
+// Results a calibration crop's region search asks for (its margin needs the best two).
+constexpr int kRegionCalibrationK = 10;
 
 }  // namespace
 
@@ -24,10 +26,20 @@ Status Library::update_search_calibration(const std::atomic<bool>& cancel) {
         // Kept when it still fits and was fitted on edited views (or the library is too small for any).
         auto stored = read_search_calibration(*catalog_, model_id_, space->version, index.dim());
         if (!stored) return stored.error();
-        if (*stored && (*stored)->fresh(images) && ((*stored)->model.positives > 0 || images < 2)) continue;
+        // The plain space's row also carries the region curves (region searches are plain).
+        const bool regions_due = !space->version && !((*stored) && (*stored)->model.region);
+        if (*stored && (*stored)->fresh(images) && ((*stored)->model.positives > 0 || images < 2) && !regions_due)
+            continue;
         auto learned = learn_search_calibration(*catalog_, index, model_id_, space->version, space->base, images,
                                                 CalibrationSample{}, calibration_views(*embedder_, kViewSeed), cancel);
         if (!learned) return cancel ? Status{} : Status(learned.error());
+        if (!space->version) {  // i13-scores: crops searched by region as a person's are
+            auto region = learn_region_scores(
+                *catalog_, model_id_, CalibrationSample{}, region_crops(*embedder_, kViewSeed),
+                [this](const std::vector<float>& q) { return search_region_vector(q, kRegionCalibrationK); }, cancel);
+            if (!region) return cancel ? Status{} : Status(region.error());
+            learned->model.region = *region;
+        }
         if (auto st = store_search_calibration(*catalog_, *learned); !st) return st;
         std::lock_guard lock(calibration_mutex_);
         calibration_[space->version ? 1 : 0] = std::make_shared<const SearchSpaceCalibration>(std::move(*learned));
