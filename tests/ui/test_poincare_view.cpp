@@ -288,6 +288,8 @@ void TestPoincareView::reopened_library_shows_its_stored_map() {
     QVERIFY2(panel.statusText().contains(QStringLiteral("%1 images").arg(photos_.size() + 2)), qPrintable(panel.statusText()));
     // When the early map was shown before the library opened, the library's own load only said
     // whether it is stale: the same map (it is up to date), not the tree read and laid out again.
+    QTRY_VERIFY_WITH_TIMEOUT(other.isOpen() && !other.isLoadingHierarchy(), kWait);
+    qInfo("maps loaded on reopening: %d (2: the early one, then the library's)", int(loaded.size()));
     if (loaded.size() >= 2) {
         const auto second = loaded.at(1).at(0).value<std::shared_ptr<const rv::ui::MapData>>();
         QCOMPARE(second.get(), first.get());

@@ -170,8 +170,10 @@ void LibraryService::openHierarchy(const QString& dir, quint64 openId) {
             // the library's own load answers.
             if (!map || openId != openRequest_ || id < mapShown_) return;
             mapShown_ = id;
-            earlyMap_ = map;
-            earlyInfo_ = info;
+            if (id == mapLoad_) {  // no load of the opened library asked yet: the first one checks this map
+                earlyMap_ = map;
+                earlyInfo_ = info;
+            }
             emit hierarchyLoaded(map, {});
         });
     });
