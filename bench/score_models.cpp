@@ -5,7 +5,7 @@
 //
 // Every model is a logistic curve p_same over a few features of a result in its query's ranked
 // list (ranking score s; the query's background bg = the mean ranking score at 0-based ranks
-// [FROM, FROM + COUNT) of its list, rv::query_background; the gap to the next result; the file's
+// [FROM, FROM + COUNT) of its list; the gap to the next result; the file's
 // density = its best ranking score with another library file), fitted by rv::fit_logistic_weights
 // on CHOOSE: positives the right original's features wherever it is in the list, negatives the
 // best wrong result's (one per query). The shown score is max(p_same, p_alike / 2) with p_alike a
@@ -49,6 +49,13 @@ struct Query {
     std::vector<double> ranked;  // ranking scores, best first
 };
 
+// Parts appended one by one (GCC 12 warns, -Wrestrict, on chains of operator+ with temporaries).
+std::string cat(std::initializer_list<std::string_view> parts) {
+    std::string out;
+    for (std::string_view p : parts) out += p;
+    return out;
+}
+
 [[noreturn]] void die(const std::string& msg) {
     std::fprintf(stderr, "score_models: %s\n", msg.c_str());
     std::exit(1);
@@ -89,6 +96,16 @@ double quantile(std::vector<double> v, double p) {
     const auto lo = static_cast<std::size_t>(at);
     const auto hi = std::min(lo + 1, v.size() - 1);
     return v[lo] + (at - static_cast<double>(lo)) * (v[hi] - v[lo]);
+}
+
+// A query's background: the mean ranking score at 0-based ranks [from, from + count) of its list;
+// with fewer, the mean of those there are; with none, 0.
+double query_background(const std::vector<double>& ranked, int from, int count) {
+    if (from < 0 || count < 1 || ranked.size() <= static_cast<std::size_t>(from)) return 0;
+    const std::size_t end = std::min(ranked.size(), static_cast<std::size_t>(from) + static_cast<std::size_t>(count));
+    double sum = 0;
+    for (std::size_t i = static_cast<std::size_t>(from); i < end; ++i) sum += ranked[i];
+    return sum / static_cast<double>(end - static_cast<std::size_t>(from));
 }
 
 std::size_t first_wrong(const Query& q) {
@@ -197,15 +214,15 @@ int main(int argc, char** argv) {
         else if (a == "--outside") with_outside = true;
         else if (a == "--model" && i + 1 < argc) {
             if (std::sscanf(argv[++i], "%d,%d", &pick_from, &pick_count) != 2) die("--model FROM,COUNT");
-        } else die("unknown argument '" + a + "'");
+        } else die(cat({"unknown argument '", a, "'"}));
     }
     std::ifstream in(argv[1]);
-    if (!in) die(std::string(argv[1]) + ": cannot read");
+    if (!in) die(cat({argv[1], ": cannot read"}));
     std::map<std::string, double> density;
     std::vector<Query> queries;
     for (std::string line; std::getline(in, line);) {
         const auto j = json::parse(line, nullptr, false);
-        if (j.is_discarded()) die(std::string(argv[1]) + ": a line is not JSON");
+        if (j.is_discarded()) die(cat({argv[1], ": a line is not JSON"}));
         if (j.contains("density")) {
             density[j["file"].get<std::string>()] = j["density"].get<double>();
             continue;
@@ -239,7 +256,7 @@ int main(int argc, char** argv) {
 
     auto feature_s = [](const Query& q, std::size_t i) { return std::vector<double>{q.results[i].ranking}; };
     auto bg_of = [](const Query& q, int from, int count) {
-        return rv::query_background(q.ranked, from, count).value_or(0.0);
+        return query_background(q.ranked, from, count);
     };
     auto gap = [](const Query& q, std::size_t i) {
         return i + 1 < q.results.size() ? q.results[i].ranking - q.results[i + 1].ranking : 0.0;
@@ -249,22 +266,22 @@ int main(int argc, char** argv) {
     for (int from : {1, 2, 3, 5, 10, 20})
         for (int count : {5, 10, 20}) {
             if (from + count > 50) continue;
-            models.push_back({"logistic(s, bg " + std::to_string(from) + "+" + std::to_string(count) + ")",
+            models.push_back({cat({"logistic(s, bg ", std::to_string(from), "+", std::to_string(count), ")"}),
                               [=](const Query& q, std::size_t i) {
                                   return std::vector<double>{q.results[i].ranking, bg_of(q, from, count)};
                               }});
         }
     for (int from : {1, 3, 10}) {
         const int count = 10;
-        const std::string bg = std::to_string(from) + "+" + std::to_string(count);
-        models.push_back({"logistic(s, bg " + bg + ", gap)", [=](const Query& q, std::size_t i) {
+        const std::string bg = cat({std::to_string(from), "+", std::to_string(count)});
+        models.push_back({cat({"logistic(s, bg ", bg, ", gap)"}), [=](const Query& q, std::size_t i) {
                               return std::vector<double>{q.results[i].ranking, bg_of(q, from, count), gap(q, i)};
                           }});
-        models.push_back({"logistic(s, bg " + bg + ", density)", [=](const Query& q, std::size_t i) {
+        models.push_back({cat({"logistic(s, bg ", bg, ", density)"}), [=](const Query& q, std::size_t i) {
                               return std::vector<double>{q.results[i].ranking, bg_of(q, from, count),
                                                          q.results[i].density};
                           }});
-        models.push_back({"logistic(s, bg " + bg + ", gap, density)", [=](const Query& q, std::size_t i) {
+        models.push_back({cat({"logistic(s, bg ", bg, ", gap, density)"}), [=](const Query& q, std::size_t i) {
                               return std::vector<double>{q.results[i].ranking, bg_of(q, from, count), gap(q, i),
                                                          q.results[i].density};
                           }});
@@ -276,7 +293,7 @@ int main(int argc, char** argv) {
         return q.results[i].ranking - other;
     };
     auto spread = [](const Query& q, int from, int count) {
-        const double m = rv::query_background(q.ranked, from, count).value_or(0.0);
+        const double m = query_background(q.ranked, from, count);
         double v = 0;
         int n = 0;
         for (int i = from; i < from + count && i < static_cast<int>(q.ranked.size()); ++i, ++n)
@@ -316,7 +333,7 @@ int main(int argc, char** argv) {
                       }});
     models.back().alike_on_s = true;
     for (double at : {0.75, 0.9, 0.95}) {
-        models.push_back({"logistic(s, margin), alike on s at q" + std::to_string(at).substr(0, 4),
+        models.push_back({cat({"logistic(s, margin), alike on s at q", std::to_string(at).substr(0, 4)}),
                           [margin](const Query& q, std::size_t i) {
                               return std::vector<double>{q.results[i].ranking, margin(q, i)};
                           }});
@@ -325,21 +342,21 @@ int main(int argc, char** argv) {
     }
     for (int from : {1, 3, 10})
         for (int count : {10, 20}) {
-            const std::string bg = std::to_string(from) + "+" + std::to_string(count);
-            models.push_back({"logistic(s, margin, bg " + bg + ")", [=](const Query& q, std::size_t i) {
+            const std::string bg = cat({std::to_string(from), "+", std::to_string(count)});
+            models.push_back({cat({"logistic(s, margin, bg ", bg, ")"}), [=](const Query& q, std::size_t i) {
                                   return std::vector<double>{q.results[i].ranking, margin(q, i), bg_of(q, from, count)};
                               }});
-            models.push_back({"logistic(s, z " + bg + ")", [=](const Query& q, std::size_t i) {
+            models.push_back({cat({"logistic(s, z ", bg, ")"}), [=](const Query& q, std::size_t i) {
                                   return std::vector<double>{q.results[i].ranking,
                                                              (q.results[i].ranking - bg_of(q, from, count)) /
                                                                  std::max(spread(q, from, count), 1e-3)};
                               }});
-            models.push_back({"logistic(s, margin, z " + bg + ")", [=](const Query& q, std::size_t i) {
+            models.push_back({cat({"logistic(s, margin, z ", bg, ")"}), [=](const Query& q, std::size_t i) {
                                   return std::vector<double>{q.results[i].ranking, margin(q, i),
                                                              (q.results[i].ranking - bg_of(q, from, count)) /
                                                                  std::max(spread(q, from, count), 1e-3)};
                               }});
-            models.push_back({"logistic(s, margin, z, density " + bg + ")", [=](const Query& q, std::size_t i) {
+            models.push_back({cat({"logistic(s, margin, z, density ", bg, ")"}), [=](const Query& q, std::size_t i) {
                                   return std::vector<double>{q.results[i].ranking, margin(q, i),
                                                              (q.results[i].ranking - bg_of(q, from, count)) /
                                                                  std::max(spread(q, from, count), 1e-3),
@@ -356,8 +373,11 @@ int main(int argc, char** argv) {
         }
         auto shown = [&m](const Query& q, std::size_t i) { return m.shown(q, i); };
         auto same = [&m](const Query& q, std::size_t i) { return m.same(q, i); };
-        std::string name = m.name + " [w";
-        for (double v : m.w) name += " " + std::to_string(v).substr(0, 7);
+        std::string name = cat({m.name, " [w"});
+        for (double v : m.w) {
+            name += ' ';
+            name += std::to_string(v).substr(0, 7);
+        }
         name += "]";
         print_row(name, read(queries, true, k, shown, same), read(queries, false, k, shown, same));
     }

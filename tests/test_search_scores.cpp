@@ -92,6 +92,7 @@ private slots:
     void row_without_new_fields_reads_as_before();
     void region_crop_is_the_same_picture_unrelated_is_not();
     void cli_region_search_prints_shown_score_and_word();
+    void marks_move_the_margin_model();
 
 private:
     QTemporaryDir tmp_;
@@ -430,6 +431,42 @@ void TestSearchScores::cli_region_search_prints_shown_score_and_word() {
     const QString line = QString::fromUtf8(text.lines[0]);
     QVERIFY2(line.contains(QString::number(shown, 'f', 3)) && line.contains(first["word"].toString()) && line.contains(img),
              qPrintable(line));
+}
+
+void TestSearchScores::marks_move_the_margin_model() {
+    const fs::path copy = fs::path(tmp_.path().toStdString()) / "marked";
+    fs::copy(lib_, copy);
+    auto lib = rv::Library::open(copy, rv::LibraryAccess::Update);
+    QVERIFY(lib);
+    std::atomic<bool> cancel{false};
+    // A row fitted on no views is relearned by the writer's next chance (nothing else changes).
+    auto relearned = [&]() {
+        auto row = stored(**lib);
+        QJsonObject j = calibration_json(row->calibration);
+        j["positives"] = 0;
+        row->calibration = QJsonDocument(j).toJson(QJsonDocument::Compact).toStdString();
+        if (!(*lib)->catalog().store_search_calibration(*row)) qFatal("cannot store");
+        if (!(*lib)->update_search_calibration(cancel)) qFatal("cannot relearn");
+        return stored(**lib)->calibration;
+    };
+    const std::string before = relearned();
+    QCOMPARE(relearned(), before);  // the same library learns the same model
+    // The person says: the two best results of two photos are different pictures, and a photo is
+    // the same picture as a third one (their marks are a negative and a positive, with margins).
+    int marked = 0;
+    for (std::size_t i : {0, 12, 24}) {
+        auto hits = (*lib)->search(photos_[i], 3);
+        QVERIFY(hits && hits->size() == 3);
+        QVERIFY((*lib)->catalog().set_mark((*hits)[0].file_id, (*hits)[1 + marked % 2].file_id,
+                                           marked == 2 ? "same" : "different", "search", 0, 1000 + marked));
+        ++marked;
+    }
+    const std::string after = relearned();
+    QVERIFY(after != before);
+    const QJsonObject j = calibration_json(after);
+    QCOMPARE(j.value("marks").toInt(), 3);
+    QCOMPARE(j.value("source").toString(), QString("library+marks"));
+    QVERIFY(j.value("same_margin").toDouble() > 0);
 }
 
 QTEST_GUILESS_MAIN(TestSearchScores)

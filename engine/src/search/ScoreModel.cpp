@@ -156,14 +156,6 @@ double result_margin(const std::vector<double>& ranked, std::size_t i) {
     return ranked[i] - ranked[i == 0 ? 1 : 0];
 }
 
-std::optional<double> query_background(const std::vector<double>& ranked, int from, int count) {
-    if (from < 0 || count < 1 || ranked.size() <= static_cast<std::size_t>(from)) return std::nullopt;
-    const std::size_t end = std::min(ranked.size(), static_cast<std::size_t>(from) + static_cast<std::size_t>(count));
-    double sum = 0;
-    for (std::size_t i = static_cast<std::size_t>(from); i < end; ++i) sum += ranked[i];
-    return sum / static_cast<double>(end - static_cast<std::size_t>(from));
-}
-
 std::vector<double> fit_logistic_weights(const std::vector<std::vector<double>>& positives,
                                          const std::vector<std::vector<double>>& negatives, double ridge) {
     if (positives.empty() || negatives.empty()) return {};

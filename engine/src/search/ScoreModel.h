@@ -76,11 +76,6 @@ Logistic fit_logistic(const std::vector<double>& positives, const std::vector<do
 // per picture: copies folded): its score minus the best other result's (the second for the
 // first; the first for the others). A list of one result: its score (nothing else stands near).
 double result_margin(const std::vector<double>& ranked, std::size_t i);
-// A query's background: the mean ranking score of its candidates at 0-based ranks [from, from +
-// count) of its ranked list (file level, best first, the query's whole candidate list); with
-// fewer, the mean of those there are; with none (a list of `from` files or fewer), nullopt.
-std::optional<double> query_background(const std::vector<double>& ranked, int from, int count);
-
 // A logistic model p = sigmoid(w . x + b) over rows of d features, fitted by Newton's method
 // (classes weighted equally; a ridge `ridge` on w). Returns d + 1 numbers (w, then b), or an
 // empty vector when a class is empty or the fit does not converge to finite values.
