@@ -21,6 +21,14 @@ private slots:
 
 namespace {
 
+// Pool parameters with `threads` workers (and the rotated feature if asked).
+rv::EmbedPoolParams pool(int threads, bool rotated = false) {
+    rv::EmbedPoolParams p;
+    p.threads = threads;
+    p.rotated = rotated;
+    return p;
+}
+
 std::unique_ptr<rv::Embedder> embedder() {
     auto e = rv::Embedder::open(RUVISION_MODELS_DIR "/mobilenet_v2.rvm");
     return e ? std::move(*e) : nullptr;
@@ -43,9 +51,9 @@ void TestEmbedPool::ordered_results_with_errors() {
 
     std::vector<rv::EmbeddedFile> two, one;
     std::atomic<bool> cancel{false};
-    const auto n = rv::embed_files(*proto, files, {2}, cancel, [&](rv::EmbeddedFile&& r) { two.push_back(std::move(r)); });
+    const auto n = rv::embed_files(*proto, files, pool(2), cancel, [&](rv::EmbeddedFile&& r) { two.push_back(std::move(r)); });
     QCOMPARE(n, files.size());
-    rv::embed_files(*proto, files, {1}, cancel, [&](rv::EmbeddedFile&& r) { one.push_back(std::move(r)); });
+    rv::embed_files(*proto, files, pool(1), cancel, [&](rv::EmbeddedFile&& r) { one.push_back(std::move(r)); });
     for (std::size_t i = 0; i < files.size(); ++i) {
         QCOMPARE(two[i].index, i);
         QCOMPARE(two[i].path, files[i]);
@@ -67,7 +75,7 @@ void TestEmbedPool::cancel_stops() {
     auto files = photos();
     std::atomic<bool> cancel{false};
     std::size_t seen = 0;
-    const auto n = rv::embed_files(*proto, files, {2}, cancel, [&](rv::EmbeddedFile&&) {
+    const auto n = rv::embed_files(*proto, files, pool(2), cancel, [&](rv::EmbeddedFile&&) {
         if (++seen == 2) cancel = true;
     });
     QVERIFY(n >= 2);
@@ -121,7 +129,7 @@ void TestEmbedPool::pool_stores_turned_embeddings() {
     std::vector<fs::path> two(files.begin(), files.begin() + 2);
     std::atomic<bool> cancel{false};
     int seen = 0;
-    rv::embed_files(*proto, two, {2, true}, cancel, [&](rv::EmbeddedFile&& r) {
+    rv::embed_files(*proto, two, pool(2, true), cancel, [&](rv::EmbeddedFile&& r) {
         QVERIFY(r.ok());
         QCOMPARE(r.rotated.size(), r.embedding.size());
         QVERIFY(cosine(r.rotated, r.embedding) < 0.9999f);
