@@ -21,6 +21,14 @@ private slots:
 
 namespace {
 
+// Pool parameters with `threads` workers (and the rotated feature if asked).
+rv::EmbedPoolParams pool(int threads, bool rotated = false) {
+    rv::EmbedPoolParams p;
+    p.threads = threads;
+    p.rotated = rotated;
+    return p;
+}
+
 std::unique_ptr<rv::Embedder> embedder() {
     auto e = rv::Embedder::open(RUVISION_MODELS_DIR "/mobilenet_v2.rvm");
     return e ? std::move(*e) : nullptr;

@@ -84,7 +84,7 @@ double SearchSpaceCalibration::score(const float* query, const float* candidate,
 double SearchSpaceCalibration::file_score(const float* whitened_query, const float* feature, const float* twins,
                                           int n_twins, int dim) const {
     const double plain = dot(whitened_query, whiten(feature, dim).data(), dim);
-    if (n_twins <= 0) return plain;
+    if (n_twins <= 0 || images < kMinViewImages) return plain;
     const double penalty = ranking ? kTwinPenaltyWhitened : 0.0;
     std::vector<float> scores(static_cast<std::size_t>(n_twins));
     for (int i = 0; i < n_twins; ++i)
