@@ -36,13 +36,6 @@ std::unique_ptr<rv::Embedder> embedder() {
 
 std::vector<fs::path> photos() { return rv_test::nature_photos(); }
 
-rv::EmbedPoolParams pool(int threads, bool rotated = false) {
-    rv::EmbedPoolParams p;
-    p.threads = threads;
-    p.rotated = rotated;
-    return p;
-}
-
 }  // namespace
 
 void TestEmbedPool::ordered_results_with_errors() {
