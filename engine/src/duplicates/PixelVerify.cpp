@@ -86,7 +86,20 @@ PixelSignature pixel_signature(const RgbImage& image, int stored_min_side) {
         s.width = s.height = s.stored_min_side = 0;
         return s;
     }
-    const cv::Mat rgb(image.height, image.width, CV_8UC3, const_cast<std::uint8_t*>(image.data.data()));
+    cv::Mat rgb(image.height, image.width, CV_8UC3, const_cast<std::uint8_t*>(image.data.data()));
+    // A large picture (a PNG decodes whole: a 100-megapixel one is 1.2 GB as floats) is first
+    // averaged down in 8 bits to a shorter side of kPreSide; the grids below average it further,
+    // so the rounding to 8 bits there changes a cell by far less than one grey level.
+    constexpr int kPreSide = 8 * S;
+    if (const int shorter = std::min(image.width, image.height); shorter > kPreSide) {
+        const double f = static_cast<double>(kPreSide) / shorter;
+        cv::Mat pre;
+        cv::resize(rgb, pre,
+                   cv::Size(std::max(1, static_cast<int>(std::lround(image.width * f))),
+                            std::max(1, static_cast<int>(std::lround(image.height * f)))),
+                   0, 0, cv::INTER_AREA);
+        rgb = pre;
+    }
     // Upscaling (images smaller than the grid) interpolates; downscaling averages areas.
     const int interp = std::min(image.width, image.height) >= S ? cv::INTER_AREA : cv::INTER_LINEAR;
     cv::Mat rgbf, small, grey, blurred, colour;

@@ -7,6 +7,7 @@
 #include <thread>
 
 #include "augment/EditTwins.h"
+#include "ruvision/engine/ImageEdits.h"
 #include "region/RegionDescriptors.h"
 
 namespace rv {
@@ -61,10 +62,13 @@ std::size_t embed_files(const Embedder& prototype, const std::vector<std::filesy
                         if (v) r.embedding = std::move(*v);
                         else r.error = files[i].string() + ": " + v.error().message;
                     }
-                    // Twins (i13-twins), of the usual decode as the feature: a failure there
-                    // leaves the file without twins only.
+                    // Twins (i13-twins), of the usual decode as the feature, brought down to
+                    // twice the side the network sees (as tuning's views: a PNG panorama decoded
+                    // whole and turned three ways took gigabytes): a failure there leaves the
+                    // file without twins only.
                     if ((extras & kExtraTwins) && r.error.empty()) {
-                        for (const RgbImage& view : twin_views(img->image)) {
+                        const int side = 2 * std::max(embedder->min_decode_side(), 224);
+                        for (const RgbImage& view : twin_views(shrink_to_side(img->image, side))) {
                             auto t = embedder->embed(view);
                             if (!t) {
                                 r.twin_error = files[i].string() + ": a twin: " + t.error().message;
