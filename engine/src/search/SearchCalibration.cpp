@@ -119,8 +119,21 @@ void place_alike(ScoreCurves& c, const std::vector<double>& best_other) {
     c.alike_slope = std::clamp(4.0 / spread, 5.0, 200.0);
 }
 
-void fit_same_curves(ScoreCurves& c, const std::vector<std::vector<double>>& positives,
-                     const std::vector<std::vector<double>>& hardest) {
+// The share of `hardest` (wrong results) that `c` would call "same picture".
+double wrong_called_same(const ScoreCurves& c, const std::vector<std::vector<double>>& hardest) {
+    std::size_t n = 0;
+    for (const auto& x : hardest) n += c.same(x[0], x.size() > 1 ? x[1] : 0.0) >= kSamePictureWord;
+    return hardest.empty() ? 0.0 : static_cast<double>(n) / static_cast<double>(hardest.size());
+}
+
+// A fitted curve is kept only if it calls at most this share of the calibration's wrong results
+// "same picture": where edited views do not stand above other pictures (28 x 28 product shots:
+// a crop of 28 pixels is farther from its source than another item of its class), a fit goes
+// flat and would call every neighbour the same picture; the placed curve stays then.
+constexpr double kMaxWrongCalledSame = 0.02;
+
+void fit_same_curves_unchecked(ScoreCurves& c, const std::vector<std::vector<double>>& positives,
+                               const std::vector<std::vector<double>>& hardest) {
     if (positives.empty() || hardest.empty()) return;
     const std::vector<double> w = fit_logistic_weights(positives, hardest, 1e-4);
     // w = (score, margin, bias); a model that would lower p_same for a larger score or margin is
@@ -140,11 +153,21 @@ void fit_same_curves(ScoreCurves& c, const std::vector<std::vector<double>>& pos
     c.same_margin = 0;
 }
 
+void fit_same_curves(ScoreCurves& c, const std::vector<std::vector<double>>& positives,
+                     const std::vector<std::vector<double>>& hardest) {
+    ScoreCurves fitted = c;
+    fit_same_curves_unchecked(fitted, positives, hardest);
+    if (wrong_called_same(fitted, hardest) <= kMaxWrongCalledSame) c = fitted;
+}
+
 void same_when_identical(ScoreCurves& c) {
     // An identical feature (z = 1) is the same picture: p_same(1) >= sigmoid(5) = 0.993 when it
     // stands kIdenticalMargin above the rest (a curve of the score alone: whatever the rest).
+    // A curve centred below that is made steep enough rather than moved: moving the centre of a
+    // flat curve (a fit on views that do not stand out) called every neighbour the same picture.
     const double identical = 1.0 + c.same_margin * kIdenticalMargin;
-    c.same_mid = std::min(c.same_mid, identical - 5.0 / c.same_slope);
+    if (c.same_mid < identical) c.same_slope = std::max(c.same_slope, 5.0 / (identical - c.same_mid));
+    else c.same_mid = identical - 5.0 / c.same_slope;
     c.alike_mid = std::min(c.alike_mid, 1.0);
 }
 
