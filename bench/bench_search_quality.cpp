@@ -24,7 +24,11 @@
 // first K) and FILE gets one JSON object per line: first one per library file {"file", "density"}
 // (its best ranking score with another library file: the file searched by its path), then one per
 // query {"q", "half", "combined", "rank" (1-based, 0 = not in the top 50), "results": [{"file",
-// "ranking", "shown", "cosine", "right"}, ...]}, for bench/score_models to fit score models on.
+// "ranking", "shown", "same", "alike", "word", "cosine", "right"}, ...]}, for bench/score_models to
+// fit score models on; FILE.fashion gets one per Fashion query {"q", "results": [{"ranking", "shown",
+// "same", "alike", "word", "right" (of the query's class)}, ...]} (its top 10, itself left out).
+// The Fashion part also prints, per word, how many top-10 results carry it and how many of them
+// are of the query's class: what "related" and "very similar" are worth on labelled look-alikes.
 #include <algorithm>
 #include <atomic>
 #include <cstdio>
@@ -244,7 +248,8 @@ json honest_bench(const Options& o) {
                 for (const auto& c : r.copies) ok = ok || is_right(c.path);
                 if (ok && rank == 0) rank = static_cast<int>(list.size()) + 1;
                 list.push_back({{"file", canonical_name(r.path)}, {"ranking", r.ranking}, {"shown", r.shown},
-                                {"cosine", r.score}, {"right", ok}});
+                                {"same", r.same}, {"alike", r.alike}, {"word", r.word}, {"cosine", r.score},
+                                {"right", ok}});
             }
             a.dumped = {{"q", q}, {"half", half_name(set.half[static_cast<std::size_t>(hq.original)])},
                         {"combined", !hq.single()}, {"rank", rank}, {"results", std::move(list)}};
@@ -353,6 +358,7 @@ json fashion_bench(const Options& o) {
     const auto lib = index_library(dir, o.threads, o.tune);
     const int n = static_cast<int>(f->images.size());
     std::vector<double> ap(static_cast<std::size_t>(n), 0.0);
+    std::vector<json> dumped(static_cast<std::size_t>(n));
     std::atomic<int> failed{0};
     (void)run_all(n, o.threads, [&](int i) {
         // One more than 10: the query is in the library and is left out of its own list.
@@ -364,23 +370,51 @@ json fashion_bench(const Options& o) {
         }
         int k = 0, hits = 0;
         double sum = 0.0;
+        json list = json::array();
         for (const auto& r : *res) {
             const auto it = item_of.find(canonical_name(r.path));
             if (it == item_of.end() || it->second == i) continue;
             if (++k > 10) break;
-            if (f->labels[static_cast<std::size_t>(it->second)] == f->labels[static_cast<std::size_t>(i)]) sum += double(++hits) / k;
+            const bool alike = f->labels[static_cast<std::size_t>(it->second)] == f->labels[static_cast<std::size_t>(i)];
+            if (alike) sum += double(++hits) / k;
+            list.push_back({{"ranking", r.ranking}, {"shown", r.shown}, {"same", r.same}, {"alike", r.alike},
+                            {"word", r.word}, {"right", alike}});
         }
+        dumped[static_cast<std::size_t>(i)] = {{"q", i}, {"results", std::move(list)}};
         ap[static_cast<std::size_t>(i)] = sum / 10.0;  // 99 relevant items per query: min(10, R) = 10
         return Answer{};
     });
     double map = 0.0;
     for (double a : ap) map += a / n;
+    // What the words say on look-alikes: per word, how many of the top 10 results carry it and
+    // the share of them of the query's class.
+    std::map<std::string, std::pair<int, int>> words;  // word -> (results, of the query's class)
+    for (const json& d : dumped)
+        if (d.contains("results"))
+            for (const json& r : d["results"]) {
+                auto& w = words[r["word"].get<std::string>()];
+                ++w.first;
+                w.second += r["right"].get<bool>();
+            }
+    std::printf("Fashion words in the top 10:");
+    for (const auto& [word, c] : words)
+        std::printf(" \"%s\" %d (%.2f of the class)", word.c_str(), c.first, c.first ? double(c.second) / c.first : 0.0);
+    std::printf("\n");
+    if (!o.dump.empty()) {
+        const fs::path file = o.dump.string() + ".fashion";
+        std::ofstream out(file);
+        for (const json& d : dumped)
+            if (!d.is_null()) out << d.dump() << '\n';
+        if (!out) die(file.string() + ": cannot write");
+    }
     std::printf("Fashion-MNIST through a library: %d images (100 per class), each searched with Library::search, "
                 "mAP@10 by label = %.3f%s%s\n\n",
                 n, map, o.fashion_skip ? (" (images after the first " + std::to_string(o.fashion_skip) + " of each class: CHOOSE)").c_str() : "",
                 failed ? (" (" + std::to_string(failed.load()) + " searches failed)").c_str() : "");
     if (o.keep.empty()) fs::remove_all(dir);
-    return json{{"images", n}, {"map10", map}, {"failed", failed.load()}};
+    json by_word = json::object();
+    for (const auto& [word, c] : words) by_word[word.empty() ? "none" : word] = {{"results", c.first}, {"of_class", c.second}};
+    return json{{"images", n}, {"map10", map}, {"failed", failed.load()}, {"words", by_word}};
 }
 
 }  // namespace

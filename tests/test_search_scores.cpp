@@ -167,7 +167,7 @@ void TestSearchScores::calibration_is_stored_reused_and_relearned_when_stale() {
     // Reused, not relearned: a curve written into the row is what the next searches use.
     auto changed = *row;
     changed.calibration = R"({"same_mid":-5,"same_slope":10,"alike_mid":-6,"alike_slope":10,"whitened":true,)"
-                          R"("source":"test","positives":1,"negatives":1,"marks":0,"region":{"same_mid":0.9,)"
+                          R"("source":"test","positives":1,"negatives":1,"marks":0,"form":2,"region":{"same_mid":0.9,)"
                           R"("same_slope":40,"same_margin":0,"alike_mid":0.8,"alike_slope":20,"positives":1,"negatives":1}})";
     QVERIFY(lib->get()->catalog().store_search_calibration(changed));
     {
@@ -180,6 +180,14 @@ void TestSearchScores::calibration_is_stored_reused_and_relearned_when_stale() {
     std::atomic<bool> cancel{false};
     QVERIFY((*lib)->update_search_calibration(cancel));
     QCOMPARE(stored(**lib)->calibration, changed.calibration);
+    // A row whose curves were placed by an older form (no "form": the 90th percentile) is used
+    // by readers, and relearned by the next writer.
+    auto older = changed;
+    older.calibration.erase(older.calibration.find(R"("form":2,)"), 9);
+    QVERIFY(lib->get()->catalog().store_search_calibration(older));
+    QVERIFY((*lib)->update_search_calibration(cancel));
+    QVERIFY(stored(**lib)->calibration.find(R"("form":2)") != std::string::npos);
+    QVERIFY(stored(**lib)->calibration.find(R"("source":"test")") == std::string::npos);
     // More than a quarter more images: stale, relearned.
     for (std::size_t i = 0; i < 11; ++i)
         fs::copy_file(outside_[i % outside_.size()], root_ / ("more" + std::to_string(i) + ".jpg"));

@@ -22,13 +22,14 @@ double ScoreCurves::same(double z, double margin) const {
 double ScoreCurves::alike(double z) const { return logistic(z, alike_mid, alike_slope); }
 
 float ScoreCurves::shown(double z, double margin) const {
-    return static_cast<float>(std::max(same(z, margin), alike(z) / 2));
+    const double p = same(z, margin);
+    return static_cast<float>(std::max(p, kAlikeShare * alike(z) + (1 - 2 * kAlikeShare) * p));
 }
 
 std::string ScoreCurves::word(double z, double margin) const {
     const double p = same(z, margin), a = alike(z);
     if (p >= kSamePictureWord) return "same picture";
-    if (p >= 0.5 || a >= 0.5) return "very similar";
+    if (p >= 0.5 || a >= kVerySimilarAlike) return "very similar";
     if (a >= kRelatedAlike) return "related";
     return "";
 }
@@ -73,6 +74,7 @@ std::string ScoreModel::to_json() const {
     j["positives"] = positives;
     j["negatives"] = negatives;
     j["marks"] = marks;
+    j["form"] = form;
     if (region) {
         nlohmann::json r = curves_json(*region);
         r["positives"] = region->positives;
@@ -95,6 +97,8 @@ Result<ScoreModel> ScoreModel::from_json(std::string_view text) {
     if (w == j.end() || !w->is_boolean() || s == j.end() || !s->is_string())
         return Error{"the stored score model does not say its space"};
     m.whitened = w->get<bool>();
+    m.form = 1;
+    if (j.contains("form") && !read_count(j, "form", &m.form)) return Error{"the stored score model's form is not a count"};
     m.source = s->get<std::string>();
     if (const auto r = j.find("region"); r != j.end()) {
         Region region;

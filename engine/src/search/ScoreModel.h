@@ -12,10 +12,12 @@
 // that view's list), plus the person's 'same' / 'different' marks; `alike` sits at a high
 // quantile of the best other result's score, moved by 'alike' / 'different' marks.
 //
-// Shown score: max(p_same, p_alike / 2). Above one half it reads "the same picture with this
-// probability"; up to one half, how alike. Words: "same picture" (p_same >= kSamePictureWord),
-// "very similar" (p_same >= 0.5 or p_alike >= 0.5), "related" (p_alike >= kRelatedAlike), else
-// none ("").
+// Shown score: max(p_same, kAlikeShare * p_alike + (1 - 2 kAlikeShare) * p_same). Above one half
+// it reads "the same picture with this probability"; below, how alike, still ordered mostly by
+// p_same (a weakly found right original above a wrong look-alike: README "Scores"), so that a
+// look-alike reads up to about kAlikeShare. Words: "same picture" (p_same >= kSamePictureWord),
+// "very similar" (p_same >= 0.5 or p_alike >= kVerySimilarAlike), "related" (p_alike >=
+// kRelatedAlike), else none ("").
 #pragma once
 
 #include <optional>
@@ -26,6 +28,10 @@
 #include "ruvision/engine/Result.h"
 
 namespace rv {
+
+// 2: the alike curve at the best other images' median, the shown score's kAlikeShare (1: the
+// 90th percentile, max(p_same, p_alike / 2)).
+inline constexpr int kScoreForm = 2;
 
 // The curves of one kind of search (whole images, or regions: ScoreModel::region).
 struct ScoreCurves {
@@ -43,6 +49,9 @@ struct ScoreModel : ScoreCurves {
     bool whitened = true;      // z is a whitened cosine (false: the plain cosine)
     std::string source = "default";  // "default" | "library" | "library+marks"
     int positives = 0, negatives = 0, marks = 0;  // what the fit saw
+    // How the curves were placed (kScoreForm when learned now; a row without it: 1). A row of an
+    // older form is read and used, and relearned by the next writer (UpdateCalibration.cpp).
+    int form = kScoreForm;
     // --- region scores (i13-scores) ---
     // Region searches' curves (z: the plain cosine of a region with a file's best tile or whole
     // image), fitted on crops of library images; nullopt: not learned (a row stored before them),
@@ -55,13 +64,17 @@ struct ScoreModel : ScoreCurves {
     // One JSON object with every field; doubles printed to round-trip exactly.
     std::string to_json() const;
     // A damaged or incomplete text (or a curve with a slope <= 0 or values not finite) is an Error.
-    // A text without "same_margin" reads as 0, without "region" as nullopt (rows stored before).
+    // A text without "same_margin" reads as 0, without "region" as nullopt, without "form" as 1
+    // (rows stored before).
     static Result<ScoreModel> from_json(std::string_view text);
 };
 
 inline constexpr double kSamePictureWord = 0.8;
-// p_alike at and above which a result is "related".
-inline constexpr double kRelatedAlike = 0.2;
+// The words and the share of p_alike in the shown score, chosen on the honest set's CHOOSE half and
+// Fashion-MNIST's CHOOSE set (README "Scores"): "related" holds a result of the query's class 8 times
+// in 10 (all top-10 results: 6 in 10), "very similar" by likeness alone 19 in 20.
+inline constexpr double kRelatedAlike = 0.3, kVerySimilarAlike = 0.7;
+inline constexpr double kAlikeShare = 0.1;
 
 // A logistic curve (mid, slope) fitted by Newton's method on labelled scores (weighted so that
 // both classes count equally; a small ridge on the slope keeps separable data finite). Needs at

@@ -26,12 +26,13 @@ struct Curves {
 };
 constexpr Curves kNoNegativesWhitened{0.6, 30, 0.35, 12};
 constexpr Curves kNoNegativesPlain{0.96, 150, 0.9, 40};
-// i13-scores (README "Scores"): the alike curve's middle sits at this quantile of each query's
-// best other image (0.5 before: half of all nearest other pictures read "very similar", and their
-// p_alike / 2 near one half outranked weakly found right results); the margin model needs this
+// The alike curve's middle sits at this quantile of each query's best other image, its slope
+// kAlikeSpread over their 10-90 % spread (README "Scores": chosen on CHOOSE with the shown score's
+// kAlikeShare; the 90th percentile and a slope of 4 before left a look-alike ranked 5th at 0.003,
+// no word); the margin model needs this
 // many positives (edited views, 'same' marks), else the curve of the score alone is fitted; an
 // identical feature this far above the rest reads "same picture".
-constexpr double kAlikeQuantile = 0.9;
+constexpr double kAlikeQuantile = 0.5, kAlikeSpread = 2;
 constexpr std::size_t kMinMarginPositives = 8;
 constexpr double kIdenticalMargin = 0.3;
 
@@ -116,7 +117,7 @@ void place_alike(ScoreCurves& c, const std::vector<double>& best_other) {
     if (best_other.size() < 2) return;
     const double spread = std::max(quantile(best_other, 0.9) - quantile(best_other, 0.1), 1e-3);
     c.alike_mid = quantile(best_other, kAlikeQuantile);
-    c.alike_slope = std::clamp(4.0 / spread, 5.0, 200.0);
+    c.alike_slope = std::clamp(kAlikeSpread / spread, 2.0, 200.0);
 }
 
 // The share of `hardest` (wrong results) that `c` would call "same picture".

@@ -131,7 +131,7 @@ class Embedder;
 EditedView calibration_views(Embedder& embedder, std::uint64_t seed);
 
 // --- query-adaptive and region scores (i13-scores) ---
-// The alike curve placed at a high quantile of the best other results' scores (kept with fewer
+// The alike curve placed at the median of the best other results' scores (kept with fewer
 // than 2); the same-picture curve fitted on {score, margin} rows of positives and of the best
 // other results (ScoreModel.h; a curve of the score alone with too few positives; kept when a
 // class is empty); then a score of 1 standing clear of the rest made "same picture".

@@ -23,12 +23,14 @@ Status Library::update_search_calibration(const std::atomic<bool>& cancel) {
         const VectorIndex& index = space->index ? *space->index : *index_;
         const auto images = static_cast<std::int64_t>(index.size());
         if (images == 0) continue;
-        // Kept when it still fits and was fitted on edited views (or the library is too small for any).
+        // Kept when it still fits, was fitted on edited views (or the library is too small for any)
+        // and its curves are placed as now.
         auto stored = read_search_calibration(*catalog_, model_id_, space->version, index.dim());
         if (!stored) return stored.error();
         // The plain space's row also carries the region curves (region searches are plain).
         const bool regions_due = !space->version && !((*stored) && (*stored)->model.region);
-        if (*stored && (*stored)->fresh(images) && ((*stored)->model.positives > 0 || images < 2) && !regions_due)
+        if (*stored && (*stored)->fresh(images) && ((*stored)->model.positives > 0 || images < 2) && !regions_due &&
+            (*stored)->model.form == kScoreForm)
             continue;
         auto learned = learn_search_calibration(*catalog_, index, model_id_, space->version, space->base, images,
                                                 CalibrationSample{}, calibration_views(*embedder_, kViewSeed), cancel);
