@@ -15,44 +15,12 @@
 
 #include "cli_runner.h"
 #include "sample_photos.h"
+#include "view_library_test_util.h"
 #include "ruvision/engine/Image.h"
 #include "ruvision/engine/Library.h"
 
 namespace fs = std::filesystem;
-
-namespace {
-
-std::unique_ptr<rv::Library> open_lib(const fs::path& dir, rv::LibraryAccess access = rv::LibraryAccess::Create) {
-    auto l = rv::Library::open(dir, access);
-    if (!l) qFatal("%s", l.error().message.c_str());
-    return std::move(*l);
-}
-
-rv::IndexJobResult run_index(rv::Library& lib, const std::vector<fs::path>& roots = {}) {
-    rv::IndexJobParams p;
-    p.roots = roots;
-    std::atomic<bool> cancel{false};
-    auto r = lib.index(p, cancel);
-    if (!r) qFatal("%s", r.error().message.c_str());
-    return *r;
-}
-
-// The library folder with `n` MATE nature photos.
-fs::path photo_folder(const QTemporaryDir& tmp, std::size_t n) {
-    const fs::path dir = fs::path(tmp.path().toStdString()) / "photos";
-    fs::create_directories(dir);
-    const auto photos = rv_test::nature_photos();
-    for (std::size_t i = 0; i < n && i < photos.size(); ++i) fs::copy_file(photos[i], dir / photos[i].filename());
-    return dir;
-}
-
-std::int64_t file_id(rv::Library& lib, const fs::path& p) {
-    auto f = lib.catalog().find_by_path(p.string());
-    if (!f || !*f) qFatal("not in the catalog: %s", p.c_str());
-    return (**f).id;
-}
-
-}  // namespace
+using namespace view_library_test;
 
 class TestRegion : public QObject {
     Q_OBJECT

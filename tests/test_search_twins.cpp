@@ -14,47 +14,19 @@
 #include <map>
 
 #include "sample_photos.h"
+#include "view_library_test_util.h"
 #include "ruvision/engine/Image.h"
 #include "ruvision/engine/ImageEdits.h"
 #include "ruvision/engine/Library.h"
 
 namespace fs = std::filesystem;
+using namespace view_library_test;
 
 namespace {
 
 constexpr std::size_t kTwins = 3;  // twin_views: turned +-10 degrees, grey
 // The twin index also holds each file's quarter turn (its stored feature turned 90 degrees).
 constexpr std::size_t kIndexed = kTwins + 1;
-
-std::unique_ptr<rv::Library> open_lib(const fs::path& dir, rv::LibraryAccess access = rv::LibraryAccess::Create) {
-    auto l = rv::Library::open(dir, access);
-    if (!l) qFatal("%s", l.error().message.c_str());
-    return std::move(*l);
-}
-
-rv::IndexJobResult run_index(rv::Library& lib, const std::vector<fs::path>& roots = {}) {
-    rv::IndexJobParams p;
-    p.roots = roots;
-    std::atomic<bool> cancel{false};
-    auto r = lib.index(p, cancel);
-    if (!r) qFatal("%s", r.error().message.c_str());
-    return *r;
-}
-
-// The library folder with `n` MATE nature photos.
-fs::path photo_folder(const QTemporaryDir& tmp, std::size_t n) {
-    const fs::path dir = fs::path(tmp.path().toStdString()) / "photos";
-    fs::create_directories(dir);
-    const auto photos = rv_test::nature_photos();
-    for (std::size_t i = 0; i < n && i < photos.size(); ++i) fs::copy_file(photos[i], dir / photos[i].filename());
-    return dir;
-}
-
-std::int64_t file_id(rv::Library& lib, const fs::path& p) {
-    auto f = lib.catalog().find_by_path(p.string());
-    if (!f || !*f) qFatal("not in the catalog: %s", p.c_str());
-    return (**f).id;
-}
 
 std::size_t twins_of(rv::Library& lib, const fs::path& p) {
     int dim = 0;
