@@ -96,4 +96,42 @@ inline Result<std::int64_t> count_of(const Connection& db, std::string_view op, 
     return static_cast<std::int64_t>(sqlite3_column_int64(q.get(), 0));
 }
 
+// Runs `sql`, a statement that returns no rows, with its ?1 bound to `file_id`.
+inline Status run_for_file(const Connection& db, std::string_view op, const char* sql, std::int64_t file_id) {
+    Query q(db.db(), sql);
+    q.int64(1, file_id);
+    if (int rc = q.step(); rc != SQLITE_DONE) return db.sql_error(op, rc);
+    return Status::success();
+}
+
+// The ids `sql` selects (column 0), its ?1 bound to `model_id`.
+inline Result<std::vector<std::int64_t>> ids_of(const Connection& db, std::string_view op, const char* sql,
+                                                std::string_view model_id) {
+    Query q(db.db(), sql);
+    q.text(1, model_id);
+    std::vector<std::int64_t> out;
+    int rc;
+    while ((rc = q.step()) == SQLITE_ROW) out.push_back(sqlite3_column_int64(q.get(), 0));
+    if (rc != SQLITE_DONE) return db.sql_error(op, rc);
+    return out;
+}
+
+// For a per-file table of views (regions, twins: file_id, idx, model_id, ...): the files Indexed
+// with `model_id` that have no row of it, by id; and how many rows of it belong to files Indexed
+// with it. `table` is one of the catalog's table names, never user text.
+inline Result<std::vector<std::int64_t>> files_without_rows(const Connection& db, std::string_view op,
+                                                            std::string_view table, std::string_view model_id) {
+    const std::string sql = "SELECT f.id FROM files f WHERE f.status = 'indexed' AND f.model_id = ?1 AND NOT EXISTS "
+                            "(SELECT 1 FROM " + std::string(table) +
+                            " v WHERE v.file_id = f.id AND v.model_id = ?1) ORDER BY f.id";
+    return ids_of(db, op, sql.c_str(), model_id);
+}
+inline Result<std::int64_t> rows_of_indexed_files(const Connection& db, std::string_view op, std::string_view table,
+                                                  std::string_view model_id) {
+    const std::string sql = "SELECT count(*) FROM " + std::string(table) +
+                            " v JOIN files f ON f.id = v.file_id "
+                            "WHERE v.model_id = ?1 AND f.status = 'indexed' AND f.model_id = ?1";
+    return count_of(db, op, sql.c_str(), model_id);
+}
+
 }  // namespace rv::catalog

@@ -41,11 +41,7 @@ Status CatalogDb::put_regions(std::int64_t file_id, std::string_view model_id, c
     }
     WriteScope scope(*db_, op);
     if (!scope.started()) return scope.started();
-    {
-        Query q(db_->db(), "DELETE FROM regions WHERE file_id = ?1");
-        q.int64(1, file_id);
-        if (int rc = q.step(); rc != SQLITE_DONE) return db_->sql_error(op, rc);
-    }
+    if (auto st = catalog::run_for_file(*db_, op, "DELETE FROM regions WHERE file_id = ?1", file_id); !st) return st;
     for (const CatalogRegion& r : regions) {
         Query q(db_->db(), "INSERT INTO regions(file_id, idx, model_id, x, y, w, h, dim, vector) "
                            "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)");
@@ -69,11 +65,7 @@ Status CatalogDb::put_regions(std::int64_t file_id, std::string_view model_id, c
 }
 
 Status CatalogDb::clear_regions(std::int64_t file_id) {
-    constexpr std::string_view op = "clear_regions";
-    Query q(db_->db(), "DELETE FROM regions WHERE file_id = ?1");
-    q.int64(1, file_id);
-    if (int rc = q.step(); rc != SQLITE_DONE) return db_->sql_error(op, rc);
-    return Status::success();
+    return catalog::run_for_file(*db_, "clear_regions", "DELETE FROM regions WHERE file_id = ?1", file_id);
 }
 
 Result<std::vector<CatalogRegion>> CatalogDb::regions(std::int64_t file_id, std::string_view model_id) {
@@ -116,23 +108,11 @@ Status CatalogDb::for_each_region(std::string_view model_id, const RegionVisitor
 }
 
 Result<std::vector<std::int64_t>> CatalogDb::files_without_regions(std::string_view model_id) {
-    constexpr std::string_view op = "files_without_regions";
-    Query q(db_->db(),
-            "SELECT f.id FROM files f WHERE f.status = 'indexed' AND f.model_id = ?1 AND NOT EXISTS "
-            "(SELECT 1 FROM regions r WHERE r.file_id = f.id AND r.model_id = ?1) ORDER BY f.id");
-    q.text(1, model_id);
-    std::vector<std::int64_t> out;
-    int rc;
-    while ((rc = q.step()) == SQLITE_ROW) out.push_back(sqlite3_column_int64(q.get(), 0));
-    if (rc != SQLITE_DONE) return db_->sql_error(op, rc);
-    return out;
+    return catalog::files_without_rows(*db_, "files_without_regions", "regions", model_id);
 }
 
 Result<std::int64_t> CatalogDb::region_count(std::string_view model_id) {
-    return catalog::count_of(*db_, "region_count",
-                             "SELECT count(*) FROM regions r JOIN files f ON f.id = r.file_id "
-                             "WHERE r.model_id = ?1 AND f.status = 'indexed' AND f.model_id = ?1",
-                             model_id);
+    return catalog::rows_of_indexed_files(*db_, "region_count", "regions", model_id);
 }
 
 }  // namespace rv
