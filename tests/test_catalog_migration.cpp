@@ -60,10 +60,13 @@ std::int64_t failed(const R& r) {
     return 0;
 }
 
+// The feature catalog_with_one_file stores.
+constexpr float kFeature[3] = {0.6f, 0.0f, -0.8f};
+
 // A new catalog at `file` with one root, /photos, and its file /photos/a.jpg indexed with model
-// "m" and the feature `v` (3 floats): what most versions below start from. The file's id; 0 after
-// a failure (warned).
-std::int64_t catalog_with_one_file(const std::filesystem::path& file, const float* v) {
+// "m" and kFeature: what most versions below start from. The file's id; 0 after a failure (warned).
+std::int64_t catalog_with_one_file(const std::filesystem::path& file) {
+    const float* v = kFeature;
     auto db = CatalogDb::open(file);
     if (!db.ok()) return failed(db);
     auto root = db->add_root("/photos");
@@ -103,8 +106,8 @@ private slots:
 void TestCatalogMigration::version1_is_migrated() {
     QTemporaryDir tmp;
     const auto file = std::filesystem::path(tmp.path().toStdString()) / "catalog.sqlite";
-    const float v[3] = {0.6f, 0.0f, -0.8f};
-    QVERIFY(catalog_with_one_file(file, v) > 0);
+    const float* v = kFeature;
+    QVERIFY(catalog_with_one_file(file) > 0);
     // Turn it into what version 1 wrote.
     QCOMPARE(exec(file, "ALTER TABLE features DROP COLUMN rotated; ALTER TABLE files DROP COLUMN full_hash; "
                         "ALTER TABLE roots DROP COLUMN offline; DROP TABLE mounts; DROP TABLE marks; " V5_TABLES "PRAGMA user_version = 1;"),
@@ -517,8 +520,7 @@ void TestCatalogMigration::version6_is_migrated() {
 void TestCatalogMigration::version7_is_migrated() {
     QTemporaryDir tmp;
     const auto file = std::filesystem::path(tmp.path().toStdString()) / "catalog.sqlite";
-    const float v[3] = {0.6f, 0.0f, -0.8f};
-    const std::int64_t id = catalog_with_one_file(file, v);
+    const std::int64_t id = catalog_with_one_file(file);
     QVERIFY(id > 0);
     // A version-7 adapters table (sources learn and import only) with a row in it.
     QCOMPARE(exec(file, V8_TABLES
@@ -565,8 +567,7 @@ void TestCatalogMigration::version7_is_migrated() {
 void TestCatalogMigration::version8_is_migrated() {
     QTemporaryDir tmp;
     const auto file = std::filesystem::path(tmp.path().toStdString()) / "catalog.sqlite";
-    const float v[3] = {0.6f, 0.0f, -0.8f};
-    const std::int64_t id = catalog_with_one_file(file, v);
+    const std::int64_t id = catalog_with_one_file(file);
     QVERIFY(id > 0);
     {
         auto db = CatalogDb::open(file);

@@ -58,8 +58,7 @@ void TestRegion::crop_finds_its_photo_and_regions_leave_with_their_file() {
     QTemporaryDir tmp;
     const fs::path photos = photo_folder(tmp, 12);
     const fs::path libdir = fs::path(tmp.path().toStdString()) / "lib";
-    auto lib = open_lib(libdir);
-    run_index(*lib, {photos});
+    auto lib = indexed_lib(libdir, photos);
     // A crop keeping 20 % of a photo's area (0.5 x 0.4 of its sides), saved outside the library.
     const auto all = rv_test::nature_photos();
     int whole_first = 0, region_first = 0;
@@ -108,8 +107,7 @@ void TestRegion::region_index_is_rebuilt_when_deleted() {
     const fs::path libdir = fs::path(tmp.path().toStdString()) / "lib";
     std::size_t regions = 0;
     {
-        auto lib = open_lib(libdir);
-        run_index(*lib, {photos});
+        auto lib = indexed_lib(libdir, photos);
         regions = lib->region_index_size();
         QVERIFY(regions >= 12);
         auto again = open_lib(libdir, rv::LibraryAccess::Read);
@@ -127,11 +125,7 @@ void TestRegion::region_index_is_rebuilt_when_deleted() {
         QCOMPARE(QString::fromStdString((*r)[0].path), QString::fromStdString(first.string()));
     }
     // The next indexing run writes it again.
-    {
-        auto lib = open_lib(libdir, rv::LibraryAccess::Update);
-        run_index(*lib);
-    }
-    auto lib = open_lib(libdir, rv::LibraryAccess::Read);
+    auto lib = reindexed_reader(libdir);
     QVERIFY2(lib->region_index_state().rfind("ok", 0) == 0, lib->region_index_state().c_str());
 }
 
@@ -140,8 +134,7 @@ void TestRegion::library_indexed_before_regions_gets_them() {
     const fs::path photos = photo_folder(tmp, 3);
     const fs::path libdir = fs::path(tmp.path().toStdString()) / "lib";
     {
-        auto lib = open_lib(libdir);
-        run_index(*lib, {photos});
+        auto lib = indexed_lib(libdir, photos);
         // As a library of schema 8 indexed before regions: features, no regions, no region index.
         for (const auto& e : fs::directory_iterator(photos))
             QVERIFY(lib->catalog().clear_regions(file_id(*lib, e.path())));

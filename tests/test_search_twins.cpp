@@ -105,8 +105,7 @@ void TestSearchTwins::library_indexed_before_twins_gets_them() {
     const fs::path libdir = fs::path(tmp.path().toStdString()) / "lib";
     std::map<std::int64_t, std::vector<float>> features;
     {
-        auto lib = open_lib(libdir);
-        run_index(*lib, {photos});
+        auto lib = indexed_lib(libdir, photos);
         // As a library of schema 8: features and regions, no twins, no twin index.
         for (const auto& e : fs::directory_iterator(photos)) {
             const std::int64_t id = file_id(*lib, e.path());
@@ -139,8 +138,7 @@ void TestSearchTwins::twin_index_is_rebuilt_when_missing_or_stale() {
     const fs::path photos = photo_folder(tmp, 3);
     const fs::path libdir = fs::path(tmp.path().toStdString()) / "lib";
     {
-        auto lib = open_lib(libdir);
-        run_index(*lib, {photos});
+        auto lib = indexed_lib(libdir, photos);
         auto again = open_lib(libdir, rv::LibraryAccess::Read);
         QVERIFY2(again->twin_index_state().rfind("ok", 0) == 0, again->twin_index_state().c_str());
     }
@@ -176,11 +174,7 @@ void TestSearchTwins::twin_index_is_rebuilt_when_missing_or_stale() {
         QCOMPARE(after.size(), hashes.size());
     }
     // The next indexing run writes it again.
-    {
-        auto lib = open_lib(libdir, rv::LibraryAccess::Update);
-        run_index(*lib);
-    }
-    auto lib = open_lib(libdir, rv::LibraryAccess::Read);
+    auto lib = reindexed_reader(libdir);
     QVERIFY2(lib->twin_index_state().rfind("ok", 0) == 0, lib->twin_index_state().c_str());
 }
 

@@ -1,5 +1,5 @@
 // Shared by the tests of the library's view indexes (test_region, test_search_twins): a folder of
-// MATE's nature photos, a library opened and indexed on it, and a file's catalog id. Each helper
+// MATE's nature photos, a library opened and indexed on it (and again), and a file's catalog id. Each helper
 // stops the test binary with the reason (qFatal) when the library cannot do it: the tests start
 // from there.
 #pragma once
@@ -43,6 +43,20 @@ inline fs::path photo_folder(const QTemporaryDir& tmp, std::size_t n) {
     const auto photos = rv_test::nature_photos();
     for (std::size_t i = 0; i < n && i < photos.size(); ++i) fs::copy_file(photos[i], dir / photos[i].filename());
     return dir;
+}
+
+// The library in `dir` created and indexed on `photos`.
+inline std::unique_ptr<rv::Library> indexed_lib(const fs::path& dir, const fs::path& photos) {
+    auto lib = open_lib(dir);
+    run_index(*lib, {photos});
+    return lib;
+}
+
+// The library in `dir` after one more indexing run (which writes its view indexes again), opened
+// read-only.
+inline std::unique_ptr<rv::Library> reindexed_reader(const fs::path& dir) {
+    run_index(*open_lib(dir, rv::LibraryAccess::Update));
+    return open_lib(dir, rv::LibraryAccess::Read);
 }
 
 inline std::int64_t file_id(rv::Library& lib, const fs::path& p) {
