@@ -27,6 +27,7 @@
 #include <vector>
 
 #include "ImageGrid.h"
+#include "private_home.h"
 #include "ruvision/ui/MainWindow.h"
 
 namespace ui_stall {
@@ -34,18 +35,9 @@ namespace ui_stall {
 constexpr int kTickMs = 5;       // the probe timer's interval
 constexpr int kActivityMs = 100;  // one simulated user action this often
 
-// Call before the QApplication exists (the thumbnail cache and QSettings read these once): the
-// XDG cache, config and data homes become folders of `home` (so a bench never touches the
-// person's thumbnails or settings), and the platform is offscreen unless QT_QPA_PLATFORM or
-// -platform says otherwise. `home` must outlive the application.
-inline void usePrivateEnvironment(const QTemporaryDir& home) {
-    for (const char* var : {"XDG_CACHE_HOME", "XDG_CONFIG_HOME", "XDG_DATA_HOME"}) {
-        const QString sub = home.filePath(QString::fromLatin1(var));
-        QDir().mkpath(sub);
-        qputenv(var, QFile::encodeName(sub));
-    }
-    if (!qEnvironmentVariableIsSet("QT_QPA_PLATFORM")) qputenv("QT_QPA_PLATFORM", "offscreen");
-}
+// Call before the QApplication exists: the GUI tests' private home (tests/ui/private_home.h), so
+// that a bench never touches the person's thumbnails or settings. `home` must outlive the application.
+inline void usePrivateEnvironment(const QTemporaryDir& home) { ui_home::usePrivateHome(home); }
 
 // Wallpapers on this system that decode, by path, at least 640 px on the longer side.
 inline QStringList wallpapers() {

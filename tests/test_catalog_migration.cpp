@@ -16,6 +16,8 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <string>
+#include <utility>
 
 #include "catalog_test_util.h"
 #include "ruvision/engine/CatalogDb.h"
@@ -52,6 +54,38 @@ int count(const std::filesystem::path& file, const char* sql) {
     return out;
 }
 
+template <class R>
+std::int64_t failed(const R& r) {
+    qWarning("%s", r.error().message.c_str());
+    return 0;
+}
+
+// The feature catalog_with_one_file stores.
+constexpr float kFeature[3] = {0.6f, 0.0f, -0.8f};
+
+// A new catalog at `file` with one root, /photos, and its file /photos/a.jpg indexed with model
+// "m" and kFeature: what most versions below start from. The file's id; 0 after a failure (warned).
+std::int64_t catalog_with_one_file(const std::filesystem::path& file) {
+    const float* v = kFeature;
+    auto db = CatalogDb::open(file);
+    if (!db.ok()) return failed(db);
+    auto root = db->add_root("/photos");
+    if (!root.ok()) return failed(root);
+    auto seen = db->upsert_file_seen(*root, "/photos/a.jpg", 10, 20);
+    if (!seen.ok()) return failed(seen);
+    if (auto st = db->mark_indexed(seen->file_id, 4, 3, "m", v, 3); !st.ok()) return failed(st);
+    return seen->file_id;
+}
+
+// The rows of `table` before and after every file is deleted with SQLite's foreign keys on: a
+// table whose rows leave with their file gives {rows, 0}.
+std::pair<int, int> rows_as_files_go(const std::filesystem::path& file, const std::string& table) {
+    const std::string rows = "SELECT count(*) FROM " + table;
+    const int before = count(file, rows.c_str());
+    if (exec(file, "PRAGMA foreign_keys = ON; DELETE FROM files") != SQLITE_OK) return {before, -1};
+    return {before, count(file, rows.c_str())};
+}
+
 }  // namespace
 
 class TestCatalogMigration : public QObject {
@@ -72,16 +106,8 @@ private slots:
 void TestCatalogMigration::version1_is_migrated() {
     QTemporaryDir tmp;
     const auto file = std::filesystem::path(tmp.path().toStdString()) / "catalog.sqlite";
-    const float v[3] = {0.6f, 0.0f, -0.8f};
-    {
-        auto db = CatalogDb::open(file);
-        CHECK_OK(db);
-        auto root = db->add_root("/photos");
-        CHECK_OK(root);
-        auto seen = db->upsert_file_seen(*root, "/photos/a.jpg", 10, 20);
-        CHECK_OK(seen);
-        CHECK_OK(db->mark_indexed(seen->file_id, 4, 3, "m", v, 3));
-    }
+    const float* v = kFeature;
+    QVERIFY(catalog_with_one_file(file) > 0);
     // Turn it into what version 1 wrote.
     QCOMPARE(exec(file, "ALTER TABLE features DROP COLUMN rotated; ALTER TABLE files DROP COLUMN full_hash; "
                         "ALTER TABLE roots DROP COLUMN offline; DROP TABLE mounts; DROP TABLE marks; " V5_TABLES "PRAGMA user_version = 1;"),
@@ -494,16 +520,8 @@ void TestCatalogMigration::version6_is_migrated() {
 void TestCatalogMigration::version7_is_migrated() {
     QTemporaryDir tmp;
     const auto file = std::filesystem::path(tmp.path().toStdString()) / "catalog.sqlite";
-    const float v[3] = {0.6f, 0.0f, -0.8f};
-    std::int64_t id = 0;
-    {
-        auto db = CatalogDb::open(file);
-        CHECK_OK(db);
-        auto root = db->add_root("/photos");
-        CHECK_OK(root);
-        id = db->upsert_file_seen(*root, "/photos/a.jpg", 10, 20)->file_id;
-        CHECK_OK(db->mark_indexed(id, 4, 3, "m", v, 3));
-    }
+    const std::int64_t id = catalog_with_one_file(file);
+    QVERIFY(id > 0);
     // A version-7 adapters table (sources learn and import only) with a row in it.
     QCOMPARE(exec(file, V8_TABLES
                   "DROP TABLE adapters; CREATE TABLE adapters(version INTEGER PRIMARY KEY, model_id TEXT NOT NULL,"
@@ -544,22 +562,16 @@ void TestCatalogMigration::version7_is_migrated() {
         CHECK_OK(db);
         CHECK_OK(db->check_integrity());
     }
-    QCOMPARE(count(file, "SELECT count(*) FROM regions"), 1);
-    QCOMPARE(exec(file, "PRAGMA foreign_keys = ON; DELETE FROM files"), SQLITE_OK);
-    QCOMPARE(count(file, "SELECT count(*) FROM regions"), 0);
+    QCOMPARE(rows_as_files_go(file, "regions"), std::make_pair(1, 0));
 }
 void TestCatalogMigration::version8_is_migrated() {
     QTemporaryDir tmp;
     const auto file = std::filesystem::path(tmp.path().toStdString()) / "catalog.sqlite";
-    const float v[3] = {0.6f, 0.0f, -0.8f};
-    std::int64_t id = 0;
+    const std::int64_t id = catalog_with_one_file(file);
+    QVERIFY(id > 0);
     {
         auto db = CatalogDb::open(file);
         CHECK_OK(db);
-        auto root = db->add_root("/photos");
-        CHECK_OK(root);
-        id = db->upsert_file_seen(*root, "/photos/a.jpg", 10, 20)->file_id;
-        CHECK_OK(db->mark_indexed(id, 4, 3, "m", v, 3));
         CHECK_OK(db->put_regions(id, "m", {{0, 0.0f, 0.0f, 0.5f, 0.5f, {0.0f, 1.0f, 0.0f}}}));
     }
     QCOMPARE(exec(file, V9_TABLES "PRAGMA user_version = 8;"), SQLITE_OK);
@@ -612,9 +624,7 @@ void TestCatalogMigration::version8_is_migrated() {
         int dim = 0;
         QVERIFY(!db->twins(id, "m", &dim));  // one file's twins read whole: damaged is an Error
     }
-    QCOMPARE(count(file, "SELECT count(*) FROM twins"), 3);
-    QCOMPARE(exec(file, "PRAGMA foreign_keys = ON; DELETE FROM files"), SQLITE_OK);
-    QCOMPARE(count(file, "SELECT count(*) FROM twins"), 0);
+    QCOMPARE(rows_as_files_go(file, "twins"), std::make_pair(3, 0));
 }
 
 QTEST_GUILESS_MAIN(TestCatalogMigration)

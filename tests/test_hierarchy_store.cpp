@@ -355,8 +355,11 @@ void TestHierarchyStore::tiny_libraries_and_a_new_model() {
 }
 
 // Rows edited or damaged behind the library's back (a point outside the disk, a parent that is not
-// there, a coordinate that is not a number) make the stored tree unusable, never an error that sticks: it counts as none stored, and
-// the next update builds it again from the catalog's features.
+// there, a coordinate that is not a number, a centroid blob of another size: two floats, or not
+// whole floats) make the stored tree unusable, never an error that sticks: it counts as none
+// stored, and the next update builds it again from the catalog's features. A damaged centroid is
+// found although nothing else changed and a view reads no centroid (the update's drift check reads
+// none either); the rebuilt tree's centroids are searched at a level.
 void TestHierarchyStore::a_damaged_stored_tree_is_built_again() {
     QTemporaryDir tmp;
     const fs::path base = tmp.path().toStdString();
@@ -365,7 +368,9 @@ void TestHierarchyStore::a_damaged_stored_tree_is_built_again() {
     for (const char* edit : {"UPDATE hierarchy_nodes SET x = 5 WHERE id = (SELECT max(id) FROM hierarchy_nodes)",
                              "UPDATE hierarchy_nodes SET parent = 987654 WHERE id = (SELECT max(id) FROM hierarchy_nodes)",
                              // a y that is not a number reads as 0 through SQLite: caught, the node named
-                             "UPDATE hierarchy_nodes SET y = 'nan' WHERE id = (SELECT max(id) FROM hierarchy_nodes)"}) {
+                             "UPDATE hierarchy_nodes SET y = 'nan' WHERE id = (SELECT max(id) FROM hierarchy_nodes)",
+                             "UPDATE hierarchy_nodes SET centroid = x'0000803f00000000' WHERE kind = 'root'",
+                             "UPDATE hierarchy_nodes SET centroid = x'0000803f00' WHERE kind = 'root'"}) {
         sqlite3* db = nullptr;
         QCOMPARE(sqlite3_open((base / "lib" / "catalog.sqlite").c_str(), &db), SQLITE_OK);
         QCOMPARE(sqlite3_exec(db, edit, nullptr, nullptr, nullptr), SQLITE_OK);
@@ -388,6 +393,14 @@ void TestHierarchyStore::a_damaged_stored_tree_is_built_again() {
         auto again = rv::load_hierarchy(*lib, true, &stale);
         QVERIFY(again.ok() && again->has_value() && !stale);
         QVERIFY(library_tree_problem(**again, indexed_ids(*lib)).empty());
+        if (std::strstr(edit, "centroid")) {
+            QVERIFY2(u->reason.find("node ") != std::string::npos && u->reason.find("damaged centroid") != std::string::npos,
+                     u->reason.c_str());
+            QCOMPARE(static_cast<int>((*again)->nodes[0].centroid.size()), lib->embedder().dim());
+            auto level = rv::search_at_level(*lib, mate_photos()[0], 0, 3);
+            QVERIFY2(level.ok(), level.ok() ? "" : level.error().message.c_str());
+            QVERIFY(!level->hits.empty());
+        }
     }
 }
 

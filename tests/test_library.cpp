@@ -140,6 +140,28 @@ void TestLibrary::index_search_rescan() {
     r = cli({"search", "--library", lib, "--json", "-k", "20", QString::fromStdString(photos[0].string())});
     QVERIFY(obj(r.lines[0])["path"].toString().endsWith("sub/renamed.jpg"));
     for (const auto& l : r.lines) QVERIFY(!obj(l)["path"].toString().endsWith(QString::fromStdString(photos[3].filename().string())));
+
+    // Status names the view indexes as it names the index (vectors, state): the region index, and the
+    // twin index (three twins and the quarter turn a photo). A missing twin index is rebuilt by
+    // the reader from the catalog, and status says so.
+    const QJsonObject twins = s["twins"].toObject(), regions = s["regions"].toObject();
+    QCOMPARE(twins["vectors"].toInt(), 4 * (good - 1));
+    QVERIFY2(twins["state"].toString().startsWith("ok ("), qPrintable(twins["state"].toString()));
+    QVERIFY(regions["vectors"].toInt() >= 4 * (good - 1));
+    QVERIFY2(regions["state"].toString().startsWith("ok ("), qPrintable(regions["state"].toString()));
+    r = cli({"status", "--library", lib});
+    QVERIFY(r.lines.contains(QString("twin index: ok (%1 twins)").arg(4 * (good - 1)).toUtf8()));
+    QVERIFY(r.lines.contains(("region index: " + regions["state"].toString()).toUtf8()));
+    fs::remove(fs::path(lib.toStdString()) / "twins.rvi");
+    r = cli({"status", "--library", lib});
+    QCOMPARE(r.code, 0);
+    const QByteArray rebuilt = QString("twin index: rebuilt from the catalog (%1 twins): the twins index file is missing")
+                                   .arg(4 * (good - 1))
+                                   .toUtf8();
+    QVERIFY2(r.lines.contains(rebuilt), r.lines.join('\n').constData());
+    s = obj(cli({"status", "--library", lib, "--json"}).lines.last());
+    QVERIFY(s["twins"].toObject()["state"].toString().startsWith("rebuilt from the catalog"));
+    QCOMPARE(s["twins"].toObject()["vectors"].toInt(), 4 * (good - 1));
 }
 
 void TestLibrary::kill_during_indexing_then_resume() {

@@ -15,44 +15,12 @@
 
 #include "cli_runner.h"
 #include "sample_photos.h"
+#include "view_library_test_util.h"
 #include "ruvision/engine/Image.h"
 #include "ruvision/engine/Library.h"
 
 namespace fs = std::filesystem;
-
-namespace {
-
-std::unique_ptr<rv::Library> open_lib(const fs::path& dir, rv::LibraryAccess access = rv::LibraryAccess::Create) {
-    auto l = rv::Library::open(dir, access);
-    if (!l) qFatal("%s", l.error().message.c_str());
-    return std::move(*l);
-}
-
-rv::IndexJobResult run_index(rv::Library& lib, const std::vector<fs::path>& roots = {}) {
-    rv::IndexJobParams p;
-    p.roots = roots;
-    std::atomic<bool> cancel{false};
-    auto r = lib.index(p, cancel);
-    if (!r) qFatal("%s", r.error().message.c_str());
-    return *r;
-}
-
-// The library folder with `n` MATE nature photos.
-fs::path photo_folder(const QTemporaryDir& tmp, std::size_t n) {
-    const fs::path dir = fs::path(tmp.path().toStdString()) / "photos";
-    fs::create_directories(dir);
-    const auto photos = rv_test::nature_photos();
-    for (std::size_t i = 0; i < n && i < photos.size(); ++i) fs::copy_file(photos[i], dir / photos[i].filename());
-    return dir;
-}
-
-std::int64_t file_id(rv::Library& lib, const fs::path& p) {
-    auto f = lib.catalog().find_by_path(p.string());
-    if (!f || !*f) qFatal("not in the catalog: %s", p.c_str());
-    return (**f).id;
-}
-
-}  // namespace
+using namespace view_library_test;
 
 class TestRegion : public QObject {
     Q_OBJECT
@@ -90,8 +58,7 @@ void TestRegion::crop_finds_its_photo_and_regions_leave_with_their_file() {
     QTemporaryDir tmp;
     const fs::path photos = photo_folder(tmp, 12);
     const fs::path libdir = fs::path(tmp.path().toStdString()) / "lib";
-    auto lib = open_lib(libdir);
-    run_index(*lib, {photos});
+    auto lib = indexed_lib(libdir, photos);
     // A crop keeping 20 % of a photo's area (0.5 x 0.4 of its sides), saved outside the library.
     const auto all = rv_test::nature_photos();
     int whole_first = 0, region_first = 0;
@@ -140,8 +107,7 @@ void TestRegion::region_index_is_rebuilt_when_deleted() {
     const fs::path libdir = fs::path(tmp.path().toStdString()) / "lib";
     std::size_t regions = 0;
     {
-        auto lib = open_lib(libdir);
-        run_index(*lib, {photos});
+        auto lib = indexed_lib(libdir, photos);
         regions = lib->region_index_size();
         QVERIFY(regions >= 12);
         auto again = open_lib(libdir, rv::LibraryAccess::Read);
@@ -159,11 +125,7 @@ void TestRegion::region_index_is_rebuilt_when_deleted() {
         QCOMPARE(QString::fromStdString((*r)[0].path), QString::fromStdString(first.string()));
     }
     // The next indexing run writes it again.
-    {
-        auto lib = open_lib(libdir, rv::LibraryAccess::Update);
-        run_index(*lib);
-    }
-    auto lib = open_lib(libdir, rv::LibraryAccess::Read);
+    auto lib = reindexed_reader(libdir);
     QVERIFY2(lib->region_index_state().rfind("ok", 0) == 0, lib->region_index_state().c_str());
 }
 
@@ -172,8 +134,7 @@ void TestRegion::library_indexed_before_regions_gets_them() {
     const fs::path photos = photo_folder(tmp, 3);
     const fs::path libdir = fs::path(tmp.path().toStdString()) / "lib";
     {
-        auto lib = open_lib(libdir);
-        run_index(*lib, {photos});
+        auto lib = indexed_lib(libdir, photos);
         // As a library of schema 8 indexed before regions: features, no regions, no region index.
         for (const auto& e : fs::directory_iterator(photos))
             QVERIFY(lib->catalog().clear_regions(file_id(*lib, e.path())));

@@ -14,47 +14,19 @@
 #include <map>
 
 #include "sample_photos.h"
+#include "view_library_test_util.h"
 #include "ruvision/engine/Image.h"
 #include "ruvision/engine/ImageEdits.h"
 #include "ruvision/engine/Library.h"
 
 namespace fs = std::filesystem;
+using namespace view_library_test;
 
 namespace {
 
 constexpr std::size_t kTwins = 3;  // twin_views: turned +-10 degrees, grey
 // The twin index also holds each file's quarter turn (its stored feature turned 90 degrees).
 constexpr std::size_t kIndexed = kTwins + 1;
-
-std::unique_ptr<rv::Library> open_lib(const fs::path& dir, rv::LibraryAccess access = rv::LibraryAccess::Create) {
-    auto l = rv::Library::open(dir, access);
-    if (!l) qFatal("%s", l.error().message.c_str());
-    return std::move(*l);
-}
-
-rv::IndexJobResult run_index(rv::Library& lib, const std::vector<fs::path>& roots = {}) {
-    rv::IndexJobParams p;
-    p.roots = roots;
-    std::atomic<bool> cancel{false};
-    auto r = lib.index(p, cancel);
-    if (!r) qFatal("%s", r.error().message.c_str());
-    return *r;
-}
-
-// The library folder with `n` MATE nature photos.
-fs::path photo_folder(const QTemporaryDir& tmp, std::size_t n) {
-    const fs::path dir = fs::path(tmp.path().toStdString()) / "photos";
-    fs::create_directories(dir);
-    const auto photos = rv_test::nature_photos();
-    for (std::size_t i = 0; i < n && i < photos.size(); ++i) fs::copy_file(photos[i], dir / photos[i].filename());
-    return dir;
-}
-
-std::int64_t file_id(rv::Library& lib, const fs::path& p) {
-    auto f = lib.catalog().find_by_path(p.string());
-    if (!f || !*f) qFatal("not in the catalog: %s", p.c_str());
-    return (**f).id;
-}
 
 std::size_t twins_of(rv::Library& lib, const fs::path& p) {
     int dim = 0;
@@ -133,8 +105,7 @@ void TestSearchTwins::library_indexed_before_twins_gets_them() {
     const fs::path libdir = fs::path(tmp.path().toStdString()) / "lib";
     std::map<std::int64_t, std::vector<float>> features;
     {
-        auto lib = open_lib(libdir);
-        run_index(*lib, {photos});
+        auto lib = indexed_lib(libdir, photos);
         // As a library of schema 8: features and regions, no twins, no twin index.
         for (const auto& e : fs::directory_iterator(photos)) {
             const std::int64_t id = file_id(*lib, e.path());
@@ -167,8 +138,7 @@ void TestSearchTwins::twin_index_is_rebuilt_when_missing_or_stale() {
     const fs::path photos = photo_folder(tmp, 3);
     const fs::path libdir = fs::path(tmp.path().toStdString()) / "lib";
     {
-        auto lib = open_lib(libdir);
-        run_index(*lib, {photos});
+        auto lib = indexed_lib(libdir, photos);
         auto again = open_lib(libdir, rv::LibraryAccess::Read);
         QVERIFY2(again->twin_index_state().rfind("ok", 0) == 0, again->twin_index_state().c_str());
     }
@@ -204,11 +174,7 @@ void TestSearchTwins::twin_index_is_rebuilt_when_missing_or_stale() {
         QCOMPARE(after.size(), hashes.size());
     }
     // The next indexing run writes it again.
-    {
-        auto lib = open_lib(libdir, rv::LibraryAccess::Update);
-        run_index(*lib);
-    }
-    auto lib = open_lib(libdir, rv::LibraryAccess::Read);
+    auto lib = reindexed_reader(libdir);
     QVERIFY2(lib->twin_index_state().rfind("ok", 0) == 0, lib->twin_index_state().c_str());
 }
 

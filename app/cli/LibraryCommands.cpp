@@ -231,6 +231,15 @@ int cmd_search(const Parsed& a) {
     return 0;
 }
 
+namespace {
+// A view index's state for the status line: it names its vector count ("ok (48 regions)"), except
+// "new" and none loaded ("" : "none"), which get the count added.
+std::string view_index_text(const std::string& state, std::size_t size, const std::string& what) {
+    if (state.find(" " + what + ")") != std::string::npos) return state;
+    return (state.empty() ? "none" : state) + " (" + thousands(size) + " " + what + ")";
+}
+}  // namespace
+
 int cmd_status(const Parsed& a) {
     const std::string library = a.text("library");
     auto lib = open_library(a, LibraryAccess::Read, !a.has("json") && !a.has("errors"));
@@ -272,6 +281,8 @@ int cmd_status(const Parsed& a) {
                                   {"files", s->counts.total}, {"indexed", s->counts.indexed},
                                   {"pending", s->counts.pending}, {"errors", s->counts.errors},
                                   {"index", {{"vectors", s->index_size}, {"state", s->index_state}}},
+                                  {"regions", {{"vectors", lib->region_index_size()}, {"state", lib->region_index_state()}}},
+                                  {"twins", {{"vectors", lib->twin_index_size()}, {"state", lib->twin_index_state()}}},
                                   {"unsupported", {{"files", unsupported_files}, {"formats", unsupported_formats}}},
                                   {"roots", roots}, {"offline_roots", offline_roots}, {"marks", *marks},
                                   {"adapter", {{"active", s->adapter_version ? json(s->adapter_version) : json(nullptr)},
@@ -288,6 +299,10 @@ int cmd_status(const Parsed& a) {
                     thousands(static_cast<std::size_t>(s->counts.indexed)).c_str(),
                     thousands(static_cast<std::size_t>(s->counts.pending)).c_str(),
                     count(static_cast<std::size_t>(s->counts.errors), "error").c_str(), printable(index).c_str());
+        // The view indexes (regions.rvi, twins.rvi): searched next to the index, rebuilt from the catalog.
+        std::printf("region index: %s\ntwin index: %s\n",
+                    printable(view_index_text(lib->region_index_state(), lib->region_index_size(), "regions")).c_str(),
+                    printable(view_index_text(lib->twin_index_state(), lib->twin_index_size(), "twins")).c_str());
         if (unsupported_files > 0)
             std::printf("%s in formats RuVision cannot read: %s\n",
                         count(static_cast<std::size_t>(unsupported_files), "file").c_str(), unsupported_text.c_str());

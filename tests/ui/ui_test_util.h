@@ -14,6 +14,8 @@
 
 #include <algorithm>
 
+#include "private_home.h"
+
 namespace ui_test {
 
 constexpr int kWait = 180000;  // ms; a generous ceiling for engine work on a loaded 2-core machine
@@ -67,15 +69,10 @@ inline QVector<MatePhoto> writeMateCollections(const QString& root) {
 }
 
 // Call before the application object exists: QSettings, the thumbnail cache and the trash read
-// XDG_* once. Points them into `home`; defaults the platform to offscreen and the models to the
-// build's.
+// XDG_* once. Points them into `home` (private_home.h); defaults the platform to offscreen and the
+// models to the build's.
 inline void isolateEnvironment(const QTemporaryDir& home) {
-    for (const char* var : {"XDG_CACHE_HOME", "XDG_CONFIG_HOME", "XDG_DATA_HOME"}) {
-        const QString sub = home.filePath(QString::fromLatin1(var));
-        QDir().mkpath(sub);
-        qputenv(var, QFile::encodeName(sub));
-    }
-    if (!qEnvironmentVariableIsSet("QT_QPA_PLATFORM")) qputenv("QT_QPA_PLATFORM", "offscreen");
+    ui_home::usePrivateHome(home);
     if (qEnvironmentVariableIsEmpty("RUVISION_MODELS")) qputenv("RUVISION_MODELS", RUVISION_MODELS_DIR);
 }
 

@@ -117,14 +117,19 @@ Result<std::vector<CatalogHierarchyNode>> CatalogDb::hierarchy_nodes(bool with_c
         // is NaN here, never the 0 SQLite reads it as: the hierarchy's reader names the node.
         n.x = s.is_number(8) ? s.real(8) : std::numeric_limits<double>::quiet_NaN();
         n.y = s.is_number(9) ? s.real(9) : std::numeric_limits<double>::quiet_NaN();
-        if (with_centroids && !s.is_null(10)) {
+        // Column 10: the centroid, or without centroids its length() (SQLite reads no blob for it).
+        if (s.is_null(10)) {
+            n.centroid_bytes = 0;
+        } else if (!with_centroids) {
+            n.centroid_bytes = s.int64(10);
+        } else {
             std::size_t bytes = 0;
             const void* p = s.blob(10, &bytes);
-            if (bytes % sizeof(float) != 0)
-                return db_->error(op, "node " + std::to_string(n.id) +
-                                          ": its centroid is damaged (a blob that is not a whole number of floats)");
-            n.centroid.resize(bytes / sizeof(float));
-            if (bytes) std::memcpy(n.centroid.data(), p, bytes);
+            n.centroid_bytes = static_cast<std::int64_t>(bytes);
+            if (bytes % sizeof(float) == 0) {
+                n.centroid.resize(bytes / sizeof(float));
+                if (bytes) std::memcpy(n.centroid.data(), p, bytes);
+            }
         }
         out.push_back(std::move(n));
     }

@@ -41,11 +41,7 @@ Status CatalogDb::put_regions(std::int64_t file_id, std::string_view model_id, c
     }
     WriteScope scope(*db_, op);
     if (!scope.started()) return scope.started();
-    {
-        Query q(db_->db(), "DELETE FROM regions WHERE file_id = ?1");
-        q.int64(1, file_id);
-        if (int rc = q.step(); rc != SQLITE_DONE) return db_->sql_error(op, rc);
-    }
+    if (auto st = catalog::run_for_file(*db_, op, "DELETE FROM regions WHERE file_id = ?1", file_id); !st) return st;
     for (const CatalogRegion& r : regions) {
         Query q(db_->db(), "INSERT INTO regions(file_id, idx, model_id, x, y, w, h, dim, vector) "
                            "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)");
@@ -69,11 +65,7 @@ Status CatalogDb::put_regions(std::int64_t file_id, std::string_view model_id, c
 }
 
 Status CatalogDb::clear_regions(std::int64_t file_id) {
-    constexpr std::string_view op = "clear_regions";
-    Query q(db_->db(), "DELETE FROM regions WHERE file_id = ?1");
-    q.int64(1, file_id);
-    if (int rc = q.step(); rc != SQLITE_DONE) return db_->sql_error(op, rc);
-    return Status::success();
+    return catalog::run_for_file(*db_, "clear_regions", "DELETE FROM regions WHERE file_id = ?1", file_id);
 }
 
 Result<std::vector<CatalogRegion>> CatalogDb::regions(std::int64_t file_id, std::string_view model_id) {
@@ -100,52 +92,27 @@ Result<std::vector<CatalogRegion>> CatalogDb::regions(std::int64_t file_id, std:
 }
 
 Status CatalogDb::for_each_region(std::string_view model_id, const RegionVisitor& visit, const DamagedVisitor& damaged) {
-    constexpr std::string_view op = "for_each_region";
-    Query q(db_->db(),
-            "SELECT r.file_id, r.idx, r.x, r.y, r.w, r.h, r.dim, r.vector FROM regions r JOIN files f ON f.id = r.file_id "
-            "WHERE r.model_id = ?1 AND f.status = 'indexed' AND f.model_id = ?1 ORDER BY r.file_id, r.idx");
-    q.text(1, model_id);
-    std::vector<float> v;
-    int rc;
-    while ((rc = q.step()) == SQLITE_ROW) {
-        sqlite3_stmt* s = q.get();
-        const std::int64_t id = sqlite3_column_int64(s, 0);
-        const int idx = sqlite3_column_int(s, 1);
-        std::string bad = box_ok(sqlite3_column_double(s, 2), sqlite3_column_double(s, 3), sqlite3_column_double(s, 4),
-                                 sqlite3_column_double(s, 5))
-                              ? read_vector(s, 7, sqlite3_column_int(s, 6), &v)
-                              : "the box is not inside the image";
-        if (!bad.empty()) {
-            if (damaged) damaged(id, "region " + std::to_string(idx) + ": " + bad);
-            continue;
-        }
-        if (!visit(id, idx, v.data(), static_cast<int>(v.size()))) return Status::success();
-    }
-    if (rc != SQLITE_DONE) return db_->sql_error(op, rc);
-    return Status::success();
+    return catalog::stream_vectors(
+        *db_, "for_each_region",
+        "SELECT r.file_id, r.idx, r.x, r.y, r.w, r.h, r.dim, r.vector FROM regions r JOIN files f ON f.id = r.file_id "
+        "WHERE r.model_id = ?1 AND f.status = 'indexed' AND f.model_id = ?1 ORDER BY r.file_id, r.idx",
+        model_id,
+        [](sqlite3_stmt* s, int idx, std::vector<float>* v) {
+            std::string bad = box_ok(sqlite3_column_double(s, 2), sqlite3_column_double(s, 3),
+                                     sqlite3_column_double(s, 4), sqlite3_column_double(s, 5))
+                                  ? read_vector(s, 7, sqlite3_column_int(s, 6), v)
+                                  : "the box is not inside the image";
+            return bad.empty() ? bad : "region " + std::to_string(idx) + ": " + bad;
+        },
+        visit, damaged);
 }
 
 Result<std::vector<std::int64_t>> CatalogDb::files_without_regions(std::string_view model_id) {
-    constexpr std::string_view op = "files_without_regions";
-    Query q(db_->db(),
-            "SELECT f.id FROM files f WHERE f.status = 'indexed' AND f.model_id = ?1 AND NOT EXISTS "
-            "(SELECT 1 FROM regions r WHERE r.file_id = f.id AND r.model_id = ?1) ORDER BY f.id");
-    q.text(1, model_id);
-    std::vector<std::int64_t> out;
-    int rc;
-    while ((rc = q.step()) == SQLITE_ROW) out.push_back(sqlite3_column_int64(q.get(), 0));
-    if (rc != SQLITE_DONE) return db_->sql_error(op, rc);
-    return out;
+    return catalog::files_without_rows(*db_, "files_without_regions", "regions", model_id);
 }
 
 Result<std::int64_t> CatalogDb::region_count(std::string_view model_id) {
-    constexpr std::string_view op = "region_count";
-    Query q(db_->db(),
-            "SELECT count(*) FROM regions r JOIN files f ON f.id = r.file_id "
-            "WHERE r.model_id = ?1 AND f.status = 'indexed' AND f.model_id = ?1");
-    q.text(1, model_id);
-    if (int rc = q.step(); rc != SQLITE_ROW) return db_->sql_error(op, rc);
-    return static_cast<std::int64_t>(sqlite3_column_int64(q.get(), 0));
+    return catalog::rows_of_indexed_files(*db_, "region_count", "regions", model_id);
 }
 
 }  // namespace rv

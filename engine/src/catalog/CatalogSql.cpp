@@ -111,7 +111,7 @@ constexpr const char* kTexts[kSqlCount] = {
     "SELECT model_id, adapter_version, dim, scale, next_id, built, updated, mean_distortion, max_distortion, map, "
     "pairs FROM hierarchy WHERE id = 1",
     /* HierarchyNodeList */
-    "SELECT id, parent, kind, depth, size, representative, file_id, position, x, y FROM hierarchy_nodes",
+    "SELECT id, parent, kind, depth, size, representative, file_id, position, x, y, length(centroid) FROM hierarchy_nodes",
     /* HierarchyNodeListWithCentroids */
     "SELECT id, parent, kind, depth, size, representative, file_id, position, x, y, centroid FROM hierarchy_nodes",
     /* FeatureIdsOfModel */

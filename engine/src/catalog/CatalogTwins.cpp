@@ -26,11 +26,7 @@ Status CatalogDb::put_twins(std::int64_t file_id, std::string_view model_id, con
             return db_->error(op, "file " + std::to_string(file_id) + " twin " + std::to_string(i) + ": " + bad);
     WriteScope scope(*db_, op);
     if (!scope.started()) return scope.started();
-    {
-        Query q(db_->db(), "DELETE FROM twins WHERE file_id = ?1");
-        q.int64(1, file_id);
-        if (int rc = q.step(); rc != SQLITE_DONE) return db_->sql_error(op, rc);
-    }
+    if (auto st = catalog::run_for_file(*db_, op, "DELETE FROM twins WHERE file_id = ?1", file_id); !st) return st;
     for (int i = 0; i < n; ++i) {
         Query q(db_->db(), "INSERT INTO twins(file_id, idx, model_id, dim, vector) VALUES (?1, ?2, ?3, ?4, ?5)");
         q.int64(1, file_id);
@@ -49,11 +45,7 @@ Status CatalogDb::put_twins(std::int64_t file_id, std::string_view model_id, con
 }
 
 Status CatalogDb::clear_twins(std::int64_t file_id) {
-    constexpr std::string_view op = "clear_twins";
-    Query q(db_->db(), "DELETE FROM twins WHERE file_id = ?1");
-    q.int64(1, file_id);
-    if (int rc = q.step(); rc != SQLITE_DONE) return db_->sql_error(op, rc);
-    return Status::success();
+    return catalog::run_for_file(*db_, "clear_twins", "DELETE FROM twins WHERE file_id = ?1", file_id);
 }
 
 Result<std::vector<float>> CatalogDb::twins(std::int64_t file_id, std::string_view model_id, int* dim) {
@@ -95,79 +87,44 @@ Result<std::vector<float>> CatalogDb::quarter_turn(std::int64_t file_id, std::st
 
 Status CatalogDb::for_each_quarter_turn(std::string_view model_id, const TwinVisitor& visit,
                                         const DamagedVisitor& damaged) {
-    constexpr std::string_view op = "for_each_quarter_turn";
-    Query q(db_->db(),
-            "SELECT f.id, e.dim, e.rotated FROM features e JOIN files f ON f.id = e.file_id "
-            "WHERE e.model_id = ?1 AND e.rotated IS NOT NULL AND f.status = 'indexed' AND f.model_id = ?1 ORDER BY f.id");
-    q.text(1, model_id);
-    std::vector<float> v;
-    int rc;
-    while ((rc = q.step()) == SQLITE_ROW) {
-        sqlite3_stmt* s = q.get();
-        const std::int64_t id = sqlite3_column_int64(s, 0);
-        if (auto bad = read_vector(s, 2, sqlite3_column_int(s, 1), &v); !bad.empty()) {
-            if (damaged) damaged(id, "the rotated feature: " + bad);
-            continue;
-        }
-        if (!visit(id, 0, v.data(), static_cast<int>(v.size()))) return Status::success();
-    }
-    if (rc != SQLITE_DONE) return db_->sql_error(op, rc);
-    return Status::success();
+    return catalog::stream_vectors(
+        *db_, "for_each_quarter_turn",
+        "SELECT f.id, 0, e.dim, e.rotated FROM features e JOIN files f ON f.id = e.file_id "
+        "WHERE e.model_id = ?1 AND e.rotated IS NOT NULL AND f.status = 'indexed' AND f.model_id = ?1 ORDER BY f.id",
+        model_id,
+        [](sqlite3_stmt* s, int, std::vector<float>* v) {
+            std::string bad = read_vector(s, 3, sqlite3_column_int(s, 2), v);
+            return bad.empty() ? bad : "the rotated feature: " + bad;
+        },
+        visit, damaged);
 }
 
 Result<std::int64_t> CatalogDb::quarter_turn_count(std::string_view model_id) {
-    constexpr std::string_view op = "quarter_turn_count";
-    Query q(db_->db(),
-            "SELECT count(*) FROM features e JOIN files f ON f.id = e.file_id "
-            "WHERE e.model_id = ?1 AND e.rotated IS NOT NULL AND f.status = 'indexed' AND f.model_id = ?1");
-    q.text(1, model_id);
-    if (int rc = q.step(); rc != SQLITE_ROW) return db_->sql_error(op, rc);
-    return static_cast<std::int64_t>(sqlite3_column_int64(q.get(), 0));
+    return catalog::count_of(*db_, "quarter_turn_count",
+                             "SELECT count(*) FROM features e JOIN files f ON f.id = e.file_id WHERE e.model_id = ?1 "
+                             "AND e.rotated IS NOT NULL AND f.status = 'indexed' AND f.model_id = ?1",
+                             model_id);
 }
 
 Status CatalogDb::for_each_twin(std::string_view model_id, const TwinVisitor& visit, const DamagedVisitor& damaged) {
-    constexpr std::string_view op = "for_each_twin";
-    Query q(db_->db(),
-            "SELECT t.file_id, t.idx, t.dim, t.vector FROM twins t JOIN files f ON f.id = t.file_id "
-            "WHERE t.model_id = ?1 AND f.status = 'indexed' AND f.model_id = ?1 ORDER BY t.file_id, t.idx");
-    q.text(1, model_id);
-    std::vector<float> v;
-    int rc;
-    while ((rc = q.step()) == SQLITE_ROW) {
-        sqlite3_stmt* s = q.get();
-        const std::int64_t id = sqlite3_column_int64(s, 0);
-        const int idx = sqlite3_column_int(s, 1);
-        if (auto bad = read_vector(s, 3, sqlite3_column_int(s, 2), &v); !bad.empty()) {
-            if (damaged) damaged(id, "twin " + std::to_string(idx) + ": " + bad);
-            continue;
-        }
-        if (!visit(id, idx, v.data(), static_cast<int>(v.size()))) return Status::success();
-    }
-    if (rc != SQLITE_DONE) return db_->sql_error(op, rc);
-    return Status::success();
+    return catalog::stream_vectors(
+        *db_, "for_each_twin",
+        "SELECT t.file_id, t.idx, t.dim, t.vector FROM twins t JOIN files f ON f.id = t.file_id "
+        "WHERE t.model_id = ?1 AND f.status = 'indexed' AND f.model_id = ?1 ORDER BY t.file_id, t.idx",
+        model_id,
+        [](sqlite3_stmt* s, int idx, std::vector<float>* v) {
+            std::string bad = read_vector(s, 3, sqlite3_column_int(s, 2), v);
+            return bad.empty() ? bad : "twin " + std::to_string(idx) + ": " + bad;
+        },
+        visit, damaged);
 }
 
 Result<std::vector<std::int64_t>> CatalogDb::files_without_twins(std::string_view model_id) {
-    constexpr std::string_view op = "files_without_twins";
-    Query q(db_->db(),
-            "SELECT f.id FROM files f WHERE f.status = 'indexed' AND f.model_id = ?1 AND NOT EXISTS "
-            "(SELECT 1 FROM twins t WHERE t.file_id = f.id AND t.model_id = ?1) ORDER BY f.id");
-    q.text(1, model_id);
-    std::vector<std::int64_t> out;
-    int rc;
-    while ((rc = q.step()) == SQLITE_ROW) out.push_back(sqlite3_column_int64(q.get(), 0));
-    if (rc != SQLITE_DONE) return db_->sql_error(op, rc);
-    return out;
+    return catalog::files_without_rows(*db_, "files_without_twins", "twins", model_id);
 }
 
 Result<std::int64_t> CatalogDb::twin_count(std::string_view model_id) {
-    constexpr std::string_view op = "twin_count";
-    Query q(db_->db(),
-            "SELECT count(*) FROM twins t JOIN files f ON f.id = t.file_id "
-            "WHERE t.model_id = ?1 AND f.status = 'indexed' AND f.model_id = ?1");
-    q.text(1, model_id);
-    if (int rc = q.step(); rc != SQLITE_ROW) return db_->sql_error(op, rc);
-    return static_cast<std::int64_t>(sqlite3_column_int64(q.get(), 0));
+    return catalog::rows_of_indexed_files(*db_, "twin_count", "twins", model_id);
 }
 
 }  // namespace rv

@@ -132,9 +132,12 @@ Result<std::optional<Stored>> read_checked(CatalogDb& db, bool with_centroids, b
             return damaged(db, found_damage, "node " + std::to_string(r.id) + " has a point outside the disk");
         n.x = r.x;
         n.y = r.y;
+        // Checked by its stored size, so that a tree read without centroids finds the damage too.
+        if (r.centroid_bytes != 0 && r.centroid_bytes != static_cast<std::int64_t>(sizeof(float)) * h.dim)
+            return damaged(db, found_damage,
+                           "node " + std::to_string(r.id) + " has a damaged centroid (" +
+                               std::to_string(r.centroid_bytes) + " bytes for " + std::to_string(h.dim) + " values)");
         n.centroid = std::move(r.centroid);
-        if (!n.centroid.empty() && static_cast<int>(n.centroid.size()) != h.dim)
-            return damaged(db, found_damage, "node " + std::to_string(r.id) + " has a centroid of another dimension");
         for (std::size_t c : kids[order[i]]) n.children.push_back(index_of[c]);
         if (n.kind == HierarchyNode::Kind::Image && (!n.children.empty() || n.file_id <= 0))
             return damaged(db, found_damage, "image node " + std::to_string(r.id) + " without a file or with children");

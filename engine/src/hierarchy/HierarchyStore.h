@@ -23,8 +23,9 @@ std::vector<CatalogHierarchyNode> to_rows(const Hierarchy& h);
 
 // The stored tree: nodes in breadth-first order from the root (children by position), parent,
 // children, representative as indices, depth recomputed from the root. A table that is not one
-// tree (no root or two, a parent or representative that is not there, a cycle) is an Error, or,
-// with `damage`, std::nullopt with the reason in *damage (a damaged tree counts as none stored).
+// tree (no root or two, a parent or representative that is not there, a cycle, a centroid whose
+// stored size is not dim floats, read or not) is an Error, or, with `damage`, std::nullopt with
+// the reason in *damage (a damaged tree counts as none stored).
 struct Stored {
     Hierarchy tree;
     CatalogHierarchyHeader header;

@@ -169,7 +169,10 @@ struct CatalogHierarchyNode {
     std::int64_t file_id = 0;
     int position = 0;
     double x = 0, y = 0;
-    std::vector<float> centroid;  // empty: none (or not read)
+    std::vector<float> centroid;  // empty: none (or not read, or damaged)
+    // The stored centroid's size in bytes (0: none), read with or without the centroid: a size that
+    // is not the header's dim floats is a damaged centroid (HierarchyStore.h names it). (i13c-catalog)
+    std::int64_t centroid_bytes = 0;
 };
 
 // --- search calibration (i13-search) ---
@@ -362,7 +365,8 @@ public:
     // The hierarchy (CatalogHierarchy.cpp). replace_hierarchy deletes the stored one and writes
     // this header and these nodes, atomically (a kill leaves the previous one whole); node kinds
     // and the header's id are checked by the schema. hierarchy_nodes lists every node, in no
-    // particular order, with their centroids only when asked (a view needs none). clear_hierarchy
+    // particular order, with their centroids only when asked (a view needs none) and each one's
+    // size always (a blob that is not whole floats is left unread, its size kept). clear_hierarchy
     // forgets it. feature_file_ids lists the files with a stored feature of `model_id`, by id (from
     // the files table, without reading a feature: status 'indexed' holds exactly when one is stored).
     [[nodiscard]] Status replace_hierarchy(const CatalogHierarchyHeader& header,
