@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <ctime>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -188,14 +189,19 @@ void TestCalibrationDecode::calibration_decodes_each_sampled_file_once_and_fits_
     QVERIFY(sample.views >= 2);
     std::atomic<bool> cancel{false};
     std::size_t decodes = 0, reference_decodes = 0;
+    const std::clock_t t0 = std::clock();
     auto learned = rv::learn_search_calibration(db, index, lib_->model_id(), 0, rv::LowRankAdapter{},
                                                 std::int64_t(index.size()), sample,
                                                 rv::calibration_views(embedder, kSeed, &decodes), cancel);
     QVERIFY2(learned.ok(), learned.ok() ? "" : learned.error().message.c_str());
+    const std::clock_t t1 = std::clock();
     auto reference = rv::learn_search_calibration(db, index, lib_->model_id(), 0, rv::LowRankAdapter{},
                                                   std::int64_t(index.size()), sample,
                                                   decoded_every_time(embedder, false, &reference_decodes), cancel);
     QVERIFY(reference.ok());
+    const std::clock_t t2 = std::clock();
+    qInfo("learn_search_calibration on %zu files: %zu decodes, %.2f s of CPU; decoding every view: %zu decodes, %.2f s",
+          files_.size(), decodes, double(t1 - t0) / CLOCKS_PER_SEC, reference_decodes, double(t2 - t1) / CLOCKS_PER_SEC);
     QCOMPARE(decodes, files_.size());  // every file of this small library is sampled
     QCOMPARE(reference_decodes, std::size_t(sample.views) * files_.size());
     QCOMPARE(learned->model.positives, int(sample.views * files_.size()));

@@ -80,6 +80,7 @@ class TestHnswCompaction : public QObject {
 private slots:
     void replaced_and_removed_vectors_are_compacted_data();
     void replaced_and_removed_vectors_are_compacted();
+    void everything_removed_compacts_to_an_empty_index();
     void searches_run_during_compaction();
     void kill_during_compaction_leaves_a_whole_file();
     void library_reindexed_again_and_again_stays_bounded();
@@ -158,6 +159,32 @@ void TestHnswCompaction::replaced_and_removed_vectors_are_compacted() {
     live.insert(back);
     gone.erase(back);
     check_answers(**loaded, now, d, live, gone);
+}
+
+// A library whose files are all forgotten: an empty graph, saved and loaded, that takes ids again.
+void TestHnswCompaction::everything_removed_compacts_to_an_empty_index() {
+    const int d = 16;
+    const std::size_t n = 50;
+    QTemporaryDir dir;
+    const std::string path = dir.filePath("vectors.rvi").toStdString();
+    HnswIndex index(d, kModel);
+    std::vector<std::int64_t> ids(n);
+    for (std::size_t i = 0; i < n; ++i) ids[i] = std::int64_t(i);
+    const auto v = clustered(n, d, 3);
+    QVERIFY(index.add_batch(n, ids.data(), v.data()).ok());
+    for (std::int64_t id : ids) QVERIFY(index.remove(id));
+    auto dropped = index.compact();
+    QVERIFY(dropped.ok());
+    QCOMPARE(*dropped, n);
+    QCOMPARE(index.node_count(), std::size_t(0));
+    QVERIFY(index.search(v.data(), 5).empty());
+    QVERIFY(index.save(path).ok());
+    auto loaded = rv::load_index(path, d, kModel);
+    QVERIFY2(loaded.ok(), loaded.ok() ? "" : loaded.error().message.c_str());
+    QCOMPARE((*loaded)->size(), std::size_t(0));
+    QVERIFY((*loaded)->add(7, &v[7 * d]).ok());
+    const auto top = (*loaded)->search(&v[7 * d], 3);
+    QVERIFY(top.size() == 1 && top[0].id == 7);
 }
 
 // Searches on other threads while the graph is rebuilt and swapped: every answer holds live ids

@@ -62,7 +62,7 @@ inline constexpr std::int64_t kLowestId = std::numeric_limits<std::int64_t>::min
 // Runs add(j) for every j in [0, n) on up to `threads` threads (this one included; helpers only
 // for at least 64 rows each). hnswlib's addPoint may run concurrently for distinct new labels
 // (0.6.2 draws the new node's level from one unguarded generator; a racing draw can only repeat
-// a level). The first exception stops the work; its message is the Error.
+// a level). The first exception stops the work; its what() is the Error's message.
 Status add_in_parallel(std::size_t n, int threads, const std::function<void(std::size_t j)>& add);
 
 }  // namespace index_detail

@@ -168,7 +168,7 @@ Status add_in_parallel(std::size_t n, int threads, const std::function<void(std:
     }
     work();
     for (auto& t : helpers) t.join();
-    if (failed) return Error{"HNSW index: cannot add vectors: " + error};
+    if (failed) return Error{error};
     return Status::success();
 }
 
@@ -222,10 +222,13 @@ Status HnswIndex::add_batch(std::size_t n, const std::int64_t* ids, const float*
             g.label_lookup_[tombstone] = internal;
             inserts.push_back(i);
         }
-        if (impl_->params.build_threads > 1)
-            return index_detail::add_in_parallel(inserts.size(), impl_->params.build_threads, [&](std::size_t j) {
+        if (impl_->params.build_threads > 1) {
+            Status st = index_detail::add_in_parallel(inserts.size(), impl_->params.build_threads, [&](std::size_t j) {
                 g.addPoint(data + inserts[j] * d, label_of(ids[inserts[j]]));
             });
+            if (!st) return Error{"HNSW index: cannot add vectors: " + st.error().message};
+            return st;
+        }
         for (std::size_t i : inserts) g.addPoint(data + i * d, label_of(ids[i]));
     } catch (const std::bad_alloc&) {
         return Error{"HNSW index: not enough memory to add " + std::to_string(n) + " vectors"};
