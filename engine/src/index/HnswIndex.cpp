@@ -1,7 +1,6 @@
 // Approximate index over hnswlib 0.6.2 (Debian libhnswlib-dev, header-only).
 //
-// hnswlib.h defines non-inline functions (cpuid, AVXCapable, ...): this must stay the only
-// translation unit of the program that includes it.
+// The index's state and hnswlib come from HnswGraph.h; compaction is in HnswCompact.cpp.
 //
 // Payload of its file (see IndexFile.h for the header around it):
 //   u32 ef_search, then the bytes of HierarchicalNSW::saveIndex (layout in HnswPayload.h).
@@ -23,12 +22,7 @@
 #include <unistd.h>
 #endif
 
-// No hnswlib SIMD: our CosineSpace brings its own distance, and hnswlib's SSE prefetches read the
-// slot after a full link list (the vector's first float) as a node id and form a pointer from it:
-// undefined behaviour (UBSan: pointer overflow) on valid graphs, found by fuzz_index_file.
-#define NO_MANUAL_VECTORIZATION
-#include <hnswlib/hnswlib.h>
-
+#include "index/HnswGraph.h"
 #include "index/HnswPayload.h"
 #include "index/HnswRelink.h"
 #include "index/IndexFile.h"
@@ -38,36 +32,10 @@ namespace rv {
 
 namespace {
 
-// Cosine distance 1 - dot for unit vectors, through the kernels' dispatched dot product.
-class CosineSpace final : public hnswlib::SpaceInterface<float> {
-public:
-    explicit CosineSpace(int dim) : param_{static_cast<std::size_t>(dim), kernels::kernels().dot} {}
-    std::size_t get_data_size() override { return param_.dim * sizeof(float); }
-    hnswlib::DISTFUNC<float> get_dist_func() override { return &distance; }
-    void* get_dist_func_param() override { return &param_; }
-
-private:
-    // dim must come first: hnswlib reads the parameter as a size_t* dimension.
-    struct Param {
-        std::size_t dim;
-        float (*dot)(const float*, const float*, std::size_t);
-    };
-    static float distance(const void* a, const void* b, const void* param) {
-        const auto* p = static_cast<const Param*>(param);
-        return 1.0f - p->dot(static_cast<const float*>(a), static_cast<const float*>(b), p->dim);
-    }
-    Param param_;
-};
-
-using Graph = hnswlib::HierarchicalNSW<float>;
-
-hnswlib::labeltype label_of(std::int64_t id) { return static_cast<hnswlib::labeltype>(id); }
-
-// The label of a node replaced by a new vector of its id (add_batch) is kTombstoneLabel plus the
-// node's internal number (32 bits), so labels stay unique: as an id, that is below kLowestId,
-// which add_batch refuses.
-constexpr hnswlib::labeltype kTombstoneLabel = hnswlib::labeltype{1} << 63;
-constexpr std::int64_t kLowestId = std::numeric_limits<std::int64_t>::min() + (std::int64_t{1} << 32);
+using index_detail::Graph;
+using index_detail::kLowestId;
+using index_detail::kTombstoneLabel;
+using index_detail::label_of;
 
 // A file in the temporary directory, removed on destruction.
 class TempFile {
@@ -103,35 +71,6 @@ std::uint64_t saved_size(const Graph& g) {
 }
 
 }  // namespace
-
-// Lock order: only `mutex`. Searches take it shared, everything that changes the graph or
-// ef_search takes it exclusive (hnswlib's own locks then only matter inside add_batch's workers).
-struct HnswIndex::Impl {
-    Impl(int dim_, std::string model_id_, const HnswParams& p)
-        : dim(dim_), model_id(std::move(model_id_)), params(p), space(dim_) {}
-
-    int dim;
-    std::string model_id;
-    HnswParams params;
-    CosineSpace space;             // outlives graph, which points at its parameter
-    std::unique_ptr<Graph> graph;  // never null once constructed
-    mutable std::shared_mutex mutex;
-
-    std::size_t live() const { return graph->cur_element_count - graph->num_deleted_; }
-    bool has(std::int64_t id) const {
-        auto it = graph->label_lookup_.find(label_of(id));
-        return it != graph->label_lookup_.end() && !graph->isMarkedDeleted(it->second);
-    }
-    bool stored(std::int64_t id) const { return graph->label_lookup_.count(label_of(id)) != 0; }
-    // Makes room for `extra` new elements, doubling the capacity at least.
-    void reserve_more(std::size_t extra) {
-        const std::size_t need = graph->cur_element_count + extra;
-        if (need > graph->max_elements_)
-            graph->resizeIndex(std::max(need, graph->max_elements_ * 2));
-    }
-    Status add_new_parallel(const std::vector<std::size_t>& rows, const std::int64_t* ids,
-                            const float* data, int threads);
-};
 
 namespace {
 
@@ -202,12 +141,9 @@ void HnswIndex::set_build_threads(int threads) {
 
 Status HnswIndex::add(std::int64_t id, const float* v) { return add_batch(1, &id, v); }
 
-// hnswlib's addPoint may run concurrently for distinct new labels. (0.6.2 draws the new node's
-// level from one unguarded generator; a racing draw can only repeat a level.)
-Status HnswIndex::Impl::add_new_parallel(const std::vector<std::size_t>& rows,
-                                         const std::int64_t* ids, const float* data,
-                                         int threads) {
-    const std::size_t d = static_cast<std::size_t>(dim);
+namespace index_detail {
+
+Status add_in_parallel(std::size_t n, int threads, const std::function<void(std::size_t)>& add) {
     std::atomic<std::size_t> next{0};
     std::atomic<bool> failed{false};
     std::mutex error_mutex;
@@ -215,9 +151,9 @@ Status HnswIndex::Impl::add_new_parallel(const std::vector<std::size_t>& rows,
     auto work = [&] {
         while (!failed) {
             const std::size_t j = next.fetch_add(1);
-            if (j >= rows.size()) break;
+            if (j >= n) break;
             try {
-                graph->addPoint(data + rows[j] * d, label_of(ids[rows[j]]));
+                add(j);
             } catch (const std::exception& e) {
                 std::lock_guard g(error_mutex);
                 if (!failed.exchange(true)) error = e.what();
@@ -226,16 +162,17 @@ Status HnswIndex::Impl::add_new_parallel(const std::vector<std::size_t>& rows,
     };
     std::vector<std::thread> helpers;
     try {
-        for (int t = 1; t < threads && std::size_t(t) * 64 < rows.size(); ++t)
-            helpers.emplace_back(work);
+        for (int t = 1; t < threads && std::size_t(t) * 64 < n; ++t) helpers.emplace_back(work);
     } catch (const std::system_error&) {
         // Fewer threads than asked: the ones started and this one finish the work.
     }
     work();
     for (auto& t : helpers) t.join();
-    if (failed) return Error{"HNSW index: cannot add vectors: " + error};
+    if (failed) return Error{error};
     return Status::success();
 }
+
+}  // namespace index_detail
 
 Status HnswIndex::add_batch(std::size_t n, const std::int64_t* ids, const float* data) {
     const std::size_t d = static_cast<std::size_t>(impl_->dim);
@@ -248,6 +185,7 @@ Status HnswIndex::add_batch(std::size_t n, const std::int64_t* ids, const float*
         if (auto why = vector_problem(data + i * d, impl_->dim); !why.empty())
             return Error{"HNSW index: the vector of id " + std::to_string(ids[i]) + " is refused: " + why};
     std::unique_lock lock(impl_->mutex);
+    ++impl_->changes;
     try {
         // Last row of each id; ids already stored are replaced (below), the others inserted.
         std::unordered_map<std::int64_t, std::size_t> last;
@@ -284,9 +222,14 @@ Status HnswIndex::add_batch(std::size_t n, const std::int64_t* ids, const float*
             g.label_lookup_[tombstone] = internal;
             inserts.push_back(i);
         }
-        if (impl_->params.build_threads > 1)
-            return impl_->add_new_parallel(inserts, ids, data, impl_->params.build_threads);
-        for (std::size_t i : inserts) impl_->graph->addPoint(data + i * d, label_of(ids[i]));
+        if (impl_->params.build_threads > 1) {
+            Status st = index_detail::add_in_parallel(inserts.size(), impl_->params.build_threads, [&](std::size_t j) {
+                g.addPoint(data + inserts[j] * d, label_of(ids[inserts[j]]));
+            });
+            if (!st) return Error{"HNSW index: cannot add vectors: " + st.error().message};
+            return st;
+        }
+        for (std::size_t i : inserts) g.addPoint(data + i * d, label_of(ids[i]));
     } catch (const std::bad_alloc&) {
         return Error{"HNSW index: not enough memory to add " + std::to_string(n) + " vectors"};
     } catch (const std::exception& e) {
@@ -298,6 +241,7 @@ Status HnswIndex::add_batch(std::size_t n, const std::int64_t* ids, const float*
 bool HnswIndex::remove(std::int64_t id) {
     std::unique_lock lock(impl_->mutex);
     if (!impl_->has(id)) return false;
+    ++impl_->changes;
     impl_->graph->markDeletedInternal(impl_->graph->label_lookup_.at(label_of(id)));
     return true;
 }

@@ -56,7 +56,10 @@ Status ViewIndex::load_or_rebuild(const fs::path& dir, int dim, const std::strin
     return Status::success();
 }
 
-Status ViewIndex::save(const fs::path& dir) const { return index_->save((dir / file_name_).string()); }
+Status ViewIndex::save(const fs::path& dir) {
+    (void)index_->compact();  // as Library::save_index: uncompacted (out of memory) is saved whole
+    return index_->save((dir / file_name_).string());
+}
 
 void ViewIndex::remove(std::int64_t file_id) {
     if (!index_) return;

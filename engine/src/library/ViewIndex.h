@@ -35,7 +35,8 @@ public:
     // outside the slots, are left out (the next index run stores the file's again if it has none).
     [[nodiscard]] Status load_or_rebuild(const std::filesystem::path& dir, int dim, const std::string& index_model_id,
                                          std::int64_t count, const Rows& rows);
-    [[nodiscard]] Status save(const std::filesystem::path& dir) const;
+    // Compacts the index (VectorIndex::compact) and writes it.
+    [[nodiscard]] Status save(const std::filesystem::path& dir);
     // A file's views leave the index (none: nothing happens).
     void remove(std::int64_t file_id);
     // `n` views of `dim` floats, row-major, replace the file's (idx 0 .. n - 1).

@@ -1,33 +1,29 @@
 // Region scores (i13-scores): the curves that turn a region search's plain cosine into what a
 // person reads, learned on crops of library images searched by region (SearchCalibration.h).
 #include <algorithm>
+#include <memory>
 
 #include "ruvision/engine/Embedder.h"
 #include "ruvision/engine/Image.h"
 #include "ruvision/engine/ImageEdits.h"
+#include "search/CalibrationPicture.h"
 #include "search/SearchCalibration.h"
 
 namespace rv {
 
-namespace {
+EditedView region_crops(Embedder& embedder, std::uint64_t seed) { return region_crops(embedder, seed, nullptr); }
 
-// Crops are cut from the image at this shorter side at most (a crop of 10 % keeps ~140 pixels of
-// it: about the embedder's input), as calibration_views bounds its edits.
-constexpr int kCropSide = 448;
-
-}  // namespace
-
-EditedView region_crops(Embedder& embedder, std::uint64_t seed) {
-    return [&embedder, seed](std::int64_t file_id, const std::string& path, int view) -> std::optional<std::vector<float>> {
-        DecodeOptions options;
-        options.min_side = 256;
-        auto decoded = decode_image(path, options);
-        if (!decoded) return std::nullopt;  // an unreadable file is no positive; the others are
+// Crops are cut from the picture at kCalibrationSide (CalibrationPicture.h).
+EditedView region_crops(Embedder& embedder, std::uint64_t seed, std::size_t* decodes) {
+    auto picture = std::make_shared<CalibrationPicture>(decodes);
+    return [&embedder, seed, picture](std::int64_t file_id, const std::string& path, int view) -> std::optional<std::vector<float>> {
+        const RgbImage* image = picture->get(file_id, path);
+        if (!image) return std::nullopt;  // an unreadable file is no positive; the others are
         EditRandom r(seed, static_cast<std::uint64_t>(file_id), 1000 + static_cast<std::uint64_t>(view));
         EditRanges ranges;
         ranges.crop_area_min = 0.10;
         ranges.crop_area_max = 0.30;
-        auto e = embedder.embed(apply_edit(shrink_to_side(decoded->image, kCropSide), ImageEdit::Crop, r, ranges));
+        auto e = embedder.embed(apply_edit(*image, ImageEdit::Crop, r, ranges));
         if (!e) return std::nullopt;
         return std::move(*e);
     };

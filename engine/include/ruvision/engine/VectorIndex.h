@@ -11,6 +11,7 @@
 // Thread-safety (every implementation): all methods may be called from any thread. Searches (and
 // size/contains/save) run concurrently with each other; add, add_batch, remove and setters take an
 // internal exclusive lock, so they wait for running searches and hold new ones back until done.
+// compact() lets searches run while it rebuilds (adds wait) and takes the exclusive lock to swap.
 //
 // Files: save() writes our own header (magic "RUVIDX01", format version, kind, dim, count, model
 // id, payload length, FNV-1a 64 checksum of the payload) followed by the payload, to path + ".tmp",
@@ -35,6 +36,12 @@ namespace rv {
 // How far a stored vector's L2 norm may be from 1 and still count as unit length. float32
 // normalisation is exact to ~1e-6; anything farther is damage (a flipped bit, a NaN, a zero vector).
 inline constexpr double kUnitNormTolerance = 1e-3;
+
+// HnswIndex::compact rebuilds the graph once its deleted nodes are more than this fraction of its
+// nodes. Memory, file size and search work then stay within 1 / (1 - 0.25) = 4/3 of the live
+// graph's, and a rebuild (graph inserts only, no image work) costs (1 - f) / f = 3 inserts per
+// deleted node: small next to the re-embedding (several forward passes) that made each one.
+inline constexpr double kHnswCompactFraction = 0.25;
 
 // Why `dim` floats at v break the data contract ("" when they keep it): a value that is NaN or
 // infinite, or a norm farther than kUnitNormTolerance from 1. The reason names the first bad value.
@@ -82,6 +89,13 @@ public:
     // Writes the index to path atomically (see the file comment). The error names the file.
     // Two saves to the same path must not run at the same time.
     virtual Status save(const std::string& path) const = 0;
+
+    // Gives back what removed and replaced vectors still hold, when that is worth a rebuild;
+    // returns the number of stored vectors dropped (0: nothing to do). The live ids and their
+    // vectors stay as they are. An Error (out of memory) leaves the index as it was, usable.
+    // Owners call it before save(), so the file shrinks with the index. Only in memory: the
+    // file on disk changes only by save()'s rename.
+    virtual Result<std::size_t> compact() { return std::size_t{0}; }
 };
 
 // Graph parameters of an HnswIndex (hnswlib's names).
@@ -118,8 +132,10 @@ struct GraphReuse {
 };
 
 // Approximate index: an hnswlib HierarchicalNSW graph with a cosine distance (1 - dot) computed
-// by the kernels' dispatched dot product. Removal marks a vector deleted (hnswlib markDelete):
-// its memory is only reclaimed by rebuilding the index; deleted_count() tells how much is held.
+// by the kernels' dispatched dot product. Removal marks a vector deleted (hnswlib markDelete), and
+// a replaced vector leaves its old node deleted: hnswlib never reuses them; compact() rebuilds
+// the graph from the live vectors once they pass kHnswCompactFraction; deleted_count() tells how
+// many are held.
 class HnswIndex final : public VectorIndex {
 public:
     // dim > 0; params as documented on HnswParams (M >= 2, ef_* >= 1, build_threads >= 1).
@@ -138,6 +154,14 @@ public:
     bool remove(std::int64_t id) override;
     std::vector<Hit> search(const float* q, int k) const override;
     Status save(const std::string& path) const override;
+    // The same ids, vectors and parameters (M, ef_construction, ef_search, seed) in a graph built
+    // anew from the live vectors in their insertion order, on build_threads threads, when
+    // deleted_count() > kHnswCompactFraction x the stored nodes; its capacity leaves room for as
+    // many deleted nodes as the next compaction allows. Peak memory: this graph plus the new
+    // one. Dropped (0 returned) if the index changed meanwhile; the next call tries again.
+    Result<std::size_t> compact() override;
+    // Stored nodes, deleted ones included: what the graph holds in memory and in its file.
+    std::size_t node_count() const;
 
     // Saved with the index. Larger = better recall, slower search.
     void set_ef_search(int ef);
