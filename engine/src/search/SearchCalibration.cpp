@@ -128,10 +128,10 @@ double wrong_called_same(const ScoreCurves& c, const std::vector<std::vector<dou
 }
 
 // A fitted curve is kept only if it calls at most this share of the calibration's wrong results
-// "same picture": where edited views do not stand above other pictures (28 x 28 product shots:
-// a crop of 28 pixels is farther from its source than another item of its class), a fit goes
-// flat and would call every neighbour the same picture; the placed curve stays then.
-constexpr double kMaxWrongCalledSame = 0.02;
+// "same picture": a fit gone flat must not call every neighbour the same picture. Fits that
+// serve call 0-2.6 % of them so (the honest set's library 1.0 %, tuned 2.6 %; Fashion-MNIST 0 %):
+// a cut at 2 % threw the tuned library's fit away (right top results read 0.39).
+constexpr double kMaxWrongCalledSame = 0.1;
 
 void fit_same_curves_unchecked(ScoreCurves& c, const std::vector<std::vector<double>>& positives,
                                const std::vector<std::vector<double>>& hardest) {
