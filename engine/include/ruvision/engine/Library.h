@@ -98,9 +98,9 @@ struct SearchResult {
     // --- search calibration (i13-search) ---
     // Results are ranked by `ranking`: the whitened cosine in the search's space (the plain
     // cosine in a library too small to whiten; with a fast adapter, plus its change of the
-    // cosine). What a person reads: `shown` in [0, 1] (search/ScoreModel.h) from `same` and `alike`, the probabilities
-    // that it is the same picture as the query and that it is alike (search/ScoreModel.h), and
-    // `word`: "same picture", "very similar", "related" or "".
+    // cosine). What a person reads: `shown` in [0, 1], made of `same` and `alike`, the
+    // probabilities that it is the same picture as the query and that it is alike
+    // (search/ScoreModel.h), and `word`: "same picture", "very similar", "related" or "".
     float ranking = 0;
     float shown = 0;
     float same = 0, alike = 0;
