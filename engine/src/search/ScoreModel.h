@@ -9,8 +9,8 @@
 // does not depend on what else the library holds). The library's own statistics place them
 // (SearchCalibration.h): `same` is fitted on edited views of library images searched against the
 // library (positives: their source, negatives: the best other result, each with its margin in
-// that view's list), plus the person's 'same' / 'different' marks; `alike` sits at a high
-// quantile of the best other result's score, moved by 'alike' / 'different' marks.
+// that view's list), plus the person's 'same' / 'different' marks; `alike` sits at the median
+// of the best other results' scores, moved by 'alike' / 'different' marks.
 //
 // Shown score: max(p_same, kAlikeShare * p_alike + (1 - 2 kAlikeShare) * p_same). Above one half
 // it reads "the same picture with this probability"; below, how alike, still ordered mostly by
