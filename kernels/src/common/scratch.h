@@ -8,7 +8,8 @@
 
 namespace rv::kernels::detail {
 
-enum class ScratchSlot { PackedB, Im2col, Count };
+// Int8A: the int8 GEMM's packed rows of A (int32 words, see int8/gemm_u8s8_x86.h).
+enum class ScratchSlot { PackedB, Im2col, Int8A, Count };
 
 // A 64-byte aligned buffer of at least `floats` floats, owned by the calling thread and reused by
 // later calls with the same slot (it only grows). Contents are unspecified. Slots are independent,

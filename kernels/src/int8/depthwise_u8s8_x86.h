@@ -1,0 +1,87 @@
+// The x86 int8 depthwise convolution, written once over the traits of int8_x86.h. Included only by
+// src/dispatch/int8_<path>.cpp.
+//
+// 2L channels per step: inputs widened to int16 minus the zero point (-255..255) times the int16
+// weight (-128..127) fit int16 exactly (|product| <= 32640), and are sign-extended into two int32
+// accumulators of L lanes. Taps outside the map are skipped: they would read the zero point and
+// add (zp - zp) * w = 0, exactly as the reference does.
+#pragma once
+
+#include "int8/int8_out_x86.h"
+
+namespace rv::kernels::int8 {
+namespace {
+
+template <class T, bool Full, class Out, class Dst>
+inline void depthwise_pixel(const ConvShape& s, const std::uint8_t* in, const std::int8_t* w,
+                            typename T::I zp16, int ky0, int ky1, int kx0, int kx1, int iy0, int ix0,
+                            int c0, int nc, const Out& out, Dst* dst) {
+    using I = typename T::I;
+    constexpr int kStep = 2 * T::L;
+    const int C = s.in_c;
+    I lo = T::izero(), hi = T::izero();
+    for (int ky = ky0; ky < ky1; ++ky) {
+        const std::uint8_t* row = in + std::size_t(iy0 + ky) * s.in_w * C + c0;  // input row
+        const std::int8_t* wrow = w + std::size_t(ky) * s.kernel_w * C + c0;
+        for (int kx = kx0; kx < kx1; ++kx) {
+            const std::uint8_t* px = row + std::size_t(ix0 + kx) * C;  // ix0 + kx >= 0
+            I x, k;
+            if constexpr (Full) {
+                x = T::u8x2L(px);
+                k = T::s8x2L(wrow + std::size_t(kx) * C);
+            } else {
+                alignas(64) std::uint8_t xb[kStep] = {};
+                alignas(64) std::int8_t kb[kStep] = {};
+                std::memcpy(xb, px, std::size_t(nc));
+                std::memcpy(kb, wrow + std::size_t(kx) * C, std::size_t(nc));
+                x = T::u8x2L(xb);
+                k = T::s8x2L(kb);
+            }
+            const I p = T::mullo16(T::sub16(x, zp16), k);
+            lo = T::iadd(lo, T::lo32(p));
+            hi = T::iadd(hi, T::hi32(p));
+        }
+    }
+    const int nlo = nc < T::L ? nc : T::L;
+    out.store(dst + c0, lo, out.channels(c0, nlo), nlo);
+    if (nc > T::L) out.store(dst + c0 + T::L, hi, out.channels(c0 + T::L, nc - T::L), nc - T::L);
+}
+
+template <class T, class Out, class Dst>
+void depthwise_run(const ConvShape& s, const std::uint8_t* in, int zp, const std::int8_t* w,
+                   const Out& out, Dst* y) {
+    constexpr int kStep = 2 * T::L;
+    const int C = s.in_c;
+    const typename T::I zp16 = T::set1_16(zp);
+    for (int oy = 0; oy < s.out_h; ++oy) {
+        const int iy0 = oy * s.stride_h - s.pad_top;
+        const int ky0 = iy0 < 0 ? -iy0 : 0;
+        const int ky1 = s.in_h - iy0 < s.kernel_h ? s.in_h - iy0 : s.kernel_h;
+        for (int ox = 0; ox < s.out_w; ++ox) {
+            const int ix0 = ox * s.stride_w - s.pad_left;
+            const int kx0 = ix0 < 0 ? -ix0 : 0;
+            const int kx1 = s.in_w - ix0 < s.kernel_w ? s.in_w - ix0 : s.kernel_w;
+            Dst* dst = y + (std::size_t(oy) * s.out_w + ox) * C;
+            int c0 = 0;
+            for (; c0 + kStep <= C; c0 += kStep)
+                depthwise_pixel<T, true>(s, in, w, zp16, ky0, ky1, kx0, kx1, iy0, ix0, c0, kStep, out, dst);
+            if (c0 < C)
+                depthwise_pixel<T, false>(s, in, w, zp16, ky0, ky1, kx0, kx1, iy0, ix0, c0, C - c0, out, dst);
+        }
+    }
+}
+
+template <class T>
+void depthwise_f32(const ConvShape& s, const std::uint8_t* in, int zp, const std::int8_t* w,
+                   const Int8ToF32& out, float* y) {
+    depthwise_run<T>(s, in, zp, w, OutF32<T>{out}, y);
+}
+
+template <class T>
+void depthwise_u8(const ConvShape& s, const std::uint8_t* in, int zp, const std::int8_t* w,
+                  const Int8ToU8& out, std::uint8_t* y) {
+    depthwise_run<T>(s, in, zp, w, OutU8<T>{out}, y);
+}
+
+}  // namespace
+}  // namespace rv::kernels::int8
