@@ -13,6 +13,7 @@
 #include <cstdint>
 #include <limits>
 #include <map>
+#include <type_traits>
 #include <vector>
 
 namespace kernel_test {
@@ -63,30 +64,42 @@ inline std::vector<float> random_floats(std::size_t n, std::uint32_t seed, float
     return v;
 }
 
-// An output buffer: n NaNs fenced by canaries on both sides.
-class Fenced {
+// An output buffer of n values fenced by canaries on both sides; float buffers start as NaN so an
+// unwritten element never compares close. (FencedOf<std::uint8_t> serves the int8 kernels.)
+template <class T>
+class FencedOf {
 public:
-    explicit Fenced(std::size_t n, float fill = kNaN) : v_(n + 2 * kGuard, kCanary), n_(n) {
-        std::fill(data(), data() + n, fill);
+    static constexpr T kFenceValue = std::is_floating_point_v<T> ? T(kCanary) : T(0xA5);
+    explicit FencedOf(std::size_t n, T fill = default_fill()) : n_(n) {
+        // Built piece by piece: std::fill over data() trips GCC 12's -Wstringop-overflow on uint8.
+        v_.reserve(n + 2 * kGuard);
+        v_.insert(v_.end(), kGuard, kFenceValue);
+        v_.insert(v_.end(), n, fill);
+        v_.insert(v_.end(), kGuard, kFenceValue);
     }
-    Fenced(const std::vector<float>& init) : Fenced(init.size()) {
+    FencedOf(const std::vector<T>& init) : FencedOf(init.size()) {
         std::copy(init.begin(), init.end(), data());
     }
-    float* data() { return v_.data() + kGuard; }
-    const float* data() const { return v_.data() + kGuard; }
+    T* data() { return v_.data() + kGuard; }
+    const T* data() const { return v_.data() + kGuard; }
     std::size_t size() const { return n_; }
     bool fences_intact() const {
         for (std::size_t i = 0; i < kGuard; ++i) {
-            if (v_[i] != kCanary || v_[kGuard + n_ + i] != kCanary) return false;
+            if (v_[i] != kFenceValue || v_[kGuard + n_ + i] != kFenceValue) return false;
         }
         return true;
     }
 
 private:
+    static constexpr T default_fill() {
+        if constexpr (std::is_floating_point_v<T>) return std::numeric_limits<T>::quiet_NaN();
+        return T(0x5A);
+    }
     static constexpr std::size_t kGuard = 64;
-    std::vector<float> v_;
+    std::vector<T> v_;
     std::size_t n_;
 };
+using Fenced = FencedOf<float>;
 
 // Empty if got matches ref within kTol, else where and how it first differs.
 inline QString mismatch(const float* got, const float* ref, std::size_t n) {
