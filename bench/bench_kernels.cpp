@@ -4,17 +4,16 @@
 // plain table; never passes or fails.
 //
 // usage: bench_kernels [--repeats N] [--filter SUBSTRING] [--isa NAME]
+#include "kernel_bench_util.h"
 #include "ruvision/kernels/kernels.h"
 
 #include <algorithm>
-#include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <functional>
 #include <memory>
-#include <new>
 #include <string>
 #include <vector>
 
@@ -22,26 +21,7 @@ using namespace rv::kernels;
 
 namespace {
 
-// A 64-byte aligned float buffer, as the engine allocates tensors: with it AVX-512 loads of a
-// channel run that starts on a multiple of 16 floats never straddle two cache lines.
-class Buffer {
-public:
-    explicit Buffer(std::size_t n)
-        : p_(static_cast<float*>(std::aligned_alloc(64, (n * sizeof(float) + 63) / 64 * 64 + 64))),
-          n_(n) {
-        if (!p_) throw std::bad_alloc();
-        std::fill(p_, p_ + n, 0.0f);
-    }
-    ~Buffer() { std::free(p_); }
-    Buffer(const Buffer&) = delete;
-    Buffer& operator=(const Buffer&) = delete;
-    float* data() { return p_; }
-    std::size_t size() const { return n_; }
-
-private:
-    float* p_;
-    std::size_t n_;
-};
+using Buffer = kernel_bench::AlignedBuffer<float>;
 
 std::shared_ptr<Buffer> filled(std::size_t n, std::uint32_t seed, float lo = -1.0f,
                                float hi = 1.0f) {
@@ -189,22 +169,8 @@ std::vector<Case> all_cases() {
     return cases;
 }
 
-// Median seconds per call over `repeats` samples; each sample runs enough calls to last ~2 ms.
 double median_seconds(const Case& c, const KernelTable& t, int repeats) {
-    using clock = std::chrono::steady_clock;
-    c.run(t);  // warm caches and scratch buffers
-    const auto t0 = clock::now();
-    c.run(t);
-    const double once = std::chrono::duration<double>(clock::now() - t0).count();
-    const int calls = std::max(1, int(2e-3 / std::max(once, 1e-9)));
-    std::vector<double> samples;
-    for (int r = 0; r < repeats; ++r) {
-        const auto s = clock::now();
-        for (int i = 0; i < calls; ++i) c.run(t);
-        samples.push_back(std::chrono::duration<double>(clock::now() - s).count() / calls);
-    }
-    std::nth_element(samples.begin(), samples.begin() + samples.size() / 2, samples.end());
-    return samples[samples.size() / 2];
+    return kernel_bench::median_seconds([&] { c.run(t); }, repeats);
 }
 
 }  // namespace

@@ -8,6 +8,9 @@
 // cannot pass.
 #include "kernel_test_util.h"
 #include "ruvision/kernels/int8.h"
+#if defined(RUVISION_TEST_VNNI_EMULATION)
+#include "int8/int8_parts.h"
+#endif
 
 #include <QtTest/QtTest>
 
@@ -59,6 +62,32 @@ std::vector<const Int8Kernels*> fast_tables() {
 }
 const Int8Kernels& scalar8() {
     return *int8_kernels_for(Int8Path::Scalar);
+}
+
+#if defined(RUVISION_TEST_VNNI_EMULATION)
+}  // namespace
+rv::kernels::detail::Int8Parts int8_vnni_emulated_parts();  // int8_vnni_emulated.cpp
+namespace {
+#endif
+
+// The GEMMs under test, named: every fast path, plus (on x86 with AVX2) the VNNI layout with
+// vpdpbusd emulated on AVX2, which checks what the VNNI paths share on CPUs without VNNI.
+std::vector<std::pair<QString, const Int8Kernels*>> gemm_tables() {
+    std::vector<std::pair<QString, const Int8Kernels*>> out;
+    for (const Int8Kernels* t : fast_tables()) out.emplace_back(path_str(t->gemm_path), t);
+#if defined(RUVISION_TEST_VNNI_EMULATION)
+    if (cpu_features() & kFeatureAvx2) {
+        static const Int8Kernels emulated = [] {
+            Int8Kernels k = scalar8();
+            const rv::kernels::detail::Int8Parts p = int8_vnni_emulated_parts();
+            k.gemm_packed_size = p.gemm_packed_size, k.gemm_pack = p.gemm_pack;
+            k.gemm_f32 = p.gemm_f32, k.gemm_u8 = p.gemm_u8;
+            return k;
+        }();
+        out.emplace_back(QStringLiteral("vnni-layout-emulated-on-avx2"), &emulated);
+    }
+#endif
+    return out;
 }
 
 // Empty if equal bit for bit, else where they first differ.
@@ -402,7 +431,7 @@ private slots:
         const Layer l = make_layer(N, K, seed + 2);
         const auto ref_packed = pack(scalar8(), K, N, B);
         const std::size_t n = std::size_t(M) * N;
-        for (const Int8Kernels* t : fast_tables()) {
+        for (const auto& [name, t] : gemm_tables()) {
             const auto packed = pack(*t, K, N, B);
             for (Activation act : kActivations) {
                 for (const std::int32_t* bias : {l.bias.data(), static_cast<const std::int32_t*>(nullptr)}) {
@@ -410,7 +439,7 @@ private slots:
                     Fenced ref(n), out(n);
                     scalar8().gemm_f32(M, N, K, A.data(), za, ref_packed.data(), o, ref.data());
                     t->gemm_f32(M, N, K, A.data(), za, packed.data(), o, out.data());
-                    EXPECT_SAME_F32(path_str(t->gemm_path) + " gemm_f32 " + act_name(act) + (bias ? " bias" : ""),
+                    EXPECT_SAME_F32(name + " gemm_f32 " + act_name(act) + (bias ? " bias" : ""),
                                     out, ref, act);
                 }
             }
@@ -420,8 +449,8 @@ private slots:
                 scalar8().gemm_u8(M, N, K, A.data(), za, ref_packed.data(), o, ref.data());
                 t->gemm_u8(M, N, K, A.data(), za, packed.data(), o, out0.data());
                 t->gemm_u8(M, N, K, A.data(), za, packed.data(), o, out1.data());
-                EXPECT_SAME_U8(path_str(t->gemm_path) + " gemm_u8 " + u.name + " (fill 0)", out0, ref);
-                EXPECT_SAME_U8(path_str(t->gemm_path) + " gemm_u8 " + u.name + " (fill 255)", out1, ref);
+                EXPECT_SAME_U8(name + " gemm_u8 " + u.name + " (fill 0)", out0, ref);
+                EXPECT_SAME_U8(name + " gemm_u8 " + u.name + " (fill 255)", out1, ref);
             }
         }
     }
@@ -439,9 +468,9 @@ private slots:
                 const std::vector<s8> B(std::size_t(K) * N, s8(c.b));
                 const std::vector<float> one(N, 1.0f);
                 const double exact = double(K) * (c.a - c.za) * c.b;
-                std::vector<const Int8Kernels*> all = fast_tables();
-                all.push_back(&scalar8());
-                for (const Int8Kernels* t : all) {
+                std::vector<std::pair<QString, const Int8Kernels*>> all = gemm_tables();
+                all.emplace_back(QStringLiteral("scalar"), &scalar8());
+                for (const auto& [name, t] : all) {
                     const auto packed = pack(*t, K, N, B);
                     Fenced out(std::size_t(M) * N);
                     t->gemm_f32(M, N, K, A.data(), c.za, packed.data(), Int8ToF32{nullptr, one.data(), Activation::None},
@@ -450,7 +479,7 @@ private slots:
                     for (std::size_t i = 0; i < out.size(); ++i)
                         QVERIFY2(out.data()[i] == float(exact),
                                  qPrintable(QString::asprintf("%s K=%d a=%d za=%d b=%d: %.9g vs %.17g",
-                                                              qPrintable(path_str(t->gemm_path)), K, c.a, c.za,
+                                                              qPrintable(name), K, c.a, c.za,
                                                               c.b, double(out.data()[i]), exact)));
                     // And saturating uint8 outputs: huge accumulators clamp to 0 or 255.
                     FencedOf<u8> q(std::size_t(M) * N);
