@@ -1,7 +1,8 @@
 // Int8 kernel benchmark: MobileNetV2 (224x224) 1x1-convolution GEMMs and depthwise layers, the
 // float kernel (kernels(): the best float ISA) against every int8 path this CPU runs, on the same
 // shape in the same run. Single-threaded; prints median ms, GFLOP/s or GOP/s (a multiply-add counts
-// as 2) and the ratio fp32 ms / int8 ms (> 1: int8 is faster). Never passes or fails.
+// as 2) and the ratio fp32 ms / int8 ms (> 1: int8 is faster). The float and int8 runs of a shape
+// are sampled in turn, so a busy machine slows them alike. Never passes or fails.
 //
 // usage: bench_kernels_int8 [--repeats N] [--filter SUBSTRING] [--no-scalar]
 #include "kernel_bench_util.h"
@@ -149,11 +150,13 @@ int main(int argc, char** argv) {
     for (const Case& c : all_cases()) {
         if (!filter.empty() && (c.group + " " + c.name).find(filter) == std::string::npos) continue;
         ++n;
-        const double f = kernel_bench::median_seconds(c.fp32, repeats);
+        std::vector<std::function<void()>> runs = {c.fp32};
+        for (Int8Path p : paths) runs.push_back(c.int8(*int8_kernels_for(p)));
+        const std::vector<double> med = kernel_bench::median_seconds_interleaved(runs, repeats);
+        const double f = med[0];
         std::printf("%-10s %-20s | %-6s %8.3f %7.2f", c.group.c_str(), c.name.c_str(), "", f * 1e3, c.ops / f * 1e-9);
         for (std::size_t i = 0; i < paths.size(); ++i) {
-            const std::function<void()> run = c.int8(*int8_kernels_for(paths[i]));
-            const double s = kernel_bench::median_seconds(run, repeats);
+            const double s = med[i + 1];
             log_ratio[i] += std::log(f / s);
             std::printf(" | %-10s %8.3f %7.2f %5.2f", "", s * 1e3, c.ops / s * 1e-9, f / s);
         }

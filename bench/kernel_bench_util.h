@@ -52,4 +52,33 @@ inline double median_seconds(const std::function<void()>& run, int repeats) {
     return samples[samples.size() / 2];
 }
 
+// Median seconds per call of each of `runs`, sampled in turn (run 0, run 1, ..., run 0, ...) so
+// that all of them see the same load on a shared machine and their ratios stay meaningful when
+// other processes come and go. Each sample lasts ~2 ms.
+inline std::vector<double> median_seconds_interleaved(const std::vector<std::function<void()>>& runs,
+                                                      int repeats) {
+    using clock = std::chrono::steady_clock;
+    std::vector<int> calls;
+    for (const auto& run : runs) {
+        run();
+        const auto t0 = clock::now();
+        run();
+        const double once = std::chrono::duration<double>(clock::now() - t0).count();
+        calls.push_back(std::max(1, int(2e-3 / std::max(once, 1e-9))));
+    }
+    std::vector<std::vector<double>> samples(runs.size());
+    for (int r = 0; r < repeats; ++r)
+        for (std::size_t i = 0; i < runs.size(); ++i) {
+            const auto s = clock::now();
+            for (int c = 0; c < calls[i]; ++c) runs[i]();
+            samples[i].push_back(std::chrono::duration<double>(clock::now() - s).count() / calls[i]);
+        }
+    std::vector<double> medians;
+    for (auto& v : samples) {
+        std::nth_element(v.begin(), v.begin() + v.size() / 2, v.end());
+        medians.push_back(v[v.size() / 2]);
+    }
+    return medians;
+}
+
 }  // namespace kernel_bench
