@@ -50,17 +50,35 @@ inline bool close(float got, float ref) {
     return std::fabs(got - ref) <= kTol * (1.0f + std::fabs(ref));
 }
 
+// A deterministic xorshift32 stream of 32-bit words, one per seed.
+class RandomBits {
+public:
+    explicit RandomBits(std::uint32_t seed, std::uint32_t salt = 12345u) : s_(seed * 2654435761u + salt) {}
+    std::uint32_t next() {
+        s_ ^= s_ << 13;
+        s_ ^= s_ >> 17;
+        s_ ^= s_ << 5;
+        return s_;
+    }
+
+private:
+    std::uint32_t s_;
+};
+
 // Deterministic uniform floats in [lo, hi).
 inline std::vector<float> random_floats(std::size_t n, std::uint32_t seed, float lo = -1.0f,
                                         float hi = 1.0f) {
     std::vector<float> v(n);
-    std::uint32_t s = seed * 2654435761u + 12345u;
-    for (float& x : v) {
-        s ^= s << 13;
-        s ^= s >> 17;
-        s ^= s << 5;
-        x = lo + (hi - lo) * float(s >> 8) / float(1u << 24);
-    }
+    RandomBits bits(seed);
+    for (float& x : v) x = lo + (hi - lo) * float(bits.next() >> 8) / float(1u << 24);
+    return v;
+}
+
+// Deterministic integers in [lo, hi] (nearly uniform: the modulo bias is below 2^-24).
+inline std::vector<int> random_ints(std::size_t n, std::uint32_t seed, int lo, int hi) {
+    std::vector<int> v(n);
+    RandomBits bits(seed, 777u);
+    for (int& x : v) x = lo + int(bits.next() % std::uint32_t(hi - lo + 1));
     return v;
 }
 

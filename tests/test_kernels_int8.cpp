@@ -27,18 +27,6 @@ namespace {
 using u8 = std::uint8_t;
 using s8 = std::int8_t;
 
-// Deterministic integers in [lo, hi].
-std::vector<int> random_ints(std::size_t n, std::uint32_t seed, int lo, int hi) {
-    std::vector<int> v(n);
-    std::uint32_t s = seed * 2654435761u + 777u;
-    for (int& x : v) {
-        s ^= s << 13;
-        s ^= s >> 17;
-        s ^= s << 5;
-        x = lo + int(s % std::uint32_t(hi - lo + 1));
-    }
-    return v;
-}
 std::vector<u8> random_u8(std::size_t n, std::uint32_t seed, int lo = 0, int hi = 255) {
     const std::vector<int> v = random_ints(n, seed, lo, hi);
     return {v.begin(), v.end()};

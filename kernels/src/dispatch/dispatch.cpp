@@ -1,9 +1,9 @@
 // ISA names, CPU feature checks and the one-time choice of the kernel table. Baseline code only:
 // this file must run on any CPU of the target architecture, so it never touches SIMD templates.
+#include "common/names.h"
 #include "common/tables.h"
 #include "ruvision/kernels/kernels.h"
 
-#include <cctype>
 #include <cstdio>
 #include <cstdlib>
 #include <string>
@@ -96,12 +96,7 @@ std::string_view isa_name(Isa isa) {
 
 bool parse_isa(std::string_view name, Isa& out) {
     // Surrounding blanks are ignored and letters may be upper case ("AVX2 " works too).
-    while (!name.empty() && std::isspace(static_cast<unsigned char>(name.front())))
-        name.remove_prefix(1);
-    while (!name.empty() && std::isspace(static_cast<unsigned char>(name.back())))
-        name.remove_suffix(1);
-    std::string lower(name);
-    for (char& c : lower) c = char(std::tolower(static_cast<unsigned char>(c)));
+    const std::string lower = detail::normalized_name(name);
     for (Isa isa : kAllIsas) {
         if (lower == isa_name(isa)) {
             out = isa;

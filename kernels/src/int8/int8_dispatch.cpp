@@ -1,10 +1,10 @@
 // CPU features, int8 path names, and the one-time choice of each int8 kernel. Baseline code only:
 // this file must run on any CPU of the target architecture, so it never touches SIMD code.
+#include "common/names.h"
 #include "int8/int8_parts.h"
 #include "ruvision/kernels/int8.h"
 
 #include <array>
-#include <cctype>
 #include <cstdio>
 #include <cstdlib>
 #include <string>
@@ -199,10 +199,7 @@ std::string_view int8_path_name(Int8Path p) {
 }
 
 bool parse_int8_path(std::string_view name, Int8Path& out) {
-    while (!name.empty() && std::isspace(static_cast<unsigned char>(name.front()))) name.remove_prefix(1);
-    while (!name.empty() && std::isspace(static_cast<unsigned char>(name.back()))) name.remove_suffix(1);
-    std::string lower(name);
-    for (char& c : lower) c = char(std::tolower(static_cast<unsigned char>(c)));
+    const std::string lower = detail::normalized_name(name);
     for (Int8Path p : kAllPaths) {
         if (lower == int8_path_name(p)) {
             out = p;
