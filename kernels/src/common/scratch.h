@@ -8,8 +8,9 @@
 
 namespace rv::kernels::detail {
 
-// Int8A: the int8 GEMM's packed rows of A (int32 words, see int8/gemm_u8s8_x86.h).
-enum class ScratchSlot { PackedB, Im2col, Int8A, Count };
+// Int8A: the int8 GEMM's packed rows of A (int32 words, see int8/gemm_u8s8_x86.h); Int8W: the int8
+// depthwise weights paired per two taps (see int8/depthwise_u8s8_x86.h).
+enum class ScratchSlot { PackedB, Im2col, Int8A, Int8W, Count };
 
 // A 64-byte aligned buffer of at least `floats` floats, owned by the calling thread and reused by
 // later calls with the same slot (it only grows). Contents are unspecified. Slots are independent,

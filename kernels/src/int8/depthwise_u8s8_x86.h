@@ -1,12 +1,14 @@
 // The x86 int8 depthwise convolution, written once over the traits of int8_x86.h. Included only by
 // src/dispatch/int8_<path>.cpp.
 //
-// 2L channels per step: inputs widened to int16 minus the zero point (-255..255) times the int16
-// weight (-128..127) fit int16 exactly (|product| <= 32640), and are sign-extended into two int32
-// accumulators of L lanes. Taps outside the map are skipped: they would read the zero point and
-// add (zp - zp) * w = 0, exactly as the reference does.
+// 2L channels per step. Interior pixels pair two taps per pmaddwd (depthwise_interior_chunk).
+// Border pixels and the channel tail: inputs widened to int16 minus the zero point (-255..255)
+// times the int16 weight (-128..127) fit int16 exactly (|product| <= 32640), sign-extended into two
+// int32 accumulators of L lanes; taps outside the map are skipped: they would read the zero point
+// and add (zp - zp) * w = 0, exactly as the reference does.
 #pragma once
 
+#include "common/scratch.h"
 #include "int8/int8_out_x86.h"
 
 namespace rv::kernels::int8 {
@@ -47,12 +49,77 @@ inline void depthwise_pixel(const ConvShape& s, const std::uint8_t* in, const st
     if (nc > T::L) out.store(dst + c0 + T::L, hi, out.channels(c0 + T::L, nc - T::L), nc - T::L);
 }
 
+// Interior pixels (every tap inside the map), full chunks of 2L channels: two taps per pmaddwd.
+// Unsigned inputs (0..255) times int16 weights, two products per lane: |sum| <= 2 * 255 * 128, and
+// sum (x - zp) * w = sum x * w - zp * sum w, with zp * sum w per channel precomputed (zw).
+// wpair: per chunk and tap pair, unpacklo16 / unpackhi16 of the two taps' weights (a missing
+// second tap is zero); window: the first tap's input at channel c0; rel: each tap's offset from
+// it, in bytes.
+template <class T, class Out, class Dst>
+inline void depthwise_interior_chunk(const std::uint8_t* window, const std::size_t* rel, int taps,
+                                     const std::int16_t* wpair, const std::int32_t* zw, int c0,
+                                     const Out& out, Dst* dst) {
+    using I = typename T::I;
+    constexpr int kStep = 2 * T::L;
+    I a = T::izero(), b = T::izero();
+    int t = 0;
+    for (; t + 1 < taps; t += 2, wpair += 2 * kStep) {
+        const I x0 = T::u8x2L(window + rel[t]), x1 = T::u8x2L(window + rel[t + 1]);
+        a = T::iadd(a, T::madd16(T::unpacklo16(x0, x1), T::iload(wpair)));
+        b = T::iadd(b, T::madd16(T::unpackhi16(x0, x1), T::iload(wpair + kStep)));
+    }
+    if (t < taps) {
+        const I x0 = T::u8x2L(window + rel[t]), x1 = T::izero();
+        a = T::iadd(a, T::madd16(T::unpacklo16(x0, x1), T::iload(wpair)));
+        b = T::iadd(b, T::madd16(T::unpackhi16(x0, x1), T::iload(wpair + kStep)));
+    }
+    I lo, hi;
+    T::channel_order(a, b, lo, hi);
+    lo = T::isub(lo, T::iload(zw + c0));
+    hi = T::isub(hi, T::iload(zw + c0 + T::L));
+    out.store(dst + c0, lo, out.channels(c0, T::L), T::L);
+    out.store(dst + c0 + T::L, hi, out.channels(c0 + T::L, T::L), T::L);
+}
+
 template <class T, class Out, class Dst>
 void depthwise_run(const ConvShape& s, const std::uint8_t* in, int zp, const std::int8_t* w,
                    const Out& out, Dst* y) {
     constexpr int kStep = 2 * T::L;
-    const int C = s.in_c;
+    constexpr int kMaxTaps = 64;
+    const int C = s.in_c, taps = s.kernel_h * s.kernel_w, pairs = (taps + 1) / 2;
+    const int chunks = C / kStep;
     const typename T::I zp16 = T::set1_16(zp);
+
+    // The interior's paired weights and zero-point sums, in the per-thread scratch.
+    const bool paired = chunks > 0 && taps <= kMaxTaps;
+    std::int16_t* wpair = nullptr;
+    std::int32_t* zw = nullptr;
+    std::size_t rel[kMaxTaps];
+    if (paired) {
+        const std::size_t pair_elems = std::size_t(chunks) * pairs * 2 * kStep;  // int16
+        auto* base = reinterpret_cast<unsigned char*>(detail::scratch(
+            detail::ScratchSlot::Int8W, (pair_elems * 2 + std::size_t(chunks) * kStep * 4) / 4 + 16));
+        wpair = reinterpret_cast<std::int16_t*>(base);
+        zw = reinterpret_cast<std::int32_t*>(base + pair_elems * 2);
+        std::int16_t* wp = wpair;
+        for (int q = 0; q < chunks; ++q)
+            for (int t = 0; t < taps; t += 2, wp += 2 * kStep) {
+                const std::int8_t* w0 = w + std::size_t(t) * C + q * kStep;
+                const typename T::I k0 = T::s8x2L(w0);
+                const typename T::I k1 = t + 1 < taps ? T::s8x2L(w0 + C) : T::izero();
+                T::istore(wp, T::unpacklo16(k0, k1));
+                T::istore(wp + kStep, T::unpackhi16(k0, k1));
+            }
+        for (int c = 0; c < chunks * kStep; ++c) {
+            std::int32_t sum = 0;
+            for (int t = 0; t < taps; ++t) sum += w[std::size_t(t) * C + c];
+            zw[c] = zp * sum;
+        }
+        for (int ky = 0; ky < s.kernel_h; ++ky)
+            for (int kx = 0; kx < s.kernel_w; ++kx)
+                rel[ky * s.kernel_w + kx] = (std::size_t(ky) * s.in_w + kx) * C;
+    }
+
     for (int oy = 0; oy < s.out_h; ++oy) {
         const int iy0 = oy * s.stride_h - s.pad_top;
         const int ky0 = iy0 < 0 ? -iy0 : 0;
@@ -63,8 +130,17 @@ void depthwise_run(const ConvShape& s, const std::uint8_t* in, int zp, const std
             const int kx1 = s.in_w - ix0 < s.kernel_w ? s.in_w - ix0 : s.kernel_w;
             Dst* dst = y + (std::size_t(oy) * s.out_w + ox) * C;
             int c0 = 0;
-            for (; c0 + kStep <= C; c0 += kStep)
-                depthwise_pixel<T, true>(s, in, w, zp16, ky0, ky1, kx0, kx1, iy0, ix0, c0, kStep, out, dst);
+            if (paired && ky0 == 0 && kx0 == 0 && ky1 == s.kernel_h && kx1 == s.kernel_w) {
+                const std::uint8_t* window = in + (std::size_t(iy0) * s.in_w + ix0) * C;
+                for (int q = 0; q < chunks; ++q, c0 += kStep)
+                    depthwise_interior_chunk<T>(window + c0, rel, taps,
+                                                wpair + std::size_t(q) * pairs * 2 * kStep, zw, c0,
+                                                out, dst);
+            } else {
+                for (; c0 + kStep <= C; c0 += kStep)
+                    depthwise_pixel<T, true>(s, in, w, zp16, ky0, ky1, kx0, kx1, iy0, ix0, c0, kStep,
+                                             out, dst);
+            }
             if (c0 < C)
                 depthwise_pixel<T, false>(s, in, w, zp16, ky0, ky1, kx0, kx1, iy0, ix0, c0, C - c0, out, dst);
         }

@@ -14,7 +14,8 @@
 //   a_word(p, n) the int32 word of A for one lane group: p[0..n), n <= G, zero beyond n
 //   b_word(p, s, n) the same for B, reading n values p[0], p[s], ... (a column of row-major B)
 //   u8x2L / s8x2L  2L uint8 / int8 values widened to int16 (for depthwise), lo32 / hi32 their halves
-//                sign-extended to int32
+//                sign-extended to int32; unpacklo16 / unpackhi16 / madd16 / channel_order pair two
+//                taps' int16 values so that one pmaddwd sums both (depthwise interior)
 #pragma once
 
 #if !defined(RUVISION_INT8_ISA_SOURCE)
@@ -102,6 +103,11 @@ struct Sse41Traits {
     static I mullo16(I a, I b) { return _mm_mullo_epi16(a, b); }
     static I lo32(I v) { return _mm_cvtepi16_epi32(v); }
     static I hi32(I v) { return _mm_cvtepi16_epi32(_mm_srli_si128(v, 8)); }
+    static I unpacklo16(I a, I b) { return _mm_unpacklo_epi16(a, b); }
+    static I unpackhi16(I a, I b) { return _mm_unpackhi_epi16(a, b); }
+    static I madd16(I a, I b) { return _mm_madd_epi16(a, b); }
+    // int32 results of madd16(unpacklo16(..)) / (unpackhi16(..)) back in channel order.
+    static void channel_order(I a, I b, I& lo, I& hi) { lo = a, hi = b; }
 };
 #endif
 
@@ -149,6 +155,14 @@ struct Avx2Base {
     static I mullo16(I a, I b) { return _mm256_mullo_epi16(a, b); }
     static I lo32(I v) { return _mm256_cvtepi16_epi32(_mm256_castsi256_si128(v)); }
     static I hi32(I v) { return _mm256_cvtepi16_epi32(_mm256_extracti128_si256(v, 1)); }
+    static I unpacklo16(I a, I b) { return _mm256_unpacklo_epi16(a, b); }
+    static I unpackhi16(I a, I b) { return _mm256_unpackhi_epi16(a, b); }
+    static I madd16(I a, I b) { return _mm256_madd_epi16(a, b); }
+    // unpacks work within 128-bit halves: a holds channels 0-3 and 8-11, b 4-7 and 12-15.
+    static void channel_order(I a, I b, I& lo, I& hi) {
+        lo = _mm256_permute2x128_si256(a, b, 0x20);
+        hi = _mm256_permute2x128_si256(a, b, 0x31);
+    }
 };
 
 struct Avx2Traits : Avx2Base {
@@ -215,6 +229,15 @@ struct Avx512VnniTraits {
     static I mullo16(I a, I b) { return _mm512_mullo_epi16(a, b); }
     static I lo32(I v) { return _mm512_cvtepi16_epi32(_mm512_castsi512_si256(v)); }
     static I hi32(I v) { return _mm512_cvtepi16_epi32(_mm512_extracti64x4_epi64(v, 1)); }
+    static I unpacklo16(I a, I b) { return _mm512_unpacklo_epi16(a, b); }
+    static I unpackhi16(I a, I b) { return _mm512_unpackhi_epi16(a, b); }
+    static I madd16(I a, I b) { return _mm512_madd_epi16(a, b); }
+    // unpacks work within 128-bit quarters: a holds channels 0-3, 8-11, 16-19, 24-27 and b
+    // 4-7, 12-15, 20-23, 28-31; 64-bit element indices, b's counted from 8.
+    static void channel_order(I a, I b, I& lo, I& hi) {
+        lo = _mm512_permutex2var_epi64(a, _mm512_set_epi64(11, 10, 3, 2, 9, 8, 1, 0), b);
+        hi = _mm512_permutex2var_epi64(a, _mm512_set_epi64(15, 14, 7, 6, 13, 12, 5, 4), b);
+    }
 };
 #endif
 
