@@ -22,8 +22,8 @@ struct Avx2VnniEmulatedTraits : Avx2Base {
         return _mm256_add_epi32(acc, _mm256_add_epi32(_mm256_madd_epi16(a_even, b_even),
                                                       _mm256_madd_epi16(a_odd, b_odd)));
     }
-    static std::int32_t a_word(const std::uint8_t* p, int n) { return a_word_vnni(p, n); }
     static std::int32_t b_word(const std::int8_t* p, std::size_t s, int n) { return b_word_vnni(p, s, n); }
+    static void a_row(const std::uint8_t* a, int K, std::int32_t* out) { a_row_vnni(a, K, out); }
 };
 
 }  // namespace

@@ -5,7 +5,8 @@
 // panel p holds, for each group g of G consecutive k (Gk = ceil(K / G) groups), L int32 words, word
 // j packing B[g*G .. g*G+G)[p*L + j] (VNNI: G = 4 int8 bytes; madd: G = 2 int16 halves), zero
 // beyond K and N. A row block of MR rows is packed per call into the same words (uint8 bytes or
-// uint16 halves) in a per-thread scratch buffer, g-major, so one broadcast feeds L columns.
+// uint16 halves) in a per-thread scratch buffer, row after row (Gk words each); one broadcast word
+// feeds L columns.
 // Exactness: vpdpbusd adds four products of at most 255 * 128 to the int32 lane; pmaddwd adds two;
 // neither saturates.
 #pragma once
@@ -76,10 +77,10 @@ inline void gemm_block(int Gk, const std::int32_t* apack, const unsigned char* b
         I b[Q];
 #pragma GCC unroll 4
         for (int q = 0; q < Q; ++q) b[q] = T::iload(bp + q * pbytes + std::size_t(g) * T::L * 4);
-        const std::int32_t* a = apack + std::size_t(g) * R;
+        const std::int32_t* a = apack + g;
 #pragma GCC unroll 16
         for (int r = 0; r < R; ++r) {
-            const I av = T::iset1(a[r]);
+            const I av = T::iset1(a[std::size_t(r) * Gk]);
 #pragma GCC unroll 4
             for (int q = 0; q < Q; ++q) acc[r][q] = T::dot(acc[r][q], av, b[q]);
         }
@@ -123,14 +124,9 @@ void gemm_run(int M, int N, int K, const std::uint8_t* A, int za, const void* pa
     auto* apack = reinterpret_cast<std::int32_t*>(
         detail::scratch(detail::ScratchSlot::Int8A, std::size_t(T::MR) * std::size_t(Gk)));
     const typename T::I zav = T::iset1(za);
-    const int full = K / T::G, rest = K % T::G;
     for (int m0 = 0; m0 < M; m0 += T::MR) {
         const int rows = M - m0 < T::MR ? M - m0 : T::MR;
-        for (int r = 0; r < rows; ++r) {
-            const std::uint8_t* a = A + std::size_t(m0 + r) * K;
-            for (int g = 0; g < full; ++g) apack[std::size_t(g) * rows + r] = T::a_word(a + g * T::G, T::G);
-            if (rest) apack[std::size_t(full) * rows + r] = T::a_word(a + full * T::G, rest);
-        }
+        for (int r = 0; r < rows; ++r) T::a_row(A + std::size_t(m0 + r) * K, K, apack + std::size_t(r) * Gk);
         Dst* c = C + std::size_t(m0) * N;
         for (int p = 0; p < np; p += 2) {
             const int q = np - p < 2 ? 1 : 2;

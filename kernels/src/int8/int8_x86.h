@@ -11,7 +11,8 @@
 //   MR           rows of A per GEMM register block
 //   dot(acc,a,b) acc + sum over the G (a, b) pairs of each lane; a holds uint8 (VNNI) or uint16
 //                (madd) values, b int8 / int16; exact in int32
-//   a_word(p, n) the int32 word of A for one lane group: p[0..n), n <= G, zero beyond n
+//   a_row(a, K, out) a row of A as ceil(K / G) int32 words, G consecutive k each (uint8 bytes for
+//                VNNI, uint16 halves for madd), zero beyond K
 //   b_word(p, s, n) the same for B, reading n values p[0], p[s], ... (a column of row-major B)
 //   u8x2L / s8x2L  2L uint8 / int8 values widened to int16 (for depthwise), lo32 / hi32 their halves
 //                sign-extended to int32; unpacklo16 / unpackhi16 / madd16 / channel_order pair two
@@ -53,6 +54,22 @@ inline std::int32_t b_word_vnni(const std::int8_t* p, std::size_t stride, int n)
     return std::int32_t(w);
 }
 
+// One row of A as Gk = ceil(K / 4) VNNI words: the bytes themselves, zero beyond K.
+inline void a_row_vnni(const std::uint8_t* a, int K, std::int32_t* out) {
+    const int full = K / 4, rest = K % 4;
+    std::memcpy(out, a, std::size_t(full) * 4);
+    if (rest) out[full] = a_word_vnni(a + full * 4, rest);
+}
+
+// One row of A as Gk = ceil(K / 2) madd words (uint16 pairs), zero beyond K. Widen(p, out) turns
+// kBytes bytes at p into kBytes / 2 words at out.
+template <int kBytes, class Widen>
+inline void a_row_madd(const std::uint8_t* a, int K, std::int32_t* out, Widen widen) {
+    int k = 0;
+    for (; k + kBytes <= K; k += kBytes) widen(a + k, out + k / 2);
+    for (; k < K; k += 2) out[k / 2] = a_word_madd(a + k, K - k < 2 ? 1 : 2);
+}
+
 #if defined(__SSE4_1__)
 struct Sse41Traits {
     using I = __m128i;
@@ -62,8 +79,13 @@ struct Sse41Traits {
     static constexpr int MR = 6;
     static constexpr PackLayout kLayout = PackLayout::Madd16x4;
     static I dot(I acc, I a, I b) { return _mm_add_epi32(acc, _mm_madd_epi16(a, b)); }
-    static std::int32_t a_word(const std::uint8_t* p, int n) { return a_word_madd(p, n); }
     static std::int32_t b_word(const std::int8_t* p, std::size_t s, int n) { return b_word_madd(p, s, n); }
+    static void a_row(const std::uint8_t* a, int K, std::int32_t* out) {
+        a_row_madd<8>(a, K, out, [](const std::uint8_t* p, std::int32_t* o) {
+            _mm_storeu_si128(reinterpret_cast<__m128i*>(o),
+                             _mm_cvtepu8_epi16(_mm_loadl_epi64(reinterpret_cast<const __m128i*>(p))));
+        });
+    }
 
     static I izero() { return _mm_setzero_si128(); }
     static I iset1(std::int32_t x) { return _mm_set1_epi32(x); }
@@ -169,8 +191,13 @@ struct Avx2Traits : Avx2Base {
     static constexpr int G = 2;
     static constexpr PackLayout kLayout = PackLayout::Madd16x8;
     static I dot(I acc, I a, I b) { return _mm256_add_epi32(acc, _mm256_madd_epi16(a, b)); }
-    static std::int32_t a_word(const std::uint8_t* p, int n) { return a_word_madd(p, n); }
     static std::int32_t b_word(const std::int8_t* p, std::size_t s, int n) { return b_word_madd(p, s, n); }
+    static void a_row(const std::uint8_t* a, int K, std::int32_t* out) {
+        a_row_madd<16>(a, K, out, [](const std::uint8_t* p, std::int32_t* o) {
+            _mm256_storeu_si256(reinterpret_cast<__m256i*>(o),
+                                _mm256_cvtepu8_epi16(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p))));
+        });
+    }
 };
 #endif
 
@@ -179,8 +206,8 @@ struct AvxVnniTraits : Avx2Base {
     static constexpr int G = 4;
     static constexpr PackLayout kLayout = PackLayout::Vnni4x8;
     static I dot(I acc, I a, I b) { return _mm256_dpbusd_avx_epi32(acc, a, b); }
-    static std::int32_t a_word(const std::uint8_t* p, int n) { return a_word_vnni(p, n); }
     static std::int32_t b_word(const std::int8_t* p, std::size_t s, int n) { return b_word_vnni(p, s, n); }
+    static void a_row(const std::uint8_t* a, int K, std::int32_t* out) { a_row_vnni(a, K, out); }
 };
 #endif
 
@@ -193,8 +220,8 @@ struct Avx512VnniTraits {
     static constexpr int MR = 8;
     static constexpr PackLayout kLayout = PackLayout::Vnni4x16;
     static I dot(I acc, I a, I b) { return _mm512_dpbusd_epi32(acc, a, b); }
-    static std::int32_t a_word(const std::uint8_t* p, int n) { return a_word_vnni(p, n); }
     static std::int32_t b_word(const std::int8_t* p, std::size_t s, int n) { return b_word_vnni(p, s, n); }
+    static void a_row(const std::uint8_t* a, int K, std::int32_t* out) { a_row_vnni(a, K, out); }
 
     static I izero() { return _mm512_setzero_si512(); }
     static I iset1(std::int32_t x) { return _mm512_set1_epi32(x); }
