@@ -1,8 +1,9 @@
 // Int8 kernel benchmark: MobileNetV2 (224x224) 1x1-convolution GEMMs and depthwise layers, the
 // float kernel (kernels(): the best float ISA) against every int8 path this CPU runs, on the same
 // shape in the same run. Single-threaded; prints median ms, GFLOP/s or GOP/s (a multiply-add counts
-// as 2) and the ratio fp32 ms / int8 ms (> 1: int8 is faster). The float and int8 runs of a shape
-// are sampled in turn, so a busy machine slows them alike. Never passes or fails.
+// as 2) and x, the ratio fp32 / int8 (> 1: int8 is faster). The float and int8 runs of a shape are
+// sampled in turn, and x is the median over rounds of the ratio within a round, so that a busy
+// shared machine slows both sides of a ratio alike. Never passes or fails.
 //
 // usage: bench_kernels_int8 [--repeats N] [--filter SUBSTRING] [--no-scalar]
 #include "kernel_bench_util.h"
@@ -137,7 +138,7 @@ int main(int argc, char** argv) {
         if (scalar || p != Int8Path::Scalar) paths.push_back(p);
 
     std::printf("RuVision int8 kernels, single thread, median of %d samples; G(FL)OP/s counts a multiply-add "
-                "as 2;\n'x' = fp32 ms / int8 ms in this run (> 1: int8 faster). fp32: %s; cpu: %s; "
+                "as 2;\n'x' = median over rounds of fp32 time / int8 time, sampled in turn (> 1: int8 faster). fp32: %s; cpu: %s; "
                 "int8_kernels(): %s\n\n",
                 repeats, std::string(isa_name(kernels().isa)).c_str(),
                 cpu_features_string(cpu_features()).c_str(), int8_paths_string(int8_kernels()).c_str());
@@ -152,13 +153,14 @@ int main(int argc, char** argv) {
         ++n;
         std::vector<std::function<void()>> runs = {c.fp32};
         for (Int8Path p : paths) runs.push_back(c.int8(*int8_kernels_for(p)));
-        const std::vector<double> med = kernel_bench::median_seconds_interleaved(runs, repeats);
-        const double f = med[0];
+        const std::vector<std::vector<double>> samples = kernel_bench::interleaved_samples(runs, repeats);
+        const double f = kernel_bench::median(samples[0]);
         std::printf("%-10s %-20s | %-6s %8.3f %7.2f", c.group.c_str(), c.name.c_str(), "", f * 1e3, c.ops / f * 1e-9);
         for (std::size_t i = 0; i < paths.size(); ++i) {
-            const double s = med[i + 1];
-            log_ratio[i] += std::log(f / s);
-            std::printf(" | %-10s %8.3f %7.2f %5.2f", "", s * 1e3, c.ops / s * 1e-9, f / s);
+            const double s = kernel_bench::median(samples[i + 1]);
+            const double x = kernel_bench::median_ratio(samples[0], samples[i + 1]);
+            log_ratio[i] += std::log(x);
+            std::printf(" | %-10s %8.3f %7.2f %5.2f", "", s * 1e3, c.ops / s * 1e-9, x);
         }
         std::printf("\n");
         std::fflush(stdout);

@@ -8,6 +8,7 @@
 #include <cstdlib>
 #include <functional>
 #include <new>
+#include <utility>
 #include <vector>
 
 namespace kernel_bench {
@@ -33,6 +34,11 @@ private:
     std::size_t n_;
 };
 
+inline double median(std::vector<double> v) {
+    std::nth_element(v.begin(), v.begin() + v.size() / 2, v.end());
+    return v[v.size() / 2];
+}
+
 // Median seconds per call of `run` over `repeats` samples; each sample runs enough calls to last
 // ~2 ms, after one warm-up call (caches, scratch buffers).
 inline double median_seconds(const std::function<void()>& run, int repeats) {
@@ -48,15 +54,14 @@ inline double median_seconds(const std::function<void()>& run, int repeats) {
         for (int i = 0; i < calls; ++i) run();
         samples.push_back(std::chrono::duration<double>(clock::now() - s).count() / calls);
     }
-    std::nth_element(samples.begin(), samples.begin() + samples.size() / 2, samples.end());
-    return samples[samples.size() / 2];
+    return median(std::move(samples));
 }
 
-// Median seconds per call of each of `runs`, sampled in turn (run 0, run 1, ..., run 0, ...) so
-// that all of them see the same load on a shared machine and their ratios stay meaningful when
-// other processes come and go. Each sample lasts ~2 ms.
-inline std::vector<double> median_seconds_interleaved(const std::vector<std::function<void()>>& runs,
-                                                      int repeats) {
+// Seconds per call of each of `runs` (samples[i][r]: run i in round r), sampled in turn (run 0,
+// run 1, ..., run 0, ...) so that all of them see the same load on a shared machine. Each sample
+// lasts ~2 ms, after one warm-up call per run.
+inline std::vector<std::vector<double>> interleaved_samples(const std::vector<std::function<void()>>& runs,
+                                                            int repeats) {
     using clock = std::chrono::steady_clock;
     std::vector<int> calls;
     for (const auto& run : runs) {
@@ -73,12 +78,15 @@ inline std::vector<double> median_seconds_interleaved(const std::vector<std::fun
             for (int c = 0; c < calls[i]; ++c) runs[i]();
             samples[i].push_back(std::chrono::duration<double>(clock::now() - s).count() / calls[i]);
         }
-    std::vector<double> medians;
-    for (auto& v : samples) {
-        std::nth_element(v.begin(), v.begin() + v.size() / 2, v.end());
-        medians.push_back(v[v.size() / 2]);
-    }
-    return medians;
+    return samples;
+}
+
+// The median over rounds of a[r] / b[r]: the ratio of two interleaved runs, robust to load that
+// changes between rounds.
+inline double median_ratio(const std::vector<double>& a, const std::vector<double>& b) {
+    std::vector<double> r;
+    for (std::size_t i = 0; i < a.size() && i < b.size(); ++i) r.push_back(a[i] / b[i]);
+    return median(std::move(r));
 }
 
 }  // namespace kernel_bench
