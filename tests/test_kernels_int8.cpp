@@ -5,7 +5,7 @@
 // not a multiple of 16, zero points 0 / 128 / 255, saturating inputs. Integer results (uint8
 // outputs, and float outputs whose activation is exact) must match bit for bit; outputs are fenced
 // by canaries, and uint8 outputs are written twice over different fills so an unwritten element
-// cannot pass.
+// cannot pass. A MobileNetV2 block run in uint8 through the API is compared with the float block.
 #include "kernel_test_util.h"
 #include "ruvision/kernels/int8.h"
 #if defined(RUVISION_TEST_VNNI_EMULATION)
@@ -389,6 +389,95 @@ private slots:
         FencedOf<u8> f(4);
         f.data()[4] = 0;  // one past the end
         QVERIFY(!f.fences_intact());
+    }
+
+    // A MobileNetV2 inverted-residual block (expand 1x1 + Relu6 -> depthwise 3x3 + Relu6 ->
+    // project 1x1 -> residual add) kept in uint8 between layers through the int8 API, as a network
+    // runner would call it (activation ranges taken from the float run, as calibration would), against
+    // the same block in float: the per-image cosine the engine must reach is 0.99; 8-bit steps on
+    // four layers give ~0.999.
+    void mobilenetBlockInUint8() {
+        const int H = 14, W = 14, C = 24, E = 144, P = H * W;
+        const std::vector<float> x = random_floats(std::size_t(P) * C, 41, 0.0f, 6.0f);
+        const std::vector<float> w1 = random_floats(std::size_t(C) * E, 42, -0.3f, 0.3f);
+        const std::vector<float> b1 = random_floats(std::size_t(E), 43, -0.5f, 0.5f);
+        const std::vector<float> wd = random_floats(9 * std::size_t(E), 44, -0.5f, 0.5f);
+        const std::vector<float> bd = random_floats(std::size_t(E), 45, -0.5f, 0.5f);
+        const std::vector<float> w2 = random_floats(std::size_t(E) * C, 46, -0.1f, 0.1f);
+        const std::vector<float> b2 = random_floats(std::size_t(C), 47, -0.5f, 0.5f);
+        ConvShape dw;
+        dw.in_h = dw.out_h = H, dw.in_w = dw.out_w = W, dw.in_c = dw.out_c = E;
+        dw.kernel_h = dw.kernel_w = 3, dw.pad_top = dw.pad_left = 1;
+
+        // Float.
+        const KernelTable& f = kernels();
+        std::vector<float> e(std::size_t(P) * E), d(e.size()), pr(std::size_t(P) * C), y(pr.size());
+        f.gemm(P, E, C, x.data(), w1.data(), b1.data(), e.data(), Activation::Relu6);
+        f.depthwise_conv2d(dw, e.data(), wd.data(), bd.data(), d.data(), Activation::Relu6);
+        f.gemm(P, C, E, d.data(), w2.data(), b2.data(), pr.data(), Activation::None);
+        f.add(x.data(), pr.data(), y.data(), y.size(), Activation::None);
+
+        // Uint8: asymmetric per-tensor parameters from a float range.
+        auto params = [](const std::vector<float>& v) {
+            const float lo = std::min(0.0f, *std::min_element(v.begin(), v.end()));
+            const float hi = std::max(0.0f, *std::max_element(v.begin(), v.end()));
+            const float scale = (hi - lo) / 255.0f;
+            return QuantParams{scale, int(std::nearbyint(-lo / scale))};
+        };
+        const QuantParams qx{6.0f / 255.0f, 0}, q6{6.0f / 255.0f, 0}, qp = params(pr), qy = params(y);
+        auto layer = [](const std::vector<float>& w, const std::vector<float>& b, int K, int N, float a_scale,
+                        float out_scale, std::vector<s8>& q, std::vector<std::int32_t>& bias, std::vector<float>& mult) {
+            q.resize(w.size());
+            std::vector<float> ws(static_cast<std::size_t>(N));
+            quantize_weights_per_channel(w.data(), K, N, q.data(), ws.data());
+            bias.resize(std::size_t(N)), mult.resize(std::size_t(N));
+            for (int n = 0; n < N; ++n) {
+                bias[n] = std::int32_t(std::nearbyint(b[n] / (a_scale * ws[n])));
+                mult[n] = a_scale * ws[n] / out_scale;
+            }
+        };
+        std::vector<s8> q1, qd, q2;
+        std::vector<std::int32_t> bias1, biasd, bias2;
+        std::vector<float> m1, md, m2;
+        layer(w1, b1, C, E, qx.scale, q6.scale, q1, bias1, m1);
+        layer(wd, bd, 9, E, q6.scale, q6.scale, qd, biasd, md);
+        layer(w2, b2, E, C, q6.scale, qp.scale, q2, bias2, m2);
+        u8 lo6 = 0, hi6 = 0;
+        QVERIFY(u8_clamp_for(Activation::Relu6, q6, lo6, hi6));
+        for (const Int8Kernels* t : {&int8_kernels(), &scalar8()}) {
+            std::vector<unsigned char> p1(t->gemm_packed_size(C, E)), p2(t->gemm_packed_size(E, C));
+            t->gemm_pack(C, E, q1.data(), p1.data());
+            t->gemm_pack(E, C, q2.data(), p2.data());
+            std::vector<u8> ux(x.size()), ue(e.size()), ud(e.size()), up(pr.size()), uy(pr.size());
+            std::vector<float> y8(pr.size());
+            t->quantize(x.data(), ux.data(), x.size(), qx);
+            t->gemm_u8(P, E, C, ux.data(), qx.zero_point, p1.data(), Int8ToU8{bias1.data(), m1.data(), q6.zero_point, lo6, hi6},
+                       ue.data());
+            t->depthwise_u8(dw, ue.data(), q6.zero_point, qd.data(), Int8ToU8{biasd.data(), md.data(), q6.zero_point, lo6, hi6},
+                            ud.data());
+            t->gemm_u8(P, C, E, ud.data(), q6.zero_point, p2.data(), Int8ToU8{bias2.data(), m2.data(), qp.zero_point, 0, 255},
+                       up.data());
+            t->add_u8(ux.data(), qx, up.data(), qp, uy.data(), qy, 0, 255, uy.size());
+            t->dequantize(uy.data(), y8.data(), y8.size(), qy);
+            std::vector<float> p8(pr.size());  // the branch alone, without the residual's help
+            t->dequantize(up.data(), p8.data(), p8.size(), qp);
+            auto cosine = [](const std::vector<float>& a, const std::vector<float>& b) {
+                double dot = 0, na = 0, nb = 0;
+                for (std::size_t i = 0; i < a.size(); ++i)
+                    dot += double(a[i]) * b[i], na += double(a[i]) * a[i], nb += double(b[i]) * b[i];
+                return dot / std::sqrt(na * nb);
+            };
+            double worst = 0;
+            for (std::size_t i = 0; i < y.size(); ++i) worst = std::max(worst, std::fabs(double(y8[i]) - y[i]));
+            const double cos_y = cosine(y8, y), cos_branch = cosine(p8, pr);
+            qInfo().noquote() << path_str(t->gemm_path) << "block cosine" << cos_y << "branch cosine" << cos_branch
+                              << "max |error|" << worst / qy.scale << "output steps";
+            QVERIFY2(cos_y >= 0.99 && cos_branch >= 0.99, qPrintable(QString::number(cos_branch, 'g', 6)));
+            // Rounding the residual input (0.3 output steps), the branch (its own step, 0.5, plus what
+            // it inherits) and the sum (0.5): 4 steps leaves a margin; a wrong zero point or scale
+            // anywhere moves outputs by tens of steps.
+            QVERIFY2(worst <= 4 * qy.scale, qPrintable(QString::number(worst / qy.scale) + " output steps"));
+        }
     }
 
     // --- every fast path against the reference ---------------------------------------------
