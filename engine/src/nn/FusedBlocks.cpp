@@ -4,14 +4,10 @@
 #include <cstring>
 
 #include "model/ModelFile.h"
+#include "nn/ops/OpDef.h"
 
 namespace rv::nn {
 namespace {
-
-bool is_pointwise(const Node& n) {
-    return n.op == OpType::Conv2D && n.kernel_h == 1 && n.kernel_w == 1 && n.stride_h == 1 && n.stride_w == 1 &&
-           (n.padding == Padding::Same || (n.pad_top == 0 && n.pad_left == 0 && n.pad_bottom == 0 && n.pad_right == 0));
-}
 
 const float* tensor_data(const ModelFile& m, const std::string& name) {
     return name.empty() ? nullptr : m.tensor(name)->data;

@@ -2,11 +2,13 @@
 // multiplier 1), bias [cout] optional, fused activation. They share their geometry: kernel, stride,
 // TF "SAME" or explicit padding (see Padding in Graph.h).
 #include <algorithm>
+#include <cmath>
 
 #include <nlohmann/json.hpp>
 
 #include "model/JsonFields.h"
 #include "model/ModelFile.h"
+#include "nn/int8/Int8Plan.h"
 #include "nn/ops/OpDef.h"
 
 namespace rv::nn {
@@ -107,9 +109,7 @@ Result<MapShape> shape(const Node& n, const std::vector<const MapShape*>& ins, c
     return s;
 }
 
-kernels::ConvShape conv_shape(const Node& n, const RunArgs& a) {
-    const MapShape& in = *a.in_shapes[0];
-    const MapShape& s = a.out_shape;
+kernels::ConvShape conv_shape_of(const Node& n, const MapShape& in, const MapShape& s) {
     kernels::ConvShape cs;
     cs.in_h = in.h, cs.in_w = in.w, cs.in_c = in.c;
     cs.out_h = s.h, cs.out_w = s.w, cs.out_c = s.c;
@@ -119,14 +119,15 @@ kernels::ConvShape conv_shape(const Node& n, const RunArgs& a) {
     return cs;
 }
 
+kernels::ConvShape conv_shape(const Node& n, const RunArgs& a) { return conv_shape_of(n, *a.in_shapes[0], a.out_shape); }
+
 const float* bias_of(const Node& n, const RunArgs& a) { return n.bias.empty() ? nullptr : a.model.tensor(n.bias)->data; }
 
 void run_conv2d(const Node& n, const RunArgs& a) {
     const MapShape& in = *a.in_shapes[0];
     const MapShape& s = a.out_shape;
     const float* wt = a.model.tensor(n.weights)->data;
-    // A 1 x 1, stride 1, unpadded convolution is a matrix product over the pixels.
-    if (n.kernel_h == 1 && n.kernel_w == 1 && n.stride_h == 1 && n.stride_w == 1 && s.h == in.h && s.w == in.w)
+    if (is_pointwise(n))
         a.kernels.gemm(in.h * in.w, s.c, in.c, a.in[0], wt, bias_of(n, a), a.out, n.act);
     else
         a.kernels.conv2d(conv_shape(n, a), a.in[0], wt, bias_of(n, a), a.out, n.act);
@@ -148,21 +149,145 @@ bool fold_scale(int i, ScaleFold& f, float* owed, std::string*) {
     return true;
 }
 
+// INT8: the 1 x 1 stride-1 convolutions (a GEMM) and the depthwise ones. Weights per output
+// channel, the bias in accumulator units; ReLU / ReLU6 fuse as a clamp into a uint8 output, any
+// other activation gives a float output (the next int8 op quantizes it).
+// The input's real values per channel k are scale_k * (q - zero point): a per-channel input
+// (MapQuant::channel_scale) folds scale_k into the weights' row k, which is exact for both a
+// 1 x 1 and a depthwise convolution; the GEMM/depthwise then sees an input of scale 1.
+std::vector<float> folded_weights(const Node& n, const Int8Prep& p, int rows, int cols, bool channels_are_columns) {
+    const auto* w = p.model.tensor(n.weights);
+    std::vector<float> f(w->data, w->data + static_cast<std::size_t>(rows) * cols);
+    const auto& cs = p.in[0].channel_scale;
+    if (!cs.empty())
+        for (int r = 0; r < rows; ++r) {
+            // Pointwise: row r is input channel r; depthwise: row r is a tap, column c the channel.
+            for (int c = 0; c < cols; ++c) f[static_cast<std::size_t>(r) * cols + c] *= channels_are_columns ? cs[c] : cs[r];
+        }
+    return f;
+}
+
+// Bias correction (Nagel et al. 2019, "Data-Free Quantization"): rounding the weights shifts each
+// output's mean by sum_k mean(x_k) * (w_q[k][n] - w[k][n]); the calibration's input means give
+// that shift, and the bias takes it back. `q`/`w_scale` are the quantized folded weights `folded`
+// (rows x cols; for a depthwise convolution the rows are taps of the same channel).
+std::vector<float> mean_shift(const Int8Prep& p, const std::vector<float>& folded, const std::int8_t* q,
+                              const std::vector<float>& w_scale, int rows, int cols, bool channels_are_columns) {
+    std::vector<float> shift(cols, 0.0f);
+    const auto& mean = p.in_mean;
+    const auto& cs = p.in[0].channel_scale;
+    for (int r = 0; r < rows; ++r)
+        for (int c = 0; c < cols; ++c) {
+            const int k = channels_are_columns ? c : r;  // the input channel this weight reads
+            if (k >= static_cast<int>(mean.size())) return std::vector<float>(cols, 0.0f);
+            const std::size_t e = static_cast<std::size_t>(r) * cols + c;
+            // Folded weights read x_k / scale_k.
+            const float x = cs.empty() ? mean[k] : mean[k] / cs[k];
+            shift[c] += x * (float(q[e]) * w_scale[c] - folded[e]);
+        }
+    return shift;
+}
+
+void prepare_outputs(const Node& n, Int8Prep& p, const std::vector<float>& w_scale, const std::vector<float>& shift) {
+    NodeInt8& q = p.prepared;
+    const bool folded = !p.in[0].channel_scale.empty();
+    const float a_scale = folded ? 1.0f : p.in[0].q.scale;
+    q.in_zero_point = folded ? 0 : p.in[0].q.zero_point;
+    const float* bias = n.bias.empty() ? nullptr : p.model.tensor(n.bias)->data;
+    p.out = MapQuant{};
+    p.out.u8 = kernels::u8_clamp_for(n.act, p.calibrated, q.min, q.max);
+    p.out.q = p.calibrated;
+    const std::size_t channels = w_scale.size();
+    // A non-negative output read only by convolutions gets a scale per channel: its small channels
+    // keep their resolution (MobileNetV2's depthwise outputs span 0.1 to 6 by channel).
+    if (p.out.u8 && p.per_channel && p.calibrated.zero_point == 0 && p.channel_hi.size() == channels) {
+        p.out.channel_scale.resize(channels);
+        for (std::size_t c = 0; c < channels; ++c)
+            p.out.channel_scale[c] = std::clamp(p.channel_hi[c], 1e-6f, 255.0f * p.calibrated.scale) / 255.0f;
+        p.out.q = kernels::QuantParams{1.0f, 0};
+        q.min = 0, q.max = 255;  // ReLU6's 6 is at or above every channel's 255
+    }
+    q.bias.assign(channels, 0);
+    q.scale.resize(channels);
+    for (std::size_t c = 0; c < channels; ++c) {
+        const double unit = double(a_scale) * w_scale[c];
+        const double b = (bias ? bias[c] : 0.0) - shift[c];
+        q.bias[c] = static_cast<std::int32_t>(std::clamp(std::nearbyint(b / unit), -1e9, 1e9));
+        const double out_scale = !p.out.channel_scale.empty() ? p.out.channel_scale[c] : p.out.q.scale;
+        q.scale[c] = static_cast<float>(p.out.u8 ? unit / out_scale : unit);
+    }
+}
+
+bool prepare_conv2d_int8(const Node& n, Int8Prep& p) {
+    if (!is_pointwise(n)) return false;  // the stem (3 input channels) and other dense kernels stay float
+    const int K = p.model.tensor(n.weights)->shape[2], N = n.out_channels;
+    const std::vector<float> w = folded_weights(n, p, K, N, false);
+    std::vector<std::int8_t> q(static_cast<std::size_t>(K) * N);
+    std::vector<float> w_scale(N);
+    kernels::quantize_weights_per_channel(w.data(), K, N, q.data(), w_scale.data());
+    p.prepared.packed.resize(p.k8.gemm_packed_size(K, N));
+    p.k8.gemm_pack(K, N, q.data(), p.prepared.packed.data());
+    prepare_outputs(n, p, w_scale, mean_shift(p, w, q.data(), w_scale, K, N, false));
+    return true;
+}
+
+bool prepare_depthwise_int8(const Node& n, Int8Prep& p) {
+    const int taps = n.kernel_h * n.kernel_w, C = n.out_channels;
+    const std::vector<float> w = folded_weights(n, p, taps, C, true);
+    p.prepared.weights.resize(static_cast<std::size_t>(taps) * C);
+    std::vector<float> w_scale(C);
+    kernels::quantize_weights_per_channel(w.data(), taps, C, p.prepared.weights.data(), w_scale.data());
+    prepare_outputs(n, p, w_scale, mean_shift(p, w, p.prepared.weights.data(), w_scale, taps, C, true));
+    return true;
+}
+
+void run_conv2d_int8(const Node& n, const Int8Args& a) {
+    const MapShape& in = *a.in_shapes[0];
+    const NodeInt8& q = a.prepared;
+    const int M = in.h * in.w;
+    if (a.out_q.u8)
+        a.k8.gemm_u8(M, a.out_shape.c, in.c, a.in[0], q.in_zero_point, q.packed.data(),
+                     kernels::Int8ToU8{q.bias.data(), q.scale.data(), a.out_q.q.zero_point, q.min, q.max},
+                     static_cast<std::uint8_t*>(a.out));
+    else
+        a.k8.gemm_f32(M, a.out_shape.c, in.c, a.in[0], q.in_zero_point, q.packed.data(),
+                      kernels::Int8ToF32{q.bias.data(), q.scale.data(), n.act}, static_cast<float*>(a.out));
+}
+
+void run_depthwise_int8(const Node& n, const Int8Args& a) {
+    const NodeInt8& q = a.prepared;
+    const kernels::ConvShape cs = conv_shape_of(n, *a.in_shapes[0], a.out_shape);
+    if (a.out_q.u8)
+        a.k8.depthwise_u8(cs, a.in[0], q.in_zero_point, q.weights.data(),
+                          kernels::Int8ToU8{q.bias.data(), q.scale.data(), a.out_q.q.zero_point, q.min, q.max},
+                          static_cast<std::uint8_t*>(a.out));
+    else
+        a.k8.depthwise_f32(cs, a.in[0], q.in_zero_point, q.weights.data(),
+                           kernels::Int8ToF32{q.bias.data(), q.scale.data(), n.act}, static_cast<float*>(a.out));
+}
+
 }  // namespace
 
 bool is_convolution(OpType op) { return op == OpType::Conv2D || op == OpType::DepthwiseConv2D; }
 
+bool is_pointwise(const Node& n) {
+    return n.op == OpType::Conv2D && n.kernel_h == 1 && n.kernel_w == 1 && n.stride_h == 1 && n.stride_w == 1 &&
+           (n.padding == Padding::Same || (n.pad_top == 0 && n.pad_left == 0 && n.pad_bottom == 0 && n.pad_right == 0));
+}
+
 const OpDef& conv2d_op() {
     static const OpDef def{.type = OpType::Conv2D, .name = "conv2d", .arity = 1, .fuses_activation = true,
                            .write = write, .read = read, .check = check, .channels = channels, .shape = shape,
-                           .run = run_conv2d, .fold_scale = fold_scale};
+                           .run = run_conv2d, .fold_scale = fold_scale, .prepare_int8 = prepare_conv2d_int8,
+                           .run_int8 = run_conv2d_int8};
     return def;
 }
 
 const OpDef& depthwise_conv2d_op() {
     static const OpDef def{.type = OpType::DepthwiseConv2D, .name = "depthwise_conv2d", .arity = 1,
                            .fuses_activation = true, .write = write, .read = read, .check = check,
-                           .channels = channels, .shape = shape, .run = run_depthwise, .fold_scale = fold_scale};
+                           .channels = channels, .shape = shape, .run = run_depthwise, .fold_scale = fold_scale,
+                           .prepare_int8 = prepare_depthwise_int8, .run_int8 = run_depthwise_int8};
     return def;
 }
 

@@ -1,5 +1,6 @@
 // The ops that work pixel by pixel: Add (two maps of one shape, fused activation), ScaleChannels
 // (a map times a 1 x 1 x C gate: squeeze-excite), Activation (alone, when it could not be fused).
+#include "nn/int8/Int8Plan.h"
 #include "nn/ops/OpDef.h"
 
 namespace rv::nn {
@@ -39,6 +40,20 @@ bool add_fold(int i, ScaleFold& f, float* owed, std::string* why) {
     }
     *owed = a;
     return true;
+}
+
+// INT8: two uint8 maps (a residual connection) into uint8, ReLU / ReLU6 as a clamp. A float side or
+// another activation keeps the add in float.
+bool add_prepare_int8(const Node& n, Int8Prep& p) {
+    if (!p.in[0].u8 || !p.in[1].u8 || !p.in[0].channel_scale.empty() || !p.in[1].channel_scale.empty()) return false;
+    if (!kernels::u8_clamp_for(n.act, p.calibrated, p.prepared.min, p.prepared.max)) return false;
+    p.out = MapQuant{true, p.calibrated, {}};
+    return true;
+}
+
+void add_run_int8(const Node&, const Int8Args& a) {
+    a.k8.add_u8(a.in[0], a.in_q[0], a.in[1], a.in_q[1], static_cast<std::uint8_t*>(a.out), a.out_q.q, a.prepared.min,
+                a.prepared.max, elements(a.out_shape));
 }
 
 Result<MapShape> scale_shape(const Node& n, const std::vector<const MapShape*>& in, const MapShape&,
@@ -82,7 +97,8 @@ bool activation_fold(int i, ScaleFold& f, float* owed, std::string* why) {
 
 const OpDef& add_op() {
     static const OpDef def{.type = OpType::Add, .name = "add", .arity = 2, .in_place = true, .fuses_activation = true,
-                           .shape = add_shape, .run = add_run, .fold_scale = add_fold};
+                           .shape = add_shape, .run = add_run, .fold_scale = add_fold,
+                           .prepare_int8 = add_prepare_int8, .run_int8 = add_run_int8};
     return def;
 }
 

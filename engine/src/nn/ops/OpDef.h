@@ -20,6 +20,9 @@ class ModelFile;
 
 namespace rv::nn {
 
+struct Int8Prep;
+struct Int8Args;
+
 // What an op's run reads and writes. Maps are NHWC floats (batch 1) with the shapes given.
 struct RunArgs {
     const kernels::KernelTable& kernels;
@@ -74,6 +77,12 @@ struct OpDef {
     // The factor node `i`'s output owes, given its inputs' (folding what it can into weights);
     // false with `why` if a factor cannot pass. Null: the output owes nothing (1).
     bool (*fold_scale)(int i, ScaleFold& f, float* owed, std::string* why) = nullptr;
+
+    // INT8 (nn/int8/Int8Plan.h). prepare_int8 quantizes what the op needs once per model and says
+    // how its output is stored; false: the op runs in float here (e.g. an Add of a float map).
+    // run_int8 then reads every input as uint8. Null: the op always runs in float.
+    bool (*prepare_int8)(const Node& n, Int8Prep& p) = nullptr;
+    void (*run_int8)(const Node& n, const Int8Args& a) = nullptr;
 };
 
 // The definition of an op; every OpType has one.
@@ -87,5 +96,7 @@ bool parse_activation(std::string_view name, Activation& out);
 
 // The two convolutions' shared geometry: true for Conv2D and DepthwiseConv2D.
 bool is_convolution(OpType op);
+// A 1 x 1, stride-1, unpadded Conv2D: a matrix product over the pixels.
+bool is_pointwise(const Node& n);
 
 }  // namespace rv::nn
