@@ -43,8 +43,7 @@ Result<ScoreModel::Region> learn_region_scores(CatalogDb& db, const std::string&
     const std::size_t want = static_cast<std::size_t>(std::max(sample.images, 0));
     const std::size_t every = want ? std::max<std::size_t>(1, ids.size() / want) : ids.size() + 1;
 
-    std::vector<std::vector<double>> positives, hardest;  // {score, margin}
-    std::vector<double> best_other;
+    CurveEvidence e;  // positives, hardest: {score, margin}
     for (std::size_t i = 0; i < ids.size() && want && i / every < want; i += every) {
         if (cancel) return Error{"cancelled"};
         auto file = db.file(ids[i]);
@@ -65,16 +64,16 @@ Result<ScoreModel::Region> learn_region_scores(CatalogDb& db, const std::string&
                 if (is_source && source == results->size()) source = r;
                 else if (!is_source && other == results->size()) other = r;
             }
-            if (source < ranked.size()) positives.push_back({ranked[source], result_margin(ranked, source)});
+            if (source < ranked.size()) e.positives.push_back({ranked[source], result_margin(ranked, source)});
             if (other < ranked.size()) {
-                hardest.push_back({ranked[other], result_margin(ranked, other)});
-                best_other.push_back(ranked[other]);
+                e.hardest.push_back({ranked[other], result_margin(ranked, other)});
+                e.best_other.push_back(ranked[other]);
             }
             // Without the source: what a crop of a picture that is not in the library sees.
             if (source < ranked.size() && other < ranked.size()) {
                 std::vector<double> left = ranked;
                 left.erase(left.begin() + static_cast<std::ptrdiff_t>(source));
-                hardest.push_back({left.front(), result_margin(left, 0)});
+                e.hardest.push_back({left.front(), result_margin(left, 0)});
             }
         }
     }
@@ -86,11 +85,9 @@ Result<ScoreModel::Region> learn_region_scores(CatalogDb& db, const std::string&
     m.same_margin = 0;
     m.alike_mid = 0.9;
     m.alike_slope = 40;
-    place_alike(m, best_other);
-    fit_same_curves(m, positives, hardest);
-    same_when_identical(m);
-    m.positives = static_cast<int>(positives.size());
-    m.negatives = static_cast<int>(hardest.size());
+    learn_score_curves(m, e);
+    m.positives = static_cast<int>(e.positives.size());
+    m.negatives = static_cast<int>(e.hardest.size());
     return m;
 }
 
