@@ -1,16 +1,18 @@
 // The picture the score calibration's views of a library file are edited from: the file decoded
 // (shorter side at least 256 pixels), then brought down to a shorter side of at most
-// kCalibrationSide. Shared by calibration_views (CalibrationViews.cpp) and region_crops
-// (RegionScores.cpp). Engine-internal.
+// kCalibrationSide; and the closure that edits and embeds it, shared by calibration_views
+// (CalibrationViews.cpp) and region_crops (RegionScores.cpp). Engine-internal.
 #pragma once
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
 
 #include "ruvision/engine/Image.h"
+#include "ruvision/engine/ImageEdits.h"
 #include "search/SearchCalibration.h"
 
 namespace rv {
@@ -40,6 +42,18 @@ private:
     std::optional<RgbImage> picture_;  // nullopt: the file could not be decoded
     std::size_t* decodes_;
 };
+
+// How a view is made from a file's picture (CalibrationPicture::get): the edited image, drawn
+// from `r`. Called on the view's caller thread.
+using PictureEdit = std::function<RgbImage(const RgbImage& picture, EditRandom& r)>;
+
+// The one closure behind calibration_views and region_crops: the file's picture (decoded once per
+// run of its views, CalibrationPicture), edited by `edit` with an EditRandom seeded by (seed, file
+// id, stream + view), embedded with `embedder` (plain space, unit length); nullopt when the file
+// cannot be decoded or the edit cannot be embedded. Counts the files decoded in *decodes (may be
+// null). `embedder` must outlive the function and be used by its caller's thread only.
+EditedView edited_views(Embedder& embedder, std::uint64_t seed, std::uint64_t stream, PictureEdit edit,
+                        std::size_t* decodes);
 
 // calibration_views and region_crops (SearchCalibration.h) counting the files they decode in
 // *decodes (may be null), for tests; the two-argument forms pass null.

@@ -1,9 +1,7 @@
 // Region scores (i13-scores): the curves that turn a region search's plain cosine into what a
 // person reads, learned on crops of library images searched by region (SearchCalibration.h).
 #include <algorithm>
-#include <memory>
 
-#include "ruvision/engine/Embedder.h"
 #include "ruvision/engine/Image.h"
 #include "ruvision/engine/ImageEdits.h"
 #include "search/CalibrationPicture.h"
@@ -13,20 +11,18 @@ namespace rv {
 
 EditedView region_crops(Embedder& embedder, std::uint64_t seed) { return region_crops(embedder, seed, nullptr); }
 
-// Crops are cut from the picture at kCalibrationSide (CalibrationPicture.h).
+// Crops are cut from the picture at kCalibrationSide (CalibrationPicture.h), from the view's
+// stream (seed, file id, 1000 + view): apart from calibration_views' streams.
 EditedView region_crops(Embedder& embedder, std::uint64_t seed, std::size_t* decodes) {
-    auto picture = std::make_shared<CalibrationPicture>(decodes);
-    return [&embedder, seed, picture](std::int64_t file_id, const std::string& path, int view) -> std::optional<std::vector<float>> {
-        const RgbImage* image = picture->get(file_id, path);
-        if (!image) return std::nullopt;  // an unreadable file is no positive; the others are
-        EditRandom r(seed, static_cast<std::uint64_t>(file_id), 1000 + static_cast<std::uint64_t>(view));
-        EditRanges ranges;
-        ranges.crop_area_min = 0.10;
-        ranges.crop_area_max = 0.30;
-        auto e = embedder.embed(apply_edit(*image, ImageEdit::Crop, r, ranges));
-        if (!e) return std::nullopt;
-        return std::move(*e);
-    };
+    return edited_views(
+        embedder, seed, 1000,
+        [](const RgbImage& picture, EditRandom& r) {
+            EditRanges ranges;
+            ranges.crop_area_min = 0.10;
+            ranges.crop_area_max = 0.30;
+            return apply_edit(picture, ImageEdit::Crop, r, ranges);
+        },
+        decodes);
 }
 
 Result<ScoreModel::Region> learn_region_scores(CatalogDb& db, const std::string& model_id,
