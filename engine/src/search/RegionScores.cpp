@@ -1,6 +1,8 @@
 // Region scores (i13-scores): the curves that turn a region search's plain cosine into what a
 // person reads, learned on crops of library images searched by region (SearchCalibration.h).
 #include <algorithm>
+#include <memory>
+#include <utility>
 
 #include "ruvision/engine/Image.h"
 #include "ruvision/engine/ImageEdits.h"
@@ -9,20 +11,21 @@
 
 namespace rv {
 
-EditedView region_crops(Embedder& embedder, std::uint64_t seed) { return region_crops(embedder, seed, nullptr); }
+namespace {
 
-// Crops are cut from the picture at kCalibrationSide (CalibrationPicture.h), from the view's
-// stream (seed, file id, 1000 + view): apart from calibration_views' streams.
-EditedView region_crops(Embedder& embedder, std::uint64_t seed, std::size_t* decodes) {
-    return edited_views(
-        embedder, seed, 1000,
-        [](const RgbImage& picture, EditRandom& r) {
-            EditRanges ranges;
-            ranges.crop_area_min = 0.10;
-            ranges.crop_area_max = 0.30;
-            return apply_edit(picture, ImageEdit::Crop, r, ranges);
-        },
-        decodes);
+// A crop of 10-30 % of the picture (at kCalibrationSide, CalibrationPicture.h), drawn from the
+// view's stream (seed, file id, 1000 + view): apart from calibration_views' streams.
+RgbImage region_crop(const RgbImage& picture, EditRandom& r) {
+    EditRanges ranges;
+    ranges.crop_area_min = 0.10;
+    ranges.crop_area_max = 0.30;
+    return apply_edit(picture, ImageEdit::Crop, r, ranges);
+}
+
+}  // namespace
+
+EditedView region_crops(Embedder& embedder, std::uint64_t seed, std::shared_ptr<CalibrationPicture> pictures) {
+    return edited_views(embedder, seed, 1000, region_crop, std::move(pictures));
 }
 
 Result<ScoreModel::Region> learn_region_scores(CatalogDb& db, const std::string& model_id,

@@ -14,6 +14,7 @@
 #include <atomic>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -123,12 +124,14 @@ struct CalibrationSample {
                                                                                     int dim);
 [[nodiscard]] Status store_search_calibration(CatalogDb& db, const SearchSpaceCalibration& c);
 
-// Edited views for the calibration: the file decoded (shorter side at least 256 pixels), 2 or 3
-// combined edits (ImageEdits.h, seeded by the file id and view), embedded with `embedder`
-// (CalibrationViews.cpp). `embedder` must outlive the returned function and be used by its
-// caller's thread only.
+// Edited views for the calibration: the file's picture from `pictures` (CalibrationPicture.h:
+// decoded with a shorter side at least 256 pixels, brought down to kCalibrationSide; shared by
+// the passes of one calibration), 2 or 3 combined edits (ImageEdits.h, seeded by the file id and
+// view), embedded with `embedder` (CalibrationViews.cpp). `embedder` must outlive the returned
+// function and be used by its caller's thread only, as `pictures`.
 class Embedder;
-EditedView calibration_views(Embedder& embedder, std::uint64_t seed);
+class CalibrationPicture;
+EditedView calibration_views(Embedder& embedder, std::uint64_t seed, std::shared_ptr<CalibrationPicture> pictures);
 
 // --- query-adaptive and region scores (i13-scores) ---
 // What the curves of one kind of search (whole images, regions) are learned from.
@@ -146,10 +149,11 @@ struct CurveEvidence {
 // kinds are there); then a score of 1 standing clear of the rest made "same picture".
 void learn_score_curves(ScoreCurves& c, const CurveEvidence& e, bool fit_same = true);
 
-// A crop of 10-30 % of a library image's area (ImageEdits.h, seeded by file id and view),
-// embedded with `embedder` (plain space): the positives of the region curves (RegionScores.cpp).
-// `embedder` must outlive the function and be used by its caller's thread only.
-EditedView region_crops(Embedder& embedder, std::uint64_t seed);
+// A crop of 10-30 % of a library image's area (ImageEdits.h, seeded by file id and view) cut
+// from its picture in `pictures` (as calibration_views'), embedded with `embedder` (plain space):
+// the positives of the region curves (RegionScores.cpp). `embedder` must outlive the function and
+// be used by its caller's thread only, as `pictures`.
+EditedView region_crops(Embedder& embedder, std::uint64_t seed, std::shared_ptr<CalibrationPicture> pictures);
 // A region search of a query vector (plain space, unit length), k results (Library's own).
 using RegionSearchFn = std::function<Result<std::vector<SearchResult>>(const std::vector<float>& query)>;
 // Learns the region curves: `sample.images` library images of the plain space (`db`, `model_id`),
