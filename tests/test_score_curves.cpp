@@ -33,7 +33,7 @@ rv::ScoreCurves learned(const std::vector<std::vector<double>>& positives, const
     for (const auto& w : wrong) e.best_other.push_back(w[0]);
     e.positives = positives;
     e.hardest = wrong;
-    rv::learn_score_curves(c, e);  // as the library learns its region curves
+    rv::learn_score_curves(c, e);  // the sequence both calibrations run
     return c;
 }
 
