@@ -1,8 +1,8 @@
 // The score calibration's edited views decode each sampled file once (CalibrationPicture), not
-// once per view, and stay bit-identical to views decoded afresh each time (the code before it,
-// written out here as the reference): the same vectors for every view and crop, in a row or
-// interleaved, and the same fitted curves from learn_search_calibration on a real library of
-// Debian wallpapers.
+// once per view nor once per pass, and stay bit-identical to views decoded afresh each time (the
+// code before it, written out here as the reference): the same vectors for every view and crop,
+// in a row or interleaved, and the same fitted curves from learn_search_calibration and
+// learn_region_scores on a real library of Debian wallpapers.
 #include <QImage>
 #include <QTemporaryDir>
 #include <QtTest>
@@ -13,6 +13,7 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <memory>
 
 #include "ruvision/engine/Embedder.h"
 #include "ruvision/engine/Image.h"
@@ -53,6 +54,11 @@ rv::EditedView decoded_every_time(rv::Embedder& embedder, bool region, std::size
     };
 }
 
+// Pictures for one closure (the last file's kept), counting decodes in *decodes.
+std::shared_ptr<rv::CalibrationPicture> counted(std::size_t* decodes) {
+    return std::make_shared<rv::CalibrationPicture>(decodes);
+}
+
 bool same_bits(const std::optional<std::vector<float>>& a, const std::optional<std::vector<float>>& b) {
     if (!a || !b) return !a && !b;
     return a->size() == b->size() && std::memcmp(a->data(), b->data(), a->size() * sizeof(float)) == 0;
@@ -78,6 +84,7 @@ private slots:
     void interleaved_views_are_the_same();
     void unreadable_file_is_tried_once_and_gives_no_view();
     void calibration_decodes_each_sampled_file_once_and_fits_the_same_curves();
+    void passes_of_a_calibration_share_one_decode_of_each_file();
 };
 
 // A library of 8 wallpapers from several packages, 960 pixels wide, as PNG: decoded whole (no
@@ -128,8 +135,8 @@ void TestCalibrationDecode::views_in_a_row_decode_each_file_once() {
     QFETCH(bool, region);
     std::size_t decodes = 0, reference_decodes = 0;
     rv::Embedder& embedder = lib_->embedder();
-    const rv::EditedView view = region ? rv::region_crops(embedder, kSeed, &decodes)
-                                       : rv::calibration_views(embedder, kSeed, &decodes);
+    const rv::EditedView view = region ? rv::region_crops(embedder, kSeed, counted(&decodes))
+                                       : rv::calibration_views(embedder, kSeed, counted(&decodes));
     const rv::EditedView reference = decoded_every_time(embedder, region, &reference_decodes);
     for (const auto& f : files_)
         for (int v = 0; v < 3; ++v) {
@@ -146,7 +153,7 @@ void TestCalibrationDecode::views_in_a_row_decode_each_file_once() {
 void TestCalibrationDecode::interleaved_views_are_the_same() {
     std::size_t decodes = 0, reference_decodes = 0;
     rv::Embedder& embedder = lib_->embedder();
-    const rv::EditedView view = rv::calibration_views(embedder, kSeed, &decodes);
+    const rv::EditedView view = rv::calibration_views(embedder, kSeed, counted(&decodes));
     const rv::EditedView reference = decoded_every_time(embedder, false, &reference_decodes);
     const LibraryFile& a = files_[0];
     const LibraryFile& b = files_[1];
@@ -155,7 +162,7 @@ void TestCalibrationDecode::interleaved_views_are_the_same() {
     QCOMPARE(decodes, std::size_t(4));  // a, b, a (then a's second view kept), b
     // The same id under another path is another file.
     std::size_t other_decodes = 0;
-    const rv::EditedView other = rv::region_crops(embedder, kSeed, &other_decodes);
+    const rv::EditedView other = rv::region_crops(embedder, kSeed, counted(&other_decodes));
     QVERIFY(other(a.id, a.path, 0).has_value());
     QVERIFY(same_bits(other(a.id, b.path, 0), decoded_every_time(embedder, true, &reference_decodes)(a.id, b.path, 0)));
     QCOMPARE(other_decodes, std::size_t(2));
@@ -165,7 +172,7 @@ void TestCalibrationDecode::unreadable_file_is_tried_once_and_gives_no_view() {
     const std::string broken = dir_.filePath("broken.jpg").toStdString();
     std::ofstream(broken) << "not a JPEG at all";
     std::size_t decodes = 0;
-    const rv::EditedView view = rv::calibration_views(lib_->embedder(), kSeed, &decodes);
+    const rv::EditedView view = rv::calibration_views(lib_->embedder(), kSeed, counted(&decodes));
     QVERIFY(!view(999, broken, 0).has_value());
     QVERIFY(!view(999, broken, 1).has_value());
     QCOMPARE(decodes, std::size_t(1));
@@ -192,7 +199,7 @@ void TestCalibrationDecode::calibration_decodes_each_sampled_file_once_and_fits_
     const std::clock_t t0 = std::clock();
     auto learned = rv::learn_search_calibration(db, index, lib_->model_id(), 0, rv::LowRankAdapter{},
                                                 std::int64_t(index.size()), sample,
-                                                rv::calibration_views(embedder, kSeed, &decodes), cancel);
+                                                rv::calibration_views(embedder, kSeed, counted(&decodes)), cancel);
     QVERIFY2(learned.ok(), learned.ok() ? "" : learned.error().message.c_str());
     const std::clock_t t1 = std::clock();
     auto reference = rv::learn_search_calibration(db, index, lib_->model_id(), 0, rv::LowRankAdapter{},
@@ -207,6 +214,66 @@ void TestCalibrationDecode::calibration_decodes_each_sampled_file_once_and_fits_
     QCOMPARE(learned->model.positives, int(sample.views * files_.size()));
     QCOMPARE(learned->model.to_json(), reference->model.to_json());
     QCOMPARE(learned->whitening.has_value(), reference->whitening.has_value());
+}
+
+// As Library::update_search_calibration runs them: the search calibration of two spaces (an
+// adapter's pass asks for the views of the same files; here the plain space twice) and the region
+// crops, with one CalibrationPicture shared by all the passes and with one per closure (as before
+// they shared): the same curves, each sampled file decoded once instead of once per pass.
+void TestCalibrationDecode::passes_of_a_calibration_share_one_decode_of_each_file() {
+    rv::CatalogDb& db = lib_->catalog();
+    rv::Embedder& embedder = lib_->embedder();
+    const std::string model = lib_->model_id();
+    rv::BruteForceIndex index(embedder.dim(), model);
+    QVERIFY(db.for_each_feature(model, [&](std::int64_t id, const float* v, int) { return index.add(id, v).ok(); }).ok());
+    // The region pass searches with this stand-in (Library's region search is its own): the whole
+    // images nearest to the crop, the same in both runs.
+    const rv::RegionSearchFn search = [&](const std::vector<float>& q) -> rv::Result<std::vector<rv::SearchResult>> {
+        std::vector<rv::SearchResult> out;
+        for (const rv::Hit& h : index.search(q.data(), 10)) {
+            rv::SearchResult r;
+            r.file_id = h.id;
+            r.ranking = h.score;
+            out.push_back(r);
+        }
+        return out;
+    };
+    struct Run {
+        std::string curves;  // both spaces' score models and the region curves, as JSON
+        std::size_t decodes = 0;
+        double cpu_s = 0;
+    };
+    const rv::CalibrationSample sample;
+    std::atomic<bool> cancel{false};
+    auto calibrate = [&](bool shared, Run* out) {
+        const auto one = std::make_shared<rv::CalibrationPicture>(&out->decodes, rv::kSharedPictureBytes);
+        auto pictures = [&] { return shared ? one : counted(&out->decodes); };
+        const std::clock_t t0 = std::clock();
+        for (int space = 0; space < 2; ++space) {
+            auto learned = rv::learn_search_calibration(db, index, model, 0, rv::LowRankAdapter{},
+                                                        std::int64_t(index.size()), sample,
+                                                        rv::calibration_views(embedder, kSeed, pictures()), cancel);
+            if (!learned) return false;
+            out->curves += learned->model.to_json() + "\n";
+        }
+        auto region = rv::learn_region_scores(db, model, sample, rv::region_crops(embedder, kSeed, pictures()), search, cancel);
+        if (!region) return false;
+        rv::ScoreModel m;
+        m.region = *region;
+        out->curves += m.to_json();
+        out->cpu_s = double(std::clock() - t0) / CLOCKS_PER_SEC;
+        return true;
+    };
+    Run apart, shared;
+    QVERIFY(calibrate(false, &apart));
+    QVERIFY(calibrate(true, &shared));
+    qInfo("two spaces' views and the region crops of %zu files: one picture per closure %zu decodes, %.2f s of CPU; "
+          "shared %zu decodes, %.2f s",
+          files_.size(), apart.decodes, apart.cpu_s, shared.decodes, shared.cpu_s);
+    QCOMPARE(apart.decodes, 3 * files_.size());
+    QCOMPARE(shared.decodes, files_.size());
+    QCOMPARE(shared.curves, apart.curves);
+    QVERIFY(shared.curves.find("\"region\"") != std::string::npos);
 }
 
 QTEST_GUILESS_MAIN(TestCalibrationDecode)

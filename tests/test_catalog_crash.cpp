@@ -5,10 +5,7 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
-#include <signal.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
+#include <chrono>
 #include <cmath>
 #include <cstdint>
 #include <cstring>
@@ -17,6 +14,7 @@
 #include <vector>
 
 #include "catalog_test_util.h"
+#include "kill_child_util.h"
 #include "ruvision/engine/CatalogDb.h"
 
 using namespace catalog_test;
@@ -50,8 +48,7 @@ private slots:
 // writing the number of rows committed so far to `fd` after each commit. Never returns.
 [[noreturn]] static void crash_child(const std::filesystem::path& file, int fd, int dim, int batch) {
     auto fail = [&] {
-        const std::int64_t bad = -1;
-        (void)!write(fd, &bad, sizeof bad);
+        (void)kill_test::report(fd, std::int64_t{-1});
         _exit(2);
     };
     auto db = CatalogDb::open(file);
@@ -68,7 +65,7 @@ private slots:
             if (!s || !db->mark_indexed(s->file_id, 1 + static_cast<int>(n % 997), 7, "m", v.data(), dim)) fail();
         }
         if (!tx->commit()) fail();
-        if (write(fd, &n, sizeof n) != sizeof n) fail();
+        if (!kill_test::report(fd, n)) fail();
     }
 }
 
@@ -80,30 +77,19 @@ void TestCatalogCrash::crash_safety_sigkill() {
     std::int64_t total = 0;
     const int delays_us[] = {0, 700, 3000, 150, 12000};
     for (int round = 0; round < 5; ++round) {
-        int fds[2];
-        QVERIFY(pipe(fds) == 0);
-        const pid_t pid = fork();
-        QVERIFY(pid >= 0);
-        if (pid == 0) {
-            close(fds[0]);
-            crash_child(file, fds[1], kDim, kBatch);
-        }
-        close(fds[1]);
+        kill_test::KilledChild<std::int64_t> child([&](int fd) { crash_child(file, fd, kDim, kBatch); });
+        QVERIFY(child.started());
         std::int64_t reported = total, n = 0;
-        while (reported < total + 12 * kBatch && read(fds[0], &n, sizeof n) == sizeof n) {
+        while (reported < total + 12 * kBatch && child.next(&n)) {
             QVERIFY2(n >= 0, "the child failed to write");
             reported = n;
         }
-        usleep(static_cast<useconds_t>(delays_us[round]));  // land the kill at varying points of a batch
-        kill(pid, SIGKILL);
-        int wstatus = 0;
-        waitpid(pid, &wstatus, 0);
-        QVERIFY(WIFSIGNALED(wstatus) && WTERMSIG(wstatus) == SIGKILL);
-        while (read(fds[0], &n, sizeof n) == sizeof n) {
+        // Land the kill at varying points of a batch.
+        QVERIFY(child.kill_after(std::chrono::microseconds(delays_us[round])));
+        while (child.next(&n)) {
             QVERIFY2(n >= 0, "the child failed to write");
             reported = n;
         }
-        close(fds[0]);
 
         auto db = CatalogDb::open(file, CatalogDb::OpenMode::MustExist);
         CHECK_OK(db);

@@ -31,6 +31,7 @@ private slots:
     void version_names_the_simd_path();
     void bad_values_name_the_option();
     void option_forms_and_rounded_scores();
+    void search_help_explains_the_score_and_words();
     void status_lists_the_files_in_error();
     void rebuilt_index_is_said_without_verbose();
     void progress_without_a_terminal();
@@ -220,6 +221,36 @@ void TestCliUsage::option_forms_and_rounded_scores() {
     QCOMPARE(v.code, 0);
     QVERIFY2(v.err.contains("library " + lib_.toUtf8() + ": model mobilenet_v2/") && v.err.contains("index ok (4 vectors)"),
              v.err.constData());
+}
+
+// `search --help` says what the number and the word of each result mean (ScoreModel.h), and every
+// word a search prints is one it names.
+void TestCliUsage::search_help_explains_the_score_and_words() {
+    make_library();
+    if (QTest::currentTestFailed()) return;
+    const QByteArray help = cli({"search", "--help"}).lines.join('\n');
+    QVERIFY2(help.contains("The score (0 to 1) is how likely the file is the same picture"), help.constData());
+    QVERIFY2(help.contains("The word says how alike"), help.constData());
+    const QStringList words = {"same picture", "very similar", "related"};
+    for (const auto& w : words) QVERIFY2(help.contains("\"" + w.toUtf8() + "\""), qPrintable(w));
+    // The library's own pictures searched: the query itself reads "same picture"; any other word
+    // printed is one the help names.
+    static const QRegularExpression hit(R"(^ *\d+  (\d\.\d{3})  (.{12})  (.+)$)");
+    int worded = 0;
+    for (const char* name : {"Aqua.jpg", "LadyBird.jpg"}) {
+        auto r = cli({"search", "--library", lib_, "-k", "4", lib_photos_ + "/" + name});
+        QCOMPARE(r.code, 0);
+        for (const auto& l : r.lines) {
+            if (l.contains("    copy: ")) continue;  // a copy of the hit above, no word
+            const auto m = hit.match(QString::fromUtf8(l));
+            QVERIFY2(m.hasMatch(), l.constData());
+            const QString word = m.captured(2).trimmed();
+            if (m.captured(3).endsWith(QString("/") + name)) QCOMPARE(word, QString("same picture"));
+            QVERIFY2(word.isEmpty() || words.contains(word), l.constData());
+            worded += !word.isEmpty();
+        }
+    }
+    QVERIFY(worded >= 2);
 }
 
 void TestCliUsage::status_lists_the_files_in_error() {

@@ -9,8 +9,6 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
-#include <signal.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -22,6 +20,7 @@
 #include <set>
 #include <thread>
 
+#include "kill_child_util.h"
 #include "ruvision/engine/Library.h"
 #include "ruvision/engine/VectorIndex.h"
 #include "sample_photos.h"
@@ -237,40 +236,30 @@ void TestHnswCompaction::kill_during_compaction_leaves_a_whole_file() {
     for (std::size_t i = 0; i < n; ++i) ids[i] = std::int64_t(i);
     const double fractions[] = {0.05, 0.3, 0.55, 0.8, 0.97};
     for (int kill_round = 0; kill_round < 5; ++kill_round) {
-        int fds[2];
-        QVERIFY(pipe(fds) == 0);
-        const pid_t pid = fork();
-        QVERIFY(pid >= 0);
-        if (pid == 0) {
-            close(fds[0]);
+        kill_test::KilledChild<std::int32_t> child([&](int fd) {
             HnswIndex index(d, kModel);
             for (std::int32_t round = 0;; ++round) {
                 const auto v = clustered(n, d, 100 + unsigned(round));
                 if (!index.add_batch(n, ids.data(), v.data()).ok() || !index.compact().ok() || !index.save(path).ok())
                     round = -1;
-                if (write(fds[1], &round, sizeof round) != sizeof round || round < 0) _exit(1);
+                if (!kill_test::report(fd, round) || round < 0) _exit(1);
             }
-        }
-        close(fds[1]);
+        });
+        QVERIFY(child.started());
         // The kill lands at a fraction of the time one round took (replace, compact, save).
         std::int32_t reported = -2, r = 0;
         auto saved0 = std::chrono::steady_clock::now();
-        while (reported < 1 && read(fds[0], &r, sizeof r) == sizeof r) {
+        while (reported < 1 && child.next(&r)) {
             if ((reported = r) == 0) saved0 = std::chrono::steady_clock::now();
         }
         QVERIFY2(reported >= 1, "the child failed");
         const auto round_time = std::chrono::steady_clock::now() - saved0;
         const auto delay = std::chrono::duration_cast<std::chrono::microseconds>(round_time * fractions[kill_round]);
-        usleep(useconds_t(delay.count()));
-        kill(pid, SIGKILL);
-        int wstatus = 0;
-        waitpid(pid, &wstatus, 0);
-        QVERIFY(WIFSIGNALED(wstatus) && WTERMSIG(wstatus) == SIGKILL);
-        while (read(fds[0], &r, sizeof r) == sizeof r) {
+        QVERIFY(child.kill_after(delay));
+        while (child.next(&r)) {
             QVERIFY2(r >= 0, "the child failed");
             reported = r;
         }
-        close(fds[0]);
 
         auto loaded = rv::load_index(path, d, kModel);
         QVERIFY2(loaded.ok(), loaded.ok() ? "" : loaded.error().message.c_str());

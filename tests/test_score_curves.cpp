@@ -29,11 +29,11 @@ rv::ScoreCurves learned(const std::vector<std::vector<double>>& positives, const
     rv::ScoreCurves c;
     c.same_mid = 0.6;  // the whitened space's fixed curves, as before a fit
     c.same_slope = 30;
-    std::vector<double> best_other;
-    for (const auto& w : wrong) best_other.push_back(w[0]);
-    rv::place_alike(c, best_other);
-    rv::fit_same_curves(c, positives, wrong);
-    rv::same_when_identical(c);
+    rv::CurveEvidence e;
+    for (const auto& w : wrong) e.best_other.push_back(w[0]);
+    e.positives = positives;
+    e.hardest = wrong;
+    rv::learn_score_curves(c, e);  // the sequence both calibrations run
     return c;
 }
 

@@ -11,7 +11,7 @@
 
 #include <opencv2/imgcodecs.hpp>
 
-#include "retrieval/dataset.h"
+#include "fashion_mnist.h"
 #include "ruvision/engine/Library.h"
 
 namespace fs = std::filesystem;
@@ -30,7 +30,7 @@ private:
 };
 
 void TestSearchLookalikes::initTestCase() {
-    auto set = rvbench::load_fashion("/usr/share/datasets/fashion-mnist", 20);
+    auto set = rvdata::load_fashion(rvdata::kFashionMnistDir, 20);
     QVERIFY2(set, set ? "" : set.error().message.c_str());
     const fs::path root = fs::path(tmp_.path().toStdString()) / "photos";
     lib_ = fs::path(tmp_.path().toStdString()) / "library";

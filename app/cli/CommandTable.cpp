@@ -57,6 +57,9 @@ std::vector<CommandSpec> make_commands() {
            "search with this rectangle of IMAGE: left, top, width, height in pixels of IMAGE as shown (EXIF orientation applied)"},
           json_option("one JSON object per hit, scores at full precision"), verbose_option()},
          "ruvision-cli search --library ~/.local/share/RuVision/my-photos -k5 query.jpg --alike a.jpg --different b.jpg",
+         "Each result: rank, score, word, path. The score (0 to 1) is how likely the file is the same picture\n"
+         "as IMAGE (edited, resized or not): above 0.5 it probably is; below, a look-alike at most, lifted a\n"
+         "little by how alike. The word says how alike: \"same picture\", \"very similar\", \"related\" or none.\n"
          "Uses the active adapter version (ruvision-cli adapters) and the fast adapter the latest marks\n"
          "trained. IMAGE goes before --alike/--different (their lists run to the next option) or after --.\n"
          "A file of --alike/--different that is not a library file is a usage error (exit status 2).\n"

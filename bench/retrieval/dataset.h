@@ -1,4 +1,5 @@
-// Fashion-MNIST (class retrieval, retrieval_quality and the learning benches) and the older
+// The benches' image sets: Fashion-MNIST (class retrieval, retrieval_quality and the learning
+// benches; read by the loader the tests share, tests/support/fashion_mnist.h) and the older
 // near-duplicate set of bench_duplicates and bench_hierarchy (10 augmentations of MATE's nature
 // backgrounds and one image per Plasma wallpaper), made with the engine's edits (ImageEdits.h).
 // retrieval_quality's near-duplicate figures come from the honest set (honest_set.h) instead.
@@ -9,22 +10,14 @@
 #include <string>
 #include <vector>
 
+#include "fashion_mnist.h"
 #include "ruvision/engine/Image.h"
 #include "ruvision/engine/Result.h"
 
 namespace rvbench {
 
-// Fashion-MNIST test images, `per_class` per class, taken in test-set order (the first
-// `per_class` images of each label after its first `skip`), grey replicated to RGB, 28 x 28.
-struct FashionSet {
-    std::vector<rv::RgbImage> images;
-    std::vector<int> labels;      // 0..9, one per image
-    std::vector<int> test_index;  // position of the image in the t10k file
-};
-
-// Reads dir/t10k-images-idx3-ubyte.gz and dir/t10k-labels-idx1-ubyte.gz (IDX, gzip). Images are
-// ordered by class, then by test index.
-rv::Result<FashionSet> load_fashion(const std::filesystem::path& dir, int per_class, int skip = 0);
+using rvdata::FashionSet;
+using rvdata::load_fashion;
 
 // The augmentations, in table order. Each is applied once to every original, as rv::apply_edit
 // with the old set's ranges: crop keeps 50-80 %, rotate 10-15 degrees (black corners), blur

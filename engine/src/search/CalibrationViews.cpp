@@ -1,26 +1,25 @@
 // Edited views of library images for the score calibration's same-picture positives.
 #include <memory>
+#include <utility>
 
-#include "ruvision/engine/Embedder.h"
 #include "ruvision/engine/ImageEdits.h"
 #include "search/CalibrationPicture.h"
 #include "search/SearchCalibration.h"
 
 namespace rv {
 
-EditedView calibration_views(Embedder& embedder, std::uint64_t seed) { return calibration_views(embedder, seed, nullptr); }
+namespace {
 
-EditedView calibration_views(Embedder& embedder, std::uint64_t seed, std::size_t* decodes) {
-    auto picture = std::make_shared<CalibrationPicture>(decodes);
-    return [&embedder, seed, picture](std::int64_t file_id, const std::string& path, int view) -> std::optional<std::vector<float>> {
-        const RgbImage* image = picture->get(file_id, path);
-        if (!image) return std::nullopt;  // an unreadable file is no positive; the others are
-        EditRandom r(seed, static_cast<std::uint64_t>(file_id), static_cast<std::uint64_t>(view));
-        const std::vector<ImageEdit> edits = draw_edits(r, 2 + r.below(2));
-        auto e = embedder.embed(apply_edits(*image, edits, r));
-        if (!e) return std::nullopt;
-        return std::move(*e);
-    };
+// 2 or 3 combined edits, drawn from the view's stream (seed, file id, view).
+RgbImage combined_edits(const RgbImage& picture, EditRandom& r) {
+    const std::vector<ImageEdit> edits = draw_edits(r, 2 + r.below(2));
+    return apply_edits(picture, edits, r);
+}
+
+}  // namespace
+
+EditedView calibration_views(Embedder& embedder, std::uint64_t seed, std::shared_ptr<CalibrationPicture> pictures) {
+    return edited_views(embedder, seed, 0, combined_edits, std::move(pictures));
 }
 
 }  // namespace rv

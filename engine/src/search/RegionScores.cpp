@@ -2,8 +2,8 @@
 // person reads, learned on crops of library images searched by region (SearchCalibration.h).
 #include <algorithm>
 #include <memory>
+#include <utility>
 
-#include "ruvision/engine/Embedder.h"
 #include "ruvision/engine/Image.h"
 #include "ruvision/engine/ImageEdits.h"
 #include "search/CalibrationPicture.h"
@@ -11,22 +11,21 @@
 
 namespace rv {
 
-EditedView region_crops(Embedder& embedder, std::uint64_t seed) { return region_crops(embedder, seed, nullptr); }
+namespace {
 
-// Crops are cut from the picture at kCalibrationSide (CalibrationPicture.h).
-EditedView region_crops(Embedder& embedder, std::uint64_t seed, std::size_t* decodes) {
-    auto picture = std::make_shared<CalibrationPicture>(decodes);
-    return [&embedder, seed, picture](std::int64_t file_id, const std::string& path, int view) -> std::optional<std::vector<float>> {
-        const RgbImage* image = picture->get(file_id, path);
-        if (!image) return std::nullopt;  // an unreadable file is no positive; the others are
-        EditRandom r(seed, static_cast<std::uint64_t>(file_id), 1000 + static_cast<std::uint64_t>(view));
-        EditRanges ranges;
-        ranges.crop_area_min = 0.10;
-        ranges.crop_area_max = 0.30;
-        auto e = embedder.embed(apply_edit(*image, ImageEdit::Crop, r, ranges));
-        if (!e) return std::nullopt;
-        return std::move(*e);
-    };
+// A crop of 10-30 % of the picture (at kCalibrationSide, CalibrationPicture.h), drawn from the
+// view's stream (seed, file id, 1000 + view): apart from calibration_views' streams.
+RgbImage region_crop(const RgbImage& picture, EditRandom& r) {
+    EditRanges ranges;
+    ranges.crop_area_min = 0.10;
+    ranges.crop_area_max = 0.30;
+    return apply_edit(picture, ImageEdit::Crop, r, ranges);
+}
+
+}  // namespace
+
+EditedView region_crops(Embedder& embedder, std::uint64_t seed, std::shared_ptr<CalibrationPicture> pictures) {
+    return edited_views(embedder, seed, 1000, region_crop, std::move(pictures));
 }
 
 Result<ScoreModel::Region> learn_region_scores(CatalogDb& db, const std::string& model_id,
@@ -43,8 +42,7 @@ Result<ScoreModel::Region> learn_region_scores(CatalogDb& db, const std::string&
     const std::size_t want = static_cast<std::size_t>(std::max(sample.images, 0));
     const std::size_t every = want ? std::max<std::size_t>(1, ids.size() / want) : ids.size() + 1;
 
-    std::vector<std::vector<double>> positives, hardest;  // {score, margin}
-    std::vector<double> best_other;
+    CurveEvidence e;  // positives, hardest: {score, margin}
     for (std::size_t i = 0; i < ids.size() && want && i / every < want; i += every) {
         if (cancel) return Error{"cancelled"};
         auto file = db.file(ids[i]);
@@ -65,16 +63,16 @@ Result<ScoreModel::Region> learn_region_scores(CatalogDb& db, const std::string&
                 if (is_source && source == results->size()) source = r;
                 else if (!is_source && other == results->size()) other = r;
             }
-            if (source < ranked.size()) positives.push_back({ranked[source], result_margin(ranked, source)});
+            if (source < ranked.size()) e.positives.push_back({ranked[source], result_margin(ranked, source)});
             if (other < ranked.size()) {
-                hardest.push_back({ranked[other], result_margin(ranked, other)});
-                best_other.push_back(ranked[other]);
+                e.hardest.push_back({ranked[other], result_margin(ranked, other)});
+                e.best_other.push_back(ranked[other]);
             }
             // Without the source: what a crop of a picture that is not in the library sees.
             if (source < ranked.size() && other < ranked.size()) {
                 std::vector<double> left = ranked;
                 left.erase(left.begin() + static_cast<std::ptrdiff_t>(source));
-                hardest.push_back({left.front(), result_margin(left, 0)});
+                e.hardest.push_back({left.front(), result_margin(left, 0)});
             }
         }
     }
@@ -86,11 +84,9 @@ Result<ScoreModel::Region> learn_region_scores(CatalogDb& db, const std::string&
     m.same_margin = 0;
     m.alike_mid = 0.9;
     m.alike_slope = 40;
-    place_alike(m, best_other);
-    fit_same_curves(m, positives, hardest);
-    same_when_identical(m);
-    m.positives = static_cast<int>(positives.size());
-    m.negatives = static_cast<int>(hardest.size());
+    learn_score_curves(m, e);
+    m.positives = static_cast<int>(e.positives.size());
+    m.negatives = static_cast<int>(e.hardest.size());
     return m;
 }
 

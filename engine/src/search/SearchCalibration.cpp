@@ -5,8 +5,7 @@
 #include <cmath>
 #include <functional>
 #include <unordered_set>
-
-#include "augment/EditTwins.h"
+#include <utility>
 
 #include "augment/EditTwins.h"
 
@@ -113,6 +112,8 @@ bool SearchSpaceCalibration::fresh(std::int64_t images_now) const {
     return std::fabs(static_cast<double>(images_now - images)) <= kStaleShare * static_cast<double>(images);
 }
 
+namespace {
+
 void place_alike(ScoreCurves& c, const std::vector<double>& best_other) {
     if (best_other.size() < 2) return;
     const double spread = std::max(quantile(best_other, 0.9) - quantile(best_other, 0.1), 1e-3);
@@ -170,6 +171,19 @@ void same_when_identical(ScoreCurves& c) {
     if (c.same_mid < identical) c.same_slope = std::max(c.same_slope, 5.0 / (identical - c.same_mid));
     else c.same_mid = identical - 5.0 / c.same_slope;
     c.alike_mid = std::min(c.alike_mid, 1.0);
+}
+
+}  // namespace
+
+void learn_score_curves(ScoreCurves& c, const CurveEvidence& e, bool fit_same) {
+    place_alike(c, e.best_other);
+    if (fit_same) fit_same_curves(c, e.positives, e.hardest);
+    if (!e.alike_marks.empty() && !e.different_marks.empty()) {
+        const Logistic f = fit_logistic(e.alike_marks, e.different_marks, {c.alike_mid, c.alike_slope});
+        c.alike_mid = f.mid;
+        c.alike_slope = std::min(f.slope, 400.0);
+    }
+    same_when_identical(c);
 }
 
 Result<SearchSpaceCalibration> learn_search_calibration(CatalogDb& db, const VectorIndex& index,
@@ -354,19 +368,16 @@ Result<SearchSpaceCalibration> learn_search_calibration(CatalogDb& db, const Vec
         m.same_mid = m.whitened ? placed : std::max(fixed.same_mid, placed);
         m.same_slope = m.whitened ? kSameSlopeWhitened : kSameSlopePlain;
     }
-    place_alike(m, best_other);
-    // Fitted against the best other image of each query (what the top result is when it is not
-    // the picture sought) and the pairs marked different, on the score and its margin. A library
-    // too small to whiten is too small to fit on too: the plain curve stays placed.
-    if (m.whitened) fit_same_curves(m, positives, hardest);
-    if (!alike_marks.empty() && !different_marks.empty()) {
-        const Logistic f = fit_logistic(alike_marks, different_marks, {m.alike_mid, m.alike_slope});
-        m.alike_mid = f.mid;
-        m.alike_slope = std::min(f.slope, 400.0);
-    }
-    same_when_identical(m);
-    if (m.same_margin == 0) m.alike_mid = std::min(m.alike_mid, m.same_mid);  // likely the same: alike
     m.positives = static_cast<int>(positives.size());
+    // The same-picture curve is fitted against the best other image of each query (what the top
+    // result is when it is not the picture sought) and the pairs marked different, on the score
+    // and its margin. A library too small to whiten is too small to fit on too: the plain curve
+    // stays placed.
+    learn_score_curves(m,
+                       {std::move(best_other), std::move(positives), std::move(hardest), std::move(alike_marks),
+                        std::move(different_marks)},
+                       m.whitened);
+    if (m.same_margin == 0) m.alike_mid = std::min(m.alike_mid, m.same_mid);  // likely the same: alike
     m.negatives = static_cast<int>(all_negatives.size());
     m.source = c.model.marks ? "library+marks" : all_negatives.empty() ? "default" : "library";
     return c;

@@ -14,6 +14,7 @@
 #include <atomic>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -123,27 +124,36 @@ struct CalibrationSample {
                                                                                     int dim);
 [[nodiscard]] Status store_search_calibration(CatalogDb& db, const SearchSpaceCalibration& c);
 
-// Edited views for the calibration: the file decoded (shorter side at least 256 pixels), 2 or 3
-// combined edits (ImageEdits.h, seeded by the file id and view), embedded with `embedder`
-// (CalibrationViews.cpp). `embedder` must outlive the returned function and be used by its
-// caller's thread only.
+// Edited views for the calibration: the file's picture from `pictures` (CalibrationPicture.h:
+// decoded with a shorter side at least 256 pixels, brought down to kCalibrationSide; shared by
+// the passes of one calibration), 2 or 3 combined edits (ImageEdits.h, seeded by the file id and
+// view), embedded with `embedder` (CalibrationViews.cpp). `embedder` must outlive the returned
+// function and be used by its caller's thread only, as `pictures`.
 class Embedder;
-EditedView calibration_views(Embedder& embedder, std::uint64_t seed);
+class CalibrationPicture;
+EditedView calibration_views(Embedder& embedder, std::uint64_t seed, std::shared_ptr<CalibrationPicture> pictures);
 
 // --- query-adaptive and region scores (i13-scores) ---
-// The alike curve placed at the median of the best other results' scores (kept with fewer
-// than 2); the same-picture curve fitted on {score, margin} rows of positives and of the best
-// other results (ScoreModel.h; a curve of the score alone with too few positives; kept when a
-// class is empty); then a score of 1 standing clear of the rest made "same picture".
-void place_alike(ScoreCurves& c, const std::vector<double>& best_other);
-void fit_same_curves(ScoreCurves& c, const std::vector<std::vector<double>>& positives,
-                     const std::vector<std::vector<double>>& hardest);
-void same_when_identical(ScoreCurves& c);
+// What the curves of one kind of search (whole images, regions) are learned from.
+struct CurveEvidence {
+    std::vector<double> best_other;              // each calibration query's best other result's score
+    std::vector<std::vector<double>> positives;  // {score, margin}: a view's source, a pair marked 'same'
+    std::vector<std::vector<double>> hardest;    // {score, margin}: wrong results, pairs marked 'different'
+    std::vector<double> alike_marks, different_marks;  // scores of pairs marked 'alike' / 'different'
+};
+// Learns `c` (on entry: the fixed or placed curves it starts from) from `e`, one sequence for
+// every kind of search: the alike curve placed at the median of best_other (kept with fewer than
+// 2); the same-picture curve fitted on positives against hardest, when `fit_same` (ScoreModel.h;
+// a curve of the score alone with too few positives; kept when a class is empty or when the fit
+// would call too many of hardest "same picture"); the alike curve fitted on the marks (when both
+// kinds are there); then a score of 1 standing clear of the rest made "same picture".
+void learn_score_curves(ScoreCurves& c, const CurveEvidence& e, bool fit_same = true);
 
-// A crop of 10-30 % of a library image's area (ImageEdits.h, seeded by file id and view),
-// embedded with `embedder` (plain space): the positives of the region curves (RegionScores.cpp).
-// `embedder` must outlive the function and be used by its caller's thread only.
-EditedView region_crops(Embedder& embedder, std::uint64_t seed);
+// A crop of 10-30 % of a library image's area (ImageEdits.h, seeded by file id and view) cut
+// from its picture in `pictures` (as calibration_views'), embedded with `embedder` (plain space):
+// the positives of the region curves (RegionScores.cpp). `embedder` must outlive the function and
+// be used by its caller's thread only, as `pictures`.
+EditedView region_crops(Embedder& embedder, std::uint64_t seed, std::shared_ptr<CalibrationPicture> pictures);
 // A region search of a query vector (plain space, unit length), k results (Library's own).
 using RegionSearchFn = std::function<Result<std::vector<SearchResult>>(const std::vector<float>& query)>;
 // Learns the region curves: `sample.images` library images of the plain space (`db`, `model_id`),
