@@ -150,7 +150,7 @@ std::vector<CommandSpec> make_commands() {
         // i14-peers
         {"export-onnx", "MODEL OUT.onnx", "write a model as an ONNX model (to run it in ONNX Runtime or OpenCV DNN)",
          {{"output", 0, Kind::List, "NODE",
-           "make these nodes or aliases the outputs (default: the default descriptor's nodes and last)"},
+           "also make these nodes or aliases outputs (the default descriptor's nodes and last always are)"},
           {"size", 0, Kind::Text, "WxH",
            "a fixed input size (default: the native size; symbolic height and width for an any-size model)"},
           json_option("print what was written as one JSON object")},

@@ -20,8 +20,9 @@ struct Output {
     int node = -1;
 };
 
-// The graph outputs asked for, or the default: the default descriptor's nodes, then "last".
-Result<std::vector<Output>> choose_outputs(const ModelHeader& h, const std::vector<std::string>& asked) {
+// The graph outputs: the default descriptor's nodes and "last" (if `with_default`), then those asked for.
+Result<std::vector<Output>> choose_outputs(const ModelHeader& h, const std::vector<std::string>& asked,
+                                           bool with_default) {
     const nn::Graph& g = h.graph;
     auto alias_of = [&](int node) -> std::string {
         for (const auto& [alias, target] : g.aliases)
@@ -34,7 +35,7 @@ Result<std::vector<Output>> choose_outputs(const ModelHeader& h, const std::vect
             if (o.node == node) return;
         out.push_back({name, node});
     };
-    if (asked.empty()) {
+    if (with_default) {
         auto d = resolve_descriptor(h, "");
         if (!d) return d.error();
         for (int node : d->part_nodes) add(alias_of(node), node);
@@ -46,6 +47,7 @@ Result<std::vector<Output>> choose_outputs(const ModelHeader& h, const std::vect
         if (node == 0) return Error{"node '" + name + "' is the input, not an output"};
         add(g.aliases.count(name) ? name : g.nodes[node].name, node);
     }
+    if (out.empty()) return Error{"no outputs asked for"};
     return out;
 }
 
@@ -164,7 +166,7 @@ Result<onnx::ModelProto> build_onnx(const ModelFile& model, const OnnxExportOpti
     const int in_h = opt.height > 0 ? opt.height : pre.height;
     const int in_w = opt.width > 0 ? opt.width : pre.width;
 
-    auto outputs = choose_outputs(h, opt.outputs);
+    auto outputs = choose_outputs(h, opt.outputs, opt.default_outputs);
     if (!outputs) return fail(outputs.error().message);
 
     const int count = static_cast<int>(graph.nodes.size());
@@ -253,8 +255,10 @@ Result<onnx::ModelProto> build_onnx(const ModelFile& model, const OnnxExportOpti
                 w.node("Add", n.name, {x, value[n.inputs[1]]}, out);
                 break;
             case OpType::ScaleChannels:
-                // 1 x C x H x W times a 1 x C x 1 x 1 gate: ONNX broadcasting.
-                w.node("Mul", n.name, {x, value[n.inputs[1]]}, out);
+                // A 1 x C x 1 x 1 gate times the 1 x C x H x W map: ONNX broadcasting. The gate
+                // goes first: OpenCV 4.6 reads a broadcast Mul of two computed values right only
+                // this way round (the other gives it a 1 x C x 1 x 1 result).
+                w.node("Mul", n.name, {value[n.inputs[1]], x}, out);
                 break;
             case OpType::Mul:
                 w.node("Mul", n.name, {x, value[n.inputs[1]]}, out);

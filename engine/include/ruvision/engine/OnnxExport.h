@@ -11,9 +11,11 @@
 namespace rv {
 
 struct OnnxExportOptions {
-    // Node names or aliases (see `ruvision-cli models --nodes NAME`) to make graph outputs. Empty:
-    // the nodes of the model's default descriptor, then "last" if the model has that alias.
+    // Graph outputs: the nodes of the model's default descriptor, then "last" if the model has
+    // that alias (unless `default_outputs` is false), then these node names or aliases (see
+    // `ruvision-cli models --nodes NAME`); a node is an output once.
     std::vector<std::string> outputs;
+    bool default_outputs = true;
     // A fixed input size (both > 0), or 0 x 0: the model's native size, except for a model that
     // runs at any size, whose export then has symbolic "height" and "width" (TF SAME padding as
     // auto_pad SAME_UPPER, which every runtime computes per input size).
