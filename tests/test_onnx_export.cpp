@@ -89,6 +89,7 @@ class TestOnnxExport : public QObject {
     Q_OBJECT
 private slots:
     void initTestCase();
+    void layouts_convert_both_ways();
     void exported_file_is_valid_onnx();
     void peers_agree_data();
     void peers_agree();
@@ -173,6 +174,40 @@ std::map<std::string, std::vector<float>> TestOnnxExport::run_ort(const QString&
     for (const auto& o : doc.object()["outputs"].toArray())
         result[o.toObject()["name"].toString().toStdString()] = read_f32(o.toObject()["file"].toString());
     return result;
+}
+
+void TestOnnxExport::layouts_convert_both_ways() {
+    // Element by element against the definitions in OnnxCommon.h, on awkward sizes, and the
+    // inverses (what the importer will use) give the original back.
+    const int kh = 3, kw = 5, ci = 13, co = 17;
+    std::vector<float> hwio(kh * kw * ci * co), oihw(hwio.size()), back(hwio.size());
+    for (std::size_t i = 0; i < hwio.size(); ++i) hwio[i] = float(i) * 0.5f - 7.0f;
+    rv::onnx_io::hwio_to_oihw(hwio.data(), kh, kw, ci, co, oihw.data());
+    for (int y = 0; y < kh; ++y)
+        for (int x = 0; x < kw; ++x)
+            for (int i = 0; i < ci; ++i)
+                for (int o = 0; o < co; ++o)
+                    QCOMPARE(oihw[((o * ci + i) * kh + y) * kw + x], hwio[((y * kw + x) * ci + i) * co + o]);
+    rv::onnx_io::oihw_to_hwio(oihw.data(), co, ci, kh, kw, back.data());
+    QCOMPARE(back, hwio);
+
+    std::vector<float> dw(kh * kw * co), c1hw(dw.size()), dw_back(dw.size());
+    for (std::size_t i = 0; i < dw.size(); ++i) dw[i] = float(i) + 0.25f;
+    rv::onnx_io::depthwise_hwc_to_c1hw(dw.data(), kh, kw, co, c1hw.data());
+    for (int y = 0; y < kh; ++y)
+        for (int x = 0; x < kw; ++x)
+            for (int c = 0; c < co; ++c) QCOMPARE(c1hw[(c * kh + y) * kw + x], dw[(y * kw + x) * co + c]);
+    rv::onnx_io::depthwise_c1hw_to_hwc(c1hw.data(), co, kh, kw, dw_back.data());
+    QCOMPARE(dw_back, dw);
+
+    const int h = 7, w = 1, c = 13;
+    std::vector<float> nhwc(h * w * c), nchw(nhwc.size()), nhwc_back(nhwc.size());
+    for (std::size_t i = 0; i < nhwc.size(); ++i) nhwc[i] = float(i);
+    rv::onnx_io::nhwc_to_nchw(nhwc.data(), h, w, c, nchw.data());
+    for (int y = 0; y < h; ++y)
+        for (int k = 0; k < c; ++k) QCOMPARE(nchw[(k * h + y) * w], nhwc[(y * w) * c + k]);
+    rv::onnx_io::nchw_to_nhwc(nchw.data(), c, h, w, nhwc_back.data());
+    QCOMPARE(nhwc_back, nhwc);
 }
 
 void TestOnnxExport::exported_file_is_valid_onnx() {
@@ -375,6 +410,13 @@ void TestOnnxExport::cli_export() {
     auto proto = rv::onnx_io::read_model(out.toStdString());
     QVERIFY(proto.ok());
     QVERIFY(rv::onnx_io::check_model(*proto).ok());
+
+    // By path, at the native size: the text summary.
+    p.start(RUVISION_CLI, {"export-onnx", RUVISION_MODELS_DIR "/mobilenet_v2.rvm", out});
+    QVERIFY(p.waitForFinished(120000));
+    QCOMPARE(p.exitCode(), 0);
+    const QByteArray text = p.readAllStandardOutput();
+    QVERIFY2(text.contains("input input 1x3x224x224") && text.contains("output last = node out_relu"), text.constData());
 
     p.start(RUVISION_CLI, {"export-onnx", "no_such_model", out});
     QVERIFY(p.waitForFinished(60000));
