@@ -34,23 +34,14 @@
 #include "onnx/OnnxCommon.h"
 #include "onnx/OnnxExport.h"
 #include "onnx/OpenCvCompat.h"
+#include "raw_files.h"
 #include "ruvision/engine/Embedder.h"
 #include "ruvision/engine/OnnxExport.h"
 
 namespace {
 
-QByteArray read_file(const QString& path) {
-    QFile f(path);
-    if (!f.open(QIODevice::ReadOnly)) return {};
-    return f.readAll();
-}
-
-std::vector<float> read_f32(const QString& path) {
-    const QByteArray b = read_file(path);
-    std::vector<float> v(b.size() / sizeof(float));
-    std::memcpy(v.data(), b.constData(), v.size() * sizeof(float));
-    return v;
-}
+using rv_test::read_f32;
+using rv_test::read_file;
 
 struct Agreement {
     double cosine = 0, max_abs = 0, max_ref = 0;
