@@ -5,6 +5,7 @@
 
 #include "import/Importers.h"
 #include "model/ModelFile.h"
+#include "nn/GraphPasses.h"
 #include "ruvision/engine/Embedder.h"
 
 namespace rv {

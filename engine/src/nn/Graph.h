@@ -1,5 +1,6 @@
 // The network description every model file carries: a list of nodes in topological order over
-// NHWC maps (batch 1). Importers build it, passes simplify it, Network runs it.
+// NHWC maps (batch 1). Importers build it, passes simplify it (nn/GraphPasses.h), Network runs it.
+// What each op means (fields, checks, shape, run) is in its OpDef under nn/ops/.
 #pragma once
 
 #include <cstdint>
@@ -16,6 +17,7 @@ namespace rv::nn {
 
 using kernels::Activation;
 
+// One value per op, in the order of nn/ops/OpRegistry.cpp's list.
 enum class OpType : std::uint8_t {
     Input,            // the image tensor, H x W x 3
     Conv2D,           // weights HWIO [kh][kw][cin][cout], bias [cout]
@@ -76,6 +78,7 @@ struct Graph {
 // Bounds on what a model file may describe (the real models: 63 and 89 nodes, kernels up to
 // 5 x 5, strides 2, 1280 channels); beyond them a file is refused rather than trusted.
 inline constexpr int kMaxNodes = 4096;
+inline constexpr int kMaxInputs = 8;  // inputs of one node
 inline constexpr int kMaxKernel = 64, kMaxStride = 64, kMaxPad = 64;
 inline constexpr int kMaxChannels = 65536;
 inline constexpr std::int64_t kMaxMapElements = std::int64_t(1) << 28;  // floats in one node's output (1 GiB)
@@ -108,15 +111,5 @@ using TensorMap = std::map<std::string, Tensor>;
 // shapes their nodes need, aliases naming nodes, and shapes consistent through the graph for an
 // input of h x w (static: no forward pass).
 [[nodiscard]] Status validate(const Graph& g, const TensorShapes& tensor_shapes, int h, int w);
-
-// Import-time simplification: Affine/Relu6/Mul chains into HardSigmoid / HardSwish, activations
-// into the producing conv or add when it has no other consumer, dead nodes removed (keeping
-// `keep`). Returns the number of nodes removed.
-int simplify(Graph& g, const std::vector<std::string>& keep);
-
-// Moves every node's out_scale into the weights of the convolutions that consume it (through
-// linear ops: pooling, channel scaling, equal-scale adds), so the network computes the stored
-// model exactly. Returns false with `why` if a scale meets a non-linear op and cannot move.
-bool fold_output_scales(Graph& g, TensorMap& tensors, std::string* why);
 
 }  // namespace rv::nn

@@ -3,18 +3,19 @@
 #include <algorithm>
 #include <limits>
 
-namespace rv {
+#include "nn/ops/OpDef.h"
 
-using nn::OpType;
+namespace rv {
 
 Network::Network(std::shared_ptr<const ModelFile> model) : model_(std::move(model)) {}
 
 Result<std::vector<Network::Map>> Network::run(const float* input, int h, int w, const std::vector<int>& wanted) {
-    const auto& nodes = model_->graph().nodes;
+    const nn::Graph& graph = model_->graph();
+    const auto& nodes = graph.nodes;
     const int count = static_cast<int>(nodes.size());
     if (h < 1 || w < 1) return Error{"empty input"};
 
-    // Which nodes are needed, and the last node that reads each one.
+    // Which nodes are needed.
     std::vector<bool> needed(count, false);
     for (int i : wanted) {
         if (i < 0 || i >= count) return Error{"unknown output node"};
@@ -23,15 +24,27 @@ Result<std::vector<Network::Map>> Network::run(const float* input, int h, int w,
     for (int i = count - 1; i >= 0; --i)
         if (needed[i])
             for (int in : nodes[i].inputs) needed[in] = true;
+
+    auto shapes = nn::infer_shapes(graph, model_->tensor_shapes(), h, w, needed);
+    if (!shapes) return shapes.error();
+    shapes_ = std::move(*shapes);
+
+    // The steps: single nodes, and fused blocks run at their last node (their inner nodes get no
+    // map). step_at[i] is the step that computes node i; a map is freed after the last step that
+    // reads it.
+    std::vector<nn::FusedBlock> blocks;
+    if (fuse_) blocks = nn::find_fused_blocks(graph, needed, wanted);
+    std::vector<int> block_at(count, -1);  // node -> its block, for the block's nodes
+    std::vector<int> step_at(count);
+    for (int i = 0; i < count; ++i) step_at[i] = i;
+    for (int b = 0; b < static_cast<int>(blocks.size()); ++b)
+        for (int n : {blocks[b].expand, blocks[b].depthwise, blocks[b].project, blocks[b].add})
+            if (n >= 0) block_at[n] = b, step_at[n] = blocks[b].last();
     std::vector<int> last_use(count, -1);
     for (int i = 0; i < count; ++i)
         if (needed[i])
-            for (int in : nodes[i].inputs) last_use[in] = i;
+            for (int in : nodes[i].inputs) last_use[in] = std::max(last_use[in], step_at[i]);
     for (int i : wanted) last_use[i] = std::numeric_limits<int>::max();
-
-    auto shapes = nn::infer_shapes(model_->graph(), model_->tensor_shapes(), h, w, needed);
-    if (!shapes) return shapes.error();
-    shapes_ = std::move(*shapes);
 
     const auto& k = kernels_ ? *kernels_ : kernels::kernels();
     buffer_of_.assign(count, -1);
@@ -56,64 +69,45 @@ Result<std::vector<Network::Map>> Network::run(const float* input, int h, int w,
         return best;
     };
     auto data = [&](int node) { return buffers_[buffer_of_[node]].data(); };
+    auto release_after = [&](int node, int step) {
+        // Release once: a node may be read twice by one step.
+        if (node < 0 || last_use[node] != step || buffer_of_[node] == buffer_of_[step]) return;
+        const int b = buffer_of_[node];
+        if (std::find(free_list.begin(), free_list.end(), b) == free_list.end()) free_list.push_back(b);
+    };
 
+    std::vector<const nn::MapShape*> in_shapes;
+    std::vector<const float*> in_data;
     for (int i = 0; i < count; ++i) {
-        if (!needed[i]) continue;
+        if (!needed[i] || step_at[i] != i) continue;  // not needed, or inside a block ending later
         const nn::Node& n = nodes[i];
         const nn::MapShape& s = shapes_[i];
-        const std::size_t out_size = static_cast<std::size_t>(s.h) * s.w * s.c;
-        // In-place where the kernel allows it and the input dies here.
-        int reuse = -1;
-        if ((n.op == OpType::Activation || n.op == OpType::Add || n.op == OpType::ScaleChannels) &&
-            last_use[n.inputs[0]] == i && n.inputs[0] != 0)
-            reuse = buffer_of_[n.inputs[0]];
-        buffer_of_[i] = reuse >= 0 ? reuse : acquire(out_size);
-        float* out = data(i);
-        const nn::MapShape in = n.inputs.empty() ? nn::MapShape{} : shapes_[n.inputs[0]];
-        switch (n.op) {
-            case OpType::Input:
-                std::copy(input, input + out_size, out);
-                break;
-            case OpType::Conv2D:
-            case OpType::DepthwiseConv2D: {
-                const float* wt = model_->tensor(n.weights)->data;
-                const float* bias = n.bias.empty() ? nullptr : model_->tensor(n.bias)->data;
-                kernels::ConvShape cs;
-                cs.in_h = in.h, cs.in_w = in.w, cs.in_c = in.c;
-                cs.out_h = s.h, cs.out_w = s.w, cs.out_c = s.c;
-                cs.kernel_h = n.kernel_h, cs.kernel_w = n.kernel_w;
-                cs.stride_h = n.stride_h, cs.stride_w = n.stride_w;
-                cs.pad_top = s.pad_top, cs.pad_left = s.pad_left;
-                if (n.op == OpType::DepthwiseConv2D)
-                    k.depthwise_conv2d(cs, data(n.inputs[0]), wt, bias, out, n.act);
-                else if (n.kernel_h == 1 && n.kernel_w == 1 && n.stride_h == 1 && n.stride_w == 1 && s.h == in.h &&
-                         s.w == in.w)
-                    k.gemm(in.h * in.w, s.c, in.c, data(n.inputs[0]), wt, bias, out, n.act);
-                else
-                    k.conv2d(cs, data(n.inputs[0]), wt, bias, out, n.act);
-                break;
-            }
-            case OpType::Add:
-                k.add(data(n.inputs[0]), data(n.inputs[1]), out, out_size, n.act);
-                break;
-            case OpType::ScaleChannels:
-                k.scale_channels(data(n.inputs[0]), data(n.inputs[1]), out, static_cast<std::size_t>(s.h) * s.w, s.c);
-                break;
-            case OpType::Activation:
-                k.activate(data(n.inputs[0]), out, out_size, n.act);
-                break;
-            case OpType::GlobalAvgPool:
-                k.global_avg_pool(data(n.inputs[0]), out, static_cast<std::size_t>(in.h) * in.w, in.c);
-                break;
-            default:
-                return Error{"node " + n.name + " cannot run"};
+        const std::size_t size = static_cast<std::size_t>(s.h) * s.w * s.c;
+        if (block_at[i] >= 0) {
+            // A block reads its input and residual band by band while writing: never in place.
+            const nn::FusedBlock& b = blocks[block_at[i]];
+            const int input_node = b.input(graph), residual = b.residual(graph);
+            buffer_of_[i] = acquire(size);
+            nn::run_fused_block(b, graph, *model_, k, shapes_, data(input_node),
+                                residual >= 0 ? data(residual) : nullptr, data(i), bands_);
+            release_after(input_node, i);
+            release_after(residual, i);
+            continue;
         }
-        for (int in_node : n.inputs)
-            if (last_use[in_node] == i && buffer_of_[in_node] != buffer_of_[i]) {
-                // Release once: a node may appear twice among the inputs.
-                int b = buffer_of_[in_node];
-                if (std::find(free_list.begin(), free_list.end(), b) == free_list.end()) free_list.push_back(b);
-            }
+        const nn::OpDef& def = nn::op_def(n.op);
+        // In place where the op allows it and the input dies here (never the caller's image).
+        int reuse = -1;
+        if (def.in_place && last_use[n.inputs[0]] == i && n.inputs[0] != 0) reuse = buffer_of_[n.inputs[0]];
+        buffer_of_[i] = reuse >= 0 ? reuse : acquire(size);
+        in_shapes.clear();
+        in_data.clear();
+        if (n.inputs.empty()) in_data.push_back(input);
+        for (int in_node : n.inputs) {
+            in_shapes.push_back(&shapes_[in_node]);
+            in_data.push_back(data(in_node));
+        }
+        def.run(n, nn::RunArgs{k, *model_, s, in_shapes, in_data, data(i)});
+        for (int in_node : n.inputs) release_after(in_node, i);
     }
     std::vector<Map> maps;
     std::vector<int> scaled;

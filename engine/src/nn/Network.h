@@ -7,6 +7,7 @@
 
 #include "model/ModelFile.h"
 #include "nn/AlignedBuffer.h"
+#include "nn/FusedBlocks.h"
 
 namespace rv {
 
@@ -32,12 +33,21 @@ public:
     // For benchmarks and tests that compare SIMD paths in one process.
     void set_kernels(const kernels::KernelTable& table) { kernels_ = &table; }
 
+    // Whether MobileNet blocks run fused, band by band (nn/FusedBlocks.h; on by default), and the
+    // bytes of a band. The results are the same either way; for tests and benchmarks that compare.
+    void set_fusion(bool on, std::size_t band_bytes = nn::kBandBytes) {
+        fuse_ = on;
+        bands_.band_bytes = band_bytes;
+    }
+
 private:
     std::shared_ptr<const ModelFile> model_;
     const kernels::KernelTable* kernels_ = nullptr;
     std::vector<nn::MapShape> shapes_;            // of the last run
     std::vector<int> buffer_of_;                 // node -> index into buffers_, -1 if none
     std::vector<AlignedFloats> buffers_;         // reused across runs, 64-byte aligned
+    nn::BandBuffers bands_;                      // the fused blocks' band buffers
+    bool fuse_ = true;
 };
 
 }  // namespace rv

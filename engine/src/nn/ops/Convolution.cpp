@@ -1,0 +1,169 @@
+// Conv2D (weights HWIO [kh][kw][cin][cout]) and DepthwiseConv2D (weights [kh][kw][c], channel
+// multiplier 1), bias [cout] optional, fused activation. They share their geometry: kernel, stride,
+// TF "SAME" or explicit padding (see Padding in Graph.h).
+#include <algorithm>
+
+#include <nlohmann/json.hpp>
+
+#include "model/JsonFields.h"
+#include "model/ModelFile.h"
+#include "nn/ops/OpDef.h"
+
+namespace rv::nn {
+namespace {
+
+namespace jf = json_fields;
+
+void write(const Node& n, nlohmann::json& j) {
+    j["kernel"] = {n.kernel_h, n.kernel_w};
+    j["stride"] = {n.stride_h, n.stride_w};
+    if (n.padding == Padding::Same)
+        j["padding"] = "same";
+    else
+        j["padding"] = {n.pad_top, n.pad_left, n.pad_bottom, n.pad_right};
+    j["out_channels"] = n.out_channels;
+    j["weights"] = n.weights;
+    if (!n.bias.empty()) j["bias"] = n.bias;
+}
+
+void read(const nlohmann::json& jn, Node& n, const std::string& where) {
+    auto pair = [&](const char* key, int lo, int hi, int& a, int& b) {
+        const auto& v = jf::array_value(jf::member(jn, key, where), where + " " + key, 2);
+        if (v.size() != 2) throw jf::FieldError(where + " " + key + " needs 2 values");
+        a = static_cast<int>(jf::int_value(v[0], where + " " + key, lo, hi));
+        b = static_cast<int>(jf::int_value(v[1], where + " " + key, lo, hi));
+    };
+    pair("kernel", 1, kMaxKernel, n.kernel_h, n.kernel_w);
+    pair("stride", 1, kMaxStride, n.stride_h, n.stride_w);
+    const auto& p = jf::member(jn, "padding", where);
+    if (p.is_string()) {
+        if (p.get_ref<const std::string&>() != "same") throw jf::FieldError("unknown padding at " + where);
+        n.padding = Padding::Same;
+    } else {
+        const auto& pads = jf::array_value(p, where + " padding", 4);
+        if (pads.size() != 4) throw jf::FieldError(where + " padding needs 4 values or \"same\"");
+        n.padding = Padding::Explicit;
+        int* dst[4] = {&n.pad_top, &n.pad_left, &n.pad_bottom, &n.pad_right};
+        for (int k = 0; k < 4; ++k) *dst[k] = static_cast<int>(jf::int_value(pads[k], where + " padding", 0, kMaxPad));
+    }
+    n.out_channels =
+        static_cast<int>(jf::int_value(jf::member(jn, "out_channels", where), where + " out_channels", 1, kMaxChannels));
+    n.weights = jf::string_value(jf::member(jn, "weights", where), where + " weights", 1024);
+    if (jf::has(jn, "bias")) n.bias = jf::string_value(jn["bias"], where + " bias", 1024);
+}
+
+Status check(const Node& n, const TensorShapes& shapes) {
+    auto wt = shapes.find(n.weights);
+    if (wt == shapes.end()) return Error{"node " + n.name + ": missing tensor " + n.weights};
+    if (n.kernel_h < 1 || n.kernel_w < 1 || n.stride_h < 1 || n.stride_w < 1 || n.out_channels < 1 || n.pad_top < 0 ||
+        n.pad_left < 0 || n.pad_bottom < 0 || n.pad_right < 0 || n.kernel_h > kMaxKernel || n.kernel_w > kMaxKernel ||
+        n.stride_h > kMaxStride || n.stride_w > kMaxStride || n.out_channels > kMaxChannels || n.pad_top > kMaxPad ||
+        n.pad_left > kMaxPad || n.pad_bottom > kMaxPad || n.pad_right > kMaxPad)
+        return Error{"node " + n.name + ": invalid convolution geometry"};
+    const auto& s = wt->second;
+    const bool ok = n.op == OpType::Conv2D
+                        ? (s.size() == 4 && s[0] == n.kernel_h && s[1] == n.kernel_w && s[3] == n.out_channels)
+                        : (s.size() == 3 && s[0] == n.kernel_h && s[1] == n.kernel_w && s[2] == n.out_channels);
+    if (!ok) return Error{"node " + n.name + ": tensor " + n.weights + " has the wrong shape"};
+    if (!n.bias.empty()) {
+        auto b = shapes.find(n.bias);
+        if (b == shapes.end() || b->second.size() != 1 || b->second[0] != n.out_channels)
+            return Error{"node " + n.name + ": bias " + n.bias + " missing or of the wrong shape"};
+    }
+    return Status::success();
+}
+
+int channels(const Node& n, int) { return n.out_channels; }
+
+Result<MapShape> shape(const Node& n, const std::vector<const MapShape*>& ins, const MapShape& image,
+                       const TensorShapes& tensors) {
+    const MapShape& in = *ins[0];
+    // Dense HWIO and depthwise [kh][kw][c] weights both keep the input channels at [2].
+    auto wt = tensors.find(n.weights);
+    if (wt == tensors.end() || wt->second.size() < 3) return Error{"node " + n.name + ": missing weights " + n.weights};
+    if (wt->second[2] != in.c)
+        return Error{"node " + n.name + ": expects " + std::to_string(wt->second[2]) + " input channels, gets " +
+                     std::to_string(in.c)};
+    MapShape s;
+    s.c = n.out_channels;
+    if (n.padding == Padding::Same) {
+        s.h = (in.h + n.stride_h - 1) / n.stride_h;
+        s.w = (in.w + n.stride_w - 1) / n.stride_w;
+        s.pad_top = std::max((s.h - 1) * n.stride_h + n.kernel_h - in.h, 0) / 2;
+        s.pad_left = std::max((s.w - 1) * n.stride_w + n.kernel_w - in.w, 0) / 2;
+    } else {
+        const int eh = in.h + n.pad_top + n.pad_bottom - n.kernel_h;
+        const int ew = in.w + n.pad_left + n.pad_right - n.kernel_w;
+        if (eh < 0 || ew < 0)
+            return Error{"input " + std::to_string(image.w) + "x" + std::to_string(image.h) +
+                         " is too small for the network (at node " + n.name + ")"};
+        s.h = eh / n.stride_h + 1;
+        s.w = ew / n.stride_w + 1;
+        s.pad_top = n.pad_top;
+        s.pad_left = n.pad_left;
+    }
+    // A 1 x 1 input at every size gives one output shape at every size.
+    s.vector = in.vector && s.h == 1 && s.w == 1;
+    return s;
+}
+
+kernels::ConvShape conv_shape(const Node& n, const RunArgs& a) {
+    const MapShape& in = *a.in_shapes[0];
+    const MapShape& s = a.out_shape;
+    kernels::ConvShape cs;
+    cs.in_h = in.h, cs.in_w = in.w, cs.in_c = in.c;
+    cs.out_h = s.h, cs.out_w = s.w, cs.out_c = s.c;
+    cs.kernel_h = n.kernel_h, cs.kernel_w = n.kernel_w;
+    cs.stride_h = n.stride_h, cs.stride_w = n.stride_w;
+    cs.pad_top = s.pad_top, cs.pad_left = s.pad_left;
+    return cs;
+}
+
+const float* bias_of(const Node& n, const RunArgs& a) { return n.bias.empty() ? nullptr : a.model.tensor(n.bias)->data; }
+
+void run_conv2d(const Node& n, const RunArgs& a) {
+    const MapShape& in = *a.in_shapes[0];
+    const MapShape& s = a.out_shape;
+    const float* wt = a.model.tensor(n.weights)->data;
+    // A 1 x 1, stride 1, unpadded convolution is a matrix product over the pixels.
+    if (n.kernel_h == 1 && n.kernel_w == 1 && n.stride_h == 1 && n.stride_w == 1 && s.h == in.h && s.w == in.w)
+        a.kernels.gemm(in.h * in.w, s.c, in.c, a.in[0], wt, bias_of(n, a), a.out, n.act);
+    else
+        a.kernels.conv2d(conv_shape(n, a), a.in[0], wt, bias_of(n, a), a.out, n.act);
+}
+
+void run_depthwise(const Node& n, const RunArgs& a) {
+    a.kernels.depthwise_conv2d(conv_shape(n, a), a.in[0], a.model.tensor(n.weights)->data, bias_of(n, a), a.out,
+                               n.act);
+}
+
+// conv(k x) = k conv(x) for the weights part, so a factor owed by the input goes into the weights;
+// the bias stays, and the output owes nothing.
+bool fold_scale(int i, ScaleFold& f, float* owed, std::string*) {
+    const Node& n = f.graph.nodes[i];
+    const float in = f.owed[n.inputs[0]];
+    if (in != 1.0f)
+        for (float& v : f.tensors.at(n.weights).data) v *= in;
+    *owed = 1.0f;
+    return true;
+}
+
+}  // namespace
+
+bool is_convolution(OpType op) { return op == OpType::Conv2D || op == OpType::DepthwiseConv2D; }
+
+const OpDef& conv2d_op() {
+    static const OpDef def{.type = OpType::Conv2D, .name = "conv2d", .arity = 1, .fuses_activation = true,
+                           .write = write, .read = read, .check = check, .channels = channels, .shape = shape,
+                           .run = run_conv2d, .fold_scale = fold_scale};
+    return def;
+}
+
+const OpDef& depthwise_conv2d_op() {
+    static const OpDef def{.type = OpType::DepthwiseConv2D, .name = "depthwise_conv2d", .arity = 1,
+                           .fuses_activation = true, .write = write, .read = read, .check = check,
+                           .channels = channels, .shape = shape, .run = run_depthwise, .fold_scale = fold_scale};
+    return def;
+}
+
+}  // namespace rv::nn
