@@ -9,6 +9,7 @@
 
 #include "nn/AlignedBuffer.h"
 #include "nn/Network.h"
+#include "nn/ops/OpDef.h"
 
 namespace rv::bench {
 
@@ -26,45 +27,13 @@ double median(std::vector<double> v) {
     return v.empty() ? 0.0 : v[v.size() / 2];
 }
 
-// The kernel call Network::run makes for node `i`, on `in` maps, into `out`.
+// Node `n` alone: its op's run (nn/ops/), on `in` maps, into `out`.
 void run_node(const kernels::KernelTable& k, const ModelFile& model, const nn::Node& n, const nn::MapShape& s,
               const std::vector<nn::MapShape>& shapes, const std::vector<const float*>& in, float* out) {
-    const nn::MapShape& a = shapes[n.inputs[0]];
-    const std::size_t size = static_cast<std::size_t>(s.h) * s.w * s.c;
-    switch (n.op) {
-        case OpType::Conv2D:
-        case OpType::DepthwiseConv2D: {
-            const float* wt = model.tensor(n.weights)->data;
-            const float* bias = n.bias.empty() ? nullptr : model.tensor(n.bias)->data;
-            kernels::ConvShape cs;
-            cs.in_h = a.h, cs.in_w = a.w, cs.in_c = a.c;
-            cs.out_h = s.h, cs.out_w = s.w, cs.out_c = s.c;
-            cs.kernel_h = n.kernel_h, cs.kernel_w = n.kernel_w;
-            cs.stride_h = n.stride_h, cs.stride_w = n.stride_w;
-            cs.pad_top = s.pad_top, cs.pad_left = s.pad_left;
-            if (n.op == OpType::DepthwiseConv2D)
-                k.depthwise_conv2d(cs, in[0], wt, bias, out, n.act);
-            else if (n.kernel_h == 1 && n.kernel_w == 1 && n.stride_h == 1 && n.stride_w == 1 && s.h == a.h && s.w == a.w)
-                k.gemm(a.h * a.w, s.c, a.c, in[0], wt, bias, out, n.act);
-            else
-                k.conv2d(cs, in[0], wt, bias, out, n.act);
-            break;
-        }
-        case OpType::Add:
-            k.add(in[0], in[1], out, size, n.act);
-            break;
-        case OpType::ScaleChannels:
-            k.scale_channels(in[0], in[1], out, static_cast<std::size_t>(s.h) * s.w, s.c);
-            break;
-        case OpType::Activation:
-            k.activate(in[0], out, size, n.act);
-            break;
-        case OpType::GlobalAvgPool:
-            k.global_avg_pool(in[0], out, static_cast<std::size_t>(a.h) * a.w, a.c);
-            break;
-        default:
-            break;
-    }
+    std::vector<const nn::MapShape*> in_shapes;
+    for (int x : n.inputs) in_shapes.push_back(&shapes[x]);
+    const nn::RunArgs args{k, model, s, in_shapes, in, out};
+    nn::op_def(n.op).run(n, args);
 }
 
 std::string describe(const nn::Node& n) {

@@ -1,9 +1,9 @@
 // bench_forward --profile: where our forward pass spends its time, node by node, on each SIMD
-// path this CPU runs (scalar excepted). Each node's kernel is timed alone on the real input map
-// of that node (one forward pass computes them all first) with the node's real weights, exactly
-// the kernel call Network::run makes for it (a 1x1 stride-1 convolution as a GEMM), writing to a
-// scratch buffer. Medians of `repeats` calls; the sum is close to, not equal to, a whole pass
-// (caches are warm for one node here, not across a pass).
+// path this CPU runs (scalar excepted). Each node is timed alone on its real input maps (one
+// forward pass computes them all first) with its real weights, through its op's run (nn/ops/),
+// writing to a scratch buffer. Medians of `repeats` calls. The sum is not a whole pass: here each
+// node's data is warm in cache, and a pass runs MobileNet blocks fused band by band
+// (nn/FusedBlocks.h), which this per-node view does not.
 #pragma once
 
 #include <string>
