@@ -17,23 +17,14 @@
 
 #include <cmath>
 
+#include "raw_files.h"
 #include "ruvision/engine/Embedder.h"
 #include "ruvision/kernels/kernels.h"
 
 namespace {
 
-QByteArray read_file(const QString& path) {
-    QFile f(path);
-    if (!f.open(QIODevice::ReadOnly)) return {};
-    return f.readAll();
-}
-
-std::vector<float> read_f32(const QString& path) {
-    const QByteArray b = read_file(path);
-    std::vector<float> v(b.size() / sizeof(float));
-    std::memcpy(v.data(), b.constData(), v.size() * sizeof(float));
-    return v;
-}
+using rv_test::read_f32;
+using rv_test::read_file;
 
 }  // namespace
 

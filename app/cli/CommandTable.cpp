@@ -150,6 +150,19 @@ std::vector<CommandSpec> make_commands() {
          {},
          "ruvision-cli import-model packaging/models/mobilenet_v2.json build/model-sources/x build/models/x.rvm",
          "", 3, 3, cmd_import_model},
+        // i14-peers
+        {"export-onnx", "MODEL OUT.onnx", "write a model as an ONNX model (to run it in ONNX Runtime or OpenCV DNN)",
+         {{"output", 0, Kind::List, "NODE",
+           "also make these nodes or aliases outputs (the default descriptor's nodes and last always are)"},
+          {"size", 0, Kind::Text, "WxH",
+           "a fixed input size (default: the native size; symbolic height and width for an any-size model)"},
+          json_option("print what was written as one JSON object")},
+         "ruvision-cli export-onnx mobilenet_v2 mobilenet_v2.onnx",
+         "MODEL is a model name (see `models`) or a .rvm file. The input \"input\" is the preprocessed image,\n"
+         "1x3xHxW float, RGB (the model's scale and offset applied, as in the file's metadata\n"
+         "ruvision.preprocess); outputs are NCHW, named after their alias (e.g. last) or node. MODEL and\n"
+         "OUT go before --output (its list runs to the next option). OUT is written whole or not at all.",
+         2, 2, cmd_export_onnx},
     };
 }
 
