@@ -1,12 +1,21 @@
-// Vector index benchmark: for each library size, HnswIndex (hnswlib, M=16, ef_construction=200)
-// against the exact BruteForceIndex scan measured in the same run: build time, memory per vector
-// (file payload bytes / n, and resident-memory growth / n), save and load time, median and p99
-// search latency for k=10 (one query at a time, one thread), recall@10 of HNSW against the exact
-// answer, and the latency ratio. Then recall and latency at several ef_search values. Prints
-// Markdown tables; never passes or fails.
+// Vector index benchmark: for each library size, an f32 HnswIndex (hnswlib, M=16,
+// ef_construction=200 unless --ef-construction) against the exact BruteForceIndex scan measured in
+// the same run: build time, memory per vector (file payload bytes / n, and resident-memory growth
+// / n), save and load time, median and p99 search latency for k=10 (one query at a time, one
+// thread), recall@10 of HNSW against the exact answer, and the latency ratio. Then recall and
+// latency at several ef_search values. Then, for each vector storage (f32, f16, i8; issue 14): the
+// f32 graph converted to it (or, --native, built with it), saved, opened three times in a fresh
+// process each (after dropping the page cache when this process may: root), with the open's median
+// time, peak RSS and RSS growth per vector, bytes per vector in the file, recall@10 against the
+// exact scan and the median query time at ef_search 64 and 128 (ratio to f32's in the same run).
+// --compact: 30 % of the f16 index removed, then one compaction timed. Prints Markdown tables;
+// never passes or fails.
 //
-// usage: bench_index [--sizes 10000,100000,1000000] [--dim 576] [--queries 1000]
+// usage: bench_index [--sizes 10000,100000 | --vectors 1000000] [--dim 576] [--queries 1000]
 //                    [--threads 2] [--ef 32,64,128,256] [--seed 1] [--vectors FILE]
+//                    [--storages f32,f16,i8] [--native] [--compact] [--warm] [--dir DIR]
+//                    [--ef-construction 200]
+// The default is small (10k and 100k); 1M x 576-d needs ~9 GB of memory and ~4 GB of disk.
 //
 // Vectors. Without --vectors, a synthetic set shaped like CNN image embeddings, seeded and
 // identical whatever the thread count or chunking (vector i is a function of seed and i only):
@@ -176,6 +185,7 @@ struct Options {
     std::uint64_t seed = 1;
     std::string vectors_file;
     std::vector<rv::VectorStorage> storages{rv::VectorStorage::F32, rv::VectorStorage::F16, rv::VectorStorage::I8};
+    int ef_construction = 200;
     bool native = false;       // build each storage's graph itself (default: convert the f32 graph)
     bool drop_caches = true;   // before each open, if this process may (root)
     bool compact = false;      // time a compaction after removing 30 % of the vectors
@@ -274,6 +284,7 @@ void bench_size(const Options& o, const char* self, std::size_t n, const Library
         rv::HnswParams p;
         p.initial_capacity = n;
         p.build_threads = o.threads;
+        p.ef_construction = o.ef_construction;
         p.storage = storage;
         auto index = std::make_unique<rv::HnswIndex>(d, "bench/synthetic", p);
         build_s = 0;
@@ -440,12 +451,14 @@ int main(int argc, char** argv) {
         else if (a == "--vectors" && std::isdigit(static_cast<unsigned char>(v[0]))) o.sizes = parse_list(v);
         else if (a == "--vectors") o.vectors_file = v;
         else if (a == "--storages") o.storages = parse_storages(v);
+        else if (a == "--ef-construction") o.ef_construction = std::max(1, std::atoi(v));
         else if (a == "--dir") o.dir = v;
         else {
             std::fprintf(stderr,
                          "usage: bench_index [--sizes 10000,100000 | --vectors 1000000] [--dim 576] "
                          "[--queries 1000] [--threads 2] [--ef 32,64,128,256] [--seed 1] "
-                         "[--vectors FILE] [--storages f32,f16,i8] [--native] [--compact] [--warm] [--dir DIR]\n");
+                         "[--vectors FILE] [--storages f32,f16,i8] [--native] [--compact] [--warm] [--dir DIR] "
+                         "[--ef-construction 200]\n");
             return 2;
         }
     }
@@ -472,9 +485,9 @@ int main(int argc, char** argv) {
         file_library = rows - nq;
     }
 
-    std::printf("# bench_index: dim %d, %zu queries, k=10, HNSW M=16 ef_construction=200, "
+    std::printf("# bench_index: dim %d, %zu queries, k=10, HNSW M=16 ef_construction=%d, "
                 "%d build threads, ISA %s, %s vectors\n\n",
-                d, nq, o.threads, std::string(rv::kernels::isa_name(rv::kernels::kernels().isa)).c_str(),
+                d, nq, o.ef_construction, o.threads, std::string(rv::kernels::isa_name(rv::kernels::kernels().isa)).c_str(),
                 o.vectors_file.empty() ? "synthetic" : o.vectors_file.c_str());
     Rows rows;
     for (long size : o.sizes) {
