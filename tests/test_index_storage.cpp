@@ -222,13 +222,17 @@ void TestIndexStorage::compact_dots_match_the_reference() {
     for (int trial = 0; trial < 20; ++trial) {
         std::vector<std::uint16_t> a(n), b(n);
         std::vector<std::int8_t> x(n), y(n);
-        double exact = 0, norm = 0;
+        std::vector<float> f(n);
+        double exact = 0, norm = 0, exact_f = 0, norm_f = 0;
         std::int64_t exact_i = 0;
         for (int i = 0; i < n; ++i) {
             a[i] = ix::float_to_half(g(rng) * 0.1f);
             b[i] = ix::float_to_half(g(rng) * 0.1f);
             exact += double(ix::half_to_float(a[i])) * ix::half_to_float(b[i]);
             norm += std::fabs(double(ix::half_to_float(a[i])) * ix::half_to_float(b[i]));
+            f[i] = g(rng);
+            exact_f += double(f[i]) * ix::half_to_float(b[i]);
+            norm_f += std::fabs(double(f[i]) * ix::half_to_float(b[i]));
             x[i] = std::int8_t(trial == 0 ? 127 : q(rng));  // trial 0: the largest products
             y[i] = std::int8_t(trial == 0 ? -127 : q(rng));
             exact_i += std::int64_t{x[i]} * y[i];
@@ -238,6 +242,8 @@ void TestIndexStorage::compact_dots_match_the_reference() {
             QVERIFY2(std::fabs(got - exact) <= 1e-6 * norm + 1e-12,
                      qPrintable(QString("%1: %2 vs %3").arg(t->name).arg(got).arg(exact)));
             QCOMPARE(std::int64_t(t->dot_i8(x.data(), y.data(), std::size_t(n))), exact_i);
+            const double mixed = t->dot_f32_f16(f.data(), b.data(), std::size_t(n));
+            QVERIFY2(std::fabs(mixed - exact_f) <= 1e-6 * norm_f + 1e-12, t->name);
         }
     }
 }

@@ -42,6 +42,25 @@ float dot_f16_avx2(const std::uint16_t* a, const std::uint16_t* b, std::size_t n
     return s;
 }
 
+float dot_f32_f16_avx2(const float* q, const std::uint16_t* b, std::size_t n) {
+    __m256 acc0 = _mm256_setzero_ps(), acc1 = _mm256_setzero_ps();
+    std::size_t i = 0;
+    for (; i + 16 <= n; i += 16) {
+        const __m256 b0 = _mm256_cvtph_ps(_mm_loadu_si128(reinterpret_cast<const __m128i*>(b + i)));
+        const __m256 b1 = _mm256_cvtph_ps(_mm_loadu_si128(reinterpret_cast<const __m128i*>(b + i + 8)));
+        acc0 = _mm256_fmadd_ps(_mm256_loadu_ps(q + i), b0, acc0);
+        acc1 = _mm256_fmadd_ps(_mm256_loadu_ps(q + i + 8), b1, acc1);
+    }
+    if (i + 8 <= n) {
+        const __m256 b0 = _mm256_cvtph_ps(_mm_loadu_si128(reinterpret_cast<const __m128i*>(b + i)));
+        acc0 = _mm256_fmadd_ps(_mm256_loadu_ps(q + i), b0, acc0);
+        i += 8;
+    }
+    float s = hsum(_mm256_add_ps(acc0, acc1));
+    for (; i < n; ++i) s += q[i] * _cvtsh_ss(b[i]);
+    return s;
+}
+
 std::int32_t dot_i8_avx2(const std::int8_t* a, const std::int8_t* b, std::size_t n) {
     __m256i acc = _mm256_setzero_si256();
     std::size_t i = 0;

@@ -120,7 +120,36 @@ void decode_vector(VectorStorage storage, const void* code, std::size_t dim, flo
     }
 }
 
+namespace {
+
+// The common case of code_problem, without decoding: every value finite and the norm within
+// kUnitNormTolerance of 1 (float accumulation: off by ~1e-6 at most, far inside the tolerance).
+// False sends the code to the full check, which names the problem.
+bool code_is_unit(VectorStorage storage, const void* code, std::size_t dim) {
+    const auto* bytes = static_cast<const unsigned char*>(code);
+    double norm2 = 0;
+    if (storage == VectorStorage::F16) {
+        const auto* h = reinterpret_cast<const std::uint16_t*>(bytes);
+        unsigned not_finite = 0;
+        for (std::size_t i = 0; i < dim; ++i) not_finite |= (h[i] & 0x7c00u) == 0x7c00u;
+        if (not_finite) return false;
+        norm2 = compact_dot_table().dot_f16(h, h, dim);
+    } else if (storage == VectorStorage::I8) {
+        float scale;
+        std::memcpy(&scale, bytes, sizeof scale);
+        if (!std::isfinite(scale) || !(scale > 0)) return false;
+        const auto* q = reinterpret_cast<const std::int8_t*>(bytes + sizeof(float));
+        norm2 = double(scale) * scale * double(compact_dot_table().dot_i8(q, q, dim));
+    } else {
+        return false;
+    }
+    return std::fabs(std::sqrt(norm2) - 1.0) <= kUnitNormTolerance;
+}
+
+}  // namespace
+
 std::string code_problem(VectorStorage storage, const void* code, std::size_t dim) {
+    if (code_is_unit(storage, code, dim)) return {};
     if (storage == VectorStorage::I8) {
         float scale;
         std::memcpy(&scale, code, sizeof scale);
@@ -134,15 +163,8 @@ std::string code_problem(VectorStorage storage, const void* code, std::size_t di
 
 float rescoring_dot(VectorStorage storage, const float* q, const void* code, std::size_t dim) {
     const auto* bytes = static_cast<const unsigned char*>(code);
-    if (storage == VectorStorage::F16) {
-        float s = 0;
-        for (std::size_t i = 0; i < dim; ++i) {
-            std::uint16_t h;
-            std::memcpy(&h, bytes + 2 * i, 2);
-            s += q[i] * half_to_float(h);
-        }
-        return s;
-    }
+    if (storage == VectorStorage::F16)  // codes sit 2-byte aligned (hnswlib's blocks, encoded queries)
+        return compact_dot_table().dot_f32_f16(q, reinterpret_cast<const std::uint16_t*>(bytes), dim);
     if (storage == VectorStorage::I8) {
         float scale;
         std::memcpy(&scale, bytes, sizeof scale);
@@ -163,6 +185,12 @@ float dot_f16_scalar(const std::uint16_t* a, const std::uint16_t* b, std::size_t
     return s;
 }
 
+float dot_f32_f16_scalar(const float* q, const std::uint16_t* b, std::size_t n) {
+    float s = 0;
+    for (std::size_t i = 0; i < n; ++i) s += q[i] * half_to_float(b[i]);
+    return s;
+}
+
 std::int32_t dot_i8_scalar(const std::int8_t* a, const std::int8_t* b, std::size_t n) {
     std::int32_t s = 0;
     for (std::size_t i = 0; i < n; ++i) s += std::int32_t{a[i]} * std::int32_t{b[i]};
@@ -172,7 +200,7 @@ std::int32_t dot_i8_scalar(const std::int8_t* a, const std::int8_t* b, std::size
 }  // namespace
 
 const CompactDotTable& compact_dot_scalar() {
-    static const CompactDotTable t{"scalar", &dot_f16_scalar, &dot_i8_scalar};
+    static const CompactDotTable t{"scalar", &dot_f16_scalar, &dot_i8_scalar, &dot_f32_f16_scalar};
     return t;
 }
 
@@ -180,6 +208,7 @@ const CompactDotTable& compact_dot_scalar() {
 // CompactDotAvx2.cpp, compiled with AVX2+FMA+F16C flags.
 float dot_f16_avx2(const std::uint16_t* a, const std::uint16_t* b, std::size_t n);
 std::int32_t dot_i8_avx2(const std::int8_t* a, const std::int8_t* b, std::size_t n);
+float dot_f32_f16_avx2(const float* q, const std::uint16_t* b, std::size_t n);
 
 const CompactDotTable* compact_dot_avx2() {
     static const bool runs = [] {
@@ -188,7 +217,7 @@ const CompactDotTable* compact_dot_avx2() {
         const bool f16c = (c >> 29) & 1u, fma = (c >> 12) & 1u;
         return f16c && fma && __builtin_cpu_supports("avx2");
     }();
-    static const CompactDotTable t{"avx2+f16c", &dot_f16_avx2, &dot_i8_avx2};
+    static const CompactDotTable t{"avx2+f16c", &dot_f16_avx2, &dot_i8_avx2, &dot_f32_f16_avx2};
     return runs ? &t : nullptr;
 }
 #else

@@ -45,6 +45,8 @@ struct CompactDotTable {
     const char* name;  // "scalar" or "avx2+f16c"
     float (*dot_f16)(const std::uint16_t* a, const std::uint16_t* b, std::size_t n);
     std::int32_t (*dot_i8)(const std::int8_t* a, const std::int8_t* b, std::size_t n);
+    // <q, decode(b)> for an f32 q and binary16 b (a search's rescoring).
+    float (*dot_f32_f16)(const float* q, const std::uint16_t* b, std::size_t n);
 };
 
 // The plain-loop reference (the truth in tests) and, on x86-64, the AVX2+F16C one (nullptr when
