@@ -48,7 +48,7 @@ APT_PACKAGES=(
   build-essential cmake ninja-build pkg-config
   qt6-base-dev qt6-base-dev-tools qt6-charts-dev libqt6opengl6-dev qt6-image-formats-plugins libgl-dev libxkbcommon-dev
   libopencv-core-dev libopencv-imgproc-dev libopencv-imgcodecs-dev libopencv-dnn-dev
-  libhnswlib-dev libeigen3-dev libxsimd-dev libsqlite3-dev libonnx-dev libprotobuf-dev protobuf-compiler
+  libhnswlib-dev libxxhash-dev libeigen3-dev libxsimd-dev libsqlite3-dev libonnx-dev libprotobuf-dev protobuf-compiler
   # ONNX's per-op conformance models (the ONNX importer's tests) and libwebp (WebP decoded at reduced scale)
   libonnx-testdata libwebp-dev
   nlohmann-json3-dev zlib1g-dev

@@ -2,14 +2,13 @@
 // brute-force rows) on arbitrary bytes.
 //
 // Input: one mode byte, then the file. Mode bit 0 set: before loading, the header's payload
-// length and FNV-1a checksum are recomputed over the bytes that follow the header, so that
-// mutations reach the payload checks (check_hnsw_payload, the vector checks) and hnswlib's
-// loadIndex behind them instead of stopping at the checksum. A file that loads is then searched,
+// length and checksum (FNV-1a or XXH3, by the header's version) are recomputed over the bytes that follow the header, so that
+// mutations reach the payload checks (read_hnsw_graph: sizes, links, labels, the vector
+// checks) instead of stopping at the checksum. A file that loads is then searched,
 // extended and saved, and the saved file must load again with the same size.
 //
 // The file lives in a memfd (a regular file with no name on disk) opened through /proc/self/fd,
-// so each run costs no disk I/O; hnswlib's scratch copy goes to TMPDIR (set to /dev/shm when it
-// exists).
+// so each run costs no disk I/O; the saved copy goes to TMPDIR (set to /dev/shm when it exists).
 #include <sys/mman.h>
 #include <unistd.h>
 
@@ -18,6 +17,8 @@
 #include <cstring>
 #include <string>
 #include <vector>
+
+#include <xxhash.h>
 
 #include "ruvision/engine/VectorIndex.h"
 
@@ -43,8 +44,13 @@ void fix_checksum(std::vector<std::uint8_t>& f) {
     std::memcpy(&len, f.data() + 28, 4);
     if (len > 4096 || f.size() < 48u + len) return;
     const std::size_t at = 48u + len;
-    std::uint64_t h = 0xcbf29ce484222325ull;
-    for (std::size_t i = at; i < f.size(); ++i) h = (h ^ f[i]) * 0x100000001b3ull;
+    std::uint32_t version;
+    std::memcpy(&version, f.data() + 8, 4);
+    std::uint64_t h = 0xcbf29ce484222325ull;  // version 1: FNV-1a 64; later ones XXH3-64
+    if (version == 1)
+        for (std::size_t i = at; i < f.size(); ++i) h = (h ^ f[i]) * 0x100000001b3ull;
+    else
+        h = XXH3_64bits(f.data() + at, f.size() - at);
     const std::uint64_t payload = f.size() - at;
     std::memcpy(f.data() + at - 16, &payload, 8);
     std::memcpy(f.data() + at - 8, &h, 8);

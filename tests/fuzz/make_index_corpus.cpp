@@ -15,6 +15,9 @@
 
 namespace fs = std::filesystem;
 
+// Format 2: the HNSW payload's graph follows ef_search and the vector storage (4 bytes each).
+constexpr std::size_t kGraphAt = 8;
+
 namespace {
 
 std::vector<float> unit_rows(std::size_t n, int d, unsigned seed) {
@@ -100,11 +103,11 @@ int main(int argc, char** argv) {
     write(dir, "huge_count", 0, bad);
     bad = hnsw5;  // element 0's first link points far outside the graph (checksum fixed by mode 1)
     const std::uint32_t outside = 0xFFFFFF00u;
-    std::memcpy(bad.data() + payload_at(bad) + 4 + 96 + 4, &outside, 4);
+    std::memcpy(bad.data() + payload_at(bad) + kGraphAt + 96 + 4, &outside, 4);
     write(dir, "hnsw_link_outside", 1, bad);
-    bad = hnsw5;  // element 0's first value is a NaN
-    const float nan = std::nanf("");
-    std::memcpy(bad.data() + payload_at(bad) + 4 + 96 + 4 + 2 * p.M * 4, &nan, 4);
+    bad = hnsw5;  // element 0's first value is a binary16 NaN (4-d vectors are stored f16)
+    const std::uint16_t nan = 0x7e00;
+    std::memcpy(bad.data() + payload_at(bad) + kGraphAt + 96 + 4 + 2 * p.M * 4, &nan, 2);
     write(dir, "hnsw_nan_vector", 1, bad);
     bad = brute5;
     const float big = 1e37f;
@@ -112,7 +115,7 @@ int main(int argc, char** argv) {
     write(dir, "brute_huge_value", 1, bad);
     bad = hnsw5;  // hnswlib's element count raised past what the file holds
     const std::uint64_t many = 1u << 30;
-    std::memcpy(bad.data() + payload_at(bad) + 4 + 16, &many, 8);
+    std::memcpy(bad.data() + payload_at(bad) + kGraphAt + 16, &many, 8);
     write(dir, "hnsw_count_past_end", 1, bad);
     fs::remove(scratch);
     return 0;

@@ -3,7 +3,9 @@
 // The index's state and hnswlib come from HnswGraph.h; compaction is in HnswCompact.cpp.
 //
 // Payload of its file (see IndexFile.h for the header around it):
-//   u32 ef_search, then the bytes of HierarchicalNSW::saveIndex (layout in HnswPayload.h).
+//   format version 2: u32 ef_search, u32 VectorStorage (F32, F16 or I8), then the graph in the
+//                     layout of HnswPayload.h with that storage's codes;
+//   format version 1: u32 ef_search, then the same layout with f32 vectors.
 #include <algorithm>
 #include <atomic>
 #include <cassert>
@@ -23,6 +25,7 @@
 #endif
 
 #include "index/HnswGraph.h"
+#include "index/CompactVectors.h"
 #include "index/HnswPayload.h"
 #include "index/HnswRelink.h"
 #include "index/IndexFile.h"
@@ -36,43 +39,6 @@ using index_detail::Graph;
 using index_detail::kLowestId;
 using index_detail::kTombstoneLabel;
 using index_detail::label_of;
-
-// A file in the temporary directory, removed on destruction.
-class TempFile {
-public:
-    TempFile() {
-        std::string pattern =
-            (std::filesystem::temp_directory_path() / "ruvision-index-XXXXXX").string();
-#if defined(__unix__)
-        const int fd = ::mkstemp(pattern.data());
-        if (fd < 0) return;
-        ::close(fd);
-        path_ = pattern;
-#endif
-    }
-    ~TempFile() {
-        if (!path_.empty()) std::remove(path_.c_str());
-    }
-    TempFile(const TempFile&) = delete;
-    TempFile& operator=(const TempFile&) = delete;
-    const std::string& path() const { return path_; }  // empty if it could not be created
-
-private:
-    std::string path_;
-};
-
-// Bytes HierarchicalNSW::saveIndex writes for g.
-std::uint64_t saved_size(const Graph& g) {
-    std::uint64_t bytes = index_detail::kHnswHeaderBytes +
-                          std::uint64_t{g.cur_element_count} * g.size_data_per_element_;
-    for (std::size_t i = 0; i < g.cur_element_count; ++i)
-        bytes += 4 + std::uint64_t(g.element_levels_[i]) * g.size_links_per_element_;
-    return bytes;
-}
-
-}  // namespace
-
-namespace {
 
 HnswParams sane(HnswParams p) {
     p.M = std::clamp(p.M, 2, 10000);
@@ -184,6 +150,13 @@ Status HnswIndex::add_batch(std::size_t n, const std::int64_t* ids, const float*
     for (std::size_t i = 0; i < n; ++i)
         if (auto why = vector_problem(data + i * d, impl_->dim); !why.empty())
             return Error{"HNSW index: the vector of id " + std::to_string(ids[i]) + " is refused: " + why};
+    std::vector<unsigned char> codes;
+    try {
+        codes = impl_->encode(n, data);
+    } catch (const std::bad_alloc&) {
+        return Error{"HNSW index: not enough memory to add " + std::to_string(n) + " vectors"};
+    }
+    const std::size_t cb = impl_->code_bytes();
     std::unique_lock lock(impl_->mutex);
     ++impl_->changes;
     try {
@@ -206,7 +179,7 @@ Status HnswIndex::add_batch(std::size_t n, const std::int64_t* ids, const float*
             const auto internal = g.label_lookup_.at(label_of(ids[i]));
             // The same vector again (a file re-embedded to the same values, e.g. its regions
             // after a repair): nothing to relink, only un-delete it.
-            if (std::memcmp(g.getDataByInternalId(internal), data + i * d, d * sizeof(float)) == 0) {
+            if (std::memcmp(g.getDataByInternalId(internal), codes.data() + i * cb, cb) == 0) {
                 if (g.isMarkedDeleted(internal)) g.unmarkDeletedInternal(internal);
                 continue;
             }
@@ -224,12 +197,12 @@ Status HnswIndex::add_batch(std::size_t n, const std::int64_t* ids, const float*
         }
         if (impl_->params.build_threads > 1) {
             Status st = index_detail::add_in_parallel(inserts.size(), impl_->params.build_threads, [&](std::size_t j) {
-                g.addPoint(data + inserts[j] * d, label_of(ids[inserts[j]]));
+                g.addPoint(codes.data() + inserts[j] * cb, label_of(ids[inserts[j]]));
             });
             if (!st) return Error{"HNSW index: cannot add vectors: " + st.error().message};
             return st;
         }
-        for (std::size_t i : inserts) g.addPoint(data + i * d, label_of(ids[i]));
+        for (std::size_t i : inserts) g.addPoint(codes.data() + i * cb, label_of(ids[i]));
     } catch (const std::bad_alloc&) {
         return Error{"HNSW index: not enough memory to add " + std::to_string(n) + " vectors"};
     } catch (const std::exception& e) {
@@ -250,60 +223,124 @@ std::vector<Hit> HnswIndex::search(const float* q, int k) const {
     std::shared_lock lock(impl_->mutex);
     const std::size_t live = impl_->live();
     if (k <= 0 || live == 0) return {};
+    const VectorStorage storage = impl_->params.storage;
+    const auto dim = static_cast<std::size_t>(impl_->dim);
     std::vector<Hit> hits;
     try {
+        // Compact storage: the graph is searched with the query's code, and all the candidates
+        // its search holds (ef_search, at least kRescoreFactor x k) are ranked by their cosine
+        // with the f32 query (rescoring_dot): the query's rounding then costs nothing, and the
+        // codes' only where it moves a true neighbour out of the candidates.
+        const bool compact = storage != VectorStorage::F32;
+        const std::vector<unsigned char> code = compact ? impl_->encode(1, q) : std::vector<unsigned char>{};
+        const std::size_t ef = static_cast<std::size_t>(impl_->params.ef_search);
+        const std::size_t want =
+            std::min<std::size_t>(compact ? std::max(std::size_t(k) * index_detail::kRescoreFactor, ef) : std::size_t(k), live);
         // searchKnn: a max-heap on distance, the farthest of the k on top.
-        auto heap = impl_->graph->searchKnn(q, std::min<std::size_t>(std::size_t(k), live));
+        auto heap = impl_->graph->searchKnn(compact ? static_cast<const void*>(code.data()) : q, want);
         hits.resize(heap.size());
-        for (std::size_t i = heap.size(); i-- > 0; heap.pop())
-            hits[i] = Hit{static_cast<std::int64_t>(heap.top().second), 1.0f - heap.top().first};
+        for (std::size_t i = heap.size(); i-- > 0; heap.pop()) {
+            const auto& [distance, label] = heap.top();
+            float score = 1.0f - distance;
+            if (compact) {
+                const auto internal = impl_->graph->label_lookup_.at(label);
+                score = index_detail::rescoring_dot(storage, q, impl_->graph->getDataByInternalId(internal), dim);
+            }
+            hits[i] = Hit{static_cast<std::int64_t>(label), score};
+        }
     } catch (const std::exception&) {
         return {};  // hnswlib throws only on an inconsistent graph, which load_index refuses
     }
     std::stable_sort(hits.begin(), hits.end(), [](const Hit& a, const Hit& b) {
         return a.score > b.score || (a.score == b.score && a.id < b.id);
     });
+    if (hits.size() > std::size_t(k)) hits.resize(std::size_t(k));
     return hits;
 }
 
 Status HnswIndex::save(const std::string& path) const {
     std::shared_lock lock(impl_->mutex);
     const Graph& g = *impl_->graph;
-    // saveIndex reports no error: its output's size is checked against what it must be.
-    const std::string graph_tmp = path + ".hnsw.tmp";
-    // hnswlib writes through std::ofstream, which would wait forever on a FIFO there.
-    if (Status s = index_detail::set_aside_unless_regular(graph_tmp); !s.ok()) return s;
-    struct Remove {
-        const std::string& p;
-        ~Remove() { std::remove(p.c_str()); }
-    } remove_graph_tmp{graph_tmp};
-    try {
-        impl_->graph->saveIndex(graph_tmp);
-    } catch (const std::exception& e) {
-        return index_detail::file_error(path, std::string("cannot write the graph: ") + e.what());
-    }
-    std::error_code ec;
-    const std::uint64_t graph_bytes = std::filesystem::file_size(graph_tmp, ec);
-    if (ec || graph_bytes != saved_size(g))
-        return index_detail::file_error(path, "cannot write the graph to '" + graph_tmp +
-                                                  "' (disk full or not writable?)");
-
     const auto ef = static_cast<std::uint32_t>(impl_->params.ef_search);
+    const auto storage = static_cast<std::uint32_t>(impl_->params.storage);
     return index_detail::write_index_file(
-        path, IndexKind::Hnsw, static_cast<std::uint32_t>(impl_->dim), impl_->live(),
-        impl_->model_id, [&](index_detail::PayloadWriter& w) -> Status {
-            index_detail::File in(std::fopen(graph_tmp.c_str(), "rb"));
-            if (!in.get() || !w.write(&ef, sizeof ef))
-                return index_detail::file_error(path, "write failed");
-            std::vector<char> buf(1 << 20);
-            std::uint64_t copied = 0;
-            for (std::size_t got; (got = std::fread(buf.data(), 1, buf.size(), in.get())) > 0;
-                 copied += got)
-                if (!w.write(buf.data(), got))
-                    return index_detail::file_error(path, "write failed (disk full?)");
-            if (copied != graph_bytes) return index_detail::file_error(path, "read-back failed");
+        path, IndexKind::Hnsw, static_cast<std::uint32_t>(impl_->dim), impl_->live(), impl_->model_id,
+        [&](index_detail::PayloadWriter& w) -> Status {
+            const std::uint64_t before = w.length();
+            if (!w.write(&ef, sizeof ef) || !w.write(&storage, sizeof storage) || !index_detail::write_hnsw_graph(w, g) ||
+                w.length() - before != 8 + index_detail::hnsw_graph_bytes(g))
+                return index_detail::file_error(path, "write failed (disk full?)");
             return Status::success();
         });
+}
+
+VectorStorage HnswIndex::storage() const { return impl_->params.storage; }
+std::size_t HnswIndex::vector_bytes() const { return impl_->code_bytes(); }
+
+namespace index_detail {
+
+void copy_graph(const Graph& src, VectorStorage from, HnswIndex::Impl& dst) {
+    // The same M and ef_construction give the same link blocks; the copy has room for the
+    // elements it holds and grows as any index does.
+    dst.params.M = static_cast<int>(src.M_);
+    dst.params.ef_construction = static_cast<int>(src.ef_construction_);
+    dst.graph = std::make_unique<Graph>(&dst.space, std::max<std::size_t>(src.cur_element_count, 16), src.M_,
+                                        src.ef_construction_, dst.params.seed);
+    Graph& g = *dst.graph;
+    const VectorStorage to = dst.params.storage;
+    const auto dim = static_cast<std::size_t>(dst.dim);
+    if (from == to) {
+        std::memcpy(g.data_level0_memory_, src.data_level0_memory_, src.cur_element_count * src.size_data_per_element_);
+    } else {
+        std::vector<float> v(dim);
+        for (std::size_t i = 0; i < src.cur_element_count; ++i) {
+            const char* s = src.data_level0_memory_ + i * src.size_data_per_element_;
+            char* t = g.data_level0_memory_ + i * g.size_data_per_element_;
+            std::memcpy(t, s, src.size_links_level0_);
+            decode_vector(from, s + src.offsetData_, dim, v.data());
+            encode_vector(to, v.data(), dim, t + g.offsetData_);
+            std::memcpy(t + g.label_offset_, s + src.label_offset_, sizeof(hnswlib::labeltype));
+        }
+    }
+    for (std::size_t i = 0; i < src.cur_element_count; ++i) {
+        g.element_levels_[i] = src.element_levels_[i];
+        g.linkLists_[i] = nullptr;
+        if (src.element_levels_[i] <= 0) continue;
+        const std::size_t bytes = src.size_links_per_element_ * std::size_t(src.element_levels_[i]);
+        g.linkLists_[i] = static_cast<char*>(std::malloc(bytes));
+        if (!g.linkLists_[i]) {
+            g.element_levels_[i] = 0;
+            g.cur_element_count = i;  // the destructor frees what was allocated
+            throw std::bad_alloc();
+        }
+        std::memcpy(g.linkLists_[i], src.linkLists_[i], bytes);
+        g.cur_element_count = i + 1;
+    }
+    g.cur_element_count = src.cur_element_count;
+    g.label_lookup_ = src.label_lookup_;
+    g.enterpoint_node_ = src.enterpoint_node_;
+    g.maxlevel_ = src.maxlevel_;
+    g.num_deleted_ = src.num_deleted_;
+    g.metric_distance_computations = 0;
+    g.metric_hops = 0;
+    g.setEf(static_cast<std::size_t>(dst.params.ef_search));
+}
+
+}  // namespace index_detail
+
+Result<std::unique_ptr<HnswIndex>> HnswIndex::with_storage(VectorStorage storage) const {
+    try {
+        HnswParams p = impl_->params;
+        p.storage = storage;
+        auto impl = std::make_unique<Impl>(impl_->dim, impl_->model_id, p);
+        std::shared_lock lock(impl_->mutex);
+        index_detail::copy_graph(*impl_->graph, impl_->params.storage, *impl);
+        return std::make_unique<HnswIndex>(std::move(impl));
+    } catch (const std::bad_alloc&) {
+        return Error{"HNSW index: not enough memory to convert the graph"};
+    } catch (const std::exception& e) {
+        return Error{std::string("HNSW index: cannot convert the graph: ") + e.what()};
+    }
 }
 
 namespace {
@@ -334,41 +371,14 @@ Result<GraphReuse> HnswIndex::reuse_graph(std::string model_id,
                                           const GraphReuseParams& rp) const {
     GraphReuse out;
     try {
-        auto impl = std::make_unique<Impl>(impl_->dim, std::move(model_id), impl_->params);
+        // The passes of HnswRelink.h work on f32 vectors: a compact index is copied to an f32
+        // working graph, and the result stored back in this index's storage.
+        HnswParams work = impl_->params;
+        work.storage = VectorStorage::F32;
+        auto impl = std::make_unique<Impl>(impl_->dim, std::move(model_id), work);
         {
             std::shared_lock lock(impl_->mutex);
-            const Graph& src = *impl_->graph;
-            // The same M and ef_construction give the same block sizes; the copy has room for the
-            // elements it holds and grows as any index does.
-            impl->params.M = static_cast<int>(src.M_);
-            impl->params.ef_construction = static_cast<int>(src.ef_construction_);
-            impl->graph = std::make_unique<Graph>(&impl->space, std::max<std::size_t>(src.cur_element_count, 16),
-                                                  src.M_, src.ef_construction_, impl->params.seed);
-            Graph& g = *impl->graph;
-            std::memcpy(g.data_level0_memory_, src.data_level0_memory_,
-                        src.cur_element_count * src.size_data_per_element_);
-            for (std::size_t i = 0; i < src.cur_element_count; ++i) {
-                g.element_levels_[i] = src.element_levels_[i];
-                g.linkLists_[i] = nullptr;
-                if (src.element_levels_[i] <= 0) continue;
-                const std::size_t bytes = src.size_links_per_element_ * std::size_t(src.element_levels_[i]);
-                g.linkLists_[i] = static_cast<char*>(std::malloc(bytes));
-                if (!g.linkLists_[i]) {
-                    g.element_levels_[i] = 0;
-                    g.cur_element_count = i;  // the destructor frees what was allocated
-                    throw std::bad_alloc();
-                }
-                std::memcpy(g.linkLists_[i], src.linkLists_[i], bytes);
-                g.cur_element_count = i + 1;
-            }
-            g.cur_element_count = src.cur_element_count;
-            g.label_lookup_ = src.label_lookup_;
-            g.enterpoint_node_ = src.enterpoint_node_;
-            g.maxlevel_ = src.maxlevel_;
-            g.num_deleted_ = src.num_deleted_;
-            g.metric_distance_computations = 0;
-            g.metric_hops = 0;
-            g.setEf(static_cast<std::size_t>(impl->params.ef_search));
+            index_detail::copy_graph(*impl_->graph, impl_->params.storage, *impl);
         }
         Graph& g = *impl->graph;
         const auto layout = layout_of(g, impl->dim);
@@ -387,6 +397,11 @@ Result<GraphReuse> HnswIndex::reuse_graph(std::string model_id,
             },
             rp.check_queries, 10, rp.seed, rp.threads);
         out.index = std::make_unique<HnswIndex>(std::move(impl));
+        if (impl_->params.storage != VectorStorage::F32) {
+            auto stored = out.index->with_storage(impl_->params.storage);
+            if (!stored) return stored.error();
+            out.index = std::move(*stored);
+        }
     } catch (const std::bad_alloc&) {
         return Error{"HNSW index: not enough memory to copy the graph"};
     } catch (const std::exception& e) {
@@ -399,65 +414,38 @@ namespace index_detail {
 
 Result<std::unique_ptr<VectorIndex>> load_hnsw_payload(PayloadReader& in, const FileHeader& h) {
     const std::string& path = in.path();
-    std::uint32_t ef = 0;
-    if (!in.read(&ef, sizeof ef))
+    std::uint32_t ef = 0, storage = static_cast<std::uint32_t>(VectorStorage::F32);
+    if (!in.read(&ef, sizeof ef) || (h.version >= 2 && !in.read(&storage, sizeof storage)))
         return in.checked_error(file_error(path, "corrupt payload: too short"));
-
-    // hnswlib loads from a file name only: the graph bytes go to a private temporary file, and
-    // reach hnswlib only after the checksum and the structural check have passed.
-    TempFile tmp;
-    if (tmp.path().empty())
-        return file_error(path, "cannot create a temporary file to load it from");
-    {
-        File out(std::fopen(tmp.path().c_str(), "wb"));
-        if (!out.get()) return file_error(path, "cannot write the temporary file " + tmp.path());
-        std::vector<char> buf(1 << 20);
-        while (in.remaining() > 0) {
-            const auto n = static_cast<std::size_t>(std::min<std::uint64_t>(buf.size(),
-                                                                            in.remaining()));
-            if (!in.read(buf.data(), n))
-                return file_error(path, "read failed (the file changed while being read?)");
-            if (std::fwrite(buf.data(), 1, n, out.get()) != n)
-                return file_error(path, "cannot write the temporary file " + tmp.path() +
-                                            " (disk full?)");
-        }
-        if (!out.close()) return file_error(path, "cannot write the temporary file " + tmp.path());
-    }
-    if (Status s = in.finish(); !s.ok()) return s.error();
     if (ef == 0 || ef > (1u << 20))
-        return file_error(path, "corrupt payload: ef_search " + std::to_string(ef));
-    auto facts = check_hnsw_payload(tmp.path(), h.dim, path);
-    if (!facts.ok()) return facts.error();
-    if (facts->elements - facts->deleted != h.count)
-        return file_error(path, "corrupt: the header counts " + std::to_string(h.count) +
-                                    " vectors, the graph holds " +
-                                    std::to_string(facts->elements - facts->deleted));
+        return in.checked_error(file_error(path, "corrupt payload: ef_search " + std::to_string(ef)));
+    if (storage != static_cast<std::uint32_t>(VectorStorage::F32) &&
+        storage != static_cast<std::uint32_t>(VectorStorage::F16) &&
+        storage != static_cast<std::uint32_t>(VectorStorage::I8))
+        return in.checked_error(file_error(path, "corrupt payload: unknown vector storage " + std::to_string(storage)));
 
     HnswParams p;
-    p.M = static_cast<int>(facts->M);
-    p.ef_construction = static_cast<int>(facts->ef_construction);
     p.ef_search = static_cast<int>(ef);
+    p.storage = static_cast<VectorStorage>(storage);
     auto impl = std::make_unique<HnswIndex::Impl>(static_cast<int>(h.dim), h.model_id, p);
-    // The space-only constructor leaves every field unset; these make both loadIndex's counting
-    // and the destructor (should loadIndex throw) well defined.
-    impl->graph = std::make_unique<Graph>(&impl->space);
+    auto read = read_hnsw_graph(in, impl->space, h.dim, impl->params.seed);
+    if (!read) return read.error();
+    impl->graph = std::move(read->graph);
+    impl->params.M = static_cast<int>(read->M);
+    impl->params.ef_construction = static_cast<int>(read->ef_construction);
     Graph& g = *impl->graph;
-    g.num_deleted_ = 0;
-    g.cur_element_count = 0;
-    g.data_level0_memory_ = nullptr;
-    g.linkLists_ = nullptr;
-    g.visited_list_pool_ = nullptr;
-    g.metric_distance_computations = 0;
-    g.metric_hops = 0;
-    try {
-        g.loadIndex(tmp.path(), &impl->space,
-                    std::max<std::size_t>(static_cast<std::size_t>(facts->elements), 16));
-    } catch (...) {
-        g.cur_element_count = 0;  // element_levels_ may not match it yet; leaks, never crashes
-        throw;                    // load_index turns it into an Error
-    }
+    if (g.cur_element_count - g.num_deleted_ != h.count)
+        return file_error(path, "corrupt: the header counts " + std::to_string(h.count) + " vectors, the graph holds " +
+                                    std::to_string(g.cur_element_count - g.num_deleted_));
     g.setEf(ef);
-    return std::unique_ptr<VectorIndex>(std::make_unique<HnswIndex>(std::move(impl)));
+    auto index = std::make_unique<HnswIndex>(std::move(impl));
+    if (h.version == 1) {
+        // Format 1 held f32 vectors: converted now, so the next save writes them compact.
+        auto converted = index->with_storage(VectorStorage::Auto);
+        if (!converted) return file_error(path, converted.error().message);
+        return std::unique_ptr<VectorIndex>(std::move(*converted));
+    }
+    return std::unique_ptr<VectorIndex>(std::move(index));
 }
 
 }  // namespace index_detail

@@ -1,11 +1,15 @@
 #include "index/IndexFile.h"
 
+#include <algorithm>
 #include <bit>
 #include <cerrno>
 #include <cstring>
 #include <exception>
 #include <filesystem>
+#include <new>
 #include <vector>
+
+#include <xxhash.h>
 
 #if defined(__unix__)
 #include <fcntl.h>
@@ -129,6 +133,26 @@ void Fnv1a64::update(const void* data, std::size_t n) {
     h_ = h;
 }
 
+PayloadHash::PayloadHash(std::uint32_t version) : fnv_(version == 1) {
+    if (fnv_) return;
+    xxh3_ = XXH3_createState();
+    if (!xxh3_) throw std::bad_alloc();
+    XXH3_64bits_reset(static_cast<XXH3_state_t*>(xxh3_));
+}
+
+PayloadHash::~PayloadHash() {
+    if (xxh3_) XXH3_freeState(static_cast<XXH3_state_t*>(xxh3_));
+}
+
+void PayloadHash::update(const void* data, std::size_t n) {
+    if (fnv_) fnv1a_.update(data, n);
+    else XXH3_64bits_update(static_cast<XXH3_state_t*>(xxh3_), data, n);
+}
+
+std::uint64_t PayloadHash::value() const {
+    return fnv_ ? fnv1a_.value() : XXH3_64bits_digest(static_cast<const XXH3_state_t*>(xxh3_));
+}
+
 Error file_error(const std::string& path, const std::string& reason) {
     return Error{"index file '" + path + "': " + reason};
 }
@@ -152,7 +176,7 @@ bool File::close() {
 bool PayloadWriter::write(const void* data, std::size_t n) {
     if (n == 0) return true;
     if (std::fwrite(data, 1, n, f_) != n) return false;
-    fnv_.update(data, n);
+    hash_.update(data, n);
     length_ += n;
     return true;
 }
@@ -221,9 +245,15 @@ Status write_index_file(const std::string& path, IndexKind kind, std::uint32_t d
 
 bool PayloadReader::read(void* data, std::size_t n) {
     if (n > remaining_) return false;
-    if (n == 0) return true;
-    if (std::fread(data, 1, n, f_) != n) return false;
-    fnv_.update(data, n);
+    // Pieces of 4 MiB: each is hashed while still in cache.
+    constexpr std::size_t kPiece = std::size_t{4} << 20;
+    auto* p = static_cast<unsigned char*>(data);
+    for (std::size_t done = 0; done < n;) {
+        const std::size_t piece = std::min(kPiece, n - done);
+        if (std::fread(p + done, 1, piece, f_) != piece) return false;
+        hash_.update(p + done, piece);
+        done += piece;
+    }
     remaining_ -= n;
     return true;
 }
@@ -232,7 +262,7 @@ Status PayloadReader::finish() const {
     if (remaining_ != 0)
         return file_error(path_, "corrupt payload: " + std::to_string(remaining_) +
                                      " bytes left unread");
-    if (fnv_.value() != expected_)
+    if (hash_.value() != expected_)
         return file_error(path_, "checksum mismatch (the file is corrupt; rebuild the index)");
     return Status::success();
 }
@@ -242,7 +272,7 @@ Error PayloadReader::checked_error(Error inconsistency) {
     while (remaining_ > 0)
         if (!read(scratch.data(), std::min<std::uint64_t>(scratch.size(), remaining_)))
             return inconsistency;
-    if (fnv_.value() != expected_) return finish().error();
+    if (hash_.value() != expected_) return finish().error();
     return inconsistency;
 }
 
@@ -273,10 +303,12 @@ Result<std::unique_ptr<VectorIndex>> load_index_unguarded(const std::string& pat
 
     FileHeader h;
     const auto version = get<std::uint32_t>(fixed + 8);
-    if (version != kIndexFormatVersion)
+    if (version < kOldestIndexFormatVersion || version > kIndexFormatVersion)
         return file_error(path, "format version " + std::to_string(version) +
-                                    " is not supported (this build reads version " +
+                                    " is not supported (this build reads versions " +
+                                    std::to_string(kOldestIndexFormatVersion) + " to " +
                                     std::to_string(kIndexFormatVersion) + "; rebuild the index)");
+    h.version = version;
     const auto kind = get<std::uint32_t>(fixed + 12);
     if (kind != static_cast<std::uint32_t>(IndexKind::Hnsw) &&
         kind != static_cast<std::uint32_t>(IndexKind::BruteForce))

@@ -14,10 +14,11 @@
 // compact() lets searches run while it rebuilds (adds wait) and takes the exclusive lock to swap.
 //
 // Files: save() writes our own header (magic "RUVIDX01", format version, kind, dim, count, model
-// id, payload length, FNV-1a 64 checksum of the payload) followed by the payload, to path + ".tmp",
-// then renames it over path, so a crash never leaves a half-written index under path (an HNSW
-// save also uses path + ".hnsw.tmp" as scratch for hnswlib's own output).
-// load_index() verifies all of it before any payload byte is trusted.
+// id, payload length, checksum of the payload) followed by the payload, to path + ".tmp", then
+// renames it over path, so a crash never leaves a half-written index under path. Format version 2
+// (written since issue 14): XXH3-64 checksum, HNSW payload with its vector storage; version 1
+// (FNV-1a 64, f32 vectors) still loads. load_index() verifies all of it before any payload byte
+// is trusted.
 #pragma once
 
 #include <atomic>
@@ -46,6 +47,24 @@ inline constexpr double kHnswCompactFraction = 0.25;
 // Why `dim` floats at v break the data contract ("" when they keep it): a value that is NaN or
 // infinite, or a norm farther than kUnitNormTolerance from 1. The reason names the first bad value.
 std::string vector_problem(const float* v, int dim);
+
+// How an HnswIndex stores each vector, in memory and in its file (codes in
+// src/index/CompactVectors.h); values are part of the file format. Searches and scores are cosines
+// of the stored (rounded) vectors, rescored against the f32 query.
+//  - F32: 4 x dim bytes, exact;
+//  - F16: IEEE binary16, 2 x dim bytes (relative rounding <= 2^-11 per value);
+//  - I8: a per-vector scale and dim int8 values, 4 + dim bytes;
+//  - Auto: storage_for_dim(dim), chosen when the index is made.
+enum class VectorStorage : std::uint32_t { Auto = 0, F32 = 1, F16 = 2, I8 = 3 };
+
+// The most bytes a compact (F16 or I8) vector may take: issue 14's bound.
+inline constexpr std::size_t kMaxCompactVectorBytes = 1300;
+
+// The default storage of a dim-vector: F16 when 2 x dim <= kMaxCompactVectorBytes (dim <= 650:
+// the default descriptor's 576, 672, centernet's 88), else I8 (1280-d: 1284 bytes). dim <= 0: F32.
+VectorStorage storage_for_dim(int dim);
+// "f32", "f16", "i8", "auto".
+const char* storage_name(VectorStorage storage);
 
 // One search result: the caller's id and its cosine similarity to the query.
 struct Hit {
@@ -106,6 +125,7 @@ struct HnswParams {
     std::size_t initial_capacity = 1024;  // vectors before the first growth; grows x2 when full
     int build_threads = 1;            // threads add_batch uses for new ids (1 = reproducible)
     std::uint64_t seed = 100;         // level generator seed
+    VectorStorage storage = VectorStorage::Auto;  // how vectors are stored (Auto: storage_for_dim)
 };
 
 class HnswIndex;
@@ -162,6 +182,13 @@ public:
     Result<std::size_t> compact() override;
     // Stored nodes, deleted ones included: what the graph holds in memory and in its file.
     std::size_t node_count() const;
+    // How the vectors are stored (never Auto), and the bytes of one stored vector.
+    VectorStorage storage() const;
+    std::size_t vector_bytes() const;
+    // A copy of this index with its vectors stored as `storage` (Auto: storage_for_dim): the same
+    // ids, links, deleted nodes and params, each vector re-encoded (from its decoded values). For
+    // a library whose file was written in another storage; peak memory: both graphs.
+    Result<std::unique_ptr<HnswIndex>> with_storage(VectorStorage storage) const;
 
     // Saved with the index. Larger = better recall, slower search.
     void set_ef_search(int ef);
@@ -223,8 +250,9 @@ private:
 // corrupt (checksum or structure), of another dimension than expected_dim, or built for another
 // model than expected_model_id ("built for model X, library uses Y": the caller rebuilds). An
 // expected_dim <= 0 or an empty expected_model_id accepts any (for tools that only inspect).
-// Never crashes on a damaged file. Loading an HNSW index copies its payload to a file in the
-// temporary directory (hnswlib reads only from a file name), which needs that much free space.
+// Never crashes on a damaged file. An HNSW payload is read once, straight into the graph's memory,
+// checksummed and checked before the graph is used; no temporary file. A file of format version 1
+// (f32 vectors) loads converted to storage_for_dim(dim), so the next save writes it compact.
 Result<std::unique_ptr<VectorIndex>> load_index(const std::string& path, int expected_dim,
                                                 const std::string& expected_model_id);
 
