@@ -108,6 +108,24 @@ Result<std::vector<MapShape>> infer_shapes(const Graph& g, const TensorShapes& t
     return shapes;
 }
 
+Result<RunPlan> plan_run(const Graph& g, const TensorShapes& tensors, int h, int w, const std::vector<int>& wanted) {
+    const int count = static_cast<int>(g.nodes.size());
+    if (h < 1 || w < 1) return Error{"empty input"};
+    RunPlan plan;
+    plan.needed.assign(count, false);
+    for (int i : wanted) {
+        if (i < 0 || i >= count) return Error{"unknown output node"};
+        plan.needed[i] = true;
+    }
+    for (int i = count - 1; i >= 0; --i)
+        if (plan.needed[i])
+            for (int in : g.nodes[i].inputs) plan.needed[in] = true;
+    auto shapes = infer_shapes(g, tensors, h, w, plan.needed);
+    if (!shapes) return shapes.error();
+    plan.shapes = std::move(*shapes);
+    return plan;
+}
+
 Status validate(const Graph& g, const TensorShapes& shapes, int h, int w) {
     if (g.nodes.empty() || g.nodes[0].op != OpType::Input) return Error{"network has no input node"};
     if (g.nodes.size() > static_cast<std::size_t>(kMaxNodes)) return Error{"network has too many nodes"};

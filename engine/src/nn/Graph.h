@@ -106,6 +106,16 @@ using TensorMap = std::map<std::string, Tensor>;
 [[nodiscard]] Result<std::vector<MapShape>> infer_shapes(const Graph& g, const TensorShapes& tensors, int h, int w,
                                                          const std::vector<bool>& needed = {});
 
+// The nodes that `wanted` (node indices) depend on, themselves included, for a run on an h x w
+// input: which are needed and their shapes. Fails for an empty input, an unknown node, or an
+// input size the network cannot take (see infer_shapes).
+struct RunPlan {
+    std::vector<bool> needed;
+    std::vector<MapShape> shapes;  // of the needed nodes
+};
+[[nodiscard]] Result<RunPlan> plan_run(const Graph& g, const TensorShapes& tensors, int h, int w,
+                                       const std::vector<int>& wanted);
+
 // Checks a graph completely before use: node inputs precede their node (acyclic), arities, only
 // runnable ops, bounded geometry, unique node names, weight and bias tensors present with the
 // shapes their nodes need, aliases naming nodes, and shapes consistent through the graph for an

@@ -13,21 +13,10 @@ Result<std::vector<Network::Map>> Network::run(const float* input, int h, int w,
     const nn::Graph& graph = model_->graph();
     const auto& nodes = graph.nodes;
     const int count = static_cast<int>(nodes.size());
-    if (h < 1 || w < 1) return Error{"empty input"};
-
-    // Which nodes are needed.
-    std::vector<bool> needed(count, false);
-    for (int i : wanted) {
-        if (i < 0 || i >= count) return Error{"unknown output node"};
-        needed[i] = true;
-    }
-    for (int i = count - 1; i >= 0; --i)
-        if (needed[i])
-            for (int in : nodes[i].inputs) needed[in] = true;
-
-    auto shapes = nn::infer_shapes(graph, model_->tensor_shapes(), h, w, needed);
-    if (!shapes) return shapes.error();
-    shapes_ = std::move(*shapes);
+    auto plan = nn::plan_run(graph, model_->tensor_shapes(), h, w, wanted);
+    if (!plan) return plan.error();
+    const std::vector<bool>& needed = plan->needed;
+    shapes_ = std::move(plan->shapes);
 
     // The steps: single nodes, and fused blocks run at their last node (their inner nodes get no
     // map). step_at[i] is the step that computes node i; a map is freed after the last step that

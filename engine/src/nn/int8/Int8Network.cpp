@@ -111,18 +111,10 @@ Result<std::vector<Network::Map>> Int8Network::run(const float* input, int h, in
     const nn::Graph& graph = model_->graph();
     const auto& nodes = graph.nodes;
     const int count = static_cast<int>(nodes.size());
-    if (h < 1 || w < 1) return Error{"empty input"};
-    std::vector<bool> needed(count, false);
-    for (int i : wanted) {
-        if (i < 0 || i >= count) return Error{"unknown output node"};
-        needed[i] = true;
-    }
-    for (int i = count - 1; i >= 0; --i)
-        if (needed[i])
-            for (int in : nodes[i].inputs) needed[in] = true;
-    auto shapes = nn::infer_shapes(graph, model_->tensor_shapes(), h, w, needed);
-    if (!shapes) return shapes.error();
-    shapes_ = std::move(*shapes);
+    auto plan = nn::plan_run(graph, model_->tensor_shapes(), h, w, wanted);
+    if (!plan) return plan.error();
+    const std::vector<bool>& needed = plan->needed;
+    shapes_ = std::move(plan->shapes);
 
     const auto& k = kernels_ ? *kernels_ : kernels::kernels();
     maps_.resize(count);

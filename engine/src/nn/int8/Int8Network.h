@@ -41,7 +41,8 @@ private:
         std::vector<nn::MapQuant> in_q;         // int8 steps: how each input is read
         nn::NodeInt8 prepared;
     };
-    // A node's map in either type; `other` holds the conversion some reader needed (per run).
+    // A node's map, in the type its step stores (maps_), or the conversion to the other type that
+    // some reader needed in this run (converted_, `converted` set once made).
     struct Buffer {
         nn::AlignedBytes u8;
         AlignedFloats f32;
