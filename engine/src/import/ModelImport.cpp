@@ -69,7 +69,9 @@ Status import_model(const std::filesystem::path& recipe_path, const std::filesys
             return Error{"recipe " + recipe_path.string() + ": unknown format " + format};
         if (!imported) return imported.error();
         m.graph = std::move(imported->graph);
-        if (r.contains("aliases")) m.graph.aliases = r["aliases"].get<std::map<std::string, std::string>>();
+        if (r.contains("aliases"))
+            for (const auto& [alias, node] : r["aliases"].get<std::map<std::string, std::string>>())
+                m.graph.aliases[alias] = node;
     } catch (const nlohmann::json::exception& e) {
         return Error{"recipe " + recipe_path.string() + ": " + e.what()};
     }

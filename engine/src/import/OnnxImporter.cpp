@@ -524,6 +524,8 @@ Result<Imported> Reader::run(const std::vector<std::string>& outputs) {
     for (const auto& o : outputs) {
         const Value* v = value(o);
         if (!v || v->kind != Value::Map) return Error{where_ + ": no map named " + o};
+        // A value folded into a later one (a convolution's BN, a flatten) keeps its name as an alias.
+        if (out_.graph.nodes[v->node].name != o) out_.graph.aliases[o] = out_.graph.nodes[v->node].name;
     }
     return std::move(out_);
 }
