@@ -11,6 +11,8 @@
 #include <QtTest>
 
 #include <algorithm>
+#include <climits>
+#include <cstring>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
@@ -70,6 +72,109 @@ std::vector<float> to_nhwc(const std::vector<float>& x, int c, int h, int w) {
     return y;
 }
 
+// ONNX Runtime's output `output` for `nchw` (dims N,C,H,W) through packaging/models/ort_outputs.cjs.
+rv::Result<std::vector<float>> ort_run(const std::string& model, const std::vector<float>& nchw,
+                                       const std::string& dims, const std::string& output) {
+    QTemporaryDir tmp;
+    const fs::path dir = tmp.path().toStdString();
+    {
+        std::ofstream f(dir / "in.f32", std::ios::binary);
+        f.write(reinterpret_cast<const char*>(nchw.data()), static_cast<std::streamsize>(nchw.size() * sizeof(float)));
+    }
+    QProcess node;
+    node.start("node", {QString::fromStdString((kModels / "ort_outputs.cjs").string()), QString::fromStdString(model),
+                        QString::fromStdString((dir / "in.f32").string()), QString::fromStdString(dims),
+                        QString::fromStdString((dir / "ort").string()), QString::fromStdString(output)});
+    if (!node.waitForFinished(120000) || node.exitCode() != 0)
+        return rv::Error{"onnxruntime: " + node.readAllStandardError().toStdString()};
+    const std::string bytes = read_bytes(dir / "ort.0.f32");
+    std::vector<float> out(bytes.size() / sizeof(float));
+    std::memcpy(out.data(), bytes.data(), out.size() * sizeof(float));
+    return out;
+}
+
+// A small ONNX graph built here (opset 11), with seeded weights.
+struct OnnxBuilder {
+    onnx::ModelProto m;
+    onnx::GraphProto* g;
+    std::uint32_t seed = 99;
+    OnnxBuilder(int c, int h, int w) : g(m.mutable_graph()) {
+        m.set_ir_version(7);
+        m.add_opset_import()->set_version(11);
+        g->set_name("built");
+        auto* in = g->add_input();
+        in->set_name("x");
+        auto* tt = in->mutable_type()->mutable_tensor_type();
+        tt->set_elem_type(onnx::TensorProto::FLOAT);
+        for (int d : {1, c, h, w}) tt->mutable_shape()->add_dim()->set_dim_value(d);
+    }
+    float uniform(float lo, float hi) {
+        seed = seed * 1664525u + 1013904223u;
+        return lo + (hi - lo) * static_cast<float>(seed >> 8) / 16777216.0f;
+    }
+    std::string init(const std::string& name, std::vector<std::int64_t> dims, float lo, float hi) {
+        auto* t = g->add_initializer();
+        t->set_name(name);
+        t->set_data_type(onnx::TensorProto::FLOAT);
+        std::int64_t n = 1;
+        for (auto d : dims) t->add_dims(d), n *= d;
+        for (std::int64_t i = 0; i < n; ++i) t->add_float_data(uniform(lo, hi));
+        return name;
+    }
+    std::string ints(const std::string& name, std::vector<std::int64_t> v) {
+        auto* t = g->add_initializer();
+        t->set_name(name);
+        t->set_data_type(onnx::TensorProto::INT64);
+        t->add_dims(static_cast<std::int64_t>(v.size()));
+        for (auto x : v) t->add_int64_data(x);
+        return name;
+    }
+    onnx::NodeProto* node(const std::string& op, std::vector<std::string> ins, std::vector<std::string> outs) {
+        auto* n = g->add_node();
+        n->set_op_type(op);
+        n->set_name(outs[0]);
+        for (auto& i : ins) n->add_input(i);
+        for (auto& o : outs) n->add_output(o);
+        return n;
+    }
+    static void attr(onnx::NodeProto* n, const std::string& name, std::vector<std::int64_t> v, bool list = true) {
+        auto* a = n->add_attribute();
+        a->set_name(name);
+        if (list) {
+            a->set_type(onnx::AttributeProto::INTS);
+            for (auto x : v) a->add_ints(x);
+        } else {
+            a->set_type(onnx::AttributeProto::INT);
+            a->set_i(v[0]);
+        }
+    }
+    // Conv (k x k, pad k/2) + BatchNormalization (+ Relu): what exporters write for conv-bn-relu.
+    std::string conv_bn(const std::string& x, const std::string& name, int cin, int cout, int k, int group, bool relu) {
+        auto* c = node("Conv", {x, init(name + ".w", {cout, cin / group, k, k}, -0.5f, 0.5f)}, {name + ".conv"});
+        attr(c, "kernel_shape", {k, k});
+        attr(c, "pads", {k / 2, k / 2, k / 2, k / 2});
+        attr(c, "group", {group}, false);
+        node("BatchNormalization", {name + ".conv", init(name + ".g", {cout}, 0.5f, 1.5f), init(name + ".b", {cout}, -0.2f, 0.2f),
+                                    init(name + ".m", {cout}, -0.2f, 0.2f), init(name + ".v", {cout}, 0.5f, 2.0f)},
+             {name + ".bn"});
+        if (!relu) return name + ".bn";
+        node("Relu", {name + ".bn"}, {name + ".relu"});
+        return name + ".relu";
+    }
+    // Reshape [1, g, C/g, H, W], Transpose [0, 2, 1, 3, 4], Reshape [1, C, H, W].
+    std::string shuffle(const std::string& x, const std::string& name, int c, int h, int w, int groups) {
+        node("Reshape", {x, ints(name + ".s5", {1, groups, c / groups, h, w})}, {name + ".r5"});
+        attr(node("Transpose", {name + ".r5"}, {name + ".t"}), "perm", {0, 2, 1, 3, 4});
+        node("Reshape", {name + ".t", ints(name + ".s4", {1, c, h, w})}, {name});
+        return name;
+    }
+    void output(const std::string& name) {
+        auto* o = g->add_output();
+        o->set_name(name);
+        o->mutable_type()->mutable_tensor_type()->set_elem_type(onnx::TensorProto::FLOAT);
+    }
+};
+
 struct CaseResult {
     bool passed = false;
     std::string why;  // refused: the reason
@@ -121,8 +226,12 @@ CaseResult run_case(const fs::path& dir) {
         auto* dims = g->mutable_input(0)->mutable_type()->mutable_tensor_type()->mutable_shape();
         dims->clear_dim();
         for (int d : {1, c, h, 1}) dims->add_dim()->set_dim_value(d);
-        for (auto& n : *g->mutable_node())
-            if (n.op_type() == "Softmax" || n.op_type() == "LogSoftmax") {
+        for (auto& n : *g->mutable_node()) {
+            const std::string& op = n.op_type();
+            if (op == "Slice" || op == "Split" || op == "Concat" || op == "Transpose" || op == "Reshape" ||
+                op == "Flatten" || op == "Gather" || op == "Squeeze" || op == "Unsqueeze")
+                return {false, "an op with axes on a non-image input (the adapter's view would change its axes)"};
+            if (op == "Softmax" || op == "LogSoftmax") {
                 auto* a = const_cast<onnx::AttributeProto*>(rv::onnx_proto::attribute(n, "axis"));
                 const std::int64_t axis = a ? a->i() : -1;
                 if (axis != -1 && axis != static_cast<std::int64_t>(s.size()) - 1)
@@ -135,6 +244,7 @@ CaseResult run_case(const fs::path& dir) {
                 }
                 a->set_i(1);
             }
+        }
     }
     auto got = import_and_run(m.SerializeAsString(), g->output(0).name(), input, h, w);
     if (!got) return {false, got.error().message};
@@ -145,7 +255,8 @@ CaseResult run_case(const fs::path& dir) {
         want = to_nhwc(want, e[1], e[2], e[3]);
     }
     if (got->size() != want.size())
-        return {false, "output has " + std::to_string(got->size()) + " values, expected " + std::to_string(want.size())};
+        return {false, "WRONG: output has " + std::to_string(got->size()) + " values, expected " +
+                           std::to_string(want.size())};
     // float32 sums of at most a few hundred products against references computed in float32 or
     // float64: 1e-4 of the output's scale covers the rounding, any real mistake is far larger.
     double scale = 1.0;
@@ -170,6 +281,7 @@ class TestOnnxImport : public QObject {
 private slots:
     void conformanceCases();
     void ocrClassifierMatchesOnnxRuntime();
+    void shuffleNetUnitsMatchOnnxRuntime();
     void malformedFilesAreErrors();
 };
 
@@ -255,6 +367,58 @@ void TestOnnxImport::ocrClassifierMatchesOnnxRuntime() {
     QVERIFY(cosine(p, q) >= 0.9999);
     QCOMPARE(p[0] > p[1], q[0] > q[1]);
     QVERIFY(std::fabs(lp[0] - lq[0]) <= 1e-3 * std::max(1.0, std::fabs(lq[0])));
+}
+
+// Two ShuffleNetV2 units (Split / Slice on the channels, conv-BN-ReLU, depthwise conv-BN, Concat,
+// the Reshape-Transpose-Reshape channel shuffle) and a MaxPool, built here as ONNX on an odd-sized
+// 1 x 14 x 9 x 11 input, against ONNX Runtime.
+void TestOnnxImport::shuffleNetUnitsMatchOnnxRuntime() {
+    if (!fs::exists(kModels / "node_modules/onnxruntime-node")) QSKIP("onnxruntime-node is not installed");
+    const int c = 14, h = 9, w = 11, half = c / 2;
+    OnnxBuilder b(c, h, w);
+    auto* split = b.node("Split", {"x"}, {"u1.a", "u1.b"});
+    OnnxBuilder::attr(split, "axis", {1}, false);
+    OnnxBuilder::attr(split, "split", {half, half});
+    std::string t = b.conv_bn("u1.b", "u1.pw1", half, half, 1, 1, true);
+    t = b.conv_bn(t, "u1.dw", half, half, 3, half, false);
+    t = b.conv_bn(t, "u1.pw2", half, half, 1, 1, true);
+    b.node("Concat", {"u1.a", t}, {"u1.cat"});
+    OnnxBuilder::attr(b.g->mutable_node(b.g->node_size() - 1), "axis", {1}, false);
+    b.shuffle("u1.cat", "u1", c, h, w, 2);
+    b.node("Slice", {"u1", b.ints("s.st0", {0}), b.ints("s.en0", {half}), b.ints("s.ax", {1})}, {"u2.a"});
+    b.node("Slice", {"u1", b.ints("s.st1", {half}), b.ints("s.en1", {INT64_MAX}), b.ints("s.ax1", {1})}, {"u2.b"});
+    t = b.conv_bn("u2.b", "u2.pw1", half, half, 1, 1, true);
+    t = b.conv_bn(t, "u2.dw", half, half, 5, half, false);
+    b.node("Concat", {"u2.a", t}, {"u2.cat"});
+    OnnxBuilder::attr(b.g->mutable_node(b.g->node_size() - 1), "axis", {1}, false);
+    b.shuffle("u2.cat", "u2", c, h, w, 2);
+    auto* pool = b.node("MaxPool", {"u2"}, {"y"});
+    OnnxBuilder::attr(pool, "kernel_shape", {3, 3});
+    OnnxBuilder::attr(pool, "strides", {2, 2});
+    OnnxBuilder::attr(pool, "pads", {1, 1, 1, 1});
+    b.output("y");
+
+    std::vector<float> nchw(static_cast<std::size_t>(c) * h * w);
+    for (float& v : nchw) v = b.uniform(-1.0f, 1.0f);
+    QTemporaryDir tmp;
+    const std::string path = tmp.path().toStdString() + "/units.onnx";
+    {
+        std::ofstream f(path, std::ios::binary);
+        QVERIFY(b.m.SerializeToOstream(&f));
+    }
+    auto ref = ort_run(path, nchw, "1,14,9,11", "y");
+    QVERIFY2(ref, ref ? "" : ref.error().message.c_str());
+    auto got = import_and_run(b.m.SerializeAsString(), "y", to_nhwc(nchw, c, h, w), h, w);
+    QVERIFY2(got, got ? "" : got.error().message.c_str());
+    const int oh = (h + 2 - 3) / 2 + 1, ow = (w + 2 - 3) / 2 + 1;
+    QCOMPARE(ref->size(), static_cast<std::size_t>(c) * oh * ow);
+    const std::vector<float> want = to_nhwc(*ref, c, oh, ow);
+    QCOMPARE(got->size(), want.size());
+    double scale = 1.0, err = 0.0;
+    for (float v : want) scale = std::max(scale, static_cast<double>(std::fabs(v)));
+    for (std::size_t i = 0; i < want.size(); ++i) err = std::max(err, std::fabs(double((*got)[i]) - want[i]));
+    qInfo("ShuffleNetV2 units: max |ours - onnxruntime| %.3g (max |ref| %.3g)", err, scale);
+    QVERIFY(err <= 1e-4 * scale);
 }
 
 void TestOnnxImport::malformedFilesAreErrors() {

@@ -30,6 +30,9 @@ enum class OpType : std::uint8_t {
     GlobalAvgPool,    // H x W x C -> 1 x 1 x C
     MaxPool,          // kernel, stride, padding as a convolution's; padded taps are ignored
     Softmax,          // over the channels of each pixel (a vector's classes)
+    Concat,           // two maps side by side along the channels (out_channels = the sum)
+    ChannelSlice,     // channels [channel_start, channel_start + out_channels) of a map
+    ChannelShuffle,   // ShuffleNet's channel shuffle in `groups`
 };
 
 const char* op_name(OpType op);
@@ -51,6 +54,10 @@ struct Node {
     int out_channels = 0;  // also Input's channels (0: 3)
     std::string weights;  // tensor names in the model file
     std::string bias;
+
+    // ChannelSlice: the first channel taken; ChannelShuffle: the groups.
+    int channel_start = 0;
+    int groups = 1;
 
     // Affine
     float scale = 1.0f, shift = 0.0f;
