@@ -9,116 +9,12 @@
 #include <fstream>
 #include <iterator>
 #include <limits>
-#include <map>
-#include <set>
 
-#include "import/Importers.h"
-#include "import/OnnxProto.h"
-#include "nn/ops/OpDef.h"
+#include "import/OnnxReader.h"
 
 namespace rv::import {
 
-namespace {
-
-namespace op = onnx_proto;
-
-struct Value {
-    // Grouped: a map reshaped to N x g x C/g x H x W; Shuffled: that transposed to N x C/g x g x H x W
-    // (a channel shuffle once reshaped back to 4-D).
-    enum Kind { Map, Const, ShapeMath, Grouped, Shuffled } kind = Map;
-    int node = -1;      // Map, Grouped, Shuffled
-    nn::Tensor tensor;  // Const
-    int groups = 0;     // Grouped, Shuffled
-};
-
-class Reader {
-public:
-    Reader(const onnx::ModelProto& m, std::string where) : model_(m), where_(std::move(where)) {
-        for (const auto& o : m.opset_import())
-            if (o.domain().empty() || o.domain() == "ai.onnx") opset_ = o.version();
-    }
-
-    Result<Imported> run(const std::vector<std::string>& outputs);
-
-private:
-    Error fail(const onnx::NodeProto& n, const std::string& what) const {
-        return Error{where_ + ": node '" + (n.name().empty() ? n.output(0) : n.name()) + "' (" + n.op_type() + "): " +
-                     what};
-    }
-    const Value* value(const std::string& name) const {
-        auto it = values_.find(name);
-        return it == values_.end() ? nullptr : &it->second;
-    }
-    // The map input k of n, or -1.
-    int map_input(const onnx::NodeProto& n, int k) const {
-        if (k >= n.input_size()) return -1;
-        const Value* v = value(n.input(k));
-        return v && v->kind == Value::Map ? v->node : -1;
-    }
-    const nn::Tensor* const_input(const onnx::NodeProto& n, int k) const {
-        if (k >= n.input_size() || n.input(k).empty()) return nullptr;
-        const Value* v = value(n.input(k));
-        return v && v->kind == Value::Const ? &v->tensor : nullptr;
-    }
-    int add_node(nn::Node node, const std::string& out, bool vec) {
-        node.name = out;
-        out_.graph.nodes.push_back(std::move(node));
-        const int i = static_cast<int>(out_.graph.nodes.size()) - 1;
-        vector_.push_back(vec);
-        const nn::Node& n = out_.graph.nodes[i];
-        const int in_c = n.inputs.empty() ? 0 : channels_[n.inputs[0]];
-        const auto ch = nn::op_def(n.op).channels;
-        channels_.push_back(ch ? ch(n, in_c) : in_c);
-        values_[out] = Value{Value::Map, i, {}};
-        return i;
-    }
-    // Makes `out` another name of node i (the node takes the new name: outputs refer to the last one).
-    void rename(int i, const std::string& out) {
-        out_.graph.nodes[i].name = out;
-        values_[out] = Value{Value::Map, i, {}};
-    }
-    // A convolution producing `map` that nothing else reads, so that an affine step may fold into it.
-    nn::Node* sole_conv(const std::string& value_name, int node) {
-        nn::Node& c = out_.graph.nodes[node];
-        if (!nn::is_convolution(c.op) || c.act != nn::Activation::None || uses_[value_name] != 1) return nullptr;
-        return &c;
-    }
-    // y = x * scale[c] + shift[c] folded into the convolution: per channel (size C) or scalars (size 1).
-    void fold_affine(nn::Node& c, const std::vector<float>& scale, const std::vector<float>& shift) {
-        const std::size_t cout = static_cast<std::size_t>(c.out_channels);
-        auto at = [](const std::vector<float>& v, std::size_t i) { return v.size() == 1 ? v[0] : v[i]; };
-        auto& w = out_.tensors[c.weights].data;
-        for (std::size_t i = 0; i < w.size(); ++i) w[i] *= at(scale, i % cout);
-        if (c.bias.empty()) {
-            c.bias = c.name + "/bias";
-            out_.tensors[c.bias] = nn::Tensor{{c.out_channels}, std::vector<float>(cout, 0.0f)};
-        }
-        auto& b = out_.tensors[c.bias].data;
-        for (std::size_t i = 0; i < cout; ++i) b[i] = b[i] * at(scale, i) + at(shift, i);
-    }
-
-    Status conv(const onnx::NodeProto& n);
-    Status batch_norm(const onnx::NodeProto& n);
-    Status clip(const onnx::NodeProto& n);
-    Status hard_sigmoid(const onnx::NodeProto& n);
-    Status binary(const onnx::NodeProto& n);
-    Status pool(const onnx::NodeProto& n);
-    Status dense(const onnx::NodeProto& n);
-    Status softmax(const onnx::NodeProto& n);
-    Status concat(const onnx::NodeProto& n);
-    Status split(const onnx::NodeProto& n);
-    Status reshape(const onnx::NodeProto& n);
-    Status node(const onnx::NodeProto& n);
-
-    const onnx::ModelProto& model_;
-    std::string where_;
-    std::int64_t opset_ = 1;
-    Imported out_;
-    std::map<std::string, Value> values_;
-    std::map<std::string, int> uses_;  // readers of each value (nodes and graph outputs)
-    std::vector<bool> vector_;          // per node: 1 x 1 x C at every input size
-    std::vector<int> channels_;         // per node: output channels
-};
+namespace onnx_import {
 
 // Conv: group 1 -> Conv2D (OIHW -> HWIO), group = C with one input channel per group ->
 // DepthwiseConv2D ([C][1][kh][kw] -> [kh][kw][C]).
@@ -395,143 +291,6 @@ Status Reader::dense(const onnx::NodeProto& n) {
     return Status::success();
 }
 
-// Softmax over the channels: on a vector any axis but the batch's; on a map the channel axis (opset >= 13).
-Status Reader::softmax(const onnx::NodeProto& n) {
-    const int x = map_input(n, 0);
-    if (x < 0) return fail(n, "needs a map input");
-    const std::int64_t axis = op::attr_int(n, "axis", opset_ >= 13 ? -1 : 1);
-    if (axis == 0) return fail(n, "softmax over the batch axis is not supported");
-    if (!vector_[x] && !(opset_ >= 13 && axis == 1))
-        return fail(n, "on a map, only the channel axis (axis 1, opset 13 or later) is supported");
-    nn::Node s;
-    s.op = nn::OpType::Softmax;
-    s.inputs = {x};
-    add_node(std::move(s), n.output(0), vector_[x]);
-    return Status::success();
-}
-
-// Reshape / Flatten / Squeeze / Unsqueeze / Transpose of a map. Batch 1: reshaping a 1 x 1 x C
-// vector keeps its values in order (a no-op). The channel shuffle's Reshape [N, g, C/g, H, W],
-// Transpose [0, 2, 1, 3, 4], Reshape [N, C, H, W] becomes one ChannelShuffle.
-Status Reader::reshape(const onnx::NodeProto& n) {
-    const Value& v = *value(n.input(0));
-    const std::string& t = n.op_type();
-    if (v.kind == Value::Map && vector_[v.node] && t != "Transpose") {
-        rename(v.node, n.output(0));
-        return Status::success();
-    }
-    const nn::Tensor* target = t == "Reshape" ? const_input(n, 1) : nullptr;
-    if (v.kind == Value::Map && target && target->data.size() == 5) {
-        const auto& d = target->data;
-        const int c = channels_[v.node];
-        const int g = static_cast<int>(d[1]);
-        if (g >= 1 && c % g == 0 && static_cast<int>(d[2]) == c / g && d[3] != 0 && d[4] != 0) {
-            values_[n.output(0)] = Value{Value::Grouped, v.node, {}, g};
-            return Status::success();
-        }
-    }
-    if (v.kind == Value::Grouped && t == "Transpose" &&
-        op::attr_ints(n, "perm") == std::vector<std::int64_t>{0, 2, 1, 3, 4}) {
-        values_[n.output(0)] = Value{Value::Shuffled, v.node, {}, v.groups};
-        return Status::success();
-    }
-    if (v.kind == Value::Shuffled && target && target->data.size() == 4 &&
-        (target->data[1] == channels_[v.node] || target->data[1] == -1)) {
-        nn::Node s;
-        s.op = nn::OpType::ChannelShuffle;
-        s.groups = v.groups;
-        s.inputs = {v.node};
-        add_node(std::move(s), n.output(0), false);
-        return Status::success();
-    }
-    return fail(n, "reshaping a map is supported only for a 1 x 1 x C vector or as a channel shuffle "
-                   "(Reshape to N x g x C/g x H x W, Transpose 0,2,1,3,4, Reshape back)");
-}
-
-// Concat along the channels (axis 1 of N x C x H x W, or of N x C after a flatten) of maps.
-Status Reader::concat(const onnx::NodeProto& n) {
-    const std::int64_t axis = op::attr_int(n, "axis", 1);
-    if (n.input_size() < 1) return fail(n, "needs inputs");
-    int acc = map_input(n, 0);
-    if (acc < 0) return fail(n, "needs map inputs");
-    if (axis != 1 && !(axis == -3 && !vector_[acc]) && !(axis == -1 && vector_[acc]))
-        return fail(n, "only a concatenation along the channels (axis 1) is supported");
-    if (n.input_size() == 1) {
-        rename(acc, n.output(0));
-        return Status::success();
-    }
-    for (int k = 1; k < n.input_size(); ++k) {
-        const int b = map_input(n, k);
-        if (b < 0) return fail(n, "needs map inputs");
-        nn::Node c;
-        c.op = nn::OpType::Concat;
-        c.out_channels = channels_[acc] + channels_[b];
-        if (c.out_channels > nn::kMaxChannels) return fail(n, "too many channels");
-        c.inputs = {acc, b};
-        const bool vec = vector_[acc] && vector_[b];
-        // Intermediate sums of three or more inputs get derived names.
-        acc = add_node(std::move(c), k + 1 == n.input_size() ? n.output(0) : n.output(0) + "/" + std::to_string(k), vec);
-    }
-    return Status::success();
-}
-
-// Split (sizes as an attribute before opset 13, an input after, or equal) and Slice (starts, ends,
-// axes, steps as inputs from opset 10, attributes before) along the channels -> ChannelSlice.
-Status Reader::split(const onnx::NodeProto& n) {
-    const int x = map_input(n, 0);
-    if (x < 0) return fail(n, "needs a map input");
-    const int c = channels_[x];
-    auto slice = [&](int start, int count, const std::string& out) {
-        nn::Node s;
-        s.op = nn::OpType::ChannelSlice;
-        s.channel_start = start;
-        s.out_channels = count;
-        s.inputs = {x};
-        add_node(std::move(s), out, vector_[x]);
-    };
-    auto ints = [&](int input, const char* attr) -> std::vector<std::int64_t> {
-        if (const nn::Tensor* t = const_input(n, input)) {
-            // Constants are held as floats: INT64_MAX ("to the end") comes back saturated, not wrapped.
-            std::vector<std::int64_t> v;
-            for (float f : t->data) v.push_back(f >= 9e18f ? INT64_MAX : f <= -9e18f ? INT64_MIN : std::int64_t(f));
-            return v;
-        }
-        return op::attr_ints(n, attr);
-    };
-    if (n.op_type() == "Split") {
-        const std::int64_t axis = op::attr_int(n, "axis", 0);
-        if (axis != 1 && axis != -3) return fail(n, "only a split along the channels (axis 1) is supported");
-        if (n.input_size() > 1 && !n.input(1).empty() && !const_input(n, 1)) return fail(n, "split sizes must be constants");
-        std::vector<std::int64_t> sizes = ints(1, "split");
-        const int parts = n.output_size();
-        if (sizes.empty()) {
-            if (c % parts != 0) return fail(n, std::to_string(c) + " channels do not split evenly");
-            sizes.assign(parts, c / parts);
-        }
-        std::int64_t total = 0;
-        for (auto v : sizes) total += v > 0 ? v : 1 << 30;
-        if (static_cast<int>(sizes.size()) != parts || total != c) return fail(n, "split sizes do not add up to the channels");
-        int start = 0;
-        for (int k = 0; k < parts; ++k) {
-            slice(start, static_cast<int>(sizes[k]), n.output(k));
-            start += static_cast<int>(sizes[k]);
-        }
-        return Status::success();
-    }
-    for (int k = 1; k < n.input_size(); ++k)
-        if (!n.input(k).empty() && !const_input(n, k)) return fail(n, "starts, ends, axes and steps must be constants");
-    const auto starts = ints(1, "starts"), ends = ints(2, "ends"), axes = ints(3, "axes"), steps = ints(4, "steps");
-    if (starts.size() != 1 || ends.size() != 1 || (!axes.empty() && axes != std::vector<std::int64_t>{1} &&
-                                                   axes != std::vector<std::int64_t>{-3}) ||
-        (axes.empty()) || (!steps.empty() && steps != std::vector<std::int64_t>{1}))
-        return fail(n, "only a slice of the channels (axis 1, step 1) is supported");
-    auto clampc = [&](std::int64_t v) { return std::clamp<std::int64_t>(v < 0 ? v + c : v, 0, c); };
-    const std::int64_t b = clampc(starts[0]), e = clampc(ends[0]);
-    if (e <= b) return fail(n, "the slice is empty");
-    slice(static_cast<int>(b), static_cast<int>(e - b), n.output(0));
-    return Status::success();
-}
-
 Status Reader::node(const onnx::NodeProto& n) {
     if (!n.domain().empty() && n.domain() != "ai.onnx") return fail(n, "ops of domain " + n.domain() + " are not supported");
     if (n.output_size() < 1) return fail(n, "has no output");
@@ -662,7 +421,10 @@ Result<Imported> Reader::run(const std::vector<std::string>& outputs) {
     return std::move(out_);
 }
 
-}  // namespace
+}  // namespace onnx_import
+
+using onnx_import::Reader;
+
 
 Result<Imported> import_onnx_bytes(const std::string& bytes, const std::string& where,
                                    const std::vector<std::string>& outputs) {
