@@ -339,7 +339,7 @@ Status Reader::node(const onnx::NodeProto& n) {
         return Status::success();
     }
     if (t == "Identity" || t == "Dropout") {
-        const Value* v = value(n.input(0));
+        const Value* v = n.input_size() > 0 ? value(n.input(0)) : nullptr;
         if (!v) return fail(n, "needs an input");
         if (v->kind == Value::Map) rename(v->node, n.output(0));
         else values_[n.output(0)] = *v;

@@ -34,8 +34,8 @@ public:
 
 private:
     Error fail(const onnx::NodeProto& n, const std::string& what) const {
-        return Error{where_ + ": node '" + (n.name().empty() ? n.output(0) : n.name()) + "' (" + n.op_type() + "): " +
-                     what};
+        const std::string name = !n.name().empty() ? n.name() : n.output_size() > 0 ? n.output(0) : "?";
+        return Error{where_ + ": node '" + name + "' (" + n.op_type() + "): " + what};
     }
     const Value* value(const std::string& name) const {
         auto it = values_.find(name);
