@@ -146,7 +146,7 @@ std::vector<CommandSpec> make_commands() {
          "--export takes the version and the file: --export 3 mine.json. An imported version must fit the\n"
          "library's model and descriptor.",
          0, 1, cmd_adapters},
-        {"import-model", "RECIPE SOURCE_DIR OUT.rvm", "import a TF.js model into RuVision's model format",
+        {"import-model", "RECIPE SOURCE_DIR OUT.rvm", "import a TF.js or ONNX model into RuVision's model format",
          {},
          "ruvision-cli import-model packaging/models/mobilenet_v2.json build/model-sources/x build/models/x.rvm",
          "", 3, 3, cmd_import_model},

@@ -35,6 +35,10 @@ Result<std::unique_ptr<Embedder>> Embedder::open(const ModelInfo& model, std::st
 Result<std::unique_ptr<Embedder>> Embedder::open(const std::filesystem::path& model_file, std::string_view descriptor) {
     auto m = ModelFile::load(model_file);
     if (!m) return m.error();
+    // Images have 3 channels; an imported network may take others (nn::input_channels).
+    if (const int c = nn::input_channels((*m)->graph().nodes.at(0)); c != 3)
+        return Error{model_file.string() + ": the network takes " + std::to_string(c) +
+                     " input channels, not an RGB image"};
     // Channel counts come from the validated graph: no forward pass at start-up.
     auto d = resolve_descriptor((*m)->header(), descriptor);
     if (!d) return d.error();

@@ -17,7 +17,8 @@ void run_small(const std::shared_ptr<const rv::ModelFile>& m) {
     if (pre.width > 64 || pre.height > 64) return;  // keep each input fast
     auto d = rv::resolve_descriptor(m->header(), {});
     if (!d) __builtin_trap();  // validation promised a resolvable default descriptor
-    std::vector<float> input(static_cast<std::size_t>(pre.width) * pre.height * 3, 0.5f);
+    std::vector<float> input(static_cast<std::size_t>(pre.width) * pre.height * rv::nn::input_channels(m->graph().nodes.at(0)),
+                             0.5f);
     rv::Network net(m);
     auto maps = net.run(input.data(), pre.height, pre.width, d->part_nodes);
     if (!maps) __builtin_trap();  // the native size was checked statically: it must run

@@ -89,7 +89,7 @@ Result<std::vector<MapShape>> infer_shapes(const Graph& g, const TensorShapes& t
                                            const std::vector<bool>& needed) {
     const int count = static_cast<int>(g.nodes.size());
     std::vector<MapShape> shapes(count);
-    MapShape image{h, w, 3};
+    MapShape image{h, w, g.nodes.empty() ? 3 : input_channels(g.nodes[0])};
     std::vector<const MapShape*> ins;
     for (int i = 0; i < count; ++i) {
         if (!needed.empty() && !needed[i]) continue;

@@ -19,7 +19,7 @@ using kernels::Activation;
 
 // One value per op, in the order of nn/ops/OpRegistry.cpp's list.
 enum class OpType : std::uint8_t {
-    Input,            // the image tensor, H x W x 3
+    Input,            // the input map, H x W x C (C = out_channels, 3 if 0)
     Conv2D,           // weights HWIO [kh][kw][cin][cout], bias [cout]
     DepthwiseConv2D,  // weights [kh][kw][c], bias [c]
     Add,              // two maps of one shape
@@ -28,6 +28,11 @@ enum class OpType : std::uint8_t {
     Mul,              // elementwise product of two maps of one shape (import-time only)
     Activation,       // act
     GlobalAvgPool,    // H x W x C -> 1 x 1 x C
+    MaxPool,          // kernel, stride, padding as a convolution's; padded taps are ignored
+    Softmax,          // over the channels of each pixel (a vector's classes)
+    Concat,           // two maps side by side along the channels (out_channels = the sum)
+    ChannelSlice,     // channels [channel_start, channel_start + out_channels) of a map
+    ChannelShuffle,   // ShuffleNet's channel shuffle in `groups`
 };
 
 const char* op_name(OpType op);
@@ -46,9 +51,13 @@ struct Node {
     int kernel_h = 1, kernel_w = 1, stride_h = 1, stride_w = 1;
     Padding padding = Padding::Same;
     int pad_top = 0, pad_left = 0, pad_bottom = 0, pad_right = 0;
-    int out_channels = 0;
+    int out_channels = 0;  // also Input's channels (0: 3)
     std::string weights;  // tensor names in the model file
     std::string bias;
+
+    // ChannelSlice: the first channel taken; ChannelShuffle: the groups.
+    int channel_start = 0;
+    int groups = 1;
 
     // Affine
     float scale = 1.0f, shift = 0.0f;
@@ -59,6 +68,9 @@ struct Node {
     // at import (fold_output_scales). A factor left here is applied to maps handed out by Network.
     float out_scale = 1.0f;
 };
+
+// Channels of an Input node (3 unless an importer set out_channels).
+inline int input_channels(const Node& input) { return input.out_channels > 0 ? input.out_channels : 3; }
 
 struct Graph {
     std::vector<Node> nodes;                    // nodes[0] is the Input

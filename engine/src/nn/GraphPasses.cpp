@@ -42,11 +42,19 @@ int simplify(Graph& g, const std::vector<std::string>& keep) {
         return true;
     };
 
-    // x * relu6(x + 3) / 6 -> HardSwish(x); relu6(x + 3) / 6 -> HardSigmoid(x).
+    // x * relu6(x + 3) / 6 (either order) and x * hard_sigmoid(x) -> HardSwish(x); relu6(x + 3) / 6 -> HardSigmoid(x).
     for (auto& n : g.nodes) {
         if (n.op == OpType::Mul) {
             for (int k = 0; k < 2; ++k) {
                 int a = n.inputs[k], b = n.inputs[1 - k], x = -1;
+                // x * hard_sigmoid(x) (ONNX's HardSwish expanded).
+                if (const Node& s = node_at(b); s.op == OpType::Activation && s.act == Activation::HardSigmoid &&
+                                                s.out_scale == 1.0f && s.inputs[0] == a) {
+                    n.op = OpType::Activation;
+                    n.act = Activation::HardSwish;
+                    n.inputs = {a};
+                    break;
+                }
                 if (is_affine(a, 1.0f / 6.0f, 0.0f) && is_relu6_of_plus3(b, &x) && node_at(a).inputs[0] == x) {
                     n.out_scale = node_at(a).scale * 6.0f;
                     n.op = OpType::Activation;
@@ -62,6 +70,16 @@ int simplify(Graph& g, const std::vector<std::string>& keep) {
                 n.op = OpType::Activation;
                 n.act = Activation::HardSigmoid;
                 n.inputs = {x};
+            } else if (const Node& m = node_at(n.inputs[0]); m.op == OpType::Mul) {
+                // (x * relu6(x + 3)) / 6, the order of ONNX exporters (PaddlePaddle's).
+                for (int k = 0; k < 2; ++k)
+                    if (is_relu6_of_plus3(m.inputs[1 - k], &x) && x == m.inputs[k]) {
+                        n.out_scale = n.scale * 6.0f;
+                        n.op = OpType::Activation;
+                        n.act = Activation::HardSwish;
+                        n.inputs = {x};
+                        break;
+                    }
             }
         }
     }

@@ -21,7 +21,7 @@ public:
         const float* data = nullptr;
     };
 
-    // input: h x w x 3 floats, already preprocessed. `wanted` are node indices; the maps are
+    // input: h x w x C floats (C: the Input node's channels, 3 for images), already preprocessed. `wanted` are node indices; the maps are
     // returned in the same order. Only the nodes they depend on are computed. Fails (without
     // computing anything) when the input size does not fit the network: too small for an
     // explicit padding, maps of different shapes to add, or a map beyond nn::kMaxMapElements.

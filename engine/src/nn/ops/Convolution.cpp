@@ -12,23 +12,19 @@
 #include "nn/ops/OpDef.h"
 
 namespace rv::nn {
-namespace {
 
 namespace jf = json_fields;
 
-void write(const Node& n, nlohmann::json& j) {
+void write_window(const Node& n, nlohmann::json& j) {
     j["kernel"] = {n.kernel_h, n.kernel_w};
     j["stride"] = {n.stride_h, n.stride_w};
     if (n.padding == Padding::Same)
         j["padding"] = "same";
     else
         j["padding"] = {n.pad_top, n.pad_left, n.pad_bottom, n.pad_right};
-    j["out_channels"] = n.out_channels;
-    j["weights"] = n.weights;
-    if (!n.bias.empty()) j["bias"] = n.bias;
 }
 
-void read(const nlohmann::json& jn, Node& n, const std::string& where) {
+void read_window(const nlohmann::json& jn, Node& n, const std::string& where) {
     auto pair = [&](const char* key, int lo, int hi, int& a, int& b) {
         const auto& v = jf::array_value(jf::member(jn, key, where), where + " " + key, 2);
         if (v.size() != 2) throw jf::FieldError(where + " " + key + " needs 2 values");
@@ -48,6 +44,43 @@ void read(const nlohmann::json& jn, Node& n, const std::string& where) {
         int* dst[4] = {&n.pad_top, &n.pad_left, &n.pad_bottom, &n.pad_right};
         for (int k = 0; k < 4; ++k) *dst[k] = static_cast<int>(jf::int_value(pads[k], where + " padding", 0, kMaxPad));
     }
+}
+
+Result<MapShape> window_shape(const Node& n, const MapShape& in, const MapShape& image) {
+    MapShape s;
+    s.c = in.c;
+    if (n.padding == Padding::Same) {
+        s.h = (in.h + n.stride_h - 1) / n.stride_h;
+        s.w = (in.w + n.stride_w - 1) / n.stride_w;
+        s.pad_top = std::max((s.h - 1) * n.stride_h + n.kernel_h - in.h, 0) / 2;
+        s.pad_left = std::max((s.w - 1) * n.stride_w + n.kernel_w - in.w, 0) / 2;
+    } else {
+        const int eh = in.h + n.pad_top + n.pad_bottom - n.kernel_h;
+        const int ew = in.w + n.pad_left + n.pad_right - n.kernel_w;
+        if (eh < 0 || ew < 0)
+            return Error{"input " + std::to_string(image.w) + "x" + std::to_string(image.h) +
+                         " is too small for the network (at node " + n.name + ")"};
+        s.h = eh / n.stride_h + 1;
+        s.w = ew / n.stride_w + 1;
+        s.pad_top = n.pad_top;
+        s.pad_left = n.pad_left;
+    }
+    // A 1 x 1 input at every size gives one output shape at every size.
+    s.vector = in.vector && s.h == 1 && s.w == 1;
+    return s;
+}
+
+namespace {
+
+void write(const Node& n, nlohmann::json& j) {
+    write_window(n, j);
+    j["out_channels"] = n.out_channels;
+    j["weights"] = n.weights;
+    if (!n.bias.empty()) j["bias"] = n.bias;
+}
+
+void read(const nlohmann::json& jn, Node& n, const std::string& where) {
+    read_window(jn, n, where);
     n.out_channels =
         static_cast<int>(jf::int_value(jf::member(jn, "out_channels", where), where + " out_channels", 1, kMaxChannels));
     n.weights = jf::string_value(jf::member(jn, "weights", where), where + " weights", 1024);
@@ -86,26 +119,8 @@ Result<MapShape> shape(const Node& n, const std::vector<const MapShape*>& ins, c
     if (wt->second[2] != in.c)
         return Error{"node " + n.name + ": expects " + std::to_string(wt->second[2]) + " input channels, gets " +
                      std::to_string(in.c)};
-    MapShape s;
-    s.c = n.out_channels;
-    if (n.padding == Padding::Same) {
-        s.h = (in.h + n.stride_h - 1) / n.stride_h;
-        s.w = (in.w + n.stride_w - 1) / n.stride_w;
-        s.pad_top = std::max((s.h - 1) * n.stride_h + n.kernel_h - in.h, 0) / 2;
-        s.pad_left = std::max((s.w - 1) * n.stride_w + n.kernel_w - in.w, 0) / 2;
-    } else {
-        const int eh = in.h + n.pad_top + n.pad_bottom - n.kernel_h;
-        const int ew = in.w + n.pad_left + n.pad_right - n.kernel_w;
-        if (eh < 0 || ew < 0)
-            return Error{"input " + std::to_string(image.w) + "x" + std::to_string(image.h) +
-                         " is too small for the network (at node " + n.name + ")"};
-        s.h = eh / n.stride_h + 1;
-        s.w = ew / n.stride_w + 1;
-        s.pad_top = n.pad_top;
-        s.pad_left = n.pad_left;
-    }
-    // A 1 x 1 input at every size gives one output shape at every size.
-    s.vector = in.vector && s.h == 1 && s.w == 1;
+    auto s = window_shape(n, in, image);
+    if (s) s->c = n.out_channels;
     return s;
 }
 
