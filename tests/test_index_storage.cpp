@@ -297,14 +297,14 @@ void TestIndexStorage::storage_per_dimension() {
     QCOMPARE(storage_for_dim(650), VectorStorage::F16);
     QCOMPARE(storage_for_dim(651), VectorStorage::I8);
     for (int d : {88, 576, 650, 651, 672, 1280, 1296}) {
-        HnswIndex index(d, kModel);
+        HnswIndex index(d, kModel, with(VectorStorage::Auto));
         QVERIFY(index.storage() == storage_for_dim(d));
         QCOMPARE(index.vector_bytes(), ix::code_size(index.storage(), std::size_t(d)));
         QVERIFY2(index.vector_bytes() <= rv::kMaxCompactVectorBytes, qPrintable(QString::number(d)));
     }
-    QCOMPARE(HnswIndex(576, kModel).vector_bytes(), std::size_t(1152));
-    QCOMPARE(HnswIndex(1280, kModel).vector_bytes(), std::size_t(1284));
-    QCOMPARE(HnswIndex(576, kModel, with(VectorStorage::F32)).vector_bytes(), std::size_t(2304));
+    QCOMPARE(HnswIndex(576, kModel, with(VectorStorage::Auto)).vector_bytes(), std::size_t(1152));
+    QCOMPARE(HnswIndex(1280, kModel, with(VectorStorage::Auto)).vector_bytes(), std::size_t(1284));
+    QCOMPARE(HnswIndex(576, kModel).vector_bytes(), std::size_t(2304));  // the default: f32 (HnswParams)
 }
 
 void TestIndexStorage::compact_recall_data() {
@@ -419,7 +419,7 @@ void TestIndexStorage::format_1_files_from_the_old_code_open() {
         auto loaded = rv::load_index(path, 0, "");
         QVERIFY2(loaded.ok(), loaded.ok() ? "" : loaded.error().message.c_str());
         auto& index = dynamic_cast<HnswIndex&>(**loaded);
-        QVERIFY(index.storage() == rv::storage_for_dim(index.dim()));
+        QVERIFY(index.storage() == VectorStorage::F32);  // format 1 held f32 vectors: kept
         std::vector<float> q(std::size_t(index.dim()), 0.0f);
         q[0] = 1;
         QVERIFY(!index.search(q.data(), 3).empty());
@@ -432,8 +432,8 @@ void TestIndexStorage::format_1_files_from_the_old_code_open() {
 }
 
 // A realistic format-1 file (the layout the old code wrote: ef_search, then hnswlib's bytes with
-// f32 vectors, FNV-1a) opens as the same graph converted: the answers of the f32 index converted
-// in memory; damage in it is still refused.
+// f32 vectors, FNV-1a) opens as the same graph, its vectors still f32: the same answers as the
+// index it was written from; damage in it is still refused.
 void TestIndexStorage::format_1_file_opens_converted() {
     QTemporaryDir dir;
     const std::string path = dir.filePath("old.rvi").toStdString();
@@ -451,9 +451,9 @@ void TestIndexStorage::format_1_file_opens_converted() {
     auto loaded = rv::load_index(path, d, kModel);
     QVERIFY2(loaded.ok(), loaded.ok() ? "" : loaded.error().message.c_str());
     auto& back = dynamic_cast<HnswIndex&>(**loaded);
-    QVERIFY(back.storage() == VectorStorage::F16);
+    QVERIFY(back.storage() == VectorStorage::F32);
     QCOMPARE(back.size(), n - 1);
-    auto converted = f32.with_storage(VectorStorage::Auto);
+    auto converted = f32.with_storage(VectorStorage::F32);
     QVERIFY(converted.ok());
     for (std::size_t i = 0; i < 30; ++i) {
         const auto a = (*converted)->search(&queries[i * d], 10);

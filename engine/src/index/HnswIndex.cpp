@@ -439,12 +439,7 @@ Result<std::unique_ptr<VectorIndex>> load_hnsw_payload(PayloadReader& in, const 
                                     std::to_string(g.cur_element_count - g.num_deleted_));
     g.setEf(ef);
     auto index = std::make_unique<HnswIndex>(std::move(impl));
-    if (h.version == 1) {
-        // Format 1 held f32 vectors: converted now, so the next save writes them compact.
-        auto converted = index->with_storage(VectorStorage::Auto);
-        if (!converted) return file_error(path, converted.error().message);
-        return std::unique_ptr<VectorIndex>(std::move(*converted));
-    }
+    // Format 1 held f32 vectors, kept so (HnswParams::storage); the next save writes format 2.
     return std::unique_ptr<VectorIndex>(std::move(index));
 }
 

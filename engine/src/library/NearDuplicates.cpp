@@ -5,7 +5,28 @@
 
 namespace rv {
 
-std::vector<std::vector<Neighbour>> star_groups(const CloseNeighbours& close) {
+namespace {
+
+// The lists with every pair listed both ways scored alike (the better of its two scores): a
+// score measured from one side may differ from the other side's in the last digits (an index
+// that stores vectors in half precision scores the exact query against the rounded stored
+// vector), and which file becomes a group's centre must not hang on that.
+CloseNeighbours symmetric_scores(const CloseNeighbours& close) {
+    CloseNeighbours out = close;
+    for (auto& [a, list] : out)
+        for (auto& n : list) {
+            const auto back = close.find(n.id);
+            if (back == close.end()) continue;
+            for (const auto& m : back->second)
+                if (m.id == a) n.score = std::max(n.score, m.score);
+        }
+    return out;
+}
+
+}  // namespace
+
+std::vector<std::vector<Neighbour>> star_groups(const CloseNeighbours& close_as_measured) {
+    const CloseNeighbours close = symmetric_scores(close_as_measured);
     struct Candidate {
         std::int64_t id;
         std::size_t count;

@@ -21,7 +21,7 @@ using CloseNeighbours = std::unordered_map<std::int64_t, std::vector<Neighbour>>
 // Every member scores at least the threshold with its group's centre, each item is in at most one
 // group, and a run of similar-looking photos does not chain into one huge group (as single
 // linkage would). Each group: the centre first (score 1), then by score, best first; groups of
-// one are dropped.
+// one are dropped. A pair listed both ways counts with the better of its two scores on both sides.
 std::vector<std::vector<Neighbour>> star_groups(const CloseNeighbours& close);
 
 

@@ -125,7 +125,11 @@ struct HnswParams {
     std::size_t initial_capacity = 1024;  // vectors before the first growth; grows x2 when full
     int build_threads = 1;            // threads add_batch uses for new ids (1 = reproducible)
     std::uint64_t seed = 100;         // level generator seed
-    VectorStorage storage = VectorStorage::Auto;  // how vectors are stored (Auto: storage_for_dim)
+    // How vectors are stored (Auto: storage_for_dim). F32 by default: duplicates group exact copies
+    // at a cosine of 0.9999, finer than a half-precision vector's score error (up to 6e-5), and
+    // take the index's scores as they are; compact storage is opt-in until duplicates re-score
+    // their candidates from the catalog's features.
+    VectorStorage storage = VectorStorage::F32;
 };
 
 class HnswIndex;
