@@ -150,7 +150,6 @@ std::vector<CommandSpec> make_commands() {
          {},
          "ruvision-cli import-model packaging/models/mobilenet_v2.json build/model-sources/x build/models/x.rvm",
          "", 3, 3, cmd_import_model},
-        // i14-peers
         {"export-onnx", "MODEL OUT.onnx", "write a model as an ONNX model (to run it in ONNX Runtime or OpenCV DNN)",
          {{"output", 0, Kind::List, "NODE",
            "also make these nodes or aliases outputs (the default descriptor's nodes and last always are)"},

@@ -36,7 +36,7 @@ int cmd_models(const Parsed& args);
 int cmd_embed(const Parsed& args);
 int cmd_rank(const Parsed& args);
 int cmd_import_model(const Parsed& args);
-int cmd_export_onnx(const Parsed& args);  // OnnxCommands.cpp (i14-peers)
+int cmd_export_onnx(const Parsed& args);  // OnnxCommands.cpp
 
 // Library commands (LibraryCommands.cpp).
 int cmd_index(const Parsed& args);

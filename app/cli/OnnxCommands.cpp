@@ -1,4 +1,4 @@
-// `ruvision-cli export-onnx MODEL OUT.onnx` (i14-peers).
+// `ruvision-cli export-onnx MODEL OUT.onnx`.
 #include <charconv>
 #include <cstdio>
 #include <filesystem>
