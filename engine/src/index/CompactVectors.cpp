@@ -70,13 +70,22 @@ float half_to_float(std::uint16_t h) {
     return (h & 0x8000u) ? -f : f;
 }
 
-std::size_t code_size(VectorStorage storage, std::size_t dim) {
+namespace {
+
+// The bytes a code's values take; code_size() pads them to whole 4-byte words, because hnswlib
+// places each element's label and the next element's link counts right after its data and reads
+// them as 4- and 8-byte values (UBSan reports a misaligned load otherwise).
+std::size_t value_bytes(VectorStorage storage, std::size_t dim) {
     switch (storage) {
         case VectorStorage::F16: return 2 * dim;
         case VectorStorage::I8: return sizeof(float) + dim;
         default: return sizeof(float) * dim;
     }
 }
+
+}  // namespace
+
+std::size_t code_size(VectorStorage storage, std::size_t dim) { return (value_bytes(storage, dim) + 3) / 4 * 4; }
 
 void encode_vector(VectorStorage storage, const float* v, std::size_t dim, void* out) {
     auto* bytes = static_cast<unsigned char*>(out);
@@ -100,6 +109,8 @@ void encode_vector(VectorStorage storage, const float* v, std::size_t dim, void*
     } else {
         std::memcpy(bytes, v, dim * sizeof(float));
     }
+    // The padding is zero, so equal vectors have equal codes.
+    std::memset(bytes + value_bytes(storage, dim), 0, code_size(storage, dim) - value_bytes(storage, dim));
 }
 
 void decode_vector(VectorStorage storage, const void* code, std::size_t dim, float* out) {

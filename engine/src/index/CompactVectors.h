@@ -27,7 +27,7 @@ namespace rv::index_detail {
 // Bytes of one code of `dim` values (storage resolved: not Auto).
 std::size_t code_size(VectorStorage storage, std::size_t dim);
 
-// Writes the code of v (dim floats) at out (code_size bytes).
+// Writes the code of v (dim floats) at out (code_size bytes, a multiple of 4; padding zero).
 void encode_vector(VectorStorage storage, const float* v, std::size_t dim, void* out);
 // Reads a code back into dim floats, exactly (binary16 infinities and NaNs included).
 void decode_vector(VectorStorage storage, const void* code, std::size_t dim, float* out);
