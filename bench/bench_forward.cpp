@@ -5,7 +5,9 @@
 // round runs every path once) so that load changes on a shared machine hit all of them. Medians
 // and minima in ms, after one untimed warm-up each (ONNX Runtime's session creation excluded).
 //
-// usage: bench_forward [--repeats N] [--models DIR] [--json] [--no-peers] [--profile] [IMAGE]
+// usage: bench_forward [--repeats N] [--models DIR] [--backbones] [--json] [--no-peers] [--profile] [IMAGE]
+//   --backbones  instead of the installed models, the design's other backbones with seeded random
+//              weights (tests/support/backbones.h: MobileNetV3-Small, ShuffleNetV2 1.0)
 //   --json     one JSON object per line and path: model, input, precision, isa | peer, threads,
 //              runs, median_ms, min_ms, vs_onnxruntime (ONNX Runtime's median / this one's) and
 //              vs_scalar (our scalar median / this one's); the human table otherwise
@@ -27,6 +29,7 @@
 #include <opencv2/dnn.hpp>
 
 #include "OrtPeer.h"
+#include "backbones.h"
 #include "bench_forward_profile.h"
 #include "image/Preprocess.h"
 #include "model/ModelFile.h"
@@ -58,7 +61,7 @@ struct Path {
 
 struct Options {
     int repeats = 15;
-    bool json = false, peers = true, profile = false;
+    bool json = false, peers = true, profile = false, backbones = false;
     std::string image = "/usr/share/backgrounds/mate/nature/Aqua.jpg";
 };
 
@@ -211,6 +214,7 @@ int main(int argc, char** argv) {
         else if (!std::strcmp(argv[i], "--json")) opt.json = true;
         else if (!std::strcmp(argv[i], "--no-peers")) opt.peers = false;
         else if (!std::strcmp(argv[i], "--profile")) opt.profile = true;
+        else if (!std::strcmp(argv[i], "--backbones")) opt.backbones = true;
         else opt.image = argv[i];
     }
     auto decoded = rv::decode_image(opt.image);
@@ -218,15 +222,29 @@ int main(int argc, char** argv) {
         std::fprintf(stderr, "bench_forward: %s\n", decoded.error().message.c_str());
         return 1;
     }
-    auto models = rv::list_models();
-    if (models.empty()) {
-        std::fprintf(stderr, "bench_forward: no models installed\n");
-        return 1;
-    }
     cv::setNumThreads(1);
     std::error_code ec;
     const auto scratch = std::filesystem::temp_directory_path() / ("bench_forward." + std::to_string(getpid()));
     std::filesystem::create_directories(scratch, ec);
+    std::vector<rv::ModelInfo> models;
+    if (opt.backbones) {
+        for (const auto& name : rv::backbones::names()) {
+            rv::ModelInfo info;
+            info.name = name;
+            info.path = scratch / (name + ".rvm");
+            if (auto st = rv::write_model_file(info.path, *rv::backbones::build(name)); !st) {
+                std::fprintf(stderr, "bench_forward: %s\n", st.error().message.c_str());
+                return 1;
+            }
+            models.push_back(std::move(info));
+        }
+    } else {
+        models = rv::list_models();
+    }
+    if (models.empty()) {
+        std::fprintf(stderr, "bench_forward: no models installed\n");
+        return 1;
+    }
     if (!opt.json) {
         std::printf("Forward pass to the node 'last', single thread, median of %d interleaved runs (after one warm-up), "
                     "image %s.\nvs ONNX Runtime: its median / this path's (above 1: faster than ONNX Runtime); "

@@ -10,9 +10,6 @@
 // or im2col); differences grow through ~50 layers (the TF.js parity test measured 6e-5 relative).
 // A transposed weight, a pad on the wrong side or a missing out_scale gives cosines far below
 // (the self-check row: another photo's output against ours scores below 0.99).
-//
-// ONNX Runtime is not optional: quickstart installs node and onnxruntime-node, so a missing one
-// is a failure with the reason, never a skip.
 #include <QDir>
 #include <QFile>
 #include <QJsonArray>
@@ -34,33 +31,16 @@
 #include "onnx/OnnxCommon.h"
 #include "onnx/OnnxExport.h"
 #include "onnx/OpenCvCompat.h"
+#include "ort_runner.h"
 #include "raw_files.h"
 #include "ruvision/engine/Embedder.h"
 #include "ruvision/engine/OnnxExport.h"
 
 namespace {
 
-using rv_test::read_f32;
+using rv_test::Agreement;
+using rv_test::compare;
 using rv_test::read_file;
-
-struct Agreement {
-    double cosine = 0, max_abs = 0, max_ref = 0;
-};
-
-Agreement compare(const std::vector<float>& ours, const std::vector<float>& ref) {
-    Agreement a;
-    if (ours.size() != ref.size() || ours.empty()) return a;
-    double dot = 0, n1 = 0, n2 = 0;
-    for (std::size_t i = 0; i < ours.size(); ++i) {
-        dot += double(ours[i]) * ref[i];
-        n1 += double(ours[i]) * ours[i];
-        n2 += double(ref[i]) * ref[i];
-        a.max_abs = std::max(a.max_abs, std::fabs(double(ours[i]) - ref[i]));
-        a.max_ref = std::max(a.max_ref, std::fabs(double(ref[i])));
-    }
-    a.cosine = dot / std::sqrt(n1 * n2);
-    return a;
-}
 
 // Our map of one node, NCHW (as ONNX outputs are).
 std::vector<float> ours_nchw(rv::Embedder& e, const std::vector<float>& nhwc, int h, int w, const std::string& node) {
@@ -71,8 +51,6 @@ std::vector<float> ours_nchw(rv::Embedder& e, const std::vector<float>& nhwc, in
     rv::onnx_io::nhwc_to_nchw(m->data(), oh, ow, oc, out.data());
     return out;
 }
-
-const QString kModelsDir = QStringLiteral(RUVISION_SOURCE_DIR "/packaging/models");
 
 }  // namespace
 
@@ -91,15 +69,11 @@ private slots:
 private:
     // Exports once per (model, fixed size); returns the .onnx path.
     QString exported(const QString& model, int w, int h);
-    // ORT's outputs for `nchw` (1 x 3 x h x w), by output name; empty + QFAIL text on failure.
-    std::map<std::string, std::vector<float>> run_ort(const QString& onnx, const std::vector<float>& nchw, int h,
-                                                      int w, QString* why);
 
     QTemporaryDir tmp_;
-    QString node_;
+    rv_test::OrtRunner ort_{QString()};
     QJsonArray cases_;
     std::map<QString, QString> exported_;
-    int ort_runs_ = 0;
 };
 
 void TestOnnxExport::initTestCase() {
@@ -108,11 +82,9 @@ void TestOnnxExport::initTestCase() {
     QVERIFY2(doc.isObject(), "tests/data/golden/golden.json missing or invalid");
     cases_ = doc.object()["cases"].toArray();
     QVERIFY(cases_.size() >= 10);
-    node_ = QStandardPaths::findExecutable("node");
-    QVERIFY2(!node_.isEmpty(), "node is not installed: packaging/quickstart.sh installs nodejs (ONNX Runtime runs in it)");
-    QVERIFY2(QFile::exists(kModelsDir + "/node_modules/onnxruntime-node/package.json"),
-             qPrintable("onnxruntime-node is missing from " + kModelsDir +
-                        "/node_modules: run packaging/quickstart.sh (npm ci of packaging/models/package-lock.json)"));
+    ort_ = rv_test::OrtRunner(tmp_.path());
+    const QString missing = ort_.missing();
+    QVERIFY2(missing.isEmpty(), qPrintable(missing));
     cv::setNumThreads(1);
 }
 
@@ -129,42 +101,6 @@ QString TestOnnxExport::exported(const QString& model, int w, int h) {
     }
     exported_[key] = out;
     return out;
-}
-
-std::map<std::string, std::vector<float>> TestOnnxExport::run_ort(const QString& onnx, const std::vector<float>& nchw,
-                                                                  int h, int w, QString* why) {
-    const QString dir = tmp_.filePath(QString("ort%1").arg(ort_runs_++));
-    QDir().mkpath(dir);
-    const QString input = dir + "/input.f32";
-    QFile f(input);
-    if (!f.open(QIODevice::WriteOnly) ||
-        f.write(reinterpret_cast<const char*>(nchw.data()), qint64(nchw.size() * 4)) != qint64(nchw.size() * 4)) {
-        *why = "cannot write " + input;
-        return {};
-    }
-    f.close();
-    QProcess p;
-    p.start(node_, {kModelsDir + "/ort_run.cjs", onnx, input, QString("1,3,%1,%2").arg(h).arg(w), "--repeats", "1",
-                    "--warmup", "0", "--out", dir});
-    if (!p.waitForFinished(120000)) {
-        *why = "node ort_run.cjs did not finish: " + p.errorString();
-        return {};
-    }
-    const QByteArray out = p.readAllStandardOutput();
-    const auto doc = QJsonDocument::fromJson(out.trimmed().split('\n').last());
-    if (p.exitCode() != 0 || !doc.isObject() || doc.object().contains("error")) {
-        *why = "ort_run.cjs failed (exit " + QString::number(p.exitCode()) + "): " + QString::fromUtf8(out) +
-               QString::fromUtf8(p.readAllStandardError());
-        return {};
-    }
-    if (!doc.object()["onnxruntime"].toString().startsWith("1.30")) {
-        *why = "expected ONNX Runtime 1.30, got " + doc.object()["onnxruntime"].toString();
-        return {};
-    }
-    std::map<std::string, std::vector<float>> result;
-    for (const auto& o : doc.object()["outputs"].toArray())
-        result[o.toObject()["name"].toString().toStdString()] = read_f32(o.toObject()["file"].toString());
-    return result;
 }
 
 void TestOnnxExport::layouts_convert_both_ways() {
@@ -294,7 +230,7 @@ void TestOnnxExport::peers_agree() {
     QCOMPARE(cv_outs.size(), names.size());
 
     QString why;
-    auto ort = run_ort(onnx, nchw, h, w, &why);
+    auto ort = ort_.run(onnx, nchw, 3, h, w, &why);
     QVERIFY2(!ort.empty(), qPrintable(why));
 
     for (std::size_t k = 0; k < names.size(); ++k) {
@@ -342,7 +278,7 @@ void TestOnnxExport::comparison_detects_a_different_output() {
         rv::onnx_io::nhwc_to_nchw(nhwc[i].data(), 224, 224, 3, nchw[i].data());
     }
     QString why;
-    auto other = run_ort(onnx, nchw[1], 224, 224, &why);
+    auto other = ort_.run(onnx, nchw[1], 3, 224, 224, &why);
     QVERIFY2(!other.empty(), qPrintable(why));
     const auto ours = ours_nchw(**embedder, nhwc[0], 224, 224, "out_relu");
     const Agreement a = compare(ours, other["last"]);

@@ -57,6 +57,14 @@ void add_float_initializer(onnx::GraphProto& g, const std::string& name, const s
     t->set_raw_data(reinterpret_cast<const char*>(data), count * sizeof(float));
 }
 
+void add_int64_initializer(onnx::GraphProto& g, const std::string& name, const std::vector<std::int64_t>& values) {
+    auto* t = g.add_initializer();
+    t->set_name(name);
+    t->set_data_type(onnx::TensorProto::INT64);
+    t->add_dims(static_cast<std::int64_t>(values.size()));
+    for (auto v : values) t->add_int64_data(v);
+}
+
 void set_attr(onnx::NodeProto& n, const std::string& name, std::int64_t value) {
     auto* a = n.add_attribute();
     a->set_name(name);

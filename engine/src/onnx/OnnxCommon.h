@@ -48,6 +48,8 @@ void nchw_to_nhwc(const float* src, int c, int h, int w, float* dst);
 // Protobuf helpers.
 void add_float_initializer(onnx::GraphProto& g, const std::string& name, const std::vector<std::int64_t>& dims,
                            const float* data, std::size_t count);
+// A 1-D int64 tensor (the shapes, axes and bounds that Reshape and Slice take as inputs).
+void add_int64_initializer(onnx::GraphProto& g, const std::string& name, const std::vector<std::int64_t>& values);
 void set_attr(onnx::NodeProto& n, const std::string& name, std::int64_t value);
 void set_attr(onnx::NodeProto& n, const std::string& name, float value);
 void set_attr(onnx::NodeProto& n, const std::string& name, const std::vector<std::int64_t>& values);

@@ -73,6 +73,12 @@ public:
         return name;
     }
 
+    // An int64 vector constant, added once per name.
+    std::string int64s(const std::string& name, const std::vector<std::int64_t>& values) {
+        if (added_.insert(name).second) add_int64_initializer(g_, name, values);
+        return name;
+    }
+
     // A model tensor in ONNX's convolution layout; `depthwise` selects [c][1][kh][kw].
     Result<std::string> conv_weights(const std::string& tensor, bool depthwise) {
         const std::string name = depthwise ? tensor + "#c1hw" : tensor;
@@ -146,6 +152,25 @@ Result<std::vector<std::int64_t>> explicit_pads(const nn::Node& n, const nn::Map
     const int ow = (in.w + out.pad_left + right - n.kernel_w) / n.stride_w + 1;
     if (oh != out.h || ow != out.w) return Error{"node " + n.name + ": no ONNX padding gives its output size"};
     return std::vector<std::int64_t>{out.pad_top, out.pad_left, bottom, right};
+}
+
+// A convolution's or pooling's window: kernel, strides and padding, so that ONNX computes our
+// output size (TF SAME: SAME_UPPER where the size is symbolic, explicit pads otherwise).
+Status set_window(onnx::NodeProto& node, const nn::Node& n, const nn::MapShape& in, const nn::MapShape& out,
+                  bool dynamic) {
+    set_attr(node, "kernel_shape", std::vector<std::int64_t>{n.kernel_h, n.kernel_w});
+    set_attr(node, "strides", std::vector<std::int64_t>{n.stride_h, n.stride_w});
+    if (n.padding == nn::Padding::Same && dynamic) {
+        // TF SAME = ONNX SAME_UPPER: out = ceil(in / stride), the odd pad pixel at the end.
+        set_attr(node, "auto_pad", std::string("SAME_UPPER"));
+    } else if (n.padding == nn::Padding::Explicit) {
+        set_attr(node, "pads", std::vector<std::int64_t>{n.pad_top, n.pad_left, n.pad_bottom, n.pad_right});
+    } else {
+        auto pads = explicit_pads(n, in, out);
+        if (!pads) return pads.error();
+        set_attr(node, "pads", *pads);
+    }
+    return Status::success();
 }
 
 }  // namespace
@@ -235,20 +260,36 @@ Result<onnx::ModelProto> build_onnx(const ModelFile& model, const OnnxExportOpti
                     ins.push_back(*b);
                 }
                 auto& c = w.node("Conv", n.name, ins, out);
-                set_attr(c, "kernel_shape", std::vector<std::int64_t>{n.kernel_h, n.kernel_w});
-                set_attr(c, "strides", std::vector<std::int64_t>{n.stride_h, n.stride_w});
                 set_attr(c, "dilations", std::vector<std::int64_t>{1, 1});
                 set_attr(c, "group", static_cast<std::int64_t>(dw ? s.c : 1));
-                if (n.padding == nn::Padding::Same && dynamic) {
-                    // TF SAME = ONNX SAME_UPPER: out = ceil(in / stride), the odd pad pixel at the end.
-                    set_attr(c, "auto_pad", std::string("SAME_UPPER"));
-                } else if (n.padding == nn::Padding::Explicit) {
-                    set_attr(c, "pads", std::vector<std::int64_t>{n.pad_top, n.pad_left, n.pad_bottom, n.pad_right});
-                } else {
-                    auto pads = explicit_pads(n, (*shapes)[n.inputs[0]], s);
-                    if (!pads) return fail(pads.error().message);
-                    set_attr(c, "pads", *pads);
-                }
+                if (auto st = set_window(c, n, (*shapes)[n.inputs[0]], s, dynamic); !st) return fail(st.error().message);
+                break;
+            }
+            case OpType::MaxPool: {
+                // Padded taps are ignored in both (ONNX pads MaxPool with -infinity).
+                auto& p = w.node("MaxPool", n.name, {x}, out);
+                if (auto st = set_window(p, n, (*shapes)[n.inputs[0]], s, dynamic); !st) return fail(st.error().message);
+                break;
+            }
+            case OpType::Concat:
+                set_attr(w.node("Concat", n.name, {x, value[n.inputs[1]]}, out), "axis", std::int64_t{1});
+                break;
+            case OpType::ChannelSlice:
+                w.node("Slice", n.name,
+                       {x, w.int64s(n.name + "#starts", {n.channel_start}),
+                        w.int64s(n.name + "#ends", {n.channel_start + n.out_channels}), w.int64s("axes#channels", {1})},
+                       out);
+                break;
+            case OpType::ChannelShuffle: {
+                // C = g x (C / g) channels read as a g x (C / g) matrix, transposed: the groups'
+                // channels interleaved. Reshaped back to the input's own shape (any size).
+                const std::int64_t g = n.groups;
+                w.node("Reshape", n.name + "#groups", {x, w.int64s(n.name + "#group_shape", {1, g, s.c / g, -1})},
+                       n.name + "#grouped");
+                set_attr(w.node("Transpose", n.name + "#transpose", {n.name + "#grouped"}, n.name + "#interleaved"),
+                         "perm", std::vector<std::int64_t>{0, 2, 1, 3});
+                w.node("Shape", n.name + "#shape", {x}, n.name + "#input_shape");
+                w.node("Reshape", n.name, {n.name + "#interleaved", n.name + "#input_shape"}, out);
                 break;
             }
             case OpType::Add:
