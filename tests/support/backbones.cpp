@@ -188,14 +188,47 @@ ModelData shufflenet_v2(std::uint32_t seed) {
     return m;
 }
 
+ModelData efficientnet_b0(std::uint32_t seed) {
+    ModelData m;
+    m.name = "efficientnet_b0";
+    m.architecture = "EfficientNet-B0 (torchvision's layout), seeded random weights";
+    m.source = "built by tests/support/backbones.cpp, seed " + std::to_string(seed);
+    Builder b(m, seed);
+    constexpr auto SW = Activation::Swish;
+    struct Stage {
+        int expand, k, stride, out, layers;
+    };
+    const Stage stages[] = {{1, 3, 1, 16, 1},  {6, 3, 2, 24, 2},  {6, 5, 2, 40, 2},  {6, 3, 2, 80, 3},
+                            {6, 5, 1, 112, 3}, {6, 5, 2, 192, 4}, {6, 3, 1, 320, 1}};
+    int x = b.conv(0, 32, 3, 2, SW);
+    for (const Stage& st : stages) {
+        for (int l = 0; l < st.layers; ++l) {
+            const int in = x, cin = b.channels(x), stride = l == 0 ? st.stride : 1;
+            if (st.expand != 1) x = b.conv(x, cin * st.expand, 1, 1, SW);
+            x = b.depthwise(x, st.k, stride, SW);
+            // Squeeze-excite sized from the block's input channels, gated by a sigmoid.
+            int g = b.global_avg_pool(x);
+            g = b.conv(g, std::max(1, cin / 4), 1, 1, SW);
+            g = b.conv(g, b.channels(x), 1, 1, Activation::Sigmoid);
+            x = b.scale_channels(x, g);
+            x = b.conv(x, st.out, 1, 1, Activation::None);
+            if (stride == 1 && cin == st.out) x = b.add(x, in);
+        }
+    }
+    x = b.conv(x, 1280, 1, 1, SW);
+    finish(m, b, x, {});
+    return m;
+}
+
 }  // namespace
 
-std::vector<std::string> names() { return {"mobilenet_v3_small", "shufflenet_v2"}; }
+std::vector<std::string> names() { return {"mobilenet_v3_small", "shufflenet_v2", "efficientnet_b0"}; }
 
 Result<ModelData> build(const std::string& name, std::uint32_t seed) {
     if (name == "mobilenet_v3_small") return mobilenet_v3_small(seed);
     if (name == "shufflenet_v2") return shufflenet_v2(seed);
-    return Error{"unknown backbone '" + name + "' (known: mobilenet_v3_small, shufflenet_v2)"};
+    if (name == "efficientnet_b0") return efficientnet_b0(seed);
+    return Error{"unknown backbone '" + name + "' (known: mobilenet_v3_small, shufflenet_v2, efficientnet_b0)"};
 }
 
 }  // namespace rv::backbones

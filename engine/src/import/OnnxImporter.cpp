@@ -363,12 +363,12 @@ Status Reader::node(const onnx::NodeProto& n) {
     if (t == "Softmax") return softmax(n);
     if (t == "Concat") return concat(n);
     if (t == "Split" || t == "Slice") return split(n);
-    if (t == "Relu" || t == "HardSwish") {
+    if (t == "Relu" || t == "HardSwish" || t == "Sigmoid") {
         const int x = map_input(n, 0);
         if (x < 0) return fail(n, "needs a map input");
         nn::Node a;
         a.op = nn::OpType::Activation;
-        a.act = t == "Relu" ? nn::Activation::Relu : nn::Activation::HardSwish;
+        a.act = t == "Relu" ? nn::Activation::Relu : t == "Sigmoid" ? nn::Activation::Sigmoid : nn::Activation::HardSwish;
         a.inputs = {x};
         add_node(std::move(a), n.output(0), vector_[x]);
         return Status::success();

@@ -27,6 +27,8 @@ Result<nn::Activation> keras_activation(const std::string& a) {
     if (a == "relu") return nn::Activation::Relu;
     if (a == "relu6") return nn::Activation::Relu6;
     if (a == "hard_sigmoid") return nn::Activation::HardSigmoid;
+    if (a == "sigmoid") return nn::Activation::Sigmoid;
+    if (a == "swish") return nn::Activation::Swish;
     return Error{"unsupported activation " + a};
 }
 

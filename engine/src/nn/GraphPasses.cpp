@@ -42,16 +42,19 @@ int simplify(Graph& g, const std::vector<std::string>& keep) {
         return true;
     };
 
-    // x * relu6(x + 3) / 6 (either order) and x * hard_sigmoid(x) -> HardSwish(x); relu6(x + 3) / 6 -> HardSigmoid(x).
+    // x * relu6(x + 3) / 6 (either order) and x * hard_sigmoid(x) -> HardSwish(x); relu6(x + 3) / 6 -> HardSigmoid(x);
+    // x * sigmoid(x) -> Swish(x).
     for (auto& n : g.nodes) {
         if (n.op == OpType::Mul) {
             for (int k = 0; k < 2; ++k) {
                 int a = n.inputs[k], b = n.inputs[1 - k], x = -1;
-                // x * hard_sigmoid(x) (ONNX's HardSwish expanded).
-                if (const Node& s = node_at(b); s.op == OpType::Activation && s.act == Activation::HardSigmoid &&
-                                                s.out_scale == 1.0f && s.inputs[0] == a) {
+                // x * hard_sigmoid(x) (ONNX's HardSwish expanded), x * sigmoid(x) (Swish, SiLU).
+                if (const Node& s = node_at(b);
+                    s.op == OpType::Activation &&
+                    (s.act == Activation::HardSigmoid || s.act == Activation::Sigmoid) && s.out_scale == 1.0f &&
+                    s.inputs[0] == a) {
+                    n.act = s.act == Activation::Sigmoid ? Activation::Swish : Activation::HardSwish;
                     n.op = OpType::Activation;
-                    n.act = Activation::HardSwish;
                     n.inputs = {a};
                     break;
                 }

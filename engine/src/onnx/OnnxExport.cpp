@@ -131,6 +131,13 @@ public:
                 set_attr(n, "beta", 0.5f);
                 return Status::success();
             }
+            case Activation::Sigmoid:
+                node("Sigmoid", node_name, {in}, out);
+                return Status::success();
+            case Activation::Swish:  // opset 14 has no Swish (SiLU): x * sigmoid(x)
+                node("Sigmoid", node_name + "#sigmoid", {in}, node_name + "#sigmoid");
+                node("Mul", node_name, {in, node_name + "#sigmoid"}, out);
+                return Status::success();
         }
         return Error{"node " + node_name + ": activation " + std::to_string(static_cast<int>(act)) + " has no ONNX form"};
     }
@@ -282,14 +289,26 @@ Result<onnx::ModelProto> build_onnx(const ModelFile& model, const OnnxExportOpti
                 break;
             case OpType::ChannelShuffle: {
                 // C = g x (C / g) channels read as a g x (C / g) matrix, transposed: the groups'
-                // channels interleaved. Reshaped back to the input's own shape (any size).
-                const std::int64_t g = n.groups;
-                w.node("Reshape", n.name + "#groups", {x, w.int64s(n.name + "#group_shape", {1, g, s.c / g, -1})},
-                       n.name + "#grouped");
-                set_attr(w.node("Transpose", n.name + "#transpose", {n.name + "#grouped"}, n.name + "#interleaved"),
-                         "perm", std::vector<std::int64_t>{0, 2, 1, 3});
-                w.node("Shape", n.name + "#shape", {x}, n.name + "#input_shape");
-                w.node("Reshape", n.name, {n.name + "#interleaved", n.name + "#input_shape"}, out);
+                // channels interleaved. At a fixed size in the form PyTorch writes (and our
+                // importer reads): Reshape to 1 x g x C/g x H x W, Transpose 0,2,1,3,4, Reshape
+                // back. At a symbolic size H x W is one axis and the last Reshape takes the
+                // input's own shape.
+                const std::int64_t g = n.groups, c = s.c, h = s.h, wd = s.w;
+                const std::string grouped = n.name + "#grouped", interleaved = n.name + "#interleaved";
+                if (!dynamic) {
+                    w.node("Reshape", n.name + "#groups", {x, w.int64s(n.name + "#group_shape", {1, g, c / g, h, wd})},
+                           grouped);
+                    set_attr(w.node("Transpose", n.name + "#transpose", {grouped}, interleaved), "perm",
+                             std::vector<std::int64_t>{0, 2, 1, 3, 4});
+                    w.node("Reshape", n.name, {interleaved, w.int64s(n.name + "#shape", {1, c, h, wd})}, out);
+                } else {
+                    w.node("Reshape", n.name + "#groups", {x, w.int64s(n.name + "#group_shape", {1, g, c / g, -1})},
+                           grouped);
+                    set_attr(w.node("Transpose", n.name + "#transpose", {grouped}, interleaved), "perm",
+                             std::vector<std::int64_t>{0, 2, 1, 3});
+                    w.node("Shape", n.name + "#shape", {x}, n.name + "#input_shape");
+                    w.node("Reshape", n.name, {interleaved, n.name + "#input_shape"}, out);
+                }
                 break;
             }
             case OpType::Add:

@@ -5,6 +5,7 @@
 #include "ruvision/kernels/kernels.h"
 
 #include <algorithm>
+#include <cmath>
 #include <cstddef>
 
 namespace rv::kernels::ref {
@@ -16,6 +17,8 @@ inline float activate(float x, Activation act) {
     case Activation::Relu6: return std::min(std::max(x, 0.0f), 6.0f);
     case Activation::HardSwish: return x * std::min(std::max(x + 3.0f, 0.0f), 6.0f) / 6.0f;
     case Activation::HardSigmoid: return std::min(std::max(x + 3.0f, 0.0f), 6.0f) / 6.0f;
+    case Activation::Sigmoid: return 1.0f / (1.0f + std::exp(-x));
+    case Activation::Swish: return x / (1.0f + std::exp(-x));
     }
     return x;
 }

@@ -153,6 +153,10 @@ inline vfloat<Arch> apply(const vfloat<Arch>& x) {
         return x * (xsimd::min(xsimd::max(x + V(3.0f), V(0.0f)), V(6.0f)) * V(1.0f / 6.0f));
     } else if constexpr (A == Activation::HardSigmoid) {
         return xsimd::min(xsimd::max(x + V(3.0f), V(0.0f)), V(6.0f)) * V(1.0f / 6.0f);
+    } else if constexpr (A == Activation::Sigmoid) {
+        return V(1.0f) / (V(1.0f) + xsimd::exp(-x));
+    } else if constexpr (A == Activation::Swish) {
+        return x / (V(1.0f) + xsimd::exp(-x));
     } else {
         return x;
     }
@@ -166,6 +170,8 @@ inline void with_activation(Activation act, F&& f) {
     case Activation::Relu6: f(ActTag<Activation::Relu6>{}); return;
     case Activation::HardSwish: f(ActTag<Activation::HardSwish>{}); return;
     case Activation::HardSigmoid: f(ActTag<Activation::HardSigmoid>{}); return;
+    case Activation::Sigmoid: f(ActTag<Activation::Sigmoid>{}); return;
+    case Activation::Swish: f(ActTag<Activation::Swish>{}); return;
     case Activation::None: break;
     }
     f(ActTag<Activation::None>{});

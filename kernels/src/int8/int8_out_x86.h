@@ -6,6 +6,7 @@
 #include "int8/int8_x86.h"
 #include "ruvision/kernels/int8.h"
 
+#include <cmath>
 #include <cstring>
 
 namespace rv::kernels::int8 {
@@ -25,6 +26,17 @@ inline typename T::F activate_f(typename T::F x, Activation act) {
     case Activation::HardSigmoid:
         return T::fmul(T::fmin(T::fmax(T::fadd(x, T::fset1(3.0f)), zero), six),
                        T::fset1(1.0f / 6.0f));
+    case Activation::Sigmoid:
+    case Activation::Swish: {
+        // Lane by lane with the reference's formula (common/reference.h, not called: an inline
+        // function emitted here with ISA flags could be handed to baseline callers): correct, not
+        // fast. The int8 network keeps convolutions with these activations in float.
+        constexpr int lanes = sizeof(F) / sizeof(float);
+        alignas(64) float v[lanes];
+        T::fstore(v, x);
+        for (float& e : v) e = (act == Activation::Swish ? e : 1.0f) / (1.0f + std::exp(-e));
+        return T::fload(v);
+    }
     }
     return x;
 }

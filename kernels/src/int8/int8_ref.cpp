@@ -180,7 +180,9 @@ bool u8_clamp_for(Activation act, QuantParams out, std::uint8_t& min, std::uint8
     case Activation::Relu: min = q(0.0f), max = 255; return true;
     case Activation::Relu6: min = q(0.0f), max = q(6.0f); return true;
     case Activation::HardSwish:
-    case Activation::HardSigmoid: return false;
+    case Activation::HardSigmoid:
+    case Activation::Sigmoid:
+    case Activation::Swish: return false;
     }
     return false;
 }

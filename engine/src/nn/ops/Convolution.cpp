@@ -233,8 +233,13 @@ void prepare_outputs(const Node& n, Int8Prep& p, const std::vector<float>& w_sca
     }
 }
 
+// The int8 kernels' fast epilogues are clamps and hard (piecewise linear) activations; a
+// convolution ending in an exponential one stays in float.
+bool int8_activation(Activation act) { return act != Activation::Sigmoid && act != Activation::Swish; }
+
 bool prepare_conv2d_int8(const Node& n, Int8Prep& p) {
     if (!is_pointwise(n)) return false;  // the stem (3 input channels) and other dense kernels stay float
+    if (!int8_activation(n.act)) return false;
     const int K = p.model.tensor(n.weights)->shape[2], N = n.out_channels;
     const std::vector<float> w = folded_weights(n, p, K, N, false);
     std::vector<std::int8_t> q(static_cast<std::size_t>(K) * N);
@@ -247,6 +252,7 @@ bool prepare_conv2d_int8(const Node& n, Int8Prep& p) {
 }
 
 bool prepare_depthwise_int8(const Node& n, Int8Prep& p) {
+    if (!int8_activation(n.act)) return false;
     const int taps = n.kernel_h * n.kernel_w, C = n.out_channels;
     const std::vector<float> w = folded_weights(n, p, taps, C, true);
     p.prepared.weights.resize(static_cast<std::size_t>(taps) * C);

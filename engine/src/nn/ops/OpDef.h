@@ -90,7 +90,8 @@ const OpDef& op_def(OpType op);
 // The op named `name` in model files, or nullptr.
 const OpDef* find_op(std::string_view name);
 
-// Activation names in model files ("none", "relu", "relu6", "hard_swish", "hard_sigmoid").
+// Activation names in model files ("none", "relu", "relu6", "hard_swish", "hard_sigmoid", "sigmoid",
+// "swish").
 const char* activation_name(Activation act);
 bool parse_activation(std::string_view name, Activation& out);
 

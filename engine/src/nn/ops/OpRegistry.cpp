@@ -38,7 +38,7 @@ const OpList& ops() {
     return list;
 }
 
-constexpr const char* kActivations[] = {"none", "relu", "relu6", "hard_swish", "hard_sigmoid"};
+constexpr const char* kActivations[] = {"none", "relu", "relu6", "hard_swish", "hard_sigmoid", "sigmoid", "swish"};
 
 }  // namespace
 

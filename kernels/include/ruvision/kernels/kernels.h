@@ -32,6 +32,8 @@ enum class Activation : std::uint8_t {
     Relu6,        // min(max(x, 0), 6)
     HardSwish,    // x * relu6(x + 3) / 6
     HardSigmoid,  // relu6(x + 3) / 6
+    Sigmoid,      // 1 / (1 + exp(-x))
+    Swish,        // x * sigmoid(x) (SiLU)
 };
 
 enum class Isa : std::uint8_t { Scalar, Sse2, Avx2, Avx512, Neon };
