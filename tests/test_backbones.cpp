@@ -52,6 +52,7 @@ private slots:
     void unknown_name_is_refused();
     void onnx_runtime_agrees_data();
     void onnx_runtime_agrees();
+    void symbolic_size_export_agrees();
 
 private:
     // Our logits for `input` on one kernel table, fused blocks on or off.
@@ -202,6 +203,43 @@ void TestBackbones::onnx_runtime_agrees() {
     const auto apart =
         compare(difference(ours(*loaded, inputs[0], best, true), ours(*loaded, inputs[1], best, true)), ref_diff);
     QVERIFY2(apart.cosine < 0.9, qPrintable(QString("other weights' difference: cosine %1").arg(apart.cosine)));
+}
+
+// A fully convolutional ShuffleNetV2 (any input size) is exported with symbolic height and width:
+// the channel shuffle then takes its shape from its input. ONNX Runtime runs that one file at two
+// sizes, and agrees with us at both.
+void TestBackbones::symbolic_size_export_agrees() {
+    auto m = rv::backbones::build("shufflenet_v2", 7);
+    QVERIFY(m);
+    m->preprocess.any_size = true;
+    const QString rvm = tmp_.filePath("shufflenet_any.rvm"), onnx = tmp_.filePath("shufflenet_any.onnx");
+    QVERIFY(rv::write_model_file(rvm.toStdString(), *m));
+    auto model = rv::ModelFile::load(rvm.toStdString());
+    QVERIFY2(model, model ? "" : model.error().message.c_str());
+    rv::OnnxExportOptions eo;
+    eo.outputs = {"last"};
+    eo.default_outputs = false;
+    auto exported = rv::export_onnx(rvm.toStdString(), onnx.toStdString(), eo);
+    QVERIFY2(exported, exported ? "" : exported.error().message.c_str());
+    QCOMPARE(exported->input_shape, (std::vector<long long>{1, 3, -1, -1}));
+    for (auto [h, w] : {std::pair{224, 224}, std::pair{160, 288}}) {
+        std::mt19937 rng(h * 1000 + w);
+        std::uniform_real_distribution<float> u(-1.0f, 1.0f);
+        std::vector<float> input(std::size_t(h) * w * 3), nchw(input.size());
+        for (float& v : input) v = u(rng);
+        rv::onnx_io::nhwc_to_nchw(input.data(), h, w, 3, nchw.data());
+        QString why;
+        auto ref = ort_.run(onnx, nchw, 3, h, w, &why);
+        QVERIFY2(ref.size() == 1, qPrintable(why));
+        rv::Network net(*model);
+        auto maps = net.run(input.data(), h, w, {(*model)->graph().find("last")});
+        QVERIFY2(maps, maps ? "" : maps.error().message.c_str());
+        const auto& map = (*maps)[0];
+        const auto a = compare(std::vector<float>(map.data, map.data + std::size_t(map.h) * map.w * map.c),
+                               ref.begin()->second);
+        qInfo("%dx%d: 1 - cosine %g, max |diff| %g (largest logit %g)", w, h, 1.0 - a.cosine, a.max_abs, a.max_ref);
+        QVERIFY(a.cosine >= 0.9999 && a.max_abs <= 1e-3 * std::max(1.0, a.max_ref));
+    }
 }
 
 QTEST_GUILESS_MAIN(TestBackbones)

@@ -39,6 +39,8 @@ private slots:
                 if (act == Activation::Relu6) y = std::clamp(x, 0.0, 6.0);
                 if (act == Activation::HardSwish) y = x * std::clamp(x + 3, 0.0, 6.0) / 6;
                 if (act == Activation::HardSigmoid) y = std::clamp(x + 3, 0.0, 6.0) / 6;
+                if (act == Activation::Sigmoid) y = 1 / (1 + std::exp(-x));
+                if (act == Activation::Swish) y = x / (1 + std::exp(-x));
                 const double want = std::clamp(std::nearbyint(y / 0.03) + 40, 0.0, 255.0);
                 QVERIFY2(std::fabs(table[q] - want) <= 1.0, qPrintable(QStringLiteral("%1 q=%2").arg(act_name(act)).arg(q)));
             }
