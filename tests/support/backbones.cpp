@@ -115,6 +115,15 @@ void finish(ModelData& m, Builder& b, int features, std::vector<int> hidden) {
     m.preprocess.offset = -1.0f;
 }
 
+// A model's header fields; the graph, weights and preprocessing come from the builder.
+ModelData described(const std::string& name, const std::string& architecture, std::uint32_t seed) {
+    ModelData m;
+    m.name = name;
+    m.architecture = architecture + " (torchvision's layout), seeded random weights";
+    m.source = "built by tests/support/backbones.cpp, seed " + std::to_string(seed);
+    return m;
+}
+
 // torchvision's _make_divisible: the nearest multiple of 8, never 10 % below v.
 int divisible8(float v) {
     int r = std::max(8, static_cast<int>(v + 4.0f) / 8 * 8);
@@ -123,10 +132,7 @@ int divisible8(float v) {
 }
 
 ModelData mobilenet_v3_small(std::uint32_t seed) {
-    ModelData m;
-    m.name = "mobilenet_v3_small";
-    m.architecture = "MobileNetV3-Small 1.0 (torchvision's layout), seeded random weights";
-    m.source = "built by tests/support/backbones.cpp, seed " + std::to_string(seed);
+    ModelData m = described("mobilenet_v3_small", "MobileNetV3-Small 1.0", seed);
     Builder b(m, seed);
     constexpr auto RE = Activation::Relu, HS = Activation::HardSwish;
     struct Block {
@@ -159,10 +165,7 @@ ModelData mobilenet_v3_small(std::uint32_t seed) {
 }
 
 ModelData shufflenet_v2(std::uint32_t seed) {
-    ModelData m;
-    m.name = "shufflenet_v2";
-    m.architecture = "ShuffleNetV2 1.0 (torchvision's layout), seeded random weights";
-    m.source = "built by tests/support/backbones.cpp, seed " + std::to_string(seed);
+    ModelData m = described("shufflenet_v2", "ShuffleNetV2 1.0", seed);
     Builder b(m, seed);
     constexpr auto RE = Activation::Relu, NO = Activation::None;
     int x = b.conv(0, 24, 3, 2, RE);
@@ -189,10 +192,7 @@ ModelData shufflenet_v2(std::uint32_t seed) {
 }
 
 ModelData efficientnet_b0(std::uint32_t seed) {
-    ModelData m;
-    m.name = "efficientnet_b0";
-    m.architecture = "EfficientNet-B0 (torchvision's layout), seeded random weights";
-    m.source = "built by tests/support/backbones.cpp, seed " + std::to_string(seed);
+    ModelData m = described("efficientnet_b0", "EfficientNet-B0", seed);
     Builder b(m, seed);
     constexpr auto SW = Activation::Swish;
     struct Stage {
