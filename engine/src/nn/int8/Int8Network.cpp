@@ -13,7 +13,8 @@ Int8Network::Int8Network(std::shared_ptr<const ModelFile> model, const kernels::
 
 Result<std::unique_ptr<Int8Network>> Int8Network::create(std::shared_ptr<const ModelFile> model,
                                                          const nn::ActivationRanges& ranges,
-                                                         const kernels::Int8Kernels* k8) {
+                                                         const kernels::Int8Kernels* k8,
+                                                         const std::vector<bool>& keep_float) {
     const auto& nodes = model->graph().nodes;
     const std::size_t count = nodes.size();
     if (ranges.lo.size() != count || ranges.hi.size() != count)
@@ -34,7 +35,7 @@ Result<std::unique_ptr<Int8Network>> Int8Network::create(std::shared_ptr<const M
         const nn::Node& n = nodes[i];
         const nn::OpDef& def = nn::op_def(n.op);
         Step& st = net->steps_[i];
-        if (!def.prepare_int8) continue;
+        if (!def.prepare_int8 || (i < keep_float.size() && keep_float[i])) continue;
         const auto& channel_hi = i < ranges.channel_hi.size() ? ranges.channel_hi[i] : none;
         const int first = n.inputs.empty() ? -1 : n.inputs[0];
         const auto& in_mean = first >= 0 && first < static_cast<int>(ranges.channel_mean.size()) ? ranges.channel_mean[first] : none;

@@ -19,10 +19,12 @@ namespace rv {
 class Int8Network {
 public:
     // Quantizes the weights of every op that runs in int8 with the int8 kernels `k8` (the process'
-    // choice if null: the packed layout belongs to one table).
+    // choice if null: the packed layout belongs to one table). Nodes marked in `keep_float` (one
+    // flag per node, or empty) run in float even if their op has an int8 run.
     static Result<std::unique_ptr<Int8Network>> create(std::shared_ptr<const ModelFile> model,
                                                        const nn::ActivationRanges& ranges,
-                                                       const kernels::Int8Kernels* k8 = nullptr);
+                                                       const kernels::Int8Kernels* k8 = nullptr,
+                                                       const std::vector<bool>& keep_float = {});
 
     // As Network::run: float input, float maps out (uint8 maps dequantized).
     Result<std::vector<Network::Map>> run(const float* input, int h, int w, const std::vector<int>& wanted);

@@ -182,6 +182,28 @@ std::vector<float> folded_weights(const Node& n, const Int8Prep& p, int rows, in
     return f;
 }
 
+// Weights per output channel (column), each with the scale of its largest weight, except where the
+// bias would not fit the accumulator: a channel whose weights are all but zero (batch norm folded
+// with a gamma near 0) keeps a constant output, its bias, which in units of a tiny scale overflows
+// int32. Such a column takes the scale that puts its bias at 2^24 units (its weights round to 0,
+// as they nearly are); 2^24 leaves room for K * 255 * 127 on top.
+void quantize_weights(const Node& n, const Int8Prep& p, const std::vector<float>& w, int rows, int cols, std::int8_t* q,
+                      std::vector<float>& w_scale) {
+    kernels::quantize_weights_per_channel(w.data(), rows, cols, q, w_scale.data());
+    if (n.bias.empty()) return;
+    const float* bias = p.model.tensor(n.bias)->data;
+    const double a_scale = p.in[0].channel_scale.empty() ? p.in[0].q.scale : 1.0;
+    for (int c = 0; c < cols; ++c) {
+        const double floor = std::abs(double(bias[c])) / (a_scale * double(1 << 24));
+        if (w_scale[c] >= floor) continue;
+        w_scale[c] = static_cast<float>(floor);
+        for (int r = 0; r < rows; ++r) {
+            const std::size_t e = static_cast<std::size_t>(r) * cols + c;
+            q[e] = static_cast<std::int8_t>(std::clamp(std::nearbyint(w[e] / w_scale[c]), -127.0f, 127.0f));
+        }
+    }
+}
+
 // Bias correction (Nagel et al. 2019, "Data-Free Quantization"): rounding the weights shifts each
 // output's mean by sum_k mean(x_k) * (w_q[k][n] - w[k][n]); the calibration's input means give
 // that shift, and the bias takes it back. `q`/`w_scale` are the quantized folded weights `folded`
@@ -244,7 +266,7 @@ bool prepare_conv2d_int8(const Node& n, Int8Prep& p) {
     const std::vector<float> w = folded_weights(n, p, K, N, false);
     std::vector<std::int8_t> q(static_cast<std::size_t>(K) * N);
     std::vector<float> w_scale(N);
-    kernels::quantize_weights_per_channel(w.data(), K, N, q.data(), w_scale.data());
+    quantize_weights(n, p, w, K, N, q.data(), w_scale);
     p.prepared.packed.resize(p.k8.gemm_packed_size(K, N));
     p.k8.gemm_pack(K, N, q.data(), p.prepared.packed.data());
     prepare_outputs(n, p, w_scale, mean_shift(p, w, q.data(), w_scale, K, N, false));
@@ -257,7 +279,7 @@ bool prepare_depthwise_int8(const Node& n, Int8Prep& p) {
     const std::vector<float> w = folded_weights(n, p, taps, C, true);
     p.prepared.weights.resize(static_cast<std::size_t>(taps) * C);
     std::vector<float> w_scale(C);
-    kernels::quantize_weights_per_channel(w.data(), taps, C, p.prepared.weights.data(), w_scale.data());
+    quantize_weights(n, p, w, taps, C, p.prepared.weights.data(), w_scale);
     prepare_outputs(n, p, w_scale, mean_shift(p, w, p.prepared.weights.data(), w_scale, taps, C, true));
     return true;
 }
