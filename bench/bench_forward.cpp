@@ -1,5 +1,5 @@
 // Forward-pass latency of each backbone, single thread: ours on every SIMD path this CPU runs and
-// on the scalar reference, and the same network exported to ONNX (ruvision-cli export-onnx) run by
+// on the scalar reference, in INT8 on every int8 path (when the model file carries a calibration), and the same network exported to ONNX (ruvision-cli export-onnx) run by
 // the peers: ONNX Runtime 1.30 (node, packaging/models/ort_run.cjs, kept alive) and OpenCV DNN (in
 // this process). All on the same preprocessed input, in one run, interleaved run by run (each
 // round runs every path once) so that load changes on a shared machine hit all of them. Medians
@@ -34,6 +34,7 @@
 #include "image/Preprocess.h"
 #include "model/ModelFile.h"
 #include "nn/Network.h"
+#include "nn/int8/Int8Network.h"
 #include "onnx/OnnxCommon.h"
 #include "onnx/OpenCvCompat.h"
 #include "ruvision/engine/Embedder.h"
@@ -57,6 +58,7 @@ struct Path {
     bool peer = false;
     bool scalar = false;
     std::vector<double> ms;
+    const char* precision = "fp32";
 };
 
 struct Options {
@@ -82,7 +84,7 @@ void print_results(const Options& opt, const std::string& model, int w, int h, c
         const double med = median(p.ms), mn = *std::min_element(p.ms.begin(), p.ms.end());
         if (opt.json) {
             nlohmann::json j{{"model", model},  {"input", std::to_string(w) + "x" + std::to_string(h)},
-                             {"precision", "fp32"}, {p.peer ? "peer" : "isa", p.label},
+                             {"precision", p.precision}, {p.peer ? "peer" : "isa", p.label},
                              {"threads", 1},    {"runs", p.ms.size()},
                              {"median_ms", med}, {"min_ms", mn}};
             if (ort > 0) j["vs_onnxruntime"] = ort / med;
@@ -92,8 +94,8 @@ void print_results(const Options& opt, const std::string& model, int w, int h, c
             char vs_ort[32] = "-", vs_scalar[32] = "-";
             if (ort > 0) std::snprintf(vs_ort, sizeof vs_ort, "%.2fx", ort / med);
             if (scalar > 0) std::snprintf(vs_scalar, sizeof vs_scalar, "%.1fx", scalar / med);
-            std::printf("| %s | %dx%d | %s | %.2f | %.2f | %s | %s |\n", model.c_str(), w, h, p.label.c_str(), med, mn,
-                        vs_ort, vs_scalar);
+            std::printf("| %s | %dx%d | %s %s | %.2f | %.2f | %s | %s |\n", model.c_str(), w, h, p.precision,
+                        p.label.c_str(), med, mn, vs_ort, vs_scalar);
         }
     }
     std::fflush(stdout);
@@ -114,6 +116,19 @@ bool bench_one(const Options& opt, const rv::ModelInfo& info, const std::shared_
         nets.back()->set_kernels(*rv::kernels::kernels_for(isa));
         paths.push_back({std::string(rv::kernels::isa_name(isa)), false, isa == rv::kernels::Isa::Scalar, {}});
     }
+    // INT8, on every int8 path but the scalar reference, when the model carries a calibration.
+    std::vector<std::unique_ptr<rv::Int8Network>> nets8;
+    if (const auto& c = model->int8_calibration())
+        for (auto path : rv::kernels::available_int8_paths()) {
+            if (path == rv::kernels::Int8Path::Scalar) continue;
+            auto n = rv::Int8Network::create(model, c->ranges, rv::kernels::int8_kernels_for(path), c->keep_float);
+            if (!n) {
+                std::fprintf(stderr, "bench_forward: %s in INT8: %s\n", info.name.c_str(), n.error().message.c_str());
+                continue;
+            }
+            nets8.push_back(std::move(*n));
+            paths.push_back({std::string(rv::kernels::int8_path_name(path)), false, false, {}, "int8"});
+        }
 
     // The same network (input to "last") for the peers, at this very size.
     std::unique_ptr<rv::bench::OrtPeer> ort;
@@ -175,6 +190,16 @@ bool bench_one(const Options& opt, const rv::ModelInfo& info, const std::shared_
             const double ms = ms_since(t0);
             if (!maps) {
                 std::fprintf(stderr, "bench_forward: %s\n", maps.error().message.c_str());
+                return false;
+            }
+            if (r > 0) paths[p].ms.push_back(ms);
+        }
+        for (std::size_t n = 0; n < nets8.size(); ++n, ++p) {
+            const auto t0 = Clock::now();
+            auto maps = nets8[n]->run(nhwc.data(), h, w, {out});
+            const double ms = ms_since(t0);
+            if (!maps) {
+                std::fprintf(stderr, "bench_forward: INT8: %s\n", maps.error().message.c_str());
                 return false;
             }
             if (r > 0) paths[p].ms.push_back(ms);

@@ -1,12 +1,16 @@
-// INT8 against fp32 on the honest set (bench/retrieval/honest_set.h): calibrated on the CHOOSE
-// half's originals, measured on the REPORT half's originals and their edited queries. Prints the
+// INT8 against fp32 on the honest set (bench/retrieval/honest_set.h), measured on the REPORT half's
+// originals and their edited queries, with the model file's stored calibration (refused if one of
+// its photos is a REPORT original) or, with --recalibrate or --percentile, one measured here on the
+// CHOOSE half's originals. --write-choose FILE writes those originals' paths, one per line, for
+// `ruvision-cli calibrate-int8` (packaging/models/int8-calibration.txt is that list). Prints the
 // per-image cosine between the int8 and fp32 descriptors (mean, 5th percentile, worst) and the
 // combined-edit recall of both. With --sensitivity, each int8 node alone is put back in float and
 // the CHOOSE half's mean cosine printed, to find the layers that lose most.
 //
 // With --node NAME, that node alone runs in int8 and its error is printed per output channel.
 //
-// usage: bench_int8_accuracy [--model NAME] [--originals N] [--percentile P] [--sensitivity | --node NAME]
+// usage: bench_int8_accuracy [--model NAME] [--originals N] [--recalibrate] [--percentile P]
+//                            [--sensitivity | --node NAME] [--write-choose FILE]
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -89,17 +93,20 @@ int main(int argc, char** argv) {
     std::string model_name = "mobilenet_v2";
     int originals = 0;
     double percentile = 99.99;
-    bool sensitivity = false;
-    std::string node;
+    bool sensitivity = false, recalibrate = false;
+    std::string node, choose_list;
     for (int i = 1; i < argc; ++i) {
         const std::string a = argv[i];
         if (a == "--model" && i + 1 < argc) model_name = argv[++i];
         else if (a == "--originals" && i + 1 < argc) originals = std::atoi(argv[++i]);
-        else if (a == "--percentile" && i + 1 < argc) percentile = std::atof(argv[++i]);
+        else if (a == "--percentile" && i + 1 < argc) percentile = std::atof(argv[++i]), recalibrate = true;
+        else if (a == "--recalibrate") recalibrate = true;
+        else if (a == "--write-choose" && i + 1 < argc) choose_list = argv[++i];
         else if (a == "--sensitivity") sensitivity = true;
         else if (a == "--node" && i + 1 < argc) node = argv[++i];
         else {
-            std::fprintf(stderr, "usage: bench_int8_accuracy [--model NAME] [--originals N] [--percentile P] [--sensitivity | --node NAME]\n");
+            std::fprintf(stderr, "usage: bench_int8_accuracy [--model NAME] [--originals N] [--recalibrate] [--percentile P]\n"
+                                 "                           [--sensitivity | --node NAME] [--write-choose FILE]\n");
             return 2;
         }
     }
@@ -135,18 +142,45 @@ int main(int argc, char** argv) {
         eval[h].push_back(input_of(m, *desc, set->query_image(static_cast<int>(q))));
         eval_original[h].push_back(hq.original);
     }
-    std::vector<rv::nn::CalibrationInput> ci;
-    for (const auto& t : calib) ci.push_back({t.data.data(), t.h, t.w});
-    auto ranges = rv::nn::calibrate(*model, ci, percentile);
-    if (!ranges) return std::fprintf(stderr, "%s\n", ranges.error().message.c_str()), 1;
+    if (!choose_list.empty()) {  // the CHOOSE originals, for ruvision-cli calibrate-int8
+        std::FILE* f = std::fopen(choose_list.c_str(), "w");
+        if (!f) return std::fprintf(stderr, "%s: cannot write\n", choose_list.c_str()), 1;
+        for (std::size_t o = 0; o < set->originals.size(); ++o)
+            if (set->half[o] == rvbench::Half::Choose) std::fprintf(f, "%s\n", set->names[o].c_str());
+        std::fclose(f);
+    }
+    // The model's stored calibration unless asked to measure one here (on the CHOOSE originals).
+    rv::nn::ActivationRanges stored;
+    std::vector<bool> keep_float;
+    const auto& c = m.int8_calibration();
+    if (c && !recalibrate) {
+        for (std::size_t o = 0; o < set->originals.size(); ++o)
+            if (set->half[o] == rvbench::Half::Report &&
+                std::find(c->images.begin(), c->images.end(), set->names[o]) != c->images.end())
+                return std::fprintf(stderr, "%s: calibrated on a REPORT original (%s): figures would not be held out\n",
+                                    info->path.c_str(), set->names[o].c_str()), 1;
+        std::printf("%s: stored calibration (%zu photos, none of them a REPORT original, percentile %g)\n",
+                    info->path.c_str(), c->images.size(), c->percentile);
+        stored = c->ranges;
+        keep_float = c->keep_float;
+    } else {
+        std::vector<rv::nn::CalibrationInput> ci;
+        for (const auto& t : calib) ci.push_back({t.data.data(), t.h, t.w});
+        auto measured = rv::nn::calibrate(*model, ci, percentile);
+        if (!measured) return std::fprintf(stderr, "%s\n", measured.error().message.c_str()), 1;
+        stored = std::move(*measured);
+        keep_float.assign(m.graph().nodes.size(), false);
+        std::printf("calibrated here on the %zu CHOOSE originals, percentile %g\n", calib.size(), percentile);
+    }
+    const rv::nn::ActivationRanges* ranges = &stored;
 
     rv::Network fp32(*model);
     std::vector<std::vector<float>> ref[2];
     for (int h = 0; h < 2; ++h)
         for (const auto& t : eval[h]) ref[h].push_back(descriptor(fp32, *desc, t));
 
-    auto cosines = [&](const std::vector<bool>& keep_float, int h, std::vector<std::vector<float>>* out) {
-        auto net = rv::Int8Network::create(*model, *ranges, nullptr, keep_float);
+    auto cosines = [&](const std::vector<bool>& keep, int h, std::vector<std::vector<float>>* out) {
+        auto net = rv::Int8Network::create(*model, *ranges, nullptr, keep);
         if (!net) std::fprintf(stderr, "%s\n", net.error().message.c_str()), std::exit(1);
         std::vector<double> c;
         for (std::size_t i = 0; i < eval[h].size(); ++i) {
@@ -187,11 +221,12 @@ int main(int argc, char** argv) {
         return 0;
     }
     if (sensitivity) {
-        const auto base = summarize(cosines({}, 0, nullptr).first);
+        const auto base = summarize(cosines(keep_float, 0, nullptr).first);
         std::printf("CHOOSE all int8: mean %.5f p5 %.5f worst %.5f\n", base.mean, base.p5, base.worst);
         for (std::size_t i = 0; i < nodes.size(); ++i) {
             if (!rv::nn::op_def(nodes[i].op).prepare_int8) continue;
-            std::vector<bool> keep(nodes.size(), false);
+            if (keep_float[i]) continue;
+            std::vector<bool> keep = keep_float;
             keep[i] = true;
             auto [c, n8] = cosines(keep, 0, nullptr);
             if (n8 == 0) continue;
@@ -204,7 +239,7 @@ int main(int argc, char** argv) {
 
     for (int h = 0; h < 2; ++h) {
         std::vector<std::vector<float>> got;
-        auto [c, n8] = cosines({}, h, &got);
+        auto [c, n8] = cosines(keep_float, h, &got);
         const auto s = summarize(c);
         // Recall of the combined queries against the half's originals, fp32 and int8.
         // Recall of the combined queries among the half's originals (which come first in

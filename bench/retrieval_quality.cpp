@@ -15,9 +15,10 @@
 //     Queries: one per single edit and --combined (6) with 2-3 combined edits (ImageEdits.h);
 //     every query searches the whole gallery of originals; reported per half: R@1 and R@10 of
 //     the combined queries, R@1 per single edit. Choose on CHOOSE, report REPORT.
-// Configs: one per line, `MODEL DESCRIPTOR [POST...]`, '#' starts a comment. MODEL is a model
+// Configs: one per line, `MODEL DESCRIPTOR [int8] [POST...]`, '#' starts a comment. MODEL is a model
 //   name (DIR/NAME.rvm with --models, else the usual model search path) or a path to a .rvm file;
-//   DESCRIPTOR is a DescriptorSpec text (Embedder.h); each POST adds a row post-processed with
+//   DESCRIPTOR is a DescriptorSpec text (Embedder.h); `int8` runs the model in INT8 (its file's
+//   calibration); each POST adds a row post-processed with
 //   PCA whitening: `pcaw` (shrinkage whitening, same dimension) or `pcawK` (top K components),
 //   learned on the gallery of originals for the honest set (never on its queries) and on the
 //   evaluated images themselves for Fashion (transductive: an upper bound). The shrinkage
@@ -127,6 +128,7 @@ struct Post {
 
 struct Config {
     std::string model, descriptor;
+    rv::Precision precision = rv::Precision::Fp32;
     std::vector<Post> posts;
 };
 
@@ -144,8 +146,12 @@ std::vector<Config> parse_configs(const std::string& text) {
         std::istringstream ls(line);
         Config c;
         if (!(ls >> c.model)) continue;
-        if (!(ls >> c.descriptor)) die("configs line " + std::to_string(n) + ": expected MODEL DESCRIPTOR [POST...]");
+        if (!(ls >> c.descriptor)) die("configs line " + std::to_string(n) + ": expected MODEL DESCRIPTOR [int8] [POST...]");
         for (std::string p; ls >> p;) {
+            if (p == "int8") {
+                c.precision = rv::Precision::Int8;
+                continue;
+            }
             if (p.rfind("pcaw", 0) != 0) die("configs line " + std::to_string(n) + ": unknown post-processing '" + p + "'");
             Post post{p, 0};
             if (p.size() > 4) {
@@ -368,7 +374,7 @@ int main(int argc, char** argv) {
     for (std::size_t c = 0; c < configs.size(); ++c) {
         const auto& cfg = configs[c];
         const fs::path model_file = resolve_model(cfg.model, o);
-        auto emb = rv::Embedder::open(model_file, cfg.descriptor);
+        auto emb = rv::Embedder::open(model_file, cfg.descriptor, cfg.precision);
         if (!emb) {
             std::fprintf(stderr, "[%zu/%zu] %s %s: %s (skipped)\n", c + 1, configs.size(), cfg.model.c_str(),
                          cfg.descriptor.c_str(), emb.error().message.c_str());
@@ -385,7 +391,8 @@ int main(int argc, char** argv) {
         std::copy(known.v.begin(), known.v.end(), e.v.begin());
         std::copy(queries.v.begin(), queries.v.end(), e.v.begin() + static_cast<std::ptrdiff_t>(known.v.size()));
         ms.insert(ms.end(), ms_q.begin(), ms_q.end());
-        Row row{(*emb)->model_name(), cfg.descriptor, "", 0, -1.0, -1.0, {}, false};
+        Row row{(*emb)->model_name(), cfg.descriptor + (cfg.precision == rv::Precision::Int8 ? " int8" : ""), "", 0,
+                -1.0, -1.0, {}, false};
         row.ms = L.originals > 0 ? mean_of(ms, L.fashion, ms.size()) : mean_of(ms, 0, ms.size());
         score(e, L, row);
         rows.push_back(row);

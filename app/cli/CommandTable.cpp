@@ -19,6 +19,7 @@ OptionSpec verbose_option() {
     return {"verbose", 'v', Kind::Flag, "", "name the library, model and index state opened, even when all is well"};
 }
 OptionSpec model_option(const char* help) { return {"model", 0, Kind::Text, "NAME", help}; }
+OptionSpec precision_option(const char* help) { return {"precision", 0, Kind::Text, "P", help}; }
 
 std::vector<CommandSpec> make_commands() {
     return {
@@ -28,7 +29,7 @@ std::vector<CommandSpec> make_commands() {
         {"embed", "IMAGE...", "print the L2-normalised embedding of each image",
          {model_option("the model to use (default: the default model, see `models`)"),
           {"descriptor", 0, Kind::Text, "SPEC", "how features are pooled, e.g. gem3:expand13 (default: the model's)"},
-          json_option()},
+          precision_option("the arithmetic: fp32 or int8 (int8 needs a calibrated model)"), json_option()},
          "ruvision-cli embed --json photo.jpg", "", 1, kMany, cmd_embed},
         {"rank", "QUERY IMAGE...", "rank the images by cosine similarity to QUERY, best first",
          {model_option("the model to use (default: the default model)")},
@@ -36,6 +37,7 @@ std::vector<CommandSpec> make_commands() {
         {"index", "[FOLDER...]",
          "index a library's folders (new, changed, moved, vanished files); adds FOLDERs, creates the library",
          {library_option(), model_option("change the library's model (its files are embedded again)"),
+          precision_option("change the library's arithmetic, fp32 or int8 (its files are embedded again)"),
           json_option("print the summary as one JSON object"), verbose_option(),
           {"progress-every", 0, Kind::Number, "S",
            "seconds between progress lines without a terminal (0: every file)", 0, 3600, false, "5"},
@@ -162,6 +164,18 @@ std::vector<CommandSpec> make_commands() {
          "ruvision.preprocess); outputs are NCHW, named after their alias (e.g. last) or node. MODEL and\n"
          "OUT go before --output (its list runs to the next option). OUT is written whole or not at all.",
          2, 2, cmd_export_onnx},
+        {"calibrate-int8", "MODEL IMAGE|FOLDER...",
+         "measure a model's activations on photos so that it can run in INT8 (embed/index --precision int8)",
+         {{"out", 0, Kind::Text, "FILE", "write the calibrated model here (default: MODEL's own file, replaced)"},
+          {"percentile", 0, Kind::Number, "P", "each map's range keeps the values up to the Pth percentile", 50, 100,
+           false, "99.99"},
+          {"float", 0, Kind::List, "NODE", "nodes (names or aliases) that stay in float"},
+          json_option("print what was done as one JSON object")},
+         "ruvision-cli calibrate-int8 mobilenet_v2 ~/Pictures/sample --out mobilenet_v2.rvm",
+         "MODEL is a model name (see `models`) or a .rvm file. Folders are searched for pictures RuVision\n"
+         "reads; at least 8 must decode (a few dozen varied photos are enough). Photos that cannot be read\n"
+         "are named and skipped. The file is written beside and renamed: never half-written.",
+         2, kMany, cmd_calibrate_int8},
     };
 }
 

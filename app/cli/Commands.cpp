@@ -75,12 +75,14 @@ int cmd_models(const Parsed& args) {
         if (as_json) {
             std::printf("%s\n", dump({{"name", m.name}, {"dim", m.dim}, {"architecture", m.architecture},
                                       {"source", m.source}, {"descriptor", m.default_descriptor},
-                                      {"path", m.path.string()}, {"broken", false}, {"default", is_default}})
+                                      {"int8", m.int8}, {"path", m.path.string()}, {"broken", false},
+                                      {"default", is_default}})
                                     .c_str());
         } else {
-            std::printf("%s%s\n  dim %d, descriptor %s\n  %s\n  source: %s\n  file: %s\n", m.name.c_str(),
-                        is_default ? " (default)" : "", m.dim, m.default_descriptor.c_str(),
-                        m.architecture.c_str(), m.source.c_str(), m.path.string().c_str());
+            std::printf("%s%s\n  dim %d, descriptor %s, precision fp32%s\n  %s\n  source: %s\n  file: %s\n",
+                        m.name.c_str(), is_default ? " (default)" : "", m.dim, m.default_descriptor.c_str(),
+                        m.int8 ? " or int8 (calibrated)" : "", m.architecture.c_str(), m.source.c_str(),
+                        m.path.string().c_str());
         }
     }
     if (broken) std::fprintf(stderr, "ruvision-cli: %d model file%s cannot be used (see above)\n", broken,
@@ -97,7 +99,9 @@ int cmd_embed(const Parsed& args) {
         std::fprintf(stderr, "ruvision-cli: %s\n", model.error().message.c_str());
         return 2;
     }
-    auto embedder = Embedder::open(*model, descriptor);
+    auto precision = parse_precision(args.text("precision", "fp32"));
+    if (!precision) return usage_error("embed", "--precision: " + precision.error().message);
+    auto embedder = Embedder::open(*model, descriptor, *precision);
     if (!embedder) {
         std::fprintf(stderr, "ruvision-cli: %s\n", embedder.error().message.c_str());
         return 2;
@@ -114,6 +118,7 @@ int cmd_embed(const Parsed& args) {
         }
         if (as_json) {
             std::printf("%s\n", dump({{"path", path}, {"model", (*embedder)->model_name()},
+                                      {"precision", precision_name((*embedder)->precision())},
                                       {"dim", (*embedder)->dim()}, {"embedding", *v}})
                                     .c_str());
         } else {

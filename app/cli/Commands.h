@@ -4,6 +4,7 @@
 #pragma once
 
 #include <atomic>
+#include <filesystem>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -37,6 +38,10 @@ int cmd_embed(const Parsed& args);
 int cmd_rank(const Parsed& args);
 int cmd_import_model(const Parsed& args);
 int cmd_export_onnx(const Parsed& args);  // OnnxCommands.cpp
+int cmd_calibrate_int8(const Parsed& args);  // ModelCommands.cpp
+// A MODEL operand: a .rvm file (an existing file, or a path with '/' or ending in .rvm) or the
+// name of an installed model (ModelCommands.cpp).
+Result<std::filesystem::path> model_file_of(const std::string& model_arg);
 
 // Library commands (LibraryCommands.cpp).
 int cmd_index(const Parsed& args);

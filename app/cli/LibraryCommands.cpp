@@ -34,7 +34,16 @@ extern "C" void on_sigint(int) { g_cancel = true; }
 // so the line would only repeat them.
 std::unique_ptr<Library> open_library(const Parsed& a, LibraryAccess access, bool says_state = false) {
     const std::string dir = a.text("library");
-    auto lib = Library::open(dir, access, access == LibraryAccess::Read ? std::string() : a.text("model"));
+    std::optional<Precision> precision;
+    if (a.has("precision")) {
+        auto p = parse_precision(a.text("precision"));
+        if (!p) {
+            print_error("--precision: " + p.error().message);
+            return nullptr;
+        }
+        precision = *p;
+    }
+    auto lib = Library::open(dir, access, access == LibraryAccess::Read ? std::string() : a.text("model"), precision);
     if (!lib) {
         print_error(lib.error().message);
         return nullptr;

@@ -33,27 +33,18 @@ int cmd_export_onnx(const Parsed& args) {
         return usage_error("export-onnx", "--size wants WIDTHxHEIGHT in pixels (1 to 8192), e.g. 241x187, not '" +
                                               args.text("size") + "'");
 
-    // A path (an existing file, or anything naming a folder or .rvm) is a model file; else a name.
-    std::filesystem::path model_file;
-    std::error_code ec;
-    if (std::filesystem::exists(model_arg, ec) || model_arg.find('/') != std::string::npos ||
-        std::filesystem::path(model_arg).extension() == ".rvm") {
-        model_file = model_arg;
-    } else {
-        auto m = find_model(model_arg);
-        if (!m) {
-            print_error(m.error().message);
-            return 2;
-        }
-        model_file = m->path;
+    auto model_file = model_file_of(model_arg);
+    if (!model_file) {
+        print_error(model_file.error().message);
+        return 2;
     }
-    auto summary = export_onnx(model_file, out, options);
+    auto summary = export_onnx(*model_file, out, options);
     if (!summary) {
         print_error(summary.error().message);
         return 1;
     }
     if (args.has("json")) {
-        std::printf("%s\n", dump({{"model", model_file.string()}, {"onnx", out.string()}, {"opset", summary->opset},
+        std::printf("%s\n", dump({{"model", model_file->string()}, {"onnx", out.string()}, {"opset", summary->opset},
                                   {"input", summary->input}, {"input_shape", summary->input_shape},
                                   {"outputs", summary->outputs}, {"output_nodes", summary->output_nodes},
                                   {"onnx_nodes", summary->onnx_nodes}})

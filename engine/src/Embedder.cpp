@@ -8,6 +8,7 @@
 #include "image/Preprocess.h"
 #include "model/ModelFile.h"
 #include "nn/Network.h"
+#include "nn/int8/Int8Network.h"
 #include "ruvision/kernels/kernels.h"
 
 namespace rv {
@@ -19,20 +20,46 @@ struct Embedder::Impl {
     std::vector<int> part_dims;
     int dim = 0;
     Network net;
+    std::unique_ptr<Int8Network> int8;  // set: the network runs in INT8
     std::vector<float> tensor;    // scratch input
     std::vector<float> turned;    // scratch: the input turned 90 degrees
 
     Impl(std::shared_ptr<const ModelFile> m) : model(m), net(std::move(m)) {}
+
+    Status set_precision(Precision p) {
+        if (p == Precision::Fp32) return Status::success();
+        const auto& c = model->int8_calibration();
+        if (!c)
+            return Error{model->path().string() + ": model " + model->name() +
+                         " carries no INT8 calibration (ruvision-cli calibrate-int8 makes one)"};
+        auto n = Int8Network::create(model, c->ranges, nullptr, c->keep_float);
+        if (!n) return Error{model->path().string() + ": " + n.error().message};
+        int8 = std::move(*n);
+        return Status::success();
+    }
+    Result<std::vector<Network::Map>> run(const float* input, int h, int w, const std::vector<int>& wanted) {
+        return int8 ? int8->run(input, h, w, wanted) : net.run(input, h, w, wanted);
+    }
 };
+
+std::string_view precision_name(Precision p) { return p == Precision::Int8 ? "int8" : "fp32"; }
+
+Result<Precision> parse_precision(std::string_view text) {
+    if (text == "fp32") return Precision::Fp32;
+    if (text == "int8") return Precision::Int8;
+    return Error{"unknown precision '" + std::string(text) + "' (fp32 or int8)"};
+}
 
 Embedder::Embedder(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 Embedder::~Embedder() = default;
 
-Result<std::unique_ptr<Embedder>> Embedder::open(const ModelInfo& model, std::string_view descriptor) {
-    return open(model.path, descriptor);
+Result<std::unique_ptr<Embedder>> Embedder::open(const ModelInfo& model, std::string_view descriptor,
+                                                 Precision precision) {
+    return open(model.path, descriptor, precision);
 }
 
-Result<std::unique_ptr<Embedder>> Embedder::open(const std::filesystem::path& model_file, std::string_view descriptor) {
+Result<std::unique_ptr<Embedder>> Embedder::open(const std::filesystem::path& model_file, std::string_view descriptor,
+                                                 Precision precision) {
     auto m = ModelFile::load(model_file);
     if (!m) return m.error();
     // Images have 3 channels; an imported network may take others (nn::input_channels).
@@ -47,6 +74,7 @@ Result<std::unique_ptr<Embedder>> Embedder::open(const std::filesystem::path& mo
     impl->part_nodes = std::move(d->part_nodes);
     impl->part_dims = std::move(d->part_dims);
     impl->dim = d->dim;
+    if (auto st = impl->set_precision(precision); !st) return st.error();
     return std::unique_ptr<Embedder>(new Embedder(std::move(impl)));
 }
 
@@ -56,10 +84,13 @@ std::unique_ptr<Embedder> Embedder::clone() const {
     impl->part_nodes = impl_->part_nodes;
     impl->part_dims = impl_->part_dims;
     impl->dim = impl_->dim;
+    // The calibration was accepted when this embedder opened: the same again cannot fail.
+    if (impl_->int8) (void)impl->set_precision(Precision::Int8);
     return std::unique_ptr<Embedder>(new Embedder(std::move(impl)));
 }
 
 const std::string& Embedder::model_name() const { return impl_->model->name(); }
+Precision Embedder::precision() const { return impl_->int8 ? Precision::Int8 : Precision::Fp32; }
 const DescriptorSpec& Embedder::descriptor() const { return impl_->spec; }
 int Embedder::dim() const { return impl_->dim; }
 
@@ -140,7 +171,7 @@ Result<std::vector<float>> Embedder::embed_impl(const RgbImage& image, bool turn
                 std::swap(I.tensor, I.turned);
                 std::swap(h, w);
             }
-            auto maps = I.net.run(I.tensor.data(), h, w, I.part_nodes);
+            auto maps = I.run(I.tensor.data(), h, w, I.part_nodes);
             if (!maps) return Error{"model " + I.model->name() + " cannot run on this image: " + maps.error().message};
             int off = 0;
             for (std::size_t p = 0; p < maps->size(); ++p) {
@@ -176,7 +207,7 @@ Result<std::vector<float>> Embedder::node_map(const float* input, int h, int w, 
                                               int* out_w, int* out_c) {
     const int idx = impl_->model->graph().find(std::string(node));
     if (idx < 0) return Error{"model " + model_name() + " has no node " + std::string(node)};
-    auto maps = impl_->net.run(input, h, w, {idx});
+    auto maps = impl_->run(input, h, w, {idx});
     if (!maps) return maps.error();
     const auto& m = (*maps)[0];
     *out_h = m.h, *out_w = m.w, *out_c = m.c;
@@ -187,7 +218,7 @@ Result<std::vector<float>> Embedder::pooled_node(const float* input, int h, int 
                                                  DescriptorSpec::Part::Pool pool_kind, float p) {
     const int idx = impl_->model->graph().find(std::string(node));
     if (idx < 0) return Error{"model " + model_name() + " has no node " + std::string(node)};
-    auto maps = impl_->net.run(input, h, w, {idx});
+    auto maps = impl_->run(input, h, w, {idx});
     if (!maps) return maps.error();
     std::vector<float> out((*maps)[0].c);
     DescriptorSpec::Part part;

@@ -66,6 +66,7 @@ std::vector<ModelInfo> list_models(bool verify_data) {
                 info.architecture = h->architecture;
                 info.default_descriptor = h->descriptors.at("default");
                 info.dim = h->default_dim;
+                info.int8 = h->int8.has_value();
             } else {
                 info.name = claimed.empty() ? f.stem().string() : claimed;
                 info.problem = h.error().message;

@@ -96,9 +96,10 @@ Result<std::unique_ptr<Library>> Library::open(const fs::path& dir, std::string_
     return open(dir, LibraryAccess::Create, model);
 }
 
-Result<std::unique_ptr<Library>> Library::open(const fs::path& dir, LibraryAccess access, std::string_view model) {
+Result<std::unique_ptr<Library>> Library::open(const fs::path& dir, LibraryAccess access, std::string_view model,
+                                               std::optional<Precision> precision) {
     const std::string where = "library " + dir.string();
-    if (access == LibraryAccess::Read && !model.empty())
+    if (access == LibraryAccess::Read && (!model.empty() || precision))
         return Error{where + ": opened for reading, it keeps its model (only indexing changes a library's model)"};
     std::error_code ec;
     const fs::path catalog_file = dir / kCatalogFile;
@@ -144,12 +145,25 @@ Result<std::unique_ptr<Library>> Library::open(const fs::path& dir, LibraryAcces
         if (auto st = lib->catalog_->set_meta("model", info->name); !st) return st.error();
     if (access != LibraryAccess::Read)
         if (auto st = lib->normalise_roots(); !st) return st.error();
+    auto stored_precision = lib->catalog_->get_meta("precision");
+    if (!stored_precision) return stored_precision.error();
+    Precision chosen = Precision::Fp32;
+    if (precision) {
+        chosen = *precision;
+    } else if (*stored_precision) {
+        auto p = parse_precision(**stored_precision);
+        if (!p) return Error{where + ": " + p.error().message};
+        chosen = *p;
+    }
+    if (access != LibraryAccess::Read && stored_precision->value_or("fp32") != precision_name(chosen))
+        if (auto st = lib->catalog_->set_meta("precision", std::string(precision_name(chosen))); !st) return st.error();
     { auto released = std::move(*lock); }
 
-    auto emb = Embedder::open(*info);
-    if (!emb) return emb.error();
+    auto emb = Embedder::open(*info, {}, chosen);
+    if (!emb) return Error{where + ": " + emb.error().message};
     lib->embedder_ = std::move(*emb);
-    lib->model_id_ = info->name + "/" + lib->embedder_->descriptor().str();
+    // Features are named by what made them: an INT8 feature is not an fp32 one.
+    lib->model_id_ = info->name + "/" + lib->embedder_->descriptor().str() + (chosen == Precision::Int8 ? "/int8" : "");
     lib->query_embedder_ = lib->embedder_->clone();
     if (auto st = lib->load_or_rebuild_index(); !st) return st.error();
     if (auto st = lib->load_or_rebuild_regions(); !st) return st.error();  // search by region (i13-region)

@@ -190,6 +190,17 @@ Result<ModelHeader> parse_header(const std::string& label, const std::uint8_t* j
     }
     if (auto st = nn::validate(m.graph, m.tensor_shapes, m.preprocess.height, m.preprocess.width); !st)
         return Error{what(path) + st.error().message};
+    if (jf::has(j, "int8")) {
+        auto shapes = nn::infer_shapes(m.graph, m.tensor_shapes, m.preprocess.height, m.preprocess.width);
+        if (!shapes) return Error{what(path) + shapes.error().message};
+        std::vector<int> channels;
+        for (const auto& s : *shapes) channels.push_back(s.c);
+        try {
+            m.int8 = nn::int8_calibration_from_json(j["int8"], m.graph, channels);
+        } catch (const jf::FieldError& e) {
+            return Error{what(path) + "malformed INT8 calibration: " + e.what()};
+        }
+    }
     for (const auto& [key, spec] : m.descriptors) {
         auto d = resolve_descriptor(m, spec);
         if (!d) return Error{what(path) + "descriptor " + key + ": " + d.error().message};
@@ -289,6 +300,13 @@ const ModelFile::TensorView* ModelFile::tensor(const std::string& name) const {
     return it == tensors_.end() ? nullptr : &it->second;
 }
 
+ModelData ModelFile::data() const {
+    ModelData d{header_.name, header_.architecture, header_.source, header_.preprocess, header_.descriptors,
+                header_.graph, {}, header_.int8};
+    for (const auto& [name, t] : tensors_) d.tensors[name] = nn::Tensor{t.shape, std::vector<float>(t.data, t.data + t.size)};
+    return d;
+}
+
 std::vector<std::uint8_t> model_file_bytes(const ModelData& model) {
     nlohmann::json tensors = nlohmann::json::array();
     std::size_t data_len = 0;
@@ -303,6 +321,7 @@ std::vector<std::uint8_t> model_file_bytes(const ModelData& model) {
                         {"descriptors", model.descriptors},
                         {"network", model.graph.to_json()},
                         {"tensors", tensors}};
+    if (model.int8) j["int8"] = nn::to_json(*model.int8, model.graph);
     const std::string json = j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
     std::vector<std::uint8_t> data(data_len, 0);
     std::size_t off = 0;

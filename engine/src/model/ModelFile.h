@@ -24,6 +24,7 @@
 #include <filesystem>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -31,6 +32,7 @@
 #include <nlohmann/json.hpp>
 
 #include "nn/Graph.h"
+#include "nn/int8/Calibration.h"
 #include "ruvision/engine/Embedder.h"
 #include "ruvision/engine/Result.h"
 
@@ -74,6 +76,7 @@ struct ModelHeader {
     std::map<std::string, TensorEntry> tensors;
     nn::TensorShapes tensor_shapes;
     int default_dim = 0;  // dimension of the default descriptor
+    std::optional<nn::Int8Calibration> int8;  // how to run it in INT8, if it was calibrated
 };
 
 struct ModelData {
@@ -84,6 +87,7 @@ struct ModelData {
     std::map<std::string, std::string> descriptors;  // "default" -> spec text, others by name
     nn::Graph graph;
     nn::TensorMap tensors;
+    std::optional<nn::Int8Calibration> int8;
 };
 
 // A loaded model: header fields plus tensors viewed in the file buffer.
@@ -115,7 +119,10 @@ public:
     const std::map<std::string, std::string>& descriptors() const { return header_.descriptors; }
     const nn::Graph& graph() const { return header_.graph; }
     const nn::TensorShapes& tensor_shapes() const { return header_.tensor_shapes; }
+    const std::optional<nn::Int8Calibration>& int8_calibration() const { return header_.int8; }
     const TensorView* tensor(const std::string& name) const;
+    // Everything the file holds, as data to write again (tensors copied).
+    ModelData data() const;
     const std::filesystem::path& path() const { return path_; }
 
 private:

@@ -27,6 +27,7 @@
 #include <filesystem>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <mutex>
 #include <set>
 #include <string>
@@ -221,8 +222,11 @@ public:
     // library (Read, Update) is "no library at DIR". Several processes may open, and create, one
     // library at once: creating and migrating the catalog take turns under an flock on DIR, and a
     // reader waits for a creation under way.
+    // `precision` likewise: the library records the one its features were made with (fp32 for a
+    // library that never chose); another one given here re-embeds them on the next index().
     [[nodiscard]] static Result<std::unique_ptr<Library>> open(const std::filesystem::path& dir, LibraryAccess access,
-                                                 std::string_view model = {});
+                                                 std::string_view model = {},
+                                                 std::optional<Precision> precision = std::nullopt);
     // The same with LibraryAccess::Create (the app creates libraries deliberately).
     [[nodiscard]] static Result<std::unique_ptr<Library>> open(const std::filesystem::path& dir, std::string_view model = {});
     ~Library();

@@ -37,22 +37,26 @@ Result<std::unique_ptr<Int8Network>> Int8Network::create(std::shared_ptr<const M
         Step& st = net->steps_[i];
         if (!def.prepare_int8 || (i < keep_float.size() && keep_float[i])) continue;
         const auto& channel_hi = i < ranges.channel_hi.size() ? ranges.channel_hi[i] : none;
+        const auto& channel_lo = i < ranges.channel_lo.size() ? ranges.channel_lo[i] : none;
         const int first = n.inputs.empty() ? -1 : n.inputs[0];
         const auto& in_mean = first >= 0 && first < static_cast<int>(ranges.channel_mean.size()) ? ranges.channel_mean[first] : none;
-        nn::Int8Prep prep{*net->model_, *net->k8_, {}, in_mean, net->calibrated_[i], channel_hi, per_channel[i], st.prepared, st.out};
+        nn::Int8Prep prep{*net->model_, *net->k8_, {}, in_mean, net->calibrated_[i], channel_hi, channel_lo, per_channel[i], st.prepared, st.out};
         for (int in : n.inputs) {
             const Step& from = net->steps_[in];
             if (from.out.u8) {
                 prep.in.push_back(from.out);
                 continue;
             }
-            // A float map is quantized for its int8 readers: per channel where only convolutions
-            // read it and it is non-negative, else with its calibrated range.
+            // A float map is quantized for each int8 reader: per channel for a convolution (a map
+            // other ops read too is quantized twice), else with its calibrated range.
             nn::MapQuant q{false, net->calibrated_[in], {}};
             const auto& hi = in < static_cast<int>(ranges.channel_hi.size()) ? ranges.channel_hi[in] : none;
-            if (per_channel[in] && q.q.zero_point == 0 && !hi.empty()) {
-                for (float h : hi) q.channel_scale.push_back(std::clamp(h, 1e-6f, 255.0f * q.q.scale) / 255.0f);
-                q.q = kernels::QuantParams{1.0f, 0};
+            const auto& lo = in < static_cast<int>(ranges.channel_lo.size()) ? ranges.channel_lo[in] : none;
+            const bool reader_folds = nn::is_pointwise(n) || n.op == nn::OpType::DepthwiseConv2D;
+            if (reader_folds && !hi.empty() && (lo.size() == hi.size() || q.q.zero_point == 0)) {
+                auto cq = nn::channel_quant(lo, hi, q.q.scale);
+                q.channel_scale = std::move(cq.scale);
+                q.q = kernels::QuantParams{1.0f, cq.zero_point};
             }
             prep.in.push_back(std::move(q));
         }
@@ -74,16 +78,18 @@ int Int8Network::int8_nodes() const {
 const std::uint8_t* Int8Network::as_u8(int node, const nn::MapQuant& q, std::size_t n) {
     const Step& from = steps_[node];
     if (from.out.u8) return maps_[node].u8.data();  // stored with the quantization readers were given
-    Buffer& c = converted_[node];
+    // A float map's two conversions, per tensor and per channel, are kept apart.
+    Buffer& c = (q.channel_scale.empty() ? converted_ : converted_channels_)[node];
     if (!c.converted) {
         c.u8.resize(n);
         const float* x = maps_[node].f32.data();
         if (q.channel_scale.empty()) {
             k8_->quantize(x, c.u8.data(), n, q.q);
-        } else {  // per channel, zero point 0 (the stem's output, once per image)
+        } else {  // per channel (the stem's output, once per image)
             const auto& cs = q.channel_scale;
+            const float z = float(q.q.zero_point);
             for (std::size_t e = 0; e < n; ++e)
-                c.u8[e] = static_cast<std::uint8_t>(std::clamp(std::nearbyint(x[e] / cs[e % cs.size()]), 0.0f, 255.0f));
+                c.u8[e] = static_cast<std::uint8_t>(std::clamp(std::nearbyint(x[e] / cs[e % cs.size()]) + z, 0.0f, 255.0f));
         }
         c.converted = true;
     }
@@ -99,9 +105,10 @@ const float* Int8Network::as_f32(int node, std::size_t n) {
         const auto& cs = from.out.channel_scale;
         if (cs.empty()) {
             k8_->dequantize(maps_[node].u8.data(), c.f32.data(), n, from.out.q);
-        } else {  // per channel (zero point 0): only where a caller wants such a map itself
+        } else {  // per channel: only where a caller wants such a map itself
             const std::uint8_t* q = maps_[node].u8.data();
-            for (std::size_t e = 0; e < n; ++e) c.f32[e] = cs[e % cs.size()] * float(q[e]);
+            const int z = from.out.q.zero_point;
+            for (std::size_t e = 0; e < n; ++e) c.f32[e] = cs[e % cs.size()] * float(int(q[e]) - z);
         }
         c.converted = true;
     }
@@ -120,7 +127,9 @@ Result<std::vector<Network::Map>> Int8Network::run(const float* input, int h, in
     const auto& k = kernels_ ? *kernels_ : kernels::kernels();
     maps_.resize(count);
     converted_.resize(count);
+    converted_channels_.resize(count);
     for (auto& c : converted_) c.converted = false;
+    for (auto& c : converted_channels_) c.converted = false;
     auto size_of = [&](int node) {
         const nn::MapShape& s = shapes_[node];
         return static_cast<std::size_t>(s.h) * s.w * s.c;

@@ -44,7 +44,8 @@ private:
         nn::NodeInt8 prepared;
     };
     // A node's map, in the type its step stores (maps_), or the conversion to the other type that
-    // some reader needed in this run (converted_, `converted` set once made).
+    // some reader needed in this run (converted_, `converted` set once made; converted_channels_:
+    // a float map quantized per channel for convolutions).
     struct Buffer {
         nn::AlignedBytes u8;
         AlignedFloats f32;
@@ -61,7 +62,7 @@ private:
     std::vector<kernels::QuantParams> calibrated_;
     std::vector<Step> steps_;
     std::vector<nn::MapShape> shapes_;
-    std::vector<Buffer> maps_, converted_;
+    std::vector<Buffer> maps_, converted_, converted_channels_;
 };
 
 }  // namespace rv

@@ -22,8 +22,9 @@ namespace rv::nn {
 struct MapQuant {
     bool u8 = false;             // uint8 with `q`; else float
     kernels::QuantParams q;
-    // Non-empty: channel c of the uint8 map is real = channel_scale[c] * q (zero point 0, `q` is
-    // {1, 0}). Only for maps that only convolutions read: they fold the scales into their weights.
+    // Non-empty: channel c of the uint8 map is real = channel_scale[c] * (q - q.zero_point), and
+    // q.scale is 1. Only for maps that only convolutions read: they fold the scales into their
+    // weights and subtract the one zero point (nn::channel_quant).
     std::vector<float> channel_scale;
 };
 
@@ -49,6 +50,7 @@ struct Int8Prep {
     const std::vector<float>& in_mean;     // the first input's mean per channel (calibration; may be empty)
     kernels::QuantParams calibrated;     // this node's output range, as uint8 parameters
     const std::vector<float>& channel_hi;  // this node's largest output per channel (calibration)
+    const std::vector<float>& channel_lo;  // and its smallest
     bool per_channel = false;            // only convolutions read this node: it may store per-channel scales
     NodeInt8& prepared;                  // to fill
     MapQuant& out;                       // to set: how this node's output is stored

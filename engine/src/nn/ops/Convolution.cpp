@@ -192,7 +192,7 @@ void quantize_weights(const Node& n, const Int8Prep& p, const std::vector<float>
     kernels::quantize_weights_per_channel(w.data(), rows, cols, q, w_scale.data());
     if (n.bias.empty()) return;
     const float* bias = p.model.tensor(n.bias)->data;
-    const double a_scale = p.in[0].channel_scale.empty() ? p.in[0].q.scale : 1.0;
+    const double a_scale = p.in[0].q.scale;
     for (int c = 0; c < cols; ++c) {
         const double floor = std::abs(double(bias[c])) / (a_scale * double(1 << 24));
         if (w_scale[c] >= floor) continue;
@@ -227,22 +227,22 @@ std::vector<float> mean_shift(const Int8Prep& p, const std::vector<float>& folde
 
 void prepare_outputs(const Node& n, Int8Prep& p, const std::vector<float>& w_scale, const std::vector<float>& shift) {
     NodeInt8& q = p.prepared;
-    const bool folded = !p.in[0].channel_scale.empty();
-    const float a_scale = folded ? 1.0f : p.in[0].q.scale;
-    q.in_zero_point = folded ? 0 : p.in[0].q.zero_point;
+    const float a_scale = p.in[0].q.scale;  // 1 for a per-channel input (its scales are in the weights)
+    q.in_zero_point = p.in[0].q.zero_point;
     const float* bias = n.bias.empty() ? nullptr : p.model.tensor(n.bias)->data;
     p.out = MapQuant{};
     p.out.u8 = kernels::u8_clamp_for(n.act, p.calibrated, q.min, q.max);
     p.out.q = p.calibrated;
     const std::size_t channels = w_scale.size();
-    // A non-negative output read only by convolutions gets a scale per channel: its small channels
-    // keep their resolution (MobileNetV2's depthwise outputs span 0.1 to 6 by channel).
-    if (p.out.u8 && p.per_channel && p.calibrated.zero_point == 0 && p.channel_hi.size() == channels) {
-        p.out.channel_scale.resize(channels);
-        for (std::size_t c = 0; c < channels; ++c)
-            p.out.channel_scale[c] = std::clamp(p.channel_hi[c], 1e-6f, 255.0f * p.calibrated.scale) / 255.0f;
-        p.out.q = kernels::QuantParams{1.0f, 0};
-        q.min = 0, q.max = 255;  // ReLU6's 6 is at or above every channel's 255
+    // An output read only by convolutions gets a scale per channel: its small channels keep their
+    // resolution (MobileNetV2's depthwise outputs span 0.1 to 6 by channel).
+    if (p.out.u8 && p.per_channel && p.channel_hi.size() == channels && p.channel_lo.size() == channels) {
+        auto cq = channel_quant(p.channel_lo, p.channel_hi, p.calibrated.scale);
+        p.out.channel_scale = std::move(cq.scale);
+        p.out.q = kernels::QuantParams{1.0f, cq.zero_point};
+        // ReLU's 0 is the zero point; ReLU6's 6 is at or above every channel's 255.
+        q.min = n.act == Activation::Relu || n.act == Activation::Relu6 ? static_cast<std::uint8_t>(cq.zero_point) : 0;
+        q.max = 255;
     }
     q.bias.assign(channels, 0);
     q.scale.resize(channels);
