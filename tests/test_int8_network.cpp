@@ -7,12 +7,12 @@
 // the network amplifies it: measured 0.9983 on one photo, >= 0.99999 on the others). Most nodes
 // must run in int8.
 //
-// Accuracy: the goal is a cosine of at least 0.99 per image between the int8 and float
-// embeddings. It is NOT met yet: the pooled output of the embedding node keeps 0.965 on average
-// (worst 0.943) for MobileNetV2 and 0.913 (0.878) for the centernet MobileNetV3 (the error grows
-// through the linear 1x1 projections, which amplify the depthwise layers' weight rounding). The
-// bounds below are regression floors that a broken quantization (a wrong scale, zero point or
-// bias) falls far below, not the goal.
+// Accuracy here is of the last layer, averaged over the map (not the descriptor a library stores:
+// test_int8_embed and bench_int8_accuracy measure that one, 0.998 for mobilenet_v2): measured
+// mean 0.982 (worst 0.960) for MobileNetV2 and 0.955 (0.925) for the centernet MobileNetV3, whose
+// hard-swish maps stay in float. The floors below sit under those; a broken quantization (a wrong
+// scale, zero point or bias; a bias that overflows) falls far below them (before the bias fix
+// MobileNetV2 gave 0.965 here).
 #include <QtTest>
 
 #include <algorithm>
@@ -93,16 +93,20 @@ void TestInt8Network::against_float_data() {
     QTest::addColumn<QString>("model");
     QTest::addColumn<int>("at_least_int8");
     QTest::addColumn<bool>("exact");
+    QTest::addColumn<double>("mean_at_least");
+    QTest::addColumn<double>("worst_at_least");
     // MobileNetV2 (ReLU6 throughout): every 1x1, depthwise and residual add of 63 nodes. The
     // centernet MobileNetV3 keeps its hard-swish outputs and squeeze-excite gates in float.
-    QTest::newRow("mobilenet_v2") << "mobilenet_v2" << 55 << true;
-    QTest::newRow("mobilenet_v3_centernet") << "mobilenet_v3_centernet" << 40 << false;
+    QTest::newRow("mobilenet_v2") << "mobilenet_v2" << 55 << true << 0.975 << 0.95;
+    QTest::newRow("mobilenet_v3_centernet") << "mobilenet_v3_centernet" << 40 << false << 0.94 << 0.9;
 }
 
 void TestInt8Network::against_float() {
     QFETCH(QString, model);
     QFETCH(int, at_least_int8);
     QFETCH(bool, exact);
+    QFETCH(double, mean_at_least);
+    QFETCH(double, worst_at_least);
     auto m = rv::ModelFile::load((QStringLiteral(RUVISION_MODELS_DIR "/") + model + ".rvm").toStdString());
     QVERIFY2(m.ok(), m.ok() ? "" : m.error().message.c_str());
     const int half = 12;
@@ -152,8 +156,8 @@ void TestInt8Network::against_float() {
         qInfo("%s int8 %s: %d of %zu nodes in int8; pooled cosine vs float on %d held-out photos: mean %.5f, worst %.5f",
               qPrintable(model), rv::kernels::int8_path_name(path).data(), (*net)->int8_nodes(),
               (*m)->graph().nodes.size(), half, sum / half, worst);
-        QVERIFY(worst >= 0.85);
-        QVERIFY(sum / half >= 0.9);
+        QVERIFY(worst >= worst_at_least);
+        QVERIFY(sum / half >= mean_at_least);
     }
 }
 

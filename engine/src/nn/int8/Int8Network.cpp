@@ -85,11 +85,17 @@ const std::uint8_t* Int8Network::as_u8(int node, const nn::MapQuant& q, std::siz
         const float* x = maps_[node].f32.data();
         if (q.channel_scale.empty()) {
             k8_->quantize(x, c.u8.data(), n, q.q);
-        } else {  // per channel (the stem's output, once per image)
+        } else {  // per channel: pixel by pixel, a row of channels the compiler vectorizes (rounding
+                  // half up by truncation: nearbyint would be a call per value on baseline x86-64)
             const auto& cs = q.channel_scale;
-            const float z = float(q.q.zero_point);
-            for (std::size_t e = 0; e < n; ++e)
-                c.u8[e] = static_cast<std::uint8_t>(std::clamp(std::nearbyint(x[e] / cs[e % cs.size()]) + z, 0.0f, 255.0f));
+            const std::size_t channels = cs.size();
+            std::vector<float> inv(channels);
+            for (std::size_t k = 0; k < channels; ++k) inv[k] = 1.0f / cs[k];
+            const float z = float(q.q.zero_point) + 0.5f;
+            std::uint8_t* out = c.u8.data();
+            for (std::size_t p = 0; p < n; p += channels)
+                for (std::size_t k = 0; k < channels; ++k)
+                    out[p + k] = static_cast<std::uint8_t>(std::clamp(x[p + k] * inv[k] + z, 0.0f, 255.5f));
         }
         c.converted = true;
     }
@@ -108,7 +114,8 @@ const float* Int8Network::as_f32(int node, std::size_t n) {
         } else {  // per channel: only where a caller wants such a map itself
             const std::uint8_t* q = maps_[node].u8.data();
             const int z = from.out.q.zero_point;
-            for (std::size_t e = 0; e < n; ++e) c.f32[e] = cs[e % cs.size()] * float(int(q[e]) - z);
+            for (std::size_t p = 0; p < n; p += cs.size())
+                for (std::size_t k = 0; k < cs.size(); ++k) c.f32[p + k] = cs[k] * float(int(q[p + k]) - z);
         }
         c.converted = true;
     }
