@@ -181,29 +181,25 @@ bool bench_one(const Options& opt, const rv::ModelInfo& info, const std::shared_
     // Round r runs every path once (scalar only in the first 3 rounds: it is slow); round 0 is
     // the untimed warm-up (ONNX Runtime warmed up before it said ready).
     std::string why;
+    // One timed forward pass of ours (fp32 or INT8) into path p; false after printing why it failed.
+    auto time_ours = [&](auto& net, Path& path, int round) {
+        const auto t0 = Clock::now();
+        auto maps = net.run(nhwc.data(), h, w, {out});
+        const double ms = ms_since(t0);
+        if (!maps) {
+            std::fprintf(stderr, "bench_forward: %s %s: %s\n", path.precision, path.label.c_str(),
+                         maps.error().message.c_str());
+            return false;
+        }
+        if (round > 0) path.ms.push_back(ms);
+        return true;
+    };
     for (int r = 0; r <= opt.repeats; ++r) {
         std::size_t p = 0;
-        for (std::size_t n = 0; n < nets.size(); ++n, ++p) {
-            if (paths[p].scalar && r > 3) continue;
-            const auto t0 = Clock::now();
-            auto maps = nets[n]->run(nhwc.data(), h, w, {out});
-            const double ms = ms_since(t0);
-            if (!maps) {
-                std::fprintf(stderr, "bench_forward: %s\n", maps.error().message.c_str());
-                return false;
-            }
-            if (r > 0) paths[p].ms.push_back(ms);
-        }
-        for (std::size_t n = 0; n < nets8.size(); ++n, ++p) {
-            const auto t0 = Clock::now();
-            auto maps = nets8[n]->run(nhwc.data(), h, w, {out});
-            const double ms = ms_since(t0);
-            if (!maps) {
-                std::fprintf(stderr, "bench_forward: INT8: %s\n", maps.error().message.c_str());
-                return false;
-            }
-            if (r > 0) paths[p].ms.push_back(ms);
-        }
+        for (std::size_t n = 0; n < nets.size(); ++n, ++p)
+            if (!(paths[p].scalar && r > 3) && !time_ours(*nets[n], paths[p], r)) return false;
+        for (std::size_t n = 0; n < nets8.size(); ++n, ++p)
+            if (!time_ours(*nets8[n], paths[p], r)) return false;
         if (ort) {
             if (r > 0) {
                 auto t = ort->run(1, &why);
@@ -257,8 +253,10 @@ int main(int argc, char** argv) {
             rv::ModelInfo info;
             info.name = name;
             info.path = scratch / (name + ".rvm");
-            if (auto st = rv::write_model_file(info.path, *rv::backbones::build(name)); !st) {
-                std::fprintf(stderr, "bench_forward: %s\n", st.error().message.c_str());
+            auto built = rv::backbones::build(name);
+            auto st = built ? rv::write_model_file(info.path, *built) : rv::Status(built.error());
+            if (!st) {
+                std::fprintf(stderr, "bench_forward: %s: %s\n", name.c_str(), st.error().message.c_str());
                 return 1;
             }
             models.push_back(std::move(info));
@@ -266,15 +264,15 @@ int main(int argc, char** argv) {
     } else {
         models = rv::list_models();
     }
-    if (models.empty()) {
-        std::fprintf(stderr, "bench_forward: no models installed\n");
+    if (models.empty()) {  // (--backbones always has its three)
+        std::fprintf(stderr, "bench_forward: no models installed (RUVISION_MODELS, --models DIR)\n");
         return 1;
     }
     if (!opt.json) {
         std::printf("Forward pass to the node 'last', single thread, median of %d interleaved runs (after one warm-up), "
                     "image %s.\nvs ONNX Runtime: its median / this path's (above 1: faster than ONNX Runtime); "
                     "vs scalar: our scalar median / this path's.\n\n", opt.repeats, opt.image.c_str());
-        std::printf("| model | input | path | median ms | min ms | vs ONNX Runtime | vs scalar |\n"
+        std::printf("| model | input | precision and path | median ms | min ms | vs ONNX Runtime | vs scalar |\n"
                     "|---|---|---|---|---|---|---|\n");
     }
     int status = 0;

@@ -274,6 +274,22 @@ void TestInt8Embed::library_records_its_precision() {
         auto lib = rv::Library::open(library, rv::LibraryAccess::Read, {}, rv::Precision::Fp32);
         QVERIFY(!lib.ok());
     }
+    {  // A model that cannot run in INT8 (no calibration) is refused, and the library keeps its
+       // precision: it still opens as it was.
+        const fs::path models = dir / "models";
+        fs::create_directories(models);
+        QVERIFY(rv::write_model_file(models / "tiny.rvm", model_test::tiny_model()).ok());
+        const QByteArray before = qgetenv("RUVISION_MODELS");
+        qputenv("RUVISION_MODELS", QByteArray::fromStdString(models.string()) + ":" + before);
+        auto lib = rv::Library::open(library, rv::LibraryAccess::Update, "tiny", rv::Precision::Int8);
+        qputenv("RUVISION_MODELS", before);
+        QVERIFY(!lib.ok());
+        QVERIFY2(lib.error().message.find("no INT8 calibration") != std::string::npos, lib.error().message.c_str());
+        auto again = rv::Library::open(library, rv::LibraryAccess::Read);
+        QVERIFY2(again.ok(), again.ok() ? "" : again.error().message.c_str());
+        QCOMPARE((*again)->embedder().precision(), rv::Precision::Int8);
+        QCOMPARE((*again)->model_id(), std::string("mobilenet_v2/gem3:expand13/int8"));
+    }
     {  // Back to fp32: every file is embedded again under the fp32 name.
         auto lib = rv::Library::open(library, rv::LibraryAccess::Update, {}, rv::Precision::Fp32);
         QVERIFY(lib.ok());

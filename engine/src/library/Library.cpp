@@ -140,11 +140,6 @@ Result<std::unique_ptr<Library>> Library::open(const fs::path& dir, LibraryAcces
     if (name.empty() && *stored) name = **stored;
     auto info = find_model(name);
     if (!info) return Error{where + ": " + info.error().message};
-    // Written only when it changes, so opening a library never waits for an indexing process.
-    if (access != LibraryAccess::Read && *stored != info->name)
-        if (auto st = lib->catalog_->set_meta("model", info->name); !st) return st.error();
-    if (access != LibraryAccess::Read)
-        if (auto st = lib->normalise_roots(); !st) return st.error();
     auto stored_precision = lib->catalog_->get_meta("precision");
     if (!stored_precision) return stored_precision.error();
     Precision chosen = Precision::Fp32;
@@ -155,12 +150,19 @@ Result<std::unique_ptr<Library>> Library::open(const fs::path& dir, LibraryAcces
         if (!p) return Error{where + ": " + p.error().message};
         chosen = *p;
     }
-    if (access != LibraryAccess::Read && stored_precision->value_or("fp32") != precision_name(chosen))
-        if (auto st = lib->catalog_->set_meta("precision", std::string(precision_name(chosen))); !st) return st.error();
-    { auto released = std::move(*lock); }
-
+    // The embedder opens before the model and precision are recorded: one the library cannot run
+    // (a broken descriptor, no INT8 calibration) leaves the library as it was.
     auto emb = Embedder::open(*info, {}, chosen);
     if (!emb) return Error{where + ": " + emb.error().message};
+    // Written only when they change, so opening a library never waits for an indexing process.
+    if (access != LibraryAccess::Read && *stored != info->name)
+        if (auto st = lib->catalog_->set_meta("model", info->name); !st) return st.error();
+    if (access != LibraryAccess::Read && stored_precision->value_or("fp32") != precision_name(chosen))
+        if (auto st = lib->catalog_->set_meta("precision", std::string(precision_name(chosen))); !st) return st.error();
+    if (access != LibraryAccess::Read)
+        if (auto st = lib->normalise_roots(); !st) return st.error();
+    { auto released = std::move(*lock); }
+
     lib->embedder_ = std::move(*emb);
     // Features are named by what made them: an INT8 feature is not an fp32 one.
     lib->model_id_ = info->name + "/" + lib->embedder_->descriptor().str() + (chosen == Precision::Int8 ? "/int8" : "");
