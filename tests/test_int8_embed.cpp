@@ -186,7 +186,9 @@ void TestInt8Embed::calibrate_refuses_what_it_cannot_use() {
     photos.erase(photos.begin() + 2, photos.end() - 1);  // 2 photos and the broken file
     r = rv::calibrate_int8(kModels / "mobilenet_v2.rvm", photos, dir / "b.rvm");
     QVERIFY(!r.ok());
-    QVERIFY2(r.error().message.find("at least 8") != std::string::npos, r.error().message.c_str());
+    QVERIFY2(r.error().message.find("at least 8") != std::string::npos &&
+                 r.error().message.find("broken.jpg") != std::string::npos,
+             r.error().message.c_str());
     QVERIFY(!fs::exists(dir / "b.rvm"));
 
     rv::Int8CalibrationOptions options;

@@ -67,7 +67,8 @@ Result<Int8CalibrationReport> calibrate_int8(const std::filesystem::path& model_
     report.images = static_cast<int>(decoded.size());
     if (report.images < kMinImages)
         return Error{"INT8 calibration of " + m.name() + " needs at least " + std::to_string(kMinImages) +
-                     " photos that decode; " + std::to_string(report.images) + " did"};
+                     " photos that decode; " + std::to_string(report.images) + " did" +
+                     (report.skipped.empty() ? std::string() : " (" + report.skipped.front() + ")")};
     for (std::size_t i = 0; i < inputs.size(); ++i) inputs[i].data = tensors[i].data();
     auto ranges = nn::calibrate(*model, inputs, options.percentile);
     if (!ranges) return ranges.error();
