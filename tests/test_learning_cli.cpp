@@ -274,6 +274,7 @@ void TestLearningCli::export_then_import_into_a_new_library() {
     }
     QCOMPARE(exported["model_id"].toString(), QString("mobilenet_v2/gem3:expand13"));
     QCOMPARE(exported["descriptor"].toString(), QString("gem3:expand13"));
+    QCOMPARE(exported["precision"].toString(), QString("fp32"));
     QCOMPARE(exported["dim"].toInt(), 576);
     QCOMPARE(exported["a"].toArray().size(), exported["rank"].toInt() * 576);
     QVERIFY(exported["marks"].toObject()["count"].toInt() >= 200);

@@ -1,6 +1,7 @@
 // Export and import of an adapter version as a JSON file (Learning.h):
 //   {"format": "ruvision-adapter", "format_version": 1, "model_id": "mobilenet_v2/gem3:expand13",
-//    "model": "mobilenet_v2", "descriptor": "gem3:expand13", "dim": 576, "rank": 16, "alpha": 16,
+//    "model": "mobilenet_v2", "descriptor": "gem3:expand13", "precision": "fp32" (or "int8"), "dim": 576,
+//    "rank": 16, "alpha": 16,
 //    "a": [rank x dim floats, row-major], "b": [dim x rank floats], "version": N (in its library),
 //    "marks": {"count", "held_out", "held_out_before", "held_out_after", "summary": {...}},
 //    "created": UNIX_MS}
@@ -58,14 +59,19 @@ Status export_adapter(Library& lib, std::int64_t version, const fs::path& file) 
     auto adapter = parse_adapter((*row)->params.data(), (*row)->params.size());
     if (!adapter) return Error{"adapter version " + std::to_string(version) + ": " + adapter.error().message};
     const std::string& id = (*row)->model_id;
+    // model/descriptor, and "/int8" after them for a library that runs in INT8 (Library::open).
     const auto slash = id.find('/');
+    std::string descriptor = slash == std::string::npos ? std::string() : id.substr(slash + 1);
+    std::string precision = "fp32";
+    if (descriptor.ends_with("/int8")) descriptor.resize(descriptor.size() - 5), precision = "int8";
     json summary = json::parse((*row)->summary, nullptr, false);
     if (summary.is_discarded()) summary = json::object();
     json out = {{"format", kFormat},
                 {"format_version", kFormatVersion},
                 {"model_id", id},
                 {"model", id.substr(0, slash)},
-                {"descriptor", slash == std::string::npos ? std::string() : id.substr(slash + 1)},
+                {"descriptor", descriptor},
+                {"precision", precision},
                 {"dim", adapter->dim},
                 {"rank", adapter->rank},
                 {"alpha", adapter->alpha},
