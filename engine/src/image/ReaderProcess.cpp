@@ -70,7 +70,9 @@ Result<std::vector<std::uint8_t>> run_reader_process(const std::string& reader, 
     ::close(fds[1]);
     std::vector<std::uint8_t> answer;
     enum class Stop { No, Late, Memory } stop = Stop::No;
-    const std::uint64_t baseline = resident_bytes(child);  // pages shared with us count from the start
+    // Pages shared with us count from the start. A first reading that failed (0) must not make
+    // the child's whole resident size look like growth: the next one that works is the baseline.
+    std::uint64_t baseline = resident_bytes(child);
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(limits.seconds);
     std::uint8_t buffer[1 << 16];
     for (;;) {
@@ -81,6 +83,7 @@ Result<std::vector<std::uint8_t>> run_reader_process(const std::string& reader, 
         }
         if (limits.memory_bytes > 0) {
             const std::uint64_t now = resident_bytes(child);
+            if (baseline == 0) baseline = now;
             if (now > baseline && now - baseline > limits.memory_bytes) {
                 stop = Stop::Memory;
                 break;
