@@ -15,6 +15,7 @@
 
 #include "rss_bound.h"
 #include "image/DecodeFailure.h"
+#include "image/Flatten.h"
 #include "image/ImageHeader.h"
 #include "image/Preprocess.h"
 #include "image_test_files.h"
@@ -102,6 +103,8 @@ private slots:
     void formats();
     void exif_orientation();
     void dct_reduction();
+    void webp_reduction_data();
+    void webp_reduction();
     void broken_data();
     void broken();
     void missing_file();
@@ -168,6 +171,72 @@ void TestImageDecode::dct_reduction() {
     QCOMPARE(d->image.width, 2000);
 }
 
+// WebP is decoded by libwebp, scaled while it leaves YUV: the reference is OpenCV's full-size
+// decode, flattened over the backdrop by hand, brought down by area averaging (INTER_AREA).
+void TestImageDecode::webp_reduction_data() {
+    QTest::addColumn<QByteArray>("bytes");
+    QTest::addColumn<int>("min_side");
+    QTest::addColumn<int>("reduction");
+    QTest::addColumn<int>("width");
+    QTest::addColumn<int>("height");
+    // A smooth gradient (no edge a different filter would move) with the red quadrant on top.
+    cv::Mat smooth(1603, 2001, CV_8UC3);
+    for (int y = 0; y < smooth.rows; ++y)
+        for (int x = 0; x < smooth.cols; ++x)
+            smooth.at<cv::Vec3b>(y, x) = {static_cast<std::uint8_t>(x * 255 / smooth.cols),
+                                          static_cast<std::uint8_t>(y * 255 / smooth.rows), 90};
+    cv::rectangle(smooth, cv::Rect(0, 0, 1000, 800), cv::Scalar(0, 0, 255), cv::FILLED);
+    const auto lossy = encode(smooth, ".webp", {cv::IMWRITE_WEBP_QUALITY, 90});
+    QTest::newRow("lossy 2001x1603, 1/4") << bytes_of(lossy) << 224 << 4 << 501 << 401;
+    QTest::newRow("lossy 2001x1603, 1/8") << bytes_of(lossy) << 200 << 8 << 251 << 201;
+    QTest::newRow("lossy 2001x1603, full size") << bytes_of(lossy) << 0 << 1 << 2001 << 1603;
+    QTest::newRow("lossy 2001x1603, 1/2 (asked 700)") << bytes_of(lossy) << 700 << 2 << 1001 << 802;
+    // Lossless with alpha: the left half transparent, the right half half-covered.
+    cv::Mat bgra;
+    cv::cvtColor(smooth(cv::Rect(0, 0, 1800, 1000)), bgra, cv::COLOR_BGR2BGRA);
+    for (int y = 0; y < bgra.rows; ++y)
+        for (int x = 0; x < bgra.cols; ++x) bgra.at<cv::Vec4b>(y, x)[3] = x < 900 ? 0 : 128;
+    QTest::newRow("lossless with alpha 1800x1000, 1/4")
+        << bytes_of(encode(bgra, ".webp", {cv::IMWRITE_WEBP_QUALITY, 101})) << 224 << 4 << 450 << 250;
+}
+
+void TestImageDecode::webp_reduction() {
+    QFETCH(QByteArray, bytes);
+    QFETCH(int, min_side);
+    QFETCH(int, reduction);
+    QFETCH(int, width);
+    QFETCH(int, height);
+    const std::vector<std::uint8_t> v(bytes.begin(), bytes.end());
+    rv::DecodeOptions opt;
+    opt.min_side = min_side;
+    auto d = rv::decode_image_bytes(v, "pic.webp", opt);
+    QVERIFY2(d.ok(), d.ok() ? "" : d.error().message.c_str());
+    QCOMPARE(d->reduction, reduction);
+    QCOMPARE(d->image.width, width);
+    QCOMPARE(d->image.height, height);
+    const cv::Mat full = cv::imdecode(v, cv::IMREAD_UNCHANGED);
+    QCOMPARE(d->original_width, full.cols);
+    QCOMPARE(d->original_height, full.rows);
+    cv::Mat rgb(full.rows, full.cols, CV_8UC3);
+    for (int y = 0; y < full.rows; ++y)
+        for (int x = 0; x < full.cols; ++x) {
+            const std::uint8_t* p = full.ptr<std::uint8_t>(y) + x * full.channels();
+            const unsigned a = full.channels() == 4 ? p[3] : 255;
+            for (int c = 0; c < 3; ++c) rgb.at<cv::Vec3b>(y, x)[c] = rv::over_backdrop(p[2 - c], a);
+        }
+    cv::Mat ref;
+    cv::resize(rgb, ref, cv::Size(width, height), 0, 0, cv::INTER_AREA);
+    const cv::Mat got(height, width, CV_8UC3, d->image.data.data());
+    cv::Mat diff;
+    cv::absdiff(got, ref, diff);
+    const double mean = cv::mean(diff.reshape(1))[0];
+    if (reduction == 1) QCOMPARE(mean, 0.0);  // the same decoder at full size: the same pixels
+    QVERIFY2(mean < 1.0, qPrintable(QString("mean absolute difference %1").arg(mean)));
+    // The interior of the red quadrant (or of the transparent half) keeps its colour.
+    const std::uint8_t* p = d->image.data.data() + ((height / 8) * width + width / 8) * 3;
+    QVERIFY2(std::abs(p[0] - ref.at<cv::Vec3b>(height / 8, width / 8)[0]) <= 2, "top-left colour");
+}
+
 void TestImageDecode::broken_data() {
     QTest::addColumn<QByteArray>("bytes");
     QTest::addColumn<QString>("reason");
@@ -180,6 +249,17 @@ void TestImageDecode::broken_data() {
     QTest::newRow("truncated png") << QByteArray(reinterpret_cast<const char*>(png.data()), int(png.size() / 2))
                                    << "truncated PNG";
     QTest::newRow("header only") << QByteArray(reinterpret_cast<const char*>(jpeg.data()), 20) << "truncated JPEG";
+    const auto webp = encode(picture(300, 200), ".webp");
+    QTest::newRow("truncated webp") << QByteArray(reinterpret_cast<const char*>(webp.data()), int(webp.size() / 2))
+                                    << "truncated WebP";
+    {
+        // An extended WebP whose flags say animation (a 64x48 canvas, one empty ANIM chunk).
+        std::vector<std::uint8_t> anim{'R', 'I', 'F', 'F', 0, 0, 0, 0, 'W', 'E', 'B', 'P', 'V', 'P', '8', 'X', 10, 0, 0, 0,
+                                       0x02, 0, 0, 0, 63, 0, 0, 47, 0, 0, 'A', 'N', 'I', 'M', 6, 0, 0, 0, 0, 0, 0, 0, 0, 0};
+        const auto riff = static_cast<std::uint32_t>(anim.size() - 8);
+        for (int i = 0; i < 4; ++i) anim[4 + i] = static_cast<std::uint8_t>(riff >> (8 * i));
+        QTest::newRow("animated webp") << bytes_of(anim) << "animated WebP is not supported";
+    }
     // A PNG header claiming 30000 x 30000 pixels: refused before any allocation.
     auto bomb = png;
     const std::uint8_t side[4] = {0, 0, 0x75, 0x30};  // 30000, big-endian

@@ -18,6 +18,7 @@
 #include "image/HeifDecode.h"
 #include "image/ImageHeader.h"
 #include "image/RawDecode.h"
+#include "image/WebpDecode.h"
 #include "ruvision/engine/Image.h"
 #include "ruvision/engine/ImageFormats.h"
 
@@ -41,16 +42,6 @@ bool jpeg_has_end_marker(const std::uint8_t* b, std::size_t n, std::size_t scan_
     for (std::size_t i = n; i-- > from + 1;)
         if (b[i - 1] == 0xFF && b[i] == 0xD9) return true;
     return false;
-}
-
-// cv::imdecode picks its decoder by signature, not by our sniff. For JPEG, PNG, TIFF and BMP its
-// signature is the magic we check; its WebP signature is libwebp accepting the first 32 bytes, and
-// when libwebp does not, the other decoders whose signature a RIFF file can match are DICOM's
-// ("DICM" at offset 128; GDCM aborts the process, an assert, on such data) and GDAL's ("DTED" at
-// offset 140; GDAL then parses a temporary copy): both found by fuzz_image_decode. A WebP with
-// those bytes there is refused.
-bool could_reach_another_reader(const std::uint8_t* d, std::size_t n) {
-    return (n >= 132 && std::memcmp(d + 128, "DICM", 4) == 0) || (n >= 144 && std::memcmp(d + 140, "DTED", 4) == 0);
 }
 
 // The refusals the header alone can justify; empty if the header allows decoding.
@@ -98,12 +89,11 @@ cv::Mat run_decoder(const std::uint8_t* bytes, std::size_t size, int flags, cons
 // imdecode never uses the GDAL reader (only imread does), so the decoder is the same.
 Result<DecodedImage> decode_with_alpha(const std::uint8_t* bytes, std::size_t size, const std::string& name,
                                        const ImageHeader& h, const DecodeOptions& opt) {
-    // An 8-bit PNG or a WebP of the announced size decodes as BGRA straight into the output's
+    // An 8-bit PNG of the announced size decodes as BGRA straight into the output's
     // own buffer (4 bytes a pixel) and is flattened there: one buffer for the largest pictures,
     // not two. Anything else (16-bit, turned by EXIF, another layout) gets its own.
     DecodedImage out;
-    const bool eight_bit = h.format == ImageFormat::Webp || (h.format == ImageFormat::Png && h.png_bit_depth > 0 &&
-                                                             h.png_bit_depth <= 8);
+    const bool eight_bit = h.format == ImageFormat::Png && h.png_bit_depth > 0 && h.png_bit_depth <= 8;
     if (eight_bit && h.width > 0 && h.height > 0)
         out.image.data.resize(static_cast<std::size_t>(h.width) * h.height * 4);
     DecodeTarget target(out.image.data.data(), out.image.data.size(), opt.max_pixels);
@@ -164,19 +154,15 @@ Result<DecodedImage> decode(const std::uint8_t* bytes, std::size_t size, const s
         return decode_raw(bytes, size, name, opt);
     if (auto why = refusal(h, opt); !why.empty()) return Error{fail(name, why)};
     if (h.format == ImageFormat::Heif || h.format == ImageFormat::Avif) return decode_heif(bytes, size, name, h.format, opt);
-    if (h.format == ImageFormat::Webp && could_reach_another_reader(bytes, size))
-        return Error{fail(name, "damaged WebP (not a WebP header libwebp reads)")};
+    // WebP never reaches cv::imdecode, which picks its decoder by signature: a RIFF file libwebp
+    // rejects could go to its DICOM reader (GDCM aborts the process) or its GDAL one, both found
+    // by fuzz_image_decode.
+    if (h.format == ImageFormat::Webp) return decode_webp(bytes, size, name, h, opt);
     if (h.format == ImageFormat::Jpeg && !jpeg_has_end_marker(bytes, size, h.jpeg_scan_offset))
         return Error{fail(name, "truncated JPEG (no end-of-image marker)")};
     if (h.may_have_alpha) return decode_with_alpha(bytes, size, name, h, opt);
 
-    int reduction = 1;
-    if (h.format == ImageFormat::Jpeg && opt.min_side > 0 && h.width > 0)
-        for (int r : {8, 4, 2})
-            if (std::min(h.width, h.height) / r >= opt.min_side) {
-                reduction = r;
-                break;
-            }
+    const int reduction = h.format == ImageFormat::Jpeg ? decode_reduction(h.width, h.height, opt.min_side) : 1;
     const int flags = reduction == 8 ? cv::IMREAD_REDUCED_COLOR_8
                       : reduction == 4 ? cv::IMREAD_REDUCED_COLOR_4
                       : reduction == 2 ? cv::IMREAD_REDUCED_COLOR_2
