@@ -119,6 +119,10 @@ void TestEmbedPool::turned_embedding_is_of_the_turned_image() {
         const auto &turned = *turned_r, &reference = *reference_r, &plain = *plain_r;
         QVERIFY2(cosine(turned, reference) > 0.99f, qPrintable(QString("%1: %2").arg(model).arg(cosine(turned, reference))));
         QVERIFY2(cosine(turned, plain) < cosine(turned, reference) - 0.005f, model);  // really turned
+        // What indexing stores: both from one preprocessing, the same numbers as each alone.
+        const auto both = (*e)->embed_with_turned(img->image);
+        QVERIFY(both);
+        QVERIFY2(both->plain == plain && both->turned == turned, model);
     }
 }
 

@@ -147,49 +147,72 @@ void turn_clockwise(const std::vector<float>& in, int h, int w, std::vector<floa
 
 }  // namespace
 
-Result<std::vector<float>> Embedder::embed_turned(const RgbImage& image) { return embed_impl(image, true); }
+Result<std::vector<float>> Embedder::embed_turned(const RgbImage& image) {
+    auto both = embed_impl(image, false, true);
+    if (!both) return both.error();
+    return std::move(both->turned);
+}
 
-Result<std::vector<float>> Embedder::embed(const RgbImage& image) { return embed_impl(image, false); }
+Result<std::vector<float>> Embedder::embed(const RgbImage& image) {
+    auto both = embed_impl(image, true, false);
+    if (!both) return both.error();
+    return std::move(both->plain);
+}
 
-Result<std::vector<float>> Embedder::embed_impl(const RgbImage& image, bool turned) {
+Result<Embedder::PlainAndTurned> Embedder::embed_with_turned(const RgbImage& image) {
+    return embed_impl(image, true, true);
+}
+
+Result<Embedder::PlainAndTurned> Embedder::embed_impl(const RgbImage& image, bool plain, bool turned) {
     auto& I = *impl_;
     if (image.width <= 0 || image.height <= 0) return Error{"the image is empty"};
     const auto& pre = I.model->preprocess();
-    std::vector<double> acc(I.dim, 0.0);
+    std::vector<double> acc[2] = {std::vector<double>(I.dim, 0.0), std::vector<double>(I.dim, 0.0)};
     std::vector<float> one(I.dim);
     std::vector<int> sizes = I.spec.sizes.empty() ? std::vector<int>{0} : I.spec.sizes;
     const auto& k = kernels::kernels();
+    // One forward pass of an input tensor, its parts pooled and added to `sum`.
+    auto run_into = [&](const std::vector<float>& tensor, int h, int w, std::vector<double>& sum) -> Status {
+        auto maps = I.run(tensor.data(), h, w, I.part_nodes);
+        if (!maps) return Error{"model " + I.model->name() + " cannot run on this image: " + maps.error().message};
+        int off = 0;
+        for (std::size_t p = 0; p < maps->size(); ++p) {
+            pool((*maps)[p], I.spec.parts[p], one.data() + off);
+            k.l2_normalize(one.data() + off, I.part_dims[p]);
+            off += I.part_dims[p];
+        }
+        for (int i = 0; i < I.dim; ++i) sum[i] += one[i];
+        return {};
+    };
     for (int side : sizes)
         for (int flip = 0; flip <= (I.spec.flip ? 1 : 0); ++flip) {
             int w = 0, h = 0;
             input_size(pre, side, image.width, image.height, &w, &h);
             preprocess_image(image, pre, w, h, flip == 1, I.tensor);
+            if (plain)
+                if (auto st = run_into(I.tensor, h, w, acc[0]); !st) return st.error();
             // Turning the small input tensor gives what the turned image would (resizing and a
-            // quarter turn commute) without a copy of the full decoded image.
+            // quarter turn commute) without a copy of the full decoded image, and one
+            // preprocessing serves both passes.
             if (turned) {
                 turn_clockwise(I.tensor, h, w, I.turned);
-                std::swap(I.tensor, I.turned);
-                std::swap(h, w);
+                if (auto st = run_into(I.turned, w, h, acc[1]); !st) return st.error();
             }
-            auto maps = I.run(I.tensor.data(), h, w, I.part_nodes);
-            if (!maps) return Error{"model " + I.model->name() + " cannot run on this image: " + maps.error().message};
-            int off = 0;
-            for (std::size_t p = 0; p < maps->size(); ++p) {
-                pool((*maps)[p], I.spec.parts[p], one.data() + off);
-                k.l2_normalize(one.data() + off, I.part_dims[p]);
-                off += I.part_dims[p];
-            }
-            for (int i = 0; i < I.dim; ++i) acc[i] += one[i];
         }
-    // Never a zero or non-finite vector reported as an embedding: it would match everything or
-    // nothing, silently.
-    double norm2 = 0.0;
-    for (double v : acc) norm2 += v * v;
-    if (!std::isfinite(norm2))
-        return Error{"descriptor '" + I.spec.str() + "' gave non-finite values (NaN or infinity) on this image"};
-    if (norm2 == 0.0) return Error{"descriptor '" + I.spec.str() + "' gave an all-zero vector on this image"};
-    std::vector<float> out(acc.begin(), acc.end());
-    k.l2_normalize(out.data(), out.size());
+    PlainAndTurned out;
+    for (int t = 0; t < 2; ++t) {
+        if (!(t ? turned : plain)) continue;
+        // Never a zero or non-finite vector reported as an embedding: it would match everything
+        // or nothing, silently.
+        double norm2 = 0.0;
+        for (double v : acc[t]) norm2 += v * v;
+        if (!std::isfinite(norm2))
+            return Error{"descriptor '" + I.spec.str() + "' gave non-finite values (NaN or infinity) on this image"};
+        if (norm2 == 0.0) return Error{"descriptor '" + I.spec.str() + "' gave an all-zero vector on this image"};
+        std::vector<float>& v = t ? out.turned : out.plain;
+        v.assign(acc[t].begin(), acc[t].end());
+        k.l2_normalize(v.data(), v.size());
+    }
     return out;
 }
 

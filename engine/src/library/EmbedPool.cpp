@@ -53,14 +53,18 @@ std::size_t embed_files(const Embedder& prototype, const std::vector<std::filesy
                     const unsigned char extras = extras_of(i);
                     if (!params.extras_only) {
                         // An embedding that fails (never a zero or NaN vector) is the file's error.
-                        auto v = embedder->embed(img->image);
-                        if (v && params.rotated) {
-                            auto t = embedder->embed_turned(img->image);
-                            if (t) r.rotated = std::move(*t);
-                            else v = t.error();
+                        if (params.rotated) {
+                            if (auto both = embedder->embed_with_turned(img->image)) {
+                                r.embedding = std::move(both->plain);
+                                r.rotated = std::move(both->turned);
+                            } else {
+                                r.error = files[i].string() + ": " + both.error().message;
+                            }
+                        } else if (auto v = embedder->embed(img->image)) {
+                            r.embedding = std::move(*v);
+                        } else {
+                            r.error = files[i].string() + ": " + v.error().message;
                         }
-                        if (v) r.embedding = std::move(*v);
-                        else r.error = files[i].string() + ": " + v.error().message;
                     }
                     // Twins (i13-twins), of the usual decode as the feature, brought down to
                     // twice the side the network sees (as tuning's views: a PNG panorama decoded

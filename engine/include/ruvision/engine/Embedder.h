@@ -116,6 +116,11 @@ public:
     // The same for the image turned 90 degrees clockwise (turned after preprocessing, so it costs
     // one more forward pass and no copy of the image).
     [[nodiscard]] Result<std::vector<float>> embed_turned(const RgbImage& image);
+    // Both at once, from one preprocessing of the image (what indexing stores for each file).
+    struct PlainAndTurned {
+        std::vector<float> plain, turned;
+    };
+    [[nodiscard]] Result<PlainAndTurned> embed_with_turned(const RgbImage& image);
 
     // The input tensor exactly as the model wants it (size, value range, channel order), for one
     // input side (0 = native). NHWC float, H x W x 3.
@@ -132,7 +137,7 @@ public:
 private:
     struct Impl;
     explicit Embedder(std::unique_ptr<Impl> impl);
-    Result<std::vector<float>> embed_impl(const RgbImage& image, bool turned);
+    Result<PlainAndTurned> embed_impl(const RgbImage& image, bool plain, bool turned);
     std::unique_ptr<Impl> impl_;
 };
 
