@@ -4,6 +4,7 @@
 #include <condition_variable>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <thread>
 
 #include "augment/EditTwins.h"
@@ -70,9 +71,18 @@ std::size_t embed_files(const Embedder& prototype, const std::vector<std::filesy
                     // twice the side the network sees (as tuning's views: a PNG panorama decoded
                     // whole and turned three ways took gigabytes): a failure there leaves the
                     // file without twins only.
+                    const int twin_side = 2 * std::max(embedder->min_decode_side(), 224);
+                    const int region_side = region_min_decode_side(*embedder);
+                    // A picture decoded far larger than the extras need (PNG and TIFF have no
+                    // reduced decoding) is brought down once for both, not once by each.
+                    std::optional<RgbImage> smaller;
+                    if (const int need = std::max((extras & kExtraTwins) ? twin_side : 0,
+                                                  (extras & kExtraRegions) ? region_side : 0);
+                        need > 0 && std::min(img->image.width, img->image.height) > 2 * need)
+                        smaller = shrink_to_side(img->image, need);
+                    const RgbImage& extras_source = smaller ? *smaller : img->image;
                     if ((extras & kExtraTwins) && r.error.empty()) {
-                        const int side = 2 * std::max(embedder->min_decode_side(), 224);
-                        for (const RgbImage& view : twin_views(shrink_to_side(img->image, side))) {
+                        for (const RgbImage& view : twin_views(shrink_to_side(extras_source, twin_side))) {
                             auto t = embedder->embed(view);
                             if (!t) {
                                 r.twin_error = files[i].string() + ": a twin: " + t.error().message;
@@ -87,15 +97,17 @@ std::size_t embed_files(const Embedder& prototype, const std::vector<std::filesy
                         // The tiles keep the model's input side: a JPEG the decoder reduced below
                         // that is decoded again, less reduced (the file's feature stays the one
                         // of the usual decode).
-                        const int side = region_min_decode_side(*embedder);
                         const auto& im = img->image;
-                        if (std::min(im.width, im.height) < side &&
+                        if (std::min(im.width, im.height) < region_side &&
                             std::min(img->original_width, img->original_height) > std::min(im.width, im.height)) {
                             DecodeOptions larger = opt;
-                            larger.min_side = side;
+                            larger.min_side = region_side;
                             if (auto again = decode_image(files[i], larger)) img = std::move(again);
                         }
-                        auto reg = embed_regions(*embedder, img->image);
+                        // From the shared smaller picture, brought down to the tiles' side as
+                        // embed_regions would bring a larger one.
+                        auto reg = smaller ? embed_regions(*embedder, shrink_to_side(*smaller, region_side))
+                                           : embed_regions(*embedder, img->image);
                         if (!reg) r.region_error = files[i].string() + ": " + reg.error().message;
                         for (std::size_t b = 0; reg && b < reg->boxes.size(); ++b) {
                             const RegionBox& box = reg->boxes[b];
