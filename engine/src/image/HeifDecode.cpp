@@ -1,6 +1,7 @@
 #include "image/HeifDecode.h"
 
 #include <algorithm>
+#include <cstdlib>
 #include <cstring>
 #include <limits>
 #include <memory>
@@ -181,6 +182,17 @@ constexpr std::uint64_t kHeifReaderBaseMemory = std::uint64_t{256} << 20;
 
 }  // namespace
 
+std::vector<std::uint8_t> heif_reader_answer(const std::uint8_t* data, std::size_t size,
+                                             const std::vector<std::string>& args) {
+    DecodeOptions opt;
+    char* end = nullptr;
+    if (args.size() == 3 && (args[0] == "heif" || args[0] == "avif"))
+        opt.max_pixels = std::strtoll(args[1].c_str(), &end, 10);
+    if (!end || *end != '\0' || args[1].empty() || opt.max_pixels <= 0)
+        return encode(Error{"the HEIF reader was given wrong arguments"});
+    return encode(decode_heif_here(data, size, args[2], args[0] == "avif" ? ImageFormat::Avif : ImageFormat::Heif, opt));
+}
+
 Result<DecodedImage> decode_heif(const std::uint8_t* data, std::size_t size, const std::string& name,
                                  ImageFormat format, const DecodeOptions& opt) {
     if (format == ImageFormat::Avif && !avif_decoding_available())
@@ -188,8 +200,9 @@ Result<DecodedImage> decode_heif(const std::uint8_t* data, std::size_t size, con
     if (auto why = heif_reference_problem(data, size); !why.empty()) return Error{name + ": " + why};
     const ReaderLimits limits{opt.reader_seconds,
                               kHeifReaderBaseMemory + kHeifBytesPerPixel * static_cast<std::uint64_t>(std::max<std::int64_t>(opt.max_pixels, 0))};
+    const ReaderJob job{"heif", {format == ImageFormat::Avif ? "avif" : "heif", std::to_string(opt.max_pixels), name}, data, size};
     auto answer = run_reader_process("the HEIF reader (libheif)", "it is damaged or not a HEIF libheif 1.15 can read",
-                                     limits, [&] { return encode(decode_heif_here(data, size, name, format, opt)); });
+                                     limits, job);
     if (!answer) return Error{name + ": " + answer.error().message};
     return decode(*answer, name);
 }

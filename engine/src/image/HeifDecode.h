@@ -5,6 +5,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "image/ImageHeader.h"
 #include "ruvision/engine/Image.h"
@@ -20,10 +21,15 @@ namespace rv {
 // `opt.max_pixels` is refused before any pixel is decoded (`opt.min_side` is ignored: full size).
 // `format` is what the header sniff found (Heif or Avif): an AVIF without an AV1 decoder in
 // libheif is "AVIF decoding is not available". Errors are "<name>: <reason>", libheif's own
-// message included. libheif runs in a child process (ReaderProcess.h) within opt.reader_seconds
+// message included. libheif runs in a process of its own (ReaderProcess.h) within opt.reader_seconds
 // and a memory bound that grows with opt.max_pixels: a file that crashes, hangs or bloats it is an
 // error for that file. Thread-safe (one child and one libheif context per call).
 Result<DecodedImage> decode_heif(const std::uint8_t* data, std::size_t size, const std::string& name,
                                  ImageFormat format, const DecodeOptions& opt);
+
+// The reader process's side (ReaderProcess.h, kind "heif"): args = {"heif" or "avif", max_pixels,
+// name}; the answer decode_heif reads.
+std::vector<std::uint8_t> heif_reader_answer(const std::uint8_t* data, std::size_t size,
+                                             const std::vector<std::string>& args);
 
 }  // namespace rv

@@ -146,13 +146,17 @@ Result<RawPreview> decode(const std::vector<std::uint8_t>& in) {
 
 }  // namespace
 
+std::vector<std::uint8_t> raw_reader_answer(const std::uint8_t* data, std::size_t size) {
+    return encode(read_preview_here(data, size));
+}
+
 // libraw 0.20's parsers crash on some damaged files: fuzz_image_decode found a wild read in
 // parse_tiff_ifd, inside open_buffer(), before anything of ours can look. So libraw runs in a child
-// process (ReaderProcess.h): a file that crashes or hangs it is an error for this file alone.
+// process of its own (ReaderProcess.h): a file that crashes or hangs it is an error for this file alone.
 Result<RawPreview> read_raw_preview(const std::uint8_t* data, std::size_t size, const ReaderLimits& limits) {
     auto answer = run_reader_process("the camera RAW reader (libraw)",
                                      "it is damaged or not a RAW libraw 0.20 can read", limits,
-                                     [data, size] { return encode(read_preview_here(data, size)); });
+                                     ReaderJob{"raw", {}, data, size});
     if (!answer) return answer.error();
     return decode(*answer);
 }

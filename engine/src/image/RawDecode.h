@@ -27,10 +27,13 @@ struct RawPreview {
 // see RawDecode.cpp) is an error that says "no embedded preview": the sensor data is never
 // developed instead. Errors carry the reason only (the caller adds the file name). Memory: the
 // preview's bytes, which lie inside the file (the pixel limit applies when the JPEG is decoded).
-// libraw runs in a child process within `limits` (ReaderProcess.h): a file that crashes or hangs it
+// libraw runs in a process of its own within `limits` (ReaderProcess.h): a file that crashes or hangs it
 // is an error ("the camera RAW reader (libraw) crashed on this file"), never a crash of the caller.
 // Thread-safe (one child and one libraw object per call, libraw_r).
 Result<RawPreview> read_raw_preview(const std::uint8_t* data, std::size_t size, const ReaderLimits& limits);
+
+// The reader process's side (ReaderProcess.h, kind "raw"): the answer read_raw_preview reads.
+std::vector<std::uint8_t> raw_reader_answer(const std::uint8_t* data, std::size_t size);
 
 // Turns `image` as libraw's `flip` asks (see RawPreview).
 void apply_raw_flip(RgbImage& image, int flip);
