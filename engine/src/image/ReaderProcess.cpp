@@ -61,15 +61,18 @@ bool is_executable(const std::string& path) {
     return !path.empty() && ::stat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode) && ::access(path.c_str(), X_OK) == 0;
 }
 
-// ruvision-reader beside the running program, or the installed one (looked for once).
+// ruvision-reader beside the running program (the build tree), where an installation keeps it
+// relative to the program (PREFIX/bin and PREFIX/libexec/ruvision, wherever PREFIX is), or where
+// this build installs it (looked for once).
 const std::string& found_helper() {
     static const std::string path = [] {
         char exe[PATH_MAX];
         const ssize_t n = ::readlink("/proc/self/exe", exe, sizeof exe - 1);
         if (n > 0) {
-            std::string beside(exe, static_cast<std::size_t>(n));
-            beside = beside.substr(0, beside.rfind('/') + 1) + "ruvision-reader";
-            if (is_executable(beside)) return beside;
+            const std::string program(exe, static_cast<std::size_t>(n));
+            const std::string dir = program.substr(0, program.rfind('/') + 1);
+            for (const std::string& candidate : {dir + "ruvision-reader", dir + "../libexec/ruvision/ruvision-reader"})
+                if (is_executable(candidate)) return candidate;
         }
         const std::string installed = RUVISION_READER_INSTALLED;
         return is_executable(installed) ? installed : std::string();
