@@ -1,11 +1,13 @@
 // Compact vector storage in the HNSW index (issue 14): binary16 conversions and the compact inner
 // products against plain references, codes within their rounding, recall of f16 and i8 indexes
 // against the exact scan, save/load of every storage, files of format version 1 (written by the
-// old code, kept in the fuzz corpus, and made here) opening converted, and damage in every region
+// old code, kept in the fuzz corpus, and made here) opening, a library's f32 file re-encoded to
+// its compact storage (load_library_index), and damage in every region
 // of a format-2 file refused with the file named. No timing.
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <fstream>
@@ -304,7 +306,8 @@ void TestIndexStorage::storage_per_dimension() {
     }
     QCOMPARE(HnswIndex(576, kModel, with(VectorStorage::Auto)).vector_bytes(), std::size_t(1152));
     QCOMPARE(HnswIndex(1280, kModel, with(VectorStorage::Auto)).vector_bytes(), std::size_t(1284));
-    QCOMPARE(HnswIndex(576, kModel).vector_bytes(), std::size_t(2304));  // the default: f32 (HnswParams)
+    QCOMPARE(HnswIndex(576, kModel).vector_bytes(), std::size_t(1152));  // the default: Auto (HnswParams)
+    QCOMPARE(HnswIndex(576, kModel, with(VectorStorage::F32)).vector_bytes(), std::size_t(2304));
 }
 
 void TestIndexStorage::compact_recall_data() {
@@ -352,6 +355,9 @@ void TestIndexStorage::compact_recall() {
     QVERIFY2(r >= 0.95, qPrintable(QString::number(r)));
     QVERIFY2(r >= r32 - 0.03, qPrintable(QString("%1 vs %2").arg(r).arg(r32)));
     QVERIFY2(score_error <= (storage == int(VectorStorage::I8) ? 0.01 : 0.002), qPrintable(QString::number(score_error)));
+    // The bound callers rely on to know which scores to take again (duplicates).
+    QVERIFY2(score_error <= compact.score_error(), qPrintable(QString("%1 > %2").arg(score_error).arg(compact.score_error())));
+    QCOMPARE(f32.score_error(), 0.0f);
 }
 
 void TestIndexStorage::round_trip_data() {
@@ -461,6 +467,36 @@ void TestIndexStorage::format_1_file_opens_converted() {
         QCOMPARE(a.size(), b.size());
         for (std::size_t r = 0; r < a.size(); ++r) QCOMPARE(a[r].id, b[r].id);
     }
+
+    // A library's own index (load_library_index) is re-encoded to its dimension's storage: the
+    // same ids, scores within the rounding's bound, and its next save writes the compact file.
+    auto library = rv::load_library_index(path, d, kModel);
+    QVERIFY2(library.ok(), library.ok() ? "" : library.error().message.c_str());
+    auto& compact = dynamic_cast<HnswIndex&>(**library);
+    QVERIFY(compact.storage() == rv::storage_for_dim(d));
+    QCOMPARE(compact.size(), n - 1);
+    QVERIFY(!compact.contains(7) && compact.contains(8));
+    std::size_t same = 0, total = 0;
+    for (std::size_t i = 0; i < 30; ++i) {
+        std::unordered_map<std::int64_t, float> exact;
+        for (const Hit& h : back.search(&queries[i * d], 40)) exact[h.id] = h.score;
+        const auto top = back.search(&queries[i * d], 10);
+        const auto got = compact.search(&queries[i * d], 10);
+        for (const Hit& h : got) {
+            const auto it = exact.find(h.id);
+            QVERIFY(it != exact.end());
+            QVERIFY(std::fabs(h.score - it->second) <= compact.score_error());
+        }
+        for (const Hit& t : top) same += std::count_if(got.begin(), got.end(), [&](const Hit& h) { return h.id == t.id; });
+        total += top.size();
+    }
+    QVERIFY2(double(same) / double(total) >= 0.95, qPrintable(QString("%1 of %2").arg(same).arg(total)));
+    const std::string resaved = dir.filePath("resaved.rvi").toStdString();
+    QVERIFY(compact.save(resaved).ok());
+    QVERIFY(read_all(resaved).size() < read_all(path).size() * 3 / 4);
+    auto reloaded = rv::load_index(resaved, d, kModel);
+    QVERIFY(reloaded.ok() && dynamic_cast<HnswIndex&>(**reloaded).storage() == rv::storage_for_dim(d));
+
     auto flipped = old;
     flipped[flipped.size() / 2] ^= 0x10;
     write_all(path, flipped);

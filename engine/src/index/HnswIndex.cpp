@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <atomic>
 #include <cassert>
+#include <cmath>
 #include <cstdlib>
 #include <cstring>
 #include <exception>
@@ -256,6 +257,18 @@ std::vector<Hit> HnswIndex::search(const float* q, int k) const {
     });
     if (hits.size() > std::size_t(k)) hits.resize(std::size_t(k));
     return hits;
+}
+
+float HnswIndex::score_error() const {
+    // |<q, v'> - <q, v>| <= |v' - v| for unit q. F16: each value within 2^-11 of itself, so
+    // |v' - v| <= 2^-11; doubled for subnormals and the sum's own rounding. I8: each value within
+    // max|v| / 254 <= 1/254 of its grid point, and normalising the decoded vector at most doubles
+    // the distance: 2 sqrt(dim) / 254.
+    switch (impl_->params.storage) {
+        case VectorStorage::F16: return 1.0f / 1024;
+        case VectorStorage::I8: return std::sqrt(static_cast<float>(impl_->dim)) / 127;
+        default: return 0.0f;
+    }
 }
 
 Status HnswIndex::save(const std::string& path) const {

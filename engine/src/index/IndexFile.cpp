@@ -369,4 +369,15 @@ Result<std::unique_ptr<VectorIndex>> load_index(const std::string& path, int exp
     }
 }
 
+Result<std::unique_ptr<VectorIndex>> load_library_index(const std::string& path, int expected_dim,
+                                                        const std::string& expected_model_id) {
+    auto loaded = load_index(path, expected_dim, expected_model_id);
+    if (!loaded) return loaded;
+    const auto* hnsw = dynamic_cast<const HnswIndex*>(loaded->get());
+    if (!hnsw || hnsw->storage() == storage_for_dim(hnsw->dim())) return loaded;
+    auto compact = hnsw->with_storage(VectorStorage::Auto);
+    if (!compact) return index_detail::file_error(path, compact.error().message);
+    return std::unique_ptr<VectorIndex>(std::move(*compact));
+}
+
 }  // namespace rv

@@ -215,7 +215,7 @@ Status Library::load_or_rebuild_adapted(bool plain_rebuilt) {
         } else if (!fs::exists(file, ec)) {
             why = "its index file is missing";
         } else {
-            auto loaded = load_index(file.string(), dim, adapted_model_id(model_id_, version));
+            auto loaded = load_library_index(file.string(), dim, adapted_model_id(model_id_, version));
             if (!loaded) {
                 why = loaded.error().message;
             } else if ((*loaded)->size() != index_->size()) {

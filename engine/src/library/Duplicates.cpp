@@ -1,9 +1,11 @@
 // Library::duplicates: near-duplicate groups. Candidates come from the vector index (each file's
-// nearest neighbours, also for its feature turned 90 degrees); they are scored by cosine similarity
+// nearest neighbours, also for its feature turned 90 degrees; a pair near a threshold is scored
+// again from the catalog when the index rounds its vectors); they are scored by cosine similarity
 // after PCA whitening learned on the library itself (Whitening.h) and grouped by rv::star_groups;
 // then every member is verified on pixels against its group's centre (PixelVerify.h).
 #include <algorithm>
 #include <cmath>
+#include <functional>
 #include <optional>
 #include <thread>
 
@@ -14,6 +16,7 @@
 #include "duplicates/DuplicateSpace.h"
 #include "duplicates/MarkedPairs.h"
 #include "duplicates/PairVerifier.h"
+#include "ruvision/kernels/kernels.h"
 #include "search/SearchCalibration.h"
 
 namespace rv {
@@ -98,6 +101,53 @@ void find_candidates(const VectorIndex& index, const std::vector<std::int64_t>& 
     work(0);
     other.join();
     for (auto& f : found) out.insert(out.end(), f.begin(), f.end());
+}
+
+// Features fetched again by rescore_from_catalog, at most (~2.3 KB each for 576 floats).
+constexpr std::size_t kRescoreCache = 1 << 16;
+
+// Scores again, from the catalog's f32 features in the groups' space (`to_space`, in place), the
+// candidates `needs` picks, giving each the plain cosine an f32 index would have given. For an
+// index that stores rounded vectors (VectorIndex::score_error): exact copies are told apart from
+// resized ones at a cosine of 0.9999, finer than that rounding. A candidate whose file has lost
+// its feature since the index was searched is dropped.
+Status rescore_from_catalog(CatalogDb& reader, std::string_view model_id, std::vector<Candidate>& candidates,
+                            const std::function<bool(const Candidate&)>& needs,
+                            const std::function<void(std::vector<float>&)>& to_space) {
+    std::unordered_map<std::int64_t, std::vector<float>> cache[2];  // plain, turned
+    auto fetch = [&](std::int64_t id, bool turned) -> Result<const std::vector<float>*> {
+        auto& c = cache[turned ? 1 : 0];
+        if (const auto it = c.find(id); it != c.end()) return &it->second;
+        std::vector<float> v;
+        if (turned) {
+            auto r = reader.quarter_turn(id, model_id);
+            if (!r) return r.error();
+            v = std::move(*r);
+        } else {
+            auto r = reader.feature(id);
+            if (!r) return r.error();
+            if (*r) v = std::move(**r);
+        }
+        if (!v.empty()) to_space(v);
+        return &c.emplace(id, std::move(v)).first->second;
+    };
+    const auto dot = kernels::kernels().dot;
+    std::size_t kept = 0;
+    for (const Candidate& c : candidates) {
+        Candidate out = c;
+        if (needs(c)) {
+            if (cache[0].size() + cache[1].size() >= kRescoreCache) cache[0].clear(), cache[1].clear();
+            auto b = fetch(c.b, false);
+            if (!b) return b.error();
+            auto a = fetch(c.a, c.rotated);
+            if (!a) return a.error();
+            if ((*a)->empty() || (*a)->size() != (*b)->size()) continue;
+            out.raw = dot((*a)->data(), (*b)->data(), (*a)->size());
+        }
+        candidates[kept++] = out;
+    }
+    candidates.resize(kept);
+    return Status::success();
 }
 
 // Whitening codes (Whitening::encode) of the library's features, kept in memory: code_dim() floats
@@ -236,7 +286,24 @@ Result<std::vector<DuplicateGroup>> Library::duplicates(const DuplicateParams& p
             rotated = true;
         }
 
-        // 3. Score the candidates in the whitened space; keep the best score per pair.
+        // 3. Score the candidates in the whitened space; keep the best score per pair. Scores
+        // from an index of rounded vectors are taken again from the catalog for every pair that
+        // could pass a threshold within their error (whitened scores rise with the plain one).
+        if (const float error = index.score_error(); error > 0) {
+            auto needs = [&](const Candidate& c) {
+                const float* a = proj.get(c.a, c.rotated);
+                const float* b = proj.get(c.b, false);
+                if (!a || !b) return false;
+                const float hi = c.raw + error;
+                return hi >= kPlainAccept || w.similarity(hi, a, b) - (c.rotated ? kRotatedPenalty : 0.0f) >= threshold;
+            };
+            auto to_space = [&](std::vector<float>& v) {
+                if (v.size() != static_cast<std::size_t>(dim)) return;
+                const float* x = in_space(v.data());
+                if (x != v.data()) std::copy(x, x + dim, v.data());
+            };
+            if (auto st = rescore_from_catalog(*reader_, model_id_, candidates, needs, to_space); !st) return st.error();
+        }
         for (const auto& c : candidates) {
             const float* a = proj.get(c.a, c.rotated);
             const float* b = proj.get(c.b, false);

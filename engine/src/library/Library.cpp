@@ -234,7 +234,7 @@ Status Library::load_or_rebuild_index() {
     } else if (*dirty && **dirty == "1") {
         why = "the last indexing run did not finish";
     } else {
-        auto loaded = load_index(path.string(), dim, model_id_);
+        auto loaded = load_library_index(path.string(), dim, model_id_);
         if (!loaded) {
             why = loaded.error().message;
         } else if (static_cast<std::int64_t>((*loaded)->size()) != counts->indexed) {

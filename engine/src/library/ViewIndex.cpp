@@ -18,7 +18,7 @@ Status ViewIndex::load_or_rebuild(const fs::path& dir, int dim, const std::strin
     if (!fs::exists(path, ec)) {
         why = count ? "the " + what_ + " index file is missing" : "";
     } else {
-        auto loaded = load_index(path.string(), dim, index_model_id);
+        auto loaded = load_library_index(path.string(), dim, index_model_id);
         if (!loaded) {
             why = loaded.error().message;
         } else if (static_cast<std::int64_t>((*loaded)->size()) != count) {

@@ -87,6 +87,10 @@ public:
     virtual const std::string& model_id() const = 0;
     // Number of live (added and not removed) vectors.
     virtual std::size_t size() const = 0;
+    // The most a search's score may differ from the cosine of the query and the vector as it was
+    // added (the stored vector's rounding; see VectorStorage): 0 when vectors are kept as given.
+    // Callers that compare scores at a finer grain score such hits again from their own copy.
+    virtual float score_error() const { return 0.0f; }
     virtual bool contains(std::int64_t id) const = 0;
 
     // Stores v (dim() floats) under id. An id already present has its vector replaced, and a
@@ -125,11 +129,9 @@ struct HnswParams {
     std::size_t initial_capacity = 1024;  // vectors before the first growth; grows x2 when full
     int build_threads = 1;            // threads add_batch uses for new ids (1 = reproducible)
     std::uint64_t seed = 100;         // level generator seed
-    // How vectors are stored (Auto: storage_for_dim). F32 by default: duplicates group exact copies
-    // at a cosine of 0.9999, finer than a half-precision vector's score error (up to 6e-5), and
-    // take the index's scores as they are; compact storage is opt-in until duplicates re-score
-    // their candidates from the catalog's features.
-    VectorStorage storage = VectorStorage::F32;
+    // How vectors are stored: by default storage_for_dim (f16 for the default descriptor). What
+    // needs exact cosines (duplicates) scores the hits again from the catalog (score_error()).
+    VectorStorage storage = VectorStorage::Auto;
 };
 
 class HnswIndex;
@@ -177,6 +179,7 @@ public:
     Status add_batch(std::size_t n, const std::int64_t* ids, const float* data) override;
     bool remove(std::int64_t id) override;
     std::vector<Hit> search(const float* q, int k) const override;
+    float score_error() const override;
     Status save(const std::string& path) const override;
     // The same ids, vectors and parameters (M, ef_construction, ef_search, seed) in a graph built
     // anew from the live vectors in their insertion order, on build_threads threads, when
@@ -256,8 +259,14 @@ private:
 // expected_dim <= 0 or an empty expected_model_id accepts any (for tools that only inspect).
 // Never crashes on a damaged file. An HNSW payload is read once, straight into the graph's memory,
 // checksummed and checked before the graph is used; no temporary file. A file of format version 1
-// (f32 vectors) loads converted to storage_for_dim(dim), so the next save writes it compact.
+// (f32 vectors) loads with f32 vectors; its next save writes format 2.
 Result<std::unique_ptr<VectorIndex>> load_index(const std::string& path, int expected_dim,
                                                 const std::string& expected_model_id);
+
+// load_index for a library's own index: an HNSW file that stores its vectors otherwise than
+// storage_for_dim (a library written while f32 was the default) is re-encoded in memory, so the
+// next save writes it compact. Peak memory, once: both graphs.
+Result<std::unique_ptr<VectorIndex>> load_library_index(const std::string& path, int expected_dim,
+                                                        const std::string& expected_model_id);
 
 }  // namespace rv
