@@ -244,6 +244,11 @@ RgbImage shrink_to_side(const RgbImage& src, int side) {
     return to_rgb(out);
 }
 
+std::optional<RgbImage> shrink_if_far_larger(const RgbImage& src, int side) {
+    if (side < 1 || std::min(src.width, src.height) <= 2 * side) return std::nullopt;
+    return shrink_to_side(src, side);
+}
+
 std::string edits_label(const std::vector<ImageEdit>& edits) {
     std::string out;
     for (const ImageEdit e : edits) {

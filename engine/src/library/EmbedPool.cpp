@@ -77,9 +77,8 @@ std::size_t embed_files(const Embedder& prototype, const std::vector<std::filesy
                     // reduced decoding) is brought down once for both, not once by each.
                     std::optional<RgbImage> smaller;
                     if (const int need = std::max((extras & kExtraTwins) ? twin_side : 0,
-                                                  (extras & kExtraRegions) ? region_side : 0);
-                        need > 0 && std::min(img->image.width, img->image.height) > 2 * need)
-                        smaller = shrink_to_side(img->image, need);
+                                                  (extras & kExtraRegions) ? region_side : 0))
+                        smaller = shrink_if_far_larger(img->image, need);
                     const RgbImage& extras_source = smaller ? *smaller : img->image;
                     if ((extras & kExtraTwins) && r.error.empty()) {
                         for (const RgbImage& view : twin_views(shrink_to_side(extras_source, twin_side))) {

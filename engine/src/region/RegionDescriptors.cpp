@@ -3,9 +3,8 @@
 #include <algorithm>
 #include <cmath>
 
-#include <opencv2/imgproc.hpp>
-
 #include "image/Preprocess.h"
+#include "ruvision/engine/ImageEdits.h"
 
 namespace rv {
 
@@ -162,22 +161,9 @@ Result<RegionVectors> embed_regions(Embedder& embedder, const RgbImage& image, c
     out.dim = embedder.dim();
     out.data.assign(out.boxes.size() * static_cast<std::size_t>(out.dim), 0.0f);
     if (params.tiles) {
-        // A picture far larger than its tiles need (more than twice the side: a panorama decoded
-        // whole) is first brought down to that side, so that no tile copies megapixels the
-        // network never sees.
-        const int need = region_min_decode_side(embedder, params);
-        const RgbImage* src = &image;
-        RgbImage reduced;
-        if (std::min(image.width, image.height) > 2 * need) {
-            const double s = static_cast<double>(need) / std::min(image.width, image.height);
-            reduced.width = std::max(1, static_cast<int>(std::lround(image.width * s)));
-            reduced.height = std::max(1, static_cast<int>(std::lround(image.height * s)));
-            reduced.data.resize(static_cast<std::size_t>(reduced.width) * reduced.height * 3);
-            const cv::Mat in(image.height, image.width, CV_8UC3, const_cast<std::uint8_t*>(image.data.data()));
-            cv::Mat dst(reduced.height, reduced.width, CV_8UC3, reduced.data.data());
-            cv::resize(in, dst, dst.size(), 0, 0, cv::INTER_AREA);
-            src = &reduced;
-        }
+        // A picture far larger than its tiles need is first brought down to their side.
+        const auto reduced = shrink_if_far_larger(image, region_min_decode_side(embedder, params));
+        const RgbImage* src = reduced ? &*reduced : &image;
         for (std::size_t r = 0; r < out.boxes.size(); ++r) {
             const RgbImage tile = crop_image(*src, out.boxes[r]);
             if (params.tile_side > 0) {

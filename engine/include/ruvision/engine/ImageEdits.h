@@ -11,6 +11,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <random>
 #include <string>
 #include <vector>
@@ -74,5 +75,9 @@ std::string edits_label(const std::vector<ImageEdit>& edits);
 // already is, or when side < 1). Views made for the embedder need no more pixels than it sees, and
 // edits of a full-size panorama (float colour maps, warps) take gigabytes.
 RgbImage shrink_to_side(const RgbImage& src, int side);
+// shrink_to_side for a picture whose shorter side is more than twice `side` (a panorama, a PNG
+// decoded whole), nullopt for any other: views cut from it and resized lose nothing, and none
+// copies megapixels the network never sees.
+std::optional<RgbImage> shrink_if_far_larger(const RgbImage& src, int side);
 
 }  // namespace rv
