@@ -8,12 +8,13 @@
 // process each (after dropping the page cache when this process may: root), with the open's median
 // time, peak RSS and RSS growth per vector, bytes per vector in the file, recall@10 against the
 // exact scan and the median query time at ef_search 64 and 128 (ratio to f32's in the same run).
-// --compact: 30 % of the f16 index removed, then one compaction timed. Prints Markdown tables;
+// --compact: 30 % of the f16 index removed, then one compaction timed. --keep: the saved files
+// stay in --dir (named by storage), to profile their open. Prints Markdown tables;
 // never passes or fails.
 //
 // usage: bench_index [--sizes 10000,100000 | --vectors 1000000] [--dim 576] [--queries 1000]
 //                    [--threads 2] [--ef 32,64,128,256] [--seed 1] [--vectors FILE]
-//                    [--storages f32,f16,i8] [--native] [--compact] [--warm] [--dir DIR]
+//                    [--storages f32,f16,i8] [--native] [--compact] [--warm] [--keep] [--dir DIR]
 //                    [--ef-construction 200]
 // The default is small (10k and 100k); 1M x 576-d needs ~9 GB of memory and ~4 GB of disk.
 //
@@ -188,6 +189,7 @@ struct Options {
     int ef_construction = 200;
     bool native = false;       // build each storage's graph itself (default: convert the f32 graph)
     bool drop_caches = true;   // before each open, if this process may (root)
+    bool keep = false;         // leave each storage's saved file in --dir (to profile its open)
     bool compact = false;      // time a compaction after removing 30 % of the vectors
     std::string dir;           // where index files go (default: the temporary directory)
 };
@@ -380,7 +382,13 @@ void bench_size(const Options& o, const char* self, std::size_t n, const Library
         const double saved_s = seconds_since(t);
         const double file_b = double(std::filesystem::file_size(path)) / double(n);
         const OpenFigures open = measure_open(o, self, path);
-        std::filesystem::remove(path);
+        if (o.keep) {
+            const std::string kept = path.substr(0, path.size() - 4) + "_" + rv::storage_name(storage) + ".rvi";
+            std::filesystem::rename(path, kept);
+            std::fprintf(stderr, "  kept %s\n", kept.c_str());
+        } else {
+            std::filesystem::remove(path);
+        }
         const int efs[2] = {64, 128};
         for (int e = 0; e < 2; ++e) {
             std::vector<double> us;
@@ -436,6 +444,7 @@ int main(int argc, char** argv) {
         if (a == "--native") { o.native = true; continue; }
         if (a == "--compact") { o.compact = true; continue; }
         if (a == "--warm") { o.drop_caches = false; continue; }
+        if (a == "--keep") { o.keep = true; continue; }
         const char* v = i + 1 < argc ? argv[i + 1] : nullptr;
         if (!v) {
             std::fprintf(stderr, "missing value after %s\n", a.c_str());
@@ -457,7 +466,7 @@ int main(int argc, char** argv) {
             std::fprintf(stderr,
                          "usage: bench_index [--sizes 10000,100000 | --vectors 1000000] [--dim 576] "
                          "[--queries 1000] [--threads 2] [--ef 32,64,128,256] [--seed 1] "
-                         "[--vectors FILE] [--storages f32,f16,i8] [--native] [--compact] [--warm] [--dir DIR] "
+                         "[--vectors FILE] [--storages f32,f16,i8] [--native] [--compact] [--warm] [--keep] [--dir DIR] "
                          "[--ef-construction 200]\n");
             return 2;
         }
