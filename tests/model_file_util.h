@@ -106,6 +106,69 @@ inline rv::ModelData tiny_model(const TinyOptions& o = {}) {
 
 inline std::vector<std::uint8_t> tiny_bytes(const TinyOptions& o = {}) { return rv::model_file_bytes(tiny_model(o)); }
 
+// Windowed average pools between convolutions (the real models hold none), at any input size
+// (native 13 x 7): input -> conv 3x3 pads 1 (17, relu, "stem") -> avg 3x3/2 pads 0,1,2,2 counting
+// the pads ("pool_a") -> conv 1x1 (33, relu6, "pw") -> avg 5x1/(2,1) "same" ("pool_b") -> avg
+// 2x2/1 "same" counting the pads ("pool_c") -> conv 1x1 (8, "last"). Descriptor: default avg:last.
+inline rv::ModelData avg_pool_model() {
+    using rv::nn::Node;
+    using rv::nn::OpType;
+    rv::ModelData m;
+    m.name = "avg_pools";
+    m.architecture = "average pooling test network";
+    m.source = "tests/model_file_util.h";
+    m.preprocess.width = 13;
+    m.preprocess.height = 7;
+    m.preprocess.any_size = true;
+    m.preprocess.resize = "shorter_side";
+    m.descriptors = {{"default", "avg:last"}};
+    std::uint32_t seed = 4242;
+    auto conv = [&](const std::string& name, int input, int k, int cin, int cout, rv::kernels::Activation act) {
+        Node n;
+        n.name = name;
+        n.op = OpType::Conv2D;
+        n.inputs = {input};
+        n.act = act;
+        n.kernel_h = n.kernel_w = k;
+        n.padding = rv::nn::Padding::Explicit;
+        n.pad_top = n.pad_left = n.pad_bottom = n.pad_right = k / 2;
+        n.out_channels = cout;
+        n.weights = name + "/w";
+        n.bias = name + "/b";
+        for (auto [tensor, shape] : {std::pair{n.weights, std::vector<int>{k, k, cin, cout}}, {n.bias, {cout}}}) {
+            rv::nn::Tensor t{shape, std::vector<float>(shape.size() == 1 ? cout : std::size_t(k) * k * cin * cout)};
+            for (float& v : t.data) {
+                seed = seed * 1664525u + 1013904223u;
+                v = static_cast<float>(seed >> 8) / 16777216.0f - 0.5f;
+            }
+            m.tensors[tensor] = std::move(t);
+        }
+        return n;
+    };
+    auto pool = [](const std::string& name, int input, int kh, int kw, int sh, int sw, bool count_include_pad) {
+        Node n;
+        n.name = name;
+        n.op = OpType::AvgPool;
+        n.inputs = {input};
+        n.kernel_h = kh, n.kernel_w = kw, n.stride_h = sh, n.stride_w = sw;
+        n.count_include_pad = count_include_pad;
+        return n;
+    };
+    Node input;
+    input.name = "image";
+    Node pool_a = pool("pool_a", 1, 3, 3, 2, 2, true);
+    pool_a.padding = rv::nn::Padding::Explicit;
+    pool_a.pad_left = 1, pool_a.pad_bottom = 2, pool_a.pad_right = 2;
+    m.graph.nodes = {input,
+                     conv("stem", 0, 3, 3, 17, rv::kernels::Activation::Relu),
+                     pool_a,
+                     conv("pw", 2, 1, 17, 33, rv::kernels::Activation::Relu6),
+                     pool("pool_b", 3, 5, 1, 2, 1, false),
+                     pool("pool_c", 4, 2, 2, 1, 1, true),
+                     conv("last", 5, 1, 33, 8, rv::kernels::Activation::None)};
+    return m;
+}
+
 // Rewrites the header JSON of a file image with `edit` and reassembles it (valid checksum).
 inline std::vector<std::uint8_t> edit_header(const std::vector<std::uint8_t>& file,
                                              const std::function<void(nlohmann::json&)>& edit) {

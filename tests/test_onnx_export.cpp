@@ -10,6 +10,8 @@
 // or im2col); differences grow through ~50 layers (the TF.js parity test measured 6e-5 relative).
 // A transposed weight, a pad on the wrong side or a missing out_scale gives cosines far below
 // (the self-check row: another photo's output against ours scores below 0.99).
+// The windowed average pool, which neither real model holds, is exported from a network built
+// here (avg_pools_agree).
 #include <QDir>
 #include <QFile>
 #include <QJsonArray>
@@ -27,7 +29,10 @@
 #include <opencv2/core.hpp>
 #include <opencv2/dnn.hpp>
 
+#include "import/OnnxProto.h"
 #include "model/ModelFile.h"
+#include "model_file_util.h"
+#include "nn/Network.h"
 #include "onnx/OnnxCommon.h"
 #include "onnx/OnnxExport.h"
 #include "onnx/OpenCvCompat.h"
@@ -52,6 +57,32 @@ std::vector<float> ours_nchw(rv::Embedder& e, const std::vector<float>& nhwc, in
     return out;
 }
 
+// OpenCV DNN's outputs, one thread, in this process, in the order of the graph's outputs, for
+// `nchw` (1 x 3 x h x w). Its 4.6 reader wants Clip's bounds as attributes.
+rv::Result<std::vector<std::vector<float>>> opencv_run(const onnx::ModelProto& proto, std::vector<float>& nchw, int h,
+                                                       int w) {
+    auto bytes = rv::onnx_io::for_opencv_dnn46(proto);
+    if (!bytes) return bytes.error();
+    std::vector<cv::String> names;
+    for (const auto& o : proto.graph().output()) names.push_back(o.name());
+    std::vector<cv::Mat> outs;
+    try {
+        cv::dnn::Net net = cv::dnn::readNetFromONNX(bytes->data(), bytes->size());
+        net.setPreferableBackend(cv::dnn::DNN_BACKEND_OPENCV);
+        const int blob_dims[4] = {1, 3, h, w};
+        net.setInput(cv::Mat(4, blob_dims, CV_32F, nchw.data()));
+        net.forward(outs, names);
+    } catch (const cv::Exception& e) {
+        return rv::Error{std::string("OpenCV DNN cannot run it: ") + e.what()};
+    }
+    std::vector<std::vector<float>> result;
+    for (const cv::Mat& m : outs) {
+        if (!m.isContinuous()) return rv::Error{"OpenCV DNN gave a non-continuous output"};
+        result.emplace_back(m.ptr<float>(), m.ptr<float>() + m.total());
+    }
+    return result;
+}
+
 }  // namespace
 
 class TestOnnxExport : public QObject {
@@ -63,6 +94,8 @@ private slots:
     void peers_agree_data();
     void peers_agree();
     void comparison_detects_a_different_output();
+    void avg_pools_agree_data();
+    void avg_pools_agree();
     void errors_name_the_cause();
     void cli_export();
 
@@ -212,22 +245,11 @@ void TestOnnxExport::peers_agree() {
     auto model_file = rv::ModelFile::load((QStringLiteral(RUVISION_MODELS_DIR "/") + model + ".rvm").toStdString());
     QVERIFY(model_file.ok());
 
-    // OpenCV DNN, one thread, in this process (its 4.6 reader wants Clip's bounds as attributes).
-    auto cv_bytes = rv::onnx_io::for_opencv_dnn46(*proto);
-    QVERIFY2(cv_bytes.ok(), cv_bytes.ok() ? "" : cv_bytes.error().message.c_str());
-    std::vector<cv::String> names;
+    auto cv_outs = opencv_run(*proto, nchw, h, w);
+    QVERIFY2(cv_outs, cv_outs ? "" : qPrintable(onnx + ": " + QString::fromStdString(cv_outs.error().message)));
+    std::vector<std::string> names;
     for (const auto& o : proto->graph().output()) names.push_back(o.name());
-    std::vector<cv::Mat> cv_outs;
-    try {
-        cv::dnn::Net net = cv::dnn::readNetFromONNX(cv_bytes->data(), cv_bytes->size());
-        net.setPreferableBackend(cv::dnn::DNN_BACKEND_OPENCV);
-        const int blob_dims[4] = {1, 3, h, w};
-        net.setInput(cv::Mat(4, blob_dims, CV_32F, nchw.data()));
-        net.forward(cv_outs, names);
-    } catch (const cv::Exception& e) {
-        QFAIL(qPrintable(QString("OpenCV DNN cannot run ") + onnx + ": " + e.what()));
-    }
-    QCOMPARE(cv_outs.size(), names.size());
+    QCOMPARE(cv_outs->size(), names.size());
 
     QString why;
     auto ort = ort_.run(onnx, nchw, 3, h, w, &why);
@@ -239,9 +261,7 @@ void TestOnnxExport::peers_agree() {
         QVERIFY2(node > 0, name.c_str());
         const auto ours = ours_nchw(**embedder, nhwc, h, w, model_file->get()->graph().nodes[node].name);
         QVERIFY2(!ours.empty(), name.c_str());
-        const cv::Mat& m = cv_outs[k];
-        QVERIFY(m.isContinuous());
-        const std::vector<float> opencv(m.ptr<float>(), m.ptr<float>() + m.total());
+        const std::vector<float>& opencv = (*cv_outs)[k];
         struct Peer {
             const char* name;
             const std::vector<float>* out;
@@ -284,6 +304,86 @@ void TestOnnxExport::comparison_detects_a_different_output() {
     const Agreement a = compare(ours, other["last"]);
     qInfo("ours on aqua vs ONNX Runtime on autumn: cosine %.4f", a.cosine);
     QVERIFY(a.cosine < 0.99);
+}
+
+// AvgPool (count_include_pad 0 and 1; asymmetric explicit pads and TF "same") has no real model to
+// ride in: model_test::avg_pool_model's pools, exported with a symbolic size (auto_pad SAME_UPPER)
+// and fixed at 29x17 (explicit pads computed for it), run by both peers against our Network on a
+// seeded input. Three float32 layers and three pools: 1e-5 of the largest value covers their
+// rounding; a window divided by the wrong count is off by a third of a value or more.
+void TestOnnxExport::avg_pools_agree_data() {
+    QTest::addColumn<int>("export_w");
+    QTest::addColumn<int>("export_h");
+    QTest::addColumn<int>("w");
+    QTest::addColumn<int>("h");
+    QTest::newRow("symbolic size, run at 29x17") << 0 << 0 << 29 << 17;
+    QTest::newRow("symbolic size, run at 13x7") << 0 << 0 << 13 << 7;
+    QTest::newRow("fixed at 29x17") << 29 << 17 << 29 << 17;
+}
+
+void TestOnnxExport::avg_pools_agree() {
+    QFETCH(int, export_w);
+    QFETCH(int, export_h);
+    QFETCH(int, w);
+    QFETCH(int, h);
+    const std::string rvm = tmp_.filePath("avg_pools.rvm").toStdString();
+    const QString onnx = tmp_.filePath(QString("avg_pools_%1x%2.onnx").arg(export_w).arg(export_h));
+    QVERIFY(rv::write_model_file(rvm, model_test::avg_pool_model()));
+    rv::OnnxExportOptions opt;
+    opt.outputs = {"pool_a", "pool_b", "pool_c", "last"};
+    opt.default_outputs = false;
+    opt.width = export_w, opt.height = export_h;
+    auto exported = rv::export_onnx(rvm, onnx.toStdString(), opt);
+    QVERIFY2(exported, exported ? "" : exported.error().message.c_str());
+    auto proto = rv::onnx_io::read_model(onnx.toStdString());
+    QVERIFY(proto.ok());
+    int pools = 0, counting_pads = 0;
+    for (const auto& n : proto->graph().node())
+        if (n.op_type() == "AveragePool") ++pools, counting_pads += rv::onnx_proto::attr_int(n, "count_include_pad", 0);
+    QCOMPARE(pools, 3);
+    QCOMPARE(counting_pads, 2);  // pool_a, pool_c
+
+    std::vector<float> nhwc(std::size_t(h) * w * 3), nchw(nhwc.size());
+    std::uint32_t seed = 31;
+    for (float& v : nhwc) {
+        seed = seed * 1664525u + 1013904223u;
+        v = static_cast<float>(seed >> 8) / 8388608.0f - 1.0f;
+    }
+    rv::onnx_io::nhwc_to_nchw(nhwc.data(), h, w, 3, nchw.data());
+    auto model = rv::ModelFile::load(rvm);
+    QVERIFY2(model, model ? "" : model.error().message.c_str());
+    rv::Network net(*model);
+    std::vector<int> nodes;
+    for (const auto& name : opt.outputs) nodes.push_back((*model)->graph().find(name));
+    auto maps = net.run(nhwc.data(), h, w, nodes);
+    QVERIFY2(maps, maps ? "" : maps.error().message.c_str());
+    auto cv_outs = opencv_run(*proto, nchw, h, w);
+    QVERIFY2(cv_outs, cv_outs ? "" : cv_outs.error().message.c_str());
+    QString why;
+    auto ort = ort_.run(onnx, nchw, 3, h, w, &why);
+    QVERIFY2(!ort.empty(), qPrintable(why));
+    for (std::size_t k = 0; k < nodes.size(); ++k) {
+        const auto& m = (*maps)[k];
+        std::vector<float> ours(std::size_t(m.h) * m.w * m.c);
+        rv::onnx_io::nhwc_to_nchw(m.data, m.h, m.w, m.c, ours.data());
+        const std::string& name = opt.outputs[k];
+        for (const auto& [peer, ref] :
+             {std::pair{"OpenCV DNN", &(*cv_outs)[k]}, std::pair{"ONNX Runtime", &ort[name]}}) {
+            const Agreement a = compare(ours, *ref);
+            const QString row = QString("%1 %2x%3x%4 vs %5: %6 values, ours %7; max |diff| %8 (max |ref| %9)")
+                                    .arg(name.c_str())
+                                    .arg(m.c)
+                                    .arg(m.h)
+                                    .arg(m.w)
+                                    .arg(peer)
+                                    .arg(ref->size())
+                                    .arg(ours.size())
+                                    .arg(a.max_abs, 0, 'g', 3)
+                                    .arg(a.max_ref, 0, 'g', 3);
+            qInfo("%s", qPrintable(row));
+            QVERIFY2(ref->size() == ours.size() && a.max_abs <= 1e-5 * std::max(1.0, a.max_ref), qPrintable(row));
+        }
+    }
 }
 
 void TestOnnxExport::errors_name_the_cause() {

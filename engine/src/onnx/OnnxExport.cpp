@@ -272,9 +272,13 @@ Result<onnx::ModelProto> build_onnx(const ModelFile& model, const OnnxExportOpti
                 if (auto st = set_window(c, n, (*shapes)[n.inputs[0]], s, dynamic); !st) return fail(st.error().message);
                 break;
             }
-            case OpType::MaxPool: {
-                // Padded taps are ignored in both (ONNX pads MaxPool with -infinity).
-                auto& p = w.node("MaxPool", n.name, {x}, out);
+            case OpType::MaxPool:
+            case OpType::AvgPool: {
+                // Padded taps are ignored in both (ONNX pads MaxPool with -infinity), or count as
+                // zeros in an average with count_include_pad (pads from auto_pad too).
+                const bool avg = n.op == OpType::AvgPool;
+                auto& p = w.node(avg ? "AveragePool" : "MaxPool", n.name, {x}, out);
+                if (avg) set_attr(p, "count_include_pad", std::int64_t{n.count_include_pad});
                 if (auto st = set_window(p, n, (*shapes)[n.inputs[0]], s, dynamic); !st) return fail(st.error().message);
                 break;
             }

@@ -8,9 +8,8 @@
 #include "nn/ops/OpDef.h"
 
 namespace rv::nn {
-namespace {
 
-Status check(const Node& n, const TensorShapes&) {
+Status check_pool_window(const Node& n, const TensorShapes&) {
     if (n.kernel_h < 1 || n.kernel_w < 1 || n.stride_h < 1 || n.stride_w < 1 || n.kernel_h > kMaxKernel ||
         n.kernel_w > kMaxKernel || n.stride_h > kMaxStride || n.stride_w > kMaxStride || n.pad_top < 0 ||
         n.pad_left < 0 || n.pad_bottom < 0 || n.pad_right < 0 || n.pad_top >= n.kernel_h ||
@@ -19,10 +18,12 @@ Status check(const Node& n, const TensorShapes&) {
     return Status::success();
 }
 
-Result<MapShape> shape(const Node& n, const std::vector<const MapShape*>& ins, const MapShape& image,
-                       const TensorShapes&) {
+Result<MapShape> pool_window_shape(const Node& n, const std::vector<const MapShape*>& ins, const MapShape& image,
+                                   const TensorShapes&) {
     return window_shape(n, *ins[0], image);
 }
+
+namespace {
 
 void run(const Node& n, const RunArgs& a) {
     const MapShape& in = *a.in_shapes[0];
@@ -51,7 +52,8 @@ bool fold_scale(int i, ScaleFold& f, float* owed, std::string*) {
 
 const OpDef& max_pool_op() {
     static const OpDef def{.type = OpType::MaxPool, .name = "max_pool", .arity = 1, .write = write_window, .read = read_window,
-                           .check = check, .shape = shape, .run = run, .fold_scale = fold_scale};
+                           .check = check_pool_window, .shape = pool_window_shape, .run = run,
+                           .fold_scale = fold_scale};
     return def;
 }
 

@@ -100,11 +100,18 @@ bool is_convolution(OpType op);
 // A 1 x 1, stride-1, unpadded Conv2D: a matrix product over the pixels.
 bool is_pointwise(const Node& n);
 
-// A sliding window's geometry (convolutions, MaxPool; in Convolution.cpp): kernel, stride and
+// A sliding window's geometry (convolutions, MaxPool, AvgPool; in Convolution.cpp): kernel, stride and
 // padding to and from the model file's JSON ("kernel", "stride", "padding"; read throws
 // json_fields::FieldError), and the output shape for an input (channels kept: c = in.c).
 void write_window(const Node& n, nlohmann::json& j);
 void read_window(const nlohmann::json& j, Node& n, const std::string& where);
 Result<MapShape> window_shape(const Node& n, const MapShape& in, const MapShape& image);
+
+// A pooling window's check and shape (MaxPool, AvgPool; in MaxPool.cpp): the geometry bounded, and
+// pads smaller than the kernel, so that every window holds a real pixel (the max or the mean of a
+// window's real pixels needs one: never a division by zero).
+Status check_pool_window(const Node& n, const TensorShapes& tensors);
+Result<MapShape> pool_window_shape(const Node& n, const std::vector<const MapShape*>& in, const MapShape& image,
+                                   const TensorShapes& tensors);
 
 }  // namespace rv::nn

@@ -20,16 +20,18 @@ const OpDef& softmax_op();
 const OpDef& concat_op();
 const OpDef& channel_slice_op();
 const OpDef& channel_shuffle_op();
+const OpDef& avg_pool_op();
 
 namespace {
 
-using OpList = std::array<const OpDef*, 14>;
+using OpList = std::array<const OpDef*, 15>;
 
 const OpList& ops() {
     static const OpList list = [] {
         OpList l{&input_op(),  &conv2d_op(), &depthwise_conv2d_op(), &add_op(),           &scale_channels_op(),
                  &affine_op(), &mul_op(),    &activation_op(),       &global_avg_pool_op(),
-                 &max_pool_op(), &softmax_op(), &concat_op(), &channel_slice_op(), &channel_shuffle_op()};
+                 &max_pool_op(), &softmax_op(), &concat_op(), &channel_slice_op(), &channel_shuffle_op(),
+                 &avg_pool_op()};
         // The list is indexed by OpType: each entry must sit at its own type's place.
         for (std::size_t i = 0; i < l.size(); ++i)
             if (static_cast<std::size_t>(l[i]->type) != i) std::abort();
