@@ -49,18 +49,13 @@ void run(const Node& n, const RunArgs& a) {
         }
 }
 
-// The mean is linear: a factor passes through.
-bool fold_scale(int i, ScaleFold& f, float* owed, std::string*) {
-    *owed = f.owed[f.graph.nodes[i].inputs[0]];
-    return true;
-}
 
 }  // namespace
 
 const OpDef& avg_pool_op() {
     static const OpDef def{.type = OpType::AvgPool, .name = "avg_pool", .arity = 1, .write = write, .read = read,
                            .check = check_pool_window, .shape = pool_window_shape, .run = run,
-                           .fold_scale = fold_scale};
+                           .fold_scale = fold_scale_passes};
     return def;
 }
 

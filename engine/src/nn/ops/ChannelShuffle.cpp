@@ -36,16 +36,12 @@ void run(const Node& n, const RunArgs& a) {
     }
 }
 
-bool fold_scale(int i, ScaleFold& f, float* owed, std::string*) {
-    *owed = f.owed[f.graph.nodes[i].inputs[0]];
-    return true;
-}
 
 }  // namespace
 
 const OpDef& channel_shuffle_op() {
     static const OpDef def{.type = OpType::ChannelShuffle, .name = "channel_shuffle", .arity = 1, .write = write,
-                           .read = read, .shape = shape, .run = run, .fold_scale = fold_scale};
+                           .read = read, .shape = shape, .run = run, .fold_scale = fold_scale_passes};
     return def;
 }
 

@@ -44,16 +44,12 @@ void run(const Node& n, const RunArgs& a) {
     }
 }
 
-bool fold_scale(int i, ScaleFold& f, float* owed, std::string*) {
-    *owed = f.owed[f.graph.nodes[i].inputs[0]];
-    return true;
-}
 
 }  // namespace
 
 const OpDef& channel_slice_op() {
     static const OpDef def{.type = OpType::ChannelSlice, .name = "channel_slice", .arity = 1, .write = write,
-                           .read = read, .channels = channels, .shape = shape, .run = run, .fold_scale = fold_scale};
+                           .read = read, .channels = channels, .shape = shape, .run = run, .fold_scale = fold_scale_passes};
     return def;
 }
 

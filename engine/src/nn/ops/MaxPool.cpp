@@ -42,18 +42,13 @@ void run(const Node& n, const RunArgs& a) {
         }
 }
 
-// max(k a, k b) = k max(a, b) for the positive factors folding produces: a factor passes.
-bool fold_scale(int i, ScaleFold& f, float* owed, std::string*) {
-    *owed = f.owed[f.graph.nodes[i].inputs[0]];
-    return true;
-}
 
 }  // namespace
 
 const OpDef& max_pool_op() {
     static const OpDef def{.type = OpType::MaxPool, .name = "max_pool", .arity = 1, .write = write_window, .read = read_window,
                            .check = check_pool_window, .shape = pool_window_shape, .run = run,
-                           .fold_scale = fold_scale};
+                           .fold_scale = fold_scale_passes};
     return def;
 }
 

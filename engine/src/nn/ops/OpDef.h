@@ -43,6 +43,13 @@ struct ScaleFold {
     const std::vector<std::vector<int>>& consumers;
 };
 
+// OpDef::fold_scale of an op that commutes with a positive factor on its first input (a pool, a
+// channel slice or shuffle): the factor owed passes to its output unchanged.
+inline bool fold_scale_passes(int i, ScaleFold& f, float* owed, std::string*) {
+    *owed = f.owed[f.graph.nodes[i].inputs[0]];
+    return true;
+}
+
 struct OpDef {
     OpType type;
     const char* name;  // in model files

@@ -16,11 +16,6 @@ void run(const Node&, const RunArgs& a) {
     a.kernels.global_avg_pool(a.in[0], a.out, static_cast<std::size_t>(in.h) * in.w, in.c);
 }
 
-// The mean is linear: a factor passes through.
-bool fold_scale(int i, ScaleFold& f, float* owed, std::string*) {
-    *owed = f.owed[f.graph.nodes[i].inputs[0]];
-    return true;
-}
 
 // INT8: a uint8 map's exact integer sums, the mean in float.
 bool prepare_int8(const Node&, Int8Prep& p) {
@@ -38,7 +33,7 @@ void run_int8(const Node&, const Int8Args& a) {
 
 const OpDef& global_avg_pool_op() {
     static const OpDef def{.type = OpType::GlobalAvgPool, .name = "global_avg_pool", .arity = 1, .shape = shape,
-                           .run = run, .fold_scale = fold_scale, .prepare_int8 = prepare_int8, .run_int8 = run_int8};
+                           .run = run, .fold_scale = fold_scale_passes, .prepare_int8 = prepare_int8, .run_int8 = run_int8};
     return def;
 }
 
