@@ -337,6 +337,10 @@ void TestLibrary::duplicates_of_edited_copies() {
     QCOMPARE(r.code, 0);
     QCOMPARE(r.lines.size(), 5);
     for (const auto& line : r.lines) QCOMPARE(obj(line)["members"].toArray().size(), 2);
+    // The summary names the threshold as given, not rounded to 1.
+    r = cli({"duplicates", "--library", lib, "--threshold", "0.9999"});
+    QCOMPARE(r.code, 0);
+    QCOMPARE(r.lines.last(), QByteArray("5 groups at threshold 0.9999"));
     QCOMPARE(cli({"duplicates", "--library", lib, "--threshold", "2"}).code, 2);
 }
 

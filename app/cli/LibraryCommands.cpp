@@ -381,7 +381,7 @@ int cmd_duplicates(const Parsed& a) {
         }
     }
     if (!as_json)
-        std::printf("%s at threshold %.3f\n", count(groups->size(), "group").c_str(),
+        std::printf("%s at threshold %.4g\n", count(groups->size(), "group").c_str(),
                     p.threshold < 0 ? lib->default_duplicate_threshold() : p.threshold);
     return g_cancel ? 130 : 0;
 }
