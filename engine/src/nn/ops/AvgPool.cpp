@@ -49,7 +49,6 @@ void run(const Node& n, const RunArgs& a) {
         }
 }
 
-
 }  // namespace
 
 const OpDef& avg_pool_op() {

@@ -36,7 +36,6 @@ void run(const Node& n, const RunArgs& a) {
     }
 }
 
-
 }  // namespace
 
 const OpDef& channel_shuffle_op() {

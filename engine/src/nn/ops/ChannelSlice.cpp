@@ -44,7 +44,6 @@ void run(const Node& n, const RunArgs& a) {
     }
 }
 
-
 }  // namespace
 
 const OpDef& channel_slice_op() {

@@ -42,7 +42,6 @@ void run(const Node& n, const RunArgs& a) {
         }
 }
 
-
 }  // namespace
 
 const OpDef& max_pool_op() {

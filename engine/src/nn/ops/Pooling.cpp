@@ -16,7 +16,6 @@ void run(const Node&, const RunArgs& a) {
     a.kernels.global_avg_pool(a.in[0], a.out, static_cast<std::size_t>(in.h) * in.w, in.c);
 }
 
-
 // INT8: a uint8 map's exact integer sums, the mean in float.
 bool prepare_int8(const Node&, Int8Prep& p) {
     if (!p.in[0].u8 || !p.in[0].channel_scale.empty()) return false;
