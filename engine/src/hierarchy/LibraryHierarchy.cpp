@@ -54,6 +54,18 @@ std::string rebuild_reason(const Result<std::optional<Stored>>& stored, const st
     return {};
 }
 
+// "3 added, 2 removed": the drift's non-zero parts (the added are not counted in d.images).
+std::string drift_words(const Drift& d) {
+    std::string out;
+    for (const auto& [count, word] : {std::pair{d.added.size(), "added"}, std::pair{d.gone.size(), "removed"},
+                                      std::pair{d.changed.size(), "changed"}}) {
+        if (count == 0) continue;
+        if (!out.empty()) out += ", ";
+        out += std::to_string(count) + " " + word;
+    }
+    return out;
+}
+
 // The same stored tree (not stored again since `header` was read).
 bool same_store(const CatalogHierarchyHeader& a, const CatalogHierarchyHeader& b) {
     return a.updated == b.updated && a.built == b.built && a.next_id == b.next_id;
@@ -85,8 +97,7 @@ Result<Hierarchy> bring_up_to_date(CatalogDb& db, const std::string& model_id, i
         const std::size_t changes = d.gone.size() + d.added.size() + d.changed.size();
         if (d.images == 0 && !d.added.empty()) why = "it held no image";
         else if (changes * 4 > d.images)
-            why = std::to_string(changes) + " of " + std::to_string(d.images) +
-                  " images changed (more than a quarter)";
+            why = drift_words(d) + " since it held " + std::to_string(d.images) + " images (more than a quarter)";
     }
     if (why.empty() && (d.any() || centroids_when_unchanged)) {
         auto with_centroids = hierarchy::read_stored(db, true);
