@@ -5,6 +5,8 @@
 # ROOT/usr/share/ruvision/models (RUVISION_MODELS unset: the lookup relative to the program), and an
 # index and a search of real photos work.
 # usage: test_package.sh BUILD_DIR CPACK PROJECT_VERSION WITH_GUI(ON|OFF)
+# Needs dpkg-deb, readelf, and with the GUI desktop-file-validate (desktop-file-utils) and
+# appstreamcli (appstream).
 # Compressed with gzip here (CPACK_DEBIAN_COMPRESSION_TYPE): xz took 50 s of the test's time on two
 # cores; nothing else differs from `cmake --build build --target package`.
 set -euo pipefail
@@ -64,6 +66,16 @@ for p in "${programs[@]}"; do
   readelf -d "$p" | grep -qE 'RPATH|RUNPATH' && fail "${p#"$root"} has $(readelf -d "$p" | grep -E 'RPATH|RUNPATH')"
 done
 [[ $(gzip -dc "$root/usr/share/man/man1/ruvision-cli.1.gz" | head -c 2) == '.\' ]] || fail "ruvision-cli.1.gz is no man page"
+# The desktop file and the AppStream metadata as installed, by their validators (the screenshot
+# URLs are under the reserved .invalid domain until RuVision has a web host: --no-net).
+if [[ $gui == ON ]]; then
+  out=$(desktop-file-validate "$root/usr/share/applications/ruvision.desktop" 2>&1) || fail "desktop-file-validate: $out"
+  [[ -z $out ]] || fail "desktop-file-validate: $out"
+  out=$(appstreamcli validate --no-net "$root/usr/share/metainfo/invalid.ruvision.ruvision.metainfo.xml" 2>&1) ||
+    fail "appstreamcli validate: $out"
+  [[ $(grep -c '<image>.*/[a-z]*\.png</image>' "$root/usr/share/metainfo/invalid.ruvision.ruvision.metainfo.xml") -eq 8 ]] ||
+    fail "the metadata does not list the 8 screenshots"
+fi
 
 # Run from the scratch root, with nothing of the build or of an installed RuVision to help it.
 cli=$root/usr/bin/ruvision-cli
