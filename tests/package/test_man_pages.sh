@@ -26,6 +26,11 @@ compare() {  # what, from the program, from the page
 }
 
 cli_page=$(plain "$man_dir/ruvision-cli.1")
+# The title line names the version the program reports (.TH NAME 1 DATE "RuVision X.Y.Z" ...).
+version=$("$cli" --version | awk '{ print $2 }' | tr -d ,)
+for page in "$man_dir"/ruvision-cli.1 ${gui:+"$man_dir"/ruvision.1}; do
+  grep -qE "^\.TH .* \"RuVision $version\" " "$page" || fail "$(basename "$page"): .TH does not say RuVision $version"
+done
 commands=$(cli_commands "$cli")
 [[ $(wc -l <<<"$commands") -ge 10 ]] || fail "ruvision-cli --help lists only: $commands"
 page_commands=$(awk '/^\.SH COMMANDS/ { on = 1; next } /^\.SH/ { on = 0 } on && /^\.SS / { print $2 }' <<<"$cli_page")
