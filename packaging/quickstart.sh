@@ -10,6 +10,9 @@
 #                                  then the checking build: clang with ASan + UBSan and libFuzzer
 #                                  coverage (no GUI), its engine and CLI tests, and each fuzz target
 #                                  for RUVISION_FUZZ_SECONDS (default 60) from its seed corpus
+#                                  (in CI, as root with CI=true, the Release leg also builds the
+#                                  Debian package, runs lintian on it, installs it with apt-get,
+#                                  runs ruvision-cli from /usr/bin and purges it: package_ci)
 #   packaging/quickstart.sh test release|check   only one of the two legs
 #   packaging/quickstart.sh test tsan    the concurrency tests (embedding pool, readers during
 #                                  indexing, library service, thumbnail loader) under
@@ -60,6 +63,9 @@ APT_PACKAGES=(
   gnome-backgrounds mate-backgrounds plasma-workspace-wallpapers dataset-fashion-mnist adwaita-icon-theme
   # more wallpaper photos, so the near-duplicate evaluation set has over 100 originals (bench/retrieval)
   ukui-wallpapers lomiri-wallpapers lomiri-wallpapers-16.04 lomiri-wallpapers-20.04 xfdesktop4-data
+  # the Debian package (packaging/deb.cmake): its PNG icons rendered from the SVG, the validators
+  # test_package runs on its desktop file and AppStream metadata, and lintian (CI, package_ci)
+  librsvg2-bin desktop-file-utils appstream lintian
 )
 
 install_apt() {
@@ -147,6 +153,41 @@ tsan_build() {
   TSAN_OPTIONS=$TSAN_RUN_OPTIONS cmake --build "$TSAN_BUILD" --parallel "$(nproc)" --target ruvision-cli models "${TSAN_TESTS[@]}"
 }
 
+# CI only (root and CI=true, after the Release tests): the Debian package as a system gets it.
+# lintian (no error or warning left unexplained: packaging/debian/lintian-overrides), then
+# `apt-get install` of the .deb, so that its Depends (dpkg-shlibdeps) must resolve, the CLI's
+# models, index and search from /usr/bin with the models of /usr/share/ruvision/models, and
+# `apt-get purge`, also when a step failed. test_package (ctest) checks the same package unpacked
+# into a scratch root on every machine.
+PACKAGE_SCRATCH=
+purge_package() {
+  DEBIAN_FRONTEND=noninteractive apt-get purge -y -qq ruvision >/dev/null
+  [[ -z $PACKAGE_SCRATCH ]] || rm -rf "$PACKAGE_SCRATCH"
+}
+package_ci() {
+  local deb cli=/usr/bin/ruvision-cli photos=/usr/share/backgrounds/mate/nature out
+  # gzip, not the package's xz: the same files and control data, about 35 s less of CI time.
+  say "building the Debian package"
+  PACKAGE_SCRATCH=$(mktemp -d)
+  trap purge_package EXIT
+  (cd "$BUILD" && cpack -G DEB -B "$PACKAGE_SCRATCH/out" -D CPACK_DEBIAN_COMPRESSION_TYPE=gzip >/dev/null)
+  deb=$(ls "$PACKAGE_SCRATCH"/out/ruvision_*.deb)
+  say "lintian $deb"
+  lintian --fail-on error,warning "$deb"
+  say "apt-get install $deb"
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$deb" >/dev/null
+  out=$(env -u RUVISION_MODELS "$cli" models)
+  echo "$out"
+  grep -qxF "  file: /usr/share/ruvision/models/mobilenet_v2.rvm" <<<"$out" || die "$cli models: not the installed models"
+  env -u RUVISION_MODELS "$cli" index --library "$PACKAGE_SCRATCH/library" "$photos"
+  out=$(env -u RUVISION_MODELS "$cli" search --library "$PACKAGE_SCRATCH/library" -k 3 "$photos/Garden.jpg")
+  echo "$out"
+  grep -qE "^ +1 .* same picture +$photos/Garden.jpg$" <<<"$out" || die "$cli search: the query is not first"
+  say "the installed package works; purging it"
+  purge_package
+  trap - EXIT
+}
+
 SAMPLE_LIBRARY=${RUVISION_SAMPLE_LIBRARY:-${XDG_DATA_HOME:-$HOME/.local/share}/RuVision/sample-library}
 SAMPLE_ROOTS=()
 for d in /usr/share/backgrounds /usr/share/wallpapers; do [[ -d $d ]] && SAMPLE_ROOTS+=("$d"); done
@@ -187,6 +228,9 @@ case "$MODE" in
     if [[ " ${LEGS[*]} " == *" release "* ]]; then
       say "running the test suite (Release)"
       ctest --test-dir "$BUILD" --output-on-failure --parallel 2
+      if [[ ${CI:-} == true && $(id -u) -eq 0 ]]; then
+        package_ci
+      fi
     fi
     if [[ " ${LEGS[*]} " == *" check "* ]]; then
       check_build
