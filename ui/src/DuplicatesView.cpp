@@ -27,7 +27,7 @@ QString fileCount(int n) { return DuplicateCards::fileCountText(n); }
 QString sizeText(qint64 bytes) { return DuplicateCards::sizeText(bytes); }
 // English singular and plural without a translation file; both forms go through tr().
 QString groupCountText(int n) {
-    return n == 1 ? DuplicatesView::tr("1 group") : DuplicatesView::tr("%1 groups").arg(n);
+    return DuplicatesView::tr("%n group(s)", nullptr, n);
 }
 
 }  // namespace
