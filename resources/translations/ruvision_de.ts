@@ -308,7 +308,7 @@
     <message>
         <source>Checked: kept. Unchecked: moved to the Trash by “Move Unchecked to Trash…”.
 At least one file of each group stays checked.</source>
-        <translation>Angehakt: wird behalten. Nicht angehakt: wird mit „Nicht Angehakte in den Papierkorb …“ in den Papierkorb verschoben.
+        <translation>Angehakt: wird behalten. Abgewählt: wird mit „Abgewählte in den Papierkorb …“ in den Papierkorb verschoben.
 In jeder Gruppe bleibt mindestens eine Datei angehakt.</translation>
     </message>
     <message>
@@ -351,7 +351,7 @@ Zum Behalten vorgeschlagen: %1</translation>
         <source>
 Unchecked: goes to the Trash with “Move Unchecked to Trash…”</source>
         <translation>
-Nicht angehakt: kommt mit „Nicht Angehakte in den Papierkorb …“ in den Papierkorb</translation>
+Abgewählt: kommt mit „Abgewählte in den Papierkorb …“ in den Papierkorb</translation>
     </message>
     <message>
         <source>
@@ -467,11 +467,11 @@ Klicken für die Vorschau; Doppelklick oder Eingabetaste öffnet auch eine ausge
     </message>
     <message>
         <source>Move Unchecked to Trash…</source>
-        <translation>Nicht Angehakte in den Papierkorb …</translation>
+        <translation>Abgewählte in den Papierkorb …</translation>
     </message>
     <message>
         <source>Move every file whose Keep box is unchecked to the desktop Trash, after confirming. Files can be restored from the Trash.</source>
-        <translation>Jede Datei, deren Feld „Behalten“ nicht angehakt ist, nach Bestätigung in den Papierkorb des Desktops verschieben. Dateien lassen sich aus dem Papierkorb wiederherstellen.</translation>
+        <translation>Jede Datei, deren Feld „Behalten“ abgewählt ist, nach Bestätigung in den Papierkorb des Desktops verschieben. Dateien lassen sich aus dem Papierkorb wiederherstellen.</translation>
     </message>
     <message>
         <source>Undo Trash</source>
@@ -491,7 +491,7 @@ Klicken für die Vorschau; Doppelklick oder Eingabetaste öffnet auch eine ausge
     </message>
     <message>
         <source>%1 of near-duplicates · %2 unchecked (%3)</source>
-        <translation>%1 mit Beinahe-Duplikaten · %2 nicht angehakt (%3)</translation>
+        <translation>%1 mit Beinahe-Duplikaten · %2 abgewählt (%3)</translation>
     </message>
     <message>
         <source>Moving to Trash…</source>
@@ -1216,7 +1216,7 @@ Die Dateien bleiben auf der Festplatte; RuVision vergisst sie.</translation>
     </message>
     <message>
         <source>Find Similar to &amp;File…</source>
-        <translation>Ähnliche zu einer &amp;Datei suchen …</translation>
+        <translation>Ähnliche zu &amp;Datei suchen …</translation>
     </message>
     <message>
         <source>Choose any image file and see the library&apos;s images that look like it</source>
@@ -1592,7 +1592,7 @@ Wählen oder legen Sie mit Datei ▸ Bibliothek öffnen … (Strg+L) eine andere
     </message>
     <message>
         <source> · distortion %1 mean, %2 max · MAP %3</source>
-        <translation> · Verzerrung %1 im Mittel, %2 maximal · MAP %3</translation>
+        <translation> · Verzerrung Ø %1, max. %2 · MAP %3</translation>
     </message>
     <message>
         <source> · out of date, updating…</source>
