@@ -20,7 +20,7 @@
 
 namespace rv::ui {
 
-// English singular and plural without a translation file; both forms go through tr().
+// One plural message: each language says how many forms it has (English's in ruvision_en.ts).
 QString DuplicateCards::fileCountText(int n) { return tr("%n file(s)", nullptr, n); }
 QString DuplicateCards::sizeText(qint64 bytes) {
     return QLocale().formattedDataSize(bytes, 1, QLocale::DataSizeSIFormat);

@@ -17,7 +17,7 @@ namespace {
 
 QString score3(float x) { return QString::number(double(x), 'f', 3); }
 
-// English singular and plural without a translation file; both forms go through tr().
+// One plural message: each language says how many forms it has (English's in ruvision_en.ts).
 QString verdictCount(int n) {
     return PairView::tr("%n verdict(s)", nullptr, n);
 }
