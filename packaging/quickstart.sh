@@ -57,6 +57,8 @@ APT_PACKAGES=(
   nlohmann-json3-dev zlib1g-dev
   # HEIC/AVIF (libheif1 brings its libde265, dav1d, aom and x265 plugins) and camera RAW previews
   libheif-dev libraw-dev
+  # translations: lupdate/lrelease and their CMake functions; Qt's own German etc. for the standard dialogs
+  qt6-l10n-tools qt6-tools-dev qt6-translations-l10n
   # lld links the ~100 test and bench executables several times faster than ld.bfd
   clang libclang-rt-14-dev lld ccache
   xvfb xauth

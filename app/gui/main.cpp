@@ -28,6 +28,7 @@
 #include "pairs/PairView.h"
 #include "poincare/MapPanel.h"
 #include "ruvision/ui/MainWindow.h"
+#include "ruvision/ui/Translations.h"
 
 namespace {
 
@@ -96,6 +97,9 @@ int main(int argc, char** argv) {
 
     QApplication app(argc, argv);
     name_application();
+    // The window's language follows the system locale (LANGUAGE, LC_ALL, LC_MESSAGES, LANG);
+    // --help, --version and the messages on stderr stay English, like ruvision-cli's.
+    const rv::ui::LocaleTranslators translators(QLocale::system());
     QApplication::setDesktopFileName("ruvision");
     parser.process(app);
 

@@ -20,8 +20,8 @@
 
 namespace rv::ui {
 
-// English singular and plural without a translation file; both forms go through tr().
-QString DuplicateCards::fileCountText(int n) { return n == 1 ? tr("1 file") : tr("%1 files").arg(n); }
+// One plural message: each language says how many forms it has (English's in ruvision_en.ts).
+QString DuplicateCards::fileCountText(int n) { return tr("%n file(s)", nullptr, n); }
 QString DuplicateCards::sizeText(qint64 bytes) {
     return QLocale().formattedDataSize(bytes, 1, QLocale::DataSizeSIFormat);
 }

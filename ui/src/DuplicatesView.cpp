@@ -25,9 +25,9 @@ namespace {
 // Wording shared with the cards.
 QString fileCount(int n) { return DuplicateCards::fileCountText(n); }
 QString sizeText(qint64 bytes) { return DuplicateCards::sizeText(bytes); }
-// English singular and plural without a translation file; both forms go through tr().
+// One plural message: each language says how many forms it has (English's in ruvision_en.ts).
 QString groupCountText(int n) {
-    return n == 1 ? DuplicatesView::tr("1 group") : DuplicatesView::tr("%1 groups").arg(n);
+    return DuplicatesView::tr("%n group(s)", nullptr, n);
 }
 
 }  // namespace

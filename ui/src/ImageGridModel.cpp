@@ -129,9 +129,7 @@ QVariant ImageGridModel::data(const QModelIndex& index, int role) const {
                                        : tr("\nScore %1: %2").arg(double(item.score), 0, 'f', 3).arg(scoreWordText(item.word));
         if (!item.isCopy && !item.copies.isEmpty())
             tip += item.copiesShown ? tr("\nIts copies are shown after it (click the badge or press Space to hide them)")
-                                    : (item.copies.size() == 1 ? tr("\nOne more file is a copy of this picture")
-                                                               : tr("\n%1 more files are copies of this picture")
-                                                                     .arg(item.copies.size())) +
+                                    : tr("\n%n more file(s) are copies of this picture", nullptr, int(item.copies.size())) +
                                           tr(" (click the badge or press Space to show)");
         if (const int mark = item.rank > 0 && !item.isCopy ? marks_.value(item.path, 0) : 0; mark != 0)
             tip += mark == 1 ? tr("\nMarked alike to the query") : tr("\nMarked different from the query");

@@ -42,9 +42,8 @@ QString unsupportedFormatsText(const QList<FileError>& errors) {
         parts << QStringLiteral("%L1 %2").arg(u.files).arg(QString::fromStdString(u.format));
     }
     if (files == 0) return {};
-    // No translator is loaded, so %n plurals would read "file(s)": both forms spelled out.
-    if (files == 1) return QObject::tr("1 file in a format RuVision cannot read: %1").arg(parts.join(QString()));
-    return QObject::tr("%L1 files in formats RuVision cannot read: %2").arg(files).arg(parts.join(QStringLiteral(", ")));
+    return QObject::tr("%Ln file(s) in formats RuVision cannot read: %1", nullptr, static_cast<int>(files))
+        .arg(parts.join(QStringLiteral(", ")));
 }
 
 IndexingPanel::IndexingPanel(QWidget* parent) : QWidget(parent) {
@@ -98,10 +97,10 @@ void IndexingPanel::finished(bool ok, const QString& error, const IndexSummary& 
     if (!ok) {
         label_->setText(tr("Indexing failed: %1").arg(error));
     } else {
-        QString text = s.cancelled ? tr("Indexing cancelled: %L1 new images indexed; the rest resumes next time")
-                                         .arg(s.embedded)
-                                   : tr("Up to date: %L1 images (%L2 new, %L3 moved, %L4 removed) in %5 s")
-                                         .arg(s.found)
+        QString text = s.cancelled ? tr("Indexing cancelled: %Ln new image(s) indexed; the rest resumes next time", nullptr,
+                                            static_cast<int>(s.embedded))
+                                   : tr("Up to date: %Ln image(s) (%L1 new, %L2 moved, %L3 removed) in %4 s", nullptr,
+                                        static_cast<int>(s.found))
                                          .arg(s.embedded)
                                          .arg(s.moved)
                                          .arg(s.removed)

@@ -54,9 +54,10 @@ namespace rv::ui {
 
 namespace {
 
-constexpr const char* kImageFilter =
+constexpr const char* kImageFilter = QT_TRANSLATE_NOOP(
+    "rv::ui::MainWindow",
     "Images (*.jpg *.jpeg *.jpe *.png *.webp *.tif *.tiff *.bmp *.heic *.heif *.hif *.avif "
-    "*.cr2 *.cr3 *.crw *.nef *.nrw *.arw *.srf *.sr2 *.dng *.raf *.orf *.rw2 *.rwl *.pef *.srw *.3fr *.iiq *.erf *.kdc *.mrw)";
+    "*.cr2 *.cr3 *.crw *.nef *.nrw *.arw *.srf *.sr2 *.dng *.raf *.orf *.rw2 *.rwl *.pef *.srw *.3fr *.iiq *.erf *.kdc *.mrw)");
 
 // ~/.local/share/RuVision/library: AppDataLocation would name the organisation and the
 // application, both "RuVision", and say it twice.
@@ -344,7 +345,7 @@ void MainWindow::connectService() {
     connect(service_, &LibraryService::snapshotChanged, this, [this](const LibrarySnapshot& s) {
         folders_->setRoots(s.roots, s.offlineRoots);
         setWindowTitle(tr("RuVision — %1").arg(s.dir));
-        statusBar()->showMessage(tr("%L1 images indexed · model %2").arg(s.indexed).arg(s.model));
+        statusBar()->showMessage(tr("%Ln image(s) indexed · model %1", nullptr, static_cast<int>(s.indexed)).arg(s.model));
         if (s.roots.isEmpty() && !service_->isIndexing())
             showBanner(tr("This library has no folders yet. Add a folder of photos with File ▸ Add Folder… "
                           "(Ctrl+Shift+O); it is indexed in the background."));

@@ -100,8 +100,8 @@ QString ThumbnailDelegate::copiesBadgeText(const QModelIndex& index) {
     const int copies = index.data(ImageGridModel::CopiesRole).toInt();
     if (copies <= 0) return {};
     if (index.data(ImageGridModel::CopiesShownRole).toBool())
-        return copies == 1 ? tr("Hide the copy") : tr("Hide %1 copies").arg(copies);
-    return copies == 1 ? tr("+1 copy") : tr("+%1 copies").arg(copies);
+        return tr("Hide %n copy(ies)", nullptr, copies);
+    return tr("+%n copy(ies)", nullptr, copies);
 }
 
 QRect ThumbnailDelegate::copiesBadgeRect(const QRect& cell, const QModelIndex& index, const QFont& font) const {

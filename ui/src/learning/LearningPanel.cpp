@@ -138,8 +138,9 @@ QWidget* LearningPanel::buildMarks() {
         marksView_->setColumnWidth(column, w + 16);
     };
     fit(MarksModel::VerdictColumn, {tr("Verdict"), tr("alike"), tr("different")});
-    fit(MarksModel::SourceColumn, {tr("Source"), QStringLiteral("search"), QStringLiteral("duplicates"), QStringLiteral("pairs"),
-                                   QStringLiteral("import")});
+    QStringList sources{tr("Source")};
+    for (const char* source : {"search", "duplicates", "pairs", "import"}) sources << MarksModel::sourceText(QLatin1String(source));
+    fit(MarksModel::SourceColumn, sources);
     fit(MarksModel::TimeColumn, {QStringLiteral("2026-12-31 23:59")});
     marksView_->setAlternatingRowColors(true);
     v->addWidget(marksView_, 1);

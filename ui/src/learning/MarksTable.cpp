@@ -46,12 +46,20 @@ QVariant MarksModel::data(const QModelIndex& index, int role) const {
         switch (index.column()) {
         case PairColumn: return tr("%1 · %2").arg(QFileInfo(m.a).fileName(), QFileInfo(m.b).fileName());
         case VerdictColumn: return m.same ? tr("same picture") : m.alike ? tr("alike") : tr("different");
-        case SourceColumn: return m.source;
+        case SourceColumn: return sourceText(m.source);
         case TimeColumn: return QDateTime::fromMSecsSinceEpoch(m.time).toString(QStringLiteral("yyyy-MM-dd HH:mm"));
         default: return {};
         }
     default: return {};
     }
+}
+
+QString MarksModel::sourceText(const QString& source) {
+    if (source == QLatin1String("search")) return tr("search");
+    if (source == QLatin1String("duplicates")) return tr("duplicates");
+    if (source == QLatin1String("pairs")) return tr("pairs");
+    if (source == QLatin1String("import")) return tr("import");
+    return source;
 }
 
 QVariant MarksModel::headerData(int section, Qt::Orientation o, int role) const {

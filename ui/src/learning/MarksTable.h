@@ -37,6 +37,9 @@ public:
     int columnCount(const QModelIndex& parent = {}) const override;
     QVariant data(const QModelIndex& index, int role) const override;
     QVariant headerData(int section, Qt::Orientation o, int role) const override;
+    // Where a mark was made, for a person: the catalog's source ("search", "duplicates", "pairs",
+    // "import") in the window's language; an unknown source as stored.
+    static QString sourceText(const QString& source);
 
 private:
     void onThumbnailReady(const QString& path);

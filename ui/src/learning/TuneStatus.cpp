@@ -89,7 +89,7 @@ void TuneStatus::showOutcome(const TuneOutcome& o) {
     } else {
         const QString made = tr("Version %1 tuned on %2 (%3 views)")
                                  .arg(o.version)
-                                 .arg(o.images == 1 ? tr("1 image") : tr("%1 images").arg(o.images))
+                                 .arg(tr("%n image(s)", nullptr, o.images))
                                  .arg(o.views);
         text = o.activated ? tr("%1, active: held-out %2 → %3.").arg(made, auc(o.before), auc(o.after))
                            : tr("%1, not active: %2").arg(made, o.reason);

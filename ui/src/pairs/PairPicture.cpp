@@ -15,17 +15,12 @@
 
 namespace rv::ui {
 
-namespace {
-
-QString tr(const char* text) { return QCoreApplication::translate("rv::ui::PairPane", text); }
-
-}  // namespace
-
 PairPicture PairPictureCache::decode(const QString& path) {
     PairPicture out;
     const QFileInfo info(path);
     if (!info.isFile()) {
-        out.error = info.exists() ? tr("not a file") : tr("file not found");
+        out.error = info.exists() ? QCoreApplication::translate("rv::ui::PairPane", "not a file")
+                                  : QCoreApplication::translate("rv::ui::PairPane", "file not found");
         return out;
     }
     out.bytes = info.size();

@@ -17,9 +17,9 @@ namespace {
 
 QString score3(float x) { return QString::number(double(x), 'f', 3); }
 
-// English singular and plural without a translation file; both forms go through tr().
+// One plural message: each language says how many forms it has (English's in ruvision_en.ts).
 QString verdictCount(int n) {
-    return n == 1 ? PairView::tr("1 verdict") : PairView::tr("%1 verdicts").arg(n);
+    return PairView::tr("%n verdict(s)", nullptr, n);
 }
 
 }  // namespace

@@ -219,7 +219,7 @@ void MapPainter::paintCaption(QPainter& p, const QRectF& disk, const MapData& ma
     const HierarchyNode& node = map.hierarchy.nodes[static_cast<std::size_t>(m.node)];
     QString text = displayName(map.pathOf(m.node));
     if (node.kind != HierarchyNode::Kind::Image)
-        text = (node.size == 1 ? QCoreApplication::translate("MapPainter", "1 image") : QCoreApplication::translate("MapPainter", "%L1 images").arg(node.size)) + QStringLiteral(" · ") + text;
+        text = QCoreApplication::translate("MapPainter", "%Ln image(s)", nullptr, node.size) + QStringLiteral(" · ") + text;
     QFont font = p.font();
     font.setPixelSize(12);
     const QFontMetricsF fm(font);

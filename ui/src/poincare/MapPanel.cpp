@@ -202,7 +202,7 @@ void MapPanel::onLevelResult(quint64 id, const LevelResult& result, const QStrin
         hitNodes_.push_back(node);
         const bool image = map_->hierarchy.nodes[static_cast<std::size_t>(node)].kind == HierarchyNode::Kind::Image;
         auto* item = new QListWidgetItem(image ? displayName(hit.path)
-                                               : (hit.size == 1 ? tr("1 image") : tr("%L1 images").arg(hit.size)) + QLatin1Char('\n') +
+                                               : tr("%Ln image(s)", nullptr, hit.size) + QLatin1Char('\n') +
                                                      displayName(hit.path),
                                          hits_);
         item->setData(Qt::UserRole, node);
@@ -211,9 +211,8 @@ void MapPanel::onLevelResult(quint64 id, const LevelResult& result, const QStrin
     }
     refreshHitIcons();
     hitsColumn_->show();
-    hitsTitle_->setText(tr("Level %1: the %2 nearest to %3")
+    hitsTitle_->setText(tr("Level %1: the %n group(s) nearest to %2", nullptr, static_cast<int>(hitNodes_.size()))
                             .arg(result.level)
-                            .arg(hitNodes_.size() == 1 ? tr("group") : tr("%1 groups").arg(hitNodes_.size()))
                             .arg(displayName(result.query)));
     updateHighlights();
     emit levelHitsShown(static_cast<int>(hitNodes_.size()));

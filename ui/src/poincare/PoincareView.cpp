@@ -191,7 +191,7 @@ QString PoincareView::tooltipFor(int node) const {
     const QLocale locale;
     if (n.kind == HierarchyNode::Kind::Image)
         return tr("%1\nlevel %2 · %3").arg(displayName(rep)).arg(std::max(0, n.depth - 1)).arg(rep);
-    const QString images = n.size == 1 ? tr("1 image") : tr("%L1 images").arg(n.size);
+    const QString images = tr("%Ln image(s)", nullptr, n.size);
     const QString head = n.kind == HierarchyNode::Kind::Root         ? tr("The whole library: %1").arg(images)
                          : n.kind == HierarchyNode::Kind::Duplicates ? tr("Near-duplicates: %1").arg(images)
                                                                      : tr("Group of %1").arg(images);

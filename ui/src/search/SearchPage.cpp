@@ -63,12 +63,10 @@ void SearchPage::setResults(const QVector<SearchHit>& hits) {
     }
     grid_->gridModel()->setResults(ranked);
     grid_->scrollToTop();
-    QString text = hits.size() == 1 ? tr("1 picture") : tr("%1 pictures, best first").arg(hits.size());
-    if (copies == 1)
-        text += tr("; 1 more file is a copy of one of them (click its \"copy\" badge or press Space to show it)");
-    else if (copies > 1)
-        text += tr("; %1 more files are copies of them (click a \"copies\" badge or press Space to show them)")
-                    .arg(copies);
+    QString text = tr("%n picture(s), best first", nullptr, int(hits.size()));
+    if (copies > 0)
+        text += tr("; %n more file(s) are copies of them (click a \"copies\" badge or press Space to show them)", nullptr,
+                   int(copies));
     summary_->setText(text);
     summary_->setToolTip(tr("Files that are the same picture (equal contents, or resized and re-encoded copies "
                             "verified on pixels) are shown once, as the largest file."));
