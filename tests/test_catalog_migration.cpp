@@ -26,9 +26,11 @@ using rv::CatalogDb;
 
 namespace {
 
-// Drops what version 9 added (twins), then what version 8 added (regions, search calibration),
-// then what version 7 added (the hierarchy), then what version 5 added (the learning tables).
-#define V9_TABLES "DROP TABLE twins; "
+// Drops what version 10 added (the index of turned features), then what version 9 added (twins),
+// then what version 8 added (regions, search calibration), then what version 7 added (the
+// hierarchy), then what version 5 added (the learning tables).
+#define V10_TABLES "DROP INDEX IF EXISTS features_turned; "
+#define V9_TABLES V10_TABLES "DROP TABLE twins; "
 #define V8_TABLES V9_TABLES "DROP TABLE regions; DROP TABLE search_calibration; "
 #define V7_TABLES V8_TABLES "DROP TABLE hierarchy; DROP TABLE hierarchy_nodes; "
 #define V5_TABLES V7_TABLES "DROP TABLE adapters; DROP TABLE fast_adapter; DROP TABLE sessions; DROP TABLE patterns; "
@@ -101,6 +103,7 @@ private slots:
     void version6_is_migrated();
     void version7_is_migrated();
     void version8_is_migrated();
+    void version9_is_migrated();
 };
 
 void TestCatalogMigration::version1_is_migrated() {
@@ -109,7 +112,7 @@ void TestCatalogMigration::version1_is_migrated() {
     const float* v = kFeature;
     QVERIFY(catalog_with_one_file(file) > 0);
     // Turn it into what version 1 wrote.
-    QCOMPARE(exec(file, "ALTER TABLE features DROP COLUMN rotated; ALTER TABLE files DROP COLUMN full_hash; "
+    QCOMPARE(exec(file, V10_TABLES "ALTER TABLE features DROP COLUMN rotated; ALTER TABLE files DROP COLUMN full_hash; "
                         "ALTER TABLE roots DROP COLUMN offline; DROP TABLE mounts; DROP TABLE marks; " V5_TABLES "PRAGMA user_version = 1;"),
              SQLITE_OK);
 
@@ -625,6 +628,49 @@ void TestCatalogMigration::version8_is_migrated() {
         QVERIFY(!db->twins(id, "m", &dim));  // one file's twins read whole: damaged is an Error
     }
     QCOMPARE(rows_as_files_go(file, "twins"), std::make_pair(3, 0));
+}
+
+void TestCatalogMigration::version9_is_migrated() {
+    QTemporaryDir tmp;
+    const auto file = std::filesystem::path(tmp.path().toStdString()) / "catalog.sqlite";
+    const std::int64_t id = catalog_with_one_file(file);
+    QVERIFY(id > 0);
+    std::int64_t turned_id = 0;
+    {
+        auto db = CatalogDb::open(file);
+        CHECK_OK(db);
+        auto seen = db->upsert_file_seen(db->roots()->at(0).id, "/photos/b.jpg", 10, 20);
+        CHECK_OK(seen);
+        turned_id = seen->file_id;
+        const float turned[3] = {0.0f, 1.0f, 0.0f};
+        CHECK_OK(db->mark_indexed(turned_id, 4, 3, "m", kFeature, 3, turned));
+    }
+    QCOMPARE(exec(file, V10_TABLES "PRAGMA user_version = 9;"), SQLITE_OK);
+    const char* has_index = "SELECT count(*) FROM sqlite_schema WHERE type = 'index' AND name = 'features_turned'";
+    QCOMPARE(count(file, has_index), 0);
+    {
+        auto db = CatalogDb::open(file);
+        CHECK_OK(db);
+        CHECK_OK(db->check_integrity());
+        QCOMPARE(db->counts()->indexed, std::int64_t(2));
+        QCOMPARE(db->quarter_turn_count("m").value(), std::int64_t(1));
+    }
+    QCOMPARE(count(file, has_index), 1);
+    // The count is answered from that index: SQLite's plan for it reads no feature row.
+    sqlite3* raw = nullptr;
+    QCOMPARE(sqlite3_open(file.c_str(), &raw), SQLITE_OK);
+    sqlite3_stmt* plan = nullptr;
+    QCOMPARE(sqlite3_prepare_v2(raw,
+                                "EXPLAIN QUERY PLAN SELECT count(*) FROM features e JOIN files f ON f.id = e.file_id "
+                                "WHERE e.model_id = 'm' AND e.rotated IS NOT NULL AND f.status = 'indexed' AND "
+                                "f.model_id = 'm'",
+                                -1, &plan, nullptr),
+             SQLITE_OK);
+    QString steps;
+    while (sqlite3_step(plan) == SQLITE_ROW) steps += QString::fromUtf8(reinterpret_cast<const char*>(sqlite3_column_text(plan, 3))) + "; ";
+    sqlite3_finalize(plan);
+    sqlite3_close(raw);
+    QVERIFY2(steps.contains("USING INDEX features_turned"), qPrintable(steps));
 }
 
 QTEST_GUILESS_MAIN(TestCatalogMigration)

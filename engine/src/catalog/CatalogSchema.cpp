@@ -98,6 +98,10 @@ namespace {
 //             by +-10 degrees with black corners, grey), idx the view (TwinView order), model_id
 //             and dim, vector as in features (unit float32). A search scores a file by the best of
 //             its feature and its twins. A file that leaves the catalog takes its twins with it.
+// Version 10 (libraries of half a million files):
+//   features_turned  an index of the features that have a quarter turn, so that counting them
+//             (CatalogDb::quarter_turn_count, at every opening) reads no feature: without it the
+//             count read every feature row, 2.6 GB at 500,000 files.
 constexpr const char* kMigrations[] = {
     R"sql(
 CREATE TABLE roots(
@@ -305,6 +309,9 @@ CREATE TABLE twins(
     PRIMARY KEY(file_id, idx)
 ) WITHOUT ROWID;
 CREATE INDEX twins_by_model ON twins(model_id);
+)sql",
+    R"sql(
+CREATE INDEX features_turned ON features(model_id) WHERE rotated IS NOT NULL;
 )sql",
 };
 static_assert(std::size(kMigrations) == CatalogDb::kSchemaVersion, "one migration step per schema version");

@@ -200,7 +200,7 @@ class CatalogDb {
 public:
     // Layout version of the database (PRAGMA user_version). Older files are migrated on open; a
     // newer file is refused (a newer RuVision wrote it).
-    static constexpr int kSchemaVersion = 9;
+    static constexpr int kSchemaVersion = 10;
 
     // ReadOnly: an existing catalog, for reading only. Opening never writes (no migration, no
     // journal-mode change), and reading works where SQLite cannot create its side files (a
