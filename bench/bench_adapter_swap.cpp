@@ -168,7 +168,11 @@ int main(int argc, char** argv) {
                 char name[32];
                 std::snprintf(name, sizeof name, "/f%07zu.jpg", i);
                 gen.vector(i, feature);
-                return benchlib::SyntheticFile{root + name, 100000, 1};
+                benchlib::SyntheticFile f;
+                f.path = root + name;
+                f.size = 100000;
+                f.mtime_ns = 1;
+                return f;
             });
         if (!written) fail(written.error().message);
         {

@@ -22,16 +22,13 @@
 // Prints Markdown tables on stdout; progress on stderr. Never pass/fail.
 #include <QApplication>
 #include <QDir>
-#include <QDirIterator>
 #include <QElapsedTimer>
 #include <QFile>
 #include <QImage>
-#include <QImageReader>
 #include <QMouseEvent>
 #include <QPainter>
 #include <QTemporaryDir>
 
-#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -41,7 +38,6 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
-#include <random>
 #include <string>
 #include <vector>
 
@@ -81,105 +77,13 @@ double percentile(std::vector<double> v, double p) {
     return v[i];
 }
 
-// Unit vectors around `clusters` random centres (noise of norm ~0.8 of the centre's).
-class Synthetic {
-public:
-    Synthetic(int dim, int clusters, std::uint64_t seed) : dim_(dim), centres_(static_cast<std::size_t>(dim) * clusters) {
-        std::mt19937_64 rng(seed);
-        std::normal_distribution<float> g(0.f, 1.f);
-        for (int c = 0; c < clusters; ++c) {
-            float* v = &centres_[static_cast<std::size_t>(c) * dim];
-            for (int d = 0; d < dim; ++d) v[d] = g(rng);
-            normalise(v);
-        }
-    }
-    void vector(std::size_t i, float* out) const {
-        std::mt19937_64 rng(i * 7919 + 17);
-        std::normal_distribution<float> g(0.f, 0.8f / std::sqrt(static_cast<float>(dim_)));
-        const std::size_t clusters = centres_.size() / static_cast<std::size_t>(dim_);
-        const float* c = &centres_[(i % clusters) * static_cast<std::size_t>(dim_)];
-        for (int d = 0; d < dim_; ++d) out[d] = c[d] + g(rng);
-        normalise(out);
-    }
-
-private:
-    void normalise(float* v) const {
-        double s = 0;
-        for (int d = 0; d < dim_; ++d) s += static_cast<double>(v[d]) * v[d];
-        const float inv = static_cast<float>(1.0 / std::sqrt(s));
-        for (int d = 0; d < dim_; ++d) v[d] *= inv;
-    }
-    int dim_;
-    std::vector<float> centres_;
-};
-
-// 24 wallpapers scaled to 800 px, written into `dir`; their paths.
-std::vector<fs::path> writeSources(const fs::path& dir) {
-    QStringList all;
-    QDirIterator it(QStringLiteral("/usr/share/backgrounds"), {"*.jpg", "*.png"}, QDir::Files, QDirIterator::Subdirectories);
-    while (it.hasNext()) all << it.next();
-    std::sort(all.begin(), all.end());
-    std::vector<fs::path> out;
-    fs::create_directories(dir);
-    for (const QString& source : all) {
-        if (out.size() == 24) break;
-        QImageReader reader(source);
-        reader.setAutoTransform(true);
-        QImage image = reader.read();
-        if (image.isNull()) continue;
-        image = image.scaled(800, 800, Qt::KeepAspectRatio, Qt::SmoothTransformation).convertToFormat(QImage::Format_RGB888);
-        const fs::path to = dir / ("source" + std::to_string(out.size()) + ".jpg");
-        if (!image.save(QString::fromStdString(to.string()), "JPEG", 85)) fail("cannot write " + to.string());
-        out.push_back(to);
-    }
-    if (out.empty()) fail("no wallpapers under /usr/share/backgrounds");
-    return out;
-}
-
 void buildLibrary(const fs::path& dir, std::size_t n) {
-    const fs::path root = dir / "photos";
-    auto made = benchlib::create_library(dir, root);
-    if (!made) fail(made.error().message);
-    const std::vector<fs::path> sources = writeSources(dir / "sources");
-    const Synthetic gen(made->dim, 1000, 1);
-    const auto t0 = Clock::now();
-    // File i is a hard link to a source, recorded with its true size and mtime.
-    auto written = benchlib::write_synthetic_files(
-        dir, *made, n, 800, 533,
-        [&](std::size_t i, const std::string& rootPath, float* feature) -> rv::Result<benchlib::SyntheticFile> {
-            char name[32];
-            std::snprintf(name, sizeof name, "/p%06zu.jpg", i);
-            benchlib::SyntheticFile f;
-            f.path = rootPath + name;
-            if (::link(sources[i % sources.size()].c_str(), f.path.c_str()) != 0) return rv::Error{"cannot link " + f.path};
-            struct stat st {};
-            if (::stat(f.path.c_str(), &st) != 0) return rv::Error{"cannot stat " + f.path};
-            f.size = st.st_size;
-            f.mtime_ns = static_cast<std::int64_t>(st.st_mtim.tv_sec) * 1'000'000'000 + st.st_mtim.tv_nsec;
-            gen.vector(i, feature);
-            return f;
-        });
-    if (!written) fail(written.error().message);
-    std::fprintf(stderr, "%zu files and features written in %.1f s\n", n, ms(Clock::now() - t0) / 1000);
-    auto lib = rv::Library::open(dir, rv::LibraryAccess::Update);  // builds the index
-    if (!lib) fail(lib.error().message);
-    const std::atomic<bool> never{false};
-    {
-        // An indexing run with the folder away (its root offline: nothing changes) saves the index,
-        // so that every later open loads it instead of building it again.
-        fs::rename(root, dir / "photos.away");
-        auto run = (*lib)->index(rv::IndexJobParams{}, never);
-        fs::rename(dir / "photos.away", root);
-        if (!run) fail(run.error().message);
-    }
-    const auto t1 = Clock::now();
-    auto up = rv::update_hierarchy(**lib, rv::HierarchyParams{}, never);
-    if (!up) fail(up.error().message);
-    std::fprintf(stderr,
-                 "hierarchy: %zu nodes built and stored in %.1f s (update_hierarchy: %.1f s); distortion %.3f mean, "
-                 "%.3f max; MAP %.3f\n",
-                 up->nodes, ms(Clock::now() - t1) / 1000, up->seconds, up->quality.mean_distortion,
-                 up->quality.max_distortion, up->quality.map);
+    benchlib::LinkedLibraryParams params;
+    params.files = n;
+    auto built = benchlib::build_linked_library(dir, params);
+    if (!built) fail(built.error().message);
+    std::fprintf(stderr, "%zu files and features written in %.1f s; hierarchy: %zu nodes built and stored in %.1f s\n", n,
+                 built->write_s, built->hierarchy_nodes, built->hierarchy_s);
 }
 
 }  // namespace
