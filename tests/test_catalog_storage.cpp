@@ -133,7 +133,7 @@ const char* kFeatureUnused = "SELECT sum(unused) FROM dbstat WHERE name = 'featu
 
 void TestCatalogStorage::features_fill_pages() {
     // A new catalog: 16 KB pages, which 576-d features (2.3 KB, 4.6 KB with the turn) fill to
-    // about 88 %; SQLite's default 4 KB pages took one such row a page, 42 % of them empty.
+    // about 86 %; SQLite's default 4 KB pages took one such row a page, 42 % of them empty.
     QTemporaryDir dir;
     const auto file = db_path(dir);
     store_features(file);

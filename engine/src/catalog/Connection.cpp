@@ -147,7 +147,8 @@ Result<std::unique_ptr<Connection>> Connection::open(const std::filesystem::path
     // 16 KB pages for a new file (an existing one keeps its size: a WAL file cannot change it).
     // A feature row of 576 floats takes 2.3 KB, with its quarter turn 4.6 KB: on SQLite's default
     // 4 KB pages one such row filled a page (or spilled into a second), 42 % of the catalog was
-    // empty space; 16 KB pages hold 6 (or 3) of them, 12 % empty (README, "Half a million files").
+    // empty space; 16 KB pages hold 6 (or 3) of them: 14 % empty at 500,000 files (README, "Half
+    // a million files").
     if ((rc = query_text(c->db_, "PRAGMA page_size = 16384", &out)) != SQLITE_OK) return c->sql_error("open", rc);
     if ((rc = query_text(c->db_, "PRAGMA journal_mode = WAL", &out)) != SQLITE_OK) return c->sql_error("open", rc);
     if (out != "wal")
