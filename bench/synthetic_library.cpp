@@ -18,6 +18,7 @@
 
 #include "ruvision/engine/Hierarchy.h"
 #include "ruvision/engine/Library.h"
+#include "ruvision/kernels/kernels.h"
 
 namespace benchlib {
 
@@ -74,12 +75,7 @@ rv::Status write_synthetic_files(const fs::path& dir, const SyntheticLibrary& li
 
 namespace {
 
-void normalise(float* v, int dim) {
-    double s = 0;
-    for (int d = 0; d < dim; ++d) s += static_cast<double>(v[d]) * v[d];
-    const float inv = static_cast<float>(1.0 / std::sqrt(s));
-    for (int d = 0; d < dim; ++d) v[d] *= inv;
-}
+void normalise(float* v, int dim) { rv::kernels::kernels().l2_normalize(v, static_cast<std::size_t>(dim)); }
 
 double seconds_since(std::chrono::steady_clock::time_point t0) {
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
