@@ -11,9 +11,12 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include <sys/stat.h>
+
 #include <csignal>
 #include <filesystem>
 #include <fstream>
+#include <map>
 
 #include "sample_photos.h"
 #include "cli_runner.h"
@@ -122,10 +125,23 @@ void TestLibrary::index_search_rescan() {
         QVERIFY2(obj(r.lines[0])["score"].toDouble() <= 1.0, r.lines[0].constData());
     }
 
-    // Nothing changed: nothing embedded.
+    // Nothing changed: nothing embedded, and no index file written again (each is as large as
+    // the library: gigabytes at half a million files with their views).
+    const auto index_files = [&] {
+        std::map<std::string, std::pair<ino_t, std::int64_t>> out;  // file -> inode, mtime ns
+        for (const char* f : {"vectors.rvi", "twins.rvi", "regions.rvi"}) {
+            struct stat st {};
+            if (::stat((fs::path(lib.toStdString()) / f).c_str(), &st) == 0)
+                out[f] = {st.st_ino, st.st_mtim.tv_sec * 1'000'000'000LL + st.st_mtim.tv_nsec};
+        }
+        return out;
+    };
+    const auto written = index_files();
+    QCOMPARE(written.size(), std::size_t{3});
     summary = obj(cli({"index", "--library", lib, "--json"}).lines.last());
     QCOMPARE(summary["embedded"].toInt(), 0);
     QCOMPARE(summary["unchanged"].toInt(), good);
+    QVERIFY2(index_files() == written, "a rescan that changed nothing wrote an index file");
 
     // A move is recognised by content, a deletion removes the file, an edit re-embeds it.
     fs::rename(root / photos[0].filename(), root / "sub" / "renamed.jpg");
@@ -135,6 +151,8 @@ void TestLibrary::index_search_rescan() {
     QCOMPARE(summary["moved"].toInt(), 1);
     QCOMPARE(summary["removed"].toInt(), 1);
     QCOMPARE(summary["embedded"].toInt(), 1);
+    for (const auto& [file, was] : index_files())
+        QVERIFY2(was != written.at(file), (file + " was not written after a change").c_str());
     s = obj(cli({"status", "--library", lib, "--json"}).lines.last());
     QCOMPARE(s["indexed"].toInt(), good - 1);
     r = cli({"search", "--library", lib, "--json", "-k", "20", QString::fromStdString(photos[0].string())});

@@ -156,6 +156,8 @@ private slots:
     void damaged_vector_in_file_is_refused_data() { both(); }
     void damaged_vector_in_file_is_refused();
     void index_path_that_is_not_a_file();
+    void save_if_changed_writes_only_changes_data() { both(); }
+    void save_if_changed_writes_only_changes();
 
 private:
     static void both() {
@@ -668,6 +670,65 @@ void TestVectorIndex::index_path_that_is_not_a_file() {
     QVERIFY(index.save(path).ok());
     QVERIFY(std::filesystem::is_directory(path + ".bad-2/inside"));
     QVERIFY(rv::load_index(path, 8, kModel).ok());
+}
+
+// An index written only when what it holds changed since it was loaded or saved, or when its file
+// is not the one it read or wrote: a rescan that changes nothing writes no index file.
+void TestVectorIndex::save_if_changed_writes_only_changes() {
+    QFETCH(bool, hnsw);
+    QTemporaryDir tmp;
+    const std::string path = tmp.filePath("v.rvi").toStdString();
+    const std::string other = tmp.filePath("w.rvi").toStdString();
+    const int d = 24;
+    const auto data = random_unit(50, d, 5);
+    // The file's inode: save() writes a new file and renames it over the old one.
+    auto inode = [](const std::string& p) {
+        struct stat st {};
+        return ::stat(p.c_str(), &st) == 0 ? st.st_ino : ino_t{0};
+    };
+    auto index = make(hnsw, d);
+    QVERIFY(index->add_batch(40, iota_ids(40, 1).data(), data.data()).ok());
+    QVERIFY(index->save_if_changed(path).ok());  // never saved: written
+    const ino_t first = inode(path);
+    QVERIFY(first != 0);
+    QVERIFY(index->save_if_changed(path).ok());
+    QCOMPARE(inode(path), first);  // unchanged: not written
+    QVERIFY(index->save_if_changed(other).ok());  // another file: written
+    QVERIFY(inode(other) != 0);
+
+    // Loaded and unchanged: not written; any change, a removal or a vector added, is.
+    auto loaded = rv::load_index(path, d, kModel);
+    QVERIFY2(loaded.ok(), loaded.ok() ? "" : loaded.error().message.c_str());
+    QVERIFY((*loaded)->save_if_changed(path).ok());
+    QCOMPARE(inode(path), first);
+    QVERIFY(!(*loaded)->remove(999));  // nothing removed: nothing changed
+    QVERIFY((*loaded)->save_if_changed(path).ok());
+    QCOMPARE(inode(path), first);
+    QVERIFY((*loaded)->remove(3));
+    QVERIFY((*loaded)->save_if_changed(path).ok());
+    const ino_t second = inode(path);
+    QVERIFY(second != first);
+    QVERIFY((*loaded)->add(41, &data[41 * d]).ok());
+    QVERIFY((*loaded)->save_if_changed(path).ok());
+    const ino_t third = inode(path);
+    QVERIFY(third != second);
+    auto back = rv::load_index(path, d, kModel);
+    QVERIFY(back.ok());
+    QCOMPARE((*back)->size(), std::size_t{40});
+    QVERIFY(!(*back)->contains(3) && (*back)->contains(41));
+
+    // The file replaced behind the index's back (another process, a restore): written again.
+    // So is a file removed.
+    QVERIFY(index->save(path).ok());
+    const ino_t replaced = inode(path);
+    QVERIFY((*loaded)->save_if_changed(path).ok());
+    QVERIFY(inode(path) != replaced);
+    auto again = rv::load_index(path, d, kModel);
+    QVERIFY(again.ok());
+    QVERIFY((*again)->contains(41) && !(*again)->contains(3));
+    std::filesystem::remove(path);
+    QVERIFY((*loaded)->save_if_changed(path).ok());
+    QVERIFY(inode(path) != 0);
 }
 
 QTEST_APPLESS_MAIN(TestVectorIndex)

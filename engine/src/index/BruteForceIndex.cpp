@@ -53,6 +53,7 @@ Status BruteForceIndex::add_batch(std::size_t n, const std::int64_t* ids, const 
         if (auto why = vector_problem(data + i * static_cast<std::size_t>(dim_), dim_); !why.empty())
             return Error{"brute-force index: the vector of id " + std::to_string(ids[i]) + " is refused: " + why};
     std::unique_lock lock(mutex_);
+    ++changes_;
     try {
         ids_.reserve(ids_.size() + n);
         data_.reserve(data_.size() + n * static_cast<std::size_t>(dim_));
@@ -69,6 +70,7 @@ bool BruteForceIndex::remove(std::int64_t id) {
     std::unique_lock lock(mutex_);
     auto it = slot_.find(id);
     if (it == slot_.end()) return false;
+    ++changes_;
     const std::size_t d = static_cast<std::size_t>(dim_);
     const std::size_t hole = it->second, last = ids_.size() - 1;
     slot_.erase(it);
@@ -81,6 +83,11 @@ bool BruteForceIndex::remove(std::int64_t id) {
     ids_.pop_back();
     data_.resize(last * d);
     return true;
+}
+
+std::uint64_t BruteForceIndex::changes() const {
+    std::shared_lock lock(mutex_);
+    return changes_;
 }
 
 std::vector<Hit> BruteForceIndex::search(const float* q, int k) const {

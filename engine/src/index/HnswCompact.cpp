@@ -61,6 +61,7 @@ Result<std::size_t> HnswIndex::compact() {
     if (impl_->changes != built_from) return std::size_t{0};  // changed meanwhile: built from a stale state
     fresh->setEf(static_cast<std::size_t>(impl_->params.ef_search));
     impl_->graph.swap(fresh);
+    ++impl_->changes;  // the same vectors, but a file of it would differ
     lock.unlock();
     fresh.reset();  // the old graph, freed outside the lock
     return dropped;

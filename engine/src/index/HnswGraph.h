@@ -145,8 +145,8 @@ struct HnswIndex::Impl {
     index_detail::VectorSpace space;             // outlives graph, which points at its parameter
     std::unique_ptr<index_detail::Graph> graph;  // never null once constructed
     mutable std::shared_mutex mutex;
-    // Counts the changes of the graph's nodes (add_batch, remove), under the exclusive lock: a
-    // compaction built from an older state is dropped.
+    // Counts the changes of the graph's nodes (add_batch, remove, a compaction's swap), under the
+    // exclusive lock: a compaction built from an older state is dropped; HnswIndex::changes().
     std::uint64_t changes = 0;
 
     std::size_t live() const { return graph->cur_element_count - graph->num_deleted_; }

@@ -271,6 +271,11 @@ float HnswIndex::score_error() const {
     }
 }
 
+std::uint64_t HnswIndex::changes() const {
+    std::shared_lock lock(impl_->mutex);
+    return impl_->changes;
+}
+
 Status HnswIndex::save(const std::string& path) const {
     std::shared_lock lock(impl_->mutex);
     const Graph& g = *impl_->graph;

@@ -348,8 +348,10 @@ Result<std::unique_ptr<VectorIndex>> load_index_unguarded(const std::string& pat
                                     " unexpected bytes after the payload");
 
     PayloadReader reader(f.get(), h, path);
-    return h.kind == IndexKind::Hnsw ? load_hnsw_payload(reader, h)
-                                     : load_brute_force_payload(reader, h);
+    auto loaded = h.kind == IndexKind::Hnsw ? load_hnsw_payload(reader, h) : load_brute_force_payload(reader, h);
+    // A file of an older format version is written anew by the next save, changed or not.
+    if (loaded && h.version == kIndexFormatVersion) (*loaded)->note_file(path);
+    return loaded;
 }
 
 }  // namespace
@@ -357,6 +359,36 @@ Result<std::unique_ptr<VectorIndex>> load_index_unguarded(const std::string& pat
 }  // namespace rv::index_detail
 
 namespace rv {
+
+VectorIndex::FileMark VectorIndex::mark_of(const std::string& path, std::uint64_t changes) {
+    struct stat st {};
+    if (::stat(path.c_str(), &st) != 0) return {};
+    return {path, changes, static_cast<std::uint64_t>(st.st_size),
+            static_cast<std::int64_t>(st.st_mtim.tv_sec) * 1'000'000'000 + st.st_mtim.tv_nsec};
+}
+
+void VectorIndex::note_file(const std::string& path) {
+    FileMark mark = mark_of(path, changes());
+    std::lock_guard lock(file_mutex_);
+    file_ = std::move(mark);
+}
+
+Status VectorIndex::save_if_changed(const std::string& path) {
+    const std::uint64_t now = changes();  // before writing: a change meanwhile is saved next time
+    {
+        std::lock_guard lock(file_mutex_);
+        if (!file_.path.empty() && file_.path == path && file_.changes == now) {
+            const FileMark there = mark_of(path, now);
+            if (there.path == path && there.size == file_.size && there.mtime_ns == file_.mtime_ns)
+                return Status::success();
+        }
+    }
+    if (auto st = save(path); !st) return st;
+    FileMark mark = mark_of(path, now);
+    std::lock_guard lock(file_mutex_);
+    file_ = std::move(mark);
+    return Status::success();
+}
 
 Result<std::unique_ptr<VectorIndex>> load_index(const std::string& path, int expected_dim,
                                                 const std::string& expected_model_id) {

@@ -277,7 +277,7 @@ Status activate_version(Library& lib, std::int64_t version, const std::atomic<bo
         if (!built) return built.error();
         active->index = std::move(built->index);
         // The file first: the catalog names the version active only once its index is on disk.
-        if (auto st = active->index->save((dir / adapted_index_file(version)).string()); !st) return st;
+        if (auto st = active->index->save_if_changed((dir / adapted_index_file(version)).string()); !st) return st;
         active->state = "ok (" + std::to_string(active->index->size()) + " vectors, " + built->how + ")";
     }
     auto tx = db.begin();

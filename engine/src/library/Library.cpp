@@ -291,15 +291,16 @@ Status Library::load_or_rebuild_index() {
 
 Status Library::save_index() {
     // Compaction before each save (VectorIndex::compact): an index that cannot be compacted now
-    // (out of memory) is saved as it is, whole; the next save tries again.
+    // (out of memory) is saved as it is, whole; the next save tries again. Each file is written
+    // only when its index changed since it was loaded or saved (save_if_changed).
     (void)index_->compact();
-    if (auto st = index_->save((dir_ / kIndexFile).string()); !st) return st;
+    if (auto st = index_->save_if_changed((dir_ / kIndexFile).string()); !st) return st;
     if (auto st = save_regions(); !st) return st;  // search by region (i13-region)
     if (auto st = twins_->save(dir_); !st) return st;  // weak-edit twins (i13-twins)
     const auto active = active_adapter();
     if (active->index) {
         (void)active->index->compact();
-        if (auto st = active->index->save((dir_ / adapted_index_file(active->version)).string()); !st) return st;
+        if (auto st = active->index->save_if_changed((dir_ / adapted_index_file(active->version)).string()); !st) return st;
     }
     return catalog_->set_meta("index_dirty", "0");
 }

@@ -58,7 +58,7 @@ Status ViewIndex::load_or_rebuild(const fs::path& dir, int dim, const std::strin
 
 Status ViewIndex::save(const fs::path& dir) {
     (void)index_->compact();  // as Library::save_index: uncompacted (out of memory) is saved whole
-    return index_->save((dir / file_name_).string());
+    return index_->save_if_changed((dir / file_name_).string());
 }
 
 void ViewIndex::remove(std::int64_t file_id) {

@@ -35,7 +35,7 @@ public:
     // outside the slots, are left out (the next index run stores the file's again if it has none).
     [[nodiscard]] Status load_or_rebuild(const std::filesystem::path& dir, int dim, const std::string& index_model_id,
                                          std::int64_t count, const Rows& rows);
-    // Compacts the index (VectorIndex::compact) and writes it.
+    // Compacts the index (VectorIndex::compact) and writes it, if it changed (save_if_changed).
     [[nodiscard]] Status save(const std::filesystem::path& dir);
     // A file's views leave the index (none: nothing happens).
     void remove(std::int64_t file_id);

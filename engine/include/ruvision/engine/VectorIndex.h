@@ -25,6 +25,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <shared_mutex>
 #include <string>
 #include <unordered_map>
@@ -113,12 +114,33 @@ public:
     // Two saves to the same path must not run at the same time.
     virtual Status save(const std::string& path) const = 0;
 
+    // A count of the changes to what the index holds (add, add_batch, remove, a compact that
+    // dropped nodes): while it stays the same, so does a file saved of the index.
+    virtual std::uint64_t changes() const = 0;
+    // save(), unless the file at `path` already holds the index as it is: the index was loaded
+    // from that file or last saved to it, nothing has changed since, and the file is the one read
+    // or written then (same size and modification time). A rescan that changes nothing then
+    // writes no index file (at half a million files with their views: gigabytes).
+    Status save_if_changed(const std::string& path);
+    // Records that the file at `path` holds the index as it is now (load_index calls it).
+    void note_file(const std::string& path);
+
     // Gives back what removed and replaced vectors still hold, when that is worth a rebuild;
     // returns the number of stored vectors dropped (0: nothing to do). The live ids and their
     // vectors stay as they are. An Error (out of memory) leaves the index as it was, usable.
     // Owners call it before save(), so the file shrinks with the index. Only in memory: the
     // file on disk changes only by save()'s rename.
     virtual Result<std::size_t> compact() { return std::size_t{0}; }
+
+private:
+    struct FileMark {
+        std::string path;  // "" when no file holds the index as it is
+        std::uint64_t changes = 0, size = 0;
+        std::int64_t mtime_ns = 0;
+    };
+    static FileMark mark_of(const std::string& path, std::uint64_t changes);
+    std::mutex file_mutex_;
+    FileMark file_;
 };
 
 // Graph parameters of an HnswIndex (hnswlib's names).
@@ -180,6 +202,7 @@ public:
     bool remove(std::int64_t id) override;
     std::vector<Hit> search(const float* q, int k) const override;
     float score_error() const override;
+    std::uint64_t changes() const override;
     Status save(const std::string& path) const override;
     // The same ids, vectors and parameters (M, ef_construction, ef_search, seed) in a graph built
     // anew from the live vectors in their insertion order, on build_threads threads, when
@@ -239,6 +262,7 @@ public:
     Status add_batch(std::size_t n, const std::int64_t* ids, const float* data) override;
     bool remove(std::int64_t id) override;
     std::vector<Hit> search(const float* q, int k) const override;
+    std::uint64_t changes() const override;
     Status save(const std::string& path) const override;
 
 private:
@@ -250,6 +274,7 @@ private:
     std::vector<std::int64_t> ids_;                    // slot -> id
     std::vector<float> data_;                          // slot-major, ids_.size() x dim_
     std::unordered_map<std::int64_t, std::size_t> slot_;  // id -> slot
+    std::uint64_t changes_ = 0;                        // under the exclusive lock
 };
 
 // Opens an index saved by VectorIndex::save, of either kind. Refuses, with an Error naming the
