@@ -168,12 +168,12 @@ void TestLibrary::index_search_rescan() {
     QVERIFY(regions["vectors"].toInt() >= 4 * (good - 1));
     QVERIFY2(regions["state"].toString().startsWith("ok ("), qPrintable(regions["state"].toString()));
     r = cli({"status", "--library", lib});
-    QVERIFY(r.lines.contains(QString("twin index: ok (%1 twins)").arg(4 * (good - 1)).toUtf8()));
+    QVERIFY(r.lines.contains(QString("twin index: ok (%1 twins), loaded at first use").arg(4 * (good - 1)).toUtf8()));
     QVERIFY(r.lines.contains(("region index: " + regions["state"].toString()).toUtf8()));
     fs::remove(fs::path(lib.toStdString()) / "twins.rvi");
     r = cli({"status", "--library", lib});
     QCOMPARE(r.code, 0);
-    const QByteArray rebuilt = QString("twin index: rebuilt from the catalog (%1 twins): the twins index file is missing")
+    const QByteArray rebuilt = QString("twin index: rebuilt from the catalog at first use (%1 twins): the twins index file is missing")
                                    .arg(4 * (good - 1))
                                    .toUtf8();
     QVERIFY2(r.lines.contains(rebuilt), r.lines.join('\n').constData());

@@ -278,9 +278,13 @@ Error PayloadReader::checked_error(Error inconsistency) {
 
 namespace {
 
-Result<std::unique_ptr<VectorIndex>> load_index_unguarded(const std::string& path,
-                                                          int expected_dim,
-                                                          const std::string& expected_model) {
+// An index file opened and its header read and checked, the payload not yet read.
+struct OpenedFile {
+    File f;
+    FileHeader h;
+};
+
+Result<OpenedFile> open_checked(const std::string& path, int expected_dim, const std::string& expected_model) {
     std::error_code ec;
     const fs::file_status st = fs::status(path, ec);
     if (!fs::exists(st)) return file_error(path, "does not exist");
@@ -347,7 +351,15 @@ Result<std::unique_ptr<VectorIndex>> load_index_unguarded(const std::string& pat
         return file_error(path, "corrupt: " + std::to_string(present - h.payload_length) +
                                     " unexpected bytes after the payload");
 
-    PayloadReader reader(f.get(), h, path);
+    return OpenedFile{std::move(f), std::move(h)};
+}
+
+Result<std::unique_ptr<VectorIndex>> load_index_unguarded(const std::string& path, int expected_dim,
+                                                          const std::string& expected_model) {
+    auto opened = open_checked(path, expected_dim, expected_model);
+    if (!opened) return opened.error();
+    const FileHeader& h = opened->h;
+    PayloadReader reader(opened->f.get(), h, path);
     auto loaded = h.kind == IndexKind::Hnsw ? load_hnsw_payload(reader, h) : load_brute_force_payload(reader, h);
     // A file of an older format version is written anew by the next save, changed or not.
     if (loaded && h.version == kIndexFormatVersion) (*loaded)->note_file(path);
@@ -398,6 +410,16 @@ Result<std::unique_ptr<VectorIndex>> load_index(const std::string& path, int exp
         return index_detail::file_error(path, "not enough memory to load it");
     } catch (const std::exception& e) {
         return index_detail::file_error(path, std::string("cannot be loaded: ") + e.what());
+    }
+}
+
+Result<std::uint64_t> peek_index(const std::string& path, int expected_dim, const std::string& expected_model_id) {
+    try {
+        auto opened = index_detail::open_checked(path, expected_dim, expected_model_id);
+        if (!opened) return opened.error();
+        return opened->h.count;
+    } catch (const std::exception& e) {
+        return index_detail::file_error(path, std::string("cannot be read: ") + e.what());
     }
 }
 

@@ -180,7 +180,8 @@ Result<IndexJobResult> Library::index(const IndexJobParams& params, const std::a
             for (const auto& k : *known)
                 if (!seen.count(k.path) && !kept_offline(k)) gone.push_back(k.id);
             if (auto st = catalog_->remove_files(gone); !st) return st.error();
-            for (auto id : gone) index_remove(id);
+            for (auto id : gone)
+                if (auto st = index_remove(id); !st) return st.error();
             result.removed += gone.size();
         }
     }
@@ -387,7 +388,7 @@ Status Library::repair_damaged_features(std::size_t* repaired) {
     if (auto st = catalog_->for_each_rotated_feature(model_id_, any, collect); !st) return st;
     for (std::int64_t id : damaged) {
         if (auto st = catalog_->mark_pending(id); !st) return st;
-        index_remove(id);
+        if (auto st = index_remove(id); !st) return st;
     }
     *repaired = damaged.size();
     std::lock_guard lock(reader_mutex_);

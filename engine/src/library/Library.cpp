@@ -168,8 +168,8 @@ Result<std::unique_ptr<Library>> Library::open(const fs::path& dir, LibraryAcces
     lib->model_id_ = info->name + "/" + lib->embedder_->descriptor().str() + (chosen == Precision::Int8 ? "/int8" : "");
     lib->query_embedder_ = lib->embedder_->clone();
     if (auto st = lib->load_or_rebuild_index(); !st) return st.error();
-    if (auto st = lib->load_or_rebuild_regions(); !st) return st.error();  // search by region (i13-region)
-    if (auto st = lib->load_or_rebuild_twins(); !st) return st.error();    // weak-edit twins (i13-twins)
+    if (auto st = lib->open_regions(); !st) return st.error();  // search by region (i13-region)
+    if (auto st = lib->open_twins(); !st) return st.error();    // weak-edit twins (i13-twins)
     return lib;
 }
 
@@ -296,7 +296,7 @@ Status Library::save_index() {
     (void)index_->compact();
     if (auto st = index_->save_if_changed((dir_ / kIndexFile).string()); !st) return st;
     if (auto st = save_regions(); !st) return st;  // search by region (i13-region)
-    if (auto st = twins_->save(dir_); !st) return st;  // weak-edit twins (i13-twins)
+    if (auto st = twins_->save(); !st) return st;  // weak-edit twins (i13-twins)
     const auto active = active_adapter();
     if (active->index) {
         (void)active->index->compact();
@@ -314,11 +314,15 @@ Status Library::index_add(std::int64_t id, const float* v) {
     return active->index->add(id, adapted.data());
 }
 
-void Library::index_remove(std::int64_t id) {
+Status Library::index_remove(std::int64_t id) {
     index_->remove(id);
-    regions_remove(id);  // search by region (i13-region)
-    if (twins_) twins_->remove(id);  // weak-edit twins (i13-twins)
     if (const auto active = active_adapter(); active->index) active->index->remove(id);
+    if (auto st = regions_remove(id); !st) return st;  // search by region (i13-region)
+    return twins_->remove(id);  // weak-edit twins (i13-twins)
+}
+
+Result<CatalogDb> Library::open_own_reader() const {
+    return CatalogDb::open(dir_ / kCatalogFile, CatalogDb::OpenMode::ReadOnly);
 }
 
 std::shared_ptr<const ActiveAdapter> Library::active_adapter() const {
@@ -393,7 +397,8 @@ Result<RootChange> Library::add_root(const fs::path& folder) {
 
 Status Library::forget_ids(const std::vector<std::int64_t>& ids) {
     if (auto st = catalog_->remove_files(ids); !st) return st;
-    for (auto id : ids) index_remove(id);
+    for (auto id : ids)
+        if (auto st = index_remove(id); !st) return st;
     return save_index();
 }
 

@@ -173,7 +173,9 @@ Result<std::vector<SearchResult>> Library::search(const std::vector<float>& embe
     {
         std::unordered_map<std::int64_t, bool> have;
         for (const Hit& h : hits) have[h.id] = true;
-        for (const Hit& h : twins_->search_files(embedding.data(), static_cast<std::size_t>(kTwinViewCount + 1) * most))
+        auto twin_hits = twins_->search_files(embedding.data(), static_cast<std::size_t>(kTwinViewCount + 1) * most);
+        if (!twin_hits) return Error{where + ": " + twin_hits.error().message};
+        for (const Hit& h : *twin_hits)
             if (have.emplace(h.id, true).second) hits.push_back(h);
     }
     std::unordered_map<std::int64_t, float> cosine;  // file id -> its cosine in the space

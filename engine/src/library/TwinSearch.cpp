@@ -24,31 +24,29 @@ std::string twin_model_id(const std::string& model_id) { return model_id + "#twi
 }  // namespace
 
 std::size_t Library::twin_index_size() const { return twins_ ? twins_->size() : 0; }
+std::string Library::twin_index_state() const { return twins_ ? twins_->state() : std::string(); }
 
-const std::string& Library::twin_index_state() const {
-    static const std::string none;
-    return twins_ ? twins_->state() : none;
-}
-
-Status Library::load_or_rebuild_twins() {
+Status Library::open_twins() {
     auto twins = catalog_->twin_count(model_id_);
     if (!twins) return twins.error();
     auto turns = catalog_->quarter_turn_count(model_id_);
     if (!turns) return turns.error();
-    twins_ = std::make_unique<ViewIndex>(kTwinIndexFile, "twins", kTwinSlots);
     // A damaged twin only leaves that twin out; the file's feature still finds it.
-    return twins_->load_or_rebuild(dir_, embedder_->dim(), twin_model_id(model_id_), *twins + *turns,
-                                   [this](const ViewIndex::Add& add) -> Status {
-                                       if (auto st = catalog_->for_each_twin(model_id_, add); !st) return st;
-                                       return catalog_->for_each_quarter_turn(
-                                           model_id_, [&add](std::int64_t file, int, const float* v, int d) {
-                                               return add(file, kQuarterTurnSlot, v, d);
-                                           });
-                                   });
+    twins_ = std::make_unique<ViewIndex>(ViewIndex::Source{
+        dir_, kTwinIndexFile, "twins", kTwinSlots, embedder_->dim(), twin_model_id(model_id_), *twins + *turns,
+        [this](const ViewIndex::Add& add) -> Status {
+            auto db = open_own_reader();
+            if (!db) return db.error();
+            if (auto st = db->for_each_twin(model_id_, add); !st) return st;
+            return db->for_each_quarter_turn(model_id_, [&add](std::int64_t file, int, const float* v, int d) {
+                return add(file, kQuarterTurnSlot, v, d);
+            });
+        }});
+    return Status::success();
 }
 
 Status Library::store_twins(std::int64_t file_id, const std::vector<float>& twins, const std::vector<float>& turned) {
-    twins_->remove(file_id);
+    if (auto st = twins_->remove(file_id); !st) return st;
     const int dim = embedder_->dim();
     auto add_turned = [&]() -> Status {
         if (static_cast<int>(turned.size()) != dim) return Status::success();

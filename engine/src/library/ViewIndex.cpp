@@ -7,86 +7,134 @@ namespace rv {
 
 namespace fs = std::filesystem;
 
-ViewIndex::ViewIndex(std::string file_name, std::string what, std::int64_t slots)
-    : file_name_(std::move(file_name)), what_(std::move(what)), slots_(slots) {}
+ViewIndex::ViewIndex(Source source) : source_(std::move(source)) {}
 
-Status ViewIndex::load_or_rebuild(const fs::path& dir, int dim, const std::string& index_model_id,
-                                  std::int64_t count, const Rows& rows) {
-    const fs::path path = dir / file_name_;
-    std::string why;
+std::string ViewIndex::file_problem(std::uint64_t* count) const {
+    const fs::path path = source_.dir / source_.file_name;
     std::error_code ec;
-    if (!fs::exists(path, ec)) {
-        why = count ? "the " + what_ + " index file is missing" : "";
-    } else {
-        auto loaded = load_library_index(path.string(), dim, index_model_id);
-        if (!loaded) {
-            why = loaded.error().message;
-        } else if (static_cast<std::int64_t>((*loaded)->size()) != count) {
-            why = "the " + what_ + " index file is stale (" + std::to_string((*loaded)->size()) + " " + what_ +
-                  ", the catalog has " + std::to_string(count) + ")";
-        } else {
+    if (!fs::exists(path, ec)) return source_.count ? "the " + source_.what + " index file is missing" : "";
+    auto peeked = peek_index(path.string(), source_.dim, source_.index_model_id);
+    if (!peeked) return peeked.error().message;
+    *count = *peeked;
+    if (static_cast<std::int64_t>(*peeked) != source_.count)
+        return "the " + source_.what + " index file is stale (" + std::to_string(*peeked) + " " + source_.what +
+               ", the catalog has " + std::to_string(source_.count) + ")";
+    return "";
+}
+
+Result<VectorIndex*> ViewIndex::index() const {
+    if (VectorIndex* ready = ready_.load(std::memory_order_acquire)) return ready;
+    std::lock_guard lock(load_mutex_);
+    if (index_) return index_.get();
+    const fs::path path = source_.dir / source_.file_name;
+    std::uint64_t on_disk = 0;
+    std::string why = file_problem(&on_disk);
+    std::error_code ec;
+    if (why.empty() && fs::exists(path, ec)) {
+        auto loaded = load_library_index(path.string(), source_.dim, source_.index_model_id);
+        if (loaded) {
+            state_ = "ok (" + std::to_string((*loaded)->size()) + " " + source_.what + ")";
             index_ = std::move(*loaded);
-            state_ = "ok (" + std::to_string(index_->size()) + " " + what_ + ")";
-            return Status::success();
+            ready_.store(index_.get(), std::memory_order_release);
+            return index_.get();
         }
+        why = loaded.error().message;  // damage the header did not show (checksum, structure)
     }
     HnswParams params;
     params.ef_search = 128;
-    index_ = std::make_unique<HnswIndex>(dim, index_model_id, params);
+    auto fresh = std::make_unique<HnswIndex>(source_.dim, source_.index_model_id, params);
     std::vector<std::int64_t> ids;
     std::vector<float> data;
     Status add_status;
     auto flush = [&]() -> Status {
-        Status st = ids.empty() ? Status::success() : index_->add_batch(ids.size(), ids.data(), data.data());
+        Status st = ids.empty() ? Status::success() : fresh->add_batch(ids.size(), ids.data(), data.data());
         ids.clear();
         data.clear();
         return st;
     };
-    auto st = rows([&](std::int64_t file, int idx, const float* v, int d) {
-        if (d != dim || idx < 0 || idx >= slots_) return true;
+    auto st = source_.rows([&](std::int64_t file, int idx, const float* v, int d) {
+        if (d != source_.dim || idx < 0 || idx >= source_.slots) return true;
         ids.push_back(id(file, idx));
         data.insert(data.end(), v, v + d);
         if (ids.size() >= 4096 && !(add_status = flush())) return false;
         return true;
     });
-    if (!st) return st;
-    if (!add_status || !(add_status = flush())) return add_status;
+    if (!st) return st.error();
+    if (!add_status || !(add_status = flush())) return add_status.error();
     state_ = why.empty() ? "new"
-                         : "rebuilt from the catalog (" + std::to_string(index_->size()) + " " + what_ + "): " + why;
+                         : "rebuilt from the catalog (" + std::to_string(fresh->size()) + " " + source_.what +
+                               "): " + why;
+    index_ = std::move(fresh);
+    ready_.store(index_.get(), std::memory_order_release);
+    return index_.get();
+}
+
+std::size_t ViewIndex::size() const {
+    if (const VectorIndex* ready = ready_.load(std::memory_order_acquire)) return ready->size();
+    std::uint64_t on_disk = 0;
+    return file_problem(&on_disk).empty() ? static_cast<std::size_t>(on_disk)
+                                          : static_cast<std::size_t>(source_.count);
+}
+
+std::string ViewIndex::state() const {
+    if (ready_.load(std::memory_order_acquire)) {
+        std::lock_guard lock(load_mutex_);
+        return state_;
+    }
+    std::uint64_t on_disk = 0;
+    const std::string why = file_problem(&on_disk);
+    if (why.empty())
+        return source_.count == 0 && on_disk == 0
+                   ? "new"
+                   : "ok (" + std::to_string(on_disk) + " " + source_.what + "), loaded at first use";
+    return "rebuilt from the catalog at first use (" + std::to_string(source_.count) + " " + source_.what +
+           "): " + why;
+}
+
+Status ViewIndex::save() {
+    if (!loaded()) {
+        std::uint64_t on_disk = 0;
+        if (file_problem(&on_disk).empty()) return Status::success();  // unchanged, and its file usable
+    }
+    auto ix = index();
+    if (!ix) return ix.error();
+    (void)(*ix)->compact();  // as Library::save_index: uncompacted (out of memory) is saved whole
+    return (*ix)->save_if_changed((source_.dir / source_.file_name).string());
+}
+
+Status ViewIndex::remove(std::int64_t file_id) {
+    auto ix = index();
+    if (!ix) return ix.error();
+    for (int idx = 0; idx < source_.slots; ++idx) (*ix)->remove(id(file_id, idx));
     return Status::success();
 }
 
-Status ViewIndex::save(const fs::path& dir) {
-    (void)index_->compact();  // as Library::save_index: uncompacted (out of memory) is saved whole
-    return index_->save_if_changed((dir / file_name_).string());
-}
-
-void ViewIndex::remove(std::int64_t file_id) {
-    if (!index_) return;
-    for (int idx = 0; idx < slots_; ++idx) index_->remove(id(file_id, idx));
-}
-
 Status ViewIndex::add(std::int64_t file_id, int idx, const float* v) {
-    if (idx < 0 || idx >= slots_)
-        return Error{what_ + ": file " + std::to_string(file_id) + " view " + std::to_string(idx) + " does not fit (" +
-                     std::to_string(slots_) + " per file)"};
-    return index_->add(id(file_id, idx), v);
+    if (idx < 0 || idx >= source_.slots)
+        return Error{source_.what + ": file " + std::to_string(file_id) + " view " + std::to_string(idx) +
+                     " does not fit (" + std::to_string(source_.slots) + " per file)"};
+    auto ix = index();
+    if (!ix) return ix.error();
+    return (*ix)->add(id(file_id, idx), v);
 }
 
 Status ViewIndex::put(std::int64_t file_id, const float* data, int n) {
-    remove(file_id);
-    const auto dim = static_cast<std::size_t>(index_->dim());
+    if (auto st = remove(file_id); !st) return st;
+    const auto dim = static_cast<std::size_t>(source_.dim);
     for (int idx = 0; idx < n; ++idx)
         if (auto st = add(file_id, idx, data + idx * dim); !st) return st;
     return Status::success();
 }
 
-std::vector<Hit> ViewIndex::search_files(const float* q, std::size_t n) const {
+Result<std::vector<Hit>> ViewIndex::search_files(const float* q, std::size_t n) const {
+    auto ix = index();
+    if (!ix) return ix.error();
+    const VectorIndex& index = **ix;
     std::vector<Hit> out;
-    if (!index_ || index_->size() == 0 || n == 0) return out;
+    if (index.size() == 0 || n == 0) return out;
     std::unordered_map<std::int64_t, std::size_t> at;  // file -> its place in out
-    for (const Hit& h : index_->search(q, static_cast<int>(std::min(n, index_->size())))) {
-        const std::int64_t file = h.id / slots_;
+    for (const Hit& h : index.search(q, static_cast<int>(std::min(n, index.size())))) {
+        const std::int64_t file = h.id / source_.slots;
         auto [it, fresh] = at.emplace(file, out.size());
         if (fresh) out.push_back({file, h.score});
         else out[it->second].score = std::max(out[it->second].score, h.score);

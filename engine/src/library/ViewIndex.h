@@ -1,17 +1,28 @@
 // An index of stored views of library files (regions, weak-edit twins): an HnswIndex of the
-// plain feature space whose vector id is file * slots + idx, so that a hit names its file. It is
-// loaded from DIR/<file> at open or rebuilt in memory from the catalog's rows when that file is
-// missing, unreadable or stale (another number of views than the catalog holds); only an indexing
-// run writes the file (save), as for the main index. Engine-internal.
+// plain feature space whose vector id is file * slots + idx, so that a hit names its file.
 //
-// Threads: the index is thread-safe itself (VectorIndex); load_or_rebuild runs once, in
-// Library::open, before any other use.
+// It is loaded at its first use, not when the library opens: a search that needs it, or an
+// indexing run that changes it. At half a million files each view index holds two million
+// vectors (some 2.6 GB in memory), which status, the hierarchy, duplicates, the window's opening
+// and a rescan that changes nothing never need. It is loaded from DIR/<file>, or rebuilt in memory
+// from the catalog's rows when that file is missing, unreadable or stale (another number of
+// views than the catalog held when the library opened); only an indexing run writes the file
+// (save), as for the main index.
+//
+// Every change of the catalog's views is followed by the same change here (put, add, remove),
+// which loads the index first: so the index loaded is the file as the library opened it, and the
+// changes since are applied to it in order. Engine-internal.
+//
+// Threads: every method may be called from any thread; the first use loads under a lock, and the
+// index is then thread-safe itself (VectorIndex).
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <filesystem>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -22,41 +33,65 @@ namespace rv {
 
 class ViewIndex {
 public:
-    // `file_name` under the library folder; `what` names the views in states and errors
-    // ("regions"); a file may hold ids 0 .. slots - 1.
-    ViewIndex(std::string file_name, std::string what, std::int64_t slots);
-
     // Streams the catalog's views: calls `add(file, idx, vector, dim)` for each; `add` returns
     // false to stop. The source's Status is the rebuild's.
     using Add = std::function<bool(std::int64_t file, int idx, const float* v, int dim)>;
     using Rows = std::function<Status(const Add& add)>;
-    // `count`: the views the catalog holds (the file is stale when it holds another number).
-    // `index_model_id` is checked against the file's. Views of another dimension, or with an idx
-    // outside the slots, are left out (the next index run stores the file's again if it has none).
-    [[nodiscard]] Status load_or_rebuild(const std::filesystem::path& dir, int dim, const std::string& index_model_id,
-                                         std::int64_t count, const Rows& rows);
-    // Compacts the index (VectorIndex::compact) and writes it, if it changed (save_if_changed).
-    [[nodiscard]] Status save(const std::filesystem::path& dir);
+
+    struct Source {
+        std::filesystem::path dir;  // the library folder
+        std::string file_name;      // under dir
+        std::string what;           // names the views in states and errors ("regions")
+        std::int64_t slots = 1;     // a file may hold ids 0 .. slots - 1
+        int dim = 0;
+        std::string index_model_id;  // checked against the file's
+        std::int64_t count = 0;      // views the catalog held at the library's opening
+        // The catalog's views, for a rebuild; called from the thread of the first use, so it
+        // reads through a connection of its own. Views of another dimension, or with an idx
+        // outside the slots, are left out (the next index run stores the file's again if it has
+        // none).
+        Rows rows;
+    };
+    // Reads nothing yet.
+    explicit ViewIndex(Source source);
+
+    // Writes the index (compacted, VectorIndex::compact) if it changed since it was loaded or
+    // saved (save_if_changed). Not loaded: nothing to write when its file is usable; else the
+    // index is rebuilt from the catalog now and written, so that readers need not rebuild it.
+    [[nodiscard]] Status save();
     // A file's views leave the index (none: nothing happens).
-    void remove(std::int64_t file_id);
+    [[nodiscard]] Status remove(std::int64_t file_id);
     // `n` views of `dim` floats, row-major, replace the file's (idx 0 .. n - 1).
     [[nodiscard]] Status put(std::int64_t file_id, const float* data, int n);
     // One view (dim floats) added as `idx` of the file; an idx outside the slots is an Error.
     [[nodiscard]] Status add(std::int64_t file_id, int idx, const float* v);
     // The files of the nearest `n` views to `q` (dim floats), each with its best view's score,
     // best first.
-    std::vector<Hit> search_files(const float* q, std::size_t n) const;
+    Result<std::vector<Hit>> search_files(const float* q, std::size_t n) const;
 
-    std::int64_t slots() const { return slots_; }
-    std::size_t size() const { return index_ ? index_->size() : 0; }
-    const std::string& state() const { return state_; }
+    std::int64_t slots() const { return source_.slots; }
+    bool loaded() const { return ready_.load(std::memory_order_acquire) != nullptr; }
+    // Loaded: its size. Not yet: the views its file's header names, or the catalog's count at
+    // opening when the file is not usable.
+    std::size_t size() const;
+    // Loaded: "ok (N regions)", "new", or "rebuilt from the catalog (N regions): <why>". Not yet:
+    // "ok (N regions), loaded at first use" when the file's header is usable, else
+    // "rebuilt from the catalog at first use (N regions): <why>".
+    std::string state() const;
 
 private:
-    std::int64_t id(std::int64_t file, int idx) const { return file * slots_ + idx; }
-    std::string file_name_, what_;
-    std::int64_t slots_;
-    std::unique_ptr<VectorIndex> index_;  // set by load_or_rebuild, never replaced after
-    std::string state_;
+    // The index, loaded or rebuilt on the first call.
+    Result<VectorIndex*> index() const;
+    // Why the file cannot be loaded as it is, judged by its header ("" if it can), and the count
+    // its header gives.
+    std::string file_problem(std::uint64_t* count) const;
+    std::int64_t id(std::int64_t file, int idx) const { return file * source_.slots + idx; }
+
+    Source source_;
+    mutable std::mutex load_mutex_;
+    mutable std::unique_ptr<VectorIndex> index_;  // set once, under load_mutex_
+    mutable std::string state_;                    // set with index_
+    mutable std::atomic<VectorIndex*> ready_{nullptr};  // index_.get() once loaded
 };
 
 }  // namespace rv

@@ -31,29 +31,29 @@ std::string region_rect_problem(const RegionRect& r) {
 }
 
 std::size_t Library::region_index_size() const { return regions_ ? regions_->size() : 0; }
-const std::string& Library::region_index_state() const {
-    static const std::string none;
-    return regions_ ? regions_->state() : none;
-}
+std::string Library::region_index_state() const { return regions_ ? regions_->state() : std::string(); }
 
-Status Library::load_or_rebuild_regions() {
+Status Library::open_regions() {
     auto count = catalog_->region_count(model_id_);
     if (!count) return count.error();
-    regions_ = std::make_unique<ViewIndex>(kRegionIndexFile, "regions", kRegionSlots);
     // A damaged region only leaves that region out (the next index run stores the file's again
     // only if it has none left; search by the whole image is unaffected).
-    return regions_->load_or_rebuild(dir_, embedder_->dim(), region_model_id(model_id_), *count,
-                                     [this](const ViewIndex::Add& add) { return catalog_->for_each_region(model_id_, add); });
+    regions_ = std::make_unique<ViewIndex>(ViewIndex::Source{
+        dir_, kRegionIndexFile, "regions", kRegionSlots, embedder_->dim(), region_model_id(model_id_), *count,
+        [this](const ViewIndex::Add& add) -> Status {
+            auto db = open_own_reader();
+            if (!db) return db.error();
+            return db->for_each_region(model_id_, add);
+        }});
+    return Status::success();
 }
 
-Status Library::save_regions() { return regions_->save(dir_); }
+Status Library::save_regions() { return regions_->save(); }
 
-void Library::regions_remove(std::int64_t file_id) {
-    if (regions_) regions_->remove(file_id);
-}
+Status Library::regions_remove(std::int64_t file_id) { return regions_->remove(file_id); }
 
 Status Library::store_regions(std::int64_t file_id, const std::vector<CatalogRegion>& regions) {
-    regions_remove(file_id);
+    if (auto st = regions_remove(file_id); !st) return st;
     if (regions.empty()) return catalog_->clear_regions(file_id);
     for (const auto& r : regions)
         if (r.idx >= kRegionSlots) return Error{"regions: file " + std::to_string(file_id) + " has more regions than fit"};
@@ -102,7 +102,9 @@ Result<std::vector<SearchResult>> Library::search_region_vector(const std::vecto
     std::unordered_map<std::int64_t, float> best;
     const std::size_t want = 4 * static_cast<std::size_t>(k) + 32;
     for (const Hit& h : index_->search(q.data(), static_cast<int>(std::min(want, index_->size())))) best[h.id] = h.score;
-    for (const Hit& h : regions_->search_files(q.data(), 4 * want)) {
+    auto region_hits = regions_->search_files(q.data(), 4 * want);
+    if (!region_hits) return Error{where + ": " + region_hits.error().message};
+    for (const Hit& h : *region_hits) {
         auto [it, fresh] = best.emplace(h.id, h.score);
         if (!fresh) it->second = std::max(it->second, h.score);
     }

@@ -264,15 +264,17 @@ public:
     // input side.
     Result<std::vector<SearchResult>> search_region(const std::filesystem::path& image, const RegionRect& rect, int k);
     Result<std::vector<SearchResult>> search_region(const RgbImage& image, const RegionRect& rect, int k);
-    // Regions in the region index, and what open() found and did about its file.
+    // Regions in the region index, and what was found and done about its file (ViewIndex.h: it
+    // is loaded at its first use, not by open()).
     std::size_t region_index_size() const;
-    const std::string& region_index_state() const;
+    std::string region_index_state() const;
     // --- end search by region (i13-region) ---
     // --- weak-edit twins (i13-twins) --- Twins (augment/EditTwins.h: the image turned +-10
     // degrees, grey) stored at indexing; search() scores each file by the best of its feature and
-    // its twins. Twins in the twin index, and what open() found and did about its file.
+    // its twins. Twins in the twin index, and what was found and done about its file (loaded at
+    // its first use, as the region index).
     std::size_t twin_index_size() const;
-    const std::string& twin_index_state() const;
+    std::string twin_index_state() const;
     // --- end weak-edit twins (i13-twins) ---
 
     // The adapters searches use now (never null; version 0 when none is active).
@@ -321,7 +323,10 @@ private:
     Status save_index();
     // A vector enters (or leaves) the plain index and, adapted, the active version's index.
     Status index_add(std::int64_t id, const float* v);
-    void index_remove(std::int64_t id);
+    [[nodiscard]] Status index_remove(std::int64_t id);
+    // A read-only connection of the caller's own to the catalog (a view index's rebuild, on the
+    // thread of its first use).
+    Result<CatalogDb> open_own_reader() const;
     void set_active(std::shared_ptr<const ActiveAdapter> a);
     Result<std::int64_t> root_id(const std::filesystem::path& folder);
     Status forget_ids(const std::vector<std::int64_t>& ids);
@@ -363,12 +368,12 @@ private:
     CopySignatureCache copy_signatures_;
 
     // --- search by region (i13-region) --- (region/RegionSearch.cpp)
-    // The region index (DIR/regions.rvi, a ViewIndex), loaded or rebuilt from the
-    // catalog's regions at open (in memory; only index() writes the file, as for the main index);
-    // the pointer never changes after open().
-    Status load_or_rebuild_regions();
+    // The region index (DIR/regions.rvi, a ViewIndex), set up by open() and loaded or rebuilt
+    // from the catalog's regions at its first use (in memory; only index() writes the file, as for
+    // the main index); the pointer never changes after open().
+    Status open_regions();
     Status save_regions();
-    void regions_remove(std::int64_t file_id);
+    [[nodiscard]] Status regions_remove(std::int64_t file_id);
     // Stores a file's regions (catalog and index); empty: drops them.
     Status store_regions(std::int64_t file_id, const std::vector<CatalogRegion>& regions);
     Result<std::vector<SearchResult>> search_region_vector(const std::vector<float>& query, int k);
@@ -378,7 +383,7 @@ private:
     // The twin index (DIR/twins.rvi, plain space), as the region index, holding each file's twins
     // and its quarter turn (the rotated feature the catalog stores with the feature); removed with
     // the file (index_remove).
-    Status load_or_rebuild_twins();
+    Status open_twins();
     // Stores a file's twins (catalog and index; empty: drops them) and puts its quarter turn
     // (`turned`, dim floats; empty: none) in the twin index. The file is Indexed.
     Status store_twins(std::int64_t file_id, const std::vector<float>& twins, const std::vector<float>& turned);

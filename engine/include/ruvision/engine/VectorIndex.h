@@ -288,6 +288,11 @@ private:
 Result<std::unique_ptr<VectorIndex>> load_index(const std::string& path, int expected_dim,
                                                 const std::string& expected_model_id);
 
+// What load_index checks before it reads the payload (the file, its header, its size against the
+// payload length, dim and model id), without reading the payload: the count of live vectors the
+// header gives. The payload's checksum and structure are only checked by load_index.
+Result<std::uint64_t> peek_index(const std::string& path, int expected_dim, const std::string& expected_model_id);
+
 // load_index for a library's own index: an HNSW file that stores its vectors otherwise than
 // storage_for_dim (a library written while f32 was the default) is re-encoded in memory, so the
 // next save writes it compact. Peak memory, once: both graphs.
