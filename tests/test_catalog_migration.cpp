@@ -19,6 +19,7 @@
 #include <string>
 #include <utility>
 
+#include "catalog/CatalogSql.h"
 #include "catalog_test_util.h"
 #include "ruvision/engine/CatalogDb.h"
 
@@ -660,12 +661,9 @@ void TestCatalogMigration::version9_is_migrated() {
     sqlite3* raw = nullptr;
     QCOMPARE(sqlite3_open(file.c_str(), &raw), SQLITE_OK);
     sqlite3_stmt* plan = nullptr;
-    QCOMPARE(sqlite3_prepare_v2(raw,
-                                "EXPLAIN QUERY PLAN SELECT count(*) FROM features e JOIN files f ON f.id = e.file_id "
-                                "WHERE e.model_id = 'm' AND e.rotated IS NOT NULL AND f.status = 'indexed' AND "
-                                "f.model_id = 'm'",
-                                -1, &plan, nullptr),
-             SQLITE_OK);
+    const std::string explain =
+        std::string("EXPLAIN QUERY PLAN ") + rv::catalog::sql_text(rv::catalog::Sql::QuarterTurnCount);
+    QCOMPARE(sqlite3_prepare_v2(raw, explain.c_str(), -1, &plan, nullptr), SQLITE_OK);
     QString steps;
     while (sqlite3_step(plan) == SQLITE_ROW) steps += QString::fromUtf8(reinterpret_cast<const char*>(sqlite3_column_text(plan, 3))) + "; ";
     sqlite3_finalize(plan);

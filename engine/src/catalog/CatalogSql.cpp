@@ -125,6 +125,10 @@ constexpr const char* kTexts[kSqlCount] = {
     "INSERT OR REPLACE INTO search_calibration(model_id, adapter_version, images, whitening, calibration, built) "
     "VALUES(?1, ?2, ?3, ?4, ?5, ?6)",
 
+    /* QuarterTurnCount */
+    "SELECT count(*) FROM features e JOIN files f ON f.id = e.file_id WHERE e.model_id = ?1 AND e.rotated IS NOT NULL "
+    "AND f.status = 'indexed' AND f.model_id = ?1",
+
     /* MetaGet */ "SELECT value FROM meta WHERE key = ?1",
     /* MetaSet */ "INSERT INTO meta(key, value) VALUES(?1, ?2) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
     /* MetaDelete */ "DELETE FROM meta WHERE key = ?1",

@@ -81,6 +81,9 @@ enum class Sql {
     // search calibration (i13-search)
     SearchCalibrationGet,
     SearchCalibrationSet,
+    // weak-edit twins (i13-twins): the stored quarter turns, counted from the features_turned
+    // index at every opening (test_catalog_migration reads its plan)
+    QuarterTurnCount,
 
     MetaGet,
     MetaSet,

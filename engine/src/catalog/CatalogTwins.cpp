@@ -13,6 +13,8 @@ namespace rv {
 
 using catalog::Query;
 using catalog::read_vector;
+using catalog::Sql;
+using catalog::Stmt;
 using catalog::WriteScope;
 
 Status CatalogDb::put_twins(std::int64_t file_id, std::string_view model_id, const float* data, int n, int dim) {
@@ -100,10 +102,10 @@ Status CatalogDb::for_each_quarter_turn(std::string_view model_id, const TwinVis
 }
 
 Result<std::int64_t> CatalogDb::quarter_turn_count(std::string_view model_id) {
-    return catalog::count_of(*db_, "quarter_turn_count",
-                             "SELECT count(*) FROM features e JOIN files f ON f.id = e.file_id WHERE e.model_id = ?1 "
-                             "AND e.rotated IS NOT NULL AND f.status = 'indexed' AND f.model_id = ?1",
-                             model_id);
+    Stmt s(*db_, Sql::QuarterTurnCount);
+    s.bind_text(1, model_id);
+    if (int rc = s.step(); rc != SQLITE_ROW) return db_->sql_error("quarter_turn_count", rc);
+    return s.int64(0);
 }
 
 Status CatalogDb::for_each_twin(std::string_view model_id, const TwinVisitor& visit, const DamagedVisitor& damaged) {
