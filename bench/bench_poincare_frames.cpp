@@ -43,6 +43,7 @@
 
 #include "LibraryService.h"
 #include "ThumbnailCache.h"
+#include "bench_args.h"
 #include "poincare/MapPanel.h"
 #include "poincare/PoincareView.h"
 #include "synthetic_library.h"
@@ -98,19 +99,16 @@ int main(int argc, char** argv) {
     std::size_t n = 100000;
     int frames = 600, width = 1100, height = 760;
     bool reuse = false;
-    for (int i = 1; i < argc; ++i) {
-        const std::string a = argv[i];
-        auto next = [&]() -> std::string {
-            if (i + 1 >= argc) fail("missing value after " + a);
-            return argv[++i];
-        };
-        if (a == "--dir") dir = next();
-        else if (a == "--size") n = std::stoul(next());
-        else if (a == "--frames") frames = std::stoi(next());
-        else if (a == "--width") width = std::stoi(next());
-        else if (a == "--height") height = std::stoi(next());
-        else if (a == "--reuse") reuse = true;
-        else fail("usage: bench_poincare_frames [--dir DIR] [--size N] [--frames F] [--width W] [--height H] [--reuse]");
+    BenchArgs args(argc, argv,
+                   "usage: bench_poincare_frames [--dir DIR] [--size N] [--frames F] [--width W] [--height H] [--reuse]");
+    while (args.next()) {
+        if (args.is("--dir")) dir = args.text();
+        else if (args.is("--size")) n = static_cast<std::size_t>(args.count(1, 100'000'000));
+        else if (args.is("--frames")) frames = static_cast<int>(args.count(1, 1'000'000));
+        else if (args.is("--width")) width = static_cast<int>(args.count(64, 16384));
+        else if (args.is("--height")) height = static_cast<int>(args.count(64, 16384));
+        else if (args.is("--reuse")) reuse = true;
+        else args.unknown();
     }
     const fs::path libDir = dir / ("lib-" + std::to_string(n));
     if (!reuse || !fs::exists(libDir / "catalog.sqlite")) buildLibrary(libDir, n);

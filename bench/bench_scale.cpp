@@ -46,6 +46,7 @@
 #include "ImageGrid.h"
 #include "ImageGridModel.h"
 #include "ThumbnailCache.h"
+#include "bench_args.h"
 #include "synthetic_library.h"
 #include "ui_stall_common.h"
 
@@ -122,19 +123,15 @@ int main(int argc, char** argv) {
     std::size_t n = 500000;
     bool extras = false, reuse = false, gui = true;
     float spread = 1.2f;
-    for (int i = 1; i < argc; ++i) {
-        const std::string a = argv[i];
-        auto next = [&]() -> std::string {
-            if (i + 1 >= argc) fail("missing value after " + a);
-            return argv[++i];
-        };
-        if (a == "--dir") dir = next();
-        else if (a == "--size") n = std::stoul(next());
-        else if (a == "--extras") extras = true;
-        else if (a == "--reuse") reuse = true;
-        else if (a == "--skip-gui") gui = false;
-        else if (a == "--spread") spread = std::stof(next());
-        else fail("usage: bench_scale [--dir DIR] [--size N] [--extras] [--reuse] [--skip-gui] [--spread S]");
+    BenchArgs args(argc, argv, "usage: bench_scale [--dir DIR] [--size N] [--extras] [--reuse] [--skip-gui] [--spread S]");
+    while (args.next()) {
+        if (args.is("--dir")) dir = args.text();
+        else if (args.is("--size")) n = static_cast<std::size_t>(args.count(1, 100'000'000));
+        else if (args.is("--extras")) extras = true;
+        else if (args.is("--reuse")) reuse = true;
+        else if (args.is("--skip-gui")) gui = false;
+        else if (args.is("--spread")) spread = static_cast<float>(args.real(0.01, 100));
+        else args.unknown();
     }
     const fs::path lib = dir / ("lib-" + std::to_string(n));
     const std::string libArg = lib.string();
