@@ -2,7 +2,11 @@
 // src/dispatch/int8_<path>.cpp.
 //
 // 2L channels per step. Interior pixels pair two taps per pmaddwd (depthwise_interior_chunk).
-// Border pixels and the channel tail: inputs widened to int16 minus the zero point (-255..255)
+// A channel tail (C not a multiple of 2L, C >= 2L) is one more full step ending at C: it overlaps
+// the step before, whose channels it computes again to the same values (exact integer sums, each
+// channel's own output rule) and writes again; outputs are plain writes, never read back. Only
+// maps of fewer than 2L channels take the narrow path, through a zero-padded copy of each tap.
+// Border pixels: inputs widened to int16 minus the zero point (-255..255)
 // times the int16 weight (-128..127) fit int16 exactly (|product| <= 32640), sign-extended into two
 // int32 accumulators of L lanes; taps outside the map are skipped: they would read the zero point
 // and add (zp - zp) * w = 0, exactly as the reference does.
@@ -87,10 +91,14 @@ void depthwise_run(const ConvShape& s, const std::uint8_t* in, int zp, const std
     constexpr int kStep = 2 * T::L;
     constexpr int kMaxTaps = 64;
     const int C = s.in_c, taps = s.kernel_h * s.kernel_w, pairs = (taps + 1) / 2;
-    const int chunks = C / kStep;
+    // Full steps of 2L channels: chunks of them from channel 0, and one more ending at C when C
+    // leaves a tail.
+    const int chunks = C < kStep ? 0 : C / kStep + (C % kStep != 0 ? 1 : 0);
+    const auto chunk_c0 = [&](int q) { return q * kStep + kStep <= C ? q * kStep : C - kStep; };
     const typename T::I zp16 = T::set1_16(zp);
 
-    // The interior's paired weights and zero-point sums, in the per-thread scratch.
+    // The interior's paired weights (per chunk) and zero-point sums (per channel), in the
+    // per-thread scratch.
     const bool paired = chunks > 0 && taps <= kMaxTaps;
     std::int16_t* wpair = nullptr;
     std::int32_t* zw = nullptr;
@@ -98,19 +106,19 @@ void depthwise_run(const ConvShape& s, const std::uint8_t* in, int zp, const std
     if (paired) {
         const std::size_t pair_elems = std::size_t(chunks) * pairs * 2 * kStep;  // int16
         auto* base = reinterpret_cast<unsigned char*>(detail::scratch(
-            detail::ScratchSlot::Int8W, (pair_elems * 2 + std::size_t(chunks) * kStep * 4) / 4 + 16));
+            detail::ScratchSlot::Int8W, (pair_elems * 2 + std::size_t(C) * 4) / 4 + 16));
         wpair = reinterpret_cast<std::int16_t*>(base);
         zw = reinterpret_cast<std::int32_t*>(base + pair_elems * 2);
         std::int16_t* wp = wpair;
         for (int q = 0; q < chunks; ++q)
             for (int t = 0; t < taps; t += 2, wp += 2 * kStep) {
-                const std::int8_t* w0 = w + std::size_t(t) * C + q * kStep;
+                const std::int8_t* w0 = w + std::size_t(t) * C + chunk_c0(q);
                 const typename T::I k0 = T::s8x2L(w0);
                 const typename T::I k1 = t + 1 < taps ? T::s8x2L(w0 + C) : T::izero();
                 T::istore(wp, T::unpacklo16(k0, k1));
                 T::istore(wp + kStep, T::unpackhi16(k0, k1));
             }
-        for (int c = 0; c < chunks * kStep; ++c) {
+        for (int c = 0; c < C; ++c) {
             std::int32_t sum = 0;
             for (int t = 0; t < taps; ++t) sum += w[std::size_t(t) * C + c];
             zw[c] = zp * sum;
@@ -129,20 +137,21 @@ void depthwise_run(const ConvShape& s, const std::uint8_t* in, int zp, const std
             const int kx0 = ix0 < 0 ? -ix0 : 0;
             const int kx1 = s.in_w - ix0 < s.kernel_w ? s.in_w - ix0 : s.kernel_w;
             Dst* dst = y + (std::size_t(oy) * s.out_w + ox) * C;
-            int c0 = 0;
-            if (paired && ky0 == 0 && kx0 == 0 && ky1 == s.kernel_h && kx1 == s.kernel_w) {
+            if (chunks == 0) {
+                depthwise_pixel<T, false>(s, in, w, zp16, ky0, ky1, kx0, kx1, iy0, ix0, 0, C, out, dst);
+            } else if (paired && ky0 == 0 && kx0 == 0 && ky1 == s.kernel_h && kx1 == s.kernel_w) {
                 const std::uint8_t* window = in + (std::size_t(iy0) * s.in_w + ix0) * C;
-                for (int q = 0; q < chunks; ++q, c0 += kStep)
+                for (int q = 0; q < chunks; ++q) {
+                    const int c0 = chunk_c0(q);
                     depthwise_interior_chunk<T>(window + c0, rel, taps,
                                                 wpair + std::size_t(q) * pairs * 2 * kStep, zw, c0,
                                                 out, dst);
+                }
             } else {
-                for (; c0 + kStep <= C; c0 += kStep)
-                    depthwise_pixel<T, true>(s, in, w, zp16, ky0, ky1, kx0, kx1, iy0, ix0, c0, kStep,
-                                             out, dst);
+                for (int q = 0; q < chunks; ++q)
+                    depthwise_pixel<T, true>(s, in, w, zp16, ky0, ky1, kx0, kx1, iy0, ix0, chunk_c0(q),
+                                             kStep, out, dst);
             }
-            if (c0 < C)
-                depthwise_pixel<T, false>(s, in, w, zp16, ky0, ky1, kx0, kx1, iy0, ix0, c0, C - c0, out, dst);
         }
     }
 }
