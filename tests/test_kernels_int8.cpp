@@ -385,6 +385,22 @@ private slots:
                         t->global_avg_pool_u8(x.data(), q, out.data(), P, C);
                         EXPECT_SAME_F32(name + "global_avg_pool_u8", out, ref, Activation::None);
                     }
+                    // Per-channel quantization: every path as the reference, and the reference
+                    // with one scale for all channels as the per-tensor quantize.
+                    std::vector<float> xf = random_floats(P * C, std::uint32_t(P * 5 + C), -6.0f, 9.0f);
+                    if (xf.size() > 3) xf[1] = kNaN, xf[2] = std::numeric_limits<float>::infinity(), xf[3] = -1e30f;
+                    std::vector<float> inv = random_floats(C, std::uint32_t(C + 3), 0.5f, 60.0f);
+                    for (int zp : {0, 128, 255}) {
+                        FencedOf<u8> ref(P * C), out(P * C, 0), uniform(P * C), tensor(P * C);
+                        scalar8().quantize_channels(xf.data(), ref.data(), P, C, inv.data(), zp);
+                        t->quantize_channels(xf.data(), out.data(), P, C, inv.data(), zp);
+                        EXPECT_SAME_U8(name + "quantize_channels", out, ref);
+                        const QuantParams q{0.05f, zp};
+                        const std::vector<float> same(C, 1.0f / q.scale);
+                        scalar8().quantize_channels(xf.data(), uniform.data(), P, C, same.data(), zp);
+                        scalar8().quantize(xf.data(), tensor.data(), P * C, q);
+                        EXPECT_SAME_U8(name + "quantize_channels, one scale", uniform, tensor);
+                    }
                     for (int zy : {0, 128, 255}) {
                         FencedOf<u8> ref(P * C), out(P * C, 0), inplace(x);
                         scalar8().scale_channels_u8(x.data(), 128, mult.data(), ref.data(), zy, P, C);

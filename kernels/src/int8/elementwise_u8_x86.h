@@ -1,5 +1,5 @@
-// The x86 element-wise int8 kernels (quantize, dequantize, add_u8, global_avg_pool_u8,
-// scale_channels_u8), written once over the traits of int8_x86.h, L values per step with the tail
+// The x86 element-wise int8 kernels (quantize, quantize_channels, dequantize, add_u8,
+// global_avg_pool_u8, scale_channels_u8), written once over the traits of int8_x86.h, L values per step with the tail
 // through a stack copy. Same float operations in the same order as the scalar reference (no FMA:
 // the int8 sources build with -ffp-contract=off), so uint8 results are bit-exact. Included only by
 // src/dispatch/int8_<path>.cpp.
@@ -65,6 +65,21 @@ void quantize(const float* x, std::uint8_t* y, std::size_t n, QuantParams q) {
         // fmax(v, lo) returns lo when v is NaN, as the reference does.
         store_u8<T>(y + i, requant<T>(T::fmul(load_f<T>(x + i, nv), inv), lo, hi, zp), nv);
     });
+}
+
+template <class T>
+void quantize_channels(const float* x, std::uint8_t* y, std::size_t pixels, std::size_t channels,
+                       const float* inv_scale, int zero_point) {
+    const typename T::F lo = T::fset1(float(-zero_point)), hi = T::fset1(float(255 - zero_point));
+    const typename T::I zp = T::iset1(zero_point);
+    for (std::size_t p = 0; p < pixels; ++p) {
+        const float* xp = x + p * channels;
+        std::uint8_t* yp = y + p * channels;
+        for_blocks<T>(channels, [&](std::size_t c, int nv) {
+            const typename T::F v = T::fmul(load_f<T>(xp + c, nv), load_f<T>(inv_scale + c, nv));
+            store_u8<T>(yp + c, requant<T>(v, lo, hi, zp), nv);
+        });
+    }
 }
 
 template <class T>

@@ -121,7 +121,7 @@ Int8Kernels assemble(Int8Path cap) {
         g, d, e,
         G.gemm_packed_size, G.gemm_pack, G.gemm_f32, G.gemm_u8,
         D.depthwise_f32, D.depthwise_u8,
-        E.quantize, E.dequantize, E.add_u8, E.global_avg_pool_u8, E.scale_channels_u8,
+        E.quantize, E.quantize_channels, E.dequantize, E.add_u8, E.global_avg_pool_u8, E.scale_channels_u8,
         S.lut_u8,
     };
 }

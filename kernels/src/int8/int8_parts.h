@@ -17,6 +17,7 @@ struct Int8Parts {
     decltype(Int8Kernels::depthwise_f32) depthwise_f32 = nullptr;
     decltype(Int8Kernels::depthwise_u8) depthwise_u8 = nullptr;
     decltype(Int8Kernels::quantize) quantize = nullptr;
+    decltype(Int8Kernels::quantize_channels) quantize_channels = nullptr;
     decltype(Int8Kernels::dequantize) dequantize = nullptr;
     decltype(Int8Kernels::add_u8) add_u8 = nullptr;
     decltype(Int8Kernels::global_avg_pool_u8) global_avg_pool_u8 = nullptr;

@@ -123,6 +123,17 @@ void ref_quantize(const float* x, std::uint8_t* y, std::size_t n, QuantParams q)
     }
 }
 
+void ref_quantize_channels(const float* x, std::uint8_t* y, std::size_t pixels, std::size_t channels,
+                           const float* inv_scale, int zero_point) {
+    const float lo = float(-zero_point), hi = float(255 - zero_point);
+    for (std::size_t p = 0; p < pixels; ++p)
+        for (std::size_t c = 0; c < channels; ++c) {
+            const std::size_t i = p * channels + c;
+            const float v = std::min(std::max(lo, x[i] * inv_scale[c]), hi);  // NaN gives lo, as ref_quantize
+            y[i] = static_cast<std::uint8_t>(int(std::nearbyint(v)) + zero_point);
+        }
+}
+
 void ref_dequantize(const std::uint8_t* x, float* y, std::size_t n, QuantParams q) {
     for (std::size_t i = 0; i < n; ++i) y[i] = float(int(x[i]) - q.zero_point) * q.scale;
 }
@@ -213,7 +224,7 @@ namespace detail {
 const Int8Parts& int8_scalar_table() {
     static const Int8Parts parts{
         &ref_packed_size,   &ref_pack,           &ref_gemm_f32,       &ref_gemm_u8,
-        &ref_depthwise_f32, &ref_depthwise_u8,   &ref_quantize,       &ref_dequantize,
+        &ref_depthwise_f32, &ref_depthwise_u8,   &ref_quantize,       &ref_quantize_channels, &ref_dequantize,
         &ref_add_u8,        &ref_global_avg_pool_u8, &ref_scale_channels_u8, &ref_lut_u8,
     };
     return parts;

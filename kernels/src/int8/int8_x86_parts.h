@@ -27,6 +27,7 @@ constexpr void set_depthwise(detail::Int8Parts& p) {
 template <class T>
 constexpr void set_elementwise(detail::Int8Parts& p) {
     p.quantize = &quantize<T>;
+    p.quantize_channels = &quantize_channels<T>;
     p.dequantize = &dequantize<T>;
     p.add_u8 = &add_u8<T>;
     p.global_avg_pool_u8 = &global_avg_pool_u8<T>;

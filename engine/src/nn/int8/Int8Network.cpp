@@ -85,17 +85,11 @@ const std::uint8_t* Int8Network::as_u8(int node, const nn::MapQuant& q, std::siz
         const float* x = maps_[node].f32.data();
         if (q.channel_scale.empty()) {
             k8_->quantize(x, c.u8.data(), n, q.q);
-        } else {  // per channel: pixel by pixel, a row of channels the compiler vectorizes (rounding
-                  // half up by truncation: nearbyint would be a call per value on baseline x86-64)
+        } else {
             const auto& cs = q.channel_scale;
-            const std::size_t channels = cs.size();
-            std::vector<float> inv(channels);
-            for (std::size_t k = 0; k < channels; ++k) inv[k] = 1.0f / cs[k];
-            const float z = float(q.q.zero_point) + 0.5f;
-            std::uint8_t* out = c.u8.data();
-            for (std::size_t p = 0; p < n; p += channels)
-                for (std::size_t k = 0; k < channels; ++k)
-                    out[p + k] = static_cast<std::uint8_t>(std::clamp(x[p + k] * inv[k] + z, 0.0f, 255.5f));
+            std::vector<float> inv(cs.size());
+            for (std::size_t k = 0; k < cs.size(); ++k) inv[k] = 1.0f / cs[k];
+            k8_->quantize_channels(x, c.u8.data(), n / cs.size(), cs.size(), inv.data(), q.q.zero_point);
         }
         c.converted = true;
     }

@@ -34,7 +34,7 @@
 //   GEMM:       avx512vnni (vpdpbusd zmm) > avxvnni (vpdpbusd ymm) > avx2 (vpmaddwd ymm) >
 //               sse41 (pmaddwd xmm) > scalar
 //   depthwise:  avx512vnni (AVX-512BW, 16-bit products) > avx2 > sse41 > scalar
-//   element-wise (quantize, dequantize, add_u8, global_avg_pool_u8, scale_channels_u8): avx2 > scalar;
+//   element-wise (quantize, quantize_channels, dequantize, add_u8, global_avg_pool_u8, scale_channels_u8): avx2 > scalar;
 //   lut_u8: scalar.
 // NEON / NEON dot-product paths are not built yet: on arm64 every kernel runs its scalar reference.
 // The environment variable RUVISION_INT8_ISA (scalar | sse41 | avx2 | avxvnni | avx512vnni) caps
@@ -144,6 +144,10 @@ struct Int8Kernels {
     // y = clamp(q.zero_point + round_half_even(x * (1 / q.scale)), 0, 255) (1/scale computed in
     // float; NaN gives 0).
     void (*quantize)(const float* x, std::uint8_t* y, std::size_t n, QuantParams q);
+    // A map quantized per channel, pixels x channels row-major: y[p][c] = clamp(zero_point +
+    // round_half_even(x[p][c] * inv_scale[c]), 0, 255) (NaN gives 0); inv_scale: channels floats.
+    void (*quantize_channels)(const float* x, std::uint8_t* y, std::size_t pixels, std::size_t channels,
+                              const float* inv_scale, int zero_point);
     // y = float(x - q.zero_point) * q.scale.
     void (*dequantize)(const std::uint8_t* x, float* y, std::size_t n, QuantParams q);
     // Residual add: y = clamp(qy.zp + round_half_even(clamp(float(a - qa.zp) * (qa.scale /
