@@ -1,7 +1,8 @@
 // The x86 int8 depthwise convolution, written once over the traits of int8_x86.h. Included only by
 // src/dispatch/int8_<path>.cpp.
 //
-// 2L channels per step. Interior pixels pair two taps per pmaddwd (depthwise_interior_chunk).
+// 2L channels per step. Interior pixels pair two taps per pmaddwd, a row's run of them at a time
+// (depthwise_interior_run).
 // A channel tail (C not a multiple of 2L, C >= 2L) is one more full step ending at C: it overlaps
 // the step before, whose channels it computes again to the same values (exact integer sums, each
 // channel's own output rule) and writes again; outputs are plain writes, never read back. Only
@@ -14,6 +15,8 @@
 
 #include "common/scratch.h"
 #include "int8/int8_out_x86.h"
+
+#include <algorithm>
 
 namespace rv::kernels::int8 {
 namespace {
@@ -53,36 +56,42 @@ inline void depthwise_pixel(const ConvShape& s, const std::uint8_t* in, const st
     if (nc > T::L) out.store(dst + c0 + T::L, hi, out.channels(c0 + T::L, nc - T::L), nc - T::L);
 }
 
-// Interior pixels (every tap inside the map), full chunks of 2L channels: two taps per pmaddwd.
-// Unsigned inputs (0..255) times int16 weights, two products per lane: |sum| <= 2 * 255 * 128, and
-// sum (x - zp) * w = sum x * w - zp * sum w, with zp * sum w per channel precomputed (zw).
-// wpair: per chunk and tap pair, unpacklo16 / unpackhi16 of the two taps' weights (a missing
-// second tap is zero); window: the first tap's input at channel c0; rel: each tap's offset from
-// it, in bytes.
-template <class T, class Out, class Dst>
-inline void depthwise_interior_chunk(const std::uint8_t* window, const std::size_t* rel, int taps,
-                                     const std::int16_t* wpair, const std::int32_t* zw, int c0,
-                                     const Out& out, Dst* dst) {
+// Interior pixels (every tap inside the map), one chunk of 2L channels, along a run of `count`
+// output pixels of a row: two taps per pmaddwd. Unsigned inputs (0..255) times int16 weights, two
+// products per lane: |sum| <= 2 * 255 * 128, and sum (x - zp) * w = sum x * w - zp * sum w, with
+// zp * sum w per channel precomputed (zw). wpair: the chunk's tap pairs, unpacklo16 / unpackhi16
+// of the two taps' weights (a missing second tap is zero); window: the first pixel's first tap at
+// channel c0, `next` bytes on to the next pixel's; rel: each tap's offset from it, in bytes.
+// kTaps > 0: the kernel's taps known here (3x3, 5x5), so that the loop over taps unrolls and the
+// chunk's weights stay in registers along the run; 0: `taps` at run time.
+template <class T, int kTaps, class Out, class Dst>
+inline void depthwise_interior_run(const std::uint8_t* window, std::size_t next, int count,
+                                   const std::size_t* rel, int taps, const std::int16_t* wpair,
+                                   const std::int32_t* zw, int c0, int C, const Out& out, Dst* dst) {
     using I = typename T::I;
     constexpr int kStep = 2 * T::L;
-    I a = T::izero(), b = T::izero();
-    int t = 0;
-    for (; t + 1 < taps; t += 2, wpair += 2 * kStep) {
-        const I x0 = T::u8x2L(window + rel[t]), x1 = T::u8x2L(window + rel[t + 1]);
-        a = T::iadd(a, T::madd16(T::unpacklo16(x0, x1), T::iload(wpair)));
-        b = T::iadd(b, T::madd16(T::unpackhi16(x0, x1), T::iload(wpair + kStep)));
+    const int n = kTaps > 0 ? kTaps : taps;
+    const auto lo_channels = out.channels(c0, T::L), hi_channels = out.channels(c0 + T::L, T::L);
+    const I zlo = T::iload(zw + c0), zhi = T::iload(zw + c0 + T::L);
+    for (int i = 0; i < count; ++i, window += next, dst += C) {
+        I a = T::izero(), b = T::izero();
+        const std::int16_t* wp = wpair;
+        int t = 0;
+        for (; t + 1 < n; t += 2, wp += 2 * kStep) {
+            const I x0 = T::u8x2L(window + rel[t]), x1 = T::u8x2L(window + rel[t + 1]);
+            a = T::iadd(a, T::madd16(T::unpacklo16(x0, x1), T::iload(wp)));
+            b = T::iadd(b, T::madd16(T::unpackhi16(x0, x1), T::iload(wp + kStep)));
+        }
+        if (t < n) {
+            const I x0 = T::u8x2L(window + rel[t]), x1 = T::izero();
+            a = T::iadd(a, T::madd16(T::unpacklo16(x0, x1), T::iload(wp)));
+            b = T::iadd(b, T::madd16(T::unpackhi16(x0, x1), T::iload(wp + kStep)));
+        }
+        I lo, hi;
+        T::channel_order(a, b, lo, hi);
+        out.store(dst + c0, T::isub(lo, zlo), lo_channels, T::L);
+        out.store(dst + c0 + T::L, T::isub(hi, zhi), hi_channels, T::L);
     }
-    if (t < taps) {
-        const I x0 = T::u8x2L(window + rel[t]), x1 = T::izero();
-        a = T::iadd(a, T::madd16(T::unpacklo16(x0, x1), T::iload(wpair)));
-        b = T::iadd(b, T::madd16(T::unpackhi16(x0, x1), T::iload(wpair + kStep)));
-    }
-    I lo, hi;
-    T::channel_order(a, b, lo, hi);
-    lo = T::isub(lo, T::iload(zw + c0));
-    hi = T::isub(hi, T::iload(zw + c0 + T::L));
-    out.store(dst + c0, lo, out.channels(c0, T::L), T::L);
-    out.store(dst + c0 + T::L, hi, out.channels(c0 + T::L, T::L), T::L);
 }
 
 template <class T, class Out, class Dst>
@@ -128,30 +137,47 @@ void depthwise_run(const ConvShape& s, const std::uint8_t* in, int zp, const std
                 rel[ky * s.kernel_w + kx] = (std::size_t(ky) * s.in_w + kx) * C;
     }
 
+    // The output columns whose taps all lie inside the map's width: [ox_lo, ox_hi).
+    const int ox_lo = std::min(s.out_w, (s.pad_left + s.stride_w - 1) / s.stride_w);
+    const int last = s.in_w - s.kernel_w + s.pad_left;  // ox * stride_w may reach this
+    const int ox_hi = std::max(ox_lo, last < 0 ? 0 : std::min(s.out_w, last / s.stride_w + 1));
+    const auto interior = [&](const std::uint8_t* window, int count, Dst* dst) {
+        const std::size_t next = std::size_t(s.stride_w) * C;
+        for (int q = 0; q < chunks; ++q) {
+            const int c0 = chunk_c0(q);
+            const std::int16_t* wq = wpair + std::size_t(q) * pairs * 2 * kStep;
+            if (taps == 9)
+                depthwise_interior_run<T, 9>(window + c0, next, count, rel, taps, wq, zw, c0, C, out, dst);
+            else if (taps == 25)
+                depthwise_interior_run<T, 25>(window + c0, next, count, rel, taps, wq, zw, c0, C, out, dst);
+            else
+                depthwise_interior_run<T, 0>(window + c0, next, count, rel, taps, wq, zw, c0, C, out, dst);
+        }
+    };
+    const auto border = [&](int iy0, int ky0, int ky1, int ox, Dst* dst) {
+        const int ix0 = ox * s.stride_w - s.pad_left;
+        const int kx0 = ix0 < 0 ? -ix0 : 0;
+        const int kx1 = s.in_w - ix0 < s.kernel_w ? s.in_w - ix0 : s.kernel_w;
+        if (chunks == 0)
+            depthwise_pixel<T, false>(s, in, w, zp16, ky0, ky1, kx0, kx1, iy0, ix0, 0, C, out, dst);
+        else
+            for (int q = 0; q < chunks; ++q)
+                depthwise_pixel<T, true>(s, in, w, zp16, ky0, ky1, kx0, kx1, iy0, ix0, chunk_c0(q), kStep,
+                                         out, dst);
+    };
+
     for (int oy = 0; oy < s.out_h; ++oy) {
         const int iy0 = oy * s.stride_h - s.pad_top;
         const int ky0 = iy0 < 0 ? -iy0 : 0;
         const int ky1 = s.in_h - iy0 < s.kernel_h ? s.in_h - iy0 : s.kernel_h;
-        for (int ox = 0; ox < s.out_w; ++ox) {
-            const int ix0 = ox * s.stride_w - s.pad_left;
-            const int kx0 = ix0 < 0 ? -ix0 : 0;
-            const int kx1 = s.in_w - ix0 < s.kernel_w ? s.in_w - ix0 : s.kernel_w;
-            Dst* dst = y + (std::size_t(oy) * s.out_w + ox) * C;
-            if (chunks == 0) {
-                depthwise_pixel<T, false>(s, in, w, zp16, ky0, ky1, kx0, kx1, iy0, ix0, 0, C, out, dst);
-            } else if (paired && ky0 == 0 && kx0 == 0 && ky1 == s.kernel_h && kx1 == s.kernel_w) {
-                const std::uint8_t* window = in + (std::size_t(iy0) * s.in_w + ix0) * C;
-                for (int q = 0; q < chunks; ++q) {
-                    const int c0 = chunk_c0(q);
-                    depthwise_interior_chunk<T>(window + c0, rel, taps,
-                                                wpair + std::size_t(q) * pairs * 2 * kStep, zw, c0,
-                                                out, dst);
-                }
-            } else {
-                for (int q = 0; q < chunks; ++q)
-                    depthwise_pixel<T, true>(s, in, w, zp16, ky0, ky1, kx0, kx1, iy0, ix0, chunk_c0(q),
-                                             kStep, out, dst);
-            }
+        Dst* row = y + std::size_t(oy) * s.out_w * C;
+        if (paired && ky0 == 0 && ky1 == s.kernel_h && ox_lo < ox_hi) {
+            for (int ox = 0; ox < ox_lo; ++ox) border(iy0, ky0, ky1, ox, row + std::size_t(ox) * C);
+            const int ix0 = ox_lo * s.stride_w - s.pad_left;
+            interior(in + (std::size_t(iy0) * s.in_w + ix0) * C, ox_hi - ox_lo, row + std::size_t(ox_lo) * C);
+            for (int ox = ox_hi; ox < s.out_w; ++ox) border(iy0, ky0, ky1, ox, row + std::size_t(ox) * C);
+        } else {
+            for (int ox = 0; ox < s.out_w; ++ox) border(iy0, ky0, ky1, ox, row + std::size_t(ox) * C);
         }
     }
 }
