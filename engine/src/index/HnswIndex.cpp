@@ -30,6 +30,7 @@
 #include "index/HnswPayload.h"
 #include "index/HnswRelink.h"
 #include "index/IndexFile.h"
+#include "index/LibraryIndexParams.h"
 #include "ruvision/kernels/kernels.h"
 
 namespace rv {
@@ -99,6 +100,13 @@ void HnswIndex::set_ef_search(int ef) {
 int HnswIndex::ef_search() const {
     std::shared_lock lock(impl_->mutex);
     return impl_->params.ef_search;
+}
+
+HnswParams library_hnsw_params() {
+    HnswParams p;
+    p.ef_search = 128;
+    p.build_threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+    return p;
 }
 
 void HnswIndex::set_build_threads(int threads) {

@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <system_error>
 
+#include "index/LibraryIndexParams.h"
 #include "learning/LearningAccess.h"
 #include "library/IndexLock.h"
 #include "ruvision/engine/Library.h"
@@ -51,14 +52,6 @@ Result<double> moved_cosine(CatalogDb& db, const std::string& model_id, int dim,
     return n ? sum / double(n) : 1.0;
 }
 
-// hnswlib's parameters as for the plain index (Library.cpp), built on two threads.
-HnswParams adapted_params() {
-    HnswParams p;
-    p.ef_search = 128;
-    p.build_threads = 2;
-    return p;
-}
-
 std::int64_t parse_version(const std::string& text) {
     std::int64_t v = 0;
     const auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
@@ -92,7 +85,7 @@ Result<std::shared_ptr<VectorIndex>> build_adapted(CatalogDb& db, const std::str
                                                    std::int64_t version, const LowRankAdapter& base,
                                                    std::size_t total, const std::atomic<bool>& cancel,
                                                    const ReprojectProgress& progress) {
-    auto index = std::make_shared<HnswIndex>(dim, adapted_model_id(model_id, version), adapted_params());
+    auto index = std::make_shared<HnswIndex>(dim, adapted_model_id(model_id, version), library_hnsw_params());
     std::vector<std::int64_t> ids;
     std::vector<float> rows, adapted;
     std::size_t done = 0;
@@ -148,7 +141,7 @@ Result<Reprojected> reproject(CatalogDb& db, const VectorIndex& plain, const std
         // The plain index holds the same features: its graph, re-linked under the adapted
         // vectors, serves unless the adapter moved them too far (self-check below the bar).
         GraphReuseParams rp;
-        rp.threads = adapted_params().build_threads;
+        rp.threads = library_hnsw_params().build_threads;
         rp.relink_rounds = kReuseRelinkRounds;
         rp.fanout = kReuseFanout;
         rp.seed = static_cast<std::uint64_t>(version);

@@ -3,6 +3,7 @@
 // src/learning/AdaptedIndex.cpp.
 #include "ruvision/engine/Library.h"
 
+#include "index/LibraryIndexParams.h"
 #include "library/ViewIndex.h"  // weak-edit twins (i13-twins): the regions' and twins' indexes
 
 #include <fcntl.h>
@@ -246,11 +247,7 @@ Status Library::load_or_rebuild_index() {
             return load_or_rebuild_adapted(false);
         }
     }
-    // ef_search 128: recall@10 0.973 at 1M vectors (0.933 at hnswlib's usual 64), 0.47 ms median
-    // (bench_index).
-    HnswParams params;
-    params.ef_search = 128;
-    index_ = std::make_unique<HnswIndex>(dim, model_id_, params);
+    index_ = std::make_unique<HnswIndex>(dim, model_id_, library_hnsw_params());
     std::vector<std::int64_t> ids;
     std::vector<float> data;
     auto flush = [&]() -> Status {

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <unordered_map>
 
+#include "index/LibraryIndexParams.h"
+
 namespace rv {
 
 namespace fs = std::filesystem;
@@ -10,16 +12,24 @@ namespace fs = std::filesystem;
 ViewIndex::ViewIndex(Source source) : source_(std::move(source)) {}
 
 std::string ViewIndex::file_problem(std::uint64_t* count) const {
-    const fs::path path = source_.dir / source_.file_name;
-    std::error_code ec;
-    if (!fs::exists(path, ec)) return source_.count ? "the " + source_.what + " index file is missing" : "";
-    auto peeked = peek_index(path.string(), source_.dim, source_.index_model_id);
-    if (!peeked) return peeked.error().message;
-    *count = *peeked;
-    if (static_cast<std::int64_t>(*peeked) != source_.count)
-        return "the " + source_.what + " index file is stale (" + std::to_string(*peeked) + " " + source_.what +
-               ", the catalog has " + std::to_string(source_.count) + ")";
-    return "";
+    std::lock_guard lock(peek_mutex_);
+    if (!peeked_) {
+        peeked_ = Peek{};
+        const fs::path path = source_.dir / source_.file_name;
+        std::error_code ec;
+        if (!fs::exists(path, ec)) {
+            if (source_.count) peeked_->why = "the " + source_.what + " index file is missing";
+        } else if (auto views = peek_index(path.string(), source_.dim, source_.index_model_id); !views) {
+            peeked_->why = views.error().message;
+        } else {
+            peeked_->count = *views;
+            if (static_cast<std::int64_t>(*views) != source_.count)
+                peeked_->why = "the " + source_.what + " index file is stale (" + std::to_string(*views) + " " +
+                               source_.what + ", the catalog has " + std::to_string(source_.count) + ")";
+        }
+    }
+    *count = peeked_->count;
+    return peeked_->why;
 }
 
 Result<VectorIndex*> ViewIndex::index() const {
@@ -40,9 +50,7 @@ Result<VectorIndex*> ViewIndex::index() const {
         }
         why = loaded.error().message;  // damage the header did not show (checksum, structure)
     }
-    HnswParams params;
-    params.ef_search = 128;
-    auto fresh = std::make_unique<HnswIndex>(source_.dim, source_.index_model_id, params);
+    auto fresh = std::make_unique<HnswIndex>(source_.dim, source_.index_model_id, library_hnsw_params());
     std::vector<std::int64_t> ids;
     std::vector<float> data;
     Status add_status;
@@ -99,7 +107,10 @@ Status ViewIndex::save() {
     auto ix = index();
     if (!ix) return ix.error();
     (void)(*ix)->compact();  // as Library::save_index: uncompacted (out of memory) is saved whole
-    return (*ix)->save_if_changed((source_.dir / source_.file_name).string());
+    Status saved = (*ix)->save_if_changed((source_.dir / source_.file_name).string());
+    std::lock_guard lock(peek_mutex_);
+    peeked_.reset();  // the file may be another now
+    return saved;
 }
 
 Status ViewIndex::remove(std::int64_t file_id) {

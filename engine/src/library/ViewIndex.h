@@ -23,6 +23,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -83,7 +84,8 @@ private:
     // The index, loaded or rebuilt on the first call.
     Result<VectorIndex*> index() const;
     // Why the file cannot be loaded as it is, judged by its header ("" if it can), and the count
-    // its header gives.
+    // its header gives. The header is read once: until this index saves, the file is the one the
+    // library opened with (status asks for the size and the state, each of which reads it).
     std::string file_problem(std::uint64_t* count) const;
     std::int64_t id(std::int64_t file, int idx) const { return file * source_.slots + idx; }
 
@@ -92,6 +94,12 @@ private:
     mutable std::unique_ptr<VectorIndex> index_;  // set once, under load_mutex_
     mutable std::string state_;                    // set with index_
     mutable std::atomic<VectorIndex*> ready_{nullptr};  // index_.get() once loaded
+    struct Peek {
+        std::string why;  // file_problem's
+        std::uint64_t count = 0;
+    };
+    mutable std::mutex peek_mutex_;
+    mutable std::optional<Peek> peeked_;  // the file's header, read once (file_problem)
 };
 
 }  // namespace rv
