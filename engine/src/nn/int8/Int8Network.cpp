@@ -49,13 +49,14 @@ Result<std::unique_ptr<Int8Network>> Int8Network::create(std::shared_ptr<const M
             }
             // A float map is quantized for each int8 reader: per channel for a convolution (a map
             // other ops read too is quantized twice), else with its calibrated range.
-            nn::MapQuant q{false, net->calibrated_[in], {}};
+            nn::MapQuant q{false, net->calibrated_[in], {}, {}};
             const auto& hi = in < static_cast<int>(ranges.channel_hi.size()) ? ranges.channel_hi[in] : none;
             const auto& lo = in < static_cast<int>(ranges.channel_lo.size()) ? ranges.channel_lo[in] : none;
             const bool reader_folds = nn::is_pointwise(n) || n.op == nn::OpType::DepthwiseConv2D;
             if (reader_folds && !hi.empty() && (lo.size() == hi.size() || q.q.zero_point == 0)) {
                 auto cq = nn::channel_quant(lo, hi, q.q.scale);
                 q.channel_scale = std::move(cq.scale);
+                for (float scale : q.channel_scale) q.channel_inverse.push_back(1.0f / scale);
                 q.q = kernels::QuantParams{1.0f, cq.zero_point};
             }
             prep.in.push_back(std::move(q));
@@ -86,10 +87,8 @@ const std::uint8_t* Int8Network::as_u8(int node, const nn::MapQuant& q, std::siz
         if (q.channel_scale.empty()) {
             k8_->quantize(x, c.u8.data(), n, q.q);
         } else {
-            const auto& cs = q.channel_scale;
-            std::vector<float> inv(cs.size());
-            for (std::size_t k = 0; k < cs.size(); ++k) inv[k] = 1.0f / cs[k];
-            k8_->quantize_channels(x, c.u8.data(), n / cs.size(), cs.size(), inv.data(), q.q.zero_point);
+            const std::size_t channels = q.channel_inverse.size();
+            k8_->quantize_channels(x, c.u8.data(), n / channels, channels, q.channel_inverse.data(), q.q.zero_point);
         }
         c.converted = true;
     }

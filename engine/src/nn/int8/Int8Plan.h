@@ -26,6 +26,8 @@ struct MapQuant {
     // q.scale is 1. Only for maps that only convolutions read: they fold the scales into their
     // weights and subtract the one zero point (nn::channel_quant).
     std::vector<float> channel_scale;
+    // 1 / channel_scale, for a float map quantized per channel as it is read (Int8Network::as_u8).
+    std::vector<float> channel_inverse;
 };
 
 using AlignedBytes = std::vector<std::uint8_t, AlignedAllocator<std::uint8_t>>;

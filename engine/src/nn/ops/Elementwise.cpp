@@ -47,7 +47,7 @@ bool add_fold(int i, ScaleFold& f, float* owed, std::string* why) {
 bool add_prepare_int8(const Node& n, Int8Prep& p) {
     if (!p.in[0].u8 || !p.in[1].u8 || !p.in[0].channel_scale.empty() || !p.in[1].channel_scale.empty()) return false;
     if (!kernels::u8_clamp_for(n.act, p.calibrated, p.prepared.min, p.prepared.max)) return false;
-    p.out = MapQuant{true, p.calibrated, {}};
+    p.out = MapQuant{true, p.calibrated, {}, {}};
     return true;
 }
 
