@@ -23,6 +23,7 @@
 
 #include "index/CompactVectors.h"
 #include "ruvision/engine/VectorIndex.h"
+#include "vector_test_util.h"
 
 using rv::BruteForceIndex;
 using rv::Hit;
@@ -30,17 +31,9 @@ using rv::HnswIndex;
 using rv::VectorIndex;
 using rv::VectorStorage;
 namespace ix = rv::index_detail;
+using namespace vtest;
 
 namespace {
-
-const std::string kModel = "mobilenet_v2/gem3:expand13";
-
-void normalize(float* v, int d) {
-    double s = 0;
-    for (int i = 0; i < d; ++i) s += double(v[i]) * v[i];
-    const float inv = float(1.0 / std::sqrt(s));
-    for (int i = 0; i < d; ++i) v[i] *= inv;
-}
 
 // Unit vectors shaped like post-ReLU CNN features: non-negative, sparse-ish, a shared mean
 // direction, `clusters` clusters, and one vector in four a near-duplicate of the one before.
@@ -65,47 +58,6 @@ std::vector<float> realistic(std::size_t n, int d, unsigned seed, int clusters =
     return v;
 }
 
-std::vector<std::int64_t> iota_ids(std::size_t n, std::int64_t first = 0) {
-    std::vector<std::int64_t> ids(n);
-    std::iota(ids.begin(), ids.end(), first);
-    return ids;
-}
-
-std::vector<char> read_all(const std::string& path) {
-    std::ifstream f(path, std::ios::binary);
-    return {std::istreambuf_iterator<char>(f), std::istreambuf_iterator<char>()};
-}
-
-void write_all(const std::string& path, const std::vector<char>& bytes) {
-    std::ofstream f(path, std::ios::binary | std::ios::trunc);
-    f.write(bytes.data(), std::streamsize(bytes.size()));
-}
-
-template <class T>
-T at(const std::vector<char>& f, std::size_t off) {
-    T v;
-    std::memcpy(&v, f.data() + off, sizeof v);
-    return v;
-}
-
-// Header layout of engine/src/index/IndexFile.h: the payload at 48 + L.
-std::size_t payload_offset(const std::vector<char>& f) { return 48 + at<std::uint32_t>(f, 28); }
-
-std::uint64_t fnv1a(const char* p, std::size_t n) {
-    std::uint64_t h = 0xcbf29ce484222325ull;
-    for (std::size_t i = 0; i < n; ++i) h = (h ^ static_cast<unsigned char>(p[i])) * 0x100000001b3ull;
-    return h;
-}
-
-// The payload's length and checksum made to match it again, by the file's version.
-void fix_checksum(std::vector<char>& f) {
-    const std::size_t p = payload_offset(f);
-    const std::uint64_t len = f.size() - p;
-    const std::uint64_t h = at<std::uint32_t>(f, 8) == 1 ? fnv1a(f.data() + p, len) : XXH3_64bits(f.data() + p, len);
-    std::memcpy(f.data() + p - 16, &len, 8);
-    std::memcpy(f.data() + p - 8, &h, 8);
-}
-
 // Format 2 HNSW file -> the format 1 file the old code wrote for the same graph: version 1, the
 // storage field dropped (it must be F32), FNV-1a 64.
 std::vector<char> as_format_1(std::vector<char> f) {
@@ -122,29 +74,6 @@ rv::HnswParams with(VectorStorage s) {
     rv::HnswParams p;
     p.storage = s;
     return p;
-}
-
-double recall_at(const VectorIndex& approx, const VectorIndex& exact, const std::vector<float>& q, int d, int k,
-                 double* worst_score_error = nullptr) {
-    const std::size_t nq = q.size() / d;
-    std::size_t found = 0, total = 0;
-    double worst = 0;
-    for (std::size_t i = 0; i < nq; ++i) {
-        const auto truth = exact.search(&q[i * d], k);
-        const auto got = approx.search(&q[i * d], k);
-        std::unordered_map<std::int64_t, float> exact_score;
-        for (const Hit& h : exact.search(&q[i * d], 4 * k)) exact_score[h.id] = h.score;
-        std::unordered_set<std::int64_t> s;
-        for (const Hit& h : got) {
-            s.insert(h.id);
-            if (auto it = exact_score.find(h.id); it != exact_score.end())
-                worst = std::max(worst, double(std::fabs(h.score - it->second)));
-        }
-        for (const Hit& h : truth) found += s.count(h.id);
-        total += truth.size();
-    }
-    if (worst_score_error) *worst_score_error = worst;
-    return double(found) / double(total);
 }
 
 const char* name(VectorStorage s) { return rv::storage_name(s); }
