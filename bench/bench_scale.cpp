@@ -1,7 +1,7 @@
 // bench_scale: a library of N files (issue 15: half a million), each step a person takes, timed,
 // with its peak memory.
 //
-//   bench_scale [--dir DIR] [--size N] [--extras] [--reuse] [--skip-gui] [--spread S]
+//   bench_scale [--dir DIR] [--size N] [--extras] [--reuse] [--skip-gui] [--skip-duplicates] [--spread S]
 //
 // The library (built in --dir, default /tmp/ruvision-bench-scale, as lib-N; --reuse keeps it) is
 // benchlib::build_linked_library's: N real files on disk, each its own JPEG (one of 24 wallpapers
@@ -19,7 +19,8 @@
 // 2. Each CLI step in its own ruvision-cli process (the one beside this executable), on a warm
 //    page cache: wall time and the process's peak resident memory (wait4's ru_maxrss): status,
 //    search by a library file and by an outside picture, duplicates, hierarchy (stored: loaded),
-//    index (a rescan that finds nothing changed; --extras only).
+//    index (a rescan that finds nothing changed; --extras only). --skip-duplicates leaves out the
+//    one step that takes minutes at 500k (and never loads the view indexes).
 // 3. The window's folder grid: the folder of N files listed (listImagesAsync, as the window does)
 //    and put into a real ImageGrid, from the request to the first painted grid, then scrolled to
 //    the end and painted; this process's peak memory.
@@ -121,15 +122,16 @@ int main(int argc, char** argv) {
 
     fs::path dir = "/tmp/ruvision-bench-scale";
     std::size_t n = 500000;
-    bool extras = false, reuse = false, gui = true;
+    bool extras = false, reuse = false, gui = true, duplicates = true;
     float spread = 1.2f;
-    BenchArgs args(argc, argv, "usage: bench_scale [--dir DIR] [--size N] [--extras] [--reuse] [--skip-gui] [--spread S]");
+    BenchArgs args(argc, argv, "usage: bench_scale [--dir DIR] [--size N] [--extras] [--reuse] [--skip-gui] [--skip-duplicates] [--spread S]");
     while (args.next()) {
         if (args.is("--dir")) dir = args.text();
         else if (args.is("--size")) n = static_cast<std::size_t>(args.count(1, 100'000'000));
         else if (args.is("--extras")) extras = true;
         else if (args.is("--reuse")) reuse = true;
         else if (args.is("--skip-gui")) gui = false;
+        else if (args.is("--skip-duplicates")) duplicates = false;
         else if (args.is("--spread")) spread = static_cast<float>(args.real(0.01, 100));
         else args.unknown();
     }
@@ -183,9 +185,9 @@ int main(int argc, char** argv) {
         {"status", {cli, "status", "--library", libArg}},
         {"search by a library file", {cli, "search", "--library", libArg, inside}},
         {"search by an outside picture", {cli, "search", "--library", libArg, outside}},
-        {"duplicates", {cli, "duplicates", "--library", libArg}},
         {"hierarchy (stored)", {cli, "hierarchy", "--library", libArg}},
     };
+    if (duplicates) steps.push_back({"duplicates", {cli, "duplicates", "--library", libArg}});
     if (extras) steps.push_back({"index: rescan, nothing changed", {cli, "index", "--library", libArg}});
     runChild({cli, "status", "--library", libArg}, dir / "warm.out");  // the page cache warm for all
     // Each step twice: the first run may store what later runs reuse (a rescan after the folder
