@@ -168,8 +168,18 @@ void LibraryService::watchRoots() {
         }
         post([this, roots, listing] {
             if (roots != snapshot_.roots) return;  // changed since: a newer listing follows
-            if (!watcher_.directories().isEmpty()) watcher_.removePaths(watcher_.directories());
-            if (!listing->isEmpty()) watcher_.addPaths(*listing);
+            // Only what changed: a folder unwatched and watched again loses the events already
+            // queued for it (inotify's old watch descriptor), such as a photo added just after
+            // the index run that asked for this listing.
+            const QStringList watched = watcher_.directories();
+            const QSet<QString> wanted(listing->begin(), listing->end()), had(watched.begin(), watched.end());
+            QStringList gone, added;
+            for (const auto& d : watched)
+                if (!wanted.contains(d)) gone << d;
+            for (const auto& d : *listing)
+                if (!had.contains(d)) added << d;
+            if (!gone.isEmpty()) watcher_.removePaths(gone);
+            if (!added.isEmpty()) watcher_.addPaths(added);
         });
     });
 }
