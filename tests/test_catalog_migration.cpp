@@ -27,10 +27,19 @@ using rv::CatalogDb;
 
 namespace {
 
-// Drops what version 10 added (the index of turned features), then what version 9 added (twins),
+// Drops what version 11 added (the count of index changes and its triggers), then what version 10
+// added (the index of turned features), then what version 9 added (twins),
 // then what version 8 added (regions, search calibration), then what version 7 added (the
 // hierarchy), then what version 5 added (the learning tables).
-#define V10_TABLES "DROP INDEX IF EXISTS features_turned; "
+#define V11_TABLES \
+  "DROP TRIGGER IF EXISTS features_insert_changes; DROP TRIGGER IF EXISTS features_update_changes; " \
+  "DROP TRIGGER IF EXISTS features_delete_changes; " \
+  "DROP TRIGGER IF EXISTS regions_insert_changes; DROP TRIGGER IF EXISTS regions_update_changes; " \
+  "DROP TRIGGER IF EXISTS regions_delete_changes; " \
+  "DROP TRIGGER IF EXISTS twins_insert_changes; DROP TRIGGER IF EXISTS twins_update_changes; " \
+  "DROP TRIGGER IF EXISTS twins_delete_changes; " \
+  "DROP TABLE IF EXISTS index_changes; "
+#define V10_TABLES V11_TABLES "DROP INDEX IF EXISTS features_turned; "
 #define V9_TABLES V10_TABLES "DROP TABLE twins; "
 #define V8_TABLES V9_TABLES "DROP TABLE regions; DROP TABLE search_calibration; "
 #define V7_TABLES V8_TABLES "DROP TABLE hierarchy; DROP TABLE hierarchy_nodes; "
@@ -105,6 +114,8 @@ private slots:
     void version7_is_migrated();
     void version8_is_migrated();
     void version9_is_migrated();
+    void version10_is_migrated();
+    void every_change_of_indexed_vectors_is_counted();
 };
 
 void TestCatalogMigration::version1_is_migrated() {
@@ -669,6 +680,72 @@ void TestCatalogMigration::version9_is_migrated() {
     sqlite3_finalize(plan);
     sqlite3_close(raw);
     QVERIFY2(steps.contains("USING INDEX features_turned"), qPrintable(steps));
+}
+
+void TestCatalogMigration::version10_is_migrated() {
+    // A clean mark ('index_dirty' 0: the index file held the catalog) becomes a record at the
+    // count's start; a dirty one (a run that did not finish) becomes none, so the file is rebuilt.
+    for (const char* dirty : {"0", "1"}) {
+        QTemporaryDir tmp;
+        const auto file = std::filesystem::path(tmp.path().toStdString()) / "catalog.sqlite";
+        QVERIFY(catalog_with_one_file(file) > 0);
+        const std::string old = std::string(V11_TABLES "INSERT INTO meta(key, value) VALUES('index_dirty', '") + dirty +
+                                "'); PRAGMA user_version = 10;";
+        QCOMPARE(exec(file, old.c_str()), SQLITE_OK);
+        auto db = CatalogDb::open(file);
+        CHECK_OK(db);
+        CHECK_OK(db->check_integrity());
+        QCOMPARE(db->index_changes().value(), std::int64_t(0));
+        QVERIFY(!db->get_meta("index_dirty").value());
+        const auto at = db->get_meta("index_at_change").value();
+        if (std::string(dirty) == "0") QCOMPARE(at.value_or("none"), std::string("0"));
+        else QVERIFY(!at);
+    }
+}
+
+void TestCatalogMigration::every_change_of_indexed_vectors_is_counted() {
+    QTemporaryDir tmp;
+    const auto file = std::filesystem::path(tmp.path().toStdString()) / "catalog.sqlite";
+    const std::int64_t a = catalog_with_one_file(file);
+    QVERIFY(a > 0);
+    auto db = CatalogDb::open(file);
+    CHECK_OK(db);
+    std::int64_t last = db->index_changes().value();
+    QVERIFY(last > 0);  // the file's feature
+    // Whether the count moved since the last call.
+    auto moved = [&] {
+        const std::int64_t now = db->index_changes().value();
+        return std::exchange(last, now) != now;
+    };
+    // What leaves the vectors alone leaves the count alone: a rescan that finds nothing new.
+    const std::int64_t root = db->roots()->at(0).id;
+    auto b = db->upsert_file_seen(root, "/photos/b.jpg", 10, 20);
+    CHECK_OK(b);
+    CHECK_OK(db->upsert_file_seen(root, "/photos/a.jpg", 10, 20));
+    CHECK_OK(db->set_meta("model", "m"));
+    QVERIFY(!moved());
+    CHECK_OK(db->mark_indexed(b->file_id, 4, 3, "m", kFeature, 3));
+    QVERIFY2(moved(), "a new feature");
+    CHECK_OK(db->mark_indexed(b->file_id, 4, 3, "m", kFeature, 3));
+    QVERIFY2(moved(), "the same feature stored again");
+    rv::CatalogRegion r;
+    r.vector.assign(kFeature, kFeature + 3);
+    CHECK_OK(db->put_regions(a, "m", {r}));
+    QVERIFY2(moved(), "a region");
+    CHECK_OK(db->put_twins(a, "m", kFeature, 1, 3));
+    QVERIFY2(moved(), "a twin");
+    CHECK_OK(db->mark_pending(b->file_id));
+    QVERIFY2(moved(), "a file to embed again");
+    // A file's removal takes its feature, regions and twins through the foreign keys: counted too.
+    const std::int64_t ids[] = {a};
+    CHECK_OK(db->remove_files(ids));
+    QVERIFY2(moved(), "a removed file");
+    QCOMPARE(count(file, "SELECT count(*) FROM features"), 0);
+    // Written by another program: counted as well.
+    CHECK_OK(db->mark_indexed(b->file_id, 4, 3, "m", kFeature, 3));
+    QVERIFY(moved());
+    QCOMPARE(exec(file, "UPDATE features SET vector = x'0000803f0000000000000000'"), SQLITE_OK);
+    QVERIFY2(moved(), "a feature changed by another program");
 }
 
 QTEST_GUILESS_MAIN(TestCatalogMigration)

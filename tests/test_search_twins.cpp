@@ -1,7 +1,8 @@
 // Weak-edit twins through a real library (augment/EditTwins.h): three twins stored per indexed
 // file (catalog rows and the twin index), leaving with their file; a library indexed before twins
 // getting them on the next run without re-embedding features; the twin index rebuilt when its
-// file is missing or stale; a read-only library searching with twins and left byte-identical; a
+// file is missing or stale, or when a run that did not finish changed twins (their number the
+// same); a read-only library searching with twins and left byte-identical; a
 // photo turned 12 degrees with black corners and made grey found first as "same picture", and an
 // unrelated photo not called "same picture".
 #include <QCryptographicHash>
@@ -9,6 +10,7 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -59,6 +61,7 @@ private slots:
     void indexing_stores_twins_and_removal_drops_them();
     void library_indexed_before_twins_gets_them();
     void twin_index_is_rebuilt_when_missing_or_stale();
+    void twins_changed_by_a_run_that_did_not_finish_are_rebuilt();
     void turned_grey_copy_is_the_same_picture();
 };
 
@@ -176,6 +179,48 @@ void TestSearchTwins::twin_index_is_rebuilt_when_missing_or_stale() {
     // The next indexing run writes it again.
     auto lib = reindexed_reader(libdir);
     QVERIFY2(lib->twin_index_state().rfind("ok", 0) == 0, lib->twin_index_state().c_str());
+}
+
+void TestSearchTwins::twins_changed_by_a_run_that_did_not_finish_are_rebuilt() {
+    QTemporaryDir tmp;
+    const fs::path photos = photo_folder(tmp, 3);
+    const fs::path libdir = fs::path(tmp.path().toStdString()) / "lib";
+    std::vector<fs::path> files;
+    for (const auto& e : fs::directory_iterator(photos)) files.push_back(e.path());
+    std::sort(files.begin(), files.end());
+    {
+        auto lib = indexed_lib(libdir, photos);
+        // What a run killed after its first commit leaves: a file's twins replaced (by those of
+        // another file: as many), the index files not written again.
+        int dim = 0;
+        auto other = lib->catalog().twins(file_id(*lib, files[1]), lib->model_id(), &dim);
+        QVERIFY(other && other->size() == kTwins * static_cast<std::size_t>(dim));
+        QVERIFY(lib->catalog().put_twins(file_id(*lib, files[0]), lib->model_id(), other->data(), kTwins, dim).ok());
+    }
+    const auto written = fs::last_write_time(libdir / "twins.rvi");
+    {
+        // The twin file holds as many twins as the catalog: only the change count tells.
+        auto lib = open_lib(libdir, rv::LibraryAccess::Read);
+        const std::string behind = "the last indexing run did not finish";
+        QVERIFY2(lib->status()->index_state.find(behind) != std::string::npos, lib->status()->index_state.c_str());
+        const std::string state = lib->twin_index_state();
+        QCOMPARE(QString::fromStdString(state),
+                 QString("rebuilt from the catalog at first use (%1 twins): the twins index file is stale: %2")
+                     .arg(3 * kIndexed)
+                     .arg(QString::fromStdString(behind)));
+        QVERIFY(lib->search(files[2], 2));
+        QVERIFY2(lib->twin_index_state().rfind("rebuilt from the catalog (", 0) == 0, lib->twin_index_state().c_str());
+    }
+    // The next run writes the twin file again, and it is read again after.
+    {
+        auto lib = open_lib(libdir, rv::LibraryAccess::Update);
+        QCOMPARE(run_index(*lib).embedded, std::size_t(0));
+    }
+    QVERIFY(fs::last_write_time(libdir / "twins.rvi") != written);
+    auto lib = open_lib(libdir, rv::LibraryAccess::Read);
+    QVERIFY2(lib->status()->index_state.rfind("ok (", 0) == 0, lib->status()->index_state.c_str());
+    QCOMPARE(QString::fromStdString(lib->twin_index_state()),
+             QString("ok (%1 twins), loaded at first use").arg(3 * kIndexed));
 }
 
 void TestSearchTwins::turned_grey_copy_is_the_same_picture() {

@@ -175,6 +175,12 @@ Status CatalogDb::set_mount_points(std::int64_t root_id, const std::vector<std::
 
 // --- Settings ---
 
+Result<std::int64_t> CatalogDb::index_changes() {
+    Stmt s(*db_, Sql::IndexChanges);
+    if (int rc = s.step(); rc != SQLITE_ROW) return db_->sql_error("index_changes", rc);
+    return s.int64(0);
+}
+
 Result<std::optional<std::string>> CatalogDb::get_meta(std::string_view key) {
     Stmt s(*db_, Sql::MetaGet);
     s.bind_text(1, key);

@@ -129,6 +129,8 @@ constexpr const char* kTexts[kSqlCount] = {
     "SELECT count(*) FROM features e JOIN files f ON f.id = e.file_id WHERE e.model_id = ?1 AND e.rotated IS NOT NULL "
     "AND f.status = 'indexed' AND f.model_id = ?1",
 
+    /* IndexChanges */ "SELECT n FROM index_changes WHERE id = 1",
+
     /* MetaGet */ "SELECT value FROM meta WHERE key = ?1",
     /* MetaSet */ "INSERT INTO meta(key, value) VALUES(?1, ?2) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
     /* MetaDelete */ "DELETE FROM meta WHERE key = ?1",

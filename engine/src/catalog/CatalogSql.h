@@ -84,6 +84,8 @@ enum class Sql {
     // weak-edit twins (i13-twins): the stored quarter turns, counted from the features_turned
     // index at every opening (test_catalog_migration reads its plan)
     QuarterTurnCount,
+    // the count of changes to the rows the index files are built from (schema version 11)
+    IndexChanges,
 
     MetaGet,
     MetaSet,

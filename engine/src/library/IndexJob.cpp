@@ -72,8 +72,8 @@ Result<IndexJobResult> Library::index(const IndexJobParams& params, const std::a
     }
     auto roots = catalog_->roots();
     if (!roots) return roots.error();
-    // From here until the index is saved, the index file may lag behind the catalog.
-    if (auto st = catalog_->set_meta("index_dirty", "1"); !st) return st.error();
+    // From its first change of the catalog's vectors until the index is saved, the index files lag
+    // behind the catalog: CatalogDb::index_changes tells (Library::load_or_rebuild_index).
 
     // 1. Scan every root (or find it offline); then record what is there, notice moved and
     // vanished files. An offline root's files are neither vanished nor the source of a move.

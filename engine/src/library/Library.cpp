@@ -226,14 +226,22 @@ Status Library::load_or_rebuild_index() {
     std::string why;
     auto counts = catalog_->counts();
     if (!counts) return counts.error();
-    auto dirty = catalog_->get_meta("index_dirty");
-    if (!dirty) return dirty.error();
-    if (library_is_being_indexed(dir_)) {
-        why = "the library is being updated by an indexing run in another process";
-    } else if (!fs::exists(path)) {
-        why = counts->indexed ? "the index file is missing" : "";
-    } else if (*dirty && **dirty == "1") {
-        why = "the last indexing run did not finish";
+    // The index files are trusted while the rows they are built from are as they were when they
+    // were written (CatalogDb::index_changes): a run killed before it changed anything leaves
+    // them usable, one killed after leaves them behind the catalog.
+    auto at = catalog_->get_meta("index_at_change");
+    if (!at) return at.error();
+    auto changes = catalog_->index_changes();
+    if (!changes) return changes.error();
+    const bool busy = library_is_being_indexed(dir_);
+    const std::string busy_why = "the library is being updated by an indexing run in another process";
+    files_behind_.clear();
+    if (!*at || **at != std::to_string(*changes))
+        files_behind_ = busy ? busy_why : "the last indexing run did not finish";
+    if (!fs::exists(path)) {
+        why = busy ? busy_why : counts->indexed ? "the index file is missing" : "";
+    } else if (!files_behind_.empty()) {
+        why = files_behind_;
     } else {
         auto loaded = load_library_index(path.string(), dim, model_id_);
         if (!loaded) {
@@ -243,7 +251,8 @@ Status Library::load_or_rebuild_index() {
                   std::to_string(counts->indexed) + " indexed files)";
         } else {
             index_ = std::move(*loaded);
-            index_state_ = "ok (" + std::to_string(index_->size()) + " vectors)";
+            // Another process indexing has changed nothing yet: the file is the catalog as it is.
+            index_state_ = "ok (" + std::to_string(index_->size()) + " vectors)" + (busy ? "; " + busy_why : "");
             return load_or_rebuild_adapted(false);
         }
     }
@@ -294,12 +303,20 @@ Status Library::save_index() {
     if (auto st = index_->save_if_changed((dir_ / kIndexFile).string()); !st) return st;
     if (auto st = save_regions(); !st) return st;  // search by region (i13-region)
     if (auto st = twins_->save(); !st) return st;  // weak-edit twins (i13-twins)
+    for (const ViewIndex* views : {regions_.get(), twins_.get()})
+        if (auto st = record_views(*catalog_, *views); !st) return st;
     const auto active = active_adapter();
     if (active->index) {
         (void)active->index->compact();
         if (auto st = active->index->save_if_changed((dir_ / adapted_index_file(active->version)).string()); !st) return st;
     }
-    return catalog_->set_meta("index_dirty", "0");
+    // The files now hold the catalog's rows as they are (this process is the library's one writer
+    // while it saves: IndexLock, or no indexing run, as remove_root checks).
+    auto changes = catalog_->index_changes();
+    if (!changes) return changes.error();
+    if (auto st = catalog_->set_meta("index_at_change", std::to_string(*changes)); !st) return st;
+    files_behind_.clear();
+    return Status::success();
 }
 
 Status Library::index_add(std::int64_t id, const float* v) {

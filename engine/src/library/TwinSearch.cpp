@@ -27,13 +27,21 @@ std::size_t Library::twin_index_size() const { return twins_ ? twins_->size() : 
 std::string Library::twin_index_state() const { return twins_ ? twins_->state() : std::string(); }
 
 Status Library::open_twins() {
-    auto twins = catalog_->twin_count(model_id_);
-    if (!twins) return twins.error();
-    auto turns = catalog_->quarter_turn_count(model_id_);
-    if (!turns) return turns.error();
     // A damaged twin only leaves that twin out; the file's feature still finds it.
+    auto recorded = recorded_views(*catalog_, kTwinIndexFile);
+    if (!recorded) return recorded.error();
     twins_ = std::make_unique<ViewIndex>(ViewIndex::Source{
-        dir_, kTwinIndexFile, "twins", kTwinSlots, embedder_->dim(), twin_model_id(model_id_), *twins + *turns,
+        dir_, kTwinIndexFile, "twins", kTwinSlots, embedder_->dim(), twin_model_id(model_id_),
+        [this]() -> Result<std::int64_t> {
+            auto db = open_own_reader();
+            if (!db) return db.error();
+            auto twins = db->twin_count(model_id_);
+            if (!twins) return twins.error();
+            auto turns = db->quarter_turn_count(model_id_);
+            if (!turns) return turns.error();
+            return *twins + *turns;
+        },
+        files_behind_, *recorded,
         [this](const ViewIndex::Add& add) -> Status {
             auto db = open_own_reader();
             if (!db) return db.error();

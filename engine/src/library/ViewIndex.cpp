@@ -4,6 +4,7 @@
 #include <unordered_map>
 
 #include "index/LibraryIndexParams.h"
+#include "ruvision/engine/CatalogDb.h"
 
 namespace rv {
 
@@ -11,25 +12,45 @@ namespace fs = std::filesystem;
 
 ViewIndex::ViewIndex(Source source) : source_(std::move(source)) {}
 
-std::string ViewIndex::file_problem(std::uint64_t* count) const {
+ViewIndex::Peek ViewIndex::peek() const {
     std::lock_guard lock(peek_mutex_);
-    if (!peeked_) {
-        peeked_ = Peek{};
-        const fs::path path = source_.dir / source_.file_name;
-        std::error_code ec;
-        if (!fs::exists(path, ec)) {
-            if (source_.count) peeked_->why = "the " + source_.what + " index file is missing";
-        } else if (auto views = peek_index(path.string(), source_.dim, source_.index_model_id); !views) {
-            peeked_->why = views.error().message;
-        } else {
-            peeked_->count = *views;
-            if (static_cast<std::int64_t>(*views) != source_.count)
-                peeked_->why = "the " + source_.what + " index file is stale (" + std::to_string(*views) + " " +
-                               source_.what + ", the catalog has " + std::to_string(source_.count) + ")";
+    if (peeked_) return *peeked_;
+    Peek p;
+    const fs::path path = source_.dir / source_.file_name;
+    // The catalog's views, counted only when the file's header is not enough (a join over every
+    // view row: a second at two million views).
+    auto count_rows = [&]() -> bool {
+        auto n = source_.count();
+        if (!n) {
+            p.why = n.error().message;
+            return false;
+        }
+        p.rows = *n;
+        return true;
+    };
+    std::error_code ec;
+    if (!fs::exists(path, ec)) {
+        if (count_rows() && p.rows) p.why = "the " + source_.what + " index file is missing";
+    } else if (auto views = peek_index(path.string(), source_.dim, source_.index_model_id); !views) {
+        p.why = views.error().message;
+        count_rows();
+    } else {
+        p.on_disk = *views;
+        const auto on_disk = static_cast<std::int64_t>(*views);
+        if (!source_.behind.empty()) {
+            p.why = "the " + source_.what + " index file is stale: " + source_.behind;
+            count_rows();
+        } else if (source_.recorded && *source_.recorded != on_disk) {
+            p.why = "the " + source_.what + " index file is stale (" + std::to_string(on_disk) + " " + source_.what +
+                    ", the library wrote " + std::to_string(*source_.recorded) + ")";
+            count_rows();
+        } else if (!source_.recorded && count_rows() && p.rows != on_disk) {
+            p.why = "the " + source_.what + " index file is stale (" + std::to_string(on_disk) + " " + source_.what +
+                    ", the catalog has " + std::to_string(p.rows) + ")";
         }
     }
-    *count = peeked_->count;
-    return peeked_->why;
+    peeked_ = p;
+    return p;
 }
 
 Result<VectorIndex*> ViewIndex::index() const {
@@ -37,8 +58,7 @@ Result<VectorIndex*> ViewIndex::index() const {
     std::lock_guard lock(load_mutex_);
     if (index_) return index_.get();
     const fs::path path = source_.dir / source_.file_name;
-    std::uint64_t on_disk = 0;
-    std::string why = file_problem(&on_disk);
+    std::string why = peek().why;
     std::error_code ec;
     if (why.empty() && fs::exists(path, ec)) {
         auto loaded = load_library_index(path.string(), source_.dim, source_.index_model_id);
@@ -79,9 +99,8 @@ Result<VectorIndex*> ViewIndex::index() const {
 
 std::size_t ViewIndex::size() const {
     if (const VectorIndex* ready = ready_.load(std::memory_order_acquire)) return ready->size();
-    std::uint64_t on_disk = 0;
-    return file_problem(&on_disk).empty() ? static_cast<std::size_t>(on_disk)
-                                          : static_cast<std::size_t>(source_.count);
+    const Peek p = peek();
+    return static_cast<std::size_t>(p.why.empty() ? p.on_disk : p.rows);
 }
 
 std::string ViewIndex::state() const {
@@ -89,27 +108,25 @@ std::string ViewIndex::state() const {
         std::lock_guard lock(load_mutex_);
         return state_;
     }
-    std::uint64_t on_disk = 0;
-    const std::string why = file_problem(&on_disk);
-    if (why.empty())
-        return source_.count == 0 && on_disk == 0
-                   ? "new"
-                   : "ok (" + std::to_string(on_disk) + " " + source_.what + "), loaded at first use";
-    return "rebuilt from the catalog at first use (" + std::to_string(source_.count) + " " + source_.what +
-           "): " + why;
+    const Peek p = peek();
+    if (p.why.empty())
+        return p.on_disk == 0 ? "new"
+                              : "ok (" + std::to_string(p.on_disk) + " " + source_.what + "), loaded at first use";
+    return "rebuilt from the catalog at first use (" + std::to_string(p.rows) + " " + source_.what + "): " + p.why;
 }
 
 Status ViewIndex::save() {
-    if (!loaded()) {
-        std::uint64_t on_disk = 0;
-        if (file_problem(&on_disk).empty()) return Status::success();  // unchanged, and its file usable
-    }
+    if (!loaded() && peek().why.empty()) return Status::success();  // unchanged, and its file usable
     auto ix = index();
     if (!ix) return ix.error();
     (void)(*ix)->compact();  // as Library::save_index: uncompacted (out of memory) is saved whole
     Status saved = (*ix)->save_if_changed((source_.dir / source_.file_name).string());
     std::lock_guard lock(peek_mutex_);
     peeked_.reset();  // the file may be another now
+    if (saved) {
+        source_.behind.clear();  // it holds the catalog's views as they are
+        source_.recorded = static_cast<std::int64_t>((*ix)->size());
+    }
     return saved;
 }
 
@@ -152,6 +169,27 @@ Result<std::vector<Hit>> ViewIndex::search_files(const float* q, std::size_t n) 
     }
     std::stable_sort(out.begin(), out.end(), [](const Hit& a, const Hit& b) { return a.score > b.score; });
     return out;
+}
+
+namespace {
+
+std::string record_key(const std::string& file_name) { return "index_views:" + file_name; }
+
+}  // namespace
+
+Result<std::optional<std::int64_t>> recorded_views(CatalogDb& catalog, const std::string& file_name) {
+    auto text = catalog.get_meta(record_key(file_name));
+    if (!text) return text.error();
+    if (!*text) return std::optional<std::int64_t>();
+    try {
+        return std::optional<std::int64_t>(std::stoll(**text));
+    } catch (const std::exception&) {
+        return std::optional<std::int64_t>();  // unreadable: as if never recorded (the catalog's count decides)
+    }
+}
+
+Status record_views(CatalogDb& catalog, const ViewIndex& index) {
+    return catalog.set_meta(record_key(index.file_name()), std::to_string(index.size()));
 }
 
 }  // namespace rv

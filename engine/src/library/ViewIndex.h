@@ -5,9 +5,9 @@
 // indexing run that changes it. At half a million files each view index holds two million
 // vectors (some 2.6 GB in memory), which status, the hierarchy, duplicates, the window's opening
 // and a rescan that changes nothing never need. It is loaded from DIR/<file>, or rebuilt in memory
-// from the catalog's rows when that file is missing, unreadable or stale (another number of
-// views than the catalog held when the library opened); only an indexing run writes the file
-// (save), as for the main index.
+// from the catalog's rows when that file is missing, unreadable or stale (written before the
+// catalog's vectors last changed: Source::behind); only an indexing run writes the file (save),
+// as for the main index.
 //
 // Every change of the catalog's views is followed by the same change here (put, add, remove),
 // which loads the index first: so the index loaded is the file as the library opened it, and the
@@ -32,6 +32,8 @@
 
 namespace rv {
 
+class CatalogDb;
+
 class ViewIndex {
 public:
     // Streams the catalog's views: calls `add(file, idx, vector, dim)` for each; `add` returns
@@ -46,7 +48,19 @@ public:
         std::int64_t slots = 1;     // a file may hold ids 0 .. slots - 1
         int dim = 0;
         std::string index_model_id;  // checked against the file's
-        std::int64_t count = 0;      // views the catalog held at the library's opening
+        // Counts the catalog's views; called, from any thread, only when the file's header does
+        // not tell (the file missing, unreadable, behind or unrecorded), so it reads through a
+        // connection of its own.
+        std::function<Result<std::int64_t>()> count;
+        // Why the file lags behind the catalog (its vectors changed after the library's index
+        // files were written: Library::load_or_rebuild_index); "" when it holds them as they are.
+        // Behind, the file is rebuilt, not loaded, and the next save writes it.
+        std::string behind;
+        // The views the library recorded when it last wrote the file (Library::save_index); none
+        // for a file written before such records. A header that names another number is a file
+        // the library did not write last (an old copy put back): rebuilt. Without a record the
+        // header is compared with the catalog's count.
+        std::optional<std::int64_t> recorded;
         // The catalog's views, for a rebuild; called from the thread of the first use, so it
         // reads through a connection of its own. Views of another dimension, or with an idx
         // outside the slots, are left out (the next index run stores the file's again if it has
@@ -71,9 +85,10 @@ public:
     Result<std::vector<Hit>> search_files(const float* q, std::size_t n) const;
 
     std::int64_t slots() const { return source_.slots; }
+    const std::string& file_name() const { return source_.file_name; }
     bool loaded() const { return ready_.load(std::memory_order_acquire) != nullptr; }
-    // Loaded: its size. Not yet: the views its file's header names, or the catalog's count at
-    // opening when the file is not usable.
+    // Loaded: its size. Not yet: the views its file's header names, or the catalog's count when
+    // the file is not usable.
     std::size_t size() const;
     // Loaded: "ok (N regions)", "new", or "rebuilt from the catalog (N regions): <why>". Not yet:
     // "ok (N regions), loaded at first use" when the file's header is usable, else
@@ -83,10 +98,15 @@ public:
 private:
     // The index, loaded or rebuilt on the first call.
     Result<VectorIndex*> index() const;
-    // Why the file cannot be loaded as it is, judged by its header ("" if it can), and the count
-    // its header gives. The header is read once: until this index saves, the file is the one the
-    // library opened with (status asks for the size and the state, each of which reads it).
-    std::string file_problem(std::uint64_t* count) const;
+    // What the file's header and the catalog say, read once: until this index saves, the file is
+    // the one the library opened with (status asks for the size and the state, each of which
+    // needs it).
+    struct Peek {
+        std::string why;           // why the file cannot be loaded as it is; "" if it can
+        std::uint64_t on_disk = 0;  // the views its header names
+        std::int64_t rows = 0;      // the catalog's views; counted only when why is not ""
+    };
+    Peek peek() const;
     std::int64_t id(std::int64_t file, int idx) const { return file * source_.slots + idx; }
 
     Source source_;
@@ -94,12 +114,13 @@ private:
     mutable std::unique_ptr<VectorIndex> index_;  // set once, under load_mutex_
     mutable std::string state_;                    // set with index_
     mutable std::atomic<VectorIndex*> ready_{nullptr};  // index_.get() once loaded
-    struct Peek {
-        std::string why;  // file_problem's
-        std::uint64_t count = 0;
-    };
     mutable std::mutex peek_mutex_;
-    mutable std::optional<Peek> peeked_;  // the file's header, read once (file_problem)
+    mutable std::optional<Peek> peeked_;  // peek()'s, until save()
 };
+
+// The views the library recorded in the catalog (meta) when it last wrote DIR/<file_name>
+// (Source::recorded); none if never. record_views records the index's size after its save().
+Result<std::optional<std::int64_t>> recorded_views(CatalogDb& catalog, const std::string& file_name);
+[[nodiscard]] Status record_views(CatalogDb& catalog, const ViewIndex& index);
 
 }  // namespace rv

@@ -34,12 +34,18 @@ std::size_t Library::region_index_size() const { return regions_ ? regions_->siz
 std::string Library::region_index_state() const { return regions_ ? regions_->state() : std::string(); }
 
 Status Library::open_regions() {
-    auto count = catalog_->region_count(model_id_);
-    if (!count) return count.error();
     // A damaged region only leaves that region out (the next index run stores the file's again
     // only if it has none left; search by the whole image is unaffected).
+    auto recorded = recorded_views(*catalog_, kRegionIndexFile);
+    if (!recorded) return recorded.error();
     regions_ = std::make_unique<ViewIndex>(ViewIndex::Source{
-        dir_, kRegionIndexFile, "regions", kRegionSlots, embedder_->dim(), region_model_id(model_id_), *count,
+        dir_, kRegionIndexFile, "regions", kRegionSlots, embedder_->dim(), region_model_id(model_id_),
+        [this]() -> Result<std::int64_t> {
+            auto db = open_own_reader();
+            if (!db) return db.error();
+            return db->region_count(model_id_);
+        },
+        files_behind_, *recorded,
         [this](const ViewIndex::Add& add) -> Status {
             auto db = open_own_reader();
             if (!db) return db.error();

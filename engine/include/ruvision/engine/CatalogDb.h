@@ -200,7 +200,7 @@ class CatalogDb {
 public:
     // Layout version of the database (PRAGMA user_version). Older files are migrated on open; a
     // newer file is refused (a newer RuVision wrote it).
-    static constexpr int kSchemaVersion = 10;
+    static constexpr int kSchemaVersion = 11;
 
     // ReadOnly: an existing catalog, for reading only. Opening never writes (no migration, no
     // journal-mode change), and reading works where SQLite cannot create its side files (a
@@ -432,6 +432,11 @@ public:
     // Twins of `model_id` stored for files Indexed with it.
     [[nodiscard]] Result<std::int64_t> twin_count(std::string_view model_id);
     // --- end twins (i13-twins) ---
+
+    // How many times the rows the index files are built from (features, regions, twins) have been
+    // inserted, updated or deleted since this count began (schema version 11): kept by triggers,
+    // so every writer moves it. Equal counts mean those rows are as they were.
+    [[nodiscard]] Result<std::int64_t> index_changes();
 
     // Library settings (e.g. the current model id, the index state). Values are text.
     Result<std::optional<std::string>> get_meta(std::string_view key);

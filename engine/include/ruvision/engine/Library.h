@@ -351,6 +351,10 @@ private:
     std::shared_ptr<const ActiveAdapter> active_ = std::make_shared<const ActiveAdapter>();
     std::string model_id_;
     std::string index_state_;  // set by open()
+    // Why the index files lag behind the catalog (written before its vectors last changed: an
+    // indexing run that did not finish, or one under way in another process); "" when they hold
+    // it as it is. Set by open(), cleared by save_index(); the view indexes get it at opening.
+    std::string files_behind_;
 
     // Readers (search, duplicates, status, errors) from any thread, one at a time.
     std::mutex reader_mutex_;
