@@ -111,10 +111,11 @@ void TestAdapterVersions::searches_answer_while_versions_swap() {
     QVERIFY(lib.ok());
     QCOMPARE((*lib)->active_adapter()->version, std::int64_t(1));
     std::atomic<bool> stop{false};
-    std::atomic<int> searches{0}, in_plain{0}, in_learned{0}, wrong{0};
+    std::atomic<int> started{0}, searches{0}, in_plain{0}, in_learned{0}, wrong{0};
     std::string problem;
     std::thread reader([&] {
         while (!stop) {
+            ++started;
             auto r = (*lib)->search(query_, 30);
             if (!r) {
                 problem = r.error().message;
@@ -138,9 +139,10 @@ void TestAdapterVersions::searches_answer_while_versions_swap() {
         const std::string state = (*lib)->active_adapter()->state;
         QVERIFY2(state.find("graph reused") != std::string::npos, state.c_str());
     }
-    // At least one search after the last swap, then stop.
-    const int seen = searches.load();
-    while (searches.load() == seen && wrong.load() == 0) std::this_thread::yield();
+    // At least one search that began after the last swap (one still under way began before it),
+    // then stop. The reader searches one at a time, so searches end in the order they began.
+    const int begun = started.load();
+    while (searches.load() <= begun && wrong.load() == 0) std::this_thread::yield();
     stop = true;
     reader.join();
     QVERIFY2(wrong.load() == 0, problem.c_str());
