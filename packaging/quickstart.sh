@@ -15,8 +15,10 @@
 #                                  runs ruvision-cli from /usr/bin and purges it: package_ci);
 #                                  then the NEON leg (below)
 #   packaging/quickstart.sh test release|check|neon   only one of the three legs
-#   packaging/quickstart.sh test neon    the arm64 NEON kernels: kernels/ and their five tests
-#                                  cross-compiled with g++-aarch64-linux-gnu (RUVISION_KERNELS_ONLY,
+#   packaging/quickstart.sh test neon    the arm64 NEON kernels: kernels/ and their five tests, and
+#                                  the model parity test (the network runner against TF.js, on the
+#                                  models the Release build imports), cross-compiled with
+#                                  g++-aarch64-linux-gnu (RUVISION_KERNELS_ONLY,
 #                                  packaging/toolchains/aarch64-linux-gnu.cmake) and run under
 #                                  qemu-aarch64, every NEON kernel against the scalar reference;
 #                                  installs Qt for arm64 through Debian multiarch (dpkg
@@ -114,14 +116,17 @@ install_neon_apt() {
   DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
 }
 
-# The NEON leg: kernels/ and the kernel tests for arm64, run by ctest under qemu-aarch64.
+# The NEON leg: kernels/, the network runner and their tests for arm64, run by ctest under
+# qemu-aarch64. The model parity test reads the models the Release build imports (x86-64 tools).
 neon_build() {
+  build models
   if [[ ! -f $NEON_BUILD/build.ninja ]]; then
     say "configuring the arm64 kernels build (cross, RUVISION_KERNELS_ONLY) in $NEON_BUILD"
-    cmake -S "$ROOT" -B "$NEON_BUILD" -G Ninja -DCMAKE_BUILD_TYPE=Release "${LAUNCHER[@]}" \
-      -DCMAKE_TOOLCHAIN_FILE="$ROOT/packaging/toolchains/aarch64-linux-gnu.cmake" -DRUVISION_KERNELS_ONLY=ON
   fi
-  say "building the arm64 kernels and their tests"
+  cmake -S "$ROOT" -B "$NEON_BUILD" -G Ninja -DCMAKE_BUILD_TYPE=Release "${LAUNCHER[@]}" \
+    -DCMAKE_TOOLCHAIN_FILE="$ROOT/packaging/toolchains/aarch64-linux-gnu.cmake" -DRUVISION_KERNELS_ONLY=ON \
+    -DRUVISION_MODELS_DIR="$BUILD/models" > /dev/null
+  say "building the arm64 kernels, the network runner and their tests"
   cmake --build "$NEON_BUILD" --parallel "$(nproc)"
 }
 
@@ -286,8 +291,9 @@ case "$MODE" in
     fi
     if [[ " ${LEGS[*]} " == *" neon "* ]]; then
       neon_build
-      say "running the kernel tests for arm64 under qemu-aarch64 (NEON against the scalar reference)"
-      ctest --test-dir "$NEON_BUILD" --output-on-failure --parallel 2
+      say "running the kernel and model parity tests for arm64 under qemu-aarch64 (NEON against the scalar reference)"
+      # test_model_parity without RUVISION_ISA picks NEON: test_model_parity_neon runs it already.
+      ctest --test-dir "$NEON_BUILD" --output-on-failure --parallel 2 -E '^test_model_parity$'
     fi
     if [[ " ${LEGS[*]} " == *" tsan "* ]]; then
       tsan_build

@@ -237,18 +237,4 @@ Result<std::vector<float>> Embedder::node_map(const float* input, int h, int w, 
     return std::vector<float>(m.data, m.data + static_cast<std::size_t>(m.h) * m.w * m.c);
 }
 
-Result<std::vector<float>> Embedder::pooled_node(const float* input, int h, int w, std::string_view node,
-                                                 DescriptorSpec::Part::Pool pool_kind, float p) {
-    const int idx = impl_->model->graph().find(std::string(node));
-    if (idx < 0) return Error{"model " + model_name() + " has no node " + std::string(node)};
-    auto maps = impl_->run(input, h, w, {idx});
-    if (!maps) return maps.error();
-    std::vector<float> out((*maps)[0].c);
-    DescriptorSpec::Part part;
-    part.pool = pool_kind;
-    part.p = p;
-    pool((*maps)[0], part, out.data());
-    return out;
-}
-
 }  // namespace rv

@@ -125,11 +125,6 @@ public:
     // The input tensor exactly as the model wants it (size, value range, channel order), for one
     // input side (0 = native). NHWC float, H x W x 3.
     std::vector<float> preprocess(const RgbImage& image, int side, int* out_h, int* out_w) const;
-    // Raw (un-normalised) pooled vector of one node for an input tensor already preprocessed;
-    // used to compare with the reference implementation.
-    [[nodiscard]] Result<std::vector<float>> pooled_node(const float* input_nhwc, int h, int w, std::string_view node,
-                                           DescriptorSpec::Part::Pool pool = DescriptorSpec::Part::Pool::Avg,
-                                           float p = 3.0f);
     // The full map of a node (NHWC) for a preprocessed input, with its shape.
     [[nodiscard]] Result<std::vector<float>> node_map(const float* input_nhwc, int h, int w, std::string_view node,
                                         int* out_h, int* out_w, int* out_c);
