@@ -111,6 +111,8 @@ namespace {
 //             same. It replaces meta 'index_dirty' ('1' from the start of an indexing run to its
 //             end), which made every reader rebuild the index after a run killed before it had
 //             changed anything: a file written while the mark was clean gets 'index_at_change' 0.
+//             (Not schema, but written with it: meta 'index_views:<file>' holds the views the
+//             library wrote to each view index file, so that opening needs no count of them.)
 constexpr const char* kMigrations[] = {
     R"sql(
 CREATE TABLE roots(
