@@ -20,7 +20,8 @@
 //    page cache: wall time and the process's peak resident memory (wait4's ru_maxrss): status,
 //    search by a library file and by an outside picture, duplicates, hierarchy (stored: loaded),
 //    index (a rescan that finds nothing changed; --extras only). --skip-duplicates leaves out the
-//    one step that takes minutes at 500k (and never loads the view indexes).
+//    one step that takes minutes at 500k (and never loads the view indexes). With --extras, then:
+//    that rescan killed with SIGKILL half-way, and status after it (its time and index state).
 // 3. The window's folder grid: the folder of N files listed (listImagesAsync, as the window does)
 //    and put into a real ImageGrid, from the request to the first painted grid, then scrolled to
 //    the end and painted; this process's peak memory.
@@ -31,6 +32,7 @@
 #include <QScrollBar>
 #include <QTemporaryDir>
 
+#include <signal.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <fcntl.h>
@@ -42,6 +44,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "ImageGrid.h"
@@ -64,11 +67,13 @@ struct Run {
     double seconds = 0;
     long peak_mib = 0;
     int status = -1;
-    std::string last_line;  // of its stdout
+    std::vector<std::string> lines;  // of its stdout, the empty ones left out
+    std::string last_line() const { return lines.empty() ? std::string() : lines.back(); }
 };
 
 // `argv` run as a child (stdout to `out`, stderr inherited), waited for; wall time and peak RSS.
-Run runChild(const std::vector<std::string>& argv, const fs::path& out) {
+// kill_after > 0: killed with SIGKILL after that many seconds.
+Run runChild(const std::vector<std::string>& argv, const fs::path& out, double kill_after = 0) {
     std::vector<char*> args;
     for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
     args.push_back(nullptr);
@@ -82,6 +87,10 @@ Run runChild(const std::vector<std::string>& argv, const fs::path& out) {
         std::perror(args[0]);
         ::_exit(127);
     }
+    if (kill_after > 0) {
+        std::this_thread::sleep_for(std::chrono::duration<double>(kill_after));
+        ::kill(pid, SIGKILL);
+    }
     int status = 0;
     rusage ru{};
     if (::wait4(pid, &status, 0, &ru) != pid) fail("wait4 failed");
@@ -94,7 +103,7 @@ Run runChild(const std::vector<std::string>& argv, const fs::path& out) {
         while (std::fgets(line, sizeof line, f)) {
             std::string s(line);
             while (!s.empty() && (s.back() == '\n' || s.back() == '\r')) s.pop_back();
-            if (!s.empty()) r.last_line = s;
+            if (!s.empty()) r.lines.push_back(s);
         }
         std::fclose(f);
     }
@@ -192,13 +201,15 @@ int main(int argc, char** argv) {
     runChild({cli, "status", "--library", libArg}, dir / "warm.out");  // the page cache warm for all
     // Each step twice: the first run may store what later runs reuse (a rescan after the folder
     // came back, the search calibration).
+    double rescan_s = 0;
     std::printf("| step (ruvision-cli, own process) | first s | again s | peak MiB | exit | last line of its output |\n"
                 "|---|---:|---:|---:|---:|---|\n");
     for (const auto& step : steps) {
         std::fprintf(stderr, "%s ...\n", step.name.c_str());
         const Run first = runChild(step.argv, dir / "step.out");
         const Run again = runChild(step.argv, dir / "step.out");
-        std::string shown = again.last_line.substr(0, 100);
+        if (step.argv[1] == "index") rescan_s = again.seconds;
+        std::string shown = again.last_line().substr(0, 100);
         for (char& c : shown)
             if (c == '|') c = '/';
         std::printf("| %s | %.2f | %.2f | %ld | %d | %s |\n", step.name.c_str(), first.seconds, again.seconds,
@@ -207,6 +218,20 @@ int main(int argc, char** argv) {
         std::fflush(stdout);
     }
     std::printf("\n");
+    if (extras) {
+        // The rescan killed (kill -9) half-way, then `status`: a run killed before it changed a
+        // vector leaves the index files usable (Library::load_or_rebuild_index), so status reads
+        // them instead of rebuilding the index from the catalog.
+        std::fprintf(stderr, "index killed half-way, then status ...\n");
+        const Run killed = runChild({cli, "index", "--library", libArg}, dir / "step.out", rescan_s / 2);
+        const Run after = runChild({cli, "status", "--library", libArg}, dir / "step.out");
+        std::string state = "(no index line)";
+        for (const auto& line : after.lines)
+            if (line.rfind("index: ", 0) == 0) state = line;
+        std::printf("| after kill -9 of `index` at %.1f s (exit %d) | s | peak MiB | index state |\n"
+                    "|---|---:|---:|---|\n| `status` | %.2f | %ld | %s |\n\n",
+                    rescan_s / 2, killed.status, after.seconds, after.peak_mib, state.c_str());
+    }
     if (!gui) return 0;
 
     // 3. The folder grid.

@@ -104,7 +104,7 @@ private:
     struct Peek {
         std::string why;           // why the file cannot be loaded as it is; "" if it can
         std::uint64_t on_disk = 0;  // the views its header names
-        std::int64_t rows = 0;      // the catalog's views; counted only when why is not ""
+        std::int64_t rows = 0;      // the catalog's views, when counted (not when the header tells)
     };
     Peek peek() const;
     std::int64_t id(std::int64_t file, int idx) const { return file * source_.slots + idx; }
