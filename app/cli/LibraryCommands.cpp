@@ -52,7 +52,8 @@ std::unique_ptr<Library> open_library(const Parsed& a, LibraryAccess access, boo
     const std::string& fallback = (*lib)->catalog().read_fallback();
     const std::string state = s ? s->index_state : "?";
     // Unusual: rebuilt, or another process is indexing (Library::load_or_rebuild_index).
-    const bool usual = (state == "new" || state.rfind("ok (", 0) == 0) && state.find("another process") == std::string::npos;
+    const bool usual =
+        (state == "new" || state.rfind("ok (", 0) == 0) && state.find("another process") == std::string::npos;
     if ((!says_state && (a.has("verbose") || !usual)) || !fallback.empty())
         std::fprintf(stderr, "library %s: model %s, index %s%s\n", printable(dir).c_str(),
                      printable((*lib)->model_id()).c_str(), printable(state).c_str(),

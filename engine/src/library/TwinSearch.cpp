@@ -27,9 +27,9 @@ std::size_t Library::twin_index_size() const { return twins_ ? twins_->size() : 
 std::string Library::twin_index_state() const { return twins_ ? twins_->state() : std::string(); }
 
 Status Library::open_twins() {
-    // A damaged twin only leaves that twin out; the file's feature still finds it.
     auto recorded = recorded_views(*catalog_, kTwinIndexFile);
     if (!recorded) return recorded.error();
+    // A damaged twin only leaves that twin out; the file's feature still finds it.
     twins_ = std::make_unique<ViewIndex>(ViewIndex::Source{
         dir_, kTwinIndexFile, "twins", kTwinSlots, embedder_->dim(), twin_model_id(model_id_),
         [this]() -> Result<std::int64_t> {
