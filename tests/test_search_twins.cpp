@@ -201,7 +201,8 @@ void TestSearchTwins::twins_changed_by_a_run_that_did_not_finish_are_rebuilt() {
     {
         // The twin file holds as many twins as the catalog: only the change count tells.
         auto lib = open_lib(libdir, rv::LibraryAccess::Read);
-        const std::string behind = "the last indexing run did not finish";
+        const std::string behind =
+            "the index files are older than the catalog's last change (an indexing run that did not finish)";
         QVERIFY2(lib->status()->index_state.find(behind) != std::string::npos, lib->status()->index_state.c_str());
         const std::string state = lib->twin_index_state();
         QCOMPARE(QString::fromStdString(state),

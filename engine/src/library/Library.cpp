@@ -237,7 +237,9 @@ Status Library::load_or_rebuild_index() {
     const std::string busy_why = "the library is being updated by an indexing run in another process";
     files_behind_.clear();
     if (!*at || **at != std::to_string(*changes))
-        files_behind_ = busy ? busy_why : "the last indexing run did not finish";
+        files_behind_ = busy ? busy_why
+                             : "the index files are older than the catalog's last change (an indexing run that "
+                               "did not finish)";
     if (!fs::exists(path)) {
         why = busy ? busy_why : counts->indexed ? "the index file is missing" : "";
     } else if (!files_behind_.empty()) {
