@@ -312,8 +312,10 @@ Status Library::save_index() {
         (void)active->index->compact();
         if (auto st = active->index->save_if_changed((dir_ / adapted_index_file(active->version)).string()); !st) return st;
     }
-    // The files now hold the catalog's rows as they are (this process is the library's one writer
-    // while it saves: IndexLock, or no indexing run, as remove_root checks).
+    // The files now hold the catalog's rows as they are, provided no other process changed them
+    // meanwhile: an index run holds IndexLock, and remove_root refuses while another process
+    // indexes (forget does not check; a forget beside another process's run can leave the mark on
+    // rows this process did not see).
     auto changes = catalog_->index_changes();
     if (!changes) return changes.error();
     if (auto st = catalog_->set_meta("index_at_change", std::to_string(*changes)); !st) return st;
