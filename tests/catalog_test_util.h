@@ -1,10 +1,12 @@
-// Shared by the catalog tests (test_catalog, _storage, _crash, _migration): CHECK_OK,
+// Shared by the catalog tests (test_catalog, _storage, _crash, _migration, test_index_changes): CHECK_OK,
 // which fails a test with the error message of a failed Result, the catalog path in a temporary
 // folder, and random feature bit patterns compared bit for bit.
 #pragma once
 
 #include <QTemporaryDir>
 #include <QtTest>
+
+#include <sqlite3.h>
 
 #include <cstdint>
 #include <cmath>
@@ -51,6 +53,29 @@ inline std::vector<float> random_bits(int dim, std::uint32_t seed) {
 
 inline bool same_bits(const float* a, const std::vector<float>& b, int dim) {
     return dim == static_cast<int>(b.size()) && std::memcmp(a, b.data(), 4 * b.size()) == 0;
+}
+
+// `sql` run on the catalog file through a connection of its own, as another program would; the
+// SQLite result code.
+inline int exec(const std::filesystem::path& file, const char* sql) {
+    sqlite3* db = nullptr;
+    int rc = sqlite3_open(file.c_str(), &db);
+    if (rc == SQLITE_OK) rc = sqlite3_exec(db, sql, nullptr, nullptr, nullptr);
+    sqlite3_close(db);
+    return rc;
+}
+
+// The single integer `sql` selects, read the same way; -1 when it fails.
+inline int count(const std::filesystem::path& file, const char* sql) {
+    sqlite3* db = nullptr;
+    sqlite3_stmt* s = nullptr;
+    int out = -1;
+    if (sqlite3_open(file.c_str(), &db) == SQLITE_OK && sqlite3_prepare_v2(db, sql, -1, &s, nullptr) == SQLITE_OK &&
+        sqlite3_step(s) == SQLITE_ROW)
+        out = sqlite3_column_int(s, 0);
+    sqlite3_finalize(s);
+    sqlite3_close(db);
+    return out;
 }
 
 }  // namespace catalog_test

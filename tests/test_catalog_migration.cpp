@@ -8,7 +8,9 @@
 // hierarchy tables (every row kept), whose rules hold and whose rows round-trip and are replaced
 // whole; a version-7 catalog's adapters table is rebuilt for the source "tune" (every row kept)
 // and it gains the regions and search_calibration tables, whose rules hold; a version-8 catalog
-// gains the twins table (every row kept), whose rules hold and whose rows round-trip.
+// gains the twins table (every row kept), whose rules hold and whose rows round-trip; a version-9
+// catalog gains the index of turned features; a version-10 catalog's index mark becomes the count
+// of index changes (test_index_changes tests the count itself).
 #include <QTemporaryDir>
 #include <QtTest>
 
@@ -45,26 +47,8 @@ namespace {
 #define V7_TABLES V8_TABLES "DROP TABLE hierarchy; DROP TABLE hierarchy_nodes; "
 #define V5_TABLES V7_TABLES "DROP TABLE adapters; DROP TABLE fast_adapter; DROP TABLE sessions; DROP TABLE patterns; "
 
-int exec(const std::filesystem::path& file, const char* sql) {
-    sqlite3* db = nullptr;
-    int rc = sqlite3_open(file.c_str(), &db);
-    if (rc == SQLITE_OK) rc = sqlite3_exec(db, sql, nullptr, nullptr, nullptr);
-    sqlite3_close(db);
-    return rc;
-}
-
-// The single integer `sql` selects; -1 when it fails.
-int count(const std::filesystem::path& file, const char* sql) {
-    sqlite3* db = nullptr;
-    sqlite3_stmt* s = nullptr;
-    int out = -1;
-    if (sqlite3_open(file.c_str(), &db) == SQLITE_OK && sqlite3_prepare_v2(db, sql, -1, &s, nullptr) == SQLITE_OK &&
-        sqlite3_step(s) == SQLITE_ROW)
-        out = sqlite3_column_int(s, 0);
-    sqlite3_finalize(s);
-    sqlite3_close(db);
-    return out;
-}
+using catalog_test::count;
+using catalog_test::exec;
 
 template <class R>
 std::int64_t failed(const R& r) {
@@ -115,7 +99,6 @@ private slots:
     void version8_is_migrated();
     void version9_is_migrated();
     void version10_is_migrated();
-    void every_change_of_indexed_vectors_is_counted();
 };
 
 void TestCatalogMigration::version1_is_migrated() {
@@ -701,51 +684,6 @@ void TestCatalogMigration::version10_is_migrated() {
         if (std::string(dirty) == "0") QCOMPARE(at.value_or("none"), std::string("0"));
         else QVERIFY(!at);
     }
-}
-
-void TestCatalogMigration::every_change_of_indexed_vectors_is_counted() {
-    QTemporaryDir tmp;
-    const auto file = std::filesystem::path(tmp.path().toStdString()) / "catalog.sqlite";
-    const std::int64_t a = catalog_with_one_file(file);
-    QVERIFY(a > 0);
-    auto db = CatalogDb::open(file);
-    CHECK_OK(db);
-    std::int64_t last = db->index_changes().value();
-    QVERIFY(last > 0);  // the file's feature
-    // Whether the count moved since the last call.
-    auto moved = [&] {
-        const std::int64_t now = db->index_changes().value();
-        return std::exchange(last, now) != now;
-    };
-    // What leaves the vectors alone leaves the count alone: a rescan that finds nothing new.
-    const std::int64_t root = db->roots()->at(0).id;
-    auto b = db->upsert_file_seen(root, "/photos/b.jpg", 10, 20);
-    CHECK_OK(b);
-    CHECK_OK(db->upsert_file_seen(root, "/photos/a.jpg", 10, 20));
-    CHECK_OK(db->set_meta("model", "m"));
-    QVERIFY(!moved());
-    CHECK_OK(db->mark_indexed(b->file_id, 4, 3, "m", kFeature, 3));
-    QVERIFY2(moved(), "a new feature");
-    CHECK_OK(db->mark_indexed(b->file_id, 4, 3, "m", kFeature, 3));
-    QVERIFY2(moved(), "the same feature stored again");
-    rv::CatalogRegion r;
-    r.vector.assign(kFeature, kFeature + 3);
-    CHECK_OK(db->put_regions(a, "m", {r}));
-    QVERIFY2(moved(), "a region");
-    CHECK_OK(db->put_twins(a, "m", kFeature, 1, 3));
-    QVERIFY2(moved(), "a twin");
-    CHECK_OK(db->mark_pending(b->file_id));
-    QVERIFY2(moved(), "a file to embed again");
-    // A file's removal takes its feature, regions and twins through the foreign keys: counted too.
-    const std::int64_t ids[] = {a};
-    CHECK_OK(db->remove_files(ids));
-    QVERIFY2(moved(), "a removed file");
-    QCOMPARE(count(file, "SELECT count(*) FROM features"), 0);
-    // Written by another program: counted as well.
-    CHECK_OK(db->mark_indexed(b->file_id, 4, 3, "m", kFeature, 3));
-    QVERIFY(moved());
-    QCOMPARE(exec(file, "UPDATE features SET vector = x'0000803f0000000000000000'"), SQLITE_OK);
-    QVERIFY2(moved(), "a feature changed by another program");
 }
 
 QTEST_GUILESS_MAIN(TestCatalogMigration)
