@@ -33,6 +33,22 @@ QJsonObject obj(const QByteArray& line) { return QJsonDocument::fromJson(line).o
 
 std::vector<fs::path> sample_photos() { return rv_test::nature_photos(); }
 
+// Starts `ruvision-cli args` in `p` (`scalar`: on the scalar path, ~40x slower) and reads its stderr
+// until it holds `marker`; whether the process is still running then.
+bool run_until(QProcess& p, const QStringList& args, const QByteArray& marker, bool scalar = false) {
+    auto env = cli_test::environment();
+    if (scalar) env.insert("RUVISION_ISA", "scalar");
+    p.setProcessEnvironment(env);
+    p.start(RUVISION_CLI, args);
+    if (!p.waitForStarted()) return false;
+    QByteArray err;
+    while (p.state() == QProcess::Running && !err.contains(marker)) {
+        p.waitForReadyRead(100);
+        err += p.readAllStandardError();
+    }
+    return p.state() == QProcess::Running;
+}
+
 }  // namespace
 
 class TestLibrary : public QObject {
@@ -193,17 +209,11 @@ void TestLibrary::kill_during_indexing_then_resume() {
         fs::copy_file(photos[i % photos.size()], root / (std::string("p") + std::to_string(1000 + i) + ".jpg"));
 
     QProcess p;
-    p.setProcessEnvironment(cli_test::environment());
-    // --progress-every 0: a progress line per file, so the test sees the 40th.
-    p.start(RUVISION_CLI, {"index", "--library", lib, "--progress-every", "0", QString::fromStdString(root.string())});
-    QVERIFY(p.waitForStarted());
-    QByteArray err;
-    // Wait until some files are stored (the job commits every 32), then kill -9.
-    while (p.state() == QProcess::Running && !err.contains("indexed 40 / ")) {
-        p.waitForReadyRead(100);
-        err += p.readAllStandardError();
-    }
-    QVERIFY2(p.state() == QProcess::Running, "indexing finished before it could be killed");
+    // --progress-every 0: a progress line per file. Some files stored (the job commits every 32),
+    // then kill -9.
+    QVERIFY2(run_until(p, {"index", "--library", lib, "--progress-every", "0", QString::fromStdString(root.string())},
+                       "indexed 40 / "),
+             "indexing finished before it could be killed");
     ::kill(static_cast<pid_t>(p.processId()), SIGKILL);
     p.waitForFinished();
 
@@ -231,17 +241,9 @@ void TestLibrary::kill_during_indexing_then_resume() {
     for (int i = 0; i < 40; ++i)
         fs::copy_file(photos[i % photos.size()], root / (std::string("n") + std::to_string(i) + ".jpg"));
     QProcess q;
-    auto slow = cli_test::environment();
-    slow.insert("RUVISION_ISA", "scalar");  // ~40x slower: killed long before its first commit (32 files)
-    q.setProcessEnvironment(slow);
-    q.start(RUVISION_CLI, {"index", "--library", lib, "--progress-every", "0"});
-    QVERIFY(q.waitForStarted());
-    err.clear();
-    while (q.state() == QProcess::Running && !err.contains("indexed 1 / ")) {
-        q.waitForReadyRead(100);
-        err += q.readAllStandardError();
-    }
-    QVERIFY2(q.state() == QProcess::Running, "indexing finished before it could be killed");
+    // On the scalar path: killed long before its first commit (32 files).
+    QVERIFY2(run_until(q, {"index", "--library", lib, "--progress-every", "0"}, "indexed 1 / ", true),
+             "indexing finished before it could be killed");
     ::kill(static_cast<pid_t>(q.processId()), SIGKILL);
     q.waitForFinished();
     st = cli({"status", "--library", lib, "--json"});
@@ -268,17 +270,10 @@ void TestLibrary::second_indexer_is_refused() {
     for (int i = 0; i < 40; ++i) fs::copy_file(photos[i % photos.size()], root / (std::string("p") + std::to_string(i) + ".jpg"));
 
     QProcess first;
-    auto slow = cli_test::environment();
-    slow.insert("RUVISION_ISA", "scalar");  // ~40x slower: the second indexer surely meets it running
-    first.setProcessEnvironment(slow);
-    first.start(RUVISION_CLI, {"index", "--library", lib, "--progress-every", "0", QString::fromStdString(root.string())});
-    QVERIFY(first.waitForStarted());
-    QByteArray err;
-    while (first.state() == QProcess::Running && !err.contains("indexed 4 / ")) {
-        first.waitForReadyRead(100);
-        err += first.readAllStandardError();
-    }
-    QVERIFY2(first.state() == QProcess::Running, "indexing finished before the second one started");
+    // On the scalar path: the second indexer surely meets it running.
+    QVERIFY2(run_until(first, {"index", "--library", lib, "--progress-every", "0", QString::fromStdString(root.string())},
+                       "indexed 4 / ", true),
+             "indexing finished before the second one started");
 
     // A second indexer is told why it cannot run; a reader still works and says what is going on.
     auto second = cli({"index", "--library", lib, QString::fromStdString(root.string())});
